@@ -1,0 +1,155 @@
+/**
+ * The engine's configuration: one YAML or JSON file, validated here once at the
+ * composition root and passed down as a typed object. Nothing else reads the file or
+ * process.env.
+ */
+import { z } from 'zod';
+import { Id } from './events.js';
+
+export const SL_FORMULAS = [
+  'answered_within_over_offered',
+  'answered_within_over_answered',
+  'within_over_answered_and_abandoned',
+  'answered_within_over_answered_and_late_abandons',
+] as const;
+export const SlFormula = z.enum(SL_FORMULAS);
+export type SlFormula = z.infer<typeof SlFormula>;
+
+export const ROLES = ['viewer', 'supervisor', 'manager', 'admin'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+export const ServiceLevelSettings = z.strictObject({
+  threshold_s: z.number().positive().max(3600).default(20),
+  target_pct: z.number().min(0).max(100).default(80),
+  formula: SlFormula.default('answered_within_over_offered'),
+  short_abandon_s: z.number().min(0).max(600).default(5),
+  exclude_short_abandons: z.boolean().default(true),
+});
+
+export const RoutingSettings = z.strictObject({
+  strategy: z.enum(['longest_idle', 'round_robin']).default('longest_idle'),
+  ring_timeout_s: z.number().positive().max(600).default(15),
+  /** After this wait the call leaves the queue: to `overflow_queue`, or it is ended. null: wait forever. */
+  max_wait_s: z.number().positive().max(86_400).nullable().default(300),
+  overflow_queue: Id.nullable().default(null),
+});
+
+/** Per-queue alert thresholds (METRICS.md, Alerts). */
+export const AlertRuleSettings = z.strictObject({
+  sla_below_threshold: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      window_min: z.number().int().positive().max(1440).default(30),
+      min_offered: z.number().int().min(1).default(10),
+      for_s: z.number().min(0).default(0),
+    })
+    .prefault({}),
+  queue_overflow: z.strictObject({ enabled: z.boolean().default(true), for_s: z.number().min(0).default(0) }).prefault({}),
+  wait_timeout: z
+    .strictObject({ enabled: z.boolean().default(true), max_wait_s: z.number().positive().default(120), for_s: z.number().min(0).default(0) })
+    .prefault({}),
+  no_available_agents: z.strictObject({ enabled: z.boolean().default(true), for_s: z.number().min(0).default(0) }).prefault({}),
+});
+
+export const QueueSettings = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  max_size: z.number().int().positive().max(100_000).default(50),
+  service_level: ServiceLevelSettings.prefault({}),
+  routing: RoutingSettings.prefault({}),
+  alerts: AlertRuleSettings.prefault({}),
+});
+export const QueueConfig = QueueSettings.extend({ id: Id });
+export type QueueConfig = z.output<typeof QueueConfig>;
+
+export const AgentConfig = z.strictObject({
+  id: Id,
+  name: z.string().min(1).max(200).optional(),
+  queues: z.array(Id).default([]),
+  team: z.string().min(1).max(200).default('default'),
+});
+export type AgentConfig = z.output<typeof AgentConfig>;
+
+export const UserConfig = z.strictObject({
+  name: Id,
+  role: Role,
+  /** Hex SHA-256 of the user's bearer token: the file never holds a token itself. */
+  token_sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (SHA-256 of the token)'),
+  /** Queues this user may see and act on; absent means all queues. */
+  queues: z.array(Id).optional(),
+});
+export type UserConfig = z.output<typeof UserConfig>;
+
+const Duration = z.discriminatedUnion('dist', [
+  z.strictObject({ dist: z.literal('exponential'), mean_s: z.number().positive() }),
+  z.strictObject({ dist: z.literal('lognormal'), mean_s: z.number().positive(), sd_s: z.number().positive() }),
+  z.strictObject({ dist: z.literal('fixed'), mean_s: z.number().min(0) }),
+]);
+export type Duration = z.output<typeof Duration>;
+
+export const QueueWorkload = z.strictObject({
+  calls_per_hour: z.number().min(0).max(100_000),
+  /** 24 multipliers of calls_per_hour, one per local hour; absent means flat. */
+  hourly_profile: z.array(z.number().min(0)).length(24).optional(),
+  handle: Duration.default({ dist: 'exponential', mean_s: 180 }),
+  wrapup: Duration.default({ dist: 'exponential', mean_s: 20 }),
+  /** Caller patience before hanging up; null means callers never abandon. */
+  patience: Duration.nullable().default({ dist: 'exponential', mean_s: 90 }),
+  /** Share of offers the agent lets ring out. */
+  no_answer_prob: z.number().min(0).max(1).default(0.03),
+  /** Share of answered calls put on hold once, for a while. */
+  hold_prob: z.number().min(0).max(1).default(0.1),
+});
+export type QueueWorkload = z.output<typeof QueueWorkload>;
+
+export const SimConfig = z.strictObject({
+  seed: z.number().int().default(1),
+  /** Simulated time starts here in virtual runs (the demo runs on the wall clock). */
+  start: z.iso.datetime().default('2026-01-05T08:00:00.000Z'),
+  queues: z.record(Id, QueueWorkload).default({}),
+  outbound: z
+    .strictObject({ calls_per_hour: z.number().min(0).default(0), handle: Duration.default({ dist: 'exponential', mean_s: 120 }) })
+    .prefault({}),
+  breaks: z
+    .strictObject({
+      /** Mean time between an agent's breaks while logged in; null for no breaks. */
+      every_s: z.number().positive().nullable().default(5400),
+      length: Duration.default({ dist: 'exponential', mean_s: 600 }),
+      reasons: z.array(z.string().min(1)).min(1).default(['break', 'lunch', 'training']),
+    })
+    .prefault({}),
+});
+export type SimConfig = z.output<typeof SimConfig>;
+
+export const Config = z.strictObject({
+  /** IANA time zone for "today" and report grouping. */
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris').default('UTC'),
+  /** Settings for a queue first seen in an event rather than in this file. */
+  queue_defaults: QueueSettings.prefault({}),
+  queues: z.array(QueueConfig).default([]),
+  agents: z.array(AgentConfig).default([]),
+  users: z.array(UserConfig).default([]),
+  wrapup: z
+    .strictObject({
+      categories: z.array(z.string().min(1)).default(['sales', 'support', 'billing', 'complaint', 'other']),
+      results: z.array(z.string().min(1)).default(['resolved', 'callback', 'escalated', 'no_resolution']),
+    })
+    .prefault({}),
+  sim: SimConfig.prefault({}),
+});
+export type Config = z.output<typeof Config>;
+export type ConfigInput = z.input<typeof Config>;
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Settings of a queue, from the file or the defaults for one first seen in an event. */
+export function queueSettings(config: Config, queue: string): QueueConfig {
+  return config.queues.find((q) => q.id === queue) ?? { ...config.queue_defaults, id: queue };
+}

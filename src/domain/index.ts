@@ -1,0 +1,32 @@
+export {
+  CallEvent,
+  EVENT_TYPES,
+  AGENT_STATES,
+  MONITOR_MODES,
+  AgentState,
+  MonitorMode,
+  Id,
+  EventTime,
+  type CallEventInput,
+  type CallEventType,
+  type EventOf,
+} from './events.js';
+export { validateEvent, eventTimeMs, problemsOf, describeProblems, type FieldProblem, type Validation } from './validate.js';
+export {
+  Config,
+  QueueConfig,
+  AgentConfig,
+  UserConfig,
+  SimConfig,
+  QueueWorkload,
+  SlFormula,
+  Role,
+  ROLES,
+  SL_FORMULAS,
+  queueSettings,
+  isTimeZone,
+  type ConfigInput,
+  type Duration,
+} from './config.js';
+export { demoConfig } from './demo-config.js';
+export { loadConfig, parseConfig, ConfigError } from './load-config.js';

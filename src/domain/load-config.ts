@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { Config } from './config.js';
+import { demoConfig } from './demo-config.js';
+import { describeProblems, problemsOf } from './validate.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses and validates a configuration object; throws ConfigError naming every bad field. */
+export function parseConfig(raw: unknown, origin = 'configuration'): Config {
+  const parsed = Config.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${origin}: ${describeProblems(problemsOf(parsed.error))}`);
+  const config = parsed.data;
+  const dup = (ids: string[]) => ids.find((id, i) => ids.indexOf(id) !== i);
+  const dq = dup(config.queues.map((q) => q.id));
+  if (dq) throw new ConfigError(`${origin}: queues contains "${dq}" twice`);
+  const da = dup(config.agents.map((a) => a.id));
+  if (da) throw new ConfigError(`${origin}: agents contains "${da}" twice`);
+  const du = dup(config.users.map((u) => u.name));
+  if (du) throw new ConfigError(`${origin}: users contains "${du}" twice`);
+  return config;
+}
+
+/** Loads a YAML or JSON file (YAML is a superset of JSON), or the demo when no path is given. */
+export async function loadConfig(path?: string): Promise<Config> {
+  if (!path) return parseConfig(demoConfig(), 'demo configuration');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${path}: cannot be read (${(e as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`${path}: is not valid YAML or JSON (${(e as Error).message})`);
+  }
+  return parseConfig(raw ?? {}, path);
+}
