@@ -1,0 +1,52 @@
+/**
+ * Runtime settings: command-line flags over environment variables over defaults, parsed
+ * once at the composition root (src/cli.ts) into one typed object.
+ */
+import { z } from 'zod';
+import { describeProblems, problemsOf } from '../domain/index.js';
+
+const Bool = z
+  .union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])])
+  .transform((v) => (typeof v === 'boolean' ? v : ['1', 'true', 'yes', 'on'].includes(v)));
+
+export const EngineSettings = z.strictObject({
+  configPath: z.string().min(1).optional(),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default('0.0.0.0'),
+  dataDir: z.string().min(1).default('data'),
+  sim: Bool.default(true),
+  seed: z.coerce.number().int().optional(),
+  natsUrl: z.string().min(1).optional(),
+  clickhouseUrl: z.url({ error: 'must be a URL such as http://user:pass@localhost:8123/cc' }).optional(),
+  /** CC_TOKENS: `name:role:token,...` for automation; all queues. */
+  tokens: z.string().optional(),
+  /** Require a bearer token (any role) on /metrics. */
+  metricsAuth: Bool.default(false),
+  /** Largest request body accepted (POST /cc/events); larger answers 413. */
+  maxBodyBytes: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+});
+export type EngineSettings = z.output<typeof EngineSettings>;
+
+/** Environment variables the engine reads, all here, nowhere else. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const pick: Record<string, string | undefined> = {
+    configPath: env.CC_CONFIG,
+    port: env.CC_PORT ?? env.PORT,
+    host: env.CC_HOST,
+    dataDir: env.CC_DATA_DIR,
+    sim: env.CC_SIM,
+    seed: env.CC_SEED,
+    natsUrl: env.NATS_URL,
+    clickhouseUrl: env.CLICKHOUSE_URL,
+    tokens: env.CC_TOKENS,
+    metricsAuth: env.CC_METRICS_AUTH,
+    maxBodyBytes: env.CC_MAX_BODY_BYTES,
+  };
+  return Object.fromEntries(Object.entries(pick).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+export function parseSettings(raw: Record<string, unknown>): EngineSettings {
+  const parsed = EngineSettings.safeParse(raw);
+  if (!parsed.success) throw new Error(`settings: ${describeProblems(problemsOf(parsed.error))}`);
+  return parsed.data;
+}

@@ -1,0 +1,1 @@
+export { EngineMetrics, type LiveGauges, type ClosedAttempt } from './metrics.js';
