@@ -25,7 +25,9 @@ export type LogStatus =
   | { kind: 'reconnected' }
   | { kind: 'resumed'; fromSeq: number }
   /** A message in the log that is not a valid CallEvent v1 (published around the validator): skipped. */
-  | { kind: 'invalid'; seq: number; message: string };
+  | { kind: 'invalid'; seq: number; message: string }
+  /** The handler threw on the batch starting at `seq`: delivery retries that batch after `retryInMs`. */
+  | { kind: 'handler_failed'; seq: number; error: string; retryInMs: number };
 
 export type Health = { ok: true; detail: string } | { ok: false; reason: string };
 

@@ -1,0 +1,35 @@
+/** Real-time processors: pure folds of CallEvent v1 and the runner that feeds them. */
+export { createRunner, type Runner, type RunnerOptions, type RunnerCounts, type ApplyResult, type ClosedAttemptRecord, type EndedTalkRecord } from './runner.js';
+export { type Changed } from './touched.js';
+export { type TimedEvent } from './timed-event.js';
+export { localDay, type DayBounds } from './local-day.js';
+export {
+  admissible,
+  evolveLive,
+  initialLiveState,
+  tickLive,
+  findCall,
+  type LiveState,
+  type LiveCall,
+  type LiveAgent,
+  type LiveQueue,
+  type CallPhase,
+} from './live-state.js';
+export { evolveServiceLevel, initialServiceLevel, tickServiceLevel, tallyOf, type ServiceLevelState, type Tally, type AttemptOutcome } from './service-level.js';
+export { evolveAgentStats, initialAgentStats, tickAgentStats, agentTallyAt, agentFigures, type AgentStatsState, type AgentTally } from './agent-stats.js';
+export { viewSla, serviceLevels } from './sla-view.js';
+export { viewRealtime } from './realtime-view.js';
+export { viewQueueDetail, viewAgent, viewAgents, viewCall, viewActiveCalls, longestWait } from './live-views.js';
+export {
+  RealtimeView,
+  QueueDetailView,
+  AgentView,
+  CallView,
+  SlaView,
+  SlaFigures,
+  SlaWindow,
+  SLA_WINDOWS,
+  CALL_VIEW_STATES,
+  ServiceLevelHeadline,
+  type AgentFilter,
+} from './views.js';

@@ -1,0 +1,356 @@
+/**
+ * Live state: every queue, call and agent as it is now, folded from CallEvent v1.
+ * `admissible` is the call's state machine and the runner's single gate: an event it refuses
+ * is counted as rejected and changes nothing in any processor.
+ *
+ * State is mutated in place for speed (a million events a second is the target); the API
+ * stays a deterministic fold: the same events give the same state, and nothing here reads
+ * a clock or does I/O.
+ */
+import type { AgentState, CallEvent, Config, MonitorMode } from '../src/domain/index.js';
+import type { TimedEvent } from './timed-event.js';
+import { dayOf, type DayBounds } from './local-day.js';
+
+/** Where a call is in its life. `arrived`: not in a queue nor with an agent (new, dequeued, transferred). */
+export type CallPhase = 'arrived' | 'queued' | 'ringing' | 'talking' | 'held' | 'abandoned' | 'ended';
+
+export interface Offer {
+  agent: string;
+  since: number;
+}
+
+export interface LiveCall {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  caller: { number: string; name?: string | undefined };
+  arrivedAt: number;
+  phase: CallPhase;
+  /** The queue it waits in, or the last queue it was in (null: never queued). */
+  queue: string | null;
+  /** t_in of the attempt in progress. */
+  queuedAt: number | null;
+  priority: number;
+  offers: Offer[];
+  /** The agent on the call now, or the last one who was. */
+  agent: string | null;
+  answeredAt: number | null;
+  /** When the current agent answered (their part's start). */
+  segmentStart: number | null;
+  /** Start of the current talk stretch (answer or resume) or of the hold in progress. */
+  stretchStart: number | null;
+  endedAt: number | null;
+  lastAt: number;
+  /** Completed queue waits over all attempts, ms. */
+  waitMs: number;
+  /** Completed talk (net of hold) and hold, ms. */
+  talkMs: number;
+  holdMs: number;
+  handledBy: string[];
+  wrapups: string[];
+  consults: string[];
+  monitors: Map<string, { supervisor: string; mode: MonitorMode }>;
+  /** Monitor sessions cut by the call's end, whose `monitor.ended` may still come. */
+  closedSessions: string[];
+  notes: Array<{ note: string; author: string; time: string }>;
+  timeline: Array<{ seq: number; event: CallEvent }>;
+}
+
+export interface LiveAgent {
+  id: string;
+  name: string | null;
+  team: string;
+  queues: string[];
+  state: AgentState;
+  reason: string | null;
+  since: number | null;
+  /** The call the agent is on now. */
+  call: string | null;
+  /** The last call the agent was on (the one a wrap-up is about). */
+  lastCall: string | null;
+}
+
+export interface LiveQueue {
+  id: string;
+  name: string;
+  /** Calls in the queue (waiting or ringing), in the order they entered it. */
+  waiting: Map<string, LiveCall>;
+  members: Set<string>;
+}
+
+export interface LiveState {
+  config: Config;
+  calls: Map<string, LiveCall>;
+  /** Calls ended today, oldest first, at most `endedLimit`, for GET /cc/calls/{id}. */
+  ended: Map<string, LiveCall>;
+  endedLimit: number;
+  agents: Map<string, LiveAgent>;
+  queues: Map<string, LiveQueue>;
+  day: DayBounds | null;
+}
+
+export function initialLiveState(config: Config, endedLimit = 50_000): LiveState {
+  const s: LiveState = { config, calls: new Map(), ended: new Map(), endedLimit, agents: new Map(), queues: new Map(), day: null };
+  for (const q of config.queues) liveQueue(s, q.id);
+  for (const a of config.agents) liveAgent(s, a.id);
+  return s;
+}
+
+/** A queue's record, created with defaults when first seen. */
+export function liveQueue(s: LiveState, id: string): LiveQueue {
+  let q = s.queues.get(id);
+  if (q === undefined) {
+    const name = s.config.queues.find((c) => c.id === id)?.name ?? id;
+    q = { id, name, waiting: new Map(), members: new Set() };
+    s.queues.set(id, q);
+  }
+  return q;
+}
+
+/** An agent's record, created (offline, config defaults) when first seen. */
+export function liveAgent(s: LiveState, id: string): LiveAgent {
+  let a = s.agents.get(id);
+  if (a === undefined) {
+    const c = s.config.agents.find((x) => x.id === id);
+    a = { id, name: c?.name ?? null, team: c?.team ?? 'default', queues: [], state: 'offline', reason: null, since: null, call: null, lastCall: null };
+    s.agents.set(id, a);
+    setMembership(s, a, c?.queues ?? []);
+  }
+  return a;
+}
+
+function setMembership(s: LiveState, a: LiveAgent, queues: string[]): void {
+  for (const q of a.queues) s.queues.get(q)?.members.delete(a.id);
+  a.queues = [...new Set(queues)];
+  for (const q of a.queues) liveQueue(s, q).members.add(a.id);
+}
+
+export function findCall(s: LiveState, id: string): LiveCall | undefined {
+  return s.calls.get(id) ?? s.ended.get(id);
+}
+
+const inQueue = (c: LiveCall) => c.phase === 'queued' || c.phase === 'ringing';
+const connected = (c: LiveCall) => c.phase === 'talking' || c.phase === 'held';
+
+/**
+ * Why `t` is impossible in the current state, or null when it may be applied.
+ * @example admissible(s, answerOfEndedCall) // 'call is ended'
+ */
+export function admissible(s: LiveState, t: TimedEvent): string | null {
+  const e = t.event;
+  if (e.type === 'agent.state_changed' || e.type === 'agent.queues_changed') {
+    const a = s.agents.get(e.agent);
+    return a !== undefined && a.since !== null && t.at < a.since ? "earlier than the agent's last state change" : null;
+  }
+  const c = findCall(s, e.call_id);
+  if (e.type === 'call.arrived') return c === undefined ? null : 'call already arrived';
+  if (c === undefined) return 'unknown call';
+  if (t.at < c.lastAt) return "earlier than the call's previous event";
+  const phase = `call is ${c.phase}`;
+  switch (e.type) {
+    case 'call.queued':
+      return c.phase === 'arrived' ? null : phase;
+    case 'call.offered':
+      if (!inQueue(c)) return phase;
+      if (e.queue !== c.queue) return `call is not in queue ${e.queue}`;
+      return c.offers.some((o) => o.agent === e.agent) ? 'call already offered to this agent' : null;
+    case 'call.offer_ended':
+      if (!inQueue(c) || e.queue !== c.queue) return `call is not in queue ${e.queue}`;
+      return c.offers.some((o) => o.agent === e.agent) ? null : 'no offer to this agent';
+    case 'call.answered':
+      if (connected(c)) return 'call already answered';
+      if (c.phase === 'arrived') return null;
+      if (!inQueue(c)) return phase;
+      return e.queue === undefined || e.queue === c.queue ? null : `call is not in queue ${e.queue}`;
+    case 'call.abandoned':
+    case 'call.dequeued':
+      if (!inQueue(c)) return phase;
+      return e.queue === c.queue ? null : `call is not in queue ${e.queue}`;
+    case 'call.held':
+      return c.phase === 'talking' && e.agent === c.agent ? null : c.phase === 'held' ? 'call already on hold' : `${phase} with ${c.agent ?? 'no agent'}`;
+    case 'call.resumed':
+      return c.phase === 'held' && e.agent === c.agent ? null : 'call is not on hold with this agent';
+    case 'call.transferred':
+      return connected(c) && e.from_agent === c.agent ? null : `${phase} with ${c.agent ?? 'no agent'}`;
+    case 'call.consult_started':
+      if (!connected(c) || e.agent !== c.agent) return `${phase} with ${c.agent ?? 'no agent'}`;
+      return c.consults.includes(e.consult_id) ? 'consultation already started' : null;
+    case 'call.consult_ended':
+      return c.consults.includes(e.consult_id) ? null : 'no such consultation in progress';
+    case 'call.note_added':
+      return null;
+    case 'call.wrapup_submitted':
+      if (!c.handledBy.includes(e.agent)) return 'agent did not handle this call';
+      return c.wrapups.includes(e.agent) ? 'wrap-up already submitted' : null;
+    case 'call.ended':
+      return c.phase === 'ended' ? phase : null;
+    case 'monitor.started':
+      if (!connected(c)) return phase;
+      return c.monitors.has(e.session_id) ? 'monitor session already started' : null;
+    case 'monitor.mode_changed':
+      return c.monitors.has(e.session_id) ? null : 'no such monitor session on this call';
+    case 'monitor.ended':
+      return c.monitors.has(e.session_id) || c.closedSessions.includes(e.session_id) ? null : 'no such monitor session on this call';
+  }
+}
+
+/** Applies an admissible event (the runner checks `admissible` first). */
+export function evolveLive(s: LiveState, t: TimedEvent): void {
+  const e = t.event;
+  const at = t.at;
+  if (e.type === 'agent.state_changed') {
+    const a = liveAgent(s, e.agent);
+    a.state = e.state;
+    a.reason = e.reason ?? null;
+    a.since = at;
+    return;
+  }
+  if (e.type === 'agent.queues_changed') {
+    setMembership(s, liveAgent(s, e.agent), e.queues);
+    return;
+  }
+  if (e.type === 'call.arrived') {
+    s.calls.set(e.call_id, newCall(e, t));
+    return;
+  }
+  const c = findCall(s, e.call_id)!;
+  c.lastAt = at;
+  c.timeline.push({ seq: t.seq, event: e });
+  switch (e.type) {
+    case 'call.queued':
+      c.phase = 'queued';
+      c.queue = e.queue;
+      c.queuedAt = at;
+      c.priority = e.priority ?? 0;
+      liveQueue(s, e.queue).waiting.set(c.id, c);
+      break;
+    case 'call.offered':
+      c.offers.push({ agent: e.agent, since: at });
+      c.phase = 'ringing';
+      liveAgent(s, e.agent);
+      break;
+    case 'call.offer_ended':
+      c.offers = c.offers.filter((o) => o.agent !== e.agent);
+      if (c.offers.length === 0) c.phase = 'queued';
+      break;
+    case 'call.answered': {
+      if (inQueue(c)) leaveQueue(s, c, at);
+      c.phase = 'talking';
+      c.agent = e.agent;
+      c.answeredAt ??= at;
+      c.segmentStart = at;
+      c.stretchStart = at;
+      if (!c.handledBy.includes(e.agent)) c.handledBy.push(e.agent);
+      const a = liveAgent(s, e.agent);
+      a.call = c.id;
+      a.lastCall = c.id;
+      break;
+    }
+    case 'call.abandoned':
+      leaveQueue(s, c, at);
+      c.phase = 'abandoned';
+      break;
+    case 'call.dequeued':
+      leaveQueue(s, c, at);
+      c.phase = 'arrived';
+      break;
+    case 'call.held':
+      c.talkMs += at - c.stretchStart!;
+      c.stretchStart = at;
+      c.phase = 'held';
+      break;
+    case 'call.resumed':
+      c.holdMs += at - c.stretchStart!;
+      c.stretchStart = at;
+      c.phase = 'talking';
+      break;
+    case 'call.transferred':
+      endAgentPart(s, c, at);
+      c.phase = 'arrived';
+      break;
+    case 'call.consult_started':
+      c.consults.push(e.consult_id);
+      break;
+    case 'call.consult_ended':
+      c.consults = c.consults.filter((id) => id !== e.consult_id);
+      break;
+    case 'call.note_added':
+      c.notes.push({ note: e.note, author: e.author, time: e.time });
+      break;
+    case 'call.wrapup_submitted':
+      c.wrapups.push(e.agent);
+      break;
+    case 'call.ended':
+      if (inQueue(c)) leaveQueue(s, c, at);
+      if (connected(c)) endAgentPart(s, c, at);
+      c.phase = 'ended';
+      c.endedAt = at;
+      c.closedSessions.push(...c.monitors.keys());
+      c.monitors.clear();
+      s.calls.delete(c.id);
+      s.ended.set(c.id, c);
+      if (s.ended.size > s.endedLimit) s.ended.delete(s.ended.keys().next().value!);
+      break;
+    case 'monitor.started':
+    case 'monitor.mode_changed':
+      c.monitors.set(e.session_id, { supervisor: e.supervisor, mode: e.mode });
+      break;
+    case 'monitor.ended':
+      if (!c.monitors.delete(e.session_id)) c.closedSessions = c.closedSessions.filter((id) => id !== e.session_id);
+      break;
+  }
+}
+
+function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, t: TimedEvent): LiveCall {
+  return {
+    id: e.call_id,
+    direction: e.direction,
+    caller: e.caller,
+    arrivedAt: t.at,
+    phase: 'arrived',
+    queue: null,
+    queuedAt: null,
+    priority: 0,
+    offers: [],
+    agent: null,
+    answeredAt: null,
+    segmentStart: null,
+    stretchStart: null,
+    endedAt: null,
+    lastAt: t.at,
+    waitMs: 0,
+    talkMs: 0,
+    holdMs: 0,
+    handledBy: [],
+    wrapups: [],
+    consults: [],
+    monitors: new Map(),
+    closedSessions: [],
+    notes: [],
+    timeline: [{ seq: t.seq, event: e }],
+  };
+}
+
+function leaveQueue(s: LiveState, c: LiveCall, at: number): void {
+  s.queues.get(c.queue!)?.waiting.delete(c.id);
+  c.waitMs += at - c.queuedAt!;
+  c.queuedAt = null;
+  c.offers = [];
+}
+
+function endAgentPart(s: LiveState, c: LiveCall, at: number): void {
+  if (c.phase === 'held') c.holdMs += at - c.stretchStart!;
+  else c.talkMs += at - c.stretchStart!;
+  c.stretchStart = null;
+  c.segmentStart = null;
+  const a = s.agents.get(c.agent!);
+  if (a !== undefined && a.call === c.id) a.call = null;
+}
+
+/** Drops the timelines of calls that ended before today's local midnight. */
+export function tickLive(s: LiveState, now: number): void {
+  s.day = dayOf(now, s.config.timezone, s.day);
+  for (const [id, c] of s.ended) {
+    if (c.endedAt! >= s.day.start) break;
+    s.ended.delete(id);
+  }
+}

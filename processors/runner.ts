@@ -1,0 +1,164 @@
+/**
+ * The one runner that feeds every processor. It dedupes by event id (the log's own dedupe
+ * has a time window in JetStream), asks live state whether the event is possible (the
+ * single gate), applies it to every processor, and counts what it applied, rejected and
+ * skipped as duplicate. It never throws on an event: a processor's exception becomes a
+ * rejection record.
+ */
+import type { CallEvent, Config } from '../src/domain/index.js';
+import { admissible, evolveLive, initialLiveState, tickLive, findCall, type LiveState } from './live-state.js';
+import { evolveServiceLevel, initialServiceLevel, tickServiceLevel, type AttemptOutcome, type ServiceLevelState } from './service-level.js';
+import { evolveAgentStats, initialAgentStats, tickAgentStats, type AgentStatsState } from './agent-stats.js';
+import { longestWait, viewActiveCalls, viewAgent, viewAgents, viewCall, viewQueueDetail } from './live-views.js';
+import { viewRealtime } from './realtime-view.js';
+import { viewSla } from './sla-view.js';
+import { touched, type Changed } from './touched.js';
+import type { AgentFilter, AgentView, CallView, QueueDetailView, RealtimeView, SlaView, SlaWindow } from './views.js';
+
+/** A queue attempt that closed: feeds cc_calls_total and cc_wait_duration_seconds. */
+export interface ClosedAttemptRecord {
+  queue: string;
+  direction: 'inbound' | 'outbound';
+  outcome: AttemptOutcome;
+  wait_s: number;
+  short: boolean;
+}
+
+/** An agent's part of a call that ended (talk net of hold): feeds cc_call_duration_seconds. */
+export interface EndedTalkRecord {
+  queue: string | null;
+  talk_s: number;
+}
+
+export interface ApplyResult {
+  outcome: 'applied' | 'duplicate' | 'rejected';
+  reason?: string;
+  changed: Changed;
+  closedAttempts: readonly ClosedAttemptRecord[];
+  endedTalks: readonly EndedTalkRecord[];
+}
+
+export interface RunnerCounts {
+  applied: Record<string, number>;
+  rejected: Record<string, number>;
+  duplicate: Record<string, number>;
+}
+
+export interface RunnerOptions {
+  /** Event ids remembered for dedupe: between this many and twice as many of the latest. */
+  dedupeMemory?: number;
+  /** Ended calls whose timelines are kept (those of today, at most this many). */
+  endedCallsKept?: number;
+}
+
+export interface Runner {
+  apply(logged: { seq: number; event: CallEvent }): ApplyResult;
+  /** Ages live figures and closes windows at `now` (epoch ms). */
+  tick(now: number): void;
+  readonly lastSeq: number;
+  readonly counts: RunnerCounts;
+  /** The processors' states, for processors built on top (alerts); read only. */
+  readonly states: { live: LiveState; serviceLevel: ServiceLevelState; agentStats: AgentStatsState };
+  realtime(now: number): RealtimeView;
+  queueDetail(queue: string, now: number): QueueDetailView | null;
+  agents(filter: AgentFilter, now: number): AgentView[];
+  agent(id: string, now: number): AgentView | null;
+  activeCalls(now: number): CallView[];
+  call(id: string, now: number): CallView | null;
+  /** Service level over the window ending at `now`; one queue when named (empty when unknown), else every known queue. */
+  sla(window: SlaWindow, queue: string | undefined, now: number): SlaView;
+  knownQueues(): string[];
+  knownAgents(): string[];
+}
+
+const NONE: Changed = Object.freeze({ queues: [], agents: [], calls: [] }) as unknown as Changed;
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * Creates the runner and the processors it feeds.
+ * @example const r = createRunner(config); r.apply({ seq: 1, event }); r.sla('30m', undefined, Date.now())
+ */
+export function createRunner(config: Config, options: RunnerOptions = {}): Runner {
+  const live = initialLiveState(config, options.endedCallsKept);
+  const sl = initialServiceLevel(config);
+  const stats = initialAgentStats(config);
+  const memory = options.dedupeMemory ?? 500_000;
+  // Two generations: bounded memory, and every id of the latest `memory` events is still known.
+  let seen = new Set<string>();
+  let older = new Set<string>();
+  let lastSeq = 0;
+  const counts: RunnerCounts = { applied: {}, rejected: {}, duplicate: {} };
+  const bump = (into: Record<string, number>, type: string) => {
+    into[type] = (into[type] ?? 0) + 1;
+  };
+
+  function apply(logged: { seq: number; event: CallEvent }): ApplyResult {
+    const e = logged.event;
+    if (logged.seq > lastSeq) lastSeq = logged.seq;
+    if (seen.has(e.id) || older.has(e.id)) {
+      bump(counts.duplicate, e.type);
+      return { outcome: 'duplicate', changed: NONE, closedAttempts: EMPTY, endedTalks: EMPTY };
+    }
+    seen.add(e.id);
+    if (seen.size >= memory) {
+      older = seen;
+      seen = new Set();
+    }
+    const t = { seq: logged.seq, event: e, at: Date.parse(e.time) };
+    let reason: string | null;
+    try {
+      reason = Number.isNaN(t.at) ? 'time is not a date' : admissible(live, t);
+      if (reason === null) {
+        const changed = touched(live, e);
+        const call = 'call_id' in e ? findCall(live, e.call_id) : undefined;
+        const attempt = evolveServiceLevel(sl, t);
+        const talk = evolveAgentStats(stats, t);
+        evolveLive(live, t);
+        bump(counts.applied, e.type);
+        return {
+          outcome: 'applied',
+          changed,
+          closedAttempts: attempt === null ? EMPTY : [{ ...attempt, direction: call?.direction ?? 'inbound' }],
+          endedTalks: talk === null ? EMPTY : [{ queue: call?.queue ?? null, talk_s: talk.talk_s }],
+        };
+      }
+    } catch (err) {
+      reason = `processor error: ${(err as Error).message}`;
+    }
+    bump(counts.rejected, e.type);
+    return { outcome: 'rejected', reason, changed: NONE, closedAttempts: EMPTY, endedTalks: EMPTY };
+  }
+
+  const knownQueues = () => [...live.queues.keys()];
+  return {
+    apply,
+    tick(now) {
+      tickLive(live, now);
+      tickServiceLevel(sl, now);
+      tickAgentStats(stats, now);
+    },
+    get lastSeq() {
+      return lastSeq;
+    },
+    counts,
+    states: { live, serviceLevel: sl, agentStats: stats },
+    realtime: (now) => viewRealtime(live, sl, knownQueues(), now),
+    queueDetail: (queue, now) => viewQueueDetail(live, queue, now),
+    agents: (filter, now) => viewAgents(live, stats, filter, now),
+    agent(id, now) {
+      const a = live.agents.get(id);
+      return a === undefined ? null : viewAgent(live, stats, a, now);
+    },
+    activeCalls: (now) => viewActiveCalls(live, now),
+    call(id, now) {
+      const c = findCall(live, id);
+      return c === undefined ? null : viewCall(live, c, now, true);
+    },
+    sla(window, queue, now) {
+      const queues = queue === undefined ? knownQueues() : live.queues.has(queue) ? [queue] : [];
+      return viewSla(sl, window, queues, now, (q) => longestWait(live, q, now));
+    },
+    knownQueues,
+    knownAgents: () => [...live.agents.keys()],
+  };
+}

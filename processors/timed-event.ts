@@ -1,0 +1,11 @@
+import type { CallEvent } from '../src/domain/index.js';
+
+/**
+ * What every processor folds: a logged event with its event time parsed once, by the
+ * runner, into epoch ms (`at`), so no processor parses dates on the hot path.
+ */
+export interface TimedEvent {
+  seq: number;
+  event: CallEvent;
+  at: number;
+}

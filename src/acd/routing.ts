@@ -1,0 +1,99 @@
+/**
+ * Routing: which waiting call rings which idle agent. Calls are served by priority, then
+ * in arrival order to the queue (first come, first served: what Erlang C assumes); each
+ * queue picks among its idle members by its strategy.
+ */
+import type { AgentState, CallEvent, CallEventType, EventOf } from '../domain/index.js';
+import { queueSettings } from '../domain/index.js';
+import type { AcdContext } from './commands.js';
+import type { Draft } from './draft.js';
+import type { AcdCall } from './state.js';
+import { applyEvent } from './state.js';
+
+type Fields<T extends CallEventType> = Omit<EventOf<T>, 'id' | 'type' | 'time' | 'source' | 'v'>;
+
+/** Builds a decision's events in order, applying each to the draft so the next step sees it. */
+export class Emitter {
+  readonly events: CallEvent[] = [];
+  private readonly time: string;
+
+  constructor(
+    readonly draft: Draft,
+    readonly ctx: AcdContext,
+    readonly now: number,
+  ) {
+    this.time = isoTime(now);
+  }
+
+  emit<T extends CallEventType>(type: T, fields: Fields<T>): void {
+    // Envelope first, then the type's fields: one key order, so NDJSON output is stable.
+    const e = { id: this.ctx.nextId(), type, time: this.time, source: this.ctx.source, v: 1, ...fields } as unknown as CallEvent;
+    applyEvent(this.draft, e, this.now);
+    this.events.push(e);
+  }
+
+  agentState(agent: string, state: AgentState, reason?: string): void {
+    this.emit('agent.state_changed', reason === undefined ? { agent, state } : { agent, state, reason });
+  }
+}
+
+let lastMs = NaN;
+let lastIso = '';
+/** Event time with milliseconds; many decisions share an instant, so the last one is kept. */
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
+/** Offers waiting calls to idle agents until no waiting call has an idle member agent. */
+export function route(out: Emitter): void {
+  const d = out.draft;
+  const free = new Set<string>();
+  for (const a of d.idleAgents()) if (a.call === null) free.add(a.id);
+  if (free.size === 0) return;
+  const waiting: AcdCall[] = [];
+  for (const c of d.waitingCalls()) if (c.queue !== null) waiting.push(c);
+  if (waiting.length === 0) return;
+  waiting.sort((a, b) => b.priority - a.priority || a.queuedAt - b.queuedAt);
+  for (const call of waiting) {
+    if (free.size === 0) return;
+    const queue = call.queue!;
+    const agent = pickAgent(d, queue, free, queueSettings(out.ctx.config, queue).routing.strategy);
+    if (agent === undefined) continue;
+    free.delete(agent);
+    out.emit('call.offered', { call_id: call.id, queue, agent });
+    out.agentState(agent, 'ringing');
+  }
+}
+
+/**
+ * The member of `queue` to ring among the `free` agents.
+ * longest_idle: the one idle since the earliest time (ties: the earlier member).
+ * round_robin: the next free member after the one this queue offered to last.
+ */
+export function pickAgent(d: Draft, queue: string, free: ReadonlySet<string>, strategy: 'longest_idle' | 'round_robin'): string | undefined {
+  const members = d.members(queue);
+  if (strategy === 'round_robin') {
+    const last = d.lastOffered(queue);
+    const start = last === undefined ? -1 : members.indexOf(last);
+    for (let i = 1; i <= members.length; i++) {
+      const m = members[(start + i + members.length) % members.length]!;
+      if (free.has(m)) return m;
+    }
+    return undefined;
+  }
+  let best: string | undefined;
+  let bestSince = Infinity;
+  for (const m of members) {
+    if (!free.has(m)) continue;
+    const since = d.agent(m)!.idleSince;
+    if (since < bestSince) {
+      best = m;
+      bestSince = since;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,90 @@
+/**
+ * The HTTP surface: /healthz, /readyz, /metrics (open unless metricsAuth), the /cc API
+ * behind bearer auth, its OpenAPI 3.1 document, and the wallboard's static files.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { EventLog } from '../bus/index.js';
+import type { EngineMetrics } from '../metrics/index.js';
+import { authenticate, type AppEnv, type TokenRegistry } from './auth.js';
+import { ApiError, problem } from './problem.js';
+import { validationHook } from './validation.js';
+import { eventRoutes } from './routes/events.js';
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; detail: string }>;
+}
+
+export interface ApiDeps {
+  tokens: TokenRegistry;
+  log: EventLog;
+  metrics: EngineMetrics;
+  readiness: () => Promise<Readiness>;
+  metricsAuth: boolean;
+  maxBodyBytes: number;
+  /** Further /cc route groups (live views, reports...), each mounted under /cc. */
+  routes: Array<OpenAPIHono<AppEnv>>;
+  /** Serves the wallboard's files for paths outside /cc. */
+  wallboard?: (c: Context) => Promise<Response | null>;
+}
+
+export function createApp(deps: ApiDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problem(c, err.status, err.message, err.errors);
+    if (err instanceof HTTPException) return problem(c, err.status, err.message || 'request refused');
+    console.error('unhandled error', err);
+    return problem(c, 500, 'the engine failed to answer this request; it has been logged');
+  });
+  app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const r = await deps.readiness();
+    return c.json({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks }, r.ready ? 200 : 503);
+  });
+  if (deps.metricsAuth) app.use('/metrics', authenticate(deps.tokens));
+  app.get('/metrics', async (c) => {
+    const { contentType, body } = await deps.metrics.exposition();
+    return c.body(body, 200, { 'content-type': contentType });
+  });
+
+  app.use(
+    '/cc/*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: () => {
+        throw new ApiError(413, `request body is larger than the limit of ${deps.maxBodyBytes} bytes (CC_MAX_BODY_BYTES)`);
+      },
+    }),
+  );
+  // The OpenAPI document is public: it describes the API, it holds no data.
+  app.get('/cc/openapi.json', (c) =>
+    c.json(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: { title: 'cc-supervisor API', version: '1', description: 'Every /cc route needs Authorization: Bearer <token>.' },
+        security: [{ bearer: [] }],
+      }),
+    ),
+  );
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.use('/cc/*', authenticate(deps.tokens));
+  app.route('/cc', eventRoutes(deps.log));
+  for (const r of deps.routes) app.route('/cc', r);
+
+  if (deps.wallboard) {
+    const serve = deps.wallboard;
+    app.get('*', async (c, next) => {
+      const res = await serve(c);
+      if (res) return res;
+      await next();
+    });
+  }
+  return app;
+}
+export type App = ReturnType<typeof createApp>;

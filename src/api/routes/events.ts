@@ -1,0 +1,100 @@
+/**
+ * POST /cc/events: integrators publish CallEvent v1 here (one object, an array, or NDJSON).
+ * Each event gets its own result, so one bad line never costs the good ones around it;
+ * this is why the body is validated per event here rather than by the route schema.
+ */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { EventLog } from '../../bus/index.js';
+import type { AppEnv } from '../auth.js';
+import { requireRole } from '../auth.js';
+import { ApiError, problem } from '../problem.js';
+import { validationHook } from '../validation.js';
+
+const Result = z.object({
+  index: z.number().int().describe('position in the body (0-based; the line number minus one for NDJSON)'),
+  id: z.string().nullable(),
+  status: z.enum(['accepted', 'duplicate', 'rejected']),
+  seq: z.number().int().nullable().optional(),
+  reason: z.string().optional(),
+});
+const IngestResponse = z
+  .object({ accepted: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), results: z.array(Result) })
+  .openapi('IngestResult');
+
+const route = createRoute({
+  method: 'post',
+  path: '/events',
+  tags: ['events'],
+  summary: 'Ingest CallEvent v1: one JSON object, a JSON array, or NDJSON (application/x-ndjson)',
+  description: 'Needs the manager role and an unscoped token. Duplicates (same id) change nothing.',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': { schema: z.any().openapi({ description: 'a CallEvent v1 object or an array of them' }) },
+        'application/x-ndjson': { schema: z.string().openapi({ description: 'one CallEvent v1 per line' }) },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'per-event results; at least one event was accepted or was a duplicate', content: { 'application/json': { schema: IngestResponse } } },
+    422: { description: 'every event was rejected', content: { 'application/json': { schema: IngestResponse } } },
+  },
+});
+
+type Parsed = { index: number; value: unknown } | { index: number; error: string };
+
+/** Splits the body into inputs; a malformed NDJSON line is one rejected input, not a failed request. */
+async function parseBody(req: Request): Promise<Parsed[]> {
+  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const text = await req.text();
+  if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/ndjson') {
+    const out: Parsed[] = [];
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
+      try {
+        out.push({ index: i, value: JSON.parse(line) });
+      } catch (e) {
+        out.push({ index: i, error: `line ${i + 1} is not valid JSON (${(e as Error).message})` });
+      }
+    });
+    return out;
+  }
+  if (type !== 'application/json' && type !== '') throw new ApiError(415, `content-type ${type} is not accepted; use application/json or application/x-ndjson`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    throw new ApiError(400, `body is not valid JSON (${(e as Error).message})`);
+  }
+  const list = Array.isArray(body) ? body : [body];
+  return list.map((value, index) => ({ index, value }));
+}
+
+export function eventRoutes(log: EventLog) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('/events', requireRole('manager'));
+  app.openapi(route, async (c) => {
+    const user = c.get('user');
+    if (user.queues !== null) throw new ApiError(403, `${user.name} is scoped to some queues and may not publish events`);
+    const parsed = await parseBody(c.req.raw);
+    if (parsed.length === 0) return problem(c, 400, 'body holds no event') as never;
+    const good = parsed.filter((p): p is { index: number; value: unknown } => 'value' in p);
+    const appended = await log.append(good.map((p) => p.value));
+    const results: z.infer<typeof Result>[] = [];
+    let g = 0;
+    for (const p of parsed) {
+      if ('error' in p) {
+        results.push({ index: p.index, id: null, status: 'rejected', reason: p.error });
+        continue;
+      }
+      const r = appended[g++]!;
+      if (r.status === 'rejected') results.push({ index: p.index, id: r.id, status: 'rejected', reason: r.message });
+      else results.push({ index: p.index, id: r.id, status: r.status, seq: r.seq });
+    }
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    const body = { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), results };
+    return c.json(body, body.accepted + body.duplicate === 0 ? 422 : 200);
+  });
+  return app;
+}

@@ -1,0 +1,144 @@
+/**
+ * The live /cc views: realtime, queue detail, agents, active calls, call detail, SLA.
+ * Every handler reads the processors' views at one instant; scoped users see only their
+ * queues (and the agents and calls of those queues).
+ */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import {
+  AgentView,
+  CallView,
+  QueueDetailView,
+  RealtimeView,
+  SlaView,
+  SlaWindow,
+  type Runner,
+} from '../../../processors/index.js';
+import { AGENT_STATES } from '../../domain/index.js';
+import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../auth.js';
+import { notFound } from '../problem.js';
+import { scopeRealtime, scopeSla } from '../scope.js';
+import { validationHook } from '../validation.js';
+
+const ProblemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).openapi('Problem');
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const problems = {
+  400: json(ProblemSchema, 'invalid parameter, named in detail'),
+  401: json(ProblemSchema, 'missing or invalid bearer token'),
+  403: json(ProblemSchema, 'role or queue scope does not allow it'),
+};
+
+const get = <P extends string>(path: P, summary: string) => ({ method: 'get' as const, path, summary, tags: ['live'] });
+
+export function liveRoutes(runner: Runner, now: () => number = Date.now) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const visibleQueues = (u: AuthUser) => (u.queues === null ? null : runner.knownQueues().filter((q) => u.queues!.includes(q)));
+  const agentVisible = (u: AuthUser, a: { queues: string[] }) => u.queues === null || a.queues.some((q) => u.queues!.includes(q));
+  const callVisible = (u: AuthUser, c: { queue: string | null }) => canSeeQueue(u, c.queue);
+
+  app.openapi(
+    createRoute({ ...get('/realtime', 'Calls waiting, active calls, idle agents, average wait and service level: all queues and per queue (today)'), responses: { 200: json(RealtimeView, 'live figures'), ...problems } }),
+    (c) => {
+      const user = c.get('user');
+      const t = now();
+      const view = runner.realtime(t);
+      const qs = visibleQueues(user);
+      if (qs === null) return c.json(view, 200);
+      const idle = runner.agents({ state: 'idle' }, t).filter((a) => agentVisible(user, a)).length;
+      return c.json(scopeRealtime(view, runner.sla('today', undefined, t), qs, idle), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...get('/queue-detail', "A queue's waiting calls (wait, position, caller) and ringing offers"),
+      request: { query: z.object({ queue: z.string().min(1).openapi({ example: 'sales-queue' }) }) },
+      responses: { 200: json(QueueDetailView, 'the queue now'), 404: json(ProblemSchema, 'unknown queue'), ...problems },
+    }),
+    (c) => {
+      const { queue } = c.req.valid('query');
+      assertQueueScope(c.get('user'), queue);
+      const view = runner.queueDetail(queue, now());
+      if (!view) throw notFound(`queue "${queue}" is not known`);
+      return c.json(view, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...get('/agents', 'Agents: state, time in state, current call, calls handled today'),
+      request: { query: z.object({ queue: z.string().min(1).optional(), team: z.string().min(1).optional(), state: z.enum(AGENT_STATES).optional() }) },
+      responses: { 200: json(z.object({ agents: z.array(AgentView) }), 'matching agents'), ...problems },
+    }),
+    (c) => {
+      const filter = c.req.valid('query');
+      const user = c.get('user');
+      if (filter.queue) assertQueueScope(user, filter.queue);
+      const agents = runner.agents(filter, now()).filter((a) => agentVisible(user, a));
+      return c.json({ agents }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...get('/agents/{id}', 'One agent'),
+      request: { params: z.object({ id: z.string().min(1) }) },
+      responses: { 200: json(AgentView, 'the agent'), 404: json(ProblemSchema, 'unknown agent'), ...problems },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      const view = runner.agent(id, now());
+      if (!view || !agentVisible(c.get('user'), view)) throw notFound(`agent "${id}" is not known`);
+      return c.json(view, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...get('/calls/active', 'Calls in progress: queued, ringing, talking, on hold, in wrap-up'),
+      request: { query: z.object({ queue: z.string().min(1).optional() }) },
+      responses: { 200: json(z.object({ calls: z.array(CallView) }), 'active calls'), ...problems },
+    }),
+    (c) => {
+      const { queue } = c.req.valid('query');
+      const user = c.get('user');
+      if (queue) assertQueueScope(user, queue);
+      const calls = runner.activeCalls(now()).filter((x) => callVisible(user, x) && (!queue || x.queue === queue));
+      return c.json({ calls }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...get('/calls/{id}', "A call with its timeline of events and notes (active, or ended today)"),
+      request: { params: z.object({ id: z.string().min(1) }) },
+      responses: { 200: json(CallView, 'the call'), 404: json(ProblemSchema, 'unknown call'), ...problems },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      const view = runner.call(id, now());
+      if (!view || !callVisible(c.get('user'), view)) throw notFound(`call "${id}" is not known (active calls and calls ended today are kept live; older ones are in /cc/reports)`);
+      return c.json(view, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...get('/sla', 'Service level, ASA, abandonment and answer rates per queue and for all queues over a window'),
+      request: { query: z.object({ window: SlaWindow.default('today'), queue: z.string().min(1).optional() }) },
+      responses: { 200: json(SlaView, 'figures with window and formula named'), 404: json(ProblemSchema, 'unknown queue'), ...problems },
+    }),
+    (c) => {
+      const { window, queue } = c.req.valid('query');
+      const user = c.get('user');
+      if (queue) {
+        assertQueueScope(user, queue);
+        if (!runner.knownQueues().includes(queue)) throw notFound(`queue "${queue}" is not known`);
+      }
+      const view = runner.sla(window, queue, now());
+      const qs = visibleQueues(user);
+      return c.json(qs === null ? view : scopeSla(view, qs), 200);
+    },
+  );
+  return app;
+}
+

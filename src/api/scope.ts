@@ -1,0 +1,67 @@
+/**
+ * Views narrowed to a scoped user's queues. Totals are recombined from the per-queue
+ * figures (sums of counts and of waits), never taken from the all-queue totals, so a scoped
+ * supervisor learns nothing about other queues.
+ */
+import type { RealtimeView, SlaView, SlaFigures } from '../../processors/index.js';
+
+const pct = (num: number, den: number) => (den > 0 ? (num / den) * 100 : null);
+
+export function scopeRealtime(view: RealtimeView, today: SlaView, queues: string[], idleAgents: number): RealtimeView {
+  const rows = view.queues.filter((q) => queues.includes(q.queue));
+  const all = scopeSla(today, queues).all;
+  return {
+    ...view,
+    queues: rows,
+    totals: {
+      calls_waiting: sum(rows.map((r) => r.calls_waiting)),
+      active_calls: sum(rows.map((r) => r.active_calls)),
+      idle_agents: idleAgents,
+      average_wait_s: all.average_wait_s,
+      service_level: { ...view.totals.service_level, value: all.service_level },
+    },
+  };
+}
+
+/** Recombines the `all` block of an SLA view from the queues a scoped user may see. */
+export function scopeSla(view: SlaView, queues: string[]): SlaView {
+  const rows = view.queues.filter((q) => queues.includes(q.queue));
+  return { ...view, queues: rows, all: combine(rows, view.all) };
+}
+
+export function combine(rows: SlaFigures[], shape: SlaFigures): SlaFigures {
+  const s = (f: (r: SlaFigures) => number) => sum(rows.map(f));
+  const offered = s((r) => r.offered);
+  const answered = s((r) => r.answered);
+  const abandoned = s((r) => r.abandoned);
+  const within = s((r) => r.answered_within);
+  const waitSum = s((r) => (r.average_wait_s ?? 0) * (r.answered + r.abandoned));
+  const asaSum = s((r) => (r.asa_s ?? 0) * r.answered);
+  const longest = rows.map((r) => r.longest_wait_now_s).filter((v): v is number => v !== null);
+  const headline = pct(within, offered);
+  return {
+    ...shape,
+    offered,
+    answered,
+    abandoned,
+    short_abandons: s((r) => r.short_abandons),
+    flowed_out: s((r) => r.flowed_out),
+    answered_within: within,
+    service_level: headline,
+    // The two formulas that need abandoned-within-T counts cannot be rebuilt from the
+    // per-queue figures; null (not computed) rather than the all-queue value.
+    service_levels: {
+      answered_within_over_offered: headline,
+      answered_within_over_answered: pct(within, answered),
+      within_over_answered_and_abandoned: null,
+      answered_within_over_answered_and_late_abandons: null,
+    },
+    asa_s: answered > 0 ? asaSum / answered : null,
+    abandonment_rate: pct(abandoned, offered),
+    answer_rate: pct(answered, offered),
+    average_wait_s: answered + abandoned > 0 ? waitSum / (answered + abandoned) : null,
+    longest_wait_now_s: longest.length > 0 ? Math.max(...longest) : null,
+  };
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

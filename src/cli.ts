@@ -1,0 +1,97 @@
+/**
+ * The `cc-supervisor` command: start | simulate | replay. This is the composition root:
+ * flags and environment are parsed here once, and typed objects are passed down.
+ */
+import { Command, Option } from 'commander';
+import { loadConfig } from './domain/index.js';
+import { parseSettings, settingsFromEnv } from './engine/settings.js';
+import { runStart } from './engine/start.js';
+import { runSimulate } from './engine/simulate-command.js';
+import { runReplay } from './engine/replay-command.js';
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('cc-supervisor')
+    .description('Supervisor engine for a call center')
+    .showHelpAfterError()
+    .exitOverride((err) => process.exit(err.exitCode));
+
+  program
+    .command('start')
+    .description('run the engine: event log, processors, history, API and wallboard (simulator on by default)')
+    .option('--config <file>', 'configuration file (YAML or JSON); default: the built-in demo (env CC_CONFIG)')
+    .option('--port <n>', 'HTTP port (env CC_PORT or PORT)', undefined)
+    .option('--host <addr>', 'HTTP listen address (env CC_HOST)')
+    .option('--data <dir>', 'data directory for the embedded log and chDB (env CC_DATA_DIR)')
+    .option('--no-sim', 'do not run the simulator (env CC_SIM=false)')
+    .option('--seed <n>', 'simulator seed (env CC_SEED)')
+    .option('--nats <url>', 'NATS JetStream URL: distributed event log (env NATS_URL)')
+    .option('--clickhouse <url>', 'ClickHouse server URL instead of embedded chDB (env CLICKHOUSE_URL)')
+    .option('--metrics-auth', 'require a bearer token on /metrics (env CC_METRICS_AUTH=true)')
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const flags: Record<string, unknown> = {
+        configPath: opts.config,
+        port: opts.port,
+        host: opts.host,
+        dataDir: opts.data,
+        seed: opts.seed,
+        natsUrl: opts.nats,
+        clickhouseUrl: opts.clickhouse,
+        metricsAuth: opts.metricsAuth,
+      };
+      // --no-sim only counts when given; otherwise CC_SIM decides.
+      if (cmd.getOptionValueSource('sim') === 'cli') flags.sim = opts.sim;
+      const settings = parseSettings({ ...settingsFromEnv(process.env), ...defined(flags) });
+      const config = await loadConfig(settings.configPath);
+      await runStart(settings, config);
+    });
+
+  program
+    .command('simulate')
+    .description('simulate in virtual time and write CallEvent v1 as NDJSON')
+    .option('--config <file>', 'configuration file; default: the built-in demo')
+    .addOption(new Option('--seed <n>', 'random seed').argParser(intArg('--seed')))
+    .addOption(new Option('--hours <h>', 'simulated hours').argParser(numArg('--hours')).default(8))
+    .option('--out <file>', 'output file; default: standard output')
+    .action(async (opts: { config?: string; seed?: number; hours: number; out?: string }) => {
+      const config = await loadConfig(opts.config);
+      await runSimulate({ config, seed: opts.seed, hours: opts.hours, out: opts.out });
+    });
+
+  program
+    .command('replay')
+    .description('append an NDJSON file of CallEvent v1 to the configured event log')
+    .argument('<file>', 'NDJSON file ("-" for standard input)')
+    .option('--data <dir>', 'data directory of the embedded log (env CC_DATA_DIR)')
+    .option('--nats <url>', 'NATS JetStream URL (env NATS_URL)')
+    .action(async (file: string, opts: { data?: string; nats?: string }) => {
+      const settings = parseSettings({ ...settingsFromEnv(process.env), ...defined({ dataDir: opts.data, natsUrl: opts.nats }) });
+      const code = await runReplay({ file, settings });
+      process.exitCode = code;
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    console.error(`cc-supervisor: ${(e as Error).message}`);
+    process.exit(2);
+  }
+}
+
+function defined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+function intArg(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new Error(`${name} must be an integer`);
+    return n;
+  };
+}
+function numArg(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
+    return n;
+  };
+}

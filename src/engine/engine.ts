@@ -1,0 +1,177 @@
+/**
+ * The engine: event log → processors (→ history) → API, metrics and wallboard, with the
+ * simulator as the demo's call source. Everything is wired here, once, from typed
+ * settings and config; stop() undoes start() in reverse order.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRunner } from '../../processors/index.js';
+import { createApp, type Readiness } from '../api/app.js';
+import { registryFrom, demoTokens, type AppEnv } from '../api/auth.js';
+import { liveRoutes } from '../api/routes/live.js';
+import { openEventLog, type EventLog } from '../bus/index.js';
+import type { CallEvent, Config } from '../domain/index.js';
+import { EngineMetrics } from '../metrics/index.js';
+import { LiveSimulation } from '../sim/index.js';
+import { DataDirLock } from './lock.js';
+import { Pipeline } from './pipeline.js';
+import type { EngineSettings } from './settings.js';
+
+export interface EngineOptions {
+  settings: EngineSettings;
+  config: Config;
+  /** Where the engine's own lines go (start-up banner, warnings). */
+  say?: (line: string) => void;
+}
+
+export class Engine {
+  private stopped = false;
+  private tickTimer: NodeJS.Timeout | undefined;
+  readonly demoTokens: Array<{ role: string; name: string; token: string }> = [];
+
+  private constructor(
+    readonly settings: EngineSettings,
+    readonly config: Config,
+    readonly log: EventLog,
+    readonly pipeline: Pipeline,
+    readonly metrics: EngineMetrics,
+    private readonly server: Server,
+    private readonly lock: DataDirLock | undefined,
+    private readonly sim: LiveSimulation | undefined,
+  ) {}
+
+  static async start(o: EngineOptions): Promise<Engine> {
+    const { settings, config } = o;
+    const say = o.say ?? (() => {});
+    await mkdir(settings.dataDir, { recursive: true });
+    const lock = settings.natsUrl ? undefined : await DataDirLock.acquire(settings.dataDir, 'engine');
+    const cleanup: Array<() => Promise<void>> = [async () => lock?.release()];
+    try {
+      const log = await openEventLog({ natsUrl: settings.natsUrl, file: join(settings.dataDir, 'events.ndjson') });
+      cleanup.unshift(() => log.close());
+      const runner = createRunner(config);
+      const metrics = new EngineMetrics({
+        queues: () => runner.realtime(Date.now()).queues,
+        serviceLevels: () => {
+          const now = Date.now();
+          return (['today', '15m', '30m', '60m'] as const).flatMap((window) =>
+            runner.sla(window, undefined, now).queues.map((q) => ({ queue: q.queue, window, value: q.service_level })),
+          );
+        },
+      });
+      const pipeline = new Pipeline(log, runner, metrics, (s) => {
+        if (s.kind !== 'resumed') say(`event log: ${s.kind}${'error' in s ? ` (${s.error})` : ''}${'message' in s ? ` (${s.message})` : ''}`);
+      });
+      await pipeline.start();
+      cleanup.unshift(() => pipeline.stop());
+
+      const tokens = registryFrom(config.users, settings.tokens);
+      const issued = tokens.size === 0 ? demoTokens(tokens) : [];
+
+      const readiness = async (): Promise<Readiness> => {
+        const health = await log.health();
+        const checks: Readiness['checks'] = {
+          event_log: health.ok ? { ok: true, detail: health.detail } : { ok: false, detail: health.reason },
+          processors: pipeline.caughtUp
+            ? { ok: true, detail: `applied through seq ${runner.lastSeq}` }
+            : { ok: false, detail: `replaying the log: at seq ${runner.lastSeq}` },
+        };
+        return { ready: Object.values(checks).every((c) => c.ok), checks };
+      };
+      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner)];
+      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes });
+      const server = await listen(app.fetch, settings.port, settings.host);
+      cleanup.unshift(() => closeServer(server));
+
+      let sim: LiveSimulation | undefined;
+      if (settings.sim) {
+        await waitFor(() => pipeline.caughtUp, 60_000);
+        await closeLeftovers(log, runner);
+        sim = new LiveSimulation({
+          config,
+          ...(settings.seed === undefined ? {} : { seed: settings.seed }),
+          emit: (events) => log.append(events),
+          onError: (e) => say(`simulator: could not append to the event log (${(e as Error).message})`),
+        });
+        sim.start();
+      }
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, lock, sim);
+      engine.demoTokens.push(...issued);
+      engine.tickTimer = setInterval(() => {
+        runner.tick(Date.now());
+        void pipeline.refreshLag().catch(() => {});
+      }, 1000);
+      return engine;
+    } catch (e) {
+      for (const c of cleanup) await c().catch(() => {});
+      throw e;
+    }
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Stops the call source first, then the readers, then the log, so no event is cut in half. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    await this.sim?.stop();
+    await closeServer(this.server);
+    await this.pipeline.stop();
+    await this.log.close();
+    await this.lock?.release();
+  }
+}
+
+/**
+ * The demo's simulator starts a fresh shift: calls and agents a previous run left open (it
+ * was stopped or crashed mid-call) are closed with events, never dropped from the log.
+ */
+async function closeLeftovers(log: EventLog, runner: ReturnType<typeof createRunner>): Promise<void> {
+  const now = Date.now();
+  const time = new Date(now).toISOString();
+  const events: CallEvent[] = [];
+  let n = 0;
+  const id = () => `restart-${now.toString(36)}-${n++}`;
+  for (const call of runner.activeCalls(now)) {
+    if (call.state === 'queued' || call.state === 'ringing') {
+      if (call.queue) events.push({ id: id(), type: 'call.abandoned', time, source: 'sim', v: 1, call_id: call.call_id, queue: call.queue });
+    }
+    events.push({ id: id(), type: 'call.ended', time, source: 'sim', v: 1, call_id: call.call_id, by: 'system', cause: 'simulator_restart' });
+  }
+  for (const a of runner.agents({}, now)) {
+    if (a.state !== 'offline') events.push({ id: id(), type: 'agent.state_changed', time, source: 'sim', v: 1, agent: a.agent, state: 'offline', reason: 'simulator_restart' });
+  }
+  if (events.length > 0) await log.append(events);
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server as Server)) as Server;
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('timed out replaying the event log');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

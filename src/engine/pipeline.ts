@@ -1,0 +1,86 @@
+/**
+ * Feeds the log to the processors' runner and counts what happened in Prometheus. This is
+ * the "one runner" shell of STYLE.md: the processors stay pure, this owns the subscription.
+ */
+import type { EventLog, LogStatus, Subscription, LoggedEvent } from '../bus/index.js';
+import type { EngineMetrics } from '../metrics/index.js';
+import type { Runner, Changed } from '../../processors/index.js';
+
+export type ChangeListener = (changed: Changed, events: LoggedEvent[]) => void;
+
+export class Pipeline {
+  private sub: Subscription | undefined;
+  private readonly listeners = new Set<ChangeListener>();
+  private logLast = 0;
+  status: LogStatus | null = null;
+
+  constructor(
+    private readonly log: EventLog,
+    readonly runner: Runner,
+    private readonly metrics: EngineMetrics,
+    private readonly onStatus: (s: LogStatus) => void = () => {},
+  ) {
+    metrics.trackLag('processors', () => Math.max(0, this.logLast - this.runner.lastSeq));
+  }
+
+  /** Replays the whole log into the processors, then follows it. */
+  async start(): Promise<void> {
+    this.logLast = await this.log.lastSeq();
+    this.sub = this.log.subscribe(1, (batch) => this.applyBatch(batch), {
+      onStatus: (s) => {
+        this.status = s;
+        this.onStatus(s);
+      },
+    });
+  }
+
+  /** The log's last sequence when the engine started: ready once the runner reached it. */
+  get caughtUp(): boolean {
+    return this.runner.lastSeq >= this.logLast;
+  }
+
+  /** Refreshes the known end of the log (for the lag metric). */
+  async refreshLag(): Promise<void> {
+    this.logLast = Math.max(this.logLast, await this.log.lastSeq());
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private applyBatch(batch: LoggedEvent[]): void {
+    const started = process.hrtime.bigint();
+    const queues = new Set<string>();
+    const agents = new Set<string>();
+    const calls = new Set<string>();
+    for (const logged of batch) {
+      const r = this.runner.apply(logged);
+      const type = logged.event.type;
+      if (r.outcome === 'applied') {
+        this.metrics.eventApplied(type);
+        for (const a of r.closedAttempts) this.metrics.attemptClosed(a);
+        for (const t of r.endedTalks) this.metrics.talkEnded(t.queue, t.talk_s);
+        for (const q of r.changed.queues) queues.add(q);
+        for (const a of r.changed.agents) agents.add(a);
+        for (const c of r.changed.calls) calls.add(c);
+      } else if (r.outcome === 'duplicate') this.metrics.eventDuplicate(type);
+      else this.metrics.eventRejected(type);
+    }
+    if (batch.length > 0) this.logLast = Math.max(this.logLast, batch[batch.length - 1]!.seq);
+    this.metrics.batchProcessed(Number(process.hrtime.bigint() - started) / 1e9);
+    const changed: Changed = { queues: [...queues], agents: [...agents], calls: [...calls] };
+    for (const l of this.listeners) {
+      try {
+        l(changed, batch);
+      } catch (e) {
+        console.error('change listener failed', e);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.sub?.stop();
+    this.sub = undefined;
+  }
+}

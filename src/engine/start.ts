@@ -1,0 +1,42 @@
+/**
+ * `cc-supervisor start`: runs the engine until SIGINT/SIGTERM, then stops it cleanly
+ * (simulator, HTTP, subscriptions, log, lock) so the data directory is never left torn.
+ */
+import type { Config } from '../domain/index.js';
+import { Engine } from './engine.js';
+import type { EngineSettings } from './settings.js';
+
+export async function runStart(settings: EngineSettings, config: Config): Promise<void> {
+  const say = (line: string) => console.log(`[cc-supervisor] ${line}`);
+  const engine = await Engine.start({ settings, config, say });
+  const host = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
+  const base = `http://${host}:${engine.port}`;
+  say(`engine up: ${engine.log.kind} event log${settings.natsUrl ? ` (${settings.natsUrl})` : ` in ${settings.dataDir}/`}, simulator ${settings.sim ? 'on' : 'off'}`);
+  say(`wallboard  ${base}/`);
+  say(`API        ${base}/cc/realtime   (OpenAPI: ${base}/cc/openapi.json)`);
+  say(`health     ${base}/healthz  ${base}/readyz    metrics ${base}/metrics`);
+  if (engine.demoTokens.length > 0) {
+    say('demo sign-in (no users configured, so these tokens were made for this run):');
+    for (const t of engine.demoTokens) say(`  ${t.role.padEnd(10)} ${t.token}`);
+    say(`  e.g. curl -H "Authorization: Bearer ${engine.demoTokens[0]!.token}" ${base}/cc/realtime`);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      say('second signal: exiting now');
+      process.exit(130);
+    }
+    stopping = true;
+    say(`${signal}: stopping`);
+    try {
+      await engine.stop();
+      say('stopped cleanly');
+      process.exit(0);
+    } catch (e) {
+      console.error('stop failed', e);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,217 @@
+/**
+ * The simulated call center: callers arrive, wait (or lose patience), agents answer (or let
+ * it ring), talk, hold, hang up, wrap up, take breaks and place outbound calls. Every
+ * change goes through the ACD as a command, so what comes out is exactly what the ACD
+ * decided: the simulator plays the people, never the switch.
+ *
+ * The clock is the scheduler's: a virtual run drains it as fast as possible, the live run
+ * advances it with the wall clock. Everything random comes from one seeded stream, and
+ * the scheduler breaks time ties in scheduling order, so a seed gives one run.
+ */
+import { Acd, type AcdCommand } from '../acd/index.js';
+import type { CallEvent, Config, Duration, QueueWorkload } from '../domain/index.js';
+import { Rng, sampleDuration } from './random.js';
+import { Scheduler } from './scheduler.js';
+import { ArrivalProcess, localHourOf } from './workload.js';
+
+export interface CallCenterOptions {
+  config: Config;
+  /** Defaults to config.sim.seed. */
+  seed?: number;
+  /** Prefix of event and call ids (default `sim<seed>`); the live demo passes a random one. */
+  idPrefix?: string;
+  /** Ring time before an agent who answers picks up (default 2 s fixed; 0 for Erlang C runs). */
+  answerDelay?: Duration;
+  /** Receives each decision's events, in order. */
+  onEvents: (events: CallEvent[]) => void;
+}
+
+const CENTER_NUMBER = '+15550100000';
+/** How long an agent who let a call ring out stays away before coming back. */
+const NO_ANSWER_AWAY: Duration = { dist: 'exponential', mean_s: 30 };
+const OUTBOUND_WRAPUP: Duration = { dist: 'exponential', mean_s: 20 };
+
+export class CallCenterSim {
+  readonly acd: Acd;
+  readonly scheduler = new Scheduler();
+  calls = 0;
+  events = 0;
+  private readonly rng: Rng;
+  private readonly prefix: string;
+  private readonly answerDelay: Duration;
+  private readonly workloadOf = new Map<string, QueueWorkload | null>();
+  private readonly wrapupOf = new Map<string, number>();
+  private readonly pendingBreak = new Map<string, string>();
+
+  constructor(private readonly opts: CallCenterOptions) {
+    const seed = opts.seed ?? opts.config.sim.seed;
+    this.rng = new Rng(seed);
+    this.prefix = opts.idPrefix ?? `sim${seed}`;
+    this.answerDelay = opts.answerDelay ?? { dist: 'fixed', mean_s: 2 };
+    let n = 0;
+    this.acd = new Acd({ config: opts.config, source: 'sim', nextId: () => `${this.prefix}-e${++n}` });
+  }
+
+  /** Logs the configured agents in and starts arrivals, outbound calls and breaks at `t0`. */
+  start(t0: number): void {
+    const { config } = this.opts;
+    this.scheduler.at(t0, (t) => {
+      for (const a of config.agents) this.exec({ type: 'agent.login', agent: a.id, queues: a.queues }, t);
+    });
+    const hourOf = localHourOf(config.timezone);
+    for (const [queue, wl] of Object.entries(config.sim.queues)) {
+      this.arrivals(queue, wl, new ArrivalProcess(this.rng, wl.calls_per_hour, wl.hourly_profile, hourOf), t0);
+    }
+    const outbound = new ArrivalProcess(this.rng, config.sim.outbound.calls_per_hour, undefined, hourOf);
+    const nextDial = (from: number) => {
+      const t = outbound.next(from);
+      if (Number.isFinite(t)) this.scheduler.at(t, (at) => (this.dial(at), nextDial(t)));
+    };
+    nextDial(t0);
+    for (const a of config.agents) this.nextBreak(a.id, t0);
+  }
+
+  runUntil(t: number): void {
+    this.scheduler.runUntil(t);
+  }
+
+  nextAt(): number | undefined {
+    return this.scheduler.nextAt();
+  }
+
+  private arrivals(queue: string, wl: QueueWorkload, process: ArrivalProcess, from: number): void {
+    const t = process.next(from);
+    if (!Number.isFinite(t)) return;
+    this.scheduler.at(t, (at) => {
+      this.arrive(queue, wl, at);
+      this.arrivals(queue, wl, process, t);
+    });
+  }
+
+  private arrive(queue: string, wl: QueueWorkload, t: number): void {
+    const call = `${this.prefix}-c${++this.calls}`;
+    this.workloadOf.set(call, wl);
+    this.exec({ type: 'call.arrive', call_id: call, queue, caller: { number: this.phoneNumber() } }, t);
+    if (wl.patience === null) return;
+    this.after(t, sampleDuration(this.rng, wl.patience), (at) => {
+      const phase = this.acd.state.call(call)?.phase;
+      if (phase === 'queued' || phase === 'ringing') this.exec({ type: 'caller.hangup', call_id: call }, at);
+    });
+  }
+
+  private dial(t: number): void {
+    const idle = [...this.acd.state.agents()].filter((a) => a.state === 'idle');
+    if (idle.length === 0) return;
+    const call = `${this.prefix}-c${++this.calls}`;
+    this.workloadOf.set(call, null);
+    const agent = this.rng.pick(idle).id;
+    this.exec({ type: 'call.dial', call_id: call, agent, caller: { number: CENTER_NUMBER }, callee: { number: this.phoneNumber() } }, t);
+  }
+
+  /** Runs one command through the ACD, publishes its events, sets its timers, plays the people's part. */
+  private exec(command: AcdCommand, t: number): void {
+    const d = this.acd.execute(command, t);
+    if (d.events.length === 0) return;
+    this.events += d.events.length;
+    this.opts.onEvents(d.events);
+    for (const op of d.timers) {
+      if (op.op === 'cancel') this.scheduler.cancel(op.key);
+      else this.scheduler.at(op.at, (at) => this.exec(op.command, at), op.key);
+    }
+    for (const e of d.events) this.react(e, t);
+  }
+
+  private react(e: CallEvent, t: number): void {
+    switch (e.type) {
+      case 'call.offered': {
+        const wl = this.workloadOf.get(e.call_id);
+        if (wl && this.rng.next() < wl.no_answer_prob) return; // lets it ring out
+        this.after(t, sampleDuration(this.rng, this.answerDelay), (at) => this.exec({ type: 'offer.answer', call_id: e.call_id, agent: e.agent }, at));
+        return;
+      }
+      case 'call.answered':
+        return this.talk(e.call_id, e.agent, t);
+      case 'call.ended':
+        this.workloadOf.delete(e.call_id);
+        return;
+      case 'agent.state_changed':
+        if (e.state === 'wrapup') this.wrapUp(e.agent, t);
+        else if (e.state === 'away' && e.reason === 'no_answer') {
+          const pending = this.pendingBreak.get(e.agent);
+          if (pending !== undefined) return this.takeBreak(e.agent, pending, t);
+          this.returnLater(e.agent, t, sampleDuration(this.rng, NO_ANSWER_AWAY), false);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private talk(call: string, agent: string, t: number): void {
+    const wl = this.workloadOf.get(call);
+    const handle = sampleDuration(this.rng, wl ? wl.handle : this.opts.config.sim.outbound.handle);
+    this.wrapupOf.set(agent, sampleDuration(this.rng, wl ? wl.wrapup : OUTBOUND_WRAPUP));
+    if (wl && this.rng.next() < wl.hold_prob) {
+      // One hold somewhere in the first half, resumed before the call ends.
+      const hold = handle * (0.1 + 0.4 * this.rng.next());
+      const resume = hold + (handle - hold) * (0.2 + 0.5 * this.rng.next());
+      this.after(t, hold, (at) => this.exec({ type: 'call.hold', call_id: call }, at));
+      this.after(t, resume, (at) => this.exec({ type: 'call.resume', call_id: call }, at));
+    }
+    const byCaller = this.rng.next() < 0.5;
+    this.after(t, handle, (at) => this.exec({ type: byCaller ? 'caller.hangup' : 'agent.hangup', call_id: call }, at));
+  }
+
+  private wrapUp(agent: string, t: number): void {
+    const { categories, results } = this.opts.config.wrapup;
+    const category = this.rng.pick(categories);
+    const result = this.rng.pick(results);
+    this.after(t, this.wrapupOf.get(agent) ?? 0, (at) => {
+      const away = this.pendingBreak.get(agent);
+      this.exec({ type: 'wrapup.done', agent, category, result, ...(away === undefined ? {} : { away }) }, at);
+      if (away !== undefined && this.acd.state.agent(agent)?.state === 'away') this.onBreak(agent, at);
+    });
+  }
+
+  /** A break falls due: taken at once when idle or away, after the current call's wrap-up otherwise. */
+  private nextBreak(agent: string, from: number): void {
+    const { every_s, reasons } = this.opts.config.sim.breaks;
+    if (every_s === null) return;
+    this.after(from, this.rng.exponential(every_s), (at) => {
+      const reason = this.rng.pick(reasons);
+      const state = this.acd.state.agent(agent)?.state ?? 'offline';
+      if (state === 'idle' || state === 'away') this.takeBreak(agent, reason, at);
+      else if (state === 'offline') this.nextBreak(agent, at);
+      else this.pendingBreak.set(agent, reason);
+    });
+  }
+
+  private takeBreak(agent: string, reason: string, t: number): void {
+    this.exec({ type: 'agent.break', agent, reason }, t);
+    this.onBreak(agent, t);
+  }
+
+  private onBreak(agent: string, t: number): void {
+    this.pendingBreak.delete(agent);
+    this.returnLater(agent, t, sampleDuration(this.rng, this.opts.config.sim.breaks.length), true);
+  }
+
+  /** Back to idle after `seconds`, unless something else changed the agent's state meanwhile. */
+  private returnLater(agent: string, t: number, seconds: number, thenNextBreak: boolean): void {
+    const since = this.acd.state.agent(agent)?.since;
+    this.after(t, seconds, (at) => {
+      const a = this.acd.state.agent(agent);
+      if (a?.state !== 'away' || a.since !== since) return;
+      this.exec({ type: 'agent.return', agent }, at);
+      if (thenNextBreak) this.nextBreak(agent, at);
+    });
+  }
+
+  private after(t: number, seconds: number, run: (at: number) => void): void {
+    this.scheduler.at(t + seconds * 1000, run);
+  }
+
+  private phoneNumber(): string {
+    return `+1555${String(this.rng.int(10_000_000)).padStart(7, '0')}`;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The demo: the simulated call center on the wall clock, from now on. The scheduler runs
+ * whatever is due, then sleeps until its next entry. Events leave in one chain of `emit`
+ * calls, so they reach the log in the order they happened even though emit is async.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CallEvent, Config, Duration } from '../domain/index.js';
+import { CallCenterSim } from './call-center.js';
+
+export interface LiveSimulationOptions {
+  config: Config;
+  seed?: number;
+  emit: (events: CallEvent[]) => Promise<unknown>;
+  /** Wall clock in epoch ms (tests pass their own). */
+  now?: () => number;
+  /** Event and call id prefix; a random one per run by default, so a restart never reuses ids. */
+  idPrefix?: string;
+  answerDelay?: Duration;
+  /** Told when emit fails; the run goes on (the log may come back). */
+  onError?: (error: unknown) => void;
+}
+
+/** Longest single sleep: timers that long are re-checked rather than trusted. */
+const MAX_SLEEP_MS = 60_000;
+
+export class LiveSimulation {
+  private readonly now: () => number;
+  private sim: CallCenterSim | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private running = false;
+
+  constructor(private readonly options: LiveSimulationOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const batch: CallEvent[] = [];
+    this.sim = new CallCenterSim({
+      config: this.options.config,
+      ...(this.options.seed === undefined ? {} : { seed: this.options.seed }),
+      ...(this.options.answerDelay === undefined ? {} : { answerDelay: this.options.answerDelay }),
+      idPrefix: this.options.idPrefix ?? `live-${randomBytes(4).toString('hex')}`,
+      onEvents: (events) => batch.push(...events),
+    });
+    this.sim.start(this.now());
+    this.tick = () => {
+      this.timer = undefined;
+      if (!this.running || !this.sim) return;
+      this.sim.runUntil(this.now());
+      if (batch.length > 0) this.send(batch.splice(0));
+      const next = this.sim.nextAt();
+      if (next !== undefined) this.timer = setTimeout(this.tick, Math.min(MAX_SLEEP_MS, Math.max(0, next - this.now())));
+    };
+    this.tick();
+  }
+
+  /** Cancels every timer and resolves once the events already handed to emit are through. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+  }
+
+  /** Calls and events generated so far. */
+  get stats(): { calls: number; events: number } {
+    return { calls: this.sim?.calls ?? 0, events: this.sim?.events ?? 0 };
+  }
+
+  private tick: () => void = () => {};
+
+  private send(events: CallEvent[]): void {
+    this.chain = this.chain.then(
+      () => this.options.emit(events).then(() => undefined),
+    ).catch((error: unknown) => this.options.onError?.(error));
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The one ClickHouse client the store talks through: `@clickhouse/client` over either an
+ * in-process chDB engine (embedded default, data in `dataDir`) or a ClickHouse server by URL.
+ * Everything above this file runs the same SQL on both.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+
+export interface StoreTarget {
+  /** chDB data directory (embedded). Used when no url is given. */
+  dataDir?: string;
+  /** ClickHouse server, e.g. http://user:pass@host:8123/db. */
+  url?: string;
+}
+
+export interface OpenedClient {
+  client: ClickHouseClient;
+  kind: 'chdb' | 'server';
+  /** Where the data lives, for health and logs (the URL without credentials). */
+  where: string;
+}
+
+/**
+ * Opens the client. chDB is one engine per process and data directory, so a process holds
+ * one store; a second chDB store on another directory in the same process is refused by chDB.
+ */
+export function openClient(target: StoreTarget): OpenedClient {
+  if (target.url) {
+    const u = new URL(target.url);
+    const where = `${u.protocol}//${u.host}${u.pathname}`;
+    return { client: createClient({ url: target.url, request_timeout: 120_000 }), kind: 'server', where };
+  }
+  const dir = resolve(target.dataDir ?? 'data/history');
+  mkdirSync(dir, { recursive: true });
+  return { client: createClient({ connection: createChdbConnection({ path: dir }) }), kind: 'chdb', where: dir };
+}
+
+/** A DateTime64(3) query parameter value from epoch ms or an ISO string (always UTC). */
+export function chTime(t: number | string): string {
+  const iso = new Date(t).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/** ISO 8601 UTC from a ClickHouse 'YYYY-MM-DD hh:mm:ss[.mmm]' string. */
+export function isoTime(ch: string): string {
+  const [date, time = '00:00:00'] = ch.split(' ');
+  const withMs = time.includes('.') ? time : `${time}.000`;
+  return `${date}T${withMs}Z`;
+}

@@ -1,0 +1,70 @@
+/**
+ * CSV as RFC 4180 (every text cell quoted, quotes doubled, CRLF line ends) with spreadsheet
+ * formula injection neutralised: a text cell starting with = + - @ TAB or CR would be run as
+ * a formula by Excel, LibreOffice or Sheets, so it gets a leading apostrophe. A cell that
+ * already starts with an apostrophe gets one too, so the rule is reversible: strip one
+ * leading apostrophe and you have the stored value back (`restoreCell`).
+ * The per-call export renders the same rule in SQL (export.ts, NEUTRAL_SQL).
+ */
+
+const RISKY = /^[=+\-@\t\r']/;
+
+export function neutraliseCell(text: string): string {
+  return RISKY.test(text) ? `'${text}` : text;
+}
+
+/** The stored value of a text cell read back from an export. */
+export function restoreCell(cell: string): string {
+  return cell.startsWith("'") ? cell.slice(1) : cell;
+}
+
+/** One CSV field: numbers bare, null/undefined empty, text neutralised and quoted. */
+export function csvField(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  return `"${neutraliseCell(v).replace(/"/g, '""')}"`;
+}
+
+export function csvLine(values: readonly (string | number | null | undefined)[]): string {
+  return `${values.map(csvField).join(',')}\r\n`;
+}
+
+/** Header row: column names are plain identifiers with their unit (`talk_seconds`). */
+export function csvHeader(names: readonly string[]): string {
+  return `${names.map((n) => `"${n}"`).join(',')}\r\n`;
+}
+
+/** A download name from the report and its filters, safe in a Content-Disposition header. */
+export function exportFilename(report: string, p: { from: number; to: number; queue?: string | undefined; agent?: string | undefined; direction?: string | undefined }): string {
+  const stamp = (t: number) => new Date(t).toISOString().slice(0, 16).replace(/[-:]/g, '') + 'Z';
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40);
+  const parts = [`cc-${report}`, stamp(p.from), stamp(p.to)];
+  if (p.queue !== undefined) parts.push(`queue-${safe(p.queue)}`);
+  if (p.agent !== undefined) parts.push(`agent-${safe(p.agent)}`);
+  if (p.direction !== undefined) parts.push(p.direction);
+  return `${parts.join('_')}.csv`;
+}
+
+/**
+ * Packs consecutive hours into chunks of at most `maxRows` (an hour bigger than that is a
+ * chunk on its own), so an export reads one bounded slice at a time.
+ * @example planChunks([[0, 10], [3600, 5]], 12) // [[0, 3600], [3600, 7200]] (seconds)
+ */
+export function planChunks(hours: readonly [number, number][], maxRows: number, hourLength = 3600): [number, number][] {
+  const out: [number, number][] = [];
+  let start: number | null = null;
+  let end = 0;
+  let rows = 0;
+  for (const [h, n] of hours) {
+    if (start !== null && rows + n > maxRows) {
+      out.push([start, end]);
+      start = null;
+      rows = 0;
+    }
+    start ??= h;
+    end = h + hourLength;
+    rows += n;
+  }
+  if (start !== null) out.push([start, end]);
+  return out;
+}

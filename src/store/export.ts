@@ -1,0 +1,125 @@
+/**
+ * CSV exports (GET /cc/reports/calls/export and /agents/export) and the per-call records
+ * they share their columns with. The per-call CSV is rendered by ClickHouse itself (fast,
+ * RFC 4180, same neutralising rule as csv.ts) and read one bounded slice of hours at a time,
+ * so memory stays flat however long the export; the same SQL serves chDB and a server.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Config } from '../domain/index.js';
+import { chTime } from './client.js';
+import { csvHeader, csvLine, exportFilename, planChunks } from './csv.js';
+import type { AgentsReportParams, CallsReportParams } from './params.js';
+import { agentsReport, type AgentsReportRow } from './report-agents.js';
+import { callFilters, windowParams } from './report-calls.js';
+
+type Kind = 'text' | 'number' | 'time';
+const iso = (col: string) => `concat(replaceOne(toString(${col}), ' ', 'T'), 'Z')`;
+
+/** Per-call columns: header name (with unit), SQL value, kind. The documented export format. */
+export const CALL_COLUMNS: readonly { name: string; sql: string; kind: Kind }[] = [
+  { name: 'call_id', sql: 'call_id', kind: 'text' },
+  { name: 'arrival_utc', sql: iso('arrival'), kind: 'time' },
+  { name: 'direction', sql: 'toString(direction)', kind: 'text' },
+  { name: 'caller_number', sql: 'caller_number', kind: 'text' },
+  { name: 'caller_name', sql: 'caller_name', kind: 'text' },
+  { name: 'callee_number', sql: 'callee_number', kind: 'text' },
+  { name: 'queue', sql: 'toString(queue)', kind: 'text' },
+  { name: 'queues', sql: `arrayStringConcat(queues, '|')`, kind: 'text' },
+  { name: 'attempts', sql: 'attempts', kind: 'number' },
+  { name: 'outcome', sql: 'toString(outcome)', kind: 'text' },
+  { name: 'wait_seconds', sql: 'wait_s', kind: 'number' },
+  { name: 'agent', sql: 'toString(agent)', kind: 'text' },
+  { name: 'answered_at_utc', sql: iso('answered_at'), kind: 'time' },
+  { name: 'ended_at_utc', sql: iso('ended_at'), kind: 'time' },
+  { name: 'ended_by', sql: 'toString(ended_by)', kind: 'text' },
+  { name: 'duration_seconds', sql: `dateDiff('millisecond', arrival, ended_at) / 1000`, kind: 'number' },
+  { name: 'talk_seconds', sql: 'talk_s', kind: 'number' },
+  { name: 'hold_seconds', sql: 'hold_s', kind: 'number' },
+  { name: 'acw_seconds', sql: 'acw_s', kind: 'number' },
+  { name: 'wrapup_category', sql: 'toString(wrapup_category)', kind: 'text' },
+  { name: 'wrapup_result', sql: 'toString(wrapup_result)', kind: 'text' },
+  { name: 'notes', sql: `arrayStringConcat(notes, '\\n')`, kind: 'text' },
+  { name: 'transfers', sql: 'transfers', kind: 'number' },
+  { name: 'monitors', sql: 'monitors', kind: 'number' },
+];
+
+/** csv.ts's rule in SQL: a text cell starting with = + - @ TAB CR or ' gets a leading '. */
+const NEUTRAL_SQL = (x: string) => `if(match(${x}, '^[=+\\\\-@\\t\\r'']'), concat('''', ${x}), ${x})`;
+
+const csvSelect = CALL_COLUMNS.map((c) => {
+  if (c.kind === 'number') return `${c.sql} AS ${c.name}`;
+  if (c.kind === 'time') return `ifNull(${c.sql}, '') AS ${c.name}`;
+  return `${NEUTRAL_SQL(c.sql)} AS ${c.name}`;
+}).join(', ');
+const jsonSelect = CALL_COLUMNS.map((c) => `${c.sql} AS ${c.name}`).join(', ');
+
+export type CallRecord = Record<string, string | number | null>;
+export type ExportFilters = Omit<CallsReportParams, 'group_by'> & { group_by?: CallsReportParams['group_by'] };
+
+const callsWhere = (p: ExportFilters) =>
+  `FROM calls FINAL WHERE arrival >= {from:DateTime64(3, 'UTC')} AND arrival < {to:DateTime64(3, 'UTC')} ${callFilters(p)}`;
+
+/** Calls as JSON records with the export's columns, by arrival; `limit` caps the rows. */
+export async function callRecords(client: ClickHouseClient, p: ExportFilters, limit = 10_000): Promise<CallRecord[]> {
+  const rs = await client.query({
+    query: `SELECT ${jsonSelect} ${callsWhere(p)} ORDER BY arrival, call_id LIMIT {limit:UInt32}`,
+    query_params: { ...windowParams(p), limit },
+    format: 'JSONEachRow',
+  });
+  return (await rs.json<Record<string, string | number | null>>()).map((r) => {
+    for (const c of CALL_COLUMNS) if (c.kind === 'number') r[c.name] = Number(r[c.name]);
+    return r;
+  });
+}
+
+export interface CsvExport {
+  filename: string;
+  contentType: 'text/csv; charset=utf-8';
+  /** The file, in order, one slice at a time. */
+  chunks: AsyncIterable<string>;
+}
+
+/** Rows per slice: bounds the memory of an export (a slice is whole hours, at least one). */
+export const EXPORT_SLICE_ROWS = 50_000;
+
+export function exportCalls(client: ClickHouseClient, p: ExportFilters): CsvExport {
+  return { filename: exportFilename('calls', p), contentType: 'text/csv; charset=utf-8', chunks: callChunks(client, p) };
+}
+
+async function* callChunks(client: ClickHouseClient, p: ExportFilters): AsyncGenerator<string> {
+  yield csvHeader(CALL_COLUMNS.map((c) => c.name));
+  const params = windowParams(p);
+  const plan = await client.query({
+    query: `SELECT toUnixTimestamp(toStartOfHour(arrival)) AS h, count() AS n ${callsWhere(p)} GROUP BY h ORDER BY h`,
+    query_params: params,
+    format: 'JSONEachRow',
+  });
+  const hours = (await plan.json<{ h: number | string; n: number | string }>()).map((r) => [Number(r.h), Number(r.n)] as [number, number]);
+  for (const [lo, hi] of planChunks(hours, EXPORT_SLICE_ROWS)) {
+    const from = Math.max(p.from, lo * 1000);
+    const to = Math.min(p.to, hi * 1000);
+    const rs = await client.query({
+      query: `SELECT ${csvSelect} ${callsWhere(p)} ORDER BY arrival, call_id SETTINGS output_format_csv_crlf_end_of_line = 1`,
+      query_params: { ...params, from: chTime(from), to: chTime(to) },
+      format: 'CSV',
+    });
+    yield await rs.text();
+  }
+}
+
+/** Agent export columns: header (with unit) and report field. */
+export const AGENT_COLUMNS: readonly [string, keyof AgentsReportRow][] = [
+  ['agent', 'agent'], ['calls', 'calls'], ['total_duration_seconds', 'total_duration_s'], ['average_duration_seconds', 'average_duration_s'],
+  ['talk_seconds', 'talk_s'], ['hold_seconds', 'hold_s'], ['acw_seconds', 'acw_s'], ['aht_seconds', 'aht_s'],
+  ['idle_seconds', 'idle_s'], ['ringing_seconds', 'ringing_s'], ['busy_seconds', 'busy_s'], ['wrapup_seconds', 'wrapup_s'],
+  ['away_seconds', 'away_s'], ['logged_in_seconds', 'logged_in_s'], ['idle_rate_ratio', 'idle_rate'], ['occupancy_ratio', 'occupancy'],
+];
+
+export function exportAgents(client: ClickHouseClient, config: Config, p: AgentsReportParams): CsvExport {
+  async function* chunks(): AsyncGenerator<string> {
+    yield csvHeader(AGENT_COLUMNS.map(([h]) => h));
+    const report = await agentsReport(client, config, p);
+    for (const row of report.rows) yield csvLine(AGENT_COLUMNS.map(([, k]) => row[k]));
+  }
+  return { filename: exportFilename('agents', p), contentType: 'text/csv; charset=utf-8', chunks: chunks() };
+}

@@ -1,0 +1,23 @@
+export { openHistoryStore, type HistoryStore, type HistoryStoreOptions } from './store.js';
+export { createHistoryWriter, type HistoryWriter, type HistoryWriterOptions, type WriterStatus } from './history-writer.js';
+export {
+  CallsReportParams,
+  AgentsReportParams,
+  SeriesParams,
+  DashboardTimeseriesParams,
+  DashboardSummaryParams,
+  CALL_GROUPS,
+  SERIES_INTERVALS,
+  MAX_RANGE_DAYS,
+  SERIES_MAX_DAYS,
+  DASHBOARD_MAX_MINUTES,
+} from './params.js';
+export type { CallsReport, CallsReportRow } from './report-calls.js';
+export type { AgentsReport, AgentsReportRow } from './report-agents.js';
+export type { Series, SlaTrendSeries, CallVolumeSeries } from './report-series.js';
+export type { DashboardSeries, DashboardSummary, SummaryFigures } from './report-dashboard.js';
+export { CALL_COLUMNS, AGENT_COLUMNS, EXPORT_SLICE_ROWS, type CsvExport, type CallRecord, type ExportFilters } from './export.js';
+export { neutraliseCell, restoreCell, exportFilename } from './csv.js';
+export { serviceLevel, queueFigures } from './figures.js';
+export { foldBatch, initialFoldState, type FoldState } from './fold.js';
+export type { CallRow, AttemptRow, AgentStateRow, FoldOutput } from './rows.js';

@@ -1,0 +1,90 @@
+/**
+ * HistoryStore: the one narrow interface over ClickHouse history (ARCHITECTURE.md, store).
+ * Embedded: chDB in-process with its data in `dataDir`; distributed: a server by `url`.
+ * One store per process (chDB is one engine per process).
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Config } from '../domain/index.js';
+import type { Health } from '../bus/index.js';
+import { openClient } from './client.js';
+import { callRecords, exportAgents, exportCalls, type CallRecord, type CsvExport, type ExportFilters } from './export.js';
+import { migrate } from './migrate.js';
+import type { AgentsReportParams, CallsReportParams, DashboardSummaryParams, DashboardTimeseriesParams, SeriesParams } from './params.js';
+import { agentsReport, type AgentsReport } from './report-agents.js';
+import { callsReport, type CallsReport } from './report-calls.js';
+import { dashboardSummary, dashboardTimeseries, type DashboardSeries, type DashboardSummary } from './report-dashboard.js';
+import { callVolume, slaTrend, type CallVolumeSeries, type Series, type SlaTrendSeries } from './report-series.js';
+import type { FoldOutput } from './rows.js';
+import { readCheckpoint, writeCheckpoint, writeFold, type Checkpoint } from './writes.js';
+
+export interface HistoryStoreOptions {
+  /** chDB data directory (default data/history); ignored when url is set. */
+  dataDir?: string;
+  /** ClickHouse server URL (distributed mode). */
+  url?: string;
+  config: Config;
+}
+
+export interface HistoryStore {
+  readonly kind: 'chdb' | 'server';
+  readonly config: Config;
+  /** The client, for tests and tools that read the tables directly. */
+  readonly client: ClickHouseClient;
+  /** Applies pending sql/ migrations; returns the versions applied now. */
+  migrate(): Promise<number[]>;
+  health(): Promise<Health>;
+  close(): Promise<void>;
+
+  calls(p: CallsReportParams): Promise<CallsReport>;
+  agents(p: AgentsReportParams): Promise<AgentsReport>;
+  slaTrend(p: SeriesParams): Promise<Series<SlaTrendSeries>>;
+  callVolume(p: SeriesParams): Promise<Series<CallVolumeSeries>>;
+  dashboardTimeseries(p: DashboardTimeseriesParams): Promise<Series<DashboardSeries>>;
+  dashboardSummary(p: DashboardSummaryParams): Promise<DashboardSummary>;
+  /** One JSON record per call with the export's columns (at most `limit`). */
+  callRecords(p: ExportFilters, limit?: number): Promise<CallRecord[]>;
+  exportCalls(p: ExportFilters): CsvExport;
+  exportAgents(p: AgentsReportParams): CsvExport;
+
+  /** Writer side: stores one folded batch (idempotent). */
+  write(out: FoldOutput): Promise<void>;
+  readCheckpoint(writer: string): Promise<Checkpoint | null>;
+  writeCheckpoint(writer: string, cp: Checkpoint): Promise<void>;
+}
+
+/**
+ * Opens the store; call `migrate()` before use.
+ * @example const store = openHistoryStore({ dataDir: 'data/history', config }); await store.migrate();
+ */
+export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
+  const { client, kind, where } = openClient(options);
+  const config = options.config;
+  return {
+    kind,
+    config,
+    client,
+    migrate: () => migrate(client),
+    async health() {
+      try {
+        const rs = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
+        const [row] = await rs.json<{ v: string }>();
+        return { ok: true, detail: `${kind} ${row?.v ?? '?'} at ${where}` };
+      } catch (e) {
+        return { ok: false, reason: `${kind} at ${where}: ${(e as Error).message}` };
+      }
+    },
+    close: () => client.close(),
+    calls: (p) => callsReport(client, config, p),
+    agents: (p) => agentsReport(client, config, p),
+    slaTrend: (p) => slaTrend(client, config, p),
+    callVolume: (p) => callVolume(client, p),
+    dashboardTimeseries: (p) => dashboardTimeseries(client, config, p),
+    dashboardSummary: (p) => dashboardSummary(client, config, p),
+    callRecords: (p, limit) => callRecords(client, p, limit),
+    exportCalls: (p) => exportCalls(client, p),
+    exportAgents: (p) => exportAgents(client, config, p),
+    write: (out) => writeFold(client, config, out),
+    readCheckpoint: (writer) => readCheckpoint(client, writer),
+    writeCheckpoint: (writer, cp) => writeCheckpoint(client, writer, cp),
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * What only the JetStream log has to survive: its connection breaking, its server
+ * restarting, its client going away and coming back. A real nats-server, killed and
+ * restarted by the fixture.
+ */
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { JetStreamLog } from '../../src/bus/index.js';
+import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
+import { Recorder } from './event-log.contract.js';
+import { callEvent, callEvents } from './event-log.events.js';
+
+let server: NatsServer;
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const opened: JetStreamLog[] = [];
+const recorders: Recorder[] = [];
+let streams = 0;
+let current = { stream: '', subjectPrefix: '' };
+afterEach(async () => {
+  await Promise.all(recorders.splice(0).map((r) => r.sub.stop()));
+  await Promise.all(opened.splice(0).map((l) => l.close()));
+});
+
+/** A fresh stream for each test; `again()` opens another client on the same stream. */
+async function freshLog(): Promise<JetStreamLog> {
+  const n = ++streams;
+  current = { stream: `JS_${n}`, subjectPrefix: `js${n}.events` };
+  return again();
+}
+async function again(): Promise<JetStreamLog> {
+  const log = await JetStreamLog.connect({ url: server.url, ...current });
+  opened.push(log);
+  return log;
+}
+const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
+async function healthy(log: JetStreamLog): Promise<void> {
+  await vi.waitFor(async () => expect(await log.health()).toMatchObject({ ok: true }), { timeout: 15_000, interval: 100 });
+}
+
+describe('JetStream event log', () => {
+  it('publishes each event on <prefix>.<type> with its id as Nats-Msg-Id', async () => {
+    const log = await freshLog();
+    await log.append(callEvents(1, 3));
+    const nc = await connect({ servers: server.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const stored = await Promise.all([1, 2, 3].map((seq) => jsm.streams.getMessage(current.stream, { seq })));
+      expect(stored.map((m) => m!.subject)).toEqual([`${current.subjectPrefix}.call.answered`, `${current.subjectPrefix}.agent.state_changed`, `${current.subjectPrefix}.call.queued`]);
+      expect(stored.map((m) => m!.header.get('Nats-Msg-Id'))).toEqual(['ev-1', 'ev-2', 'ev-3']);
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('skips a message published around the validator and reports it', async () => {
+    const log = await freshLog();
+    await log.append([callEvent(1)]);
+    const nc = await connect({ servers: server.url });
+    await jetstream(nc).publish(`${current.subjectPrefix}.call.answered`, JSON.stringify({ id: 'bad', type: 'call.answered' }));
+    await nc.close();
+    await log.append([callEvent(3)]);
+    const r = new Recorder(log, 1);
+    recorders.push(r);
+    await r.until(2);
+    expect(r.seqs()).toEqual([1, 3]);
+    expect(r.statuses).toContainEqual(expect.objectContaining({ kind: 'invalid', seq: 2 }));
+    expect((await log.read(1)).map((e) => e.seq)).toEqual([1, 3]);
+  });
+
+  it('still knows a duplicate after the server restarted', async () => {
+    const log = await freshLog();
+    await log.append(callEvents(1, 3));
+    await server.restart();
+    await healthy(log);
+    expect(await log.append([callEvent(2), callEvent(4)])).toEqual([
+      { status: 'duplicate', id: 'ev-2', seq: 2 },
+      { status: 'accepted', id: 'ev-4', seq: 4 },
+    ]);
+  });
+
+  it('a durable consumer resumes where it left off after the client closed and reopened', async () => {
+    const first = await freshLog();
+    await first.append(callEvents(1, 10));
+    const before = new Recorder(first, 1, { durable: 'history-writer' });
+    await before.until(10);
+    await before.sub.stop();
+    await first.close();
+
+    const second = await again();
+    await second.append(callEvents(11, 15));
+    // fromSeq is ignored for an existing durable: it starts at its own ack floor.
+    const after = new Recorder(second, 1, { durable: 'history-writer' });
+    recorders.push(after);
+    await after.until(5);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(before.seqs()).toEqual(range(1, 10));
+    expect(after.seqs()).toEqual(range(11, 15));
+  });
+
+  it('delivery goes on after the server is killed and restarted: nothing lost, nothing twice', async () => {
+    const log = await freshLog();
+    await log.append(callEvents(1, 50));
+    const durable = new Recorder(log, 1, { durable: 'live-state', maxBatch: 16 });
+    const ephemeral = new Recorder(log, 1, { maxBatch: 16 });
+    recorders.push(durable, ephemeral);
+    await durable.until(50);
+    await ephemeral.until(50);
+
+    await server.kill();
+    await vi.waitFor(() => expect(durable.statuses.map((s) => s.kind)).toContain('disconnected'), { timeout: 10_000 });
+    await server.restart();
+    await healthy(log);
+    await log.append(callEvents(51, 120));
+    await durable.until(120);
+    await ephemeral.until(120);
+    await new Promise((r) => setTimeout(r, 300));
+
+    for (const r of [durable, ephemeral]) {
+      expect(r.seqs()).toEqual(range(1, 120));
+      expect(r.statuses.map((s) => s.kind)).toEqual(expect.arrayContaining(['disconnected', 'reconnected', 'resumed']));
+    }
+  });
+
+  it('health says what is wrong while the server is down, without throwing', async () => {
+    const log = await freshLog();
+    await server.kill();
+    await vi.waitFor(async () => expect(await log.health()).toMatchObject({ ok: false }), { timeout: 10_000 });
+    await server.restart();
+    await healthy(log);
+  });
+});
