@@ -14,31 +14,42 @@ export const waitTimerKey = (callId: string) => `wait:${callId}`;
 /** Timer changes for a decision's events, all at `now` (epoch ms; their time, parsed, by default). */
 export function timersFor(events: readonly CallEvent[], config: Config, now?: number): TimerOp[] {
   const ops: TimerOp[] = [];
+  const cancelled = new Set<string>();
+  const cancel = (key: string) => {
+    // An abandon and the end that follows both stop the same timers: say it once.
+    if (!cancelled.has(key)) ops.push({ op: 'cancel', key });
+    cancelled.add(key);
+  };
+  const set = (op: Extract<TimerOp, { op: 'set' }>) => {
+    cancelled.delete(op.key);
+    ops.push(op);
+  };
   for (const e of events) {
     switch (e.type) {
       case 'call.offered': {
         const at = (now ?? eventTimeMs(e)) + queueSettings(config, e.queue).routing.ring_timeout_s * 1000;
-        ops.push({ op: 'set', key: ringTimerKey(e.call_id), at, command: { type: 'ring.timeout', call_id: e.call_id, agent: e.agent } });
+        set({ op: 'set', key: ringTimerKey(e.call_id), at, command: { type: 'ring.timeout', call_id: e.call_id, agent: e.agent } });
         break;
       }
       case 'call.queued': {
         const max = queueSettings(config, e.queue).routing.max_wait_s;
         if (max !== null) {
           const at = (now ?? eventTimeMs(e)) + max * 1000;
-          ops.push({ op: 'set', key: waitTimerKey(e.call_id), at, command: { type: 'wait.timeout', call_id: e.call_id, queue: e.queue } });
+          set({ op: 'set', key: waitTimerKey(e.call_id), at, command: { type: 'wait.timeout', call_id: e.call_id, queue: e.queue } });
         }
         break;
       }
       case 'call.offer_ended':
-        ops.push({ op: 'cancel', key: ringTimerKey(e.call_id) });
+        cancel(ringTimerKey(e.call_id));
         break;
       case 'call.answered':
       case 'call.abandoned':
       case 'call.ended':
-        ops.push({ op: 'cancel', key: ringTimerKey(e.call_id) }, { op: 'cancel', key: waitTimerKey(e.call_id) });
+        cancel(ringTimerKey(e.call_id));
+        cancel(waitTimerKey(e.call_id));
         break;
       case 'call.dequeued':
-        ops.push({ op: 'cancel', key: waitTimerKey(e.call_id) });
+        cancel(waitTimerKey(e.call_id));
         break;
       default:
         break;

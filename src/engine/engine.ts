@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRunner } from '../../processors/index.js';
-import { createApp, type Readiness } from '../api/app.js';
+import { createApp, type App, type Readiness } from '../api/app.js';
 import { registryFrom, demoTokens, type AppEnv } from '../api/auth.js';
 import { liveRoutes } from '../api/routes/live.js';
 import { openEventLog, type EventLog } from '../bus/index.js';
@@ -40,6 +40,8 @@ export class Engine {
     readonly pipeline: Pipeline,
     readonly metrics: EngineMetrics,
     private readonly server: Server,
+    /** The Hono app, for in-process requests (`engine.app.request(...)`) in tests. */
+    readonly app: App,
     private readonly lock: DataDirLock | undefined,
     private readonly sim: LiveSimulation | undefined,
   ) {}
@@ -99,7 +101,7 @@ export class Engine {
         });
         sim.start();
       }
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, lock, sim);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim);
       engine.demoTokens.push(...issued);
       engine.tickTimer = setInterval(() => {
         runner.tick(Date.now());

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 
 export interface StoreTarget {
@@ -34,7 +34,10 @@ export function openClient(target: StoreTarget): OpenedClient {
   }
   const dir = resolve(target.dataDir ?? 'data/history');
   mkdirSync(dir, { recursive: true });
-  return { client: createClient({ connection: createChdbConnection({ path: dir }) }), kind: 'chdb', where: dir };
+  // chdb types its Connection against its own copy of @clickhouse/client-common; the shape is
+  // the same contract (chdb's README), only the declaration files differ.
+  const connection = createChdbConnection({ path: dir }) as unknown as ClickHouseClientConfigOptions['connection'];
+  return { client: createClient({ connection }), kind: 'chdb', where: dir };
 }
 
 /** A DateTime64(3) query parameter value from epoch ms or an ISO string (always UTC). */

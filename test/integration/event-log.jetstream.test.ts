@@ -129,6 +129,21 @@ describe('JetStream event log', () => {
     }
   });
 
+  it('a kill in the middle of delivery to a slow durable loses and repeats nothing', async () => {
+    const log = await freshLog();
+    await log.append(callEvents(1, 200));
+    const slow = new Recorder(log, 1, { durable: 'slow-writer', maxBatch: 8 }, () => new Promise((r) => setTimeout(r, 5)));
+    recorders.push(slow);
+    await slow.until(40);
+    await server.kill();
+    await server.restart();
+    await healthy(log);
+    await log.append(callEvents(201, 260));
+    await slow.until(260, 30_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slow.seqs()).toEqual(range(1, 260));
+  });
+
   it('health says what is wrong while the server is down, without throwing', async () => {
     const log = await freshLog();
     await server.kill();

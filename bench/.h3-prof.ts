@@ -1,0 +1,14 @@
+import { demoConfig, parseConfig, validateEvent } from '../src/domain/index.js';
+import { createRunner } from '../processors/index.js';
+import { generateTraffic } from '../test/unit/naive-traffic.js';
+const config = parseConfig(demoConfig());
+const traffic = generateTraffic({ seed: 42, start: Date.parse('2026-01-05T00:00:00.000Z'), hours: 24, callsPerHour: 2500, queues: config.queues.map((q) => q.id), agents: config.agents.map((a) => a.id) });
+const evs = traffic.events.map((e) => { const v = validateEvent(e); if (!v.ok) throw new Error(); return v.value; });
+const t0 = performance.now();
+const runner = createRunner(config);
+let seq = 0;
+for (const e of evs) runner.apply({ seq: ++seq, event: e });
+console.log('apply only', Math.round(evs.length / ((performance.now() - t0) / 1000)), evs.length);
+const t1 = performance.now();
+for (const e of traffic.events) validateEvent(e);
+console.log('validate only', Math.round(evs.length / ((performance.now() - t1) / 1000)));
