@@ -2,7 +2,7 @@ import { demoConfig, parseConfig, validateEvent } from '../src/domain/index.js';
 import { createRunner } from '../processors/index.js';
 import { generateTraffic } from '../test/unit/naive-traffic.js';
 const config = parseConfig(demoConfig());
-const traffic = generateTraffic({ seed: 42, start: Date.parse('2026-01-05T00:00:00.000Z'), hours: 24, callsPerHour: 2500, queues: config.queues.map((q) => q.id), agents: config.agents.map((a) => a.id) });
+const traffic = generateTraffic({ seed: 42, start: Date.parse('2026-01-05T00:00:00.000Z'), hours: 48, callsPerHour: 2500, queues: config.queues.map((q) => q.id), agents: config.agents.map((a) => a.id) });
 const evs = traffic.events.map((e) => { const v = validateEvent(e); if (!v.ok) throw new Error(); return v.value; });
 const t0 = performance.now();
 const runner = createRunner(config);

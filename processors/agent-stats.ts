@@ -68,7 +68,9 @@ function clock(s: AgentStatsState, id: string): AgentClock {
 }
 
 /** The part of [from, to) that falls in today. */
-const inDay = (s: AgentStatsState, from: number, to: number) => Math.max(0, to - Math.max(from, s.day!.start));
+function inDay(s: AgentStatsState, from: number, to: number): number {
+  return Math.max(0, to - Math.max(from, s.day!.start));
+}
 
 /** Applies an admissible event; returns the agent part it ended (talk net of hold), if any. */
 export function evolveAgentStats(s: AgentStatsState, t: TimedEvent): EndedTalk | null {
@@ -104,7 +106,7 @@ export function evolveAgentStats(s: AgentStatsState, t: TimedEvent): EndedTalk |
       closeStretch(s, seg, at, false);
       s.segments.delete(e.call_id);
       const a = s.agents.get(seg.agent)!;
-      a.segments = a.segments.filter((x) => x !== seg);
+      a.segments.splice(a.segments.indexOf(seg), 1);
       return { agent: seg.agent, talk_s: seg.talkMs / 1000 };
     }
     default:

@@ -80,8 +80,11 @@ export interface LiveQueue {
 export interface LiveState {
   config: Config;
   calls: Map<string, LiveCall>;
-  /** Calls ended today, oldest first, at most `endedLimit`, for GET /cc/calls/{id}. */
+  /** Calls ended today, at most `endedLimit`, for GET /cc/calls/{id}. */
   ended: Map<string, LiveCall>;
+  /** Their ids in the order they ended, from `endedHead` (a queue without Map-iteration costs). */
+  endedOrder: string[];
+  endedHead: number;
   endedLimit: number;
   agents: Map<string, LiveAgent>;
   queues: Map<string, LiveQueue>;
@@ -89,7 +92,7 @@ export interface LiveState {
 }
 
 export function initialLiveState(config: Config, endedLimit = 50_000): LiveState {
-  const s: LiveState = { config, calls: new Map(), ended: new Map(), endedLimit, agents: new Map(), queues: new Map(), day: null };
+  const s: LiveState = { config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, endedLimit, agents: new Map(), queues: new Map(), day: null };
   for (const q of config.queues) liveQueue(s, q.id);
   for (const a of config.agents) liveAgent(s, a.id);
   return s;
@@ -288,7 +291,8 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
       c.monitors.clear();
       s.calls.delete(c.id);
       s.ended.set(c.id, c);
-      if (s.ended.size > s.endedLimit) s.ended.delete(s.ended.keys().next().value!);
+      s.endedOrder.push(c.id);
+      if (s.ended.size > s.endedLimit) forgetOldestEnded(s);
       break;
     case 'monitor.started':
     case 'monitor.mode_changed':
@@ -346,11 +350,21 @@ function endAgentPart(s: LiveState, c: LiveCall, at: number): void {
   if (a !== undefined && a.call === c.id) a.call = null;
 }
 
+function forgetOldestEnded(s: LiveState): void {
+  s.ended.delete(s.endedOrder[s.endedHead]!);
+  s.endedOrder[s.endedHead++] = '';
+  if (s.endedHead > 4096 && s.endedHead * 2 > s.endedOrder.length) {
+    s.endedOrder = s.endedOrder.slice(s.endedHead);
+    s.endedHead = 0;
+  }
+}
+
 /** Drops the timelines of calls that ended before today's local midnight. */
 export function tickLive(s: LiveState, now: number): void {
   s.day = dayOf(now, s.config.timezone, s.day);
-  for (const [id, c] of s.ended) {
-    if (c.endedAt! >= s.day.start) break;
-    s.ended.delete(id);
+  while (s.endedHead < s.endedOrder.length) {
+    const c = s.ended.get(s.endedOrder[s.endedHead]!);
+    if (c !== undefined && c.endedAt! >= s.day.start) break;
+    forgetOldestEnded(s);
   }
 }

@@ -12,12 +12,13 @@ export interface Changed {
   calls: string[];
 }
 
+function add(into: string[], id: string | null | undefined): void {
+  if (id != null && !into.includes(id)) into.push(id);
+}
+
 export function touched(s: LiveState, e: CallEvent): Changed {
   const queues: string[] = [];
   const agents: string[] = [];
-  const add = (into: string[], id: string | null | undefined) => {
-    if (id != null && !into.includes(id)) into.push(id);
-  };
   if (e.type === 'agent.state_changed' || e.type === 'agent.queues_changed') {
     add(agents, e.agent);
     // Idle and available counts of every queue the agent belongs to, before and after.
