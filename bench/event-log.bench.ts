@@ -2,11 +2,15 @@
  * Event log throughput: events per second appended and read back through a subscription.
  *
  * - in-process log, beside validateEvent alone on the same events (the log's floor: every
- *   append validates, so the ratio shows what the log itself adds);
+ *   append validates, so the ratio shows what the log itself adds); then with its NDJSON
+ *   file (the embedded engine's setting), beside the log in memory;
  * - JetStream log on a real nats-server, beside the bare nats.js JetStream client
  *   publishing the same pre-serialised payloads with the same message ids (no validation,
  *   no reading), same server, same run.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { InProcessLog, JetStreamLog, type EventLog } from '../src/bus/index.js';
@@ -70,6 +74,15 @@ export async function bench(): Promise<void> {
   const localSeconds = await appendAndRead(log, local);
   await log.close();
   report('in-process log append+read', IN_PROCESS_EVENTS / localSeconds, 'events/s', { name: 'validateEvent alone', value: IN_PROCESS_EVENTS / validateSeconds });
+  const dir = await mkdtemp(join(tmpdir(), 'cc-bench-log-'));
+  try {
+    const kept = await InProcessLog.open({ file: join(dir, 'events.ndjson') });
+    const keptSeconds = await appendAndRead(kept, local);
+    await kept.close();
+    report('in-process log with its NDJSON file append+read', IN_PROCESS_EVENTS / keptSeconds, 'events/s', { name: 'in-process log in memory', value: IN_PROCESS_EVENTS / localSeconds });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 
   const server = await startNatsServer();
   try {
