@@ -6,7 +6,8 @@
 import type { CallEvent } from '../domain/index.js';
 import type { AcdCommand, AcdContext, Decision } from './commands.js';
 import { decide } from './decide.js';
-import { AcdState, applyEvent, evolve } from './state.js';
+import { applyEvent, evolve } from './fold.js';
+import { AcdState } from './state.js';
 
 export class Acd {
   readonly state = new AcdState();

@@ -44,7 +44,7 @@ export function decideCall(out: Emitter, c: CallCommand): string | undefined {
     case 'wait.timeout': {
       if (call.phase !== 'queued' || call.queue !== c.queue) return `call ${c.call_id} is not waiting in ${c.queue}`;
       const max = queueSettings(out.ctx.config, c.queue).routing.max_wait_s;
-      if (max === null || out.now - call.queuedAt < max * 1000) return `call ${c.call_id} has not waited max_wait_s`;
+      if (max === null || !waitedOut(out.now, call, max)) return `call ${c.call_id} has not waited max_wait_s`;
       leaveQueue(out, call);
       return;
     }
@@ -83,7 +83,12 @@ function endOffer(out: Emitter, call: AcdCall, rangOut: boolean): void {
   }
   // Max wait may have passed while the phone rang: the call leaves the queue now.
   const max = queueSettings(out.ctx.config, call.queue!).routing.max_wait_s;
-  if (max !== null && out.now - call.queuedAt >= max * 1000) leaveQueue(out, call);
+  if (max !== null && waitedOut(out.now, call, max)) leaveQueue(out, call);
+}
+
+/** Timers run on whole milliseconds: a fractional max_wait_s may come due half a millisecond early. */
+function waitedOut(now: number, call: AcdCall, maxWaitS: number): boolean {
+  return now - call.queuedAt >= maxWaitS * 1000 - 1;
 }
 
 /** Max wait reached: on to the overflow queue, or the call is ended by the system. */

@@ -8,7 +8,7 @@ import { queueSettings } from '../domain/index.js';
 import type { AcdContext } from './commands.js';
 import type { Draft } from './draft.js';
 import type { AcdCall } from './state.js';
-import { applyEvent } from './state.js';
+import { applyEvent } from './fold.js';
 
 type Fields<T extends CallEventType> = Omit<EventOf<T>, 'id' | 'type' | 'time' | 'source' | 'v'>;
 
@@ -48,23 +48,29 @@ function isoTime(ms: number): string {
   return lastIso;
 }
 
-/** Offers waiting calls to idle agents until no waiting call has an idle member agent. */
+/**
+ * Offers waiting calls to idle agents until no waiting call has an idle member agent.
+ * Each round scans the waiting calls once for the first in serving order whose queue has a
+ * free member, instead of sorting them: a decision frees one agent or queues one call, so
+ * there is usually one round, and a long queue (an overloaded center) costs one scan.
+ */
 export function route(out: Emitter): void {
   const d = out.draft;
   const free = new Set<string>();
   for (const a of d.idleAgents()) if (a.call === null) free.add(a.id);
-  if (free.size === 0) return;
-  const waiting: AcdCall[] = [];
-  for (const c of d.waitingCalls()) if (c.queue !== null) waiting.push(c);
-  if (waiting.length === 0) return;
-  waiting.sort((a, b) => b.priority - a.priority || a.queuedAt - b.queuedAt);
-  for (const call of waiting) {
-    if (free.size === 0) return;
-    const queue = call.queue!;
-    const agent = pickAgent(d, queue, free, queueSettings(out.ctx.config, queue).routing.strategy);
-    if (agent === undefined) continue;
+  while (free.size > 0) {
+    const served = new Set<string>();
+    for (const id of free) for (const q of d.agent(id)!.queues) served.add(q);
+    let next: AcdCall | undefined;
+    for (const c of d.waitingCalls()) {
+      if (c.queue === null || !served.has(c.queue)) continue;
+      if (next === undefined || c.priority > next.priority || (c.priority === next.priority && c.queuedAt < next.queuedAt)) next = c;
+    }
+    if (next === undefined) return;
+    const queue = next.queue!;
+    const agent = pickAgent(d, queue, free, queueSettings(out.ctx.config, queue).routing.strategy)!;
     free.delete(agent);
-    out.emit('call.offered', { call_id: call.id, queue, agent });
+    out.emit('call.offered', { call_id: next.id, queue, agent });
     out.agentState(agent, 'ringing');
   }
 }

@@ -28,6 +28,7 @@ export class LiveSimulation {
   private sim: CallCenterSim | undefined;
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
+  private pending: CallEvent[] = [];
   private running = false;
 
   constructor(private readonly options: LiveSimulationOptions) {
@@ -37,23 +38,15 @@ export class LiveSimulation {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const batch: CallEvent[] = [];
+    const { config, seed, answerDelay, idPrefix } = this.options;
     this.sim = new CallCenterSim({
-      config: this.options.config,
-      ...(this.options.seed === undefined ? {} : { seed: this.options.seed }),
-      ...(this.options.answerDelay === undefined ? {} : { answerDelay: this.options.answerDelay }),
-      idPrefix: this.options.idPrefix ?? `live-${randomBytes(4).toString('hex')}`,
-      onEvents: (events) => batch.push(...events),
+      config,
+      ...(seed === undefined ? {} : { seed }),
+      ...(answerDelay === undefined ? {} : { answerDelay }),
+      idPrefix: idPrefix ?? `live-${randomBytes(4).toString('hex')}`,
+      onEvents: (events) => this.pending.push(...events),
     });
     this.sim.start(this.now());
-    this.tick = () => {
-      this.timer = undefined;
-      if (!this.running || !this.sim) return;
-      this.sim.runUntil(this.now());
-      if (batch.length > 0) this.send(batch.splice(0));
-      const next = this.sim.nextAt();
-      if (next !== undefined) this.timer = setTimeout(this.tick, Math.min(MAX_SLEEP_MS, Math.max(0, next - this.now())));
-    };
     this.tick();
   }
 
@@ -70,11 +63,21 @@ export class LiveSimulation {
     return { calls: this.sim?.calls ?? 0, events: this.sim?.events ?? 0 };
   }
 
-  private tick: () => void = () => {};
+  /** Runs what is due, hands its events to emit as one batch, sleeps until the next entry. */
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    if (!this.running || !this.sim) return;
+    this.sim.runUntil(this.now());
+    if (this.pending.length > 0) this.send(this.pending.splice(0));
+    const next = this.sim.nextAt();
+    if (next !== undefined) this.timer = setTimeout(this.tick, Math.min(MAX_SLEEP_MS, Math.max(0, next - this.now())));
+  };
 
   private send(events: CallEvent[]): void {
-    this.chain = this.chain.then(
-      () => this.options.emit(events).then(() => undefined),
-    ).catch((error: unknown) => this.options.onError?.(error));
+    const { emit, onError } = this.options;
+    this.chain = this.chain.then(() => emit(events)).then(
+      () => undefined,
+      (error: unknown) => onError?.(error),
+    );
   }
 }

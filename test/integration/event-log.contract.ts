@@ -67,7 +67,7 @@ export function eventLogContract(name: string, open: () => Promise<EventLog>): v
 
     it('refuses an invalid event naming the field and rule, and keeps the valid ones around it', async () => {
       await openLog();
-      const { call_id: _dropped, ...noCallId } = { ...callEvent(3), id: 'ev-2' } as { call_id: string };
+      const { call_id: _dropped, ...noCallId } = { ...callEvent(3), id: 'ev-2' } as Record<string, unknown>;
       const results = await log.append([callEvent(1), noCallId, { ...callEvent(3), v: 2 }, 'not an event', callEvent(4)]);
       expect(results[0]).toEqual({ status: 'accepted', id: 'ev-1', seq: 1 });
       expect(results[1]).toMatchObject({ status: 'rejected', id: 'ev-2', problems: [{ field: 'call_id', rule: 'is required' }] });

@@ -1,0 +1,135 @@
+/**
+ * CallEvent v1: the vocabulary every source and processor speaks (../shared/EVENTS.md).
+ * These zod schemas are the authority: the TypeScript types, the validation of every
+ * way in (log, replay, POST /cc/events) and the OpenAPI document all derive from them.
+ */
+import { z } from 'zod';
+
+const MAX_ID = 200;
+
+/** A non-empty identifier (call, agent, queue, session...). */
+export const Id = z.string().min(1, 'must not be empty').max(MAX_ID, `must be at most ${MAX_ID} characters`);
+
+/**
+ * RFC 3339 time. Any offset is accepted and normalised to UTC with milliseconds, so two
+ * spellings of the same instant compare equal and every stored time has one shape.
+ */
+export const EventTime = z
+  .string()
+  .refine((s) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: 'must be an RFC 3339 date-time such as 2026-11-24T09:00:00.000Z',
+  })
+  .transform((s) => new Date(s).toISOString());
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+
+export const AGENT_STATES = ['offline', 'idle', 'ringing', 'busy', 'wrapup', 'away'] as const;
+export const AgentState = z.enum(AGENT_STATES);
+export type AgentState = z.infer<typeof AgentState>;
+
+export const MONITOR_MODES = ['listen', 'whisper', 'barge', 'takeover'] as const;
+export const MonitorMode = z.enum(MONITOR_MODES);
+export type MonitorMode = z.infer<typeof MonitorMode>;
+
+const envelope = {
+  id: Id,
+  time: EventTime,
+  source: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+  v: z.literal(1, { error: 'must be 1 (CallEvent v1)' }),
+};
+
+function event<T extends string, S extends z.ZodRawShape>(type: T, shape: S) {
+  return z.strictObject({ ...envelope, type: z.literal(type), ...shape });
+}
+
+const Party = z.strictObject({ number: z.string().min(1, 'must not be empty').max(64), name: z.string().max(200).optional() });
+
+export const CallArrived = event('call.arrived', {
+  call_id: Id,
+  direction: z.enum(['inbound', 'outbound']),
+  caller: Party,
+  callee: Party.optional(),
+  attributes: z.record(z.string(), z.string()).optional(),
+});
+export const CallQueued = event('call.queued', { call_id: Id, queue: Id, priority: z.number().int().min(0).max(100).optional() });
+export const CallOffered = event('call.offered', { call_id: Id, queue: Id, agent: Id });
+export const CallOfferEnded = event('call.offer_ended', {
+  call_id: Id,
+  queue: Id,
+  agent: Id,
+  reason: z.enum(['no_answer', 'declined', 'failed']),
+});
+export const CallAnswered = event('call.answered', { call_id: Id, queue: Id.optional(), agent: Id });
+export const CallAbandoned = event('call.abandoned', { call_id: Id, queue: Id });
+export const CallDequeued = event('call.dequeued', {
+  call_id: Id,
+  queue: Id,
+  reason: z.enum(['timeout', 'overflow', 'no_agents', 'transfer']),
+  target: Id.optional(),
+});
+export const CallHeld = event('call.held', { call_id: Id, agent: Id });
+export const CallResumed = event('call.resumed', { call_id: Id, agent: Id });
+export const CallTransferred = event('call.transferred', {
+  call_id: Id,
+  kind: z.enum(['blind', 'consult']),
+  from_agent: Id,
+  to: z
+    .strictObject({ agent: Id.optional(), queue: Id.optional(), number: z.string().min(1).max(64).optional() })
+    .refine((t) => t.agent !== undefined || t.queue !== undefined || t.number !== undefined, {
+      message: 'must name an agent, a queue or a number',
+    }),
+});
+const consult = { call_id: Id, consult_id: Id, agent: Id, target: Id, outcome: z.enum(['completed', 'cancelled', 'failed']).optional() };
+export const CallConsultStarted = event('call.consult_started', consult);
+export const CallConsultEnded = event('call.consult_ended', consult);
+export const CallNoteAdded = event('call.note_added', { call_id: Id, note: z.string().min(1, 'must not be empty').max(4000), author: Id });
+export const CallWrapupSubmitted = event('call.wrapup_submitted', {
+  call_id: Id,
+  agent: Id,
+  category: z.string().min(1).max(200),
+  result: z.string().min(1).max(200),
+  note: z.string().max(4000).optional(),
+});
+export const CallEnded = event('call.ended', {
+  call_id: Id,
+  by: z.enum(['caller', 'agent', 'supervisor', 'system']),
+  cause: z.string().max(200).optional(),
+});
+export const AgentStateChanged = event('agent.state_changed', { agent: Id, state: AgentState, reason: z.string().max(200).optional() });
+export const AgentQueuesChanged = event('agent.queues_changed', { agent: Id, queues: z.array(Id).max(500) });
+const monitor = { session_id: Id, call_id: Id, supervisor: Id };
+export const MonitorStarted = event('monitor.started', { ...monitor, mode: MonitorMode });
+export const MonitorModeChanged = event('monitor.mode_changed', { ...monitor, mode: MonitorMode });
+export const MonitorEnded = event('monitor.ended', { ...monitor, reason: z.enum(['supervisor', 'call_ended', 'failed']) });
+
+export const CallEvent = z.discriminatedUnion('type', [
+  CallArrived,
+  CallQueued,
+  CallOffered,
+  CallOfferEnded,
+  CallAnswered,
+  CallAbandoned,
+  CallDequeued,
+  CallHeld,
+  CallResumed,
+  CallTransferred,
+  CallConsultStarted,
+  CallConsultEnded,
+  CallNoteAdded,
+  CallWrapupSubmitted,
+  CallEnded,
+  AgentStateChanged,
+  AgentQueuesChanged,
+  MonitorStarted,
+  MonitorModeChanged,
+  MonitorEnded,
+]);
+
+/** A validated CallEvent v1 (time normalised to UTC with milliseconds). */
+export type CallEvent = z.output<typeof CallEvent>;
+/** What a source writes before validation. */
+export type CallEventInput = z.input<typeof CallEvent>;
+export type CallEventType = CallEvent['type'];
+/** The event of one type, e.g. `EventOf<'call.answered'>`. */
+export type EventOf<T extends CallEventType> = Extract<CallEvent, { type: T }>;
+
+export const EVENT_TYPES = CallEvent.options.map((o) => o.shape.type.value) as CallEventType[];

@@ -1,0 +1,77 @@
+/** The store's shell: migrations (idempotent, recorded), health, and parameter errors. Real chDB. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoConfig, parseConfig, problemsOf } from '../../src/domain/index.js';
+import { AgentsReportParams, CallsReportParams, DashboardTimeseriesParams, SeriesParams, openHistoryStore, type HistoryStore } from '../../src/store/index.js';
+
+const config = parseConfig(demoConfig());
+const dir = mkdtempSync(join(tmpdir(), 'cc-store-'));
+let store: HistoryStore;
+
+beforeAll(() => {
+  store = openHistoryStore({ dataDir: dir, config });
+});
+afterAll(async () => {
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('migrations', () => {
+  it('apply once, in order, recorded, and a second run applies nothing', async () => {
+    expect(await store.migrate()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await store.migrate()).toEqual([]);
+    const rs = await store.client.query({ query: 'SELECT version, name FROM schema_migrations FINAL ORDER BY version', format: 'JSONEachRow' });
+    const rows = await rs.json<{ version: number; name: string }>();
+    expect(rows.map((r) => `${r.version}_${r.name}`)).toEqual(['1_events_raw', '2_calls', '3_queue_attempts', '4_agent_states', '5_rollups', '6_writer_checkpoints']);
+  });
+
+  it('an empty history answers every report with empty figures, not errors', async () => {
+    const calls = await store.calls(CallsReportParams.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }));
+    expect(calls.rows).toEqual([expect.objectContaining({ group: null, calls: 0, answer_rate: null, service_level_pct: null, asa_s: null })]);
+    const trend = await store.slaTrend(SeriesParams.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', queue: 'sales-queue' }));
+    expect(trend.series[0]!.service_level_pct).toEqual(Array(24).fill(null));
+    expect((await store.agents(AgentsReportParams.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }))).rows).toEqual([]);
+  });
+});
+
+describe('health', () => {
+  it('reports the engine and never throws', async () => {
+    const h = await store.health();
+    expect(h.ok).toBe(true);
+    if (h.ok) expect(h.detail).toMatch(/^chdb \d+\.\d+/);
+    const down = openHistoryStore({ url: 'http://127.0.0.1:9/', config });
+    const bad = await down.health();
+    expect(bad.ok).toBe(false);
+    await down.close();
+  });
+});
+
+describe('bad input names the parameter', () => {
+  const field = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, input: unknown) => {
+    const r = schema.safeParse(input);
+    expect(r.success).toBe(false);
+    return problemsOf(r.error as never).map((p) => p.field);
+  };
+  const w = { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' };
+
+  it.each([
+    ['from after to', { from: '2026-01-03T00:00:00Z', to: '2026-01-02T00:00:00Z' }, 'from'],
+    ['range over the maximum', { from: '2024-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }, 'to'],
+    ['unknown group_by', { ...w, group_by: 'week' }, 'group_by'],
+    ['bad time zone', { ...w, tz: 'Mars/Olympus' }, 'tz'],
+    ['bad direction', { ...w, direction: 'sideways' }, 'direction'],
+    ['not a time', { ...w, from: 'yesterday' }, 'from'],
+    ['unknown parameter', { ...w, colour: 'red' }, 'colour'],
+  ])('%s', (_, input, name) => {
+    expect(field(CallsReportParams, input)).toContain(name);
+  });
+
+  it('series ranges are bounded per interval', () => {
+    expect(field(SeriesParams, { from: '2026-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z', interval: '15m' })).toEqual(['to']);
+    expect(SeriesParams.safeParse({ from: '2026-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z', interval: 'day' }).success).toBe(true);
+    expect(field(SeriesParams, { ...w, interval: 'minute' })).toEqual(['interval']);
+    expect(field(DashboardTimeseriesParams, { minutes: '5000' })).toEqual(['minutes']);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * The live run on the wall clock: events are timed now, reach a slow async emit in the
+ * order they happened, and stop() leaves nothing running.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseConfig, validateEvent, type CallEvent } from '../../src/domain/index.js';
+import { LiveSimulation } from '../../src/sim/index.js';
+
+// A busy little center on a fast clock: ten calls a second, sub-second calls.
+const config = parseConfig({
+  agents: [{ id: 'a1', queues: ['q'] }, { id: 'a2', queues: ['q'] }, { id: 'a3', queues: ['q'] }],
+  sim: {
+    queues: {
+      q: {
+        calls_per_hour: 36_000,
+        handle: { dist: 'exponential', mean_s: 0.2 },
+        wrapup: { dist: 'fixed', mean_s: 0.05 },
+        patience: { dist: 'exponential', mean_s: 0.3 },
+        no_answer_prob: 0,
+        hold_prob: 0.2,
+      },
+    },
+    breaks: { every_s: null },
+  },
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('LiveSimulation', () => {
+  it('emits in order at wall-clock times, and stops clean', async () => {
+    const received: CallEvent[] = [];
+    let inFlight = 0;
+    let overlapped = false;
+    const live = new LiveSimulation({
+      config,
+      seed: 5,
+      idPrefix: 'live-test',
+      answerDelay: { dist: 'fixed', mean_s: 0.05 },
+      emit: async (events) => {
+        // A slow, uneven log: later batches would overtake earlier ones if emit were not chained.
+        if (inFlight > 0) overlapped = true;
+        inFlight++;
+        await sleep(events.length % 4);
+        received.push(...events);
+        inFlight--;
+      },
+    });
+    const startedAt = Date.now();
+    live.start();
+    await sleep(1200);
+    await live.stop();
+    const stoppedAt = Date.now();
+    const count = received.length;
+    await sleep(300);
+    expect(received.length).toBe(count);
+    expect(overlapped).toBe(false);
+
+    expect(live.stats.calls).toBeGreaterThan(4);
+    expect(count).toBe(live.stats.events);
+    received.forEach((e, i) => {
+      expect(validateEvent(e).ok).toBe(true);
+      expect(e.id).toBe(`live-test-e${i + 1}`);
+      const t = Date.parse(e.time);
+      expect(t).toBeGreaterThanOrEqual(startedAt);
+      expect(t).toBeLessThanOrEqual(stoppedAt);
+      if (i > 0) expect(e.time >= received[i - 1]!.time).toBe(true);
+    });
+    expect(received.some((e) => e.type === 'call.answered')).toBe(true);
+  });
+
+  it('picks a fresh id prefix per run, so a restart never reuses event ids', async () => {
+    const ids: string[][] = [[], []];
+    const runs = [0, 1].map(
+      (i) =>
+        new LiveSimulation({
+          config,
+          seed: 5,
+          emit: async (events) => void ids[i]!.push(...events.map((e) => e.id)),
+        }),
+    );
+    runs[0]!.start();
+    await sleep(50);
+    await runs[0]!.stop();
+    runs[1]!.start();
+    await sleep(50);
+    await runs[1]!.stop();
+    expect(ids[0]!.length).toBeGreaterThan(0);
+    expect(ids[1]!.length).toBeGreaterThan(0);
+    expect(ids[1]!.filter((id) => ids[0]!.includes(id))).toEqual([]);
+  });
+});
+
+describe('LiveSimulation when the log fails', () => {
+  it('reports the failed batch and goes on emitting the next ones', async () => {
+    const errors: unknown[] = [];
+    const delivered: CallEvent[] = [];
+    let calls = 0;
+    const live = new LiveSimulation({
+      config,
+      seed: 5,
+      emit: async (events) => {
+        if (calls++ === 0) throw new Error('log unavailable');
+        delivered.push(...events);
+      },
+      onError: (e) => errors.push(e),
+    });
+    live.start();
+    await sleep(400);
+    await live.stop();
+    expect(errors).toHaveLength(1);
+    expect(delivered.length).toBeGreaterThan(0);
+  });
+});
