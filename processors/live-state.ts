@@ -46,13 +46,16 @@ export interface LiveCall {
   talkMs: number;
   holdMs: number;
   handledBy: string[];
-  wrapups: string[];
-  consults: string[];
-  monitors: Map<string, { supervisor: string; mode: MonitorMode }>;
+  // The rarer parts of a call are created when first needed: fifty thousand calls are kept.
+  wrapups: string[] | null;
+  consults: string[] | null;
+  monitors: Map<string, { supervisor: string; mode: MonitorMode }> | null;
   /** Monitor sessions cut by the call's end, whose `monitor.ended` may still come. */
-  closedSessions: string[];
-  notes: Array<{ note: string; author: string; time: string }>;
-  timeline: Array<{ seq: number; event: CallEvent }>;
+  closedSessions: string[] | null;
+  notes: Array<{ note: string; author: string; time: string }> | null;
+  /** The call's events and their log sequence numbers, side by side. */
+  timeline: CallEvent[];
+  timelineSeqs: number[];
 }
 
 export interface LiveAgent {
@@ -176,23 +179,23 @@ export function admissible(s: LiveState, t: TimedEvent): string | null {
       return connected(c) && e.from_agent === c.agent ? null : `${phase} with ${c.agent ?? 'no agent'}`;
     case 'call.consult_started':
       if (!connected(c) || e.agent !== c.agent) return `${phase} with ${c.agent ?? 'no agent'}`;
-      return c.consults.includes(e.consult_id) ? 'consultation already started' : null;
+      return c.consults?.includes(e.consult_id) ? 'consultation already started' : null;
     case 'call.consult_ended':
-      return c.consults.includes(e.consult_id) ? null : 'no such consultation in progress';
+      return c.consults?.includes(e.consult_id) ? null : 'no such consultation in progress';
     case 'call.note_added':
       return null;
     case 'call.wrapup_submitted':
       if (!c.handledBy.includes(e.agent)) return 'agent did not handle this call';
-      return c.wrapups.includes(e.agent) ? 'wrap-up already submitted' : null;
+      return c.wrapups?.includes(e.agent) ? 'wrap-up already submitted' : null;
     case 'call.ended':
       return c.phase === 'ended' ? phase : null;
     case 'monitor.started':
       if (!connected(c)) return phase;
-      return c.monitors.has(e.session_id) ? 'monitor session already started' : null;
+      return c.monitors?.has(e.session_id) ? 'monitor session already started' : null;
     case 'monitor.mode_changed':
-      return c.monitors.has(e.session_id) ? null : 'no such monitor session on this call';
+      return c.monitors?.has(e.session_id) ? null : 'no such monitor session on this call';
     case 'monitor.ended':
-      return c.monitors.has(e.session_id) || c.closedSessions.includes(e.session_id) ? null : 'no such monitor session on this call';
+      return c.monitors?.has(e.session_id) || c.closedSessions?.includes(e.session_id) ? null : 'no such monitor session on this call';
   }
 }
 
@@ -217,7 +220,8 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
   }
   const c = findCall(s, e.call_id)!;
   c.lastAt = at;
-  c.timeline.push({ seq: t.seq, event: e });
+  c.timeline.push(e);
+  c.timelineSeqs.push(t.seq);
   switch (e.type) {
     case 'call.queued':
       c.phase = 'queued';
@@ -271,24 +275,26 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
       c.phase = 'arrived';
       break;
     case 'call.consult_started':
-      c.consults.push(e.consult_id);
+      (c.consults ??= []).push(e.consult_id);
       break;
     case 'call.consult_ended':
-      c.consults = c.consults.filter((id) => id !== e.consult_id);
+      c.consults = c.consults!.filter((id) => id !== e.consult_id);
       break;
     case 'call.note_added':
-      c.notes.push({ note: e.note, author: e.author, time: e.time });
+      (c.notes ??= []).push({ note: e.note, author: e.author, time: e.time });
       break;
     case 'call.wrapup_submitted':
-      c.wrapups.push(e.agent);
+      (c.wrapups ??= []).push(e.agent);
       break;
     case 'call.ended':
       if (inQueue(c)) leaveQueue(s, c, at);
       if (connected(c)) endAgentPart(s, c, at);
       c.phase = 'ended';
       c.endedAt = at;
-      c.closedSessions.push(...c.monitors.keys());
-      c.monitors.clear();
+      if (c.monitors !== null) {
+        c.closedSessions = [...c.monitors.keys()];
+        c.monitors = null;
+      }
       s.calls.delete(c.id);
       s.ended.set(c.id, c);
       s.endedOrder.push(c.id);
@@ -296,10 +302,10 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
       break;
     case 'monitor.started':
     case 'monitor.mode_changed':
-      c.monitors.set(e.session_id, { supervisor: e.supervisor, mode: e.mode });
+      (c.monitors ??= new Map()).set(e.session_id, { supervisor: e.supervisor, mode: e.mode });
       break;
     case 'monitor.ended':
-      if (!c.monitors.delete(e.session_id)) c.closedSessions = c.closedSessions.filter((id) => id !== e.session_id);
+      if (c.monitors?.delete(e.session_id) !== true) c.closedSessions = c.closedSessions!.filter((id) => id !== e.session_id);
       break;
   }
 }
@@ -325,12 +331,13 @@ function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, t: TimedEvent)
     talkMs: 0,
     holdMs: 0,
     handledBy: [],
-    wrapups: [],
-    consults: [],
-    monitors: new Map(),
-    closedSessions: [],
-    notes: [],
-    timeline: [{ seq: t.seq, event: e }],
+    wrapups: null,
+    consults: null,
+    monitors: null,
+    closedSessions: null,
+    notes: null,
+    timeline: [e],
+    timelineSeqs: [t.seq],
   };
 }
 

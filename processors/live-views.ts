@@ -87,7 +87,7 @@ export function viewAgents(s: LiveState, stats: AgentStatsState, filter: AgentFi
 
 /** A call ended with an agent whose wrap-up for it is still in progress shows as `wrapup`. */
 function inWrapup(s: LiveState, c: LiveCall): boolean {
-  if (c.phase !== 'ended' || c.agent === null || c.wrapups.includes(c.agent)) return false;
+  if (c.phase !== 'ended' || c.agent === null || c.wrapups?.includes(c.agent)) return false;
   const a = s.agents.get(c.agent);
   return a !== undefined && a.state === 'wrapup' && a.lastCall === c.id;
 }
@@ -107,10 +107,10 @@ export function viewCall(s: LiveState, c: LiveCall, now: number, withTimeline: b
     wait_s: secs(c.waitMs + (c.queuedAt === null ? 0 : now - c.queuedAt)),
     talk_s: secs(c.talkMs + (c.phase === 'talking' ? open : 0)),
     hold_s: secs(c.holdMs + (c.phase === 'held' ? open : 0)),
-    monitors: [...c.monitors].map(([session_id, m]) => ({ session_id, supervisor: m.supervisor, mode: m.mode })),
-    notes: c.notes,
+    monitors: [...(c.monitors ?? [])].map(([session_id, m]) => ({ session_id, supervisor: m.supervisor, mode: m.mode })),
+    notes: c.notes ?? [],
   };
-  if (withTimeline) view.timeline = c.timeline.map(({ seq, event }) => ({ seq, ...event }));
+  if (withTimeline) view.timeline = c.timeline.map((event, i) => ({ seq: c.timelineSeqs[i]!, ...event }));
   return view;
 }
 

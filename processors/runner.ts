@@ -45,7 +45,12 @@ export interface RunnerCounts {
 }
 
 export interface RunnerOptions {
-  /** Event ids remembered for dedupe: between this many and twice as many of the latest. */
+  /**
+   * Event ids remembered for dedupe: between this many and twice as many of the latest
+   * (default 50,000: hours of a busy center). The log dedupes first; this catches the
+   * retries that slip past JetStream's duplicate window. Small tables stay in cache: a
+   * 500,000-id set costs five times more per event.
+   */
   dedupeMemory?: number;
   /** Ended calls whose timelines are kept (those of today, at most this many). */
   endedCallsKept?: number;
@@ -82,7 +87,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   const live = initialLiveState(config, options.endedCallsKept);
   const sl = initialServiceLevel(config);
   const stats = initialAgentStats(config);
-  const memory = options.dedupeMemory ?? 500_000;
+  const memory = options.dedupeMemory ?? 50_000;
   // Two generations: bounded memory, and every id of the latest `memory` events is still known.
   let seen = new Set<string>();
   let older = new Set<string>();

@@ -7,7 +7,7 @@ SELECT
     countIf(outcome = 'answered') AS answered,
     countIf(outcome = 'abandoned' AND NOT excluded) AS abandoned,
     countIf(short) AS short_abandoned,
-    sumIf(dateDiff('millisecond', arrival, ended_at), NOT excluded) / 1000 AS duration_sum_s,
+    sumIf(toUnixTimestamp64Milli(ended_at) - toUnixTimestamp64Milli(arrival), NOT excluded) / 1000 AS duration_sum_s,
     sumIf(talk_s, outcome = 'answered') AS talk_sum_s,
     countIf(queued AND NOT excluded) AS offered,
     countIf(queued AND outcome = 'answered') AS queued_answered,

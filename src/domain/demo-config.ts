@@ -41,8 +41,8 @@ export function demoConfig(): ConfigInput {
     sim: {
       seed: 1,
       queues: {
-        'sales-queue': { calls_per_hour: 180, hourly_profile: dayProfile, handle: { dist: 'lognormal', mean_s: 200, sd_s: 120 } },
-        'support-queue': { calls_per_hour: 220, hourly_profile: dayProfile, handle: { dist: 'lognormal', mean_s: 260, sd_s: 160 } },
+        'sales-queue': { calls_per_hour: 150, hourly_profile: dayProfile, handle: { dist: 'lognormal', mean_s: 200, sd_s: 120 } },
+        'support-queue': { calls_per_hour: 175, hourly_profile: dayProfile, handle: { dist: 'lognormal', mean_s: 260, sd_s: 160 } },
         'billing-queue': { calls_per_hour: 100, hourly_profile: dayProfile, handle: { dist: 'exponential', mean_s: 150 } },
       },
       outbound: { calls_per_hour: 20 },
