@@ -33,3 +33,18 @@ export {
   ServiceLevelHeadline,
   type AgentFilter,
 } from './views.js';
+export { queueConditions, alertKey, LONGEST_SLA_WINDOW_MIN, type AlertCondition } from './alerts-conditions.js';
+export {
+  initialAlertBook,
+  reconcileQueue,
+  acknowledgeAlert,
+  restoreAlerts,
+  queuesWithAlerts,
+  type Alert,
+  type AlertBook,
+  type AlertChange,
+  type AlertChangeKind,
+  type AlertState,
+  type AcknowledgeOutcome,
+} from './alerts-lifecycle.js';
+export { AlertView, ALERT_STATES, viewAlert, alertFromView, listAlerts, matchesAlert, type AlertFilter } from './alerts-view.js';

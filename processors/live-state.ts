@@ -92,10 +92,12 @@ export interface LiveState {
   agents: Map<string, LiveAgent>;
   queues: Map<string, LiveQueue>;
   day: DayBounds | null;
+  /** The call found last: the gate, the runner and the fold all ask for the same call in a row. */
+  memo: LiveCall | null;
 }
 
 export function initialLiveState(config: Config, endedLimit = 50_000): LiveState {
-  const s: LiveState = { config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, endedLimit, agents: new Map(), queues: new Map(), day: null };
+  const s: LiveState = { config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, endedLimit, agents: new Map(), queues: new Map(), day: null, memo: null };
   for (const q of config.queues) liveQueue(s, q.id);
   for (const a of config.agents) liveAgent(s, a.id);
   return s;
@@ -131,7 +133,10 @@ function setMembership(s: LiveState, a: LiveAgent, queues: string[]): void {
 }
 
 export function findCall(s: LiveState, id: string): LiveCall | undefined {
-  return s.calls.get(id) ?? s.ended.get(id);
+  if (s.memo !== null && s.memo.id === id) return s.memo;
+  const c = s.calls.get(id) ?? s.ended.get(id);
+  if (c !== undefined) s.memo = c;
+  return c;
 }
 
 const inQueue = (c: LiveCall) => c.phase === 'queued' || c.phase === 'ringing';
@@ -358,7 +363,9 @@ function endAgentPart(s: LiveState, c: LiveCall, at: number): void {
 }
 
 function forgetOldestEnded(s: LiveState): void {
-  s.ended.delete(s.endedOrder[s.endedHead]!);
+  const id = s.endedOrder[s.endedHead]!;
+  s.ended.delete(id);
+  if (s.memo !== null && s.memo.id === id) s.memo = null;
   s.endedOrder[s.endedHead++] = '';
   if (s.endedHead > 4096 && s.endedHead * 2 > s.endedOrder.length) {
     s.endedOrder = s.endedOrder.slice(s.endedHead);

@@ -13,6 +13,7 @@ import { longestWait, viewActiveCalls, viewAgent, viewAgents, viewCall, viewQueu
 import { viewRealtime } from './realtime-view.js';
 import { viewSla } from './sla-view.js';
 import { touched, type Changed } from './touched.js';
+import { isoMs } from './iso-ms.js';
 import type { AgentFilter, AgentView, CallView, QueueDetailView, RealtimeView, SlaView, SlaWindow } from './views.js';
 
 /** A queue attempt that closed: feeds cc_calls_total and cc_wait_duration_seconds. */
@@ -47,9 +48,9 @@ export interface RunnerCounts {
 export interface RunnerOptions {
   /**
    * Event ids remembered for dedupe: between this many and twice as many of the latest
-   * (default 50,000: hours of a busy center). The log dedupes first; this catches the
+   * (default 32,768: hours of a busy center). The log dedupes first; this catches the
    * retries that slip past JetStream's duplicate window. Small tables stay in cache: a
-   * 500,000-id set costs five times more per event.
+   * 500,000-id set costs four times more per event.
    */
   dedupeMemory?: number;
   /** Ended calls whose timelines are kept (those of today, at most this many). */
@@ -87,7 +88,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   const live = initialLiveState(config, options.endedCallsKept);
   const sl = initialServiceLevel(config);
   const stats = initialAgentStats(config);
-  const memory = options.dedupeMemory ?? 50_000;
+  const memory = options.dedupeMemory ?? 32_768;
   // Two generations: bounded memory, and every id of the latest `memory` events is still known.
   let seen = new Set<string>();
   let older = new Set<string>();
@@ -109,7 +110,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
       older = seen;
       seen = new Set();
     }
-    const t = { seq: logged.seq, event: e, at: Date.parse(e.time) };
+    const t = { seq: logged.seq, event: e, at: isoMs(e.time) };
     let reason: string | null;
     try {
       reason = Number.isNaN(t.at) ? 'time is not a date' : admissible(live, t);

@@ -52,6 +52,31 @@ export const AlertRuleSettings = z.strictObject({
   no_available_agents: z.strictObject({ enabled: z.boolean().default(true), for_s: z.number().min(0).default(0) }).prefault({}),
 });
 
+export type AlertRules = z.output<typeof AlertRuleSettings>;
+
+/** The alert rules of METRICS.md, one per key of AlertRuleSettings. */
+export const ALERT_TYPES = ['sla_below_threshold', 'queue_overflow', 'wait_timeout', 'no_available_agents'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+export const ALERT_EVENTS = ['fired', 'acknowledged', 'resolved'] as const;
+
+/**
+ * An outbound webhook for alert events. Without filters it gets every alert; `types` and
+ * `queues` narrow it to some rules of some queues (a webhook per rule is one with both).
+ */
+export const WebhookConfig = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /** HMAC-SHA256 key of the signature header; the receiver holds the same. */
+  secret: z.string().min(16, 'must be at least 16 characters'),
+  types: z.array(z.enum(ALERT_TYPES)).min(1).optional(),
+  queues: z.array(Id).min(1).optional(),
+  events: z.array(z.enum(ALERT_EVENTS)).min(1).optional(),
+  max_attempts: z.number().int().min(1).max(50).default(10),
+  backoff_initial_ms: z.number().int().min(1).default(1000),
+  backoff_max_ms: z.number().int().min(1).default(300_000),
+  timeout_ms: z.number().int().min(1).max(120_000).default(5000),
+});
+export type WebhookConfig = z.output<typeof WebhookConfig>;
+
 export const QueueSettings = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   max_size: z.number().int().positive().max(100_000).default(50),
@@ -136,6 +161,8 @@ export const Config = z.strictObject({
     })
     .prefault({}),
   sim: SimConfig.prefault({}),
+  /** Outbound webhooks for alert events (fired, acknowledged, resolved). */
+  webhooks: z.array(WebhookConfig).default([]),
 });
 export type Config = z.output<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;

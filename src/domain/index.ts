@@ -25,6 +25,12 @@ export {
   SL_FORMULAS,
   queueSettings,
   isTimeZone,
+  AlertRuleSettings,
+  WebhookConfig,
+  ALERT_TYPES,
+  ALERT_EVENTS,
+  type AlertRules,
+  type AlertType,
   type ConfigInput,
   type Duration,
 } from './config.js';

@@ -1,0 +1,90 @@
+/**
+ * The four alert rules of METRICS.md ("Alerts"), read from the live and service-level
+ * states at one instant. Pure: the same states, rules and `now` give the same conditions.
+ * A condition is what holds now; whether it fires (its `for` duration) and whether it is
+ * new is the lifecycle's business (alerts-lifecycle.ts).
+ */
+import { queueSettings, type AlertRules, type AlertType, type Config } from '../src/domain/index.js';
+import type { LiveState } from './live-state.js';
+import { tallyOf, type ServiceLevelState } from './service-level.js';
+import { serviceLevels } from './sla-view.js';
+
+/** One condition holding now. `key` names it: type + queue [+ call]. */
+export interface AlertCondition {
+  key: string;
+  type: AlertType;
+  queue: string;
+  call: string | null;
+  /** The figure that broke the rule (service level %, queue length, wait s, available agents). */
+  value: number;
+  /** The rule's limit it is compared with. */
+  threshold: number;
+  /** How long it must hold before it fires, ms. */
+  forMs: number;
+}
+
+/**
+ * The service-level processor keeps the last hour of closed attempts: a longer alert window
+ * is read as the last hour rather than silently as something else.
+ */
+export const LONGEST_SLA_WINDOW_MIN = 60;
+
+const UNAVAILABLE = new Set(['offline', 'away']);
+
+export const alertKey = (type: AlertType, queue: string, call?: string | null) => (call == null ? `${type}:${queue}` : `${type}:${queue}:${call}`);
+
+/**
+ * Every condition that holds now for one queue under its rules.
+ * @example queueConditions(config, runner.states, 'sales', rules, Date.now())
+ */
+export function queueConditions(
+  config: Config,
+  states: { live: LiveState; serviceLevel: ServiceLevelState },
+  queue: string,
+  rules: AlertRules,
+  now: number,
+): AlertCondition[] {
+  const out: AlertCondition[] = [];
+  const settings = queueSettings(config, queue);
+  const q = states.live.queues.get(queue);
+
+  const sla = rules.sla_below_threshold;
+  if (sla.enabled) {
+    const windowMs = Math.min(sla.window_min, LONGEST_SLA_WINDOW_MIN) * 60_000;
+    const t = tallyOf(states.serviceLevel, queue, windowMs, now);
+    const offered = t.answered + t.abandoned + t.flowedOut;
+    const target = settings.service_level.target_pct;
+    // Below the minimum sample a few unlucky calls are noise, not a staffing problem.
+    const level = offered >= sla.min_offered ? serviceLevels(t)[settings.service_level.formula] : null;
+    if (level !== null && level < target) {
+      out.push({ key: alertKey('sla_below_threshold', queue), type: 'sla_below_threshold', queue, call: null, value: level, threshold: target, forMs: sla.for_s * 1000 });
+    }
+  }
+  if (q === undefined) return out;
+
+  if (rules.queue_overflow.enabled && q.waiting.size > settings.max_size) {
+    out.push({ key: alertKey('queue_overflow', queue), type: 'queue_overflow', queue, call: null, value: q.waiting.size, threshold: settings.max_size, forMs: rules.queue_overflow.for_s * 1000 });
+  }
+
+  const wt = rules.wait_timeout;
+  if (wt.enabled) {
+    const limitMs = wt.max_wait_s * 1000;
+    for (const c of q.waiting.values()) {
+      if (c.queuedAt === null || now - c.queuedAt <= limitMs) continue;
+      out.push({ key: alertKey('wait_timeout', queue, c.id), type: 'wait_timeout', queue, call: c.id, value: (now - c.queuedAt) / 1000, threshold: wt.max_wait_s, forMs: wt.for_s * 1000 });
+    }
+  }
+
+  if (rules.no_available_agents.enabled) {
+    let available = 0;
+    for (const id of q.members) {
+      const a = states.live.agents.get(id);
+      if (a !== undefined && !UNAVAILABLE.has(a.state)) available++;
+    }
+    // A queue without members has nobody to answer either: "every member" holds vacuously.
+    if (available === 0) {
+      out.push({ key: alertKey('no_available_agents', queue), type: 'no_available_agents', queue, call: null, value: 0, threshold: 1, forMs: rules.no_available_agents.for_s * 1000 });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,191 @@
+/**
+ * The alert lifecycle (METRICS.md, Alerts): one alert per key while its condition holds,
+ * `firing` → `acknowledged` → `resolved`. A pure fold over what the rules report: the
+ * shell says which queue it evaluated, at what time, and what held; this decides what
+ * fires, what resolves, and keeps the book of alerts (live ones, and recent resolved ones
+ * up to a bound). No clock, no I/O.
+ */
+import type { AlertType } from '../src/domain/index.js';
+import type { AlertCondition } from './alerts-conditions.js';
+
+export type AlertState = 'firing' | 'acknowledged' | 'resolved';
+
+export interface Alert {
+  id: string;
+  key: string;
+  type: AlertType;
+  queue: string;
+  call: string | null;
+  state: AlertState;
+  startedAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  comment: string | null;
+  resolvedAt: number | null;
+  /** The figure when it fired, and the latest while it held. */
+  value: number;
+  lastValue: number;
+  threshold: number;
+}
+
+export type AlertChangeKind = 'fired' | 'acknowledged' | 'resolved';
+export interface AlertChange {
+  kind: AlertChangeKind;
+  alert: Alert;
+}
+
+export interface AlertBook {
+  /** Live (firing or acknowledged) alerts per queue, by key. */
+  live: Map<string, Map<string, Alert>>;
+  /** Conditions holding but not yet for their `for` duration: key → since. */
+  pending: Map<string, Map<string, number>>;
+  /** Every alert held in memory, live or resolved, by id. */
+  byId: Map<string, Alert>;
+  /** Resolved ids in the order they resolved, from `head`: the oldest is forgotten first. */
+  resolvedOrder: string[];
+  head: number;
+  keepResolved: number;
+  /**
+   * Latest start among forgotten alerts (-Infinity when none was): every alert that started
+   * after it is still in `byId`, so a listing from there on is complete without history.
+   */
+  horizon: number;
+}
+
+export function initialAlertBook(keepResolved = 10_000): AlertBook {
+  return { live: new Map(), pending: new Map(), byId: new Map(), resolvedOrder: [], head: 0, keepResolved, horizon: -Infinity };
+}
+
+function slot<V>(m: Map<string, Map<string, V>>, queue: string): Map<string, V> {
+  let s = m.get(queue);
+  if (s === undefined) m.set(queue, (s = new Map()));
+  return s;
+}
+
+/**
+ * Folds one evaluation of a queue: `held` is every condition of that queue holding at
+ * `now`. Fires those that held for their `for` duration and have no live alert; resolves
+ * the live alerts whose condition is gone; forgets pending conditions that did not last.
+ */
+export function reconcileQueue(book: AlertBook, queue: string, held: readonly AlertCondition[], now: number): AlertChange[] {
+  const changes: AlertChange[] = [];
+  const live = slot(book.live, queue);
+  const pending = slot(book.pending, queue);
+  const seen = new Set<string>();
+  for (const c of held) {
+    seen.add(c.key);
+    const a = live.get(c.key);
+    if (a !== undefined) {
+      a.lastValue = c.value;
+      continue;
+    }
+    const since = pending.get(c.key) ?? now;
+    if (now - since < c.forMs) {
+      pending.set(c.key, since);
+      continue;
+    }
+    pending.delete(c.key);
+    const alert = newAlert(book, c, now);
+    live.set(c.key, alert);
+    changes.push({ kind: 'fired', alert });
+  }
+  for (const [key, a] of live) {
+    if (seen.has(key)) continue;
+    live.delete(key);
+    a.state = 'resolved';
+    a.resolvedAt = now;
+    remember(book, a);
+    changes.push({ kind: 'resolved', alert: a });
+  }
+  for (const key of pending.keys()) if (!seen.has(key)) pending.delete(key);
+  return changes;
+}
+
+function newAlert(book: AlertBook, c: AlertCondition, now: number): Alert {
+  // Stable and readable; a second alert of the same key in the same millisecond (a replay
+  // in virtual time) gets a suffix so ids stay unique.
+  let id = `${c.key}:${now}`;
+  for (let n = 2; book.byId.has(id); n++) id = `${c.key}:${now}.${n}`;
+  const alert: Alert = {
+    id,
+    key: c.key,
+    type: c.type,
+    queue: c.queue,
+    call: c.call,
+    state: 'firing',
+    startedAt: now,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    comment: null,
+    resolvedAt: null,
+    value: c.value,
+    lastValue: c.value,
+    threshold: c.threshold,
+  };
+  book.byId.set(id, alert);
+  return alert;
+}
+
+function remember(book: AlertBook, a: Alert): void {
+  book.resolvedOrder.push(a.id);
+  while (book.resolvedOrder.length - book.head > book.keepResolved) {
+    const old = book.byId.get(book.resolvedOrder[book.head]!);
+    book.resolvedOrder[book.head++] = '';
+    if (old !== undefined) {
+      book.byId.delete(old.id);
+      if (old.startedAt > book.horizon) book.horizon = old.startedAt;
+    }
+  }
+  if (book.head > 4096 && book.head * 2 > book.resolvedOrder.length) {
+    book.resolvedOrder = book.resolvedOrder.slice(book.head);
+    book.head = 0;
+  }
+}
+
+export type AcknowledgeOutcome =
+  | { outcome: 'acknowledged'; change: AlertChange }
+  /** Already acknowledged: nothing changes (acknowledging is idempotent). */
+  | { outcome: 'already'; alert: Alert }
+  | { outcome: 'resolved'; alert: Alert }
+  | { outcome: 'unknown' };
+
+/** A supervisor acknowledges a live alert: it stays visible, and still resolves when its condition clears. */
+export function acknowledgeAlert(book: AlertBook, id: string, by: string, comment: string | null, now: number): AcknowledgeOutcome {
+  const a = book.byId.get(id);
+  if (a === undefined) return { outcome: 'unknown' };
+  if (a.state === 'resolved') return { outcome: 'resolved', alert: a };
+  if (a.state === 'acknowledged') return { outcome: 'already', alert: a };
+  a.state = 'acknowledged';
+  a.acknowledgedAt = now;
+  a.acknowledgedBy = by;
+  a.comment = comment;
+  return { outcome: 'acknowledged', change: { kind: 'acknowledged', alert: a } };
+}
+
+/**
+ * Puts alerts back after a restart (from history): live ones become live again under their
+ * key, so the next evaluation keeps them (same id, acknowledgement kept) or resolves them;
+ * resolved ones are only remembered. Oldest first.
+ */
+export function restoreAlerts(book: AlertBook, alerts: readonly Alert[], complete: boolean): void {
+  for (const a of alerts) {
+    if (book.byId.has(a.id)) continue;
+    book.byId.set(a.id, a);
+    if (a.state === 'resolved') remember(book, a);
+    else slot(book.live, a.queue).set(a.key, a);
+  }
+  // History holds more than was loaded: listings older than what memory holds go to it.
+  if (!complete && alerts.length > 0) {
+    let oldest = Infinity;
+    for (const a of alerts) if (a.startedAt < oldest) oldest = a.startedAt;
+    book.horizon = Math.max(book.horizon, oldest);
+  }
+}
+
+/** The queues with live or pending alerts (the tick re-evaluates them even if unknown to live state). */
+export function queuesWithAlerts(book: AlertBook): string[] {
+  const out = new Set<string>();
+  for (const [q, m] of book.live) if (m.size > 0) out.add(q);
+  for (const [q, m] of book.pending) if (m.size > 0) out.add(q);
+  return [...out];
+}

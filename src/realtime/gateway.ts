@@ -1,0 +1,197 @@
+/**
+ * The Socket.IO gateway: authenticates each connection with the API's bearer tokens,
+ * answers `join` with a snapshot, and pushes deltas to rooms. Changes from the pipeline
+ * are only marked dirty; a flush every `flushMs` computes each changed view once per room
+ * and broadcasts it, so a burst of events costs one push per view, and 500 sockets in one
+ * room cost one computation and one encoding.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server as IoServer, type Socket } from 'socket.io';
+import type { Runner, Changed } from '../../processors/index.js';
+import type { TokenRegistry } from '../api/auth.js';
+import type { Config } from '../domain/index.js';
+import { DashboardHistory } from './history.js';
+import type { AlertItem, ClientToServerEvents, ServerToClientEvents, SocketData } from './protocol.js';
+import { agentVisible, queueVisible, realtimeFor, scopeKey, scopeOfKey, agentsFor } from './scope.js';
+import { JoinRefused, ViewRequestSchema, roomOf, snapshotOf, type SnapshotDeps } from './snapshots.js';
+import { staffingHints } from './staffing.js';
+
+export type RealtimeServer = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Where alerts come from (src/alerts): the current list for a user, and a push per change. */
+export interface AlertsSource {
+  list(user: SocketData['user']): AlertItem[] | Promise<AlertItem[]>;
+  onAlert(listener: (alert: AlertItem) => void): () => void;
+}
+
+export interface GatewayOptions {
+  config: Config;
+  runner: Runner;
+  pipeline: { onChange(listener: (changed: Changed) => void): () => void };
+  tokens: TokenRegistry;
+  alerts?: AlertsSource;
+  /** Least time between two pushes of one view (default 250 ms: four updates a second). */
+  flushMs?: number;
+  /** Every view is pushed whole this often, so figures that age with time stay honest (default 5 s). */
+  refreshMs?: number;
+  /** Spacing of the dashboard chart's samples (default 15 s). */
+  sampleMs?: number;
+  now?: () => number;
+}
+
+export class RealtimeGateway {
+  io: RealtimeServer | undefined;
+  private readonly now: () => number;
+  private readonly deps: SnapshotDeps;
+  private readonly dirty = { queues: new Set<string>(), agents: new Set<string>(), calls: new Set<string>() };
+  private readonly scopes = new Set<string>(['*']);
+  private readonly firing = new Set<string>();
+  private lastRefresh = 0;
+  private lastEventAt: number | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe: Array<() => void> = [];
+
+  constructor(private readonly o: GatewayOptions) {
+    this.now = o.now ?? Date.now;
+    this.deps = { runner: o.runner, config: o.config, history: new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts };
+  }
+
+  /** Attaches to the engine's HTTP server (path /socket.io/) and starts pushing. */
+  start(server: HttpServer): void {
+    const io: RealtimeServer = new IoServer(server, { serveClient: false, cors: undefined });
+    this.io = io;
+    io.use((socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown };
+      const header = /^Bearer\s+(\S+)\s*$/i.exec(socket.handshake.headers.authorization ?? '')?.[1];
+      const token = typeof auth.token === 'string' ? auth.token : header;
+      const user = token ? this.o.tokens.verify(token) : null;
+      if (!user) return next(new Error(token ? 'the token is not valid' : 'a token is required'));
+      socket.data.user = user;
+      next();
+    });
+    io.on('connection', (socket) => this.serve(socket));
+    this.unsubscribe.push(this.o.pipeline.onChange((c) => this.mark(c)));
+    if (this.o.alerts) this.unsubscribe.push(this.o.alerts.onAlert((a) => this.pushAlert(a)));
+    this.timers.push(setInterval(() => this.flush(), this.o.flushMs ?? 250));
+    this.timers.push(setInterval(() => this.pulse(), 1000));
+  }
+
+  /** Disconnects every client (before the HTTP server closes: upgraded sockets would keep it open). */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    for (const u of this.unsubscribe) u();
+    this.timers = [];
+    this.unsubscribe = [];
+    const io = this.io;
+    this.io = undefined;
+    if (!io) return;
+    io.disconnectSockets(true);
+    io.engine.close();
+  }
+
+  get clients(): number {
+    return this.io?.engine.clientsCount ?? 0;
+  }
+
+  private serve(socket: RealtimeSocket): void {
+    const user = socket.data.user;
+    socket.on('join', (raw, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      const parsed = ViewRequestSchema.safeParse(raw);
+      if (!parsed.success) return reply({ error: `not a view: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
+      const request = parsed.data;
+      snapshotOf(this.deps, request, user, this.now()).then(
+        (data) => {
+          this.scopes.add(scopeKey(user.queues));
+          void socket.join(roomOf(request, user.queues));
+          reply({ data });
+        },
+        (e: unknown) => reply({ error: e instanceof JoinRefused ? e.message : 'the view could not be read' }),
+      );
+    });
+    socket.on('leave', (raw, ack) => {
+      const parsed = ViewRequestSchema.safeParse(raw);
+      if (parsed.success) void socket.leave(roomOf(parsed.data, user.queues));
+      if (typeof ack === 'function') ack(parsed.success ? { data: true } : { error: 'not a view' });
+    });
+  }
+
+  private mark(c: Changed): void {
+    this.lastEventAt = this.now();
+    for (const q of c.queues) this.dirty.queues.add(q);
+    for (const a of c.agents) this.dirty.agents.add(a);
+    for (const id of c.calls) this.dirty.calls.add(id);
+  }
+
+  private members(room: string): boolean {
+    return (this.io?.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
+  }
+
+  /** Pushes what changed since the last flush (everything every refreshMs). */
+  private flush(): void {
+    const io = this.io;
+    if (!io) return;
+    const now = this.now();
+    const refresh = now - this.lastRefresh >= (this.o.refreshMs ?? 5000);
+    if (refresh) this.lastRefresh = now;
+    const { queues, agents, calls } = this.dirty;
+    const runner = this.o.runner;
+    for (const key of this.scopes) {
+      const scope = scopeOfKey(key);
+      const dash = `dashboard@${key}`;
+      const watched = this.members(dash) && (refresh || queues.size > 0);
+      const due = this.deps.history.due(key, now);
+      const realtime = watched || due ? realtimeFor(runner, scope, now) : null;
+      const sample = realtime && due ? this.deps.history.record(key, realtime, now) : null;
+      if (realtime && this.members(dash) && (refresh || sample || realtime.queues.some((q) => queues.has(q.queue)))) {
+        const rows = refresh || sample ? realtime.queues : realtime.queues.filter((q) => queues.has(q.queue));
+        const staffing = staffingHints(runner, this.o.config, realtime.queues.map((q) => q.queue), now, agentsFor(runner, scope, now));
+        io.to(dash).emit('dashboard:updated', { generated_at: realtime.generated_at, totals: realtime.totals, queues: rows, staffing, ...(sample ? { sample } : {}) });
+      }
+      const agentsRoom = `agents@${key}`;
+      if (this.members(agentsRoom) && (refresh || agents.size > 0)) {
+        const list = refresh
+          ? agentsFor(runner, scope, now)
+          : [...agents].flatMap((id) => runner.agent(id, now) ?? []).filter((a) => agentVisible(scope, a));
+        if (list.length > 0) io.to(agentsRoom).emit('agents:updated', { agents: list });
+      }
+      const callsRoom = `calls@${key}`;
+      if (this.members(callsRoom) && calls.size > 0) {
+        const views = [...calls].map((id) => [id, runner.call(id, now)] as const);
+        const live = views.flatMap(([, v]) => (v && v.state !== 'ended' && queueVisible(scope, v.queue) ? [v] : []));
+        const ended = views.flatMap(([id, v]) => (!v || v.state === 'ended' ? [id] : []));
+        io.to(callsRoom).emit('calls:updated', { calls: live, ended });
+      }
+    }
+    if (refresh) for (const q of runner.knownQueues()) queues.add(q);
+    for (const q of queues) {
+      if (!this.members(`queue:${q}`)) continue;
+      const view = runner.queueDetail(q, now);
+      if (view) io.to(`queue:${q}`).emit('queue:updated', view);
+    }
+    for (const id of calls) {
+      const view = this.members(`call:${id}`) ? runner.call(id, now) : null;
+      if (view) io.to(`call:${id}`).emit('call:updated', view);
+    }
+    queues.clear();
+    agents.clear();
+    calls.clear();
+  }
+
+  private pulse(): void {
+    this.io?.emit('feed:pulse', { now: this.now(), seq: this.o.runner.lastSeq, last_event_at: this.lastEventAt });
+  }
+
+  private pushAlert(a: AlertItem): void {
+    const io = this.io;
+    if (!io) return;
+    const fresh = a.state === 'firing' && !this.firing.has(a.id);
+    if (a.state === 'firing') this.firing.add(a.id);
+    else this.firing.delete(a.id);
+    for (const key of this.scopes) {
+      if (a.queue !== null && !queueVisible(scopeOfKey(key), a.queue)) continue;
+      io.to(`alerts@${key}`).emit(fresh ? 'alert:fired' : 'alert:updated', a);
+    }
+  }
+}

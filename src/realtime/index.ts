@@ -1,0 +1,21 @@
+/** The wallboard's real-time feed: a Socket.IO gateway and the event maps it shares with the client. */
+export { RealtimeGateway, type GatewayOptions, type AlertsSource, type RealtimeServer } from './gateway.js';
+export { staffingHints } from './staffing.js';
+export { DashboardHistory } from './history.js';
+export { realtimeFor, scopeKey, type Scope } from './scope.js';
+export type {
+  Ack,
+  AlertItem,
+  ClientToServerEvents,
+  DashboardDelta,
+  DashboardSample,
+  DashboardSnapshot,
+  FeedPulse,
+  ServerToClientEvents,
+  Snapshots,
+  SocketData,
+  StaffingHint,
+  ViewName,
+  ViewRequest,
+} from './protocol.js';
+export { createRealtime, type Realtime, type RealtimeOptions } from './realtime.js';

@@ -1,0 +1,122 @@
+/**
+ * The Socket.IO contract shared by the gateway and the wallboard: one map of server→client
+ * events, one of client→server events, the views a client can join and the payloads. Types
+ * only (the wallboard bundles none of the server's code), so both sides compile against the
+ * same names.
+ *
+ * Flow: the client joins a view with an ack; the ack carries the snapshot
+ * (`{ data } | { error }`), then the room pushes `<view>:updated` deltas, coalesced to at
+ * most a few per second. After a reconnect the client joins again and gets a fresh snapshot.
+ */
+import type { AgentView, CallView, QueueDetailView, RealtimeView } from '../../processors/views.js';
+
+export type { AgentView, CallView, QueueDetailView, RealtimeView };
+
+/** A view a client can join: one room per view (and per queue scope, see gateway). */
+export type ViewRequest =
+  | { view: 'dashboard' }
+  | { view: 'queue'; queue: string }
+  | { view: 'agents' }
+  | { view: 'calls' }
+  | { view: 'call'; call_id: string }
+  | { view: 'alerts' };
+export type ViewName = ViewRequest['view'];
+
+/** Agents needed now to reach the queue's target (Erlang C, METRICS.md) beside those staffed. */
+export interface StaffingHint {
+  queue: string;
+  /** Offered calls over the last 60 minutes, per hour. */
+  arrivals_per_hour: number;
+  /** Today's average handle time (talk + hold + wrap-up ÷ handled) of the queue's agents; null before the first handled call. */
+  handle_s: number | null;
+  /** null while there is no handle time to compute with. */
+  agents_needed: number | null;
+  /** Member agents logged in and not away. */
+  agents_staffed: number;
+}
+
+/** One point of the dashboard's last-hour chart. */
+export interface DashboardSample {
+  /** Epoch ms. */
+  t: number;
+  calls_waiting: number;
+  active_calls: number;
+  idle_agents: number;
+  service_level: number | null;
+}
+
+export interface DashboardSnapshot {
+  realtime: RealtimeView;
+  staffing: StaffingHint[];
+  /** The last hour, oldest first. */
+  history: DashboardSample[];
+}
+/** Totals and the queue rows that changed since the last push; rows merge by `queue`. */
+export interface DashboardDelta {
+  generated_at: string;
+  totals: RealtimeView['totals'];
+  queues: RealtimeView['queues'];
+  staffing: StaffingHint[];
+  sample?: DashboardSample;
+}
+
+/** An alert as the alerts processor shows it (METRICS.md, Alerts); unknown fields pass through. */
+export interface AlertItem {
+  id: string;
+  type: string;
+  queue: string | null;
+  state: 'firing' | 'acknowledged' | 'resolved';
+  fired_at: string;
+  message?: string;
+  call_id?: string | null;
+  acknowledged_by?: string | null;
+  acknowledged_at?: string | null;
+  comment?: string | null;
+  resolved_at?: string | null;
+  [field: string]: unknown;
+}
+
+export interface Snapshots {
+  dashboard: DashboardSnapshot;
+  queue: QueueDetailView;
+  agents: { agents: AgentView[] };
+  calls: { calls: CallView[] };
+  call: CallView;
+  alerts: { alerts: AlertItem[] };
+}
+
+export type Ack<T> = { data: T } | { error: string };
+
+/** The feed's pulse, broadcast every second: the wallboard's "data is N s old" banner reads it. */
+export interface FeedPulse {
+  /** Server wall clock, epoch ms. */
+  now: number;
+  /** Sequence of the last event the processors applied. */
+  seq: number;
+  /** Epoch ms of the last applied batch; null before the first. */
+  last_event_at: number | null;
+}
+
+export interface ServerToClientEvents {
+  'feed:pulse': (p: FeedPulse) => void;
+  'dashboard:updated': (d: DashboardDelta) => void;
+  'queue:updated': (q: QueueDetailView) => void;
+  /** Agents whose view changed. */
+  'agents:updated': (d: { agents: AgentView[] }) => void;
+  /** Calls that changed; those now ended are listed in `ended` and leave the active list. */
+  'calls:updated': (d: { calls: CallView[]; ended: string[] }) => void;
+  'call:updated': (c: CallView) => void;
+  'alert:fired': (a: AlertItem) => void;
+  'alert:updated': (a: AlertItem) => void;
+}
+
+export interface ClientToServerEvents {
+  /** The ack's data is `Snapshots[request.view]`. */
+  join: (request: ViewRequest, ack: (res: Ack<Snapshots[ViewName]>) => void) => void;
+  leave: (request: ViewRequest, ack?: (res: Ack<true>) => void) => void;
+}
+
+/** Who is connected: set at the handshake, read by every handler. */
+export interface SocketData {
+  user: { name: string; role: string; queues: string[] | null };
+}

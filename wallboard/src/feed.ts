@@ -1,0 +1,67 @@
+/**
+ * The wallboard's live feed: one Socket.IO connection, the views the open page joined, and
+ * the age of the data. After a reconnect every joined view is joined again and its
+ * snapshot replaces what the page shows: no reload, no gap.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents, Snapshots, ViewRequest } from '../../src/realtime/protocol.js';
+
+type Handler<E extends keyof ServerToClientEvents> = ServerToClientEvents[E];
+interface Joined {
+  request: ViewRequest;
+  onSnapshot: (data: never) => void;
+  onError: (message: string) => void;
+}
+
+export class Feed {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  /** Client clock (ms) of the last thing heard from the server; null before any. */
+  lastHeard: number | null = null;
+  private readonly joined = new Set<Joined>();
+
+  constructor(token: string, onAuthError: (message: string) => void) {
+    this.socket = io({ auth: { token }, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
+    this.socket.on('connect', () => {
+      this.lastHeard = Date.now();
+      for (const j of this.joined) this.send(j);
+    });
+    this.socket.on('connect_error', (e) => {
+      // A refused token is final; anything else is the network, and socket.io retries.
+      if (!this.socket.active) onAuthError(e.message);
+    });
+    this.socket.onAny(() => (this.lastHeard = Date.now()));
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Joins a view; `onSnapshot` runs now and again after every reconnect. Returns leave(). */
+  join<V extends ViewRequest>(request: V, onSnapshot: (data: Snapshots[V['view']]) => void, onError: (message: string) => void = () => {}): () => void {
+    const j: Joined = { request, onSnapshot: onSnapshot as (data: never) => void, onError };
+    this.joined.add(j);
+    if (this.socket.connected) this.send(j);
+    return () => {
+      this.joined.delete(j);
+      if (this.socket.connected) this.socket.emit('leave', request);
+    };
+  }
+
+  on<E extends keyof ServerToClientEvents>(event: E, handler: Handler<E>): () => void {
+    this.socket.on(event, handler as never);
+    return () => void this.socket.off(event, handler as never);
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+
+  private send(j: Joined): void {
+    this.socket.emit('join', j.request, (res) => {
+      if (!this.joined.has(j)) return;
+      this.lastHeard = Date.now();
+      if ('error' in res) j.onError(res.error);
+      else j.onSnapshot(res.data as never);
+    });
+  }
+}
