@@ -8,6 +8,7 @@ import { queueSettings } from '../domain/index.js';
 import type { CallCommand } from './decide.js';
 import type { Emitter } from './routing.js';
 import type { AcdCall } from './state.js';
+import { decideConsult } from './consult-commands.js';
 
 /** Queue named on an offer that did not come from a queue (a transfer of a call never queued). */
 export const DIRECT_QUEUE = 'direct';
@@ -68,6 +69,11 @@ export function decideCall(out: Emitter, c: CallCommand): string | undefined {
       return;
     case 'call.transfer':
       return transfer(out, call, c.to);
+    case 'consult.start':
+    case 'consult.complete':
+    case 'consult.cancel':
+    case 'call.takeover':
+      return decideConsult(out, call, c);
   }
 }
 

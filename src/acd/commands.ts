@@ -37,7 +37,15 @@ export type AcdCommand =
   /** Blind transfer of a connected or waiting call. */
   | { type: 'call.transfer'; call_id: string; to: TransferTarget }
   /** A supervisor (or the system) ends the call. */
-  | { type: 'call.end'; call_id: string; by?: 'supervisor' | 'system'; cause?: string };
+  | { type: 'call.end'; call_id: string; by?: 'supervisor' | 'system'; cause?: string }
+  /** The agent consults a colleague or a queue while the caller waits on hold (consult-commands.ts). */
+  | { type: 'consult.start'; call_id: string; consult_id: string; target: TransferTarget }
+  /** The consulted target takes the call: a consult transfer. */
+  | { type: 'consult.complete'; call_id: string; consult_id: string; target: TransferTarget }
+  /** The consultation ends without a transfer: the agent is back with the caller. */
+  | { type: 'consult.cancel'; call_id: string; consult_id: string; target: TransferTarget }
+  /** A supervisor takes the call over: the agent's leg leaves, supervisor and caller talk on. */
+  | { type: 'call.takeover'; call_id: string; session_id: string; supervisor: string; already_monitoring: boolean };
 
 export type AcdCommandType = AcdCommand['type'];
 

@@ -13,6 +13,8 @@ import { createRunner } from '../../processors/index.js';
 import { createApp, type App, type Readiness } from '../api/app.js';
 import { registryFrom, demoTokens, type AppEnv } from '../api/auth.js';
 import { liveRoutes } from '../api/routes/live.js';
+import { reportRoutes } from '../api/routes/reports.js';
+import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { openEventLog, type EventLog } from '../bus/index.js';
 import type { CallEvent, Config } from '../domain/index.js';
 import { EngineMetrics } from '../metrics/index.js';
@@ -44,6 +46,8 @@ export class Engine {
     readonly app: App,
     private readonly lock: DataDirLock | undefined,
     private readonly sim: LiveSimulation | undefined,
+    readonly store: HistoryStore,
+    readonly writer: HistoryWriter,
   ) {}
 
   static async start(o: EngineOptions): Promise<Engine> {
@@ -71,6 +75,16 @@ export class Engine {
       await pipeline.start();
       cleanup.unshift(() => pipeline.stop());
 
+      // History: embedded chDB in the data directory, or a ClickHouse server by URL.
+      const store = openHistoryStore({ config, ...(settings.clickhouseUrl ? { url: settings.clickhouseUrl } : { dataDir: join(settings.dataDir, 'chdb') }) });
+      cleanup.unshift(() => store.close());
+      await store.migrate();
+      const writer = createHistoryWriter({ store, log, onError: (e) => say(`history writer: ${(e as Error).message}; retrying`) });
+      await writer.start();
+      cleanup.unshift(() => writer.stop({ flush: true }));
+      let writerLag = 0;
+      metrics.trackLag('history_writer', () => writerLag);
+
       const tokens = registryFrom(config.users, settings.tokens);
       const issued = tokens.size === 0 ? demoTokens(tokens) : [];
 
@@ -78,13 +92,14 @@ export class Engine {
         const health = await log.health();
         const checks: Readiness['checks'] = {
           event_log: health.ok ? { ok: true, detail: health.detail } : { ok: false, detail: health.reason },
+          history: await store.health().then((h) => (h.ok ? { ok: true, detail: h.detail } : { ok: false, detail: h.reason })),
           processors: pipeline.caughtUp
             ? { ok: true, detail: `applied through seq ${runner.lastSeq}` }
             : { ok: false, detail: `replaying the log: at seq ${runner.lastSeq}` },
         };
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
-      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner)];
+      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner), reportRoutes(store, config.timezone)];
       const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes });
       const server = await listen(app.fetch, settings.port, settings.host);
       cleanup.unshift(() => closeServer(server));
@@ -101,11 +116,12 @@ export class Engine {
         });
         sim.start();
       }
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer);
       engine.demoTokens.push(...issued);
       engine.tickTimer = setInterval(() => {
         runner.tick(Date.now());
         void pipeline.refreshLag().catch(() => {});
+        void writer.lag().then((n) => (writerLag = n), () => {});
       }, 1000);
       return engine;
     } catch (e) {
@@ -129,6 +145,8 @@ export class Engine {
     await this.sim?.stop();
     await closeServer(this.server);
     await this.pipeline.stop();
+    await this.writer.stop({ flush: true });
+    await this.store.close();
     await this.log.close();
     await this.lock?.release();
   }

@@ -29,14 +29,14 @@ const TABLES: Record<Codec, Tables> = { pcmu: tables('pcmu'), pcma: tables('pcma
 export const silenceByte = (codec: Codec): number => TABLES[codec].encode[0]!;
 
 /** G.711 payload → 16-bit PCM (into `out` when given). */
-export function decodeFrame(codec: Codec, payload: Uint8Array, out = new Int16Array(payload.length)): Int16Array {
+export function decodeFrame(codec: Codec, payload: Uint8Array, out: Int16Array = new Int16Array(payload.length)): Int16Array {
   const t = TABLES[codec].decode;
   for (let i = 0; i < payload.length; i++) out[i] = t[payload[i]!]!;
   return out;
 }
 
 /** 16-bit PCM → G.711 payload (into `out` when given). */
-export function encodeFrame(codec: Codec, pcm: Int16Array, out = new Uint8Array(pcm.length)): Uint8Array {
+export function encodeFrame(codec: Codec, pcm: Int16Array, out: Uint8Array = new Uint8Array(pcm.length)): Uint8Array {
   const t = TABLES[codec].encode;
   for (let i = 0; i < pcm.length; i++) out[i] = t[pcm[i]! & 0xffff]!;
   return out;

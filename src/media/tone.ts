@@ -15,7 +15,7 @@ export class Tone {
   ) {}
 
   /** The next 20 ms of the tone. */
-  next(out = new Int16Array(FRAME_SAMPLES)): Int16Array {
+  next(out: Int16Array = new Int16Array(FRAME_SAMPLES)): Int16Array {
     const w = (2 * Math.PI * this.hz) / SAMPLE_RATE;
     for (let i = 0; i < out.length; i++) out[i] = Math.round(this.amplitude * Math.sin(w * (this.n + i)));
     this.n += out.length;
@@ -29,7 +29,7 @@ export class Loop {
   constructor(private readonly pcm: Int16Array) {
     if (pcm.length === 0) throw new Error('a loop needs at least one sample');
   }
-  next(out = new Int16Array(FRAME_SAMPLES)): Int16Array {
+  next(out: Int16Array = new Int16Array(FRAME_SAMPLES)): Int16Array {
     for (let i = 0; i < out.length; i++) {
       out[i] = this.pcm[this.at]!;
       this.at = (this.at + 1) % this.pcm.length;

@@ -59,7 +59,7 @@ export class RealtimeGateway {
 
   /** Attaches to the engine's HTTP server (path /socket.io/) and starts pushing. */
   start(server: HttpServer): void {
-    const io: RealtimeServer = new IoServer(server, { serveClient: false, cors: undefined });
+    const io: RealtimeServer = new IoServer(server, { serveClient: false });
     this.io = io;
     io.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown };
@@ -96,6 +96,7 @@ export class RealtimeGateway {
 
   private serve(socket: RealtimeSocket): void {
     const user = socket.data.user;
+    socket.emit('session:ready', { user });
     socket.on('join', (raw, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       const parsed = ViewRequestSchema.safeParse(raw);

@@ -98,6 +98,8 @@ export interface FeedPulse {
 }
 
 export interface ServerToClientEvents {
+  /** Sent once per connection: who the token belongs to. */
+  'session:ready': (s: { user: SocketData['user'] }) => void;
   'feed:pulse': (p: FeedPulse) => void;
   'dashboard:updated': (d: DashboardDelta) => void;
   'queue:updated': (q: QueueDetailView) => void;

@@ -8,7 +8,7 @@
  * advances it with the wall clock. Everything random comes from one seeded stream, and
  * the scheduler breaks time ties in scheduling order, so a seed gives one run.
  */
-import { Acd, type AcdCommand } from '../acd/index.js';
+import { Acd, type AcdCommand, type Decision } from '../acd/index.js';
 import type { CallEvent, Config, Duration, QueueWorkload } from '../domain/index.js';
 import { Rng, sampleDuration } from './random.js';
 import { Scheduler } from './scheduler.js';
@@ -108,10 +108,19 @@ export class CallCenterSim {
     this.exec({ type: 'call.dial', call_id: call, agent, caller: { number: CENTER_NUMBER }, callee: { number: this.phoneNumber() } }, t);
   }
 
+  /**
+   * Runs a command from outside the simulation (call control) at `t`, exactly as the
+   * simulator's own: its events go out through onEvents, its timers are set, and the people
+   * react to what it did (a transferred call's new agent answers, a wrap-up starts).
+   */
+  execute(command: AcdCommand, t: number): Decision {
+    return this.exec(command, t);
+  }
+
   /** Runs one command through the ACD, publishes its events, sets its timers, plays the people's part. */
-  private exec(command: AcdCommand, t: number): void {
+  private exec(command: AcdCommand, t: number): Decision {
     const d = this.acd.execute(command, t);
-    if (d.events.length === 0) return;
+    if (d.events.length === 0) return d;
     this.events += d.events.length;
     this.opts.onEvents(d.events);
     for (const op of d.timers) {
@@ -119,6 +128,7 @@ export class CallCenterSim {
       else this.scheduler.at(op.at, (at) => this.exec(op.command, at), op.key);
     }
     for (const e of d.events) this.react(e, t);
+    return d;
   }
 
   private react(e: CallEvent, t: number): void {

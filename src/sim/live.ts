@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CallEvent, Config, Duration } from '../domain/index.js';
+import type { AcdCommand, Decision } from '../acd/index.js';
 import { CallCenterSim } from './call-center.js';
 
 export interface LiveSimulationOptions {
@@ -30,6 +31,7 @@ export class LiveSimulation {
   private chain: Promise<void> = Promise.resolve();
   private pending: CallEvent[] = [];
   private running = false;
+  private lastError: unknown;
 
   constructor(private readonly options: LiveSimulationOptions) {
     this.now = options.now ?? Date.now;
@@ -58,6 +60,29 @@ export class LiveSimulation {
     await this.chain;
   }
 
+  /**
+   * Runs an ACD command now (call control's driver), after whatever was due: its events
+   * reach emit in order with the simulation's own, and this resolves once emit finished
+   * with them. A refused command resolves with `refused` and emits nothing.
+   */
+  async execute(command: AcdCommand): Promise<Decision> {
+    if (!this.running || !this.sim) return { events: [], timers: [], refused: 'the simulator is not running' };
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const now = this.now();
+    this.sim.runUntil(now);
+    const decision = this.sim.execute(command, now);
+    if (this.pending.length > 0) this.send(this.pending.splice(0));
+    const sent = this.chain;
+    this.tick();
+    let failure: unknown;
+    await sent;
+    // emit failures go to onError; the caller must hear of them too, so it can answer an error.
+    if (this.lastError !== undefined) [failure, this.lastError] = [this.lastError, undefined];
+    if (failure !== undefined) throw failure;
+    return decision;
+  }
+
   /** Calls and events generated so far. */
   get stats(): { calls: number; events: number } {
     return { calls: this.sim?.calls ?? 0, events: this.sim?.events ?? 0 };
@@ -77,7 +102,10 @@ export class LiveSimulation {
     const { emit, onError } = this.options;
     this.chain = this.chain.then(() => emit(events)).then(
       () => undefined,
-      (error: unknown) => onError?.(error),
+      (error: unknown) => {
+        this.lastError = error;
+        onError?.(error);
+      },
     );
   }
 }

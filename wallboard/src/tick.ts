@@ -5,7 +5,8 @@
  */
 import { seconds } from './format.js';
 
-export function ticking(baseS: number | null, cls = ''): HTMLSpanElement {
+/** `at` is when the figure arrived (client ms): a row re-rendered later keeps counting from it. */
+export function ticking(baseS: number | null, at = Date.now(), cls = ''): HTMLSpanElement {
   const el = document.createElement('span');
   el.className = `tick ${cls}`.trim();
   if (baseS === null) {
@@ -13,17 +14,17 @@ export function ticking(baseS: number | null, cls = ''): HTMLSpanElement {
     return el;
   }
   el.dataset.base = String(baseS);
-  el.dataset.at = String(Date.now());
-  el.textContent = seconds(baseS);
+  el.dataset.at = String(at);
+  el.textContent = seconds(cls.includes('frozen') ? baseS : baseS + (Date.now() - at) / 1000);
   return el;
 }
 
 export function startTicking(): () => void {
   const t = setInterval(() => {
     const now = Date.now();
-    for (const el of document.querySelectorAll<HTMLElement>('span.tick[data-base]')) {
+    document.querySelectorAll<HTMLElement>('span.tick[data-base]:not(.frozen)').forEach((el) => {
       el.textContent = seconds(Number(el.dataset.base) + (now - Number(el.dataset.at)) / 1000);
-    }
+    });
   }, 1000);
   return () => clearInterval(t);
 }

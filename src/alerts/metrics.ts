@@ -1,0 +1,39 @@
+/**
+ * The alerts' Prometheus series (METRICS.md): `cc_alerts_firing{type,queue}` counts the live
+ * alerts (firing or acknowledged: an acknowledged condition still holds), read at scrape
+ * time from the book; `cc_alerts_total{type}` counts alerts that fired.
+ */
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { AlertBook } from '../../processors/index.js';
+
+export class AlertMetrics {
+  private readonly total: Counter<'type'>;
+
+  constructor(registry: Registry, book: () => AlertBook) {
+    const registers = [registry];
+    new Gauge({
+      name: 'cc_alerts_firing',
+      help: 'Alerts whose condition holds now (firing or acknowledged)',
+      labelNames: ['type', 'queue'],
+      registers,
+      collect() {
+        this.reset();
+        const counts = new Map<string, { type: string; queue: string; n: number }>();
+        for (const [queue, live] of book().live) {
+          for (const a of live.values()) {
+            const k = `${a.type}\u0000${queue}`;
+            const c = counts.get(k) ?? { type: a.type, queue, n: 0 };
+            c.n++;
+            counts.set(k, c);
+          }
+        }
+        for (const c of counts.values()) this.set({ type: c.type, queue: c.queue }, c.n);
+      },
+    });
+    this.total = new Counter({ name: 'cc_alerts_total', help: 'Alerts that fired', labelNames: ['type'], registers });
+  }
+
+  fired(type: string): void {
+    this.total.inc({ type });
+  }
+}

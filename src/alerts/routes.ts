@@ -1,0 +1,195 @@
+/**
+ * /cc/alerts and /cc/queues/{queue}/alert-rules. Roles: reading is viewer+, acknowledging
+ * supervisor+, rules and the webhook delivery log manager+; a scoped user sees and acts on
+ * its queues' alerts only (another queue's alert is "not found", as calls are).
+ */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { ALERT_STATES, AlertView } from '../../processors/index.js';
+import { ALERT_TYPES, AlertRuleSettings } from '../domain/index.js';
+import { assertQueueScope, canSeeQueue, requireRole, type AppEnv } from '../api/auth.js';
+import { ApiError, conflict, notFound } from '../api/problem.js';
+import { validationHook } from '../api/validation.js';
+import type { Alerts } from './service.js';
+
+const ProblemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).openapi('Problem');
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const problems = {
+  400: json(ProblemSchema, 'invalid parameter, named in detail'),
+  401: json(ProblemSchema, 'missing or invalid bearer token'),
+  403: json(ProblemSchema, 'role or queue scope does not allow it'),
+};
+const tags = ['alerts'];
+
+const AlertPage = z.object({ alerts: z.array(AlertView), total: z.number().int(), limit: z.number().int(), offset: z.number().int(), next_offset: z.number().int().nullable() });
+const Delivery = z.object({
+  delivery_id: z.string(),
+  webhook: z.string(),
+  event: z.string(),
+  alert_id: z.string(),
+  type: z.enum(ALERT_TYPES),
+  queue: z.string(),
+  status: z.enum(['pending', 'retrying', 'delivered', 'failed', 'dropped']),
+  attempts: z.number().int(),
+  last_status_code: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  delivered_at: z.string().nullable(),
+  next_attempt_at: z.string().nullable(),
+});
+const RulesView = z.object({
+  queue: z.string(),
+  rules: AlertRuleSettings,
+  source: z.enum(['config', 'override']),
+  updated_by: z.string().nullable(),
+  updated_at: z.string().nullable(),
+});
+const Time = z.iso.datetime({ offset: true });
+const AlertId = z.object({ alert_id: z.string().min(1) });
+const QueueParam = z.object({ queue: z.string().min(1) });
+
+export function alertRoutes(alerts: Alerts) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/alerts',
+      tags,
+      summary: 'Alerts, newest first: filter by state, queue, type and start time; paged',
+      request: {
+        query: z.object({
+          state: z.enum(ALERT_STATES).optional(),
+          queue: z.string().min(1).optional(),
+          type: z.enum(ALERT_TYPES).optional(),
+          from: Time.optional().describe('started at or after'),
+          to: Time.optional().describe('started before'),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+        }),
+      },
+      responses: { 200: json(AlertPage, 'a page of alerts'), ...problems },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const user = c.get('user');
+      if (q.queue) assertQueueScope(user, q.queue);
+      const { from, to, ...rest } = q;
+      const filter = { ...rest, queues: user.queues, ...(from ? { from: Date.parse(from) } : {}), ...(to ? { to: Date.parse(to) } : {}) };
+      const page = await alerts.list(filter);
+      const next = q.offset + page.alerts.length;
+      return c.json({ ...page, limit: q.limit, offset: q.offset, next_offset: next < page.total ? next : null }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/alerts/webhooks/deliveries',
+      tags,
+      summary: 'Webhook delivery log, newest first (manager+)',
+      middleware: [requireRole('manager')] as const,
+      request: {
+        query: z.object({
+          status: Delivery.shape.status.optional(),
+          alert_id: z.string().min(1).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+      },
+      responses: { 200: json(z.object({ deliveries: z.array(Delivery) }), 'deliveries'), ...problems },
+    }),
+    (c) => c.json({ deliveries: alerts.deliveries({ ...c.req.valid('query'), queues: c.get('user').queues }) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/alerts/{alert_id}',
+      tags,
+      summary: 'One alert (live, or from history)',
+      request: { params: AlertId },
+      responses: { 200: json(AlertView, 'the alert'), 404: json(ProblemSchema, 'unknown alert'), ...problems },
+    }),
+    async (c) => {
+      const { alert_id } = c.req.valid('param');
+      const a = await alerts.get(alert_id);
+      if (!a || !canSeeQueue(c.get('user'), a.queue)) throw notFound(`alert "${alert_id}" is not known`);
+      return c.json(a, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/alerts/{alert_id}/acknowledge',
+      tags,
+      summary: 'Acknowledge an alert (supervisor+): it stays visible until its condition clears. Idempotent.',
+      middleware: [requireRole('supervisor')] as const,
+      request: {
+        params: AlertId,
+        body: { required: false, content: { 'application/json': { schema: z.object({ comment: z.string().max(2000).optional() }) } } },
+      },
+      responses: {
+        200: json(AlertView, 'acknowledged (now, or before: then unchanged)'),
+        404: json(ProblemSchema, 'unknown alert'),
+        409: json(ProblemSchema, 'the alert is already resolved'),
+        ...problems,
+      },
+    }),
+    async (c) => {
+      const { alert_id } = c.req.valid('param');
+      const user = c.get('user');
+      const body = (c.req.valid('json') ?? {}) as { comment?: string };
+      const seen = await alerts.get(alert_id);
+      if (!seen || !canSeeQueue(user, seen.queue)) throw notFound(`alert "${alert_id}" is not known`);
+      const r = await alerts.acknowledge(alert_id, user.name, body.comment ?? null);
+      if (r.outcome === 'unknown') throw notFound(`alert "${alert_id}" is not known`);
+      if (r.outcome === 'resolved') throw conflict(`alert "${alert_id}" was resolved at ${r.alert.resolved_at}; there is nothing to acknowledge`);
+      return c.json(r.alert, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/queues/{queue}/alert-rules',
+      tags,
+      summary: "A queue's alert rules in force (config or a manager's override)",
+      request: { params: QueueParam },
+      responses: { 200: json(RulesView, 'the rules'), 404: json(ProblemSchema, 'unknown queue'), ...problems },
+    }),
+    (c) => {
+      const { queue } = c.req.valid('param');
+      assertQueueScope(c.get('user'), queue);
+      if (!alerts.knownQueue(queue)) throw notFound(`queue "${queue}" is not known`);
+      return c.json({ queue, ...alerts.rules.describe(queue) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/queues/{queue}/alert-rules',
+      tags,
+      summary: "Replaces a queue's alert rules (manager+); omitted fields take their defaults. Kept across restarts.",
+      middleware: [requireRole('manager')] as const,
+      request: { params: QueueParam, body: { required: true, content: { 'application/json': { schema: AlertRuleSettings } } } },
+      responses: { 200: json(RulesView, 'the rules now in force'), 404: json(ProblemSchema, 'unknown queue'), 503: json(ProblemSchema, 'could not store them'), ...problems },
+    }),
+    async (c) => {
+      const { queue } = c.req.valid('param');
+      const rules = c.req.valid('json');
+      const user = c.get('user');
+      assertQueueScope(user, queue);
+      if (!alerts.knownQueue(queue)) throw notFound(`queue "${queue}" is not known`);
+      try {
+        await alerts.rules.set(queue, rules, user.name, alerts.now());
+      } catch (e) {
+        throw new ApiError(503, `the rules could not be stored (${(e as Error).message}); the previous rules stay in force`);
+      }
+      alerts.evaluate([queue]);
+      return c.json({ queue, ...alerts.rules.describe(queue) }, 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,71 @@
+/**
+ * The alerts service on a runner in virtual time: events are applied at once and the
+ * service hears of each like from the engine's pipeline (changed queues), and `tick(s)`
+ * evaluates every queue at that second. The clock is the test's.
+ */
+import { Registry } from 'prom-client';
+import { createRunner, type Changed } from '../../processors/index.js';
+import { parseConfig, validateEvent, type ConfigInput } from '../../src/domain/index.js';
+import { createAlerts, type AlertEvent, type AlertsDeps } from '../../src/alerts/index.js';
+
+export const BASE = Date.parse('2026-01-05T09:00:00.000Z');
+
+export function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps> = {}) {
+  const config = parseConfig(input);
+  const runner = createRunner(config);
+  const listeners = new Set<(c: Changed) => void>();
+  const registry = new Registry();
+  let clock = BASE;
+  let seq = 0;
+  let n = 0;
+  const alerts = createAlerts({
+    config,
+    runner,
+    pipeline: { onChange: (l) => (listeners.add(l), () => listeners.delete(l)), caughtUp: true },
+    registry,
+    now: () => clock,
+    tickMs: 0,
+    ...extra,
+  });
+  const heard: AlertEvent[] = [];
+  alerts.onAlert((e) => heard.push(e));
+
+  /** Applies one event at second `s` (the clock moves there). */
+  function event(s: number, type: string, fields: Record<string, unknown>): void {
+    clock = BASE + s * 1000;
+    const v = validateEvent({ id: `e${n++}`, type, time: new Date(clock).toISOString(), source: 'test', v: 1, ...fields });
+    if (!v.ok) throw new Error(v.message);
+    const r = runner.apply({ seq: ++seq, event: v.value });
+    if (r.outcome !== 'applied') throw new Error(`${type} ${r.outcome}: ${r.reason}`);
+    for (const l of listeners) l(r.changed);
+  }
+  return {
+    config,
+    runner,
+    alerts,
+    registry,
+    heard,
+    event,
+    tick(s: number) {
+      clock = BASE + s * 1000;
+      runner.tick(clock);
+      alerts.evaluate();
+    },
+    /** A call that arrives and waits in `queue` from second `s`. */
+    queue(s: number, call: string, queue: string) {
+      event(s, 'call.arrived', { call_id: call, direction: 'inbound', caller: { number: '+3210000000' } });
+      event(s, 'call.queued', { call_id: call, queue });
+    },
+    answer(s: number, call: string, queue: string, agent = 'agent-x') {
+      event(s, 'call.answered', { call_id: call, queue, agent });
+    },
+    abandon(s: number, call: string, queue: string) {
+      event(s, 'call.abandoned', { call_id: call, queue });
+    },
+    agent(s: number, agent: string, state: string) {
+      event(s, 'agent.state_changed', { agent, state });
+    },
+    /** What the listener heard, as `kind type queue[:call]`. */
+    told: () => heard.map((e) => `${e.kind} ${e.alert.type} ${e.alert.queue}${e.alert.call_id ? `:${e.alert.call_id}` : ''}`),
+  };
+}
