@@ -31,7 +31,6 @@ export class LiveSimulation {
   private chain: Promise<void> = Promise.resolve();
   private pending: CallEvent[] = [];
   private running = false;
-  private lastError: unknown;
 
   constructor(private readonly options: LiveSimulationOptions) {
     this.now = options.now ?? Date.now;
@@ -72,14 +71,11 @@ export class LiveSimulation {
     const now = this.now();
     this.sim.runUntil(now);
     const decision = this.sim.execute(command, now);
-    if (this.pending.length > 0) this.send(this.pending.splice(0));
-    const sent = this.chain;
+    const sent = this.pending.length > 0 ? this.send(this.pending.splice(0)) : this.chain.then(() => null);
     this.tick();
-    let failure: unknown;
-    await sent;
-    // emit failures go to onError; the caller must hear of them too, so it can answer an error.
-    if (this.lastError !== undefined) [failure, this.lastError] = [this.lastError, undefined];
-    if (failure !== undefined) throw failure;
+    // An emit failure goes to onError; the caller hears of it too, so it can answer an error.
+    const failure = await sent;
+    if (failure !== null) throw failure;
     return decision;
   }
 
@@ -98,14 +94,17 @@ export class LiveSimulation {
     if (next !== undefined) this.timer = setTimeout(this.tick, Math.min(MAX_SLEEP_MS, Math.max(0, next - this.now())));
   };
 
-  private send(events: CallEvent[]): void {
+  /** Queues a batch behind the ones before it; resolves with its failure, or null once emitted. */
+  private send(events: CallEvent[]): Promise<unknown> {
     const { emit, onError } = this.options;
-    this.chain = this.chain.then(() => emit(events)).then(
-      () => undefined,
+    const done = this.chain.then(() => emit(events)).then(
+      () => null,
       (error: unknown) => {
-        this.lastError = error;
         onError?.(error);
+        return error ?? new Error('emit failed');
       },
     );
+    this.chain = done.then(() => undefined);
+    return done;
   }
 }

@@ -10,7 +10,7 @@ import { createAlerts, type AlertEvent, type AlertsDeps } from '../../src/alerts
 
 export const BASE = Date.parse('2026-01-05T09:00:00.000Z');
 
-export function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps> = {}) {
+export async function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps> = {}) {
   const config = parseConfig(input);
   const runner = createRunner(config);
   const listeners = new Set<(c: Changed) => void>();
@@ -29,6 +29,7 @@ export function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps> = {}
   });
   const heard: AlertEvent[] = [];
   alerts.onAlert((e) => heard.push(e));
+  await alerts.start();
 
   /** Applies one event at second `s` (the clock moves there). */
   function event(s: number, type: string, fields: Record<string, unknown>): void {

@@ -9,8 +9,8 @@ import { alertHarness } from './alerts-harness.js';
 const quiet = { no_available_agents: { enabled: false } };
 
 describe('queue_overflow', () => {
-  it('fires once while the queue is over max_size, resolves at max_size, fires again', () => {
-    const h = alertHarness({ queues: [{ id: 'q', max_size: 2, alerts: quiet }] });
+  it('fires once while the queue is over max_size, resolves at max_size, fires again', async () => {
+    const h = await alertHarness({ queues: [{ id: 'q', max_size: 2, alerts: quiet }] });
     h.queue(0, 'c1', 'q');
     h.queue(1, 'c2', 'q');
     expect(h.told()).toEqual([]);
@@ -31,8 +31,8 @@ describe('queue_overflow', () => {
     expect(h.heard[2]!.alert.alert_id).toBe('queue_overflow:q:' + String(Date.parse('2026-01-05T09:00:30.000Z')));
   });
 
-  it('waits for the `for` duration: a shorter overflow is noise', () => {
-    const h = alertHarness({ queues: [{ id: 'q', max_size: 1, alerts: { ...quiet, queue_overflow: { for_s: 30 } } }] });
+  it('waits for the `for` duration: a shorter overflow is noise', async () => {
+    const h = await alertHarness({ queues: [{ id: 'q', max_size: 1, alerts: { ...quiet, queue_overflow: { for_s: 30 } } }] });
     h.queue(0, 'c1', 'q');
     h.queue(0, 'c2', 'q');
     h.tick(10);
@@ -51,8 +51,8 @@ describe('queue_overflow', () => {
 });
 
 describe('wait_timeout', () => {
-  it('fires once per call that waited longer than max_wait_s and resolves when it leaves the queue', () => {
-    const h = alertHarness({ queues: [{ id: 'q', alerts: { ...quiet, wait_timeout: { max_wait_s: 120 } } }] });
+  it('fires once per call that waited longer than max_wait_s and resolves when it leaves the queue', async () => {
+    const h = await alertHarness({ queues: [{ id: 'q', alerts: { ...quiet, wait_timeout: { max_wait_s: 120 } } }] });
     h.queue(0, 'c1', 'q');
     h.queue(50, 'c2', 'q');
     h.tick(100);
@@ -80,8 +80,8 @@ describe('no_available_agents', () => {
       { id: 'a2', queues: ['q'] },
     ],
   };
-  it('fires when every member is offline or away, resolves when one is available, fires again', () => {
-    const h = alertHarness(config);
+  it('fires when every member is offline or away, resolves when one is available, fires again', async () => {
+    const h = await alertHarness(config);
     h.agent(0, 'a1', 'idle');
     h.agent(0, 'a2', 'idle');
     h.tick(1);
@@ -99,8 +99,8 @@ describe('no_available_agents', () => {
     expect(h.told().at(-1)).toBe('fired no_available_agents q');
   });
 
-  it('a disabled rule resolves what it fired', () => {
-    const h = alertHarness(config);
+  it('a disabled rule resolves what it fired', async () => {
+    const h = await alertHarness(config);
     h.tick(1);
     expect(h.told()).toEqual(['fired no_available_agents q']);
     void h.alerts.rules.set('q', { ...h.config.queues[0]!.alerts, no_available_agents: { enabled: false, for_s: 0 } }, 'boss', 0);
@@ -113,19 +113,19 @@ describe('sla_below_threshold', () => {
   // T = 20 s, target 80 %, answered within ÷ offered over the last 30 min, at least 10 offered.
   const config = { queues: [{ id: 'q', alerts: { ...quiet, sla_below_threshold: { window_min: 30, min_offered: 10 } } }] };
   let n = 0;
-  const late = (h: ReturnType<typeof alertHarness>, s: number) => {
+  const late = (h: Awaited<ReturnType<typeof alertHarness>>, s: number) => {
     const c = `late${n++}`;
     h.queue(s, c, 'q');
     h.answer(s + 60, c, 'q');
   };
-  const fast = (h: ReturnType<typeof alertHarness>, s: number) => {
+  const fast = (h: Awaited<ReturnType<typeof alertHarness>>, s: number) => {
     const c = `fast${n++}`;
     h.queue(s, c, 'q');
     h.answer(s + 5, c, 'q');
   };
 
-  it('stays quiet below the minimum sample, fires at it, once', () => {
-    const h = alertHarness(config);
+  it('stays quiet below the minimum sample, fires at it, once', async () => {
+    const h = await alertHarness(config);
     for (let i = 0; i < 9; i++) late(h, i * 60);
     h.tick(600);
     expect(h.told()).toEqual([]); // 9 offered, 0 % within: noise
@@ -137,8 +137,8 @@ describe('sla_below_threshold', () => {
     expect(h.told()).toHaveLength(1);
   });
 
-  it('resolves when back at target, and fires again when it drops', () => {
-    const h = alertHarness(config);
+  it('resolves when back at target, and fires again when it drops', async () => {
+    const h = await alertHarness(config);
     for (let i = 0; i < 10; i++) late(h, i * 10);
     expect(h.told()).toEqual(['fired sla_below_threshold q']);
     // 10 late + 40 fast = 80 %: at target is not below it.
@@ -150,8 +150,8 @@ describe('sla_below_threshold', () => {
     expect(h.told().at(-1)).toBe('fired sla_below_threshold q');
   });
 
-  it('resolves when the bad calls slide out of the window and too few are left', () => {
-    const h = alertHarness(config);
+  it('resolves when the bad calls slide out of the window and too few are left', async () => {
+    const h = await alertHarness(config);
     for (let i = 0; i < 10; i++) late(h, i);
     expect(h.told()).toEqual(['fired sla_below_threshold q']);
     h.tick(29 * 60);
@@ -163,7 +163,7 @@ describe('sla_below_threshold', () => {
 
 describe('acknowledge', () => {
   it('keeps the alert visible until its condition clears; idempotent; refused once resolved', async () => {
-    const h = alertHarness({ queues: [{ id: 'q', max_size: 1, alerts: quiet }] });
+    const h = await alertHarness({ queues: [{ id: 'q', max_size: 1, alerts: quiet }] });
     h.queue(0, 'c1', 'q');
     h.queue(1, 'c2', 'q');
     const id = h.heard[0]!.alert.alert_id;
@@ -184,7 +184,7 @@ describe('acknowledge', () => {
 
 describe('prometheus', () => {
   it('cc_alerts_firing counts live alerts by type and queue; cc_alerts_total counts firings', async () => {
-    const h = alertHarness({ queues: [{ id: 'q', max_size: 1, alerts: quiet }, { id: 'r', max_size: 1, alerts: quiet }] });
+    const h = await alertHarness({ queues: [{ id: 'q', max_size: 1, alerts: quiet }, { id: 'r', max_size: 1, alerts: quiet }] });
     for (const q of ['q', 'r']) {
       h.queue(0, `${q}1`, q);
       h.queue(0, `${q}2`, q);

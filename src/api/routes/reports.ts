@@ -4,7 +4,6 @@
  * functions share one definition of every limit; a failure is a 400 naming the parameter.
  * A scoped user must name one of its queues.
  */
-import { Readable } from 'node:stream';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { z as zod } from 'zod';
 import {
@@ -55,7 +54,18 @@ function parse<T extends zod.ZodType>(schema: T, query: Record<string, string>, 
 
 function csvResponse(exp: CsvExport): Response {
   // Streamed chunk by chunk from the store: memory stays flat however many rows.
-  const body = Readable.toWeb(Readable.from(exp.chunks)) as ReadableStream;
+  const encoder = new TextEncoder();
+  const chunks = exp.chunks[Symbol.asyncIterator]();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
+  });
   return new Response(body, {
     status: 200,
     headers: { 'content-type': exp.contentType, 'content-disposition': `attachment; filename="${exp.filename}"` },

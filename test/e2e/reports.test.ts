@@ -1,0 +1,94 @@
+/**
+ * The reports API on a real engine (chDB): JSON reports, CSV exports that parse back to the
+ * same values with formula cells made inert, and bad parameters answered 400 by name.
+ */
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restoreCell } from '../../src/store/index.js';
+import { eventMaker, settled, startTestEngine, type TestEngine } from '../support/engine.js';
+
+let t: TestEngine;
+const base = Date.parse('2026-11-20T10:00:00.000Z');
+const ev = eventMaker(base);
+const from = '2026-11-20T00:00:00Z';
+const to = '2026-11-21T00:00:00Z';
+
+beforeAll(async () => {
+  t = await startTestEngine({ config: { queues: [{ id: 'sales-queue' }, { id: 'support-queue' }], agents: [{ id: 'agent-001', queues: ['sales-queue'] }] } });
+  const events = [
+    ev(0, 'agent.state_changed', { agent: 'agent-001', state: 'idle' }),
+    ev(1, 'call.arrived', { call_id: 'c1', direction: 'inbound', caller: { number: '+331', name: '=HYPERLINK("http://x","y")' } }),
+    ev(1, 'call.queued', { call_id: 'c1', queue: 'sales-queue' }),
+    ev(4, 'call.offered', { call_id: 'c1', queue: 'sales-queue', agent: 'agent-001' }),
+    ev(4, 'agent.state_changed', { agent: 'agent-001', state: 'ringing' }),
+    ev(6, 'call.answered', { call_id: 'c1', queue: 'sales-queue', agent: 'agent-001' }),
+    ev(6, 'agent.state_changed', { agent: 'agent-001', state: 'busy' }),
+    ev(126, 'call.ended', { call_id: 'c1', by: 'agent' }),
+    ev(126, 'agent.state_changed', { agent: 'agent-001', state: 'wrapup' }),
+    ev(146, 'agent.state_changed', { agent: 'agent-001', state: 'idle' }),
+    ev(200, 'call.arrived', { call_id: 'c2', direction: 'inbound', caller: { number: '+332', name: 'Bob, "the builder"' } }),
+    ev(200, 'call.queued', { call_id: 'c2', queue: 'support-queue' }),
+    ev(260, 'call.abandoned', { call_id: 'c2', queue: 'support-queue' }),
+    ev(260, 'call.ended', { call_id: 'c2', by: 'caller' }),
+  ];
+  const res = await t.req('/cc/events', { method: 'POST', body: JSON.stringify(events), headers: { 'content-type': 'application/json' }, as: 'manager' });
+  expect((await res.json()).rejected).toBe(0);
+  await settled(t);
+  await t.engine.writer.caughtUp();
+});
+afterAll(async () => t?.stop());
+
+describe('reports API', () => {
+  it('calls report grouped by queue', async () => {
+    const res = await t.req(`/cc/reports/calls?from=${from}&to=${to}&group_by=queue`, { as: 'viewer' });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    const text = JSON.stringify(body);
+    expect(text).toContain('sales-queue');
+    expect(text).toContain('support-queue');
+  });
+  it('calls CSV export: a file name, RFC 4180, values equal the JSON records, formulas inert', async () => {
+    const res = await t.req(`/cc/reports/calls/export?from=${from}&to=${to}`, { as: 'viewer' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename=".+\.csv"/);
+    const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(2);
+    const c1 = rows.find((r) => Object.values(r).includes('c1'))!;
+    const nameCell = Object.values(c1).find((v) => v.includes('HYPERLINK'))!;
+    expect(nameCell.startsWith("'=")).toBe(true);
+    expect(restoreCell(nameCell)).toBe('=HYPERLINK("http://x","y")');
+    const c2 = rows.find((r) => Object.values(r).includes('c2'))!;
+    expect(Object.values(c2)).toContain('Bob, "the builder"');
+  });
+  it('agents report and export', async () => {
+    expect((await t.req(`/cc/reports/agents?from=${from}&to=${to}`, { as: 'viewer' })).status).toBe(200);
+    const res = await t.req(`/cc/reports/agents/export?from=${from}&to=${to}`, { as: 'viewer' });
+    expect(res.status).toBe(200);
+    const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
+    expect(rows.some((r) => Object.values(r).includes('agent-001'))).toBe(true);
+  });
+  it('charts and dashboard series', async () => {
+    for (const p of [`/cc/reports/charts/sla-trend?from=${from}&to=${to}&interval=15m`, `/cc/reports/charts/call-volume?from=${from}&to=${to}&interval=day`, '/cc/dashboard/timeseries?minutes=60', '/cc/dashboard/summary']) {
+      expect((await t.req(p, { as: 'viewer' })).status, p).toBe(200);
+    }
+  });
+  it.each([
+    [`from=${to}&to=${from}`, 'from'],
+    ['from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'to'],
+    [`from=${from}&to=${to}&group_by=week`, 'group_by'],
+    [`from=${from}&to=${to}&tz=Mars/Olympus`, 'tz'],
+    [`from=yesterday&to=${to}`, 'from'],
+    [`to=${to}`, 'from'],
+  ])('bad input %s → 400 naming %s', async (query, param) => {
+    const res = await t.req(`/cc/reports/calls?${query}`, { as: 'viewer' });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.errors.map((e: { field: string }) => e.field)).toContain(param);
+  });
+  it('a scoped user must name one of its queues', async () => {
+    expect((await t.req(`/cc/reports/calls?from=${from}&to=${to}`, { as: 'scoped' })).status).toBe(403);
+    expect((await t.req(`/cc/reports/calls?from=${from}&to=${to}&queue=support-queue`, { as: 'scoped' })).status).toBe(403);
+    expect((await t.req(`/cc/reports/calls?from=${from}&to=${to}&queue=sales-queue`, { as: 'scoped' })).status).toBe(200);
+  });
+});
