@@ -17,8 +17,7 @@ export const Id = z.string().min(1, 'must not be empty').max(MAX_ID, `must be at
 export const EventTime = z
   .string()
   .check(z.refine((s) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)), { message: 'must be an RFC 3339 date-time such as 2026-11-24T09:00:00.000Z', abort: true }))
-  .overwrite((s) => (CANONICAL.test(s) ? s : new Date(s).toISOString()));
-const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+  .overwrite((s) => new Date(s).toISOString());
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
 export const AGENT_STATES = ['offline', 'idle', 'ringing', 'busy', 'wrapup', 'away'] as const;

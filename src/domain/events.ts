@@ -14,12 +14,18 @@ export const Id = z.string().min(1, 'must not be empty').max(MAX_ID, `must be at
  * RFC 3339 time. Any offset is accepted and normalised to UTC with milliseconds, so two
  * spellings of the same instant compare equal and every stored time has one shape.
  */
-export const EventTime = z
-  .string()
-  .refine((s) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)), {
-    message: 'must be an RFC 3339 date-time such as 2026-11-24T09:00:00.000Z',
-  })
-  .transform((s) => new Date(s).toISOString());
+export const EventTime = z.string().transform((s, ctx) => {
+  // Fast path: the canonical shape (UTC, milliseconds) that every source here writes.
+  if (CANONICAL.test(s)) {
+    if (!Number.isNaN(Date.parse(s))) return s;
+  } else if (RFC3339.test(s)) {
+    const ms = Date.parse(s);
+    if (!Number.isNaN(ms)) return new Date(ms).toISOString();
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be an RFC 3339 date-time such as 2026-11-24T09:00:00.000Z' });
+  return z.NEVER;
+});
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
 export const AGENT_STATES = ['offline', 'idle', 'ringing', 'busy', 'wrapup', 'away'] as const;

@@ -19,10 +19,11 @@ import { staffingHints } from './staffing.js';
 export type RealtimeServer = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** Where alerts come from (src/alerts): the current list for a user, and a push per change. */
+/** Where alerts come from: the alerts service (src/alerts `Alerts`) fits as it is. */
 export interface AlertsSource {
-  list(user: SocketData['user']): AlertItem[] | Promise<AlertItem[]>;
-  onAlert(listener: (alert: AlertItem) => void): () => void;
+  /** The live alerts now (firing and acknowledged, recent resolved ones too). */
+  live(): AlertItem[];
+  onAlert(listener: (e: { kind: 'fired' | 'acknowledged' | 'resolved'; alert: AlertItem }) => void): () => void;
 }
 
 export interface GatewayOptions {
@@ -46,7 +47,6 @@ export class RealtimeGateway {
   private readonly deps: SnapshotDeps;
   private readonly dirty = { queues: new Set<string>(), agents: new Set<string>(), calls: new Set<string>() };
   private readonly scopes = new Set<string>(['*']);
-  private readonly firing = new Set<string>();
   private lastRefresh = 0;
   private lastEventAt: number | null = null;
   private timers: NodeJS.Timeout[] = [];
@@ -72,7 +72,7 @@ export class RealtimeGateway {
     });
     io.on('connection', (socket) => this.serve(socket));
     this.unsubscribe.push(this.o.pipeline.onChange((c) => this.mark(c)));
-    if (this.o.alerts) this.unsubscribe.push(this.o.alerts.onAlert((a) => this.pushAlert(a)));
+    if (this.o.alerts) this.unsubscribe.push(this.o.alerts.onAlert((e) => this.pushAlert(e.kind === 'fired', e.alert)));
     this.timers.push(setInterval(() => this.flush(), this.o.flushMs ?? 250));
     this.timers.push(setInterval(() => this.pulse(), 1000));
   }
@@ -184,14 +184,11 @@ export class RealtimeGateway {
     this.io?.emit('feed:pulse', { now: this.now(), seq: this.o.runner.lastSeq, last_event_at: this.lastEventAt });
   }
 
-  private pushAlert(a: AlertItem): void {
+  private pushAlert(fresh: boolean, a: AlertItem): void {
     const io = this.io;
     if (!io) return;
-    const fresh = a.state === 'firing' && !this.firing.has(a.id);
-    if (a.state === 'firing') this.firing.add(a.id);
-    else this.firing.delete(a.id);
     for (const key of this.scopes) {
-      if (a.queue !== null && !queueVisible(scopeOfKey(key), a.queue)) continue;
+      if (!queueVisible(scopeOfKey(key), a.queue)) continue;
       io.to(`alerts@${key}`).emit(fresh ? 'alert:fired' : 'alert:updated', a);
     }
   }

@@ -9,8 +9,9 @@
  * most a few per second. After a reconnect the client joins again and gets a fresh snapshot.
  */
 import type { AgentView, CallView, QueueDetailView, RealtimeView } from '../../processors/views.js';
+import type { AlertView } from '../../processors/alerts-view.js';
 
-export type { AgentView, CallView, QueueDetailView, RealtimeView };
+export type { AgentView, AlertView, CallView, QueueDetailView, RealtimeView };
 
 /** A view a client can join: one room per view (and per queue scope, see gateway). */
 export type ViewRequest =
@@ -60,21 +61,8 @@ export interface DashboardDelta {
   sample?: DashboardSample;
 }
 
-/** An alert as the alerts processor shows it (METRICS.md, Alerts); unknown fields pass through. */
-export interface AlertItem {
-  id: string;
-  type: string;
-  queue: string | null;
-  state: 'firing' | 'acknowledged' | 'resolved';
-  fired_at: string;
-  message?: string;
-  call_id?: string | null;
-  acknowledged_by?: string | null;
-  acknowledged_at?: string | null;
-  comment?: string | null;
-  resolved_at?: string | null;
-  [field: string]: unknown;
-}
+/** An alert as the alerts processor shows it (processors/alerts-view.ts, METRICS.md Alerts). */
+export type AlertItem = AlertView;
 
 export interface Snapshots {
   dashboard: DashboardSnapshot;

@@ -40,7 +40,7 @@ export interface SnapshotDeps {
   runner: Runner;
   config: Config;
   history: DashboardHistory;
-  alerts?: { list(user: { name: string; role: string; queues: string[] | null }): AlertItem[] | Promise<AlertItem[]> } | undefined;
+  alerts?: { live(): AlertItem[] } | undefined;
 }
 
 export function dashboardSnapshot(d: SnapshotDeps, scope: Scope, now: number): Snapshots['dashboard'] {
@@ -78,8 +78,7 @@ export async function snapshotOf(
     }
     case 'alerts': {
       if (!d.alerts) throw new JoinRefused('alerts are not available on this engine');
-      const alerts = await d.alerts.list(user);
-      return { alerts: alerts.filter((a) => a.queue === null || queueVisible(scope, a.queue)) };
+      return { alerts: d.alerts.live().filter((a) => queueVisible(scope, a.queue)) };
     }
   }
 }

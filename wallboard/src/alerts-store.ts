@@ -17,7 +17,7 @@ export class AlertsStore {
       (snap) => {
         this.available = true;
         this.byId.clear();
-        for (const a of snap.alerts) this.byId.set(a.id, a);
+        for (const a of snap.alerts) this.byId.set(a.alert_id, a);
         this.changed();
       },
       (message) => {
@@ -27,12 +27,12 @@ export class AlertsStore {
       },
     );
     feed.on('alert:fired', (a) => {
-      this.byId.set(a.id, a);
+      this.byId.set(a.alert_id, a);
       onNew(a);
       this.changed();
     });
     feed.on('alert:updated', (a) => {
-      this.byId.set(a.id, a);
+      this.byId.set(a.alert_id, a);
       this.changed();
     });
   }

@@ -12,14 +12,14 @@ export const alertsPage: Page = (root, { alerts, api }) => {
   root.append(h('section', { class: 'panel' }, h('h2', {}, 'Alerts'), note, list));
   const acknowledge = (a: AlertItem, comment: string, button: HTMLButtonElement) => {
     button.disabled = true;
-    api.post(`/cc/alerts/${encodeURIComponent(a.id)}/acknowledge`, comment ? { comment } : {}).catch((e: Error) => {
+    api.post(`/cc/alerts/${encodeURIComponent(a.alert_id)}/acknowledge`, comment ? { comment } : {}).catch((e: Error) => {
       button.disabled = false;
       note.textContent = `Could not acknowledge: ${e.message}`;
     });
   };
   const render = () => {
     note.textContent = alerts.available ? '' : `Alerts are not available: ${alerts.error}`;
-    const rows = [...alerts.byId.values()].sort((a, b) => ORDER[a.state] - ORDER[b.state] || b.fired_at.localeCompare(a.fired_at));
+    const rows = [...alerts.byId.values()].sort((a, b) => ORDER[a.state] - ORDER[b.state] || b.started_at.localeCompare(a.started_at));
     fill(
       list,
       h('thead', {}, h('tr', {}, ...['State', 'Alert', 'Queue', 'Since', 'Acknowledged', ''].map((c) => h('th', {}, c)))),
@@ -28,16 +28,16 @@ export const alertsPage: Page = (root, { alerts, api }) => {
         {},
         ...(rows.length === 0 ? [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No alert'))] : []),
         ...rows.map((a) => {
-          const comment = h('input', { placeholder: 'comment', class: 'note', 'aria-label': `comment for ${a.id}` });
+          const comment = h('input', { placeholder: 'comment', class: 'note', 'aria-label': `comment for ${a.alert_id}` });
           const button = h('button', {}, 'Acknowledge');
           button.addEventListener('click', () => acknowledge(a, comment.value.trim(), button));
           return h(
             'tr',
-            { 'data-alert': a.id, class: `alert ${a.state}` },
+            { 'data-alert': a.alert_id, class: `alert ${a.state}` },
             h('td', {}, h('span', { class: `state ${a.state}` }, a.state)),
-            h('td', {}, a.message ?? a.type),
+            h('td', {}, a.message),
             h('td', {}, a.queue ?? '—'),
-            h('td', {}, time(a.fired_at)),
+            h('td', {}, time(a.started_at)),
             h('td', {}, a.acknowledged_by ? `${a.acknowledged_by}${a.comment ? `: ${a.comment}` : ''}` : '—'),
             h('td', {}, a.state === 'firing' ? h('div', { class: 'actions' }, comment, button) : null),
           );

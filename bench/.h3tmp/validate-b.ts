@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import { CallEvent, EVENT_TYPES } from './events-b.js';
+
+/** One thing wrong with an input: the field (dotted path) and the rule it broke. */
+export interface FieldProblem {
+  field: string;
+  rule: string;
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[]; message: string };
+
+/** Turns zod issues into "field: rule" problems a person can act on. */
+export function problemsOf(error: z.ZodError): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const issue of error.issues) {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ field: base ? `${base}.${key}` : key, rule: 'is not a field of this event type' });
+      continue;
+    }
+    let rule = issue.message;
+    if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) rule = 'is required';
+    out.push({ field: base || '(root)', rule });
+  }
+  return out;
+}
+
+export function describeProblems(problems: FieldProblem[]): string {
+  return problems.map((p) => `${p.field} ${p.rule}`).join('; ');
+}
+
+/**
+ * Validates one raw CallEvent v1.
+ * @example validateEvent(JSON.parse(line)) // { ok: false, message: 'call_id is required' }
+ */
+export function validateEvent(raw: unknown): Validation<CallEvent> {
+  // Name an unknown type before zod's union error, which cannot say which fields apply.
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    const t = (raw as { type?: unknown }).type;
+    if (t === undefined) return fail([{ field: 'type', rule: 'is required' }]);
+    if (typeof t !== 'string' || !(EVENT_TYPES as string[]).includes(t)) {
+      return fail([{ field: 'type', rule: `must be one of ${EVENT_TYPES.join(', ')}` }]);
+    }
+  } else {
+    return fail([{ field: '(root)', rule: 'must be a JSON object' }]);
+  }
+  const parsed = CallEvent.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return fail(problemsOf(parsed.error));
+}
+
+function fail(problems: FieldProblem[]): { ok: false; problems: FieldProblem[]; message: string } {
+  return { ok: false, problems, message: describeProblems(problems) };
+}
+
+/** Event time in epoch milliseconds (events are validated, so the time parses). */
+export function eventTimeMs(e: CallEvent): number {
+  return Date.parse(e.time);
+}
