@@ -72,7 +72,7 @@ export interface Alerts {
   onAlert(listener: AlertListener): () => void;
   /** The live alerts now, newest first (a socket client's snapshot on join). */
   live(): AlertView[];
-  /** Evaluates the named queues (every known one when omitted) at `now`. */
+  /** Evaluates the named queues (every known one when omitted) at `now`; nothing before start(). */
   evaluate(queues?: readonly string[], now?: number): void;
   list(f: AlertFilter): Promise<{ alerts: AlertView[]; total: number }>;
   get(id: string): Promise<AlertView | null>;
@@ -122,6 +122,8 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   }
 
   function evaluate(queues?: readonly string[], at = now()): void {
+    // Before start() the alerts of before a restart are not back yet: judging now would fire them twice.
+    if (!started) return;
     const names = queues ?? [...new Set([...deps.runner.knownQueues(), ...queuesWithAlerts(book)])];
     const changes: AlertChange[] = [];
     for (const q of names) {

@@ -20,6 +20,11 @@ export function ratio(num: number, den: number): number | null {
   return den > 0 ? num / den : null;
 }
 
+/** A rate in percent (0-100), as the live API gives every rate; null on an empty denominator. */
+export function percent(num: number, den: number): number | null {
+  return den > 0 ? (100 * num) / den : null;
+}
+
 /** Service level in percent (0-100) by the named formula. */
 export function serviceLevel(c: QueueCounts, formula: SlFormula): number | null {
   const pct = (num: number, den: number) => (den > 0 ? (100 * num) / den : null);
@@ -40,8 +45,8 @@ export function queueFigures(c: QueueCounts, formula: SlFormula) {
   return {
     service_level_pct: serviceLevel(c, formula),
     asa_s: ratio(c.wait_answered_s, c.answered),
-    answer_rate: ratio(c.answered, c.offered),
-    abandonment_rate: ratio(c.abandoned, c.offered),
+    answer_rate: percent(c.answered, c.offered),
+    abandonment_rate: percent(c.abandoned, c.offered),
     average_wait_s: ratio(c.wait_answered_s + c.wait_abandoned_s, c.answered + c.abandoned),
   };
 }

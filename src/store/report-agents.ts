@@ -1,7 +1,7 @@
 /** GET /cc/reports/agents: per agent calls handled, durations, AHT, idle rate and occupancy. */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
-import { num, ratio } from './figures.js';
+import { num, percent, ratio } from './figures.js';
 import type { AgentsReportParams } from './params.js';
 import { windowParams } from './report-calls.js';
 import { reportSql } from './sql-files.js';
@@ -75,7 +75,7 @@ function agentRow(r: Record<string, string | number>): AgentsReportRow {
     wrapup_s: wrapup,
     away_s: away,
     logged_in_s: loggedIn,
-    idle_rate: ratio(idle, loggedIn),
-    occupancy: ratio(busy + wrapup, idle + ringing + busy + wrapup),
+    idle_rate: percent(idle, loggedIn),
+    occupancy: percent(busy + wrapup, idle + ringing + busy + wrapup),
   };
 }

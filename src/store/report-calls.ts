@@ -2,7 +2,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
 import { chTime } from './client.js';
-import { num, queueFigures, queueSettingParams, ratio, slBasis, type QueueCounts } from './figures.js';
+import { num, queueFigures, queueSettingParams, percent, ratio, slBasis, type QueueCounts } from './figures.js';
 import type { CallsReportParams } from './params.js';
 import { reportSql } from './sql-files.js';
 
@@ -93,8 +93,8 @@ function callsRow(r: Raw, config: Config, p: CallsReportParams): CallsReportRow 
     answered: n('answered'),
     abandoned: n('abandoned'),
     short_abandoned: n('short_abandoned'),
-    answer_rate: ratio(n('answered'), calls),
-    abandonment_rate: ratio(n('abandoned'), calls),
+    answer_rate: percent(n('answered'), calls),
+    abandonment_rate: percent(n('abandoned'), calls),
     average_duration_s: ratio(n('duration_sum_s'), calls),
     average_talk_s: ratio(n('talk_sum_s'), n('answered')),
     service_level_pct: q.service_level_pct,

@@ -96,8 +96,8 @@ export function naiveCallFigures(config: Config, calls: NaiveCall[], from: numbe
     answered: answered.length,
     abandoned: abandoned.length,
     short_abandoned: inWin.filter(isShort).length,
-    answer_rate: set.length ? answered.length / set.length : null,
-    abandonment_rate: set.length ? abandoned.length / set.length : null,
+    answer_rate: set.length ? (100 * answered.length) / set.length : null,
+    abandonment_rate: set.length ? (100 * abandoned.length) / set.length : null,
     average_duration_s: avg(set.map((c) => (c.end! - c.arrival) / 1000)),
     average_talk_s: avg(answered.map((c) => (c.end! - c.answered!) / 1000 - c.hold)),
     service_level_pct: sl(formula, qAnswered.filter(within).length, qAnswered.length, abandoned.length, abandoned.filter(within).length, abandoned.filter((c) => !within(c)).length, queued.length),
@@ -126,7 +126,7 @@ export function naiveAgent(calls: NaiveCall[], states: { agent: string; state: s
     calls: mine.length,
     total_duration_s: mine.reduce((s, c) => s + (c.end! - c.answered!) / 1000, 0),
     hold_s: mine.reduce((s, c) => s + c.hold, 0),
-    idle_rate: idle + ringing + busy + wrapup + away > 0 ? idle / (idle + ringing + busy + wrapup + away) : null,
-    occupancy: idle + ringing + busy + wrapup > 0 ? (busy + wrapup) / (idle + ringing + busy + wrapup) : null,
+    idle_rate: idle + ringing + busy + wrapup + away > 0 ? (100 * idle) / (idle + ringing + busy + wrapup + away) : null,
+    occupancy: idle + ringing + busy + wrapup > 0 ? (100 * (busy + wrapup)) / (idle + ringing + busy + wrapup) : null,
   };
 }

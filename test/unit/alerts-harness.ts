@@ -10,7 +10,8 @@ import { createAlerts, type AlertEvent, type AlertsDeps } from '../../src/alerts
 
 export const BASE = Date.parse('2026-01-05T09:00:00.000Z');
 
-export async function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps> = {}) {
+/** `start: false` leaves start() to the test (events applied before it are the replayed log). */
+export async function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps> = {}, o: { start?: boolean } = {}) {
   const config = parseConfig(input);
   const runner = createRunner(config);
   const listeners = new Set<(c: Changed) => void>();
@@ -29,7 +30,7 @@ export async function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps
   });
   const heard: AlertEvent[] = [];
   alerts.onAlert((e) => heard.push(e));
-  await alerts.start();
+  if (o.start !== false) await alerts.start();
 
   /** Applies one event at second `s` (the clock moves there). */
   function event(s: number, type: string, fields: Record<string, unknown>): void {

@@ -29,6 +29,10 @@ export class Feed {
       // A refused token is final; anything else is the network, and socket.io retries.
       if (!this.socket.active) onAuthError(e.message);
     });
+    this.socket.on('disconnect', (reason) => {
+      // The server closing the socket (an engine restart) is not retried by socket.io itself.
+      if (reason === 'io server disconnect') setTimeout(() => this.socket.connect(), 1000);
+    });
     this.socket.onAny(() => (this.lastHeard = Date.now()));
   }
 

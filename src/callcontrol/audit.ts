@@ -1,0 +1,121 @@
+/**
+ * The audit trail: every monitoring session and call action, with its outcome, stored in
+ * ClickHouse (sql/060_audit.sql) and listed for managers. The interface only appends and
+ * lists: there is no way to change or remove an entry.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from '@hono/zod-openapi';
+
+export const AUDIT_ACTIONS = [
+  'monitor.start',
+  'monitor.switch',
+  'monitor.stop',
+  'monitor.cut',
+  'call.note',
+  'call.acw',
+  'call.consult',
+  'call.transfer',
+  'consult.complete',
+  'consult.cancel',
+  'call.end',
+] as const;
+
+export const AuditEntry = z
+  .object({
+    id: z.string(),
+    time: z.string(),
+    actor: z.string(),
+    role: z.string(),
+    action: z.enum(AUDIT_ACTIONS),
+    call_id: z.string(),
+    agent: z.string().nullable(),
+    session_id: z.string().nullable(),
+    /** The request's own fields (mode, target, category...), as JSON. */
+    detail: z.record(z.string(), z.unknown()),
+    /** `ok`, `refused` (4xx: the state or the rights did not allow it) or `failed` (the driver failed). */
+    outcome: z.enum(['ok', 'refused', 'failed']),
+    status: z.number().int(),
+    message: z.string(),
+  })
+  .openapi('AuditEntry');
+export type AuditEntry = z.infer<typeof AuditEntry>;
+export type AuditInput = Omit<AuditEntry, 'id'>;
+
+export interface AuditQuery {
+  from?: string;
+  to?: string;
+  actor?: string;
+  call_id?: string;
+  limit: number;
+}
+
+export interface AuditLog {
+  record(entry: AuditInput): Promise<AuditEntry>;
+  /** Newest first. */
+  list(q: AuditQuery): Promise<AuditEntry[]>;
+}
+
+interface AuditRow {
+  id: string;
+  time: string;
+  actor: string;
+  role: string;
+  action: string;
+  call_id: string;
+  agent: string;
+  session_id: string;
+  detail: string;
+  outcome: string;
+  status: number | string;
+  message: string;
+}
+
+/** The audit trail in ClickHouse (chDB embedded, or a server). */
+export function clickhouseAudit(client: ClickHouseClient): AuditLog {
+  return {
+    async record(input) {
+      const entry: AuditEntry = { id: randomUUID(), ...input };
+      const row = { ...entry, time: chTime(entry.time), agent: entry.agent ?? '', session_id: entry.session_id ?? '', detail: JSON.stringify(entry.detail) };
+      await client.insert({ table: 'supervisor_audit', values: [row], format: 'JSONEachRow' });
+      return entry;
+    },
+    async list(q) {
+      const where: string[] = [];
+      const params: Record<string, unknown> = { limit: q.limit };
+      if (q.from) (where.push('time >= {from:DateTime64(3)}'), (params.from = chTime(q.from)));
+      if (q.to) (where.push('time < {to:DateTime64(3)}'), (params.to = chTime(q.to)));
+      if (q.actor) (where.push('actor = {actor:String}'), (params.actor = q.actor));
+      if (q.call_id) (where.push('call_id = {call_id:String}'), (params.call_id = q.call_id));
+      const rs = await client.query({
+        query: `SELECT * FROM supervisor_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT {limit:UInt32}`,
+        query_params: params,
+        format: 'JSONEachRow',
+      });
+      return (await rs.json<AuditRow>()).map(fromRow);
+    },
+  };
+}
+
+function fromRow(r: AuditRow): AuditEntry {
+  return {
+    id: r.id,
+    time: `${r.time.replace(' ', 'T')}${r.time.includes('.') ? '' : '.000'}Z`,
+    actor: r.actor,
+    role: r.role,
+    action: r.action as AuditEntry['action'],
+    call_id: r.call_id,
+    agent: r.agent || null,
+    session_id: r.session_id || null,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+    outcome: r.outcome as AuditEntry['outcome'],
+    status: Number(r.status),
+    message: r.message,
+  };
+}
+
+/** 'YYYY-MM-DD hh:mm:ss.mmm' in UTC, as DateTime64(3, 'UTC') takes it. */
+function chTime(iso: string): string {
+  const s = new Date(iso).toISOString();
+  return `${s.slice(0, 10)} ${s.slice(11, 23)}`;
+}

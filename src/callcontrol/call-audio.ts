@@ -1,0 +1,111 @@
+/**
+ * Keeps one audio room per connected call in step with the log: who is on the call (caller,
+ * agent, consultee, supervisors in their modes) and whether it is on hold. Parties' phones
+ * come from the telephony driver; the media clock (or a test) moves frames with `pump`.
+ */
+import type { CallEvent } from '../domain/index.js';
+import { AudioRoom, FRAME_MS, Tone, type PartyRole } from '../media/index.js';
+import { SIM_TONES } from './sim-audio.js';
+import type { Telephony } from './telephony.js';
+
+export const CALLER = 'caller';
+
+export class CallAudio {
+  private readonly rooms = new Map<string, AudioRoom>();
+  private clock: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly driver: Pick<Telephony, 'endpoint'>,
+    /** Whether a consult target is an agent (it joins the mix) rather than a queue. */
+    private readonly isAgent: (id: string) => boolean,
+    private readonly onCallEnded: (call: string) => void = () => {},
+  ) {}
+
+  room(call: string): AudioRoom | undefined {
+    return this.rooms.get(call);
+  }
+
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  apply(e: CallEvent): void {
+    if (e.type === 'agent.state_changed' || e.type === 'agent.queues_changed') return;
+    const call = e.call_id;
+    switch (e.type) {
+      case 'call.answered': {
+        const r = this.open(call);
+        if (r.has(e.agent)) r.leave(e.agent); // a consultee becomes the call's agent
+        this.join(r, call, e.agent, 'agent');
+        return;
+      }
+      case 'call.held':
+      case 'call.resumed':
+        this.rooms.get(call)?.mixer.setHold(e.type === 'call.held');
+        return;
+      case 'call.consult_started':
+        if (this.isAgent(e.target)) this.withRoom(call, (r) => this.join(r, call, e.target, 'consultee'));
+        return;
+      case 'call.consult_ended':
+        if (e.outcome !== 'completed') this.rooms.get(call)?.leave(e.target);
+        return;
+      case 'call.transferred':
+        this.rooms.get(call)?.leave(e.from_agent);
+        // A consult transfer to an agent: the caller leaves hold and meets the new agent.
+        if (e.kind === 'consult') this.rooms.get(call)?.mixer.setHold(false);
+        return;
+      case 'monitor.started':
+        this.withRoom(call, (r) => this.join(r, call, e.supervisor, 'supervisor', e.mode));
+        return;
+      case 'monitor.mode_changed':
+        this.withRoom(call, (r) => {
+          if (r.has(e.supervisor)) r.mixer.setMode(e.supervisor, e.mode);
+        });
+        return;
+      case 'monitor.ended':
+        this.rooms.get(call)?.leave(e.supervisor);
+        return;
+      case 'call.ended':
+        if (this.rooms.delete(call)) this.onCallEnded(call);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Moves `frames` 20 ms frames through every room. */
+  pump(frames = 1): void {
+    for (let i = 0; i < frames; i++) for (const r of this.rooms.values()) r.tick();
+  }
+
+  /** Runs the media clock on the wall clock (a frame every 20 ms). */
+  start(): void {
+    this.clock ??= setInterval(() => this.pump(), FRAME_MS);
+    this.clock.unref?.();
+  }
+
+  stop(): void {
+    if (this.clock) clearInterval(this.clock);
+    this.clock = undefined;
+  }
+
+  private open(call: string): AudioRoom {
+    let r = this.rooms.get(call);
+    if (!r) {
+      r = new AudioRoom(new Tone(SIM_TONES.holdMusic));
+      this.rooms.set(call, r);
+      this.join(r, call, CALLER, 'caller');
+    }
+    return r;
+  }
+
+  private withRoom(call: string, f: (r: AudioRoom) => void): void {
+    const r = this.rooms.get(call);
+    if (r) f(r);
+  }
+
+  private join(r: AudioRoom, call: string, party: string, role: PartyRole, mode?: 'listen' | 'whisper' | 'barge' | 'takeover'): void {
+    if (r.has(party)) return;
+    r.join(party, role, this.driver.endpoint(call, party, role), mode);
+  }
+}
