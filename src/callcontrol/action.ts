@@ -17,7 +17,8 @@ import type { Telephony } from './telephony.js';
 export interface ActionDeps {
   log: EventLog;
   feed: AppliedFeed;
-  telephony: Telephony | null;
+  /** The driver now (the simulator starts after the processors caught up, so it is looked up late). */
+  telephony: () => Telephony | null;
   audit: AuditLog;
   now: () => number;
 }
@@ -77,7 +78,7 @@ export class Actions {
 
   /** Asks the driver; refused → 409 with the driver's reason, driver failure → 502. Resolves once applied. */
   async drive(command: AcdCommand): Promise<CallEvent[]> {
-    const t = this.deps.telephony;
+    const t = this.deps.telephony();
     if (t === null) throw new ApiError(503, 'no telephony driver is running (the simulator is off and the SIP edge is not there yet): this action needs one');
     let outcome;
     try {

@@ -14,6 +14,8 @@ export interface SupervisorSession {
 
 export class SessionBook {
   private readonly byId = new Map<string, SupervisorSession>();
+  /** Sessions a call's end cut whose monitor.ended is not in the log yet. */
+  readonly cut = new Map<string, SupervisorSession>();
 
   /** Folds one event; returns the sessions a call's end cut (their monitor.ended is still due). */
   apply(e: CallEvent): SupervisorSession[] {
@@ -28,10 +30,14 @@ export class SessionBook {
       }
       case 'monitor.ended':
         this.byId.delete(e.session_id);
+        this.cut.delete(e.session_id);
         return [];
       case 'call.ended': {
         const cut = this.onCall(e.call_id);
-        for (const s of cut) this.byId.delete(s.session_id);
+        for (const s of cut) {
+          this.byId.delete(s.session_id);
+          this.cut.set(s.session_id, s);
+        }
         return cut;
       }
       default:

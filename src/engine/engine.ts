@@ -14,6 +14,7 @@ import { createApp, type App, type Readiness } from '../api/app.js';
 import { registryFrom, demoTokens, type AppEnv } from '../api/auth.js';
 import { liveRoutes } from '../api/routes/live.js';
 import { reportRoutes } from '../api/routes/reports.js';
+import { createAlerts, type Alerts } from '../alerts/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { openEventLog, type EventLog } from '../bus/index.js';
 import type { CallEvent, Config } from '../domain/index.js';
@@ -48,6 +49,7 @@ export class Engine {
     private readonly sim: LiveSimulation | undefined,
     readonly store: HistoryStore,
     readonly writer: HistoryWriter,
+    readonly alerts: Alerts,
   ) {}
 
   static async start(o: EngineOptions): Promise<Engine> {
@@ -85,6 +87,10 @@ export class Engine {
       let writerLag = 0;
       metrics.trackLag('history_writer', () => writerLag);
 
+      const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, store, dataDir: settings.dataDir });
+      await alerts.start();
+      cleanup.unshift(() => alerts.stop());
+
       const tokens = registryFrom(config.users, settings.tokens);
       const issued = tokens.size === 0 ? demoTokens(tokens) : [];
 
@@ -99,7 +105,7 @@ export class Engine {
         };
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
-      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner), reportRoutes(store, config.timezone)];
+      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner), reportRoutes(store, config.timezone), ...alerts.routes];
       const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes });
       const server = await listen(app.fetch, settings.port, settings.host);
       cleanup.unshift(() => closeServer(server));
@@ -116,7 +122,7 @@ export class Engine {
         });
         sim.start();
       }
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts);
       engine.demoTokens.push(...issued);
       engine.tickTimer = setInterval(() => {
         runner.tick(Date.now());
@@ -144,6 +150,7 @@ export class Engine {
     if (this.tickTimer) clearInterval(this.tickTimer);
     await this.sim?.stop();
     await closeServer(this.server);
+    await this.alerts.stop();
     await this.pipeline.stop();
     await this.writer.stop({ flush: true });
     await this.store.close();

@@ -1,0 +1,117 @@
+/**
+ * Call control: supervisor actions on live calls, through a telephony driver (the
+ * simulator for now), with a per-call audio mixer and an immutable audit trail.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../api/auth.js';
+import type { EventLog } from '../bus/index.js';
+import type { Config } from '../domain/index.js';
+import type { AppliedFeed } from './applied.js';
+import type { AuditLog } from './audit.js';
+import { CallAudio } from './call-audio.js';
+import { callControlRoutes } from './routes.js';
+import { CallControl } from './service.js';
+import { SimulatorTelephony } from './sim-driver.js';
+import type { SimulationHandle, Telephony } from './telephony.js';
+
+export interface CallControlOptions {
+  config: Config;
+  log: EventLog;
+  /** The engine's Pipeline (runner + onChange). */
+  pipeline: AppliedFeed;
+  audit: AuditLog;
+  /** The running simulation, looked up when an action needs it (undefined: no driver, 503). */
+  simulation?: () => SimulationHandle | undefined;
+  /** A driver other than the simulator (the SIP edge, later); wins over `simulation`. */
+  telephony?: () => Telephony | null;
+  /** Runs the media clock (a frame every 20 ms) from start(); tests pump frames themselves. */
+  mediaClock?: boolean;
+  now?: () => number;
+}
+
+export interface CallControlPart {
+  routes: Array<OpenAPIHono<AppEnv>>;
+  service: CallControl;
+  /** The rooms of calls with a driver's audio (null until a driver exists). */
+  audio(): CallAudio | null;
+  telephony(): Telephony | null;
+  start(): void;
+  stop(): void;
+}
+
+/**
+ * Builds call control. Create it before `pipeline.start()` so the replay rebuilds the
+ * monitoring sessions; `simulation` is read lazily, so the simulator may start later.
+ * @example const cc = createCallControl({ config, log, pipeline, audit: clickhouseAudit(store.client), simulation: () => sim });
+ */
+export function createCallControl(o: CallControlOptions): CallControlPart {
+  const now = o.now ?? Date.now;
+  let sim: SimulatorTelephony | null = null;
+  const telephony = (): Telephony | null => {
+    if (o.telephony) return o.telephony();
+    const handle = o.simulation?.();
+    if (!handle) return null;
+    if (!sim) sim = new SimulatorTelephony(handle);
+    return sim;
+  };
+  const service = new CallControl(o.config, { log: o.log, feed: o.pipeline, telephony, audit: o.audit, now });
+  const isAgent = (id: string) => o.config.agents.some((a) => a.id === id) || o.pipeline.runner.knownAgents().includes(id);
+  let audio: CallAudio | null = null;
+  const audioNow = (): CallAudio | null => {
+    const t = telephony();
+    if (t && !audio) {
+      audio = new CallAudio(t, isAgent, (call) => (t instanceof SimulatorTelephony ? t.phones.hangUp(call) : undefined));
+      if (running && o.mediaClock !== false) audio.start();
+    }
+    return audio;
+  };
+  let running = false;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const off = o.pipeline.onChange((_changed, events) => {
+    const room = audioNow();
+    for (const { event } of events) {
+      room?.apply(event);
+      const cut = service.sessions.apply(event);
+      if (event.type === 'call.ended') service.forgetCall(event.call_id);
+      // A session the call's end cut gets its monitor.ended, unless the log already has it
+      // (a replay meets it a little later): so every session's end is in the log and the audit.
+      for (const s of cut) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (!service.sessions.cut.has(s.session_id)) return;
+          void service.closeCutSession(s).catch((e: unknown) => console.error('call control: could not close a cut session', e));
+        }, 500);
+        timer.unref?.();
+        timers.add(timer);
+      }
+    }
+  });
+
+  return {
+    routes: [callControlRoutes(service, o.audit)],
+    service,
+    audio: audioNow,
+    telephony,
+    start() {
+      running = true;
+      if (o.mediaClock !== false) audioNow()?.start();
+    },
+    stop() {
+      running = false;
+      off();
+      for (const t of timers) clearTimeout(t);
+      audio?.stop();
+    },
+  };
+}
+
+export { CallControl, type Consultation } from './service.js';
+export { SessionBook, type SupervisorSession } from './sessions.js';
+export { CallAudio, CALLER } from './call-audio.js';
+export { SimulatorTelephony } from './sim-driver.js';
+export { SimulatedPhones, SIM_TONES } from './sim-audio.js';
+export { clickhouseAudit, AuditEntry, AUDIT_ACTIONS, type AuditLog, type AuditInput, type AuditQuery } from './audit.js';
+export { appliedThrough, type AppliedFeed } from './applied.js';
+export { callControlRoutes } from './routes.js';
+export type { Telephony, DriverOutcome, SimulationHandle } from './telephony.js';

@@ -1,0 +1,206 @@
+/**
+ * Call control: the supervisor's actions on live calls. Nothing here writes state: each
+ * action asks the driver (or appends call control's own event) and answers once the
+ * processors applied what came of it (ARCHITECTURE.md).
+ */
+import type { CallView } from '../../processors/index.js';
+import { ApiError, badRequest, conflict, notFound } from '../api/problem.js';
+import { assertQueueScope, hasRole, type AuthUser } from '../api/auth.js';
+import type { Config, MonitorMode } from '../domain/index.js';
+import type { TransferTarget } from '../acd/index.js';
+import { Actions, type ActionDeps } from './action.js';
+import { SessionBook, type SupervisorSession } from './sessions.js';
+
+export interface Consultation {
+  consult_id: string;
+  call_id: string;
+  agent: string;
+  target: string;
+  target_kind: 'agent' | 'queue';
+  started: string;
+}
+
+const ROLE_FOR: Record<MonitorMode, 'supervisor' | 'manager'> = { listen: 'supervisor', whisper: 'supervisor', barge: 'supervisor', takeover: 'manager' };
+const CONNECTED = new Set(['talking', 'held']);
+
+export class CallControl {
+  readonly sessions = new SessionBook();
+  private readonly consults = new Map<string, Consultation>();
+  private readonly act: Actions;
+
+  constructor(
+    private readonly config: Config,
+    private readonly deps: ActionDeps,
+  ) {
+    this.act = new Actions(deps);
+  }
+
+  /** A known call the user may act on: 404 unknown, 403 outside the user's queues. */
+  private call(user: AuthUser, id: string): CallView {
+    const c = this.deps.feed.runner.call(id, this.deps.now());
+    if (!c) throw notFound(`call "${id}" is not known`);
+    assertQueueScope(user, c.queue);
+    return c;
+  }
+
+  private connected(c: CallView, what: string): string {
+    if (!CONNECTED.has(c.state) || c.agent === null) throw conflict(`call ${c.call_id} is ${c.state}: ${what} needs a call connected to an agent`);
+    return c.agent;
+  }
+
+  async monitor(user: AuthUser, callId: string, mode: MonitorMode): Promise<SupervisorSession> {
+    const session_id = this.act.newId('mon');
+    return this.act.audited({ user, action: 'monitor.start', call_id: callId, session_id, detail: { mode } }, async (ctx) => {
+      this.act.requireRole(user, ROLE_FOR[mode], mode);
+      const c = this.call(user, callId);
+      ctx.agent = this.connected(c, mode);
+      const mine = this.sessions.onCall(callId);
+      if (mine.some((s) => s.supervisor === user.name)) throw conflict(`${user.name} already monitors call ${callId}: switch the session's mode instead`);
+      if (mode === 'takeover') {
+        if (mine.some((s) => s.mode === 'takeover')) throw conflict(`call ${callId} is already taken over`);
+        await this.act.drive({ type: 'call.takeover', call_id: callId, session_id, supervisor: user.name, already_monitoring: false });
+      } else {
+        await this.act.emit({ type: 'monitor.started', session_id, call_id: callId, supervisor: user.name, mode });
+      }
+      return this.session(session_id);
+    });
+  }
+
+  async switchMode(user: AuthUser, sessionId: string, mode: MonitorMode): Promise<SupervisorSession> {
+    const s = this.sessions.get(sessionId);
+    return this.act.audited({ user, action: 'monitor.switch', call_id: s?.call_id ?? '', session_id: sessionId, detail: { mode, from: s?.mode ?? null } }, async (ctx) => {
+      const own = this.ownSession(user, sessionId);
+      this.act.requireRole(user, ROLE_FOR[mode], mode);
+      const c = this.call(user, own.call_id);
+      if (own.mode === 'takeover') throw conflict(`session ${sessionId} took the call over: the agent has left, there is no mode to go back to`);
+      ctx.agent = this.connected(c, mode);
+      if (mode === own.mode) return this.session(sessionId);
+      if (mode === 'takeover') {
+        if (this.sessions.onCall(own.call_id).some((x) => x.mode === 'takeover')) throw conflict(`call ${own.call_id} is already taken over`);
+        await this.act.drive({ type: 'call.takeover', call_id: own.call_id, session_id: sessionId, supervisor: own.supervisor, already_monitoring: true });
+      } else {
+        await this.act.emit({ type: 'monitor.mode_changed', session_id: sessionId, call_id: own.call_id, supervisor: own.supervisor, mode });
+      }
+      return this.session(sessionId);
+    });
+  }
+
+  async stopMonitoring(user: AuthUser, sessionId: string): Promise<void> {
+    const s = this.sessions.get(sessionId);
+    await this.act.audited({ user, action: 'monitor.stop', call_id: s?.call_id ?? '', session_id: sessionId, detail: {} }, async () => {
+      const own = this.ownSession(user, sessionId);
+      if (own.mode === 'takeover') throw conflict(`session ${sessionId} took the call over: it ends with the call (POST /cc/calls/${own.call_id}/end)`);
+      await this.act.emit({ type: 'monitor.ended', session_id: sessionId, call_id: own.call_id, supervisor: own.supervisor, reason: 'supervisor' });
+    });
+  }
+
+  listSessions(user: AuthUser): SupervisorSession[] {
+    return this.sessions.all().filter((s) => hasRole(user, 'manager') || s.supervisor === user.name || this.visible(user, s.call_id));
+  }
+
+  async note(user: AuthUser, callId: string, note: string): Promise<CallView> {
+    return this.act.audited({ user, action: 'call.note', call_id: callId, detail: { note } }, async (ctx) => {
+      this.act.requireRole(user, 'supervisor', 'a note');
+      ctx.agent = this.call(user, callId).agent;
+      await this.act.emit({ type: 'call.note_added', call_id: callId, note, author: user.name });
+      return this.call(user, callId);
+    });
+  }
+
+  async acw(user: AuthUser, callId: string, body: { category: string; result: string; note?: string }): Promise<CallView> {
+    return this.act.audited({ user, action: 'call.acw', call_id: callId, detail: body }, async (ctx) => {
+      this.act.requireRole(user, 'supervisor', 'after-call work');
+      const { categories, results } = this.config.wrapup;
+      if (!categories.includes(body.category)) throw badRequest(`category must be one of ${categories.join(', ')}`, [{ field: 'category', rule: `must be one of ${categories.join(', ')}` }]);
+      if (!results.includes(body.result)) throw badRequest(`result must be one of ${results.join(', ')}`, [{ field: 'result', rule: `must be one of ${results.join(', ')}` }]);
+      this.call(user, callId);
+      const agent = [...this.deps.feed.runner.states.live.agents.values()].find((a) => a.state === 'wrapup' && a.lastCall === callId);
+      if (!agent) throw conflict(`no agent is in wrap-up for call ${callId}`);
+      ctx.agent = agent.id;
+      await this.act.drive({ type: 'wrapup.done', agent: agent.id, category: body.category, result: body.result, ...(body.note === undefined ? {} : { note: body.note }) });
+      return this.call(user, callId);
+    });
+  }
+
+  async consult(user: AuthUser, callId: string, target: string, type: 'consult' | 'blind'): Promise<{ call: CallView; consultation: Consultation | null }> {
+    return this.act.audited({ user, action: type === 'blind' ? 'call.transfer' : 'call.consult', call_id: callId, detail: { target, type } }, async (ctx) => {
+      this.act.requireRole(user, 'supervisor', 'a transfer');
+      const c = this.call(user, callId);
+      const agent = (ctx.agent = this.connected(c, type === 'blind' ? 'a transfer' : 'a consultation'));
+      const to = this.target(user, target);
+      if (type === 'blind') {
+        if (this.consultOf(callId)) throw conflict(`call ${callId} has a consultation in progress: complete or cancel it first`);
+        await this.act.drive({ type: 'call.transfer', call_id: callId, to });
+        return { call: this.call(user, callId), consultation: null };
+      }
+      if (this.consultOf(callId)) throw conflict(`call ${callId} already has a consultation in progress`);
+      const consult_id = this.act.newId('cons');
+      await this.act.drive({ type: 'consult.start', call_id: callId, consult_id, target: to });
+      const consultation: Consultation = { consult_id, call_id: callId, agent, target, target_kind: 'agent' in to ? 'agent' : 'queue', started: new Date(this.deps.now()).toISOString() };
+      this.consults.set(consult_id, consultation);
+      return { call: this.call(user, callId), consultation };
+    });
+  }
+
+  async finishConsult(user: AuthUser, callId: string, consultId: string, how: 'complete' | 'cancel'): Promise<CallView> {
+    return this.act.audited({ user, action: how === 'complete' ? 'consult.complete' : 'consult.cancel', call_id: callId, detail: { consult_id: consultId } }, async (ctx) => {
+      this.act.requireRole(user, 'supervisor', 'a consultation');
+      this.call(user, callId);
+      const k = this.consults.get(consultId);
+      if (!k || k.call_id !== callId) throw notFound(`consultation "${consultId}" is not in progress on call ${callId}`);
+      ctx.agent = k.agent;
+      const target: TransferTarget = k.target_kind === 'agent' ? { agent: k.target } : { queue: k.target };
+      await this.act.drive({ type: how === 'complete' ? 'consult.complete' : 'consult.cancel', call_id: callId, consult_id: consultId, target });
+      this.consults.delete(consultId);
+      return this.call(user, callId);
+    });
+  }
+
+  async end(user: AuthUser, callId: string): Promise<CallView> {
+    return this.act.audited({ user, action: 'call.end', call_id: callId, detail: {} }, async (ctx) => {
+      this.act.requireRole(user, 'manager', 'ending a call');
+      const c = this.call(user, callId);
+      ctx.agent = c.agent;
+      if (c.state === 'ended' || c.state === 'wrapup' || c.state === 'abandoned') throw conflict(`call ${callId} is ${c.state === 'wrapup' ? 'ended (the agent is in wrap-up)' : c.state}`);
+      await this.act.drive({ type: 'call.end', call_id: callId, by: 'supervisor', cause: `ended by ${user.name}` });
+      return this.call(user, callId);
+    });
+  }
+
+  /** Consultations whose call ended are dropped; the processors already closed them. */
+  forgetCall(callId: string): void {
+    for (const [id, k] of this.consults) if (k.call_id === callId) this.consults.delete(id);
+  }
+
+  consultOf(callId: string): Consultation | undefined {
+    return [...this.consults.values()].find((k) => k.call_id === callId);
+  }
+
+  private target(user: AuthUser, target: string): TransferTarget {
+    const runner = this.deps.feed.runner;
+    if (this.config.agents.some((a) => a.id === target) || runner.knownAgents().includes(target)) return { agent: target };
+    if (this.config.queues.some((q) => q.id === target) || runner.knownQueues().includes(target)) {
+      assertQueueScope(user, target);
+      return { queue: target };
+    }
+    throw notFound(`transfer target "${target}" is neither a known agent nor a known queue`);
+  }
+
+  private ownSession(user: AuthUser, id: string): SupervisorSession {
+    const s = this.sessions.get(id);
+    if (!s) throw notFound(`monitoring session "${id}" is not in progress`);
+    if (s.supervisor !== user.name && !hasRole(user, 'manager')) throw new ApiError(403, `session ${id} belongs to ${s.supervisor}`);
+    return s;
+  }
+
+  private session(id: string): SupervisorSession {
+    const s = this.sessions.get(id);
+    if (!s) throw conflict(`monitoring session ${id} did not start: the call changed meanwhile`);
+    return { ...s };
+  }
+
+  private visible(user: AuthUser, callId: string): boolean {
+    const c = this.deps.feed.runner.call(callId, this.deps.now());
+    return c !== null && (user.queues === null || (c.queue !== null && user.queues.includes(c.queue)));
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The wallboard in a real browser (Debian's chromium through playwright-core) against a
+ * real engine with the simulator running: sign in, tiles that move, figures equal to the
+ * API's, a queue's detail, the agent board, acknowledging an alert, a CSV download parsed
+ * back, and a lost connection that recovers without a reload. Screenshots of every page
+ * go to test-output/wallboard/.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pct, seconds } from '../../wallboard/src/format.js';
+import { eventMaker, settled, TOKENS } from '../support/engine.js';
+import { startWallboard, type Wallboard } from './harness.js';
+
+const SHOTS = 'test-output/wallboard';
+const busy = (calls_per_hour: number) => ({ calls_per_hour, handle: { dist: 'exponential' as const, mean_s: 10 }, wrapup: { dist: 'fixed' as const, mean_s: 2 }, patience: { dist: 'exponential' as const, mean_s: 40 } });
+const config = {
+  queues: [
+    { id: 'sales-queue', name: 'Sales' },
+    { id: 'support-queue', name: 'Support', service_level: { threshold_s: 30, target_pct: 80 } },
+    { id: 'vip-queue', name: 'VIP', max_size: 1 },
+  ],
+  agents: Array.from({ length: 7 }, (_, i) => ({ id: `agent-00${i + 1}`, name: `Agent ${i + 1}`, queues: [i < 4 ? 'sales-queue' : 'support-queue'], team: i % 2 ? 'south' : 'north' })),
+  sim: { seed: 7, queues: { 'sales-queue': busy(900), 'support-queue': busy(600) }, breaks: { every_s: null } },
+};
+
+let w: Wallboard;
+let browser: Browser;
+let page: Page;
+const api = async (path: string) => (await w.t.req(path, { as: 'supervisor' })).json();
+const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+const tiles = () => page.$$eval('[data-tile]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-tile'), e.querySelector('.value')!.textContent])));
+
+beforeAll(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  w = await startWallboard(config, { sim: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await w?.stop();
+});
+
+describe('wallboard', () => {
+  it('signs in with a token and shows the dashboard', async () => {
+    await page.goto(w.url);
+    await page.fill('#token', 'not-a-valid-token');
+    await page.click('#signin');
+    await expect.poll(() => page.textContent('#signin-error').catch(() => null)).toMatch(/not valid/);
+    await shot('signin');
+    await page.fill('#token', TOKENS.supervisor);
+    await page.click('#signin');
+    await page.waitForSelector('[data-tile="calls_waiting"]');
+    await expect.poll(() => page.textContent('#who')).toContain('supervisor-bot');
+  });
+
+  it('tiles change as the simulator runs', async () => {
+    const first = JSON.stringify([await tiles(), await page.textContent('#queue-table')]);
+    await expect.poll(async () => JSON.stringify([await tiles(), await page.textContent('#queue-table')]), { timeout: 20_000, interval: 250 }).not.toBe(first);
+    await shot('dashboard');
+  });
+
+  it('figures on screen equal the API at the same moment', async () => {
+    // The feed pushes at most every 250 ms: compare when two API reads around the screen read agree.
+    for (let attempt = 0; ; attempt++) {
+      const before = await api('/cc/realtime');
+      await page.waitForTimeout(600);
+      const screen = await tiles();
+      const rows = await page.$$eval('#queue-table tr[data-queue]', (trs) =>
+        trs.map((tr) => [tr.getAttribute('data-queue'), ...['calls_waiting', 'active_calls', 'idle_agents', 'service_level'].map((f) => tr.querySelector(`[data-field="${f}"]`)!.textContent)]),
+      );
+      const after = await api('/cc/realtime');
+      if (JSON.stringify(before.totals) !== JSON.stringify(after.totals) && attempt < 20) continue;
+      const t = after.totals;
+      expect(screen).toEqual({
+        calls_waiting: String(t.calls_waiting),
+        active_calls: String(t.active_calls),
+        idle_agents: String(t.idle_agents),
+        average_wait: seconds(t.average_wait_s),
+        service_level: pct(t.service_level.value),
+      });
+      type Q = { queue: string; calls_waiting: number; active_calls: number; idle_agents: number; service_level: { value: number | null } };
+      expect(rows).toEqual(after.queues.map((q: Q) => [q.queue, String(q.calls_waiting), String(q.active_calls), String(q.idle_agents), pct(q.service_level.value)]));
+      break;
+    }
+  });
+
+  it("opens a queue's detail with its waiting calls", async () => {
+    await page.click('#queue-table a[href="#/queue/sales-queue"]');
+    await page.waitForSelector('#waiting');
+    await expect.poll(() => page.textContent('h1')).toContain('Sales');
+    for (let attempt = 0; ; attempt++) {
+      const before = await api('/cc/queue-detail?queue=sales-queue');
+      await page.waitForTimeout(600);
+      const shown = await page.$$eval('#waiting tr[data-call]', (trs) => trs.map((tr) => tr.getAttribute('data-call')));
+      const after = await api('/cc/queue-detail?queue=sales-queue');
+      const ids = (v: { waiting: Array<{ call_id: string }> }) => v.waiting.map((x) => x.call_id);
+      if (JSON.stringify(ids(before)) !== JSON.stringify(ids(after)) && attempt < 20) continue;
+      expect(shown).toEqual(ids(after));
+      break;
+    }
+    await shot('queue-detail');
+  });
+
+  it('shows the agent board and filters it by team', async () => {
+    await page.goto(`${w.url}/#/agents`);
+    await expect.poll(() => page.$$eval('#agents tr[data-agent]', (r) => r.length)).toBe(7);
+    await page.selectOption('#filter-team', 'south');
+    await expect.poll(() => page.$$eval('#agents tr[data-agent]', (r) => r.length)).toBe(3);
+    await shot('agents');
+    await page.selectOption('#filter-team', '');
+  });
+
+  it('shows active calls with the supervisor actions', async () => {
+    await page.goto(`${w.url}/#/calls`);
+    await page.waitForSelector('#calls thead');
+    await expect.poll(() => page.$$eval('#calls tr[data-call]', (r) => r.length), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.$$eval('#calls tr[data-call] button', (b) => b.map((x) => x.textContent).slice(0, 6))).toEqual(['Listen', 'Whisper', 'Barge', 'Take over', 'End', 'Add note']);
+    await shot('calls');
+  });
+
+  it('raises an alert with a cue and acknowledges it with a comment', async () => {
+    const ev = eventMaker(Date.now() - 5000);
+    const events = [1, 2].flatMap((n) => [
+      ev(0, 'call.arrived', { call_id: `vip-${n}`, direction: 'inbound', caller: { number: `+3360000000${n}` } }),
+      ev(0, 'call.queued', { call_id: `vip-${n}`, queue: 'vip-queue' }),
+    ]);
+    const res = await w.t.req('/cc/events', { method: 'POST', body: JSON.stringify(events), headers: { 'content-type': 'application/json' }, as: 'manager' });
+    expect((await res.json()).rejected).toBe(0);
+    await settled(w.t);
+    await expect.poll(() => page.textContent('#alert-badge'), { timeout: 15_000 }).toMatch(/^[1-9]/);
+    await page.goto(`${w.url}/#/alerts`);
+    const row = page.locator('#alerts tr.alert.firing', { hasText: 'vip-queue' }).first();
+    await row.waitFor();
+    const id = (await row.getAttribute('data-alert'))!;
+    await row.locator('input.note').fill('calling in a second agent');
+    await row.locator('button', { hasText: 'Acknowledge' }).click();
+    const acked = page.locator(`#alerts tr[data-alert="${id}"]`);
+    await expect.poll(() => acked.getAttribute('class')).toContain('acknowledged');
+    expect(await acked.textContent()).toContain('supervisor-bot: calling in a second agent');
+    expect(await w.alerts.get(id)).toMatchObject({ state: 'acknowledged', acknowledged_by: 'supervisor-bot', comment: 'calling in a second agent' });
+    await shot('alerts');
+  });
+
+  it('downloads the calls CSV and it parses back to the API export', async () => {
+    await w.t.engine.writer.caughtUp();
+    await page.goto(`${w.url}/#/reports`);
+    await expect.poll(() => page.textContent('#r-status'), { timeout: 20_000 }).toMatch(/\d+ rows/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#r-csv')]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const rows = parse(await readFile((await download.path())!), { columns: true, skip_empty_lines: true, bom: true }) as Array<Record<string, string>>;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(['call_id', 'arrival_utc', 'queue']));
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 120_000).toISOString();
+    const fromApi = parse(await (await w.t.req(`/cc/reports/calls/export?from=${from}&to=${to}`, { as: 'supervisor' })).text(), { columns: true, bom: true }) as Array<Record<string, string>>;
+    const apiIds = new Set(fromApi.map((r) => r.call_id));
+    for (const r of rows) expect(apiIds.has(r.call_id)).toBe(true);
+    await shot('reports');
+  });
+
+  it('shows "connection lost" when the feed drops and catches up without a reload', async () => {
+    await page.goto(`${w.url}/#/dashboard`);
+    await page.waitForSelector('[data-tile="calls_waiting"]');
+    await page.evaluate(() => ((window as unknown as { loadMarker: number }).loadMarker = 42));
+    const drop = w.dropConnections(5000);
+    await expect.poll(() => page.textContent('#banner'), { timeout: 10_000 }).toMatch(/Connection lost.*data is \d+ s old/);
+    await shot('connection-lost');
+    await drop;
+    await expect.poll(() => page.isHidden('#banner'), { timeout: 15_000 }).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { loadMarker?: number }).loadMarker)).toBe(42);
+    const now = JSON.stringify(await tiles());
+    await expect.poll(async () => JSON.stringify(await tiles()), { timeout: 20_000, interval: 250 }).not.toBe(now);
+    await shot('reconnected');
+  });
+
+  it('has a full-screen TV mode', async () => {
+    await page.click('#tv');
+    expect(await page.evaluate(() => document.body.classList.contains('tv'))).toBe(true);
+    await page.waitForTimeout(300);
+    await shot('tv');
+  });
+});
