@@ -3,8 +3,8 @@ export { createRunner, type Runner, type RunnerOptions, type RunnerCounts, type 
 export { type Changed } from './touched.js';
 export { type TimedEvent } from './timed-event.js';
 export { localDay, type DayBounds } from './local-day.js';
+export { admissible } from './admissible.js';
 export {
-  admissible,
   evolveLive,
   initialLiveState,
   tickLive,

@@ -6,7 +6,8 @@
  * rejection record.
  */
 import type { CallEvent, Config } from '../src/domain/index.js';
-import { admissible, evolveLive, initialLiveState, tickLive, findCall, type LiveState } from './live-state.js';
+import { evolveLive, initialLiveState, tickLive, findCall, type LiveState } from './live-state.js';
+import { admissible } from './admissible.js';
 import { evolveServiceLevel, initialServiceLevel, tickServiceLevel, type AttemptOutcome, type ServiceLevelState } from './service-level.js';
 import { evolveAgentStats, initialAgentStats, tickAgentStats, type AgentStatsState } from './agent-stats.js';
 import { longestWait, viewActiveCalls, viewAgent, viewAgents, viewCall, viewQueueDetail } from './live-views.js';
@@ -48,9 +49,11 @@ export interface RunnerCounts {
 export interface RunnerOptions {
   /**
    * Event ids remembered for dedupe: between this many and twice as many of the latest
-   * (default 32,768: hours of a busy center). The log dedupes first; this catches the
-   * retries that slip past JetStream's duplicate window. Small tables stay in cache: a
-   * 500,000-id set costs four times more per event.
+   * (default 16,384: about 20,000 calls' events, hours of a busy center). The log dedupes
+   * first, forever in process and over JetStream's duplicate window; this catches
+   * redeliveries and retries that slip past it. The table is kept small on purpose: it is
+   * probed for every event, and a 500,000-id set costs about five times more per event in
+   * cache misses.
    */
   dedupeMemory?: number;
   /** Ended calls whose timelines are kept (those of today, at most this many). */
@@ -88,7 +91,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   const live = initialLiveState(config, options.endedCallsKept);
   const sl = initialServiceLevel(config);
   const stats = initialAgentStats(config);
-  const memory = options.dedupeMemory ?? 32_768;
+  const memory = options.dedupeMemory ?? 16_384;
   // Two generations: bounded memory, and every id of the latest `memory` events is still known.
   let seen = new Set<string>();
   let older = new Set<string>();

@@ -15,6 +15,7 @@ import { registryFrom, demoTokens, type AppEnv } from '../api/auth.js';
 import { liveRoutes } from '../api/routes/live.js';
 import { reportRoutes } from '../api/routes/reports.js';
 import { createAlerts, type Alerts } from '../alerts/index.js';
+import { createCallControl, clickhouseAudit } from '../callcontrol/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { openEventLog, type EventLog } from '../bus/index.js';
 import type { CallEvent, Config } from '../domain/index.js';
@@ -50,6 +51,7 @@ export class Engine {
     readonly store: HistoryStore,
     readonly writer: HistoryWriter,
     readonly alerts: Alerts,
+    readonly callControl: ReturnType<typeof createCallControl>,
   ) {}
 
   static async start(o: EngineOptions): Promise<Engine> {
@@ -74,13 +76,19 @@ export class Engine {
       const pipeline = new Pipeline(log, runner, metrics, (s) => {
         if (s.kind !== 'resumed') say(`event log: ${s.kind}${'error' in s ? ` (${s.error})` : ''}${'message' in s ? ` (${s.message})` : ''}`);
       });
-      await pipeline.start();
-      cleanup.unshift(() => pipeline.stop());
 
       // History: embedded chDB in the data directory, or a ClickHouse server by URL.
       const store = openHistoryStore({ config, ...(settings.clickhouseUrl ? { url: settings.clickhouseUrl } : { dataDir: join(settings.dataDir, 'chdb') }) });
       cleanup.unshift(() => store.close());
       await store.migrate();
+
+      // Call control follows the log from the start, so replay rebuilds monitoring sessions.
+      let sim: LiveSimulation | undefined;
+      const callControl = createCallControl({ config, log, pipeline, audit: clickhouseAudit(store.client), simulation: () => sim });
+      cleanup.unshift(async () => callControl.stop());
+
+      await pipeline.start();
+      cleanup.unshift(() => pipeline.stop());
       const writer = createHistoryWriter({ store, log, onError: (e) => say(`history writer: ${(e as Error).message}; retrying`) });
       await writer.start();
       cleanup.unshift(() => writer.stop({ flush: true }));
@@ -105,12 +113,11 @@ export class Engine {
         };
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
-      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner), reportRoutes(store, config.timezone), ...alerts.routes];
+      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner), reportRoutes(store, config.timezone), ...alerts.routes, ...callControl.routes];
       const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes });
       const server = await listen(app.fetch, settings.port, settings.host);
       cleanup.unshift(() => closeServer(server));
 
-      let sim: LiveSimulation | undefined;
       if (settings.sim) {
         await waitFor(() => pipeline.caughtUp, 60_000);
         await closeLeftovers(log, runner);
@@ -122,7 +129,8 @@ export class Engine {
         });
         sim.start();
       }
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts);
+      callControl.start();
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts, callControl);
       engine.demoTokens.push(...issued);
       engine.tickTimer = setInterval(() => {
         runner.tick(Date.now());
@@ -148,6 +156,7 @@ export class Engine {
     if (this.stopped) return;
     this.stopped = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
+    this.callControl.stop();
     await this.sim?.stop();
     await closeServer(this.server);
     await this.alerts.stop();

@@ -50,6 +50,8 @@ export class RealtimeGateway {
   private lastRefresh = 0;
   private lastEventAt: number | null = null;
   private timers: NodeJS.Timeout[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
   private unsubscribe: Array<() => void> = [];
 
   constructor(private readonly o: GatewayOptions) {
@@ -73,13 +75,15 @@ export class RealtimeGateway {
     io.on('connection', (socket) => this.serve(socket));
     this.unsubscribe.push(this.o.pipeline.onChange((c) => this.mark(c)));
     if (this.o.alerts) this.unsubscribe.push(this.o.alerts.onAlert((e) => this.pushAlert(e.kind === 'fired', e.alert)));
-    this.timers.push(setInterval(() => this.flush(), this.o.flushMs ?? 250));
+    // Ages, samples and whole-view refreshes: once a second, whether or not events came.
+    this.timers.push(setInterval(() => this.flush(), 1000));
     this.timers.push(setInterval(() => this.pulse(), 1000));
   }
 
   /** Disconnects every client (before the HTTP server closes: upgraded sockets would keep it open). */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    clearTimeout(this.flushTimer);
     for (const u of this.unsubscribe) u();
     this.timers = [];
     this.unsubscribe = [];
@@ -118,8 +122,16 @@ export class RealtimeGateway {
     });
   }
 
+  /**
+   * Leading-edge throttle: the first change after a quiet spell is pushed at once (low
+   * latency), later ones wait for `flushMs` after the last push (bounded rate).
+   */
   private mark(c: Changed): void {
     this.lastEventAt = this.now();
+    if (this.flushTimer === undefined && this.io) {
+      const wait = Math.max(0, this.lastFlush + (this.o.flushMs ?? 250) - Date.now());
+      this.flushTimer = setTimeout(() => this.flush(), wait);
+    }
     for (const q of c.queues) this.dirty.queues.add(q);
     for (const a of c.agents) this.dirty.agents.add(a);
     for (const id of c.calls) this.dirty.calls.add(id);
@@ -131,12 +143,16 @@ export class RealtimeGateway {
 
   /** Pushes what changed since the last flush (everything every refreshMs). */
   private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const { queues, agents, calls } = this.dirty;
+    // Only pushes of changes count against the rate; the once-a-second refresh does not delay them.
+    if (queues.size + agents.size + calls.size > 0) this.lastFlush = Date.now();
     const io = this.io;
     if (!io) return;
     const now = this.now();
     const refresh = now - this.lastRefresh >= (this.o.refreshMs ?? 5000);
     if (refresh) this.lastRefresh = now;
-    const { queues, agents, calls } = this.dirty;
     const runner = this.o.runner;
     for (const key of this.scopes) {
       const scope = scopeOfKey(key);

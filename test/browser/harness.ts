@@ -6,7 +6,9 @@
  * browser sees when the network fails.
  */
 import { createServer, type Server } from 'node:http';
-import { access } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
@@ -19,6 +21,8 @@ import { createRealtime, type Realtime } from '../../src/realtime/index.js';
 import { buildWallboard } from '../../wallboard/build.js';
 import { startTestEngine, TOKENS, type TestEngine } from '../support/engine.js';
 
+const WALLBOARD_SRC = fileURLToPath(new URL('../../wallboard/src/', import.meta.url));
+
 export interface Wallboard {
   t: TestEngine;
   alerts: Alerts;
@@ -28,17 +32,15 @@ export interface Wallboard {
   stop(): Promise<void>;
 }
 
-/** Builds wallboard/dist when a fresh checkout has none (CI runs `npm test` only). */
+/** Builds wallboard/dist when it is missing (CI runs `npm test` only) or older than a source file. */
 export async function ensureBuilt(): Promise<void> {
-  try {
-    await access(`${WALLBOARD_DIST}app.js`);
-  } catch {
-    await buildWallboard();
-  }
+  const built = await stat(`${WALLBOARD_DIST}app.js`).then((s) => s.mtimeMs, () => 0);
+  const sources = await readdir(WALLBOARD_SRC, { recursive: true });
+  const newest = Math.max(...(await Promise.all(sources.map((f) => stat(join(WALLBOARD_SRC, f)).then((s) => s.mtimeMs)))));
+  if (newest > built) await buildWallboard();
 }
 
 export async function startWallboard(config: ConfigInput, o: { sim?: boolean; flushMs?: number } = {}): Promise<Wallboard> {
-  await ensureBuilt();
   const t = await startTestEngine({ config, sim: o.sim ?? true });
   const e = t.engine;
   const tokens = registryFrom(e.config.users, (['viewer', 'supervisor', 'manager', 'admin'] as const).map((r) => `${r}-bot:${r}:${TOKENS[r]}`).join(','));

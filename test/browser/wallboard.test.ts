@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pct, seconds } from '../../wallboard/src/format.js';
 import { eventMaker, settled, TOKENS } from '../support/engine.js';
-import { startWallboard, type Wallboard } from './harness.js';
+import { ensureBuilt, startWallboard, type Wallboard } from './harness.js';
 
 const SHOTS = 'test-output/wallboard';
 const busy = (calls_per_hour: number) => ({ calls_per_hour, handle: { dist: 'exponential' as const, mean_s: 10 }, wrapup: { dist: 'fixed' as const, mean_s: 2 }, patience: { dist: 'exponential' as const, mean_s: 40 } });
@@ -34,6 +34,7 @@ const tiles = () => page.$$eval('[data-tile]', (els) => Object.fromEntries(els.m
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
+  await ensureBuilt();
   w = await startWallboard(config, { sim: true });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -138,8 +139,11 @@ describe('wallboard', () => {
     await settled(w.t);
     await expect.poll(() => page.textContent('#alert-badge'), { timeout: 15_000 }).toMatch(/^[1-9]/);
     await page.goto(`${w.url}/#/alerts`);
-    const row = page.locator('#alerts tr.alert.firing', { hasText: 'vip-queue' }).first();
-    await row.waitFor();
+    const row = page.locator('#alerts tr.alert.firing', { hasText: 'calls wait in vip-queue' }).first();
+    await row.waitFor({ timeout: 15_000 }).catch(async (e) => {
+      await shot('alerts-failed');
+      throw e;
+    });
     const id = (await row.getAttribute('data-alert'))!;
     await row.locator('input.note').fill('calling in a second agent');
     await row.locator('button', { hasText: 'Acknowledge' }).click();

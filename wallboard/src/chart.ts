@@ -9,16 +9,19 @@ export interface SeriesSpec {
   bars?: boolean;
 }
 
-export function timeChart(box: HTMLElement, series: SeriesSpec[], height = 260): uPlot {
+/** `lastS`: the x axis always spans the last `lastS` seconds up to now (a live chart), else the data's range. */
+export function timeChart(box: HTMLElement, series: SeriesSpec[], height = 260, lastS?: number): uPlot {
   const usesPct = series.some((s) => s.scale === 'pct');
+  const usesN = series.some((s) => (s.scale ?? 'n') === 'n');
+  const live = lastS === undefined ? {} : { range: (): uPlot.Range.MinMax => [Date.now() / 1000 - lastS, Date.now() / 1000] };
   const opts: uPlot.Options = {
     width: Math.max(300, box.clientWidth || 800),
     height,
-    scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(5, max)] }, pct: { range: [0, 100] } },
+    scales: { x: { time: true, ...live }, n: { range: (_u, _min, max) => [0, Math.max(5, max)] }, pct: { range: [0, 100] } },
     axes: [
       { stroke: '#cbd5e1', grid: { stroke: '#334155' } },
-      { scale: 'n', stroke: '#cbd5e1', grid: { stroke: '#334155' } },
-      ...(usesPct ? [{ scale: 'pct', side: 1, stroke: '#cbd5e1', grid: { show: false }, values: (_u: uPlot, v: number[]) => v.map((x) => `${x}%`) }] : []),
+      ...(usesN ? [{ scale: 'n', stroke: '#cbd5e1', grid: { stroke: '#334155' } }] : []),
+      ...(usesPct ? [{ scale: 'pct', side: usesN ? 1 : 3, stroke: '#cbd5e1', grid: { show: !usesN, stroke: '#334155' }, values: (_u: uPlot, v: number[]) => v.map((x) => `${x}%`) }] : []),
     ],
     series: [
       {},

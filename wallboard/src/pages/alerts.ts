@@ -17,6 +17,8 @@ export const alertsPage: Page = (root, { alerts, api }) => {
       note.textContent = `Could not acknowledge: ${e.message}`;
     });
   };
+  // Inputs outlive re-renders: a comment being typed survives other alerts changing.
+  const comments = new Map<string, HTMLInputElement>();
   const render = () => {
     note.textContent = alerts.available ? '' : `Alerts are not available: ${alerts.error}`;
     const rows = [...alerts.byId.values()].sort((a, b) => ORDER[a.state] - ORDER[b.state] || b.started_at.localeCompare(a.started_at));
@@ -28,7 +30,8 @@ export const alertsPage: Page = (root, { alerts, api }) => {
         {},
         ...(rows.length === 0 ? [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No alert'))] : []),
         ...rows.map((a) => {
-          const comment = h('input', { placeholder: 'comment', class: 'note', 'aria-label': `comment for ${a.alert_id}` });
+          const comment = comments.get(a.alert_id) ?? h('input', { placeholder: 'comment', class: 'note', 'aria-label': `comment for ${a.alert_id}` });
+          comments.set(a.alert_id, comment);
           const button = h('button', {}, 'Acknowledge');
           button.addEventListener('click', () => acknowledge(a, comment.value.trim(), button));
           return h(

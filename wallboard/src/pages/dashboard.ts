@@ -28,7 +28,7 @@ export const dashboardPage: Page = (root, { feed, api }) => {
     { label: 'Active calls', color: '#38bdf8' },
     { label: 'Idle agents', color: '#a3e635' },
     { label: 'Service level', color: '#f472b6', scale: 'pct' },
-  ]);
+  ], 260, 3600);
 
   let totals: RealtimeView['totals'] | null = null;
   const rows = new Map<string, Row & { at: number }>();

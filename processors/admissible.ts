@@ -1,0 +1,72 @@
+/**
+ * The call's state machine: which event is possible in the call's (or agent's) current
+ * state. The runner's single gate: an event refused here is counted as rejected and
+ * changes nothing in any processor. Call events are checked against the call only, never
+ * against the agent's state, because a source orders events per call and per agent, not
+ * across them (EVENTS.md).
+ */
+import type { TimedEvent } from './timed-event.js';
+import { connected, findCall, inQueue, type LiveState } from './live-state.js';
+
+/**
+ * Why `t` is impossible in the current state, or null when it may be applied.
+ * @example admissible(s, answerOfEndedCall) // 'call is ended'
+ */
+export function admissible(s: LiveState, t: TimedEvent): string | null {
+  const e = t.event;
+  if (e.type === 'agent.state_changed' || e.type === 'agent.queues_changed') {
+    const a = s.agents.get(e.agent);
+    return a !== undefined && a.since !== null && t.at < a.since ? "earlier than the agent's last state change" : null;
+  }
+  const c = findCall(s, e.call_id);
+  if (e.type === 'call.arrived') return c === undefined ? null : 'call already arrived';
+  if (c === undefined) return 'unknown call';
+  if (t.at < c.lastAt) return "earlier than the call's previous event";
+  const phase = `call is ${c.phase}`;
+  switch (e.type) {
+    case 'call.queued':
+      return c.phase === 'arrived' ? null : phase;
+    case 'call.offered':
+      if (!inQueue(c)) return phase;
+      if (e.queue !== c.queue) return `call is not in queue ${e.queue}`;
+      return c.offers.some((o) => o.agent === e.agent) ? 'call already offered to this agent' : null;
+    case 'call.offer_ended':
+      if (!inQueue(c) || e.queue !== c.queue) return `call is not in queue ${e.queue}`;
+      return c.offers.some((o) => o.agent === e.agent) ? null : 'no offer to this agent';
+    case 'call.answered':
+      if (connected(c)) return 'call already answered';
+      if (c.phase === 'arrived') return null;
+      if (!inQueue(c)) return phase;
+      return e.queue === undefined || e.queue === c.queue ? null : `call is not in queue ${e.queue}`;
+    case 'call.abandoned':
+    case 'call.dequeued':
+      if (!inQueue(c)) return phase;
+      return e.queue === c.queue ? null : `call is not in queue ${e.queue}`;
+    case 'call.held':
+      return c.phase === 'talking' && e.agent === c.agent ? null : c.phase === 'held' ? 'call already on hold' : `${phase} with ${c.agent ?? 'no agent'}`;
+    case 'call.resumed':
+      return c.phase === 'held' && e.agent === c.agent ? null : 'call is not on hold with this agent';
+    case 'call.transferred':
+      return connected(c) && e.from_agent === c.agent ? null : `${phase} with ${c.agent ?? 'no agent'}`;
+    case 'call.consult_started':
+      if (!connected(c) || e.agent !== c.agent) return `${phase} with ${c.agent ?? 'no agent'}`;
+      return c.consults?.includes(e.consult_id) ? 'consultation already started' : null;
+    case 'call.consult_ended':
+      return c.consults?.includes(e.consult_id) ? null : 'no such consultation in progress';
+    case 'call.note_added':
+      return null;
+    case 'call.wrapup_submitted':
+      if (!c.handledBy.includes(e.agent)) return 'agent did not handle this call';
+      return c.wrapups?.includes(e.agent) ? 'wrap-up already submitted' : null;
+    case 'call.ended':
+      return c.phase === 'ended' ? phase : null;
+    case 'monitor.started':
+      if (!connected(c)) return phase;
+      return c.monitors?.has(e.session_id) ? 'monitor session already started' : null;
+    case 'monitor.mode_changed':
+      return c.monitors?.has(e.session_id) ? null : 'no such monitor session on this call';
+    case 'monitor.ended':
+      return c.monitors?.has(e.session_id) || c.closedSessions?.includes(e.session_id) ? null : 'no such monitor session on this call';
+  }
+}
+
