@@ -17,14 +17,28 @@ export const Id = z.string().min(1, 'must not be empty').max(MAX_ID, `must be at
 export const EventTime = z.string().transform((s, ctx) => {
   // Fast path: the canonical shape (UTC, milliseconds) that every source here writes.
   if (CANONICAL.test(s)) {
-    if (!Number.isNaN(Date.parse(s))) return s;
-  } else if (RFC3339.test(s)) {
+    if (fieldsInRange(s)) return s;
+  } else if (RFC3339.test(s) && fieldsInRange(s)) {
     const ms = Date.parse(s);
     if (!Number.isNaN(ms)) return new Date(ms).toISOString();
   }
   ctx.addIssue({ code: 'custom', message: 'must be an RFC 3339 date-time such as 2026-11-24T09:00:00.000Z' });
   return z.NEVER;
 });
+/**
+ * Date.parse is lenient (2026-02-30 becomes 2 March, hour 24 the next day): a time that
+ * names no real instant is refused rather than silently moved.
+ */
+function fieldsInRange(s: string): boolean {
+  const n = (from: number, len: number) => Number(s.slice(from, from + len));
+  const year = n(0, 4);
+  const month = n(5, 2);
+  const day = n(8, 2);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return day <= days && n(11, 2) < 24 && n(14, 2) < 60 && n(17, 2) < 60;
+}
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 

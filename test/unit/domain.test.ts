@@ -43,6 +43,8 @@ describe('CallEvent v1', () => {
     [{ ...env, id: '', type: 'call.ended', call_id: 'c', by: 'caller' }, 'id must not be empty'],
     [{ ...env, type: 'call.transferred', call_id: 'c', kind: 'blind', from_agent: 'a', to: {} }, 'to must name an agent, a queue or a number'],
     [[1, 2], '(root) must be a JSON object'],
+    [{ ...env, time: '2026-02-30T10:00:00.000Z', type: 'call.ended', call_id: 'c', by: 'caller' }, 'time must be an RFC 3339 date-time'],
+    [{ ...env, time: '2026-11-24T24:00:00Z', type: 'call.ended', call_id: 'c', by: 'caller' }, 'time must be an RFC 3339 date-time'],
   ])('refuses %j naming the field and rule', (input, message) => {
     const v = validateEvent(input);
     expect(v.ok).toBe(false);

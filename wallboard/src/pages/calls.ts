@@ -26,8 +26,11 @@ export const callsPage: Page = (root, { feed, api }) => {
       () => (toast.textContent = `${label}: done`),
       (e: Error) => (toast.textContent = `${label}: ${e.message}`),
     );
+  // A note being typed survives the table re-rendering on every call change.
+  const notes = new Map<string, HTMLInputElement>();
   const actions = (c: CallView) => {
-    const note = h('input', { placeholder: 'note', class: 'note', 'aria-label': `note for ${c.call_id}` });
+    const note = notes.get(c.call_id) ?? h('input', { placeholder: 'note', class: 'note', 'aria-label': `note for ${c.call_id}` });
+    notes.set(c.call_id, note);
     return h(
       'div',
       { class: 'actions' },
@@ -70,7 +73,10 @@ export const callsPage: Page = (root, { feed, api }) => {
   });
   const off = feed.on('calls:updated', (d) => {
     for (const c of d.calls) calls.set(c.call_id, { view: c, at: Date.now() });
-    for (const id of d.ended) calls.delete(id);
+    for (const id of d.ended) {
+      calls.delete(id);
+      notes.delete(id);
+    }
     render();
   });
   return () => {

@@ -116,10 +116,14 @@ export const dashboardPage: Page = (root, { feed, api }) => {
       .catch((e: Error) => (historyNote.textContent = `History is not available: ${e.message}`));
   void loadHistory();
   const every = setInterval(loadHistory, 60_000);
+  // After an outage the history request failed too: ask again once the feed is back.
+  const reload = () => void loadHistory();
+  feed.socket.on('connect', reload);
   return () => {
     leave();
     off();
     clearInterval(every);
+    feed.socket.off('connect', reload);
     chart.destroy();
     history?.destroy();
   };
