@@ -16,6 +16,7 @@ import { liveRoutes } from '../api/routes/live.js';
 import { reportRoutes } from '../api/routes/reports.js';
 import { createAlerts, type Alerts } from '../alerts/index.js';
 import { createCallControl, clickhouseAudit } from '../callcontrol/index.js';
+import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { openEventLog, type EventLog } from '../bus/index.js';
 import type { CallEvent, Config } from '../domain/index.js';
@@ -52,6 +53,7 @@ export class Engine {
     readonly writer: HistoryWriter,
     readonly alerts: Alerts,
     readonly callControl: ReturnType<typeof createCallControl>,
+    readonly realtime: Realtime,
   ) {}
 
   static async start(o: EngineOptions): Promise<Engine> {
@@ -114,9 +116,13 @@ export class Engine {
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
       const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner), reportRoutes(store, config.timezone), ...alerts.routes, ...callControl.routes];
-      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes });
+      const realtime = createRealtime({ config, runner, pipeline, tokens, alerts });
+      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, wallboard: realtime.wallboard });
       const server = await listen(app.fetch, settings.port, settings.host);
       cleanup.unshift(() => closeServer(server));
+      realtime.start(server);
+      // Socket.IO's upgraded connections keep the server open: stop them before closing it.
+      cleanup.unshift(() => realtime.stop());
 
       if (settings.sim) {
         await waitFor(() => pipeline.caughtUp, 60_000);
@@ -130,7 +136,7 @@ export class Engine {
         sim.start();
       }
       callControl.start();
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts, callControl);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts, callControl, realtime);
       engine.demoTokens.push(...issued);
       engine.tickTimer = setInterval(() => {
         runner.tick(Date.now());
@@ -142,6 +148,11 @@ export class Engine {
       for (const c of cleanup) await c().catch(() => {});
       throw e;
     }
+  }
+
+  /** The HTTP server (Socket.IO is attached to it); tests cut its connections to play a network failure. */
+  get httpServer(): Server {
+    return this.server;
   }
 
   get port(): number {
@@ -158,6 +169,7 @@ export class Engine {
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.callControl.stop();
     await this.sim?.stop();
+    await this.realtime.stop();
     await closeServer(this.server);
     await this.alerts.stop();
     await this.pipeline.stop();
