@@ -8,6 +8,7 @@ COPY processors ./processors
 COPY sql ./sql
 COPY wallboard ./wallboard
 COPY tsconfig.json ./
+RUN node --import tsx wallboard/build.ts
 ENV CC_DATA_DIR=/data
 EXPOSE 8080
 VOLUME ["/data"]

@@ -2,12 +2,20 @@
  * `cc-supervisor start`: runs the engine until SIGINT/SIGTERM, then stops it cleanly
  * (simulator, HTTP, subscriptions, log, lock) so the data directory is never left torn.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../domain/index.js';
 import { Engine } from './engine.js';
 import type { EngineSettings } from './settings.js';
 
 export async function runStart(settings: EngineSettings, config: Config): Promise<void> {
   const say = (line: string) => console.log(`[cc-supervisor] ${line}`);
+  // A fresh clone has no built wallboard: build it once (about a second) so `npm start` just works.
+  if (!existsSync(fileURLToPath(new URL('../../wallboard/dist/app.js', import.meta.url)))) {
+    say('building the wallboard (first start)...');
+    const { buildWallboard } = await import('../../wallboard/build.js');
+    await buildWallboard();
+  }
   const engine = await Engine.start({ settings, config, say });
   const host = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
   const base = `http://${host}:${engine.port}`;
