@@ -12,6 +12,7 @@ import {
   AGENT_COLUMNS, AgentsReportParams, CALL_COLUMNS, CallsReportParams, EXPORT_SLICE_ROWS, createHistoryWriter, openHistoryStore, restoreCell,
   type CsvExport, type HistoryStore,
 } from '../../src/store/index.js';
+import { csvHeader, csvLine } from '../../src/store/csv.js';
 import { generateDay } from './history-gen.js';
 import { memoryLog } from './history-log.js';
 
@@ -83,6 +84,38 @@ describe('calls export', () => {
     expect(rows.every((r) => restoreCell(r.queue!) === 'sales-queue' && r.direction === 'inbound')).toBe(true);
     expect(chunks.length).toBeGreaterThanOrEqual(2);
     expect(EXPORT_SLICE_ROWS).toBeGreaterThan(0);
+  });
+});
+
+describe('calls export rendered by ClickHouse', () => {
+  /** The export as csv.ts would write the JSON records: the two renderings must be the same bytes. */
+  const jsRendering = async (p: CallsReportParams) =>
+    csvHeader(CALL_COLUMNS.map((c) => c.name)) + (await store.callRecords(p, 1_000_000)).map((r) => csvLine(CALL_COLUMNS.map((c) => r[c.name]))).join('');
+
+  it('is byte for byte what csv.ts writes from the JSON records', async () => {
+    const p = CallsReportParams.parse(window);
+    expect(await text(store.exportCalls(p))).toBe(await jsRendering(p));
+  });
+
+  it('neutralises, quotes and escapes awkward text exactly like csv.ts', async () => {
+    const names = ['=1+1', '+33 6', '-2', '@SUM(A1)', '\tTab', '\rCR', "'quoted", 'a "b", c', 'line\r\nbreak', 'x\ny', 'a=b', '', 'Zoë 日本 😀', ',', '"'];
+    const at = (i: number) => `2026-03-05 10:00:0${Math.floor(i / 10)}.${String((i % 10) * 100).padStart(3, '0')}`;
+    await store.client.insert({
+      table: 'calls',
+      format: 'JSONEachRow',
+      values: names.map((name, i) => ({
+        call_id: `odd-${String(i).padStart(2, '0')}`, arrival: at(i), direction: 'inbound', caller_number: name, caller_name: name,
+        callee_number: '', queue: i % 2 ? 'sales-queue' : '', queues: i % 2 ? ['sales-queue', name] : [], attempts: i % 2, outcome: 'abandoned',
+        wait_s: i / 3, agent: '', answered_at: null, ended_at: at(i), ended_by: name, talk_s: 0, hold_s: 0, acw_s: 1e-7 * i,
+        notes: [name, name], wrapup_category: name, wrapup_result: '', transfers: 0, monitors: 0, version: 1,
+      })),
+    });
+    const p = CallsReportParams.parse({ from: '2026-03-05T00:00:00Z', to: '2026-03-06T00:00:00Z' });
+    const csv = await text(store.exportCalls(p));
+    expect(csv).toBe(await jsRendering(p));
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => restoreCell(r.caller_name!))).toEqual(names);
+    expect(rows.every((r) => !isRisky(r.caller_name!) && !isRisky(r.notes!) && r.answered_at_utc === '')).toBe(true);
   });
 });
 
