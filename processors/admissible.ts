@@ -6,7 +6,8 @@
  * across them (EVENTS.md).
  */
 import type { TimedEvent } from './timed-event.js';
-import { connected, findCall, inQueue, type LiveState } from './live-state.js';
+import type { CallEvent } from '../src/domain/index.js';
+import { connected, findCall, inQueue, type LiveCall, type LiveState } from './live-state.js';
 
 /**
  * Why `t` is impossible in the current state, or null when it may be applied.
@@ -22,34 +23,45 @@ export function admissible(s: LiveState, t: TimedEvent): string | null {
   if (e.type === 'call.arrived') return c === undefined ? null : 'call already arrived';
   if (c === undefined) return 'unknown call';
   if (t.at < c.lastAt) return "earlier than the call's previous event";
-  const phase = `call is ${c.phase}`;
+  return callAdmissible(c, e);
+}
+
+function hasOffer(c: LiveCall, agent: string): boolean {
+  for (let i = 0; i < c.offers.length; i++) if (c.offers[i]!.agent === agent) return true;
+  return false;
+}
+
+const phase = (c: LiveCall): string => `call is ${c.phase}`;
+
+/** The call's own check; messages are built only for a refusal (this runs for every event). */
+function callAdmissible(c: LiveCall, e: Exclude<CallEvent, { type: 'agent.state_changed' | 'agent.queues_changed' | 'call.arrived' }>): string | null {
   switch (e.type) {
     case 'call.queued':
-      return c.phase === 'arrived' ? null : phase;
+      return c.phase === 'arrived' ? null : phase(c);
     case 'call.offered':
-      if (!inQueue(c)) return phase;
+      if (!inQueue(c)) return phase(c);
       if (e.queue !== c.queue) return `call is not in queue ${e.queue}`;
-      return c.offers.some((o) => o.agent === e.agent) ? 'call already offered to this agent' : null;
+      return hasOffer(c, e.agent) ? 'call already offered to this agent' : null;
     case 'call.offer_ended':
       if (!inQueue(c) || e.queue !== c.queue) return `call is not in queue ${e.queue}`;
-      return c.offers.some((o) => o.agent === e.agent) ? null : 'no offer to this agent';
+      return hasOffer(c, e.agent) ? null : 'no offer to this agent';
     case 'call.answered':
       if (connected(c)) return 'call already answered';
       if (c.phase === 'arrived') return null;
-      if (!inQueue(c)) return phase;
+      if (!inQueue(c)) return phase(c);
       return e.queue === undefined || e.queue === c.queue ? null : `call is not in queue ${e.queue}`;
     case 'call.abandoned':
     case 'call.dequeued':
-      if (!inQueue(c)) return phase;
+      if (!inQueue(c)) return phase(c);
       return e.queue === c.queue ? null : `call is not in queue ${e.queue}`;
     case 'call.held':
-      return c.phase === 'talking' && e.agent === c.agent ? null : c.phase === 'held' ? 'call already on hold' : `${phase} with ${c.agent ?? 'no agent'}`;
+      return c.phase === 'talking' && e.agent === c.agent ? null : c.phase === 'held' ? 'call already on hold' : `${phase(c)} with ${c.agent ?? 'no agent'}`;
     case 'call.resumed':
       return c.phase === 'held' && e.agent === c.agent ? null : 'call is not on hold with this agent';
     case 'call.transferred':
-      return connected(c) && e.from_agent === c.agent ? null : `${phase} with ${c.agent ?? 'no agent'}`;
+      return connected(c) && e.from_agent === c.agent ? null : `${phase(c)} with ${c.agent ?? 'no agent'}`;
     case 'call.consult_started':
-      if (!connected(c) || e.agent !== c.agent) return `${phase} with ${c.agent ?? 'no agent'}`;
+      if (!connected(c) || e.agent !== c.agent) return `${phase(c)} with ${c.agent ?? 'no agent'}`;
       return c.consults?.includes(e.consult_id) ? 'consultation already started' : null;
     case 'call.consult_ended':
       return c.consults?.includes(e.consult_id) ? null : 'no such consultation in progress';
@@ -59,9 +71,9 @@ export function admissible(s: LiveState, t: TimedEvent): string | null {
       if (!c.handledBy.includes(e.agent)) return 'agent did not handle this call';
       return c.wrapups?.includes(e.agent) ? 'wrap-up already submitted' : null;
     case 'call.ended':
-      return c.phase === 'ended' ? phase : null;
+      return c.phase === 'ended' ? phase(c) : null;
     case 'monitor.started':
-      if (!connected(c)) return phase;
+      if (!connected(c)) return phase(c);
       return c.monitors?.has(e.session_id) ? 'monitor session already started' : null;
     case 'monitor.mode_changed':
       return c.monitors?.has(e.session_id) ? null : 'no such monitor session on this call';

@@ -29,6 +29,7 @@ export interface LiveCall {
   /** t_in of the attempt in progress. */
   queuedAt: number | null;
   priority: number;
+  /** Offers ringing now; NO_OFFERS (shared, frozen) when none. */
   offers: Offer[];
   /** The agent on the call now, or the last one who was. */
   agent: string | null;
@@ -44,6 +45,7 @@ export interface LiveCall {
   /** Completed talk (net of hold) and hold, ms. */
   talkMs: number;
   holdMs: number;
+  /** NO_AGENTS (shared, frozen) until the first answer. */
   handledBy: string[];
   // The rarer parts of a call are created when first needed: fifty thousand calls are kept.
   wrapups: string[] | null;
@@ -52,9 +54,13 @@ export interface LiveCall {
   /** Monitor sessions cut by the call's end, whose `monitor.ended` may still come. */
   closedSessions: string[] | null;
   notes: Array<{ note: string; author: string; time: string }> | null;
-  /** The call's events and their log sequence numbers, side by side. */
-  timeline: CallEvent[];
-  timelineSeqs: number[];
+  /**
+   * The call's events, each after its log sequence number: seq, event, seq, event...
+   * The validated event objects themselves, shared with the log, never copied; one array
+   * per call (fifty thousand ended calls are kept), and the `{ seq, ...event }` entries of
+   * the view are built only when a call is read (viewCall).
+   */
+  timeline: Array<number | CallEvent>;
 }
 
 export interface LiveAgent {
@@ -94,6 +100,10 @@ export interface LiveState {
   /** The call found last: the gate, the runner and the fold all ask for the same call in a row. */
   memo: LiveCall | null;
 }
+
+// Shared empty lists: most calls never have more than one offer, every call leaves its queue.
+export const NO_OFFERS: Offer[] = Object.freeze([]) as unknown as Offer[];
+const NO_AGENTS: string[] = Object.freeze([]) as unknown as string[];
 
 export function initialLiveState(config: Config, endedLimit = 50_000): LiveState {
   const s: LiveState = { config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, endedLimit, agents: new Map(), queues: new Map(), day: null, memo: null };
@@ -169,8 +179,7 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
   }
   const c = findCall(s, e.call_id)!;
   c.lastAt = at;
-  c.timeline.push(e);
-  c.timelineSeqs.push(t.seq);
+  c.timeline.push(t.seq, e);
   switch (e.type) {
     case 'call.queued':
       c.phase = 'queued';
@@ -180,13 +189,14 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
       liveQueue(s, e.queue).waiting.set(c.id, c);
       break;
     case 'call.offered':
-      c.offers.push({ agent: e.agent, since: at });
+      if (c.offers === NO_OFFERS) c.offers = [{ agent: e.agent, since: at }];
+      else c.offers.push({ agent: e.agent, since: at });
       c.phase = 'ringing';
       liveAgent(s, e.agent);
       break;
     case 'call.offer_ended':
-      c.offers = c.offers.filter((o) => o.agent !== e.agent);
-      if (c.offers.length === 0) c.phase = 'queued';
+      c.offers = withoutOffer(c.offers, e.agent);
+      if (c.offers === NO_OFFERS) c.phase = 'queued';
       break;
     case 'call.answered': {
       if (inQueue(c)) leaveQueue(s, c, at);
@@ -195,7 +205,8 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
       c.answeredAt ??= at;
       c.segmentStart = at;
       c.stretchStart = at;
-      if (!c.handledBy.includes(e.agent)) c.handledBy.push(e.agent);
+      if (c.handledBy === NO_AGENTS) c.handledBy = [e.agent];
+      else if (!c.handledBy.includes(e.agent)) c.handledBy.push(e.agent);
       const a = liveAgent(s, e.agent);
       a.call = c.id;
       a.lastCall = c.id;
@@ -269,7 +280,7 @@ function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, t: TimedEvent)
     queue: null,
     queuedAt: null,
     priority: 0,
-    offers: [],
+    offers: NO_OFFERS,
     agent: null,
     answeredAt: null,
     segmentStart: null,
@@ -279,22 +290,28 @@ function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, t: TimedEvent)
     waitMs: 0,
     talkMs: 0,
     holdMs: 0,
-    handledBy: [],
+    handledBy: NO_AGENTS,
     wrapups: null,
     consults: null,
     monitors: null,
     closedSessions: null,
     notes: null,
-    timeline: [e],
-    timelineSeqs: [t.seq],
+    timeline: [t.seq, e],
   };
+}
+
+/** The offers but the one to `agent`; NO_OFFERS when none is left. */
+function withoutOffer(offers: Offer[], agent: string): Offer[] {
+  if (offers.length === 1) return offers[0]!.agent === agent ? NO_OFFERS : offers;
+  const rest = offers.filter((o) => o.agent !== agent);
+  return rest.length === 0 ? NO_OFFERS : rest;
 }
 
 function leaveQueue(s: LiveState, c: LiveCall, at: number): void {
   s.queues.get(c.queue!)?.waiting.delete(c.id);
   c.waitMs += at - c.queuedAt!;
   c.queuedAt = null;
-  c.offers = [];
+  c.offers = NO_OFFERS;
 }
 
 function endAgentPart(s: LiveState, c: LiveCall, at: number): void {

@@ -2,7 +2,7 @@
  * The live views: queues, calls and agents as they are at `now`. Pure reads of the
  * processors' states; `now` must not be earlier than the last event applied.
  */
-import { AGENT_STATES } from '../src/domain/index.js';
+import { AGENT_STATES, type CallEvent } from '../src/domain/index.js';
 import type { LiveAgent, LiveCall, LiveQueue, LiveState } from './live-state.js';
 import { agentFigures, agentTallyAt, type AgentStatsState } from './agent-stats.js';
 import type { AgentFilter, AgentView, CallView, QueueDetailView } from './views.js';
@@ -110,8 +110,15 @@ export function viewCall(s: LiveState, c: LiveCall, now: number, withTimeline: b
     monitors: [...(c.monitors ?? [])].map(([session_id, m]) => ({ session_id, supervisor: m.supervisor, mode: m.mode })),
     notes: c.notes ?? [],
   };
-  if (withTimeline) view.timeline = c.timeline.map((event, i) => ({ seq: c.timelineSeqs[i]!, ...event }));
+  if (withTimeline) view.timeline = timelineOf(c);
   return view;
+}
+
+/** The call's events as the API shows them, `{ seq, ...event }`, built from the stored pairs. */
+function timelineOf(c: LiveCall): NonNullable<CallView['timeline']> {
+  const out: NonNullable<CallView['timeline']> = [];
+  for (let i = 0; i < c.timeline.length; i += 2) out.push({ seq: c.timeline[i] as number, ...(c.timeline[i + 1] as CallEvent) });
+  return out;
 }
 
 /** Calls not ended, and ended calls whose agent is still in wrap-up for them. */

@@ -13,8 +13,9 @@ import { evolveAgentStats, initialAgentStats, tickAgentStats, type AgentStatsSta
 import { longestWait, viewActiveCalls, viewAgent, viewAgents, viewCall, viewQueueDetail } from './live-views.js';
 import { viewRealtime } from './realtime-view.js';
 import { viewSla } from './sla-view.js';
-import { touched, type Changed } from './touched.js';
+import { NO_IDS, touched, type Changed } from './touched.js';
 import { isoMs } from './iso-ms.js';
+import type { TimedEvent } from './timed-event.js';
 import type { AgentFilter, AgentView, CallView, QueueDetailView, RealtimeView, SlaView, SlaWindow } from './views.js';
 
 /** A queue attempt that closed: feeds cc_calls_total and cc_wait_duration_seconds. */
@@ -80,7 +81,7 @@ export interface Runner {
   knownAgents(): string[];
 }
 
-const NONE: Changed = Object.freeze({ queues: [], agents: [], calls: [] }) as unknown as Changed;
+const NONE: Changed = Object.freeze({ queues: NO_IDS, agents: NO_IDS, calls: NO_IDS });
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
@@ -97,6 +98,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   let older = new Set<string>();
   let lastSeq = 0;
   const counts: RunnerCounts = { applied: {}, rejected: {}, duplicate: {} };
+  const t: TimedEvent = { seq: 0, event: null as unknown as CallEvent, at: 0 };
   const bump = (into: Record<string, number>, type: string) => {
     into[type] = (into[type] ?? 0) + 1;
   };
@@ -113,13 +115,17 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
       older = seen;
       seen = new Set();
     }
-    const t = { seq: logged.seq, event: e, at: isoMs(e.time) };
+    // One TimedEvent reused for every event: no processor keeps it past its call.
+    t.seq = logged.seq;
+    t.event = e;
+    t.at = isoMs(e.time);
     let reason: string | null;
     try {
       reason = Number.isNaN(t.at) ? 'time is not a date' : admissible(live, t);
       if (reason === null) {
         const changed = touched(live, e);
-        const call = 'call_id' in e ? findCall(live, e.call_id) : undefined;
+        const isAgentEvent = e.type === 'agent.state_changed' || e.type === 'agent.queues_changed';
+        const call = isAgentEvent ? undefined : findCall(live, e.call_id);
         const attempt = evolveServiceLevel(sl, t);
         const talk = evolveAgentStats(stats, t);
         evolveLive(live, t);
@@ -127,7 +133,10 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
         return {
           outcome: 'applied',
           changed,
-          closedAttempts: attempt === null ? EMPTY : [{ ...attempt, direction: call?.direction ?? 'inbound' }],
+          closedAttempts:
+            attempt === null
+              ? EMPTY
+              : [{ queue: attempt.queue, direction: call?.direction ?? 'inbound', outcome: attempt.outcome, wait_s: attempt.wait_s, short: attempt.short }],
           endedTalks: talk === null ? EMPTY : [{ queue: call?.queue ?? null, talk_s: talk.talk_s }],
         };
       }

@@ -2,6 +2,9 @@
  * Which queues, agents and calls an event changes, so the wallboard and the API push only
  * those (deltas after the snapshot). Computed before the event is applied, while the call
  * still knows its queue and its agent.
+ *
+ * Runs for every event, so it allocates only the lists that are not empty (an empty one is
+ * a shared frozen array) and reads each event's own fields by type rather than probing them.
  */
 import type { CallEvent } from '../src/domain/index.js';
 import { findCall, type LiveState } from './live-state.js';
@@ -12,33 +15,65 @@ export interface Changed {
   calls: string[];
 }
 
-function add(into: string[], id: string | null | undefined): void {
-  if (id != null && !into.includes(id)) into.push(id);
+/** The one empty list every `Changed` shares (frozen: readers only iterate). */
+export const NO_IDS: string[] = Object.freeze([]) as unknown as string[];
+
+/** `into` with `id` added once; a new array when `into` is the shared empty one. */
+function add(into: string[], id: string | null | undefined): string[] {
+  if (id == null) return into;
+  if (into === NO_IDS) return [id];
+  if (!into.includes(id)) into.push(id);
+  return into;
 }
 
 export function touched(s: LiveState, e: CallEvent): Changed {
-  const queues: string[] = [];
-  const agents: string[] = [];
-  if (e.type === 'agent.state_changed' || e.type === 'agent.queues_changed') {
-    add(agents, e.agent);
-    // Idle and available counts of every queue the agent belongs to, before and after.
-    for (const q of s.agents.get(e.agent)?.queues ?? []) add(queues, q);
-    if (e.type === 'agent.queues_changed') for (const q of e.queues) add(queues, q);
-    return { queues, agents, calls: [] };
+  let queues = NO_IDS;
+  let agents = NO_IDS;
+  switch (e.type) {
+    case 'agent.state_changed':
+    case 'agent.queues_changed': {
+      // Idle and available counts of every queue the agent belongs to, before and after.
+      const member = s.agents.get(e.agent)?.queues;
+      if (member !== undefined) for (let i = 0; i < member.length; i++) queues = add(queues, member[i]);
+      if (e.type === 'agent.queues_changed') for (let i = 0; i < e.queues.length; i++) queues = add(queues, e.queues[i]);
+      return { queues, agents: [e.agent], calls: NO_IDS };
+    }
+    case 'monitor.started':
+    case 'monitor.mode_changed':
+    case 'monitor.ended':
+    case 'call.note_added':
+      return { queues, agents, calls: [e.call_id] };
+    case 'call.queued':
+    case 'call.abandoned':
+    case 'call.dequeued':
+      queues = add(queues, e.queue);
+      break;
+    case 'call.offered':
+    case 'call.offer_ended':
+    case 'call.answered':
+      queues = add(queues, e.queue);
+      agents = add(agents, e.agent);
+      break;
+    case 'call.held':
+    case 'call.resumed':
+    case 'call.consult_started':
+    case 'call.consult_ended':
+    case 'call.wrapup_submitted':
+      agents = add(agents, e.agent);
+      break;
+    case 'call.transferred':
+      agents = add(add(agents, e.from_agent), e.to.agent);
+      queues = add(queues, e.to.queue);
+      break;
+    case 'call.arrived':
+    case 'call.ended':
+      break;
   }
-  if (e.type.startsWith('monitor.') || e.type === 'call.note_added') return { queues, agents, calls: [e.call_id] };
   const c = findCall(s, e.call_id);
-  if ('queue' in e) add(queues, e.queue);
-  if ('agent' in e) add(agents, e.agent);
-  if (e.type === 'call.transferred') {
-    add(agents, e.from_agent);
-    add(agents, e.to.agent);
-    add(queues, e.to.queue);
-  }
   if (c !== undefined) {
-    add(queues, c.queue);
-    if (c.phase === 'talking' || c.phase === 'held') add(agents, c.agent);
-    for (const o of c.offers) add(agents, o.agent);
+    queues = add(queues, c.queue);
+    if (c.phase === 'talking' || c.phase === 'held') agents = add(agents, c.agent);
+    for (let i = 0; i < c.offers.length; i++) agents = add(agents, c.offers[i]!.agent);
   }
   return { queues, agents, calls: [e.call_id] };
 }
