@@ -39,10 +39,13 @@ function callAdmissible(c: LiveCall, e: Exclude<CallEvent, { type: 'agent.state_
     case 'call.queued':
       return c.phase === 'arrived' ? null : phase(c);
     case 'call.offered':
+      // A direct ring (a blind transfer straight to an agent) happens outside any queue.
+      if (c.phase === 'arrived' && c.answeredAt !== null) return hasOffer(c, e.agent) ? 'call already offered to this agent' : null;
       if (!inQueue(c)) return phase(c);
       if (e.queue !== c.queue) return `call is not in queue ${e.queue}`;
       return hasOffer(c, e.agent) ? 'call already offered to this agent' : null;
     case 'call.offer_ended':
+      if (c.phase === 'arrived') return hasOffer(c, e.agent) ? null : 'no offer to this agent';
       if (!inQueue(c) || e.queue !== c.queue) return `call is not in queue ${e.queue}`;
       return hasOffer(c, e.agent) ? null : 'no offer to this agent';
     case 'call.answered':

@@ -191,15 +191,17 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
     case 'call.offered':
       if (c.offers === NO_OFFERS) c.offers = [{ agent: e.agent, since: at }];
       else c.offers.push({ agent: e.agent, since: at });
-      c.phase = 'ringing';
+      // A direct ring keeps the call out of the queue (no attempt); the view shows it ringing.
+      if (c.phase !== 'arrived') c.phase = 'ringing';
       liveAgent(s, e.agent);
       break;
     case 'call.offer_ended':
       c.offers = withoutOffer(c.offers, e.agent);
-      if (c.offers === NO_OFFERS) c.phase = 'queued';
+      if (c.offers === NO_OFFERS && c.phase === 'ringing') c.phase = 'queued';
       break;
     case 'call.answered': {
       if (inQueue(c)) leaveQueue(s, c, at);
+      else c.offers = NO_OFFERS;
       c.phase = 'talking';
       c.agent = e.agent;
       c.answeredAt ??= at;

@@ -158,6 +158,33 @@ describe('the runner gate', () => {
     expect(results[3]!.endedTalks).toEqual([{ queue: 'sales', talk_s: 60 }]);
   });
 
+  it('a blind transfer straight to an agent rings outside the queue: no rejection, no new attempt', () => {
+    const rows: Row[] = [
+      ['08:00:00', 'agent.state_changed', { agent: 'a1', state: 'idle' }],
+      ['08:00:00', 'agent.state_changed', { agent: 'a2', state: 'idle' }],
+      arrive('09:00:00', 'c1'),
+      ['09:00:01', 'call.queued', { call_id: 'c1', queue: 'sales' }],
+      ['09:00:02', 'call.offered', { call_id: 'c1', queue: 'sales', agent: 'a1' }],
+      ['09:00:05', 'call.answered', { call_id: 'c1', queue: 'sales', agent: 'a1' }],
+      ['09:01:00', 'call.transferred', { call_id: 'c1', kind: 'blind', from_agent: 'a1', to: { agent: 'a2' } }],
+      ['09:01:00', 'call.offered', { call_id: 'c1', queue: 'sales', agent: 'a2' }],
+    ];
+    const ringing = feed(rows, config);
+    expect(ringing.results.map((r) => r.outcome)).not.toContain('rejected');
+    expect(ringing.runner.call('c1', t('09:01:03'))).toMatchObject({ state: 'ringing', agent: 'a1' });
+    expect(ringing.runner.queueDetail('sales', t('09:01:03'))!.calls_waiting).toBe(0);
+    const answered = feed([...rows, ['09:01:04', 'call.answered', { call_id: 'c1', agent: 'a2' }]], config);
+    expect(answered.results.map((r) => r.outcome)).not.toContain('rejected');
+    expect(answered.runner.call('c1', t('09:01:10'))).toMatchObject({ state: 'talking', agent: 'a2', wait_s: 4 });
+    expect(answered.runner.sla('today', 'sales', t('09:01:10')).queues[0]).toMatchObject({ offered: 1, answered: 1 });
+    const rangOut = feed([...rows, ['09:01:15', 'call.offer_ended', { call_id: 'c1', queue: 'sales', agent: 'a2', reason: 'no_answer' }]], config);
+    expect(rangOut.results.map((r) => r.outcome)).not.toContain('rejected');
+    expect(rangOut.runner.call('c1', t('09:01:20'))!.state).toBe('arrived');
+    // A call never answered cannot be rung outside a queue.
+    const stray = feed([arrive('09:00:00', 'c9'), ['09:00:01', 'call.offered', { call_id: 'c9', queue: 'sales', agent: 'a1' }]], config);
+    expect(stray.results[1]!.outcome).toBe('rejected');
+  });
+
   it('reads canonical event times like Date.parse', () => {
     for (const s of ['2026-01-05T09:00:00.000Z', '1999-12-31T23:59:59.999Z', '2026-03-08T07:00:00.500Z', '2026-01-05T09:00:00+01:00']) expect(isoMs(s)).toBe(Date.parse(s));
   });
