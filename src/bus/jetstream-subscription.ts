@@ -14,6 +14,7 @@ const DEFAULT_MAX_BATCH = 512;
 /** A pull waits this long for messages; heartbeats inside it reveal a dead connection sooner. */
 const PULL_EXPIRES_MS = 5_000;
 const PULL_HEARTBEAT_MS = 1_000;
+const PULL_AHEAD = 8192;
 const RETRY_PAUSE_MS = 250;
 
 export class JetStreamSubscription implements Subscription {
@@ -93,7 +94,9 @@ export class JetStreamSubscription implements Subscription {
   }
 
   private async pullOnce(consumer: Consumer): Promise<void> {
-    const pull = await consumer.fetch({ max_messages: this.maxBatch, expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS });
+    // Pull well ahead of the handler's batch size: a fresh pull request costs a round trip,
+    // and at a steady rate that gap is what a message arriving just then waits for.
+    const pull = await consumer.fetch({ max_messages: Math.max(this.maxBatch, PULL_AHEAD), expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS });
     this.pull = pull;
     let batch: LoggedEvent[] = [];
     let last: JsMsg | null = null;
