@@ -128,6 +128,29 @@ describe('wallboard', () => {
     await shot('calls');
   });
 
+  it("a supervisor's Listen button starts monitoring through call control", async () => {
+    await page.goto(`${w.url}/#/calls`);
+    let target = '';
+    await expect
+      .poll(
+        async () => {
+          const active = (await (await w.t.req('/cc/calls/active', { as: 'viewer' })).json()).calls as Array<{ call_id: string; state: string }>;
+          const onScreen = await page.$$eval('#calls tr[data-call]', (r) => r.map((x) => x.getAttribute('data-call')));
+          target = active.find((c) => c.state === 'talking' && onScreen.includes(c.call_id))?.call_id ?? '';
+          return target;
+        },
+        { timeout: 20_000 },
+      )
+      .not.toBe('');
+    await page.click(`#calls tr[data-call="${target}"] button:has-text("Listen")`);
+    await expect
+      .poll(async () => {
+        const audit = (await (await w.t.req(`/cc/supervisor/audit?call_id=${encodeURIComponent(target)}`, { as: 'manager' })).json()).entries as Array<{ action: string; outcome: string; actor: string }>;
+        return audit.map((e) => `${e.action} ${e.outcome} ${e.actor}`);
+      }, { timeout: 10_000 })
+      .toContain('monitor.start ok supervisor-bot');
+  });
+
   it('raises an alert with a cue and acknowledges it with a comment', async () => {
     const ev = eventMaker(Date.now() - 5000);
     const events = [1, 2].flatMap((n) => [
