@@ -10,14 +10,9 @@ import { assertQueueScope, canSeeQueue, requireRole, type AppEnv } from '../api/
 import { ApiError, conflict, notFound } from '../api/problem.js';
 import { validationHook } from '../api/validation.js';
 import type { Alerts } from './service.js';
+import { commonProblems, json, problemResponse } from '../api/openapi.js';
 
-const ProblemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).openapi('Problem');
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const problems = {
-  400: json(ProblemSchema, 'invalid parameter, named in detail'),
-  401: json(ProblemSchema, 'missing or invalid bearer token'),
-  403: json(ProblemSchema, 'role or queue scope does not allow it'),
-};
+const problems = commonProblems;
 const tags = ['alerts'];
 
 const AlertPage = z.object({ alerts: z.array(AlertView), total: z.number().int(), limit: z.number().int(), offset: z.number().int(), next_offset: z.number().int().nullable() });
@@ -108,7 +103,7 @@ export function alertRoutes(alerts: Alerts) {
       tags,
       summary: 'One alert (live, or from history)',
       request: { params: AlertId },
-      responses: { 200: json(AlertView, 'the alert'), 404: json(ProblemSchema, 'unknown alert'), ...problems },
+      responses: { 200: json(AlertView, 'the alert'), 404: problemResponse('unknown alert'), ...problems },
     }),
     async (c) => {
       const { alert_id } = c.req.valid('param');
@@ -131,8 +126,8 @@ export function alertRoutes(alerts: Alerts) {
       },
       responses: {
         200: json(AlertView, 'acknowledged (now, or before: then unchanged)'),
-        404: json(ProblemSchema, 'unknown alert'),
-        409: json(ProblemSchema, 'the alert is already resolved'),
+        404: problemResponse('unknown alert'),
+        409: problemResponse('the alert is already resolved'),
         ...problems,
       },
     }),
@@ -156,7 +151,7 @@ export function alertRoutes(alerts: Alerts) {
       tags,
       summary: "A queue's alert rules in force (config or a manager's override)",
       request: { params: QueueParam },
-      responses: { 200: json(RulesView, 'the rules'), 404: json(ProblemSchema, 'unknown queue'), ...problems },
+      responses: { 200: json(RulesView, 'the rules'), 404: problemResponse('unknown queue'), ...problems },
     }),
     (c) => {
       const { queue } = c.req.valid('param');
@@ -174,7 +169,7 @@ export function alertRoutes(alerts: Alerts) {
       summary: "Replaces a queue's alert rules (manager+); omitted fields take their defaults. Kept across restarts.",
       middleware: [requireRole('manager')] as const,
       request: { params: QueueParam, body: { required: true, content: { 'application/json': { schema: AlertRuleSettings } } } },
-      responses: { 200: json(RulesView, 'the rules now in force'), 404: json(ProblemSchema, 'unknown queue'), 503: json(ProblemSchema, 'could not store them'), ...problems },
+      responses: { 200: json(RulesView, 'the rules now in force'), 404: problemResponse('unknown queue'), 503: problemResponse('could not store them'), ...problems },
     }),
     async (c) => {
       const { queue } = c.req.valid('param');

@@ -10,18 +10,14 @@ import { validationHook } from '../api/validation.js';
 import { MONITOR_MODES } from '../domain/index.js';
 import { AuditEntry, type AuditLog } from './audit.js';
 import type { CallControl } from './service.js';
+import { body, commonProblems, json, problemResponse } from '../api/openapi.js';
 
-const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).openapi('Problem');
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 const errors = {
-  400: json(Problem, 'invalid request, fields named in detail'),
-  401: json(Problem, 'missing or invalid bearer token'),
-  403: json(Problem, 'role or queue scope does not allow it'),
-  404: json(Problem, 'unknown call, session or consultation'),
-  409: json(Problem, "the call's state does not allow it"),
-  502: json(Problem, 'the telephony driver failed; nothing changed'),
-  503: json(Problem, 'no telephony driver is running'),
+  ...commonProblems,
+  404: problemResponse('unknown call, session or consultation'),
+  409: problemResponse("the call's state does not allow it"),
+  502: problemResponse('the telephony driver failed; nothing changed'),
+  503: problemResponse('no telephony driver is running'),
 };
 const tags = ['call control'];
 const Mode = z.enum(MONITOR_MODES);

@@ -18,14 +18,9 @@ import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../au
 import { notFound } from '../problem.js';
 import { scopeRealtime, scopeSla } from '../scope.js';
 import { validationHook } from '../validation.js';
+import { commonProblems, json, problemResponse } from '../openapi.js';
 
-const ProblemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).openapi('Problem');
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const problems = {
-  400: json(ProblemSchema, 'invalid parameter, named in detail'),
-  401: json(ProblemSchema, 'missing or invalid bearer token'),
-  403: json(ProblemSchema, 'role or queue scope does not allow it'),
-};
+const problems = commonProblems;
 
 const get = <P extends string>(path: P, summary: string) => ({ method: 'get' as const, path, summary, tags: ['live'] });
 
@@ -52,7 +47,7 @@ export function liveRoutes(runner: Runner, now: () => number = Date.now) {
     createRoute({
       ...get('/queue-detail', "A queue's waiting calls (wait, position, caller) and ringing offers"),
       request: { query: z.object({ queue: z.string().min(1).openapi({ example: 'sales-queue' }) }) },
-      responses: { 200: json(QueueDetailView, 'the queue now'), 404: json(ProblemSchema, 'unknown queue'), ...problems },
+      responses: { 200: json(QueueDetailView, 'the queue now'), 404: problemResponse('unknown queue'), ...problems },
     }),
     (c) => {
       const { queue } = c.req.valid('query');
@@ -82,7 +77,7 @@ export function liveRoutes(runner: Runner, now: () => number = Date.now) {
     createRoute({
       ...get('/agents/{id}', 'One agent'),
       request: { params: z.object({ id: z.string().min(1) }) },
-      responses: { 200: json(AgentView, 'the agent'), 404: json(ProblemSchema, 'unknown agent'), ...problems },
+      responses: { 200: json(AgentView, 'the agent'), 404: problemResponse('unknown agent'), ...problems },
     }),
     (c) => {
       const { id } = c.req.valid('param');
@@ -111,7 +106,7 @@ export function liveRoutes(runner: Runner, now: () => number = Date.now) {
     createRoute({
       ...get('/calls/{id}', "A call with its timeline of events and notes (active, or ended today)"),
       request: { params: z.object({ id: z.string().min(1) }) },
-      responses: { 200: json(CallView, 'the call'), 404: json(ProblemSchema, 'unknown call'), ...problems },
+      responses: { 200: json(CallView, 'the call'), 404: problemResponse('unknown call'), ...problems },
     }),
     (c) => {
       const { id } = c.req.valid('param');
@@ -125,7 +120,7 @@ export function liveRoutes(runner: Runner, now: () => number = Date.now) {
     createRoute({
       ...get('/sla', 'Service level, ASA, abandonment and answer rates per queue and for all queues over a window'),
       request: { query: z.object({ window: SlaWindow.default('today'), queue: z.string().min(1).optional() }) },
-      responses: { 200: json(SlaView, 'figures with window and formula named'), 404: json(ProblemSchema, 'unknown queue'), ...problems },
+      responses: { 200: json(SlaView, 'figures with window and formula named'), 404: problemResponse('unknown queue'), ...problems },
     }),
     (c) => {
       const { window, queue } = c.req.valid('query');

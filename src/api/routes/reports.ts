@@ -19,12 +19,9 @@ import { problemsOf, describeProblems } from '../../domain/index.js';
 import { assertQueueScope, type AppEnv, type AuthUser } from '../auth.js';
 import { ApiError } from '../problem.js';
 import { validationHook } from '../validation.js';
+import { commonProblems } from '../openapi.js';
 
-const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() });
-const errors = {
-  400: { description: 'invalid parameter, named in detail', content: { 'application/problem+json': { schema: Problem } } },
-  403: { description: 'role or queue scope does not allow it', content: { 'application/problem+json': { schema: Problem } } },
-};
+const errors = commonProblems;
 const anyJson = (description: string) => ({ description, content: { 'application/json': { schema: z.record(z.string(), z.any()) } } });
 const csv = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } });
 
