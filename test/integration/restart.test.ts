@@ -2,6 +2,9 @@
  * Restart with the JetStream log: stopping and starting the engine rebuilds exactly the
  * same live state and today's figures by replaying the stream (a real nats-server).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { settled, startTestEngine } from '../support/engine.js';
@@ -27,14 +30,39 @@ function snapshot(r: Runner, now: number) {
   };
 }
 
-describe('engine restart on JetStream', () => {
-  it('rebuilds the same live state and figures', async () => {
-    // Two simulated hours ending now, cut mid-shift so calls are in progress.
-    const config = parseConfig(demoConfig());
-    const hours = 2;
-    const start = Date.now() - hours * 3600_000;
-    const events: CallEvent[] = [];
-    simulate({ config: { ...config, sim: { ...config.sim, start: new Date(start).toISOString() } }, seed: 5, hours, onEvent: (e) => events.push(e) });
+/** Two simulated hours ending now, cut mid-shift so calls are in progress. */
+function twoHoursToNow(seed: number): CallEvent[] {
+  const config = parseConfig(demoConfig());
+  const hours = 2;
+  const start = Date.now() - hours * 3600_000;
+  const events: CallEvent[] = [];
+  simulate({ config: { ...config, sim: { ...config.sim, start: new Date(start).toISOString() } }, seed, hours, onEvent: (e) => events.push(e) });
+  return events;
+}
+
+describe('engine restart', () => {
+  it('embedded: the in-process log file in the data directory rebuilds the same state', async () => {
+    const events = twoHoursToNow(6);
+    const dataDir = await mkdtemp(join(tmpdir(), 'cc-restart-'));
+    try {
+      const first = await startTestEngine({ config: demoConfig(), dataDir });
+      for (let i = 0; i < events.length; i += 2000) await first.engine.log.append(events.slice(i, i + 2000));
+      await settled(first);
+      const now = Date.now();
+      const before = snapshot(first.engine.pipeline.runner, now);
+      expect(before.calls.length).toBeGreaterThan(0);
+      await first.stop();
+      const second = await startTestEngine({ config: demoConfig(), dataDir });
+      await settled(second);
+      expect(snapshot(second.engine.pipeline.runner, now)).toEqual(before);
+      await second.stop();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('JetStream: replaying the stream rebuilds the same live state and figures', async () => {
+    const events = twoHoursToNow(5);
     expect(events.length).toBeGreaterThan(2000);
 
     const first = await startTestEngine({ config: demoConfig(), natsUrl: nats.url });
