@@ -50,6 +50,8 @@ export interface LiveCall {
   // The rarer parts of a call are created when first needed: fifty thousand calls are kept.
   wrapups: string[] | null;
   consults: string[] | null;
+  /** The outside party (a number: a supervisor who took the call over, an external line) the call was last transferred to. */
+  external?: string | null;
   monitors: Map<string, { supervisor: string; mode: MonitorMode }> | null;
   /** Monitor sessions cut by the call's end, whose `monitor.ended` may still come. */
   closedSessions: string[] | null;
@@ -183,6 +185,7 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
   switch (e.type) {
     case 'call.queued':
       c.phase = 'queued';
+      c.external = null;
       c.queue = e.queue;
       c.queuedAt = at;
       c.priority = e.priority ?? 0;
@@ -202,6 +205,7 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
     case 'call.answered': {
       if (inQueue(c)) leaveQueue(s, c, at);
       else c.offers = NO_OFFERS;
+      c.external = null;
       c.phase = 'talking';
       c.agent = e.agent;
       c.answeredAt ??= at;
@@ -235,6 +239,9 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
     case 'call.transferred':
       endAgentPart(s, c, at);
       c.phase = 'arrived';
+      // Transferred out to a number (takeover by a supervisor, an outside line): the call goes
+      // on with that party, outside any queue and any agent's figures.
+      c.external = e.to.agent === undefined && e.to.queue === undefined ? (e.to.number ?? null) : null;
       break;
     case 'call.consult_started':
       (c.consults ??= []).push(e.consult_id);

@@ -100,7 +100,7 @@ export function viewCall(s: LiveState, c: LiveCall, now: number, withTimeline: b
     caller: c.caller,
     queue: c.queue,
     agent: c.agent,
-    state: inWrapup(s, c) ? 'wrapup' : c.phase === 'arrived' && c.offers.length > 0 ? 'ringing' : c.phase,
+    state: inWrapup(s, c) ? 'wrapup' : c.phase !== 'arrived' ? c.phase : c.offers.length > 0 ? 'ringing' : c.external ? 'talking' : 'arrived',
     arrived_at: iso(c.arrivedAt),
     answered_at: iso0(c.answeredAt),
     ended_at: iso0(c.endedAt),

@@ -185,6 +185,24 @@ describe('the runner gate', () => {
     expect(stray.results[1]!.outcome).toBe('rejected');
   });
 
+  it('a call transferred out to a number (a supervisor taking over) shows talking until it ends', () => {
+    const rows: Row[] = [
+      ['08:00:00', 'agent.state_changed', { agent: 'a1', state: 'idle' }],
+      arrive('09:00:00', 'c1'),
+      ['09:00:01', 'call.queued', { call_id: 'c1', queue: 'sales' }],
+      ['09:00:02', 'call.offered', { call_id: 'c1', queue: 'sales', agent: 'a1' }],
+      ['09:00:05', 'call.answered', { call_id: 'c1', queue: 'sales', agent: 'a1' }],
+      ['09:00:30', 'call.transferred', { call_id: 'c1', kind: 'blind', from_agent: 'a1', to: { number: 'sup-1' } }],
+      ['09:00:30', 'agent.state_changed', { agent: 'a1', state: 'wrapup' }],
+    ];
+    const taken = feed(rows, config);
+    expect(taken.results.map((r) => r.outcome)).not.toContain('rejected');
+    expect(taken.runner.call('c1', t('09:01:00'))).toMatchObject({ state: 'talking', talk_s: 25 });
+    const ended = feed([...rows, ['09:02:00', 'call.ended', { call_id: 'c1', by: 'supervisor' }]], config);
+    expect(ended.results.map((r) => r.outcome)).not.toContain('rejected');
+    expect(ended.runner.call('c1', t('09:02:10'))!.state).not.toBe('talking');
+  });
+
   it('reads canonical event times like Date.parse', () => {
     for (const s of ['2026-01-05T09:00:00.000Z', '1999-12-31T23:59:59.999Z', '2026-03-08T07:00:00.500Z', '2026-01-05T09:00:00+01:00']) expect(isoMs(s)).toBe(Date.parse(s));
   });
