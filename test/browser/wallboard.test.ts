@@ -178,17 +178,22 @@ describe('wallboard', () => {
   });
 
   it('downloads the calls CSV and it parses back to the API export', async () => {
-    await w.t.engine.writer.caughtUp();
+    // History has a call row once a simulated call has ended and been written: wait for one.
+    const exportNow = async () => {
+      await w.t.engine.writer.caughtUp();
+      const from = new Date(Date.now() - 86_400_000).toISOString();
+      const to = new Date(Date.now() + 120_000).toISOString();
+      return parse(await (await w.t.req(`/cc/reports/calls/export?from=${from}&to=${to}`, { as: 'supervisor' })).text(), { columns: true, bom: true }) as Array<Record<string, string>>;
+    };
+    await expect.poll(async () => (await exportNow()).length, { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
     await page.goto(`${w.url}/#/reports`);
-    await expect.poll(() => page.textContent('#r-status'), { timeout: 20_000 }).toMatch(/\d+ rows/);
+    await expect.poll(() => page.textContent('#r-status'), { timeout: 20_000 }).toMatch(/[1-9]\d* rows/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#r-csv')]);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     const rows = parse(await readFile((await download.path())!), { columns: true, skip_empty_lines: true, bom: true }) as Array<Record<string, string>>;
     expect(rows.length).toBeGreaterThan(0);
     expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(['call_id', 'arrival_utc', 'queue']));
-    const from = new Date(Date.now() - 86_400_000).toISOString();
-    const to = new Date(Date.now() + 120_000).toISOString();
-    const fromApi = parse(await (await w.t.req(`/cc/reports/calls/export?from=${from}&to=${to}`, { as: 'supervisor' })).text(), { columns: true, bom: true }) as Array<Record<string, string>>;
+    const fromApi = await exportNow();
     const apiIds = new Set(fromApi.map((r) => r.call_id));
     for (const r of rows) expect(apiIds.has(r.call_id)).toBe(true);
     await shot('reports');
