@@ -104,12 +104,12 @@ export function liveRoutes(runner: Runner, now: () => number = Date.now) {
 
   app.openapi(
     createRoute({
-      ...get('/calls/{id}', "A call with its timeline of events and notes (active, or ended today)"),
-      request: { params: z.object({ id: z.string().min(1) }) },
+      ...get('/calls/{call_id}', "A call with its timeline of events and notes (active, or ended today)"),
+      request: { params: z.object({ call_id: z.string().min(1) }) },
       responses: { 200: json(CallView, 'the call'), 404: problemResponse('unknown call'), ...problems },
     }),
     (c) => {
-      const { id } = c.req.valid('param');
+      const { call_id: id } = c.req.valid('param');
       const view = runner.call(id, now());
       if (!view || !callVisible(c.get('user'), view)) throw notFound(`call "${id}" is not known (active calls and calls ended today are kept live; older ones are in /cc/reports)`);
       return c.json(view, 200);
