@@ -151,6 +151,11 @@ export class WebhookDispatcher {
     r.attempts++;
     const sentAt = Date.now();
     let error: string | null = null;
+    // An explicit timer, held until the request settles: a bare AbortSignal.timeout inside
+    // AbortSignal.any can be garbage-collected before it fires (Node), leaving a request to a
+    // dead receiver hanging forever and its in-flight slot lost.
+    const deadline = new AbortController();
+    const deadlineTimer = setTimeout(() => deadline.abort(new DOMException('timed out', 'TimeoutError')), t.hook.timeout_ms);
     try {
       const res = await fetch(t.hook.url, {
         method: 'POST',
@@ -162,13 +167,15 @@ export class WebhookDispatcher {
           'x-cc-event': r.event,
         },
         body: job.body,
-        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(t.hook.timeout_ms)]),
+        signal: AbortSignal.any([this.abort.signal, deadline.signal]),
       });
       await res.body?.cancel().catch(() => {});
       r.last_status_code = res.status;
       if (!res.ok) error = `receiver answered ${res.status}`;
     } catch (e) {
-      error = (e as Error).name === 'TimeoutError' ? `no answer within ${t.hook.timeout_ms} ms` : String((e as Error).cause ?? (e as Error).message);
+      error = deadline.signal.aborted ? `no answer within ${t.hook.timeout_ms} ms` : String((e as Error).cause ?? (e as Error).message);
+    } finally {
+      clearTimeout(deadlineTimer);
     }
     const now = Date.now();
     r.updated_at = iso(now);
