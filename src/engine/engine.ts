@@ -94,8 +94,8 @@ export class Engine {
       const writer = createHistoryWriter({ store, log, onError: (e) => say(`history writer: ${(e as Error).message}; retrying`) });
       await writer.start();
       cleanup.unshift(() => writer.stop({ flush: true }));
-      let writerLag = 0;
-      metrics.trackLag('history_writer', () => writerLag);
+      // Both lags read the one known end of the log, refreshed once a tick by the pipeline.
+      metrics.trackLag('history_writer', () => Math.max(0, pipeline.logEnd - writer.status().writtenSeq));
 
       const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, store, dataDir: settings.dataDir });
       await alerts.start();
@@ -141,7 +141,6 @@ export class Engine {
       engine.tickTimer = setInterval(() => {
         runner.tick(Date.now());
         void pipeline.refreshLag().catch(() => {});
-        void writer.lag().then((n) => (writerLag = n), () => {});
       }, 1000);
       return engine;
     } catch (e) {

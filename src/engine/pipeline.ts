@@ -39,7 +39,12 @@ export class Pipeline {
     return this.runner.lastSeq >= this.logLast;
   }
 
-  /** Refreshes the known end of the log (for the lag metric). */
+  /** The last sequence known to be in the log (refreshed by refreshLag and by each batch). */
+  get logEnd(): number {
+    return this.logLast;
+  }
+
+  /** Refreshes the known end of the log (for the lag metrics). */
   async refreshLag(): Promise<void> {
     this.logLast = Math.max(this.logLast, await this.log.lastSeq());
   }
