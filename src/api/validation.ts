@@ -1,6 +1,13 @@
 import type { Hook } from '@hono/zod-openapi';
+import type { z } from 'zod';
 import { problemsOf, describeProblems } from '../domain/index.js';
-import { problem } from './problem.js';
+import { ApiError } from './problem.js';
+
+/** The 400 for a zod failure on one part of a request (`query`, `json`, `param`). */
+export function invalidInput(target: string, error: z.ZodError): ApiError {
+  const problems = problemsOf(error);
+  return new ApiError(400, `invalid ${target}: ${describeProblems(problems)}`, problems);
+}
 
 /**
  * Every route's validation failure becomes a 400 problem naming each field and rule
@@ -8,9 +15,6 @@ import { problem } from './problem.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const validationHook: Hook<any, any, any, any> = (result, c) => {
-  if (!result.success) {
-    const problems = problemsOf(result.error as never);
-    return problem(c, 400, `invalid ${result.target}: ${describeProblems(problems)}`, problems);
-  }
+  if (!result.success) throw invalidInput(result.target, result.error as z.ZodError);
   return undefined;
 };

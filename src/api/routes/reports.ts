@@ -15,10 +15,9 @@ import {
   type HistoryStore,
   type CsvExport,
 } from '../../store/index.js';
-import { problemsOf, describeProblems } from '../../domain/index.js';
 import { assertQueueScope, type AppEnv, type AuthUser } from '../auth.js';
 import { ApiError } from '../problem.js';
-import { validationHook } from '../validation.js';
+import { invalidInput, validationHook } from '../validation.js';
 import { commonProblems } from '../openapi.js';
 
 const errors = commonProblems;
@@ -37,10 +36,7 @@ const RANGE = {
 
 function parse<T extends zod.ZodType>(schema: T, query: Record<string, string>, user: AuthUser): zod.output<T> {
   const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    const problems = problemsOf(parsed.error);
-    throw new ApiError(400, `invalid query: ${describeProblems(problems)}`, problems);
-  }
+  if (!parsed.success) throw invalidInput('query', parsed.error);
   const value = parsed.data as { queue?: string };
   if (user.queues !== null) {
     if (!value.queue) throw new ApiError(403, `${user.name} is scoped to ${user.queues.join(', ')}: name one of them in queue`);
