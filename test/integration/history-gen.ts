@@ -6,17 +6,7 @@
  * wrap-ups, monitoring, outbound calls and caller names built to break a CSV.
  */
 import type { CallEventInput } from '../../src/domain/index.js';
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../unit/naive-traffic.js';
 
 const NASTY_NAMES = ['=HYPERLINK("http://x","click")', '+cmd|calc', '-2+3', '@SUM(A1)', '\tTabbed', 'Quote "Q" Smith', 'Comma, Inc', 'Line\nBreak', "'apostrophe", 'Zoë Ünïcode'];
 
@@ -30,7 +20,7 @@ export interface GenOptions {
 }
 
 export function generateDay(o: GenOptions): CallEventInput[] {
-  const r = rng(o.seed);
+  const r = prng(o.seed);
   const exp = (mean: number) => -Math.log(1 - r()) * mean;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const queues = o.queues ?? ['sales-queue', 'support-queue', 'billing-queue'];

@@ -1,7 +1,7 @@
 /** ACD call and agent life as tables: hang-ups, wrap-up, hold, breaks, transfers, supervisor end, replay. */
 import { describe, expect, it } from 'vitest';
 import { Acd, counterIds } from '../../src/acd/index.js';
-import { harness } from './acd-harness.js';
+import { harness, talking as talkingIn } from './acd-harness.js';
 
 const center = {
   queues: [{ id: 'sales' }, { id: 'support' }],
@@ -13,13 +13,7 @@ const center = {
 };
 
 /** a1 talking with c1 from sales at t=2. */
-function talking() {
-  const h = harness(center);
-  h.login(['a1', 'a2', 's1']);
-  h.arrive(0, 'c1', 'sales');
-  h.at(2, { type: 'offer.answer', call_id: 'c1', agent: 'a1' });
-  return h;
-}
+const talking = () => talkingIn(center);
 
 describe('ACD call life', () => {
   it('caller hangs up while queued: abandoned, then ended by the caller', () => {

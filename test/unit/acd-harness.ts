@@ -41,3 +41,12 @@ export function harness(input: ConfigInput) {
   const arrive = (seconds: number, call: string, queue: string) => at(seconds, { type: 'call.arrive', call_id: call, queue, caller: { number: '+15550001' } });
   return { config, acd, log, at, login, arrive };
 }
+
+/** a1, a2 and s1 logged in; c1 arrives in sales at t=0 and a1 answers it at t=2. */
+export function talking(input: ConfigInput) {
+  const h = harness(input);
+  h.login(['a1', 'a2', 's1']);
+  h.arrive(0, 'c1', 'sales');
+  h.at(2, { type: 'offer.answer', call_id: 'c1', agent: 'a1' });
+  return h;
+}

@@ -1,6 +1,6 @@
 /** The ACD commands call control added (consult start/complete/cancel, takeover) as tables, each event checked against the schema. */
 import { describe, expect, it } from 'vitest';
-import { harness } from './acd-harness.js';
+import { talking as talkingIn } from './acd-harness.js';
 
 const center = {
   queues: [{ id: 'sales' }, { id: 'support' }],
@@ -11,13 +11,8 @@ const center = {
   ],
 };
 
-function talking() {
-  const h = harness(center);
-  h.login(['a1', 'a2', 's1']);
-  h.arrive(0, 'c1', 'sales');
-  h.at(2, { type: 'offer.answer', call_id: 'c1', agent: 'a1' });
-  return h;
-}
+/** a1 talking with c1 from sales at t=2. */
+const talking = () => talkingIn(center);
 const a2 = { agent: 'a2' };
 
 describe('consultations and takeover in the ACD', () => {
