@@ -11,7 +11,8 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { CallEvent, EVENT_TYPES, EventTime } from '../../src/domain/index.js';
 import { validateEvent, validateEventWithZod } from '../../src/domain/validate.js';
-import { BAIL, compile, compileDiscriminated, isCanonicalTime } from '../../src/domain/fast-validate.js';
+import { BAIL, compile, compileDiscriminated } from '../../src/domain/fast-validate.js';
+import { isCanonicalTime } from '../../src/domain/events.js';
 
 const SEED = 20261124;
 const checkers = compileDiscriminated(CallEvent);
