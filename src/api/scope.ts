@@ -3,7 +3,24 @@
  * figures (sums of counts and of waits), never taken from the all-queue totals, so a scoped
  * supervisor learns nothing about other queues.
  */
-import type { RealtimeView, SlaView, SlaFigures } from '../../processors/index.js';
+import type { RealtimeView, Runner, SlaView, SlaFigures } from '../../processors/index.js';
+
+/** The queues a user may see; null for every queue. */
+export type Scope = string[] | null;
+
+export const queueVisible = (scope: Scope, queue: string | null | undefined): boolean =>
+  scope === null || (queue != null && scope.includes(queue));
+/** An agent is visible when it is a member of one of the scope's queues. */
+export const agentVisible = (scope: Scope, a: { queues: string[] }): boolean => scope === null || a.queues.some((q) => scope.includes(q));
+
+/** GET /cc/realtime (and the wallboard's dashboard) for this scope. */
+export function realtimeFor(runner: Runner, scope: Scope, now: number): RealtimeView {
+  const view = runner.realtime(now);
+  if (scope === null) return view;
+  const queues = runner.knownQueues().filter((q) => scope.includes(q));
+  const idle = runner.agents({ state: 'idle' }, now).filter((a) => agentVisible(scope, a)).length;
+  return scopeRealtime(view, runner.sla('today', undefined, now), queues, idle);
+}
 
 const pct = (num: number, den: number) => (den > 0 ? (num / den) * 100 : null);
 

@@ -16,7 +16,7 @@ import {
 import { AGENT_STATES } from '../../domain/index.js';
 import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../auth.js';
 import { notFound } from '../problem.js';
-import { scopeRealtime, scopeSla } from '../scope.js';
+import { agentVisible as visibleToScope, realtimeFor, scopeSla } from '../scope.js';
 import { validationHook } from '../validation.js';
 import { commonProblems, json, problemResponse } from '../openapi.js';
 
@@ -27,20 +27,12 @@ const get = <P extends string>(path: P, summary: string) => ({ method: 'get' as 
 export function liveRoutes(runner: Runner, now: () => number = Date.now) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const visibleQueues = (u: AuthUser) => (u.queues === null ? null : runner.knownQueues().filter((q) => u.queues!.includes(q)));
-  const agentVisible = (u: AuthUser, a: { queues: string[] }) => u.queues === null || a.queues.some((q) => u.queues!.includes(q));
+  const agentVisible = (u: AuthUser, a: { queues: string[] }) => visibleToScope(u.queues, a);
   const callVisible = (u: AuthUser, c: { queue: string | null }) => canSeeQueue(u, c.queue);
 
   app.openapi(
     createRoute({ ...get('/realtime', 'Calls waiting, active calls, idle agents, average wait and service level: all queues and per queue (today)'), responses: { 200: json(RealtimeView, 'live figures'), ...problems } }),
-    (c) => {
-      const user = c.get('user');
-      const t = now();
-      const view = runner.realtime(t);
-      const qs = visibleQueues(user);
-      if (qs === null) return c.json(view, 200);
-      const idle = runner.agents({ state: 'idle' }, t).filter((a) => agentVisible(user, a)).length;
-      return c.json(scopeRealtime(view, runner.sla('today', undefined, t), qs, idle), 200);
-    },
+    (c) => c.json(realtimeFor(runner, c.get('user').queues, now()), 200),
   );
 
   app.openapi(
