@@ -12,7 +12,6 @@ export class Pipeline {
   private sub: Subscription | undefined;
   private readonly listeners = new Set<ChangeListener>();
   private logLast = 0;
-  status: LogStatus | null = null;
 
   constructor(
     private readonly log: EventLog,
@@ -26,12 +25,7 @@ export class Pipeline {
   /** Replays the whole log into the processors, then follows it. */
   async start(): Promise<void> {
     this.logLast = await this.log.lastSeq();
-    this.sub = this.log.subscribe(1, (batch) => this.applyBatch(batch), {
-      onStatus: (s) => {
-        this.status = s;
-        this.onStatus(s);
-      },
-    });
+    this.sub = this.log.subscribe(1, (batch) => this.applyBatch(batch), { onStatus: this.onStatus });
   }
 
   /** The log's last sequence when the engine started: ready once the runner reached it. */
