@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRunner } from '../../processors/index.js';
+import { createRunner, SLA_WINDOWS } from '../../processors/index.js';
 import { createApp, type App, type Readiness } from '../api/app.js';
 import { registryFrom, demoTokens, type AppEnv } from '../api/auth.js';
 import { liveRoutes } from '../api/routes/live.js';
@@ -70,7 +70,7 @@ export class Engine {
         queues: () => runner.realtime(Date.now()).queues,
         serviceLevels: () => {
           const now = Date.now();
-          return (['today', '15m', '30m', '60m'] as const).flatMap((window) =>
+          return SLA_WINDOWS.flatMap((window) =>
             runner.sla(window, undefined, now).queues.map((q) => ({ queue: q.queue, window, value: q.service_level })),
           );
         },
