@@ -36,3 +36,4 @@ export {
 } from './config.js';
 export { demoConfig } from './demo-config.js';
 export { loadConfig, parseConfig, ConfigError } from './load-config.js';
+export { systemClock, shiftedClock, ManualClock, type Clock, type CancelTimer } from './clock.js';
