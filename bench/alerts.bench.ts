@@ -12,7 +12,7 @@ import { createApp } from '../src/api/app.js';
 import { TokenRegistry } from '../src/api/auth.js';
 import { liveRoutes } from '../src/api/routes/live.js';
 import { InProcessLog } from '../src/bus/index.js';
-import { parseConfig } from '../src/domain/index.js';
+import { parseConfig, systemClock } from '../src/domain/index.js';
 import { Pipeline } from '../src/engine/pipeline.js';
 import { EngineMetrics } from '../src/metrics/index.js';
 import { createAlerts } from '../src/alerts/index.js';
@@ -34,11 +34,11 @@ export async function bench(): Promise<void> {
   const metrics = new EngineMetrics({ queues: () => [], serviceLevels: () => [] });
   const pipeline = new Pipeline(log, runner, metrics);
   await pipeline.start();
-  const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry });
+  const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, clock: systemClock });
   await alerts.start();
   const tokens = new TokenRegistry();
   tokens.addToken('bench-viewer-token-0123', { name: 'bench', role: 'viewer', queues: null });
-  const app = createApp({ tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, routes: [liveRoutes(runner), ...alerts.routes] });
+  const app = createApp({ tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, routes: [liveRoutes(runner, systemClock.now), ...alerts.routes] });
   const get = (path: string) => app.request(path, { headers: { authorization: 'Bearer bench-viewer-token-0123' } });
 
   let n = 0;

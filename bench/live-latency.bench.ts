@@ -12,7 +12,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer } from '../test/fixtures/nats-server.js';
 import { Engine } from '../src/engine/engine.js';
 import { parseSettings } from '../src/engine/settings.js';
-import { parseConfig } from '../src/domain/index.js';
+import { parseConfig, systemClock } from '../src/domain/index.js';
 import { percentile, report } from './report.js';
 
 const RATE = 2000;
@@ -25,6 +25,7 @@ export async function bench(): Promise<void> {
   const engine = await Engine.start({
     settings: parseSettings({ port: 0, host: '127.0.0.1', dataDir, sim: false, natsUrl: nats.url, tokens: `bench:admin:${token}` }),
     config: parseConfig({ queues: [{ id: 'q1', max_size: 100000 }] }),
+    clock: systemClock,
   });
   try {
     const latencies: number[] = [];

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { demoConfig, parseConfig } from '../src/domain/index.js';
+import { demoConfig, parseConfig, systemClock } from '../src/domain/index.js';
 import { CallsReportParams, openHistoryStore } from '../src/store/index.js';
 import { csvLine } from '../src/store/csv.js';
 import { percentile, report } from './report.js';
@@ -38,7 +38,7 @@ const F = {
 export async function bench(): Promise<void> {
   const config = parseConfig(demoConfig());
   const dir = mkdtempSync(join(tmpdir(), 'cc-bench-reports-'));
-  const store = openHistoryStore({ dataDir: join(dir, 'chdb'), config });
+  const store = openHistoryStore({ dataDir: join(dir, 'chdb'), config, now: systemClock.now });
   const sqlite = new Database(join(dir, 'calls.sqlite'));
   try {
     await store.migrate();

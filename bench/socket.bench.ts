@@ -15,7 +15,7 @@ import { io as connect } from 'socket.io-client';
 import { createRunner } from '../processors/index.js';
 import { TokenRegistry } from '../src/api/auth.js';
 import { InProcessLog } from '../src/bus/index.js';
-import { parseConfig } from '../src/domain/index.js';
+import { parseConfig, systemClock } from '../src/domain/index.js';
 import { Pipeline } from '../src/engine/pipeline.js';
 import { EngineMetrics } from '../src/metrics/index.js';
 import { RealtimeGateway } from '../src/realtime/index.js';
@@ -50,7 +50,7 @@ async function run(n: number): Promise<{ p50: number; p99: number; cpuMsPerSecon
   await pipeline.start();
   const tokens = new TokenRegistry();
   tokens.addToken(TOKEN, { name: 'bench', role: 'viewer', queues: null });
-  const gateway = new RealtimeGateway({ config, runner, pipeline, tokens });
+  const gateway = new RealtimeGateway({ config, runner, pipeline, tokens, clock: systemClock });
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   gateway.start(server);

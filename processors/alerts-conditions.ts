@@ -35,7 +35,7 @@ export const alertKey = (type: AlertType, queue: string, call?: string | null) =
 
 /**
  * Every condition that holds now for one queue under its rules.
- * @example queueConditions(config, runner.states, 'sales', rules, Date.now())
+ * @example queueConditions(config, runner.states, 'sales', rules, clock.now())
  */
 export function queueConditions(
   config: Config,

@@ -86,7 +86,7 @@ const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
  * Creates the runner and the processors it feeds.
- * @example const r = createRunner(config); r.apply({ seq: 1, event }); r.sla('30m', undefined, Date.now())
+ * @example const r = createRunner(config); r.apply({ seq: 1, event }); r.sla('30m', undefined, clock.now())
  */
 export function createRunner(config: Config, options: RunnerOptions = {}): Runner {
   const live = initialLiveState(config, options.endedCallsKept);

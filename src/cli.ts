@@ -3,13 +3,15 @@
  * flags and environment are parsed here once, and typed objects are passed down.
  */
 import { Command, Option } from 'commander';
-import { loadConfig } from './domain/index.js';
+import { loadConfig, systemClock } from './domain/index.js';
 import { parseSettings, settingsFromEnv } from './engine/settings.js';
 import { runStart } from './engine/start.js';
 import { runSimulate } from './engine/simulate-command.js';
 import { runReplay } from './engine/replay-command.js';
 
 export async function main(argv: string[]): Promise<void> {
+  // The one clock of the process: everything below reads "now" from it.
+  const clock = systemClock;
   const program = new Command('cc-supervisor')
     .description('Supervisor engine for a call center')
     .showHelpAfterError()
@@ -42,7 +44,7 @@ export async function main(argv: string[]): Promise<void> {
       if (cmd.getOptionValueSource('sim') === 'cli') flags.sim = opts.sim;
       const settings = parseSettings({ ...settingsFromEnv(process.env), ...defined(flags) });
       const config = await loadConfig(settings.configPath);
-      await runStart(settings, config);
+      await runStart(settings, config, clock);
     });
 
   program
@@ -65,7 +67,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--nats <url>', 'NATS JetStream URL (env NATS_URL)')
     .action(async (file: string, opts: { data?: string; nats?: string }) => {
       const settings = parseSettings({ ...settingsFromEnv(process.env), ...defined({ dataDir: opts.data, natsUrl: opts.nats }) });
-      const code = await runReplay({ file, settings });
+      const code = await runReplay({ file, settings, clock });
       process.exitCode = code;
     });
 

@@ -25,7 +25,7 @@ import {
   type Changed,
   type Runner,
 } from '../../processors/index.js';
-import type { Config } from '../domain/index.js';
+import type { Clock, Config } from '../domain/index.js';
 import type { AppEnv } from '../api/auth.js';
 import { AlertHistory } from './history.js';
 import { AlertMetrics } from './metrics.js';
@@ -50,9 +50,9 @@ export interface AlertsDeps {
   store?: { client: ClickHouseClient };
   /** Without a store, rule overrides go to `<dataDir>/alert-rules.json`. */
   dataDir?: string;
-  /** The clock (epoch ms); virtual in tests. */
-  now?: () => number;
-  /** Period of the evaluation of every queue, ms (default 1000); 0: none (tests call evaluate). */
+  /** The engine's clock: "now" of every evaluation, and the timer of the periodic one. */
+  clock: Clock;
+  /** Period of the evaluation of every queue, ms of the clock's time (default 1000); 0: none (tests call evaluate). */
   tickMs?: number;
   /** Resolved alerts kept in memory for the API (default 10,000); older ones are read from history. */
   keepResolved?: number;
@@ -89,21 +89,21 @@ export interface Alerts {
 /**
  * Creates the alerts service. Call start() once the engine's pipeline runs; it loads rule
  * overrides and the alerts that were live before a restart, then follows the pipeline.
- * @example const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, store }); routes.push(...alerts.routes); await alerts.start();
+ * @example const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, store, clock }); routes.push(...alerts.routes); await alerts.start();
  */
 export function createAlerts(deps: AlertsDeps): Alerts {
-  const now = deps.now ?? Date.now;
+  const now = () => deps.clock.now();
   const keepResolved = deps.keepResolved ?? 10_000;
   const book = initialAlertBook(keepResolved);
   const history = deps.store ? new AlertHistory(deps.store.client) : null;
   const overrides = deps.store ? clickhouseOverrides(deps.store.client) : deps.dataDir ? fileOverrides(join(deps.dataDir, 'alert-rules.json')) : memoryOverrides();
   const rules = new AlertRuleBook(deps.config, overrides);
   const metrics = deps.registry ? new AlertMetrics(deps.registry, () => book) : null;
-  const webhooks = new WebhookDispatcher(deps.config.webhooks, deps.webhookOptions);
+  const webhooks = new WebhookDispatcher(deps.config.webhooks, { ...deps.webhookOptions, now });
   const listeners = new Set<AlertListener>();
   let started = false;
   let unsubscribe: (() => void) | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let stopTimer: (() => void) | undefined;
 
   function publish(changes: readonly AlertChange[]): void {
     for (const c of changes) {
@@ -151,16 +151,13 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         if (ready() && changed.queues.length > 0) evaluate(changed.queues);
       });
       const tickMs = deps.tickMs ?? 1000;
-      if (tickMs > 0) {
-        timer = setInterval(() => ready() && evaluate(), tickMs);
-        timer.unref();
-      }
+      if (tickMs > 0) stopTimer = deps.clock.every(tickMs, () => ready() && evaluate());
       started = true;
       if (ready()) evaluate();
     },
     async stop() {
       started = false;
-      if (timer) clearInterval(timer);
+      stopTimer?.();
       unsubscribe?.();
       await webhooks.stop();
       await history?.stop();

@@ -13,10 +13,11 @@ export function signPayload(secret: string, timestampMs: number, body: string): 
 }
 
 /**
- * True when `header` signs `body` with `secret` and is at most `toleranceMs` old at `now`.
- * @example verifySignature(secret, req.headers['x-cc-signature'], rawBody)
+ * True when `header` signs `body` with `secret` and is at most `toleranceMs` old at `now`
+ * (the receiver's clock, epoch ms).
+ * @example verifySignature(secret, req.headers['x-cc-signature'], rawBody, receivedAtMs)
  */
-export function verifySignature(secret: string, header: string | null | undefined, body: string, now = Date.now(), toleranceMs = 300_000): boolean {
+export function verifySignature(secret: string, header: string | null | undefined, body: string, now: number, toleranceMs = 300_000): boolean {
   const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header ?? '');
   if (!m) return false;
   const t = Number(m[1]);

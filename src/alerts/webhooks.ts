@@ -40,6 +40,11 @@ export interface WebhookOptions {
   concurrency?: number;
 }
 
+export interface WebhookDispatcherOptions extends WebhookOptions {
+  /** The engine's clock: delivery records' times and the signature's timestamp. */
+  now: () => number;
+}
+
 interface Job {
   record: DeliveryRecord;
   body: string;
@@ -64,8 +69,10 @@ export class WebhookDispatcher {
   private readonly maxPending: number;
   private readonly concurrency: number;
   private stopped = false;
+  private readonly now: () => number;
 
-  constructor(webhooks: readonly WebhookConfig[], o: WebhookOptions = {}) {
+  constructor(webhooks: readonly WebhookConfig[], o: WebhookDispatcherOptions) {
+    this.now = o.now;
     this.targets = webhooks.map((hook) => ({ hook, label: redact(hook.url), ready: [], inFlight: 0, waiting: 0 }));
     this.keepLog = o.keepLog ?? 1000;
     this.maxPending = o.maxPending ?? 10_000;
@@ -80,7 +87,7 @@ export class WebhookDispatcher {
       if (h.types && !h.types.includes(alert.type)) continue;
       if (h.queues && !h.queues.includes(alert.queue)) continue;
       if (h.events && !h.events.includes(kind)) continue;
-      const now = Date.now();
+      const now = this.now();
       const id = randomUUID();
       const event = `alert.${kind}` as const;
       const record: DeliveryRecord = {
@@ -149,7 +156,7 @@ export class WebhookDispatcher {
   private async send(t: Target, job: Job): Promise<void> {
     const r = job.record;
     r.attempts++;
-    const sentAt = Date.now();
+    const sentAt = this.now();
     let error: string | null = null;
     // An explicit timer, held until the request settles: a bare AbortSignal.timeout inside
     // AbortSignal.any can be garbage-collected before it fires (Node), leaving a request to a
@@ -177,7 +184,7 @@ export class WebhookDispatcher {
     } finally {
       clearTimeout(deadlineTimer);
     }
-    const now = Date.now();
+    const now = this.now();
     r.updated_at = iso(now);
     r.last_error = error;
     if (error === null) {

@@ -26,7 +26,8 @@ export interface CallControlOptions {
   telephony?: () => Telephony | null;
   /** Runs the media clock (a frame every 20 ms) from start(); tests pump frames themselves. */
   mediaClock?: boolean;
-  now?: () => number;
+  /** The engine's clock (epoch ms): call views, consultation start times. */
+  now: () => number;
 }
 
 export interface CallControlPart {
@@ -42,10 +43,10 @@ export interface CallControlPart {
 /**
  * Builds call control. Create it before `pipeline.start()` so the replay rebuilds the
  * monitoring sessions; `simulation` is read lazily, so the simulator may start later.
- * @example const cc = createCallControl({ config, log, pipeline, audit: clickhouseAudit(store.client), simulation: () => sim });
+ * @example const cc = createCallControl({ config, log, pipeline, audit: clickhouseAudit(store.client), simulation: () => sim, now: () => clock.now() });
  */
 export function createCallControl(o: CallControlOptions): CallControlPart {
-  const now = o.now ?? Date.now;
+  const now = o.now;
   let sim: SimulatorTelephony | null = null;
   const telephony = (): Telephony | null => {
     if (o.telephony) return o.telephony();

@@ -19,7 +19,7 @@ import { createCallControl, clickhouseAudit } from '../callcontrol/index.js';
 import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { openEventLog, type EventLog } from '../bus/index.js';
-import type { CallEvent, Config } from '../domain/index.js';
+import type { CallEvent, Clock, Config } from '../domain/index.js';
 import { EngineMetrics } from '../metrics/index.js';
 import { LiveSimulation } from '../sim/index.js';
 import { DataDirLock } from './lock.js';
@@ -29,13 +29,15 @@ import type { EngineSettings } from './settings.js';
 export interface EngineOptions {
   settings: EngineSettings;
   config: Config;
+  /** The engine's one clock: "now" for ticks, live ages, alerts, the simulator and call control. */
+  clock: Clock;
   /** Where the engine's own lines go (start-up banner, warnings). */
   say?: (line: string) => void;
 }
 
 export class Engine {
   private stopped = false;
-  private tickTimer: NodeJS.Timeout | undefined;
+  private stopTick: (() => void) | undefined;
   readonly demoTokens: Array<{ role: string; name: string; token: string }> = [];
 
   private constructor(
@@ -57,19 +59,19 @@ export class Engine {
   ) {}
 
   static async start(o: EngineOptions): Promise<Engine> {
-    const { settings, config } = o;
+    const { settings, config, clock } = o;
     const say = o.say ?? (() => {});
     await mkdir(settings.dataDir, { recursive: true });
-    const lock = settings.natsUrl ? undefined : await DataDirLock.acquire(settings.dataDir, 'engine');
+    const lock = settings.natsUrl ? undefined : await DataDirLock.acquire(settings.dataDir, 'engine', clock.now());
     const cleanup: Array<() => Promise<void>> = [async () => lock?.release()];
     try {
       const log = await openEventLog({ natsUrl: settings.natsUrl, file: join(settings.dataDir, 'events.ndjson') });
       cleanup.unshift(() => log.close());
       const runner = createRunner(config);
       const metrics = new EngineMetrics({
-        queues: () => runner.realtime(Date.now()).queues,
+        queues: () => runner.realtime(clock.now()).queues,
         serviceLevels: () => {
-          const now = Date.now();
+          const now = clock.now();
           return SLA_WINDOWS.flatMap((window) =>
             runner.sla(window, undefined, now).queues.map((q) => ({ queue: q.queue, window, value: q.service_level })),
           );
@@ -80,13 +82,13 @@ export class Engine {
       });
 
       // History: embedded chDB in the data directory, or a ClickHouse server by URL.
-      const store = openHistoryStore({ config, ...(settings.clickhouseUrl ? { url: settings.clickhouseUrl } : { dataDir: join(settings.dataDir, 'chdb') }) });
+      const store = openHistoryStore({ config, now: () => clock.now(), ...(settings.clickhouseUrl ? { url: settings.clickhouseUrl } : { dataDir: join(settings.dataDir, 'chdb') }) });
       cleanup.unshift(() => store.close());
       await store.migrate();
 
       // Call control follows the log from the start, so replay rebuilds monitoring sessions.
       let sim: LiveSimulation | undefined;
-      const callControl = createCallControl({ config, log, pipeline, audit: clickhouseAudit(store.client), simulation: () => sim });
+      const callControl = createCallControl({ config, log, pipeline, audit: clickhouseAudit(store.client), simulation: () => sim, now: () => clock.now() });
       cleanup.unshift(async () => callControl.stop());
 
       await pipeline.start();
@@ -97,7 +99,7 @@ export class Engine {
       // Both lags read the one known end of the log, refreshed once a tick by the pipeline.
       metrics.trackLag('history_writer', () => Math.max(0, pipeline.logEnd - writer.status().writtenSeq));
 
-      const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, store, dataDir: settings.dataDir });
+      const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, store, dataDir: settings.dataDir, clock });
       await alerts.start();
       cleanup.unshift(() => alerts.stop());
 
@@ -115,8 +117,8 @@ export class Engine {
         };
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
-      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner), reportRoutes(store, config.timezone), ...alerts.routes, ...callControl.routes];
-      const realtime = createRealtime({ config, runner, pipeline, tokens, alerts });
+      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner, () => clock.now()), reportRoutes(store, config.timezone, () => clock.now()), ...alerts.routes, ...callControl.routes];
+      const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, clock });
       const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, wallboard: realtime.wallboard });
       const server = await listen(app.fetch, settings.port, settings.host);
       cleanup.unshift(() => closeServer(server));
@@ -126,9 +128,10 @@ export class Engine {
 
       if (settings.sim) {
         await waitFor(() => pipeline.caughtUp, 60_000);
-        await closeLeftovers(log, runner);
+        await closeLeftovers(log, runner, clock.now());
         sim = new LiveSimulation({
           config,
+          clock,
           ...(settings.seed === undefined ? {} : { seed: settings.seed }),
           emit: (events) => log.append(events),
           onError: (e) => say(`simulator: could not append to the event log (${(e as Error).message})`),
@@ -138,10 +141,10 @@ export class Engine {
       callControl.start();
       const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts, callControl, realtime);
       engine.demoTokens.push(...issued);
-      engine.tickTimer = setInterval(() => {
-        runner.tick(Date.now());
+      engine.stopTick = clock.every(1000, () => {
+        runner.tick(clock.now());
         void pipeline.refreshLag().catch(() => {});
-      }, 1000);
+      });
       return engine;
     } catch (e) {
       for (const c of cleanup) await c().catch(() => {});
@@ -165,7 +168,7 @@ export class Engine {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.stopTick?.();
     this.callControl.stop();
     await this.sim?.stop();
     await this.realtime.stop();
@@ -183,8 +186,7 @@ export class Engine {
  * The demo's simulator starts a fresh shift: calls and agents a previous run left open (it
  * was stopped or crashed mid-call) are closed with events, never dropped from the log.
  */
-async function closeLeftovers(log: EventLog, runner: ReturnType<typeof createRunner>): Promise<void> {
-  const now = Date.now();
+async function closeLeftovers(log: EventLog, runner: ReturnType<typeof createRunner>, now: number): Promise<void> {
   const time = new Date(now).toISOString();
   const events: CallEvent[] = [];
   let n = 0;
@@ -215,10 +217,16 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** Polls `cond` every 20 ms; gives up after `timeoutMs` of real time (a plumbing deadline, not the engine's clock). */
 async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('timed out replaying the event log');
-    await new Promise((r) => setTimeout(r, 20));
+  let late = false;
+  const deadline = setTimeout(() => (late = true), timeoutMs);
+  try {
+    while (!cond()) {
+      if (late) throw new Error('timed out replaying the event log');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    clearTimeout(deadline);
   }
 }

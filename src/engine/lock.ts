@@ -8,12 +8,13 @@ import { join } from 'node:path';
 export class DataDirLock {
   private constructor(private readonly path: string) {}
 
-  static async acquire(dataDir: string, purpose: string): Promise<DataDirLock> {
+  /** `now` (the caller's clock) is written into the lock file, for whoever finds it. */
+  static async acquire(dataDir: string, purpose: string, now: number): Promise<DataDirLock> {
     const path = join(dataDir, 'engine.lock');
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fh = await open(path, 'wx');
-        await fh.writeFile(JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }));
+        await fh.writeFile(JSON.stringify({ pid: process.pid, purpose, since: new Date(now).toISOString() }));
         await fh.close();
         return new DataDirLock(path);
       } catch (e) {

@@ -8,17 +8,18 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { openEventLog } from '../bus/index.js';
+import type { Clock } from '../domain/index.js';
 import type { EngineSettings } from './settings.js';
 import { DataDirLock } from './lock.js';
 
 const BATCH = 1000;
 
-export async function runReplay(o: { file: string; settings: EngineSettings }): Promise<number> {
+export async function runReplay(o: { file: string; settings: EngineSettings; clock: Clock }): Promise<number> {
   const { settings } = o;
   let lock: DataDirLock | undefined;
   if (!settings.natsUrl) {
     await mkdir(settings.dataDir, { recursive: true });
-    lock = await DataDirLock.acquire(settings.dataDir, 'replay');
+    lock = await DataDirLock.acquire(settings.dataDir, 'replay', o.clock.now());
   }
   const log = await openEventLog({ natsUrl: settings.natsUrl, file: join(settings.dataDir, 'events.ndjson') });
   const counts = { accepted: 0, duplicate: 0, rejected: 0 };

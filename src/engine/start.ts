@@ -4,11 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../domain/index.js';
+import type { Clock, Config } from '../domain/index.js';
 import { Engine } from './engine.js';
 import type { EngineSettings } from './settings.js';
 
-export async function runStart(settings: EngineSettings, config: Config): Promise<void> {
+export async function runStart(settings: EngineSettings, config: Config, clock: Clock): Promise<void> {
   const say = (line: string) => console.log(`[cc-supervisor] ${line}`);
   // A fresh clone has no built wallboard: build it once (about a second) so `npm start` just works.
   if (!existsSync(fileURLToPath(new URL('../../wallboard/dist/app.js', import.meta.url)))) {
@@ -16,7 +16,7 @@ export async function runStart(settings: EngineSettings, config: Config): Promis
     const { buildWallboard } = await import('../../wallboard/build.js');
     await buildWallboard();
   }
-  const engine = await Engine.start({ settings, config, say });
+  const engine = await Engine.start({ settings, config, clock, say });
   const host = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
   const base = `http://${host}:${engine.port}`;
   say(`engine up: ${engine.log.kind} event log${settings.natsUrl ? ` (${settings.natsUrl})` : ` in ${settings.dataDir}/`}, simulator ${settings.sim ? 'on' : 'off'}`);

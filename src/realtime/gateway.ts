@@ -9,7 +9,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Socket } from 'socket.io';
 import type { Runner, Changed } from '../../processors/index.js';
 import type { TokenRegistry } from '../api/auth.js';
-import type { Config } from '../domain/index.js';
+import type { Clock, Config } from '../domain/index.js';
 import { DashboardHistory } from './history.js';
 import type { AlertItem, ClientToServerEvents, ServerToClientEvents, SocketData } from './protocol.js';
 import { agentVisible, queueVisible, realtimeFor, scopeKey, scopeOfKey, agentsFor } from './scope.js';
@@ -38,7 +38,8 @@ export interface GatewayOptions {
   refreshMs?: number;
   /** Spacing of the dashboard chart's samples (default 15 s). */
   sampleMs?: number;
-  now?: () => number;
+  /** The engine's clock: ages, samples and the once-a-second refresh and pulse. */
+  clock: Clock;
 }
 
 export class RealtimeGateway {
@@ -49,13 +50,13 @@ export class RealtimeGateway {
   private readonly scopes = new Set<string>(['*']);
   private lastRefresh = 0;
   private lastEventAt: number | null = null;
-  private timers: NodeJS.Timeout[] = [];
+  private timers: Array<() => void> = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private lastFlush = 0;
   private unsubscribe: Array<() => void> = [];
 
   constructor(private readonly o: GatewayOptions) {
-    this.now = o.now ?? Date.now;
+    this.now = () => o.clock.now();
     this.deps = { runner: o.runner, config: o.config, history: new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts };
   }
 
@@ -76,13 +77,13 @@ export class RealtimeGateway {
     this.unsubscribe.push(this.o.pipeline.onChange((c) => this.mark(c)));
     if (this.o.alerts) this.unsubscribe.push(this.o.alerts.onAlert((e) => this.pushAlert(e.kind === 'fired', e.alert)));
     // Ages, samples and whole-view refreshes: once a second, whether or not events came.
-    this.timers.push(setInterval(() => this.flush(), 1000));
-    this.timers.push(setInterval(() => this.pulse(), 1000));
+    this.timers.push(this.o.clock.every(1000, () => this.flush()));
+    this.timers.push(this.o.clock.every(1000, () => this.pulse()));
   }
 
   /** Disconnects every client (before the HTTP server closes: upgraded sockets would keep it open). */
   async stop(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
+    for (const cancel of this.timers) cancel();
     clearTimeout(this.flushTimer);
     for (const u of this.unsubscribe) u();
     this.timers = [];
@@ -100,7 +101,7 @@ export class RealtimeGateway {
 
   private serve(socket: RealtimeSocket): void {
     const user = socket.data.user;
-    socket.emit('session:ready', { user });
+    socket.emit('session:ready', { user, now: this.now() });
     socket.on('join', (raw, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       const parsed = ViewRequestSchema.safeParse(raw);
@@ -129,7 +130,7 @@ export class RealtimeGateway {
   private mark(c: Changed): void {
     this.lastEventAt = this.now();
     if (this.flushTimer === undefined && this.io) {
-      const wait = Math.max(0, this.lastFlush + (this.o.flushMs ?? 250) - Date.now());
+      const wait = Math.max(0, this.lastFlush + (this.o.flushMs ?? 250) - this.now());
       this.flushTimer = setTimeout(() => this.flush(), wait);
     }
     for (const q of c.queues) this.dirty.queues.add(q);
@@ -147,7 +148,7 @@ export class RealtimeGateway {
     this.flushTimer = undefined;
     const { queues, agents, calls } = this.dirty;
     // Only pushes of changes count against the rate; the once-a-second refresh does not delay them.
-    if (queues.size + agents.size + calls.size > 0) this.lastFlush = Date.now();
+    if (queues.size + agents.size + calls.size > 0) this.lastFlush = this.now();
     const io = this.io;
     if (!io) return;
     const now = this.now();

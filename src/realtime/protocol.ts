@@ -77,7 +77,7 @@ export type Ack<T> = { data: T } | { error: string };
 
 /** The feed's pulse, broadcast every second: the wallboard's "data is N s old" banner reads it. */
 export interface FeedPulse {
-  /** Server wall clock, epoch ms. */
+  /** The engine's clock, epoch ms. */
   now: number;
   /** Sequence of the last event the processors applied. */
   seq: number;
@@ -87,7 +87,8 @@ export interface FeedPulse {
 
 export interface ServerToClientEvents {
   /** Sent once per connection: who the token belongs to. */
-  'session:ready': (s: { user: SocketData['user'] }) => void;
+  /** `now`: the engine's clock (epoch ms) at the handshake, so a page's "now" is the engine's from the start. */
+  'session:ready': (s: { user: SocketData['user']; now: number }) => void;
   'feed:pulse': (p: FeedPulse) => void;
   'dashboard:updated': (d: DashboardDelta) => void;
   'queue:updated': (q: QueueDetailView) => void;

@@ -1,10 +1,10 @@
 /**
- * The demo: the simulated call center on the wall clock, from now on. The scheduler runs
+ * The demo: the simulated call center on the engine's clock, from now on. The scheduler runs
  * whatever is due, then sleeps until its next entry. Events leave in one chain of `emit`
  * calls, so they reach the log in the order they happened even though emit is async.
  */
 import { randomBytes } from 'node:crypto';
-import type { CallEvent, Config, Duration } from '../domain/index.js';
+import type { CallEvent, Clock, Config, Duration } from '../domain/index.js';
 import type { AcdCommand, Decision } from '../acd/index.js';
 import { CallCenterSim } from './call-center.js';
 
@@ -12,8 +12,8 @@ export interface LiveSimulationOptions {
   config: Config;
   seed?: number;
   emit: (events: CallEvent[]) => Promise<unknown>;
-  /** Wall clock in epoch ms (tests pass their own). */
-  now?: () => number;
+  /** The engine's clock: the schedule runs on its time and its timers. */
+  clock: Clock;
   /** Event and call id prefix; a random one per run by default, so a restart never reuses ids. */
   idPrefix?: string;
   answerDelay?: Duration;
@@ -25,15 +25,21 @@ export interface LiveSimulationOptions {
 const MAX_SLEEP_MS = 60_000;
 
 export class LiveSimulation {
-  private readonly now: () => number;
   private sim: CallCenterSim | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private chain: Promise<void> = Promise.resolve();
   private pending: CallEvent[] = [];
   private running = false;
 
-  constructor(private readonly options: LiveSimulationOptions) {
-    this.now = options.now ?? Date.now;
+  constructor(private readonly options: LiveSimulationOptions) {}
+
+  private now(): number {
+    return this.options.clock.now();
+  }
+
+  private clearTimer(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 
   start(): void {
@@ -54,8 +60,7 @@ export class LiveSimulation {
   /** Cancels every timer and resolves once the events already handed to emit are through. */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.clearTimer();
     await this.chain;
   }
 
@@ -66,8 +71,7 @@ export class LiveSimulation {
    */
   async execute(command: AcdCommand): Promise<Decision> {
     if (!this.running || !this.sim) return { events: [], timers: [], refused: 'the simulator is not running' };
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.clearTimer();
     const now = this.now();
     this.sim.runUntil(now);
     const decision = this.sim.execute(command, now);
@@ -86,12 +90,12 @@ export class LiveSimulation {
 
   /** Runs what is due, hands its events to emit as one batch, sleeps until the next entry. */
   private readonly tick = (): void => {
-    this.timer = undefined;
+    this.cancelTimer = undefined;
     if (!this.running || !this.sim) return;
     this.sim.runUntil(this.now());
     if (this.pending.length > 0) this.send(this.pending.splice(0));
     const next = this.sim.nextAt();
-    if (next !== undefined) this.timer = setTimeout(this.tick, Math.min(MAX_SLEEP_MS, Math.max(0, next - this.now())));
+    if (next !== undefined) this.cancelTimer = this.options.clock.timeout(Math.min(MAX_SLEEP_MS, Math.max(0, next - this.now())), this.tick);
   };
 
   /** Queues a batch behind the ones before it; resolves with its failure, or null once emitted. */

@@ -42,7 +42,7 @@ export function initialFoldState(): FoldState {
 
 /** Folds one batch (log order) into `state`, returning the rows to store. Mutates `state`. */
 export function foldBatch(state: FoldState, batch: readonly LoggedEvent[]): FoldOutput {
-  const out: FoldOutput = { events: [], calls: [], attempts: [], agentStates: [], queueSpan: null, agentSpan: null, orphans: 0 };
+  const out: FoldOutput = { events: [], calls: [], attempts: [], agentStates: [], queueSpan: null, agentSpan: null, orphans: 0, lastSeq: batch[batch.length - 1]?.seq ?? 0 };
   const touchedCalls = new Set<string>();
   let latest = 0;
   for (const { seq, event } of batch) {

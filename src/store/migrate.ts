@@ -36,7 +36,8 @@ export async function loadMigrations(dir = SQL_DIR): Promise<Migration[]> {
 }
 
 /** Applies what is not yet recorded; returns the versions applied now. */
-export async function migrate(client: ClickHouseClient, dir = SQL_DIR): Promise<number[]> {
+/** `now` stamps each applied migration (the engine's clock). */
+export async function migrate(client: ClickHouseClient, now: () => number, dir = SQL_DIR): Promise<number[]> {
   await client.command({
     query: `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC'))
             ENGINE = ReplacingMergeTree ORDER BY version`,
@@ -49,7 +50,7 @@ export async function migrate(client: ClickHouseClient, dir = SQL_DIR): Promise<
     for (const statement of m.statements) await client.command({ query: statement });
     await client.insert({
       table: 'schema_migrations',
-      values: [{ version: m.version, name: m.name, applied_at: Date.now() }],
+      values: [{ version: m.version, name: m.name, applied_at: now() }],
       format: 'JSONEachRow',
     });
     applied.push(m.version);

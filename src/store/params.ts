@@ -56,7 +56,7 @@ export const SeriesParams = z
   .superRefine((v, ctx) => checkRange(v, ctx, SERIES_MAX_DAYS[v.interval]));
 export type SeriesParams = z.output<typeof SeriesParams>;
 
-/** The wallboard's recent series: the last `minutes` up to `now` (default: the wall clock). */
+/** The wallboard's recent series: the last `minutes` up to `now` (default: the engine's clock). */
 export const DashboardTimeseriesParams = z.strictObject({
   minutes: z.coerce.number().int().min(15).max(DASHBOARD_MAX_MINUTES).default(240),
   queue: Id.optional(),

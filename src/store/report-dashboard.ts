@@ -19,8 +19,8 @@ export interface DashboardSeries {
   asa_s: (number | null)[];
 }
 
-export async function dashboardTimeseries(client: ClickHouseClient, config: Config, p: DashboardTimeseriesParams): Promise<Series<DashboardSeries>> {
-  const now = p.now ?? Date.now();
+export async function dashboardTimeseries(client: ClickHouseClient, config: Config, p: DashboardTimeseriesParams & { now: number }): Promise<Series<DashboardSeries>> {
+  const now = p.now;
   const { times, byQueue } = await queueBuckets(client, { from: now - p.minutes * 60_000, to: now, tz: 'UTC', interval: '15m', queue: p.queue });
   const series = [...byQueue.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queue, buckets]) => {
     const formula = slBasis(config, queue).formula;
@@ -54,9 +54,9 @@ export interface DashboardSummary {
   queues: (SummaryFigures & { queue: string })[];
 }
 
-export async function dashboardSummary(client: ClickHouseClient, config: Config, p: DashboardSummaryParams): Promise<DashboardSummary> {
+export async function dashboardSummary(client: ClickHouseClient, config: Config, p: DashboardSummaryParams & { now: number }): Promise<DashboardSummary> {
   const tz = p.tz ?? config.timezone;
-  const now = p.now ?? Date.now();
+  const now = p.now;
   const since = bucketStart(now, 'day', tz);
   const { byQueue } = await queueBuckets(client, { from: since, to: now + 1, tz, interval: 'day' });
   const total = emptyBucket();

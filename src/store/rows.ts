@@ -76,6 +76,8 @@ export interface FoldOutput {
   agentStates: AgentStateRow[];
   /** Span of times whose 15-minute rollups must be rebuilt, null when untouched. */
   queueSpan: [number, number] | null;
+  /** Log seq of the batch's last event: orders rollup rebuilds (a later batch read at least as much). */
+  lastSeq: number;
   agentSpan: [number, number] | null;
   /** Events that referred to a call the writer never saw arrive (kept raw, not folded). */
   orphans: number;

@@ -23,6 +23,8 @@ export interface HistoryStoreOptions {
   /** ClickHouse server URL (distributed mode). */
   url?: string;
   config: Config;
+  /** The engine's clock: stamps migrations and checkpoints (informational columns). */
+  now: () => number;
 }
 
 export interface HistoryStore {
@@ -39,8 +41,9 @@ export interface HistoryStore {
   agents(p: AgentsReportParams): Promise<AgentsReport>;
   slaTrend(p: SeriesParams): Promise<Series<SlaTrendSeries>>;
   callVolume(p: SeriesParams): Promise<Series<CallVolumeSeries>>;
-  dashboardTimeseries(p: DashboardTimeseriesParams): Promise<Series<DashboardSeries>>;
-  dashboardSummary(p: DashboardSummaryParams): Promise<DashboardSummary>;
+  /** `now` ends the series (the engine's clock unless the query named an instant). */
+  dashboardTimeseries(p: DashboardTimeseriesParams & { now: number }): Promise<Series<DashboardSeries>>;
+  dashboardSummary(p: DashboardSummaryParams & { now: number }): Promise<DashboardSummary>;
   /** One JSON record per call with the export's columns (at most `limit`). */
   callRecords(p: ExportFilters, limit?: number): Promise<CallRecord[]>;
   exportCalls(p: ExportFilters): CsvExport;
@@ -54,7 +57,7 @@ export interface HistoryStore {
 
 /**
  * Opens the store; call `migrate()` before use.
- * @example const store = openHistoryStore({ dataDir: 'data/history', config }); await store.migrate();
+ * @example const store = openHistoryStore({ dataDir: 'data/history', config, now: () => clock.now() }); await store.migrate();
  */
 export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
   const { client, kind, where } = openClient(options);
@@ -63,7 +66,7 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     kind,
     config,
     client,
-    migrate: () => migrate(client),
+    migrate: () => migrate(client, options.now),
     async health() {
       try {
         const rs = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
@@ -85,6 +88,6 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     exportAgents: (p) => exportAgents(client, config, p),
     write: (out) => writeFold(client, config, out),
     readCheckpoint: (writer) => readCheckpoint(client, writer),
-    writeCheckpoint: (writer, cp) => writeCheckpoint(client, writer, cp),
+    writeCheckpoint: (writer, cp) => writeCheckpoint(client, writer, cp, options.now()),
   };
 }

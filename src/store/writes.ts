@@ -23,8 +23,8 @@ export async function writeFold(client: ClickHouseClient, config: Config, out: F
   for (const [table, values] of tables) {
     if (values.length > 0) await client.insert({ table, values: values as object[], format: 'JSONEachRow' });
   }
-  if (out.queueSpan) await rebuildQueueRollups(client, config, out.queueSpan);
-  if (out.agentSpan) await rebuildAgentRollups(client, out.agentSpan);
+  if (out.queueSpan) await rebuildQueueRollups(client, config, out.queueSpan, out.lastSeq);
+  if (out.agentSpan) await rebuildAgentRollups(client, out.agentSpan, out.lastSeq);
 }
 
 /** Whole 15-minute intervals covering a span of times. */
@@ -34,22 +34,22 @@ export function quarterRange([lo, hi]: [number, number]): { from: string; to: st
   return { from: chTime(from), to: chTime(to) };
 }
 
-let lastBuilt = 0;
-/** Orders rebuilds of a rollup row: later rebuilds read more data and must win. */
-function nextBuilt(): number {
-  lastBuilt = Math.max(Date.now(), lastBuilt + 1);
-  return lastBuilt;
-}
-
-export async function rebuildQueueRollups(client: ClickHouseClient, config: Config, span: [number, number]): Promise<void> {
+/*
+ * `built` orders rebuilds of a rollup row (ReplacingMergeTree keeps the highest): it is the
+ * log seq of the batch that triggered the rebuild. The base tables only grow, so a rebuild
+ * after batch n read everything of batches <= n; a replay after a crash rebuilds with a
+ * lower seq over the same (or more) rows, and any later change comes with a higher seq.
+ * No wall clock is involved, so a restart under another clock can never let a stale row win.
+ */
+export async function rebuildQueueRollups(client: ClickHouseClient, config: Config, span: [number, number], built: number): Promise<void> {
   await client.command({
     query: reportSql('rebuild_queue_rollup'),
-    query_params: { ...quarterRange(span), ...queueSettingParams(config), built: nextBuilt() },
+    query_params: { ...quarterRange(span), ...queueSettingParams(config), built },
   });
 }
 
-export async function rebuildAgentRollups(client: ClickHouseClient, span: [number, number]): Promise<void> {
-  await client.command({ query: reportSql('rebuild_agent_rollup'), query_params: { ...quarterRange(span), built: nextBuilt() } });
+export async function rebuildAgentRollups(client: ClickHouseClient, span: [number, number], built: number): Promise<void> {
+  await client.command({ query: reportSql('rebuild_agent_rollup'), query_params: { ...quarterRange(span), built } });
 }
 
 export interface Checkpoint {
@@ -67,10 +67,10 @@ export async function readCheckpoint(client: ClickHouseClient, writer: string): 
   return row ? { seq: Number(row.seq), state: row.state } : null;
 }
 
-export async function writeCheckpoint(client: ClickHouseClient, writer: string, cp: Checkpoint): Promise<void> {
+export async function writeCheckpoint(client: ClickHouseClient, writer: string, cp: Checkpoint, now: number): Promise<void> {
   await client.insert({
     table: 'writer_checkpoints',
-    values: [{ writer, seq: cp.seq, state: cp.state, written_at: Date.now() }],
+    values: [{ writer, seq: cp.seq, state: cp.state, written_at: now }],
     format: 'JSONEachRow',
   });
 }

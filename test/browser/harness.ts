@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { WALLBOARD_DIST } from '../../src/api/wallboard-static.js';
 import type { Alerts } from '../../src/alerts/index.js';
-import type { ConfigInput } from '../../src/domain/index.js';
+import type { Clock, ConfigInput } from '../../src/domain/index.js';
 import type { Realtime } from '../../src/realtime/index.js';
 import { buildWallboard } from '../../wallboard/build.js';
 import { startTestEngine, type TestEngine } from '../support/engine.js';
@@ -34,8 +34,8 @@ export async function ensureBuilt(): Promise<void> {
   if (newest > built) await buildWallboard();
 }
 
-export async function startWallboard(config: ConfigInput, o: { sim?: boolean } = {}): Promise<Wallboard> {
-  const t = await startTestEngine({ config, sim: o.sim ?? true });
+export async function startWallboard(config: ConfigInput, o: { sim?: boolean; clock?: Clock } = {}): Promise<Wallboard> {
+  const t = await startTestEngine({ config, sim: o.sim ?? true, ...(o.clock ? { clock: o.clock } : {}) });
   const e = t.engine;
   const server = e.httpServer;
   const port = e.port;

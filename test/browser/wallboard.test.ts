@@ -152,7 +152,7 @@ describe('wallboard', () => {
   });
 
   it('raises an alert with a cue and acknowledges it with a comment', async () => {
-    const ev = eventMaker(Date.now() - 5000);
+    const ev = eventMaker(w.t.clock.now() - 5000);
     const events = [1, 2].flatMap((n) => [
       ev(0, 'call.arrived', { call_id: `vip-${n}`, direction: 'inbound', caller: { number: `+3360000000${n}` } }),
       ev(0, 'call.queued', { call_id: `vip-${n}`, queue: 'vip-queue' }),
@@ -181,8 +181,8 @@ describe('wallboard', () => {
     // History has a call row once a simulated call has ended and been written: wait for one.
     const exportNow = async () => {
       await w.t.engine.writer.caughtUp();
-      const from = new Date(Date.now() - 86_400_000).toISOString();
-      const to = new Date(Date.now() + 120_000).toISOString();
+      const from = new Date(w.t.clock.now() - 86_400_000).toISOString();
+      const to = new Date(w.t.clock.now() + 120_000).toISOString();
       return parse(await (await w.t.req(`/cc/reports/calls/export?from=${from}&to=${to}`, { as: 'supervisor' })).text(), { columns: true, bom: true }) as Array<Record<string, string>>;
     };
     await expect.poll(async () => (await exportNow()).length, { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);

@@ -11,7 +11,7 @@ import { createRunner } from '../../processors/index.js';
 import { createApp } from '../../src/api/app.js';
 import { TokenRegistry } from '../../src/api/auth.js';
 import { InProcessLog } from '../../src/bus/index.js';
-import { parseConfig } from '../../src/domain/index.js';
+import { ManualClock, parseConfig } from '../../src/domain/index.js';
 import { Pipeline } from '../../src/engine/pipeline.js';
 import { EngineMetrics } from '../../src/metrics/index.js';
 import { createAlerts, type Alerts } from '../../src/alerts/index.js';
@@ -27,7 +27,7 @@ const tokens = new TokenRegistry();
 for (const role of ['viewer', 'supervisor', 'manager', 'admin'] as const) tokens.addToken(`${role}-token-0123456789`, { name: `${role}-bot`, role, queues: null });
 tokens.addToken('scoped-token-0123456789', { name: 'sales-lead', role: 'manager', queues: ['sales'] });
 
-let clock = BASE;
+const clock = new ManualClock(BASE);
 let n = 0;
 let dataDir: string;
 let log: InProcessLog;
@@ -39,8 +39,8 @@ const req = (path: string, as: string, init: RequestInit = {}) =>
   app.request(path, { ...init, headers: { authorization: `Bearer ${as}-token-0123456789`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
 
 async function events(s: number, list: Array<[string, Record<string, unknown>]>): Promise<void> {
-  clock = BASE + s * 1000;
-  await log.append(list.map(([type, f]) => ({ id: `e${n++}`, type, time: new Date(clock).toISOString(), source: 'test', v: 1, ...f })));
+  clock.set(BASE + s * 1000);
+  await log.append(list.map(([type, f]) => ({ id: `e${n++}`, type, time: new Date(clock.now()).toISOString(), source: 'test', v: 1, ...f })));
   const target = await log.lastSeq();
   while (pipeline.runner.lastSeq < target) await new Promise((r) => setTimeout(r, 2));
 }
@@ -56,7 +56,7 @@ beforeAll(async () => {
   const metrics = new EngineMetrics({ queues: () => [], serviceLevels: () => [] });
   pipeline = new Pipeline(log, runner, metrics);
   await pipeline.start();
-  alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, dataDir, now: () => clock, tickMs: 0 });
+  alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, dataDir, clock, tickMs: 0 });
   await alerts.start();
   app = createApp({ tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, routes: alerts.routes });
 });
@@ -94,7 +94,7 @@ describe('alerts API', () => {
   it('acknowledge: supervisor+, idempotent, 404 unknown, 409 once resolved', async () => {
     const path = `/cc/alerts/${encodeURIComponent(salesId)}/acknowledge`;
     expect((await req(path, 'viewer', { method: 'POST', body: '{}' })).status).toBe(403);
-    clock = BASE + 30_000;
+    clock.set(BASE + 30_000);
     const first = await req(path, 'supervisor', { method: 'POST', body: JSON.stringify({ comment: 'two more agents coming' }) });
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ state: 'acknowledged', acknowledged_by: 'supervisor-bot', comment: 'two more agents coming', acknowledged_at: '2026-01-05T09:00:30.000Z' });
@@ -165,7 +165,7 @@ describe('alert rules API', () => {
       'resolved queue_overflow null',
     ]);
 
-    const again = createAlerts({ config, runner: pipeline.runner, pipeline, dataDir, now: () => clock, tickMs: 0 });
+    const again = createAlerts({ config, runner: pipeline.runner, pipeline, dataDir, clock, tickMs: 0 });
     await again.start();
     expect(again.rules.describe('support')).toMatchObject({ source: 'override', rules: { wait_timeout: { max_wait_s: 60 } } });
     expect(again.rules.describe('sales').source).toBe('config');

@@ -5,9 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventMaker, settled, startTestEngine, type TestEngine } from '../support/engine.js';
+import { TEST_NOW } from '../support/time.js';
 
 let t: TestEngine;
-const base = Date.now() - 10 * 60_000;
+// The engine runs at TEST_NOW (its default clock): the scenario is the ten minutes before.
+const base = TEST_NOW - 10 * 60_000;
 const ev = eventMaker(base);
 
 const config = {

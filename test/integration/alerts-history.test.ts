@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/domain/index.js';
 import { openHistoryStore, type HistoryStore } from '../../src/store/index.js';
 import { alertHarness } from '../unit/alerts-harness.js';
+import { TEST_NOW } from '../support/time.js';
 
 const input = {
   queues: ['q', 'r', 's'].map((id) => ({ id, max_size: 1, alerts: { no_available_agents: { enabled: false } } })),
@@ -18,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'cc-alerts-history-'));
 let store: HistoryStore;
 
 beforeAll(async () => {
-  store = openHistoryStore({ dataDir: dir, config: parseConfig(input) });
+  store = openHistoryStore({ dataDir: dir, config: parseConfig(input), now: () => TEST_NOW });
   const applied = await store.migrate();
   expect(applied).toEqual(expect.arrayContaining([50, 51]));
 });

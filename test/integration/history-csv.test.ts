@@ -15,6 +15,7 @@ import {
 import { csvHeader, csvLine } from '../../src/store/csv.js';
 import { generateDay } from './history-gen.js';
 import { memoryLog } from './history-log.js';
+import { TEST_NOW } from '../support/time.js';
 
 const config = parseConfig(demoConfig());
 const dir = mkdtempSync(join(tmpdir(), 'cc-csv-'));
@@ -22,7 +23,7 @@ let store: HistoryStore;
 const window = { from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' };
 
 beforeAll(async () => {
-  store = openHistoryStore({ dataDir: dir, config });
+  store = openHistoryStore({ dataDir: dir, config, now: () => TEST_NOW });
   await store.migrate();
   const log = memoryLog();
   await log.append(generateDay({ seed: 11, calls: 500, start: '2026-03-02T07:00:00.000Z' }));

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../src/sim/index.js';
-import { demoConfig, parseConfig, type CallEvent } from '../../src/domain/index.js';
+import { demoConfig, parseConfig, shiftedClock, type CallEvent } from '../../src/domain/index.js';
 import { settled, startTestEngine, type TestEngine } from '../support/engine.js';
 import { createRunner, type Runner } from '../../processors/index.js';
 
@@ -17,12 +17,13 @@ let runner: Runner;
 
 beforeAll(async () => {
   const config = parseConfig(demoConfig());
-  // Three simulated hours ending at a whole hour, an hour or more ago.
-  hourEnd = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+  // Two simulated hours of a busy afternoon (the same volume whatever hour the suite runs at),
+  // the engine's clock a minute past their end.
+  hourEnd = Date.parse('2026-06-15T14:00:00.000Z');
   const start = hourEnd - 2 * HOUR;
   const events: CallEvent[] = [];
   simulate({ config: { ...config, sim: { ...config.sim, start: new Date(start).toISOString() } }, seed: 11, hours: 2, onEvent: (e) => events.push(e) });
-  t = await startTestEngine({ config: demoConfig() });
+  t = await startTestEngine({ config: demoConfig(), clock: shiftedClock(hourEnd + 60_000) });
   for (let i = 0; i < events.length; i += 5000) await t.engine.log.append(events.slice(i, i + 5000));
   await settled(t);
   await t.engine.writer.caughtUp();

@@ -12,6 +12,7 @@ import { AgentsReportParams, CallsReportParams, SeriesParams, createHistoryWrite
 import { generateDay } from './history-gen.js';
 import { memoryLog } from './history-log.js';
 import { naiveAgent, naiveCallFigures, naiveQueueSl, replay } from './history-naive.js';
+import { TEST_NOW } from '../support/time.js';
 
 const config = parseConfig(demoConfig());
 const dir = mkdtempSync(join(tmpdir(), 'cc-history-'));
@@ -23,7 +24,7 @@ const FROM = Date.parse('2026-03-02T06:00:00Z');
 const TO = Date.parse('2026-03-02T18:00:00Z');
 
 beforeAll(async () => {
-  store = openHistoryStore({ dataDir: dir, config });
+  store = openHistoryStore({ dataDir: dir, config, now: () => TEST_NOW });
   await store.migrate();
   const results = await log.append(generateDay({ seed: 7, calls: 700, start: DAY }));
   expect(results.every((r) => r.status === 'accepted')).toBe(true);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { settled, startTestEngine } from '../support/engine.js';
+import { TEST_NOW } from '../support/time.js';
 import { simulate } from '../../src/sim/index.js';
 import { demoConfig, parseConfig, type CallEvent } from '../../src/domain/index.js';
 import type { Runner } from '../../processors/index.js';
@@ -30,11 +31,11 @@ function snapshot(r: Runner, now: number) {
   };
 }
 
-/** Two simulated hours ending now, cut mid-shift so calls are in progress. */
+/** Two simulated hours ending at TEST_NOW (the test engines' "now"), cut mid-shift so calls are in progress. */
 function twoHoursToNow(seed: number): CallEvent[] {
   const config = parseConfig(demoConfig());
   const hours = 2;
-  const start = Date.now() - hours * 3600_000;
+  const start = TEST_NOW - hours * 3600_000;
   const events: CallEvent[] = [];
   simulate({ config: { ...config, sim: { ...config.sim, start: new Date(start).toISOString() } }, seed, hours, onEvent: (e) => events.push(e) });
   return events;
@@ -48,7 +49,7 @@ describe('engine restart', () => {
       const first = await startTestEngine({ config: demoConfig(), dataDir });
       for (let i = 0; i < events.length; i += 2000) await first.engine.log.append(events.slice(i, i + 2000));
       await settled(first);
-      const now = Date.now();
+      const now = first.clock.now();
       const before = snapshot(first.engine.pipeline.runner, now);
       expect(before.calls.length).toBeGreaterThan(0);
       await first.stop();
@@ -70,7 +71,7 @@ describe('engine restart', () => {
     // The same events again: duplicates change nothing.
     await first.engine.log.append(events.slice(0, 500));
     await settled(first);
-    const now = Date.now();
+    const now = first.clock.now();
     const before = snapshot(first.engine.pipeline.runner, now);
     expect(before.calls.length).toBeGreaterThan(0);
     await first.stop();

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig, problemsOf } from '../../src/domain/index.js';
 import { AgentsReportParams, CallsReportParams, DashboardTimeseriesParams, SeriesParams, openHistoryStore, type HistoryStore } from '../../src/store/index.js';
+import { TEST_NOW } from '../support/time.js';
 
 const config = parseConfig(demoConfig());
 const dir = mkdtempSync(join(tmpdir(), 'cc-store-'));
 let store: HistoryStore;
 
 beforeAll(() => {
-  store = openHistoryStore({ dataDir: dir, config });
+  store = openHistoryStore({ dataDir: dir, config, now: () => TEST_NOW });
 });
 afterAll(async () => {
   await store?.close();
@@ -45,7 +46,7 @@ describe('health', () => {
     const h = await store.health();
     expect(h.ok).toBe(true);
     if (h.ok) expect(h.detail).toMatch(/^chdb \d+\.\d+/);
-    const down = openHistoryStore({ url: 'http://127.0.0.1:9/', config });
+    const down = openHistoryStore({ url: 'http://127.0.0.1:9/', config, now: () => TEST_NOW });
     const bad = await down.health();
     expect(bad.ok).toBe(false);
     await down.close();

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
 import { parseSettings } from '../../src/engine/settings.js';
-import { parseConfig, type ConfigInput } from '../../src/domain/index.js';
+import { parseConfig, shiftedClock, type Clock, type ConfigInput } from '../../src/domain/index.js';
 import { sha256 } from '../../src/api/auth.js';
+import { TEST_NOW, waitUntil } from './time.js';
 
 export const TOKENS = {
   viewer: 'viewer-token-0123456789abcdef',
@@ -17,13 +18,16 @@ export const TOKENS = {
 
 export interface TestEngine {
   engine: Engine;
+  /** The engine's clock (by default real time shifted to start at TEST_NOW). */
+  clock: Clock;
   dataDir: string;
   stop(): Promise<void>;
   /** In-process request with a bearer token for one of TOKENS' roles (or none). */
   req(path: string, init?: RequestInit & { as?: keyof typeof TOKENS | null }): Promise<Response>;
 }
 
-export async function startTestEngine(o: { config?: ConfigInput; natsUrl?: string; dataDir?: string; sim?: boolean } = {}): Promise<TestEngine> {
+export async function startTestEngine(o: { config?: ConfigInput; natsUrl?: string; dataDir?: string; sim?: boolean; clock?: Clock } = {}): Promise<TestEngine> {
+  const clock = o.clock ?? shiftedClock(TEST_NOW);
   const dataDir = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'cc-engine-')));
   const config = parseConfig({
     ...(o.config ?? {}),
@@ -37,9 +41,10 @@ export async function startTestEngine(o: { config?: ConfigInput; natsUrl?: strin
     tokens: (['viewer', 'supervisor', 'manager', 'admin'] as const).map((r) => `${r}-bot:${r}:${TOKENS[r]}`).join(','),
     ...(o.natsUrl ? { natsUrl: o.natsUrl } : {}),
   });
-  const engine = await Engine.start({ settings, config });
+  const engine = await Engine.start({ settings, config, clock });
   return {
     engine,
+    clock,
     dataDir,
     async stop() {
       await engine.stop();
@@ -70,9 +75,5 @@ export function eventMaker(base: number) {
 /** Waits until the processors applied everything appended so far. */
 export async function settled(t: TestEngine): Promise<void> {
   const target = await t.engine.log.lastSeq();
-  const until = Date.now() + 10_000;
-  while (t.engine.pipeline.runner.lastSeq < target) {
-    if (Date.now() > until) throw new Error(`processors stuck at ${t.engine.pipeline.runner.lastSeq} of ${target}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await waitUntil(() => t.engine.pipeline.runner.lastSeq >= target, `the processors to apply seq ${target}`, 20_000, 5);
 }

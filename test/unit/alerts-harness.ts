@@ -5,7 +5,7 @@
  */
 import { Registry } from 'prom-client';
 import { createRunner, type Changed } from '../../processors/index.js';
-import { parseConfig, validateEvent, type ConfigInput } from '../../src/domain/index.js';
+import { ManualClock, parseConfig, validateEvent, type ConfigInput } from '../../src/domain/index.js';
 import { createAlerts, type AlertEvent, type AlertsDeps } from '../../src/alerts/index.js';
 
 export const BASE = Date.parse('2026-01-05T09:00:00.000Z');
@@ -16,7 +16,7 @@ export async function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps
   const runner = createRunner(config);
   const listeners = new Set<(c: Changed) => void>();
   const registry = new Registry();
-  let clock = BASE;
+  const clock = new ManualClock(BASE);
   let seq = 0;
   let n = 0;
   const alerts = createAlerts({
@@ -24,7 +24,7 @@ export async function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps
     runner,
     pipeline: { onChange: (l) => (listeners.add(l), () => listeners.delete(l)), caughtUp: true },
     registry,
-    now: () => clock,
+    clock,
     tickMs: 0,
     ...extra,
   });
@@ -34,8 +34,8 @@ export async function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps
 
   /** Applies one event at second `s` (the clock moves there). */
   function event(s: number, type: string, fields: Record<string, unknown>): void {
-    clock = BASE + s * 1000;
-    const v = validateEvent({ id: `e${n++}`, type, time: new Date(clock).toISOString(), source: 'test', v: 1, ...fields });
+    clock.set(BASE + s * 1000);
+    const v = validateEvent({ id: `e${n++}`, type, time: new Date(clock.now()).toISOString(), source: 'test', v: 1, ...fields });
     if (!v.ok) throw new Error(v.message);
     const r = runner.apply({ seq: ++seq, event: v.value });
     if (r.outcome !== 'applied') throw new Error(`${type} ${r.outcome}: ${r.reason}`);
@@ -43,14 +43,15 @@ export async function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps
   }
   return {
     config,
+    clock,
     runner,
     alerts,
     registry,
     heard,
     event,
     tick(s: number) {
-      clock = BASE + s * 1000;
-      runner.tick(clock);
+      clock.set(BASE + s * 1000);
+      runner.tick(clock.now());
       alerts.evaluate();
     },
     /** A call that arrives and waits in `queue` from second `s`. */

@@ -1,10 +1,11 @@
 /**
- * The live run on the wall clock: events are timed now, reach a slow async emit in the
- * order they happened, and stop() leaves nothing running.
+ * The live run on its clock (a driven one here): events are timed at the clock's now,
+ * reach a slow async emit in the order they happened, and stop() leaves nothing running.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig, validateEvent, type CallEvent } from '../../src/domain/index.js';
+import { ManualClock, parseConfig, validateEvent, type CallEvent } from '../../src/domain/index.js';
 import { LiveSimulation } from '../../src/sim/index.js';
+import { TEST_NOW } from '../support/time.js';
 
 // A busy little center on a fast clock: ten calls a second, sub-second calls.
 const config = parseConfig({
@@ -26,13 +27,23 @@ const config = parseConfig({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Drives `clock` forward `ms` in 10 ms steps, letting the emit chain run between steps. */
+async function run(clock: ManualClock, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 10) {
+    clock.advance(10);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 describe('LiveSimulation', () => {
-  it('emits in order at wall-clock times, and stops clean', async () => {
+  it("emits in order at its clock's times, and stops clean", async () => {
+    const clock = new ManualClock(TEST_NOW);
     const received: CallEvent[] = [];
     let inFlight = 0;
     let overlapped = false;
     const live = new LiveSimulation({
       config,
+      clock,
       seed: 5,
       idPrefix: 'live-test',
       answerDelay: { dist: 'fixed', mean_s: 0.05 },
@@ -45,14 +56,15 @@ describe('LiveSimulation', () => {
         inFlight--;
       },
     });
-    const startedAt = Date.now();
+    const startedAt = clock.now();
     live.start();
-    await sleep(1200);
+    await run(clock, 1200);
     await live.stop();
-    const stoppedAt = Date.now();
+    const stoppedAt = clock.now();
     const count = received.length;
-    await sleep(300);
+    await run(clock, 300);
     expect(received.length).toBe(count);
+    expect(clock.pending).toBe(0);
     expect(overlapped).toBe(false);
 
     expect(live.stats.calls).toBeGreaterThan(4);
@@ -70,19 +82,21 @@ describe('LiveSimulation', () => {
 
   it('picks a fresh id prefix per run, so a restart never reuses event ids', async () => {
     const ids: string[][] = [[], []];
+    const clock = new ManualClock(TEST_NOW);
     const runs = [0, 1].map(
       (i) =>
         new LiveSimulation({
           config,
+          clock,
           seed: 5,
           emit: async (events) => void ids[i]!.push(...events.map((e) => e.id)),
         }),
     );
     runs[0]!.start();
-    await sleep(50);
+    await run(clock, 50);
     await runs[0]!.stop();
     runs[1]!.start();
-    await sleep(50);
+    await run(clock, 50);
     await runs[1]!.stop();
     expect(ids[0]!.length).toBeGreaterThan(0);
     expect(ids[1]!.length).toBeGreaterThan(0);
@@ -95,8 +109,10 @@ describe('LiveSimulation when the log fails', () => {
     const errors: unknown[] = [];
     const delivered: CallEvent[] = [];
     let calls = 0;
+    const clock = new ManualClock(TEST_NOW);
     const live = new LiveSimulation({
       config,
+      clock,
       seed: 5,
       emit: async (events) => {
         if (calls++ === 0) throw new Error('log unavailable');
@@ -105,7 +121,7 @@ describe('LiveSimulation when the log fails', () => {
       onError: (e) => errors.push(e),
     });
     live.start();
-    await sleep(400);
+    await run(clock, 400);
     await live.stop();
     expect(errors).toHaveLength(1);
     expect(delivered.length).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 /** uPlot, sized to its box: time series charts for the dashboard and the reports. */
 import uPlot from 'uplot';
+import { engineNow } from './clock.js';
 
 export interface SeriesSpec {
   label: string;
@@ -13,7 +14,7 @@ export interface SeriesSpec {
 export function timeChart(box: HTMLElement, series: SeriesSpec[], height = 260, lastS?: number): uPlot {
   const usesPct = series.some((s) => s.scale === 'pct');
   const usesN = series.some((s) => (s.scale ?? 'n') === 'n');
-  const live = lastS === undefined ? {} : { range: (): uPlot.Range.MinMax => [Date.now() / 1000 - lastS, Date.now() / 1000] };
+  const live = lastS === undefined ? {} : { range: (): uPlot.Range.MinMax => [engineNow() / 1000 - lastS, engineNow() / 1000] };
   const opts: uPlot.Options = {
     width: Math.max(300, box.clientWidth || 800),
     height,

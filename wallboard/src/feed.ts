@@ -5,6 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshots, ViewRequest } from '../../src/realtime/protocol.js';
+import { heardEngineTime } from './clock.js';
 
 type Handler<E extends keyof ServerToClientEvents> = ServerToClientEvents[E];
 interface Joined {
@@ -34,6 +35,8 @@ export class Feed {
       if (reason === 'io server disconnect') setTimeout(() => this.socket.connect(), 1000);
     });
     this.socket.onAny(() => (this.lastHeard = Date.now()));
+    this.socket.on('session:ready', (s) => heardEngineTime(s.now));
+    this.socket.on('feed:pulse', (p) => heardEngineTime(p.now));
   }
 
   get connected(): boolean {

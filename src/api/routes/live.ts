@@ -24,7 +24,8 @@ const problems = commonProblems;
 
 const get = <P extends string>(path: P, summary: string) => ({ method: 'get' as const, path, summary, tags: ['live'] });
 
-export function liveRoutes(runner: Runner, now: () => number = Date.now) {
+/** `now`: the engine's clock, the instant every live view is read at. */
+export function liveRoutes(runner: Runner, now: () => number) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const visibleQueues = (u: AuthUser) => (u.queues === null ? null : runner.knownQueues().filter((q) => u.queues!.includes(q)));
   const agentVisible = (u: AuthUser, a: { queues: string[] }) => visibleToScope(u.queues, a);

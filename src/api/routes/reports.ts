@@ -65,9 +65,11 @@ function csvResponse(exp: CsvExport): Response {
   });
 }
 
-export function reportRoutes(store: HistoryStore, timezone: string) {
+/** `now`: the engine's clock, for the dashboard's "last minutes" and "today" when the query names no instant. */
+export function reportRoutes(store: HistoryStore, timezone: string, now: () => number) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const withTz = (query: Record<string, string>) => ({ tz: timezone, ...query });
+  const atNow = <P extends { now?: number | undefined }>(p: P): P & { now: number } => ({ ...p, now: p.now ?? now() });
   const route = (path: string, summary: string, query: Record<string, string>, ok: ReturnType<typeof anyJson> | ReturnType<typeof csv>) =>
     createRoute({ method: 'get', path, summary, tags: ['reports'], request: { query: q(query) }, responses: { 200: ok, ...errors } });
 
@@ -88,12 +90,12 @@ export function reportRoutes(store: HistoryStore, timezone: string) {
   );
   app.openapi(
     route('/dashboard/timeseries', "Recent 15-minute series for the wallboard's live chart", { minutes: 'how far back, 15-1440 (default 240)', queue: RANGE.queue }, anyJson('series')),
-    async (c) => c.json(await store.dashboardTimeseries(parse(DashboardTimeseriesParams, c.req.query(), c.get('user'))), 200) as never,
+    async (c) => c.json(await store.dashboardTimeseries(atNow(parse(DashboardTimeseriesParams, c.req.query(), c.get('user')))), 200) as never,
   );
   app.openapi(route('/dashboard/summary', "Today's headline figures from history", { tz: 'IANA time zone of "today" (default: the configured one)' }, anyJson('summary')), async (c) => {
     const user = c.get('user');
     if (user.queues !== null) throw new ApiError(403, `${user.name} is scoped to some queues; the summary covers all of them`);
-    return c.json(await store.dashboardSummary(parse(DashboardSummaryParams, withTz(c.req.query()), user)), 200) as never;
+    return c.json(await store.dashboardSummary(atNow(parse(DashboardSummaryParams, withTz(c.req.query()), user))), 200) as never;
   });
   app.openapi(route('/reports/calls/export', 'CSV, one row per call (same filters as /reports/calls)', callsQuery, csv('RFC 4180 CSV')), async (c) =>
     csvResponse(store.exportCalls(parse(CallsReportParams, withTz(c.req.query()), c.get('user')))) as never,

@@ -6,6 +6,7 @@ import { timeChart } from '../chart.js';
 import { fill, h } from '../dom.js';
 import { pct, seconds } from '../format.js';
 import type { Page } from '../page.js';
+import { engineNow } from '../clock.js';
 
 interface Series {
   times: string[];
@@ -15,7 +16,7 @@ const COLORS = ['#38bdf8', '#f472b6', '#a3e635', '#f59e0b', '#c084fc', '#f87171'
 const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
 export const reportsPage: Page = (root, { api }) => {
-  const now = Date.now();
+  const now = engineNow();
   const f = {
     from: h('input', { type: 'datetime-local', id: 'r-from', value: local(now - 86_400_000) }),
     to: h('input', { type: 'datetime-local', id: 'r-to', value: local(now + 60_000) }),
