@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pct, seconds } from '../../wallboard/src/format.js';
 import { eventMaker, settled, TOKENS } from '../support/engine.js';
 import { ensureBuilt, startWallboard, type Wallboard } from './harness.js';
+import { realClockEnv } from '../fixtures/real-clock-env.js';
 
 const SHOTS = 'test-output/wallboard';
 const busy = (calls_per_hour: number) => ({ calls_per_hour, handle: { dist: 'exponential' as const, mean_s: 10 }, wrapup: { dist: 'fixed' as const, mean_s: 2 }, patience: { dist: 'exponential' as const, mean_s: 40 } });
@@ -39,6 +40,7 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
+    env: realClockEnv(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
