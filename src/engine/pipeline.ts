@@ -6,7 +6,11 @@ import type { EventLog, LogStatus, Subscription, LoggedEvent } from '../bus/inde
 import type { EngineMetrics } from '../metrics/index.js';
 import type { Runner, Changed } from '../../processors/index.js';
 
-export type ChangeListener = (changed: Changed, events: LoggedEvent[]) => void;
+/**
+ * Told after each applied batch: what changed, and the events the runner admitted, in log
+ * order (duplicates and rejected events are not among them: they changed nothing).
+ */
+export type ChangeListener = (changed: Changed, admitted: LoggedEvent[]) => void;
 
 export class Pipeline {
   private sub: Subscription | undefined;
@@ -53,10 +57,12 @@ export class Pipeline {
     const queues = new Set<string>();
     const agents = new Set<string>();
     const calls = new Set<string>();
+    const admitted: LoggedEvent[] = [];
     for (const logged of batch) {
       const r = this.runner.apply(logged);
       const type = logged.event.type;
       if (r.outcome === 'applied') {
+        admitted.push(logged);
         this.metrics.eventApplied(type);
         for (const a of r.closedAttempts) this.metrics.attemptClosed(a);
         for (const t of r.endedTalks) this.metrics.talkEnded(t.queue, t.talk_s);
@@ -71,7 +77,7 @@ export class Pipeline {
     const changed: Changed = { queues: [...queues], agents: [...agents], calls: [...calls] };
     for (const l of this.listeners) {
       try {
-        l(changed, batch);
+        l(changed, admitted);
       } catch (e) {
         console.error('change listener failed', e);
       }
