@@ -20,8 +20,8 @@ export function admissible(s: LiveState, t: TimedEvent): string | null {
     return a !== undefined && a.since !== null && t.at < a.since ? "earlier than the agent's last state change" : null;
   }
   const c = findCall(s, e.call_id);
-  if (e.type === 'call.arrived') return c === undefined ? null : 'call already arrived';
-  if (c === undefined) return 'unknown call';
+  if (e.type === 'call.arrived') return c === undefined ? (s.forgotten.has(e.call_id) ? 'call already arrived (it ended and is no longer kept live)' : null) : 'call already arrived';
+  if (c === undefined) return s.forgotten.has(e.call_id) ? 'call ended and is no longer kept live' : 'unknown call';
   if (t.at < c.lastAt) return "earlier than the call's previous event";
   return callAdmissible(c, e);
 }

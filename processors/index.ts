@@ -1,5 +1,5 @@
 /** Real-time processors: pure folds of CallEvent v1 and the runner that feeds them. */
-export { createRunner, type Runner, type RunnerOptions, type RunnerCounts, type ApplyResult, type ClosedAttemptRecord, type EndedTalkRecord } from './runner.js';
+export { createRunner, type Runner, type RunnerOptions, type RunnerCounts, type ApplyResult, type ClosedAttemptRecord, type EndedTalkRecord, type DecidedBatch } from './runner.js';
 export { type Changed } from './touched.js';
 export { type TimedEvent } from './timed-event.js';
 export { localDay, type DayBounds } from './local-day.js';
@@ -7,7 +7,8 @@ export { admissible } from './admissible.js';
 export {
   evolveLive,
   initialLiveState,
-  tickLive,
+  heldBefore,
+  ENDED_GRACE_MS,
   findCall,
   type LiveState,
   type LiveCall,

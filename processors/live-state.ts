@@ -28,6 +28,8 @@ export interface LiveCall {
   queue: string | null;
   /** t_in of the attempt in progress. */
   queuedAt: number | null;
+  /** Queue attempts so far (the one in progress included): numbers each attempt 1, 2... */
+  attempts: number;
   priority: number;
   /** Offers ringing now; NO_OFFERS (shared, frozen) when none. */
   offers: Offer[];
@@ -77,6 +79,8 @@ export interface LiveAgent {
   call: string | null;
   /** The last call the agent was on (the one a wrap-up is about). */
   lastCall: string | null;
+  /** Ids of the agent's last few events: a late duplicate is known by the agent itself. */
+  recentIds: string[];
 }
 
 export interface LiveQueue {
@@ -90,15 +94,22 @@ export interface LiveQueue {
 export interface LiveState {
   config: Config;
   calls: Map<string, LiveCall>;
-  /** Calls ended today, at most `endedLimit`, for GET /cc/calls/{id}. */
+  /** Calls ended recently (see RETENTION), at most `endedLimit`, for GET /cc/calls/{id}, notes and wrap-ups. */
   ended: Map<string, LiveCall>;
   /** Their ids in the order they ended, from `endedHead` (a queue without Map-iteration costs). */
   endedOrder: string[];
   endedHead: number;
   endedLimit: number;
+  /** Ids of calls no longer kept, oldest first from `forgottenHead` (at most 4 × endedLimit): their call.arrived cannot come twice. */
+  forgotten: Set<string>;
+  forgottenOrder: string[];
+  forgottenHead: number;
   agents: Map<string, LiveAgent>;
   queues: Map<string, LiveQueue>;
+  /** The local day of the log's time (the newest event time applied): what retention measures from. */
   day: DayBounds | null;
+  /** The newest event time applied, epoch ms: the log's own "now", never the wall clock. */
+  logTime: number;
   /** The call found last: the gate, the runner and the fold all ask for the same call in a row. */
   memo: LiveCall | null;
 }
@@ -108,7 +119,11 @@ export const NO_OFFERS: Offer[] = Object.freeze([]) as unknown as Offer[];
 const NO_AGENTS: string[] = Object.freeze([]) as unknown as string[];
 
 export function initialLiveState(config: Config, endedLimit = 50_000): LiveState {
-  const s: LiveState = { config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, endedLimit, agents: new Map(), queues: new Map(), day: null, memo: null };
+  const s: LiveState = {
+    config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, endedLimit,
+    forgotten: new Set(), forgottenOrder: [], forgottenHead: 0,
+    agents: new Map(), queues: new Map(), day: null, logTime: -Infinity, memo: null,
+  };
   for (const q of config.queues) liveQueue(s, q.id);
   for (const a of config.agents) liveAgent(s, a.id);
   return s;
@@ -130,7 +145,7 @@ export function liveAgent(s: LiveState, id: string): LiveAgent {
   let a = s.agents.get(id);
   if (a === undefined) {
     const c = s.config.agents.find((x) => x.id === id);
-    a = { id, name: c?.name ?? null, team: c?.team ?? 'default', queues: [], state: 'offline', reason: null, since: null, call: null, lastCall: null };
+    a = { id, name: c?.name ?? null, team: c?.team ?? 'default', queues: [], state: 'offline', reason: null, since: null, call: null, lastCall: null, recentIds: [] };
     s.agents.set(id, a);
     setMembership(s, a, c?.queues ?? []);
   }
@@ -164,15 +179,22 @@ export function connected(c: LiveCall): boolean {
 export function evolveLive(s: LiveState, t: TimedEvent): void {
   const e = t.event;
   const at = t.at;
+  if (at > s.logTime) {
+    s.logTime = at;
+    retain(s);
+  }
   if (e.type === 'agent.state_changed') {
     const a = liveAgent(s, e.agent);
+    remember(a, e.id);
     a.state = e.state;
     a.reason = e.reason ?? null;
     a.since = at;
     return;
   }
   if (e.type === 'agent.queues_changed') {
-    setMembership(s, liveAgent(s, e.agent), e.queues);
+    const a = liveAgent(s, e.agent);
+    remember(a, e.id);
+    setMembership(s, a, e.queues);
     return;
   }
   if (e.type === 'call.arrived') {
@@ -188,6 +210,7 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
       c.external = null;
       c.queue = e.queue;
       c.queuedAt = at;
+      c.attempts++;
       c.priority = e.priority ?? 0;
       liveQueue(s, e.queue).waiting.set(c.id, c);
       break;
@@ -288,6 +311,7 @@ function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, t: TimedEvent)
     phase: 'arrived',
     queue: null,
     queuedAt: null,
+    attempts: 0,
     priority: 0,
     offers: NO_OFFERS,
     agent: null,
@@ -332,9 +356,36 @@ function endAgentPart(s: LiveState, c: LiveCall, at: number): void {
   if (a !== undefined && a.call === c.id) a.call = null;
 }
 
+const RECENT_AGENT_IDS = 8;
+
+function remember(a: LiveAgent, id: string): void {
+  if (a.recentIds.length >= RECENT_AGENT_IDS) a.recentIds.shift();
+  a.recentIds.push(id);
+}
+
+/**
+ * RETENTION, by the log's own time (never the wall clock, so a replay or a slow re-post of
+ * the same log admits exactly the same events): an ended call stays live, open to notes,
+ * wrap-up and GET /cc/calls/{id}, until the local day it ended in is over and at least
+ * ENDED_GRACE_MS have passed since its end, both by the newest event time applied; at most
+ * `endedLimit` are kept (the oldest go first). Its id is remembered longer, so the call
+ * cannot arrive a second time.
+ */
+export const ENDED_GRACE_MS = 2 * 3_600_000;
+
+function retain(s: LiveState): void {
+  if (s.day === null || s.logTime >= s.day.end) s.day = dayOf(s.logTime, s.config.timezone, s.day);
+  const keepFrom = Math.min(s.day.start, s.logTime - ENDED_GRACE_MS);
+  while (s.endedHead < s.endedOrder.length) {
+    const c = s.ended.get(s.endedOrder[s.endedHead]!);
+    if (c !== undefined && c.endedAt! >= keepFrom) break;
+    forgetOldestEnded(s);
+  }
+}
+
 function forgetOldestEnded(s: LiveState): void {
   const id = s.endedOrder[s.endedHead]!;
-  s.ended.delete(id);
+  if (s.ended.delete(id)) forgetId(s, id);
   if (s.memo !== null && s.memo.id === id) s.memo = null;
   s.endedOrder[s.endedHead++] = '';
   if (s.endedHead > 4096 && s.endedHead * 2 > s.endedOrder.length) {
@@ -343,12 +394,29 @@ function forgetOldestEnded(s: LiveState): void {
   }
 }
 
-/** Drops the timelines of calls that ended before today's local midnight. */
-export function tickLive(s: LiveState, now: number): void {
-  s.day = dayOf(now, s.config.timezone, s.day);
-  while (s.endedHead < s.endedOrder.length) {
-    const c = s.ended.get(s.endedOrder[s.endedHead]!);
-    if (c !== undefined && c.endedAt! >= s.day.start) break;
-    forgetOldestEnded(s);
+function forgetId(s: LiveState, id: string): void {
+  s.forgotten.add(id);
+  s.forgottenOrder.push(id);
+  if (s.forgotten.size > 4 * s.endedLimit) {
+    s.forgotten.delete(s.forgottenOrder[s.forgottenHead]!);
+    s.forgottenOrder[s.forgottenHead++] = '';
+    if (s.forgottenHead > 4096 && s.forgottenHead * 2 > s.forgottenOrder.length) {
+      s.forgottenOrder = s.forgottenOrder.slice(s.forgottenHead);
+      s.forgottenHead = 0;
+    }
   }
+}
+
+/**
+ * True when `e` is an event the call or agent already has (same id): the runner's recent-id
+ * table is bounded, but an entity remembers its own events for as long as it is kept.
+ */
+export function heldBefore(s: LiveState, e: CallEvent): boolean {
+  if (e.type === 'agent.state_changed' || e.type === 'agent.queues_changed') return s.agents.get(e.agent)?.recentIds.includes(e.id) ?? false;
+  if (!('call_id' in e)) return false;
+  const c = findCall(s, e.call_id);
+  if (c === undefined) return false;
+  const tl = c.timeline;
+  for (let i = 1; i < tl.length; i += 2) if ((tl[i] as CallEvent).id === e.id) return true;
+  return false;
 }

@@ -6,9 +6,9 @@
  * rejection record.
  */
 import type { CallEvent, Config } from '../src/domain/index.js';
-import { evolveLive, initialLiveState, tickLive, findCall, type LiveState } from './live-state.js';
+import { evolveLive, initialLiveState, findCall, heldBefore, type LiveCall, type LiveState } from './live-state.js';
 import { admissible } from './admissible.js';
-import { evolveServiceLevel, initialServiceLevel, tickServiceLevel, type AttemptOutcome, type ServiceLevelState } from './service-level.js';
+import { evolveServiceLevel, initialServiceLevel, tickServiceLevel, type AttemptOutcome, type ClosedAttempt, type ServiceLevelState } from './service-level.js';
 import { evolveAgentStats, initialAgentStats, tickAgentStats, type AgentStatsState } from './agent-stats.js';
 import { longestWait, viewActiveCalls, viewAgent, viewAgents, viewCall, viewQueueDetail } from './live-views.js';
 import { viewRealtime } from './realtime-view.js';
@@ -18,19 +18,45 @@ import { isoMs } from './iso-ms.js';
 import type { TimedEvent } from './timed-event.js';
 import type { AgentFilter, AgentView, CallView, QueueDetailView, RealtimeView, SlaView, SlaWindow } from './views.js';
 
-/** A queue attempt that closed: feeds cc_calls_total and cc_wait_duration_seconds. */
+/**
+ * A queue attempt that closed: feeds cc_calls_total and cc_wait_duration_seconds, and is the
+ * history's attempt row, so live and history count attempts by one rule.
+ */
 export interface ClosedAttemptRecord {
   queue: string;
   direction: 'inbound' | 'outbound';
   outcome: AttemptOutcome;
   wait_s: number;
   short: boolean;
+  call_id: string;
+  /** 1 for the call's first queue attempt, 2 for the next... */
+  attempt: number;
+  t_in: number;
+  t_out: number;
+  /** Why it flowed out (`call.dequeued` reason, `ended`), '' otherwise. */
+  flow_reason: string;
+  /** The agent who answered, '' otherwise. */
+  agent: string;
 }
 
 /** An agent's part of a call that ended (talk net of hold): feeds cc_call_duration_seconds. */
 export interface EndedTalkRecord {
   queue: string | null;
   talk_s: number;
+}
+
+/**
+ * The runner's decisions over a stretch of the log, for consumers downstream of the one gate
+ * (the history writer): the admitted events in log order, the queue attempts they closed,
+ * and the refused ones with their reason. Duplicates appear nowhere: they changed nothing.
+ */
+export interface DecidedBatch {
+  events: Array<{ seq: number; event: CallEvent }>;
+  /** Each closed attempt with the seq of the event that closed it, in log order. */
+  attempts: Array<{ seq: number; attempt: ClosedAttemptRecord }>;
+  rejected: Array<{ seq: number; event: CallEvent; reason: string }>;
+  /** Every seq up to here is decided (admitted, rejected or duplicate). */
+  lastSeq: number;
 }
 
 export interface ApplyResult {
@@ -81,6 +107,24 @@ export interface Runner {
   knownAgents(): string[];
 }
 
+function attemptRecord(a: ClosedAttempt, call: LiveCall | undefined, t: TimedEvent): ClosedAttemptRecord {
+  const e = t.event;
+  const waitMs = Math.round(a.wait_s * 1000);
+  return {
+    queue: a.queue,
+    direction: call?.direction ?? 'inbound',
+    outcome: a.outcome,
+    wait_s: a.wait_s,
+    short: a.short,
+    call_id: 'call_id' in e ? e.call_id : '',
+    attempt: call?.attempts ?? 1,
+    t_in: t.at - waitMs,
+    t_out: t.at,
+    flow_reason: e.type === 'call.dequeued' ? e.reason : a.outcome === 'flowed_out' ? 'ended' : '',
+    agent: e.type === 'call.answered' ? e.agent : '',
+  };
+}
+
 const NONE: Changed = Object.freeze({ queues: NO_IDS, agents: NO_IDS, calls: NO_IDS });
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -106,7 +150,9 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   function apply(logged: { seq: number; event: CallEvent }): ApplyResult {
     const e = logged.event;
     if (logged.seq > lastSeq) lastSeq = logged.seq;
-    if (seen.has(e.id) || older.has(e.id)) {
+    // The recent-id table first (cheap, bounded), then the call's or agent's own events:
+    // a duplicate is caught however long after the original it comes, while its entity is kept.
+    if (seen.has(e.id) || older.has(e.id) || heldBefore(live, e)) {
       bump(counts.duplicate, e.type);
       return { outcome: 'duplicate', changed: NONE, closedAttempts: EMPTY, endedTalks: EMPTY };
     }
@@ -133,10 +179,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
         return {
           outcome: 'applied',
           changed,
-          closedAttempts:
-            attempt === null
-              ? EMPTY
-              : [{ queue: attempt.queue, direction: call?.direction ?? 'inbound', outcome: attempt.outcome, wait_s: attempt.wait_s, short: attempt.short }],
+          closedAttempts: attempt === null ? EMPTY : [attemptRecord(attempt, call, t)],
           endedTalks: talk === null ? EMPTY : [{ queue: call?.queue ?? null, talk_s: talk.talk_s }],
         };
       }
@@ -150,8 +193,8 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   const knownQueues = () => [...live.queues.keys()];
   return {
     apply,
+    // Ticks age only what the views show: whether an event is admitted never depends on them.
     tick(now) {
-      tickLive(live, now);
       tickServiceLevel(sl, now);
       tickAgentStats(stats, now);
     },

@@ -14,11 +14,12 @@ import { createApp, type App, type Readiness } from '../api/app.js';
 import { registryFrom, demoTokens, type AppEnv } from '../api/auth.js';
 import { liveRoutes } from '../api/routes/live.js';
 import { reportRoutes } from '../api/routes/reports.js';
+import { setAsideRoutes } from '../api/routes/set-aside.js';
 import { createAlerts, type Alerts } from '../alerts/index.js';
 import { createCallControl, clickhouseAudit } from '../callcontrol/index.js';
 import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
-import { openEventLog, type EventLog } from '../bus/index.js';
+import { openEventLog, type EventLog, type Health } from '../bus/index.js';
 import type { CallEvent, Clock, Config } from '../domain/index.js';
 import { EngineMetrics } from '../metrics/index.js';
 import { LiveSimulation } from '../sim/index.js';
@@ -91,11 +92,19 @@ export class Engine {
       const callControl = createCallControl({ config, log, pipeline, audit: clickhouseAudit(store.client), simulation: () => sim, now: () => clock.now() });
       cleanup.unshift(async () => callControl.stop());
 
-      await pipeline.start();
-      cleanup.unshift(() => pipeline.stop());
-      const writer = createHistoryWriter({ store, log, onError: (e) => say(`history writer: ${(e as Error).message}; retrying`) });
+      // The writer takes the runner's decisions from the first replayed batch on: it joins before the replay.
+      const writer = createHistoryWriter({
+        store,
+        feed: pipeline,
+        now: () => clock.now(),
+        stallAfterMs: settings.stallAfterS * 1000,
+        onError: (e) => say(`history writer: ${e.message}`),
+        onQuarantine: (q) => metrics.eventQuarantined(q.consumer),
+      });
       await writer.start();
       cleanup.unshift(() => writer.stop({ flush: true }));
+      await pipeline.start();
+      cleanup.unshift(() => pipeline.stop());
       // Both lags read the one known end of the log, refreshed once a tick by the pipeline.
       metrics.trackLag('history_writer', () => Math.max(0, pipeline.logEnd - writer.status().writtenSeq));
 
@@ -111,13 +120,14 @@ export class Engine {
         const checks: Readiness['checks'] = {
           event_log: health.ok ? { ok: true, detail: health.detail } : { ok: false, detail: health.reason },
           history: await store.health().then((h) => (h.ok ? { ok: true, detail: h.detail } : { ok: false, detail: h.reason })),
+          history_writer: asCheck(writer.health()),
           processors: pipeline.caughtUp
             ? { ok: true, detail: `applied through seq ${runner.lastSeq}` }
             : { ok: false, detail: `replaying the log: at seq ${runner.lastSeq}` },
         };
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
-      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner, () => clock.now()), reportRoutes(store, config.timezone, () => clock.now()), ...alerts.routes, ...callControl.routes];
+      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner, () => clock.now()), reportRoutes(store, config.timezone, () => clock.now()), setAsideRoutes(store), ...alerts.routes, ...callControl.routes];
       const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, clock });
       const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, wallboard: realtime.wallboard });
       const server = await listen(app.fetch, settings.port, settings.host);
@@ -201,6 +211,10 @@ async function closeLeftovers(log: EventLog, runner: ReturnType<typeof createRun
     if (a.state !== 'offline') events.push({ id: id(), type: 'agent.state_changed', time, source: 'sim', v: 1, agent: a.agent, state: 'offline', reason: 'simulator_restart' });
   }
   if (events.length > 0) await log.append(events);
+}
+
+function asCheck(h: Health): { ok: boolean; detail: string } {
+  return h.ok ? { ok: true, detail: h.detail } : { ok: false, detail: h.reason };
 }
 
 function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<Server> {

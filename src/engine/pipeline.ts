@@ -4,7 +4,10 @@
  */
 import type { EventLog, LogStatus, Subscription, LoggedEvent } from '../bus/index.js';
 import type { EngineMetrics } from '../metrics/index.js';
-import type { Runner, Changed } from '../../processors/index.js';
+import type { Runner, Changed, DecidedBatch } from '../../processors/index.js';
+
+/** A consumer downstream of the one gate (the history writer); the log waits for a returned promise. */
+export type DecisionConsumer = (batch: DecidedBatch) => void | Promise<void>;
 
 /**
  * Told after each applied batch: what changed, and the events the runner admitted, in log
@@ -15,6 +18,7 @@ export type ChangeListener = (changed: Changed, admitted: LoggedEvent[]) => void
 export class Pipeline {
   private sub: Subscription | undefined;
   private readonly listeners = new Set<ChangeListener>();
+  private readonly consumers = new Set<DecisionConsumer>();
   private logLast = 0;
 
   constructor(
@@ -52,25 +56,41 @@ export class Pipeline {
     return () => this.listeners.delete(listener);
   }
 
-  private applyBatch(batch: LoggedEvent[]): void {
+  /**
+   * Adds a consumer of the runner's decisions (admitted events, closed attempts, refusals),
+   * batch by batch, from the start of the replay: add it before start().
+   */
+  consume(consumer: DecisionConsumer): () => void {
+    this.consumers.add(consumer);
+    return () => this.consumers.delete(consumer);
+  }
+
+  private applyBatch(batch: LoggedEvent[]): void | Promise<void> {
     const started = process.hrtime.bigint();
     const queues = new Set<string>();
     const agents = new Set<string>();
     const calls = new Set<string>();
     const admitted: LoggedEvent[] = [];
+    const decided: DecidedBatch = { events: admitted, attempts: [], rejected: [], lastSeq: batch[batch.length - 1]?.seq ?? 0 };
     for (const logged of batch) {
       const r = this.runner.apply(logged);
       const type = logged.event.type;
       if (r.outcome === 'applied') {
         admitted.push(logged);
         this.metrics.eventApplied(type);
-        for (const a of r.closedAttempts) this.metrics.attemptClosed(a);
+        for (const a of r.closedAttempts) {
+          this.metrics.attemptClosed(a);
+          decided.attempts.push({ seq: logged.seq, attempt: a });
+        }
         for (const t of r.endedTalks) this.metrics.talkEnded(t.queue, t.talk_s);
         for (const q of r.changed.queues) queues.add(q);
         for (const a of r.changed.agents) agents.add(a);
         for (const c of r.changed.calls) calls.add(c);
       } else if (r.outcome === 'duplicate') this.metrics.eventDuplicate(type);
-      else this.metrics.eventRejected(type);
+      else {
+        this.metrics.eventRejected(type);
+        decided.rejected.push({ seq: logged.seq, event: logged.event, reason: r.reason ?? 'rejected' });
+      }
     }
     if (batch.length > 0) this.logLast = Math.max(this.logLast, batch[batch.length - 1]!.seq);
     this.metrics.batchProcessed(Number(process.hrtime.bigint() - started) / 1e9);
@@ -82,6 +102,12 @@ export class Pipeline {
         console.error('change listener failed', e);
       }
     }
+    const waits: Promise<void>[] = [];
+    for (const c of this.consumers) {
+      const w = c(decided);
+      if (w) waits.push(w);
+    }
+    if (waits.length > 0) return Promise.all(waits).then(() => undefined);
   }
 
   async stop(): Promise<void> {

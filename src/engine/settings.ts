@@ -24,6 +24,8 @@ export const EngineSettings = z.strictObject({
   metricsAuth: Bool.default(false),
   /** Largest request body accepted (POST /cc/events); larger answers 413. */
   maxBodyBytes: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  /** A consumer (history writer) that cannot advance this long makes /readyz answer 503 naming it. */
+  stallAfterS: z.coerce.number().positive().default(60),
 });
 export type EngineSettings = z.output<typeof EngineSettings>;
 
@@ -41,6 +43,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown>
     tokens: env.CC_TOKENS,
     metricsAuth: env.CC_METRICS_AUTH,
     maxBodyBytes: env.CC_MAX_BODY_BYTES,
+    stallAfterS: env.CC_STALL_AFTER_S,
   };
   return Object.fromEntries(Object.entries(pick).filter(([, v]) => v !== undefined && v !== ''));
 }

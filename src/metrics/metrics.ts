@@ -34,6 +34,7 @@ export class EngineMetrics {
   private readonly duplicates: Counter<'type'>;
   private readonly processing: Histogram<string>;
   private readonly lag: Gauge<'consumer'>;
+  private readonly quarantined: Counter<'consumer'>;
   private readonly lagSources = new Map<string, () => number>();
 
   constructor(live: LiveGauges) {
@@ -103,6 +104,13 @@ export class EngineMetrics {
       buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
       registers,
     });
+    this.quarantined = new Counter({
+      name: 'cc_events_quarantined_total',
+      help: 'Events a consumer set aside because storing them failed while the store was up (GET /cc/events/quarantined)',
+      labelNames: ['consumer'],
+      registers,
+    });
+    this.quarantined.inc({ consumer: 'history' }, 0);
     const lagSources = this.lagSources;
     this.lag = new Gauge({
       name: 'cc_consumer_lag_events',
@@ -133,6 +141,9 @@ export class EngineMetrics {
   }
   eventRejected(type: string): void {
     this.rejected.inc({ type });
+  }
+  eventQuarantined(consumer: string): void {
+    this.quarantined.inc({ consumer });
   }
   eventDuplicate(type: string): void {
     this.duplicates.inc({ type });

@@ -1,162 +1,272 @@
 /**
- * The history writer: consumes the event log and stores it as history. Batches are bounded
- * by size (`maxBatch` events) and time (`maxDelayMs`); when the store is slow or down, the
- * log handler waits for the flush, so delivery stops instead of memory growing. Every write
- * is idempotent and the checkpoint (last stored seq + fold state) is written last, so a
- * replay or a restart anywhere gives the same history as one clean pass.
+ * The history writer: stores what the runner decided (the one admission gate) as history.
+ * It is fed by the engine's pipeline, never by a log subscription of its own, so history
+ * holds exactly the events the live figures hold, in the same order.
+ *
+ * Exactly once: the checkpoint in the store (last seq whose rows are stored, and the fold
+ * state there) is the truth about where the writer stands. At start it skips every decision
+ * up to it; every row insert is idempotent by key and the checkpoint is written last, so a
+ * crash anywhere replays into the same rows. A new store against an existing log starts at
+ * seq 0 and backfills.
+ *
+ * Nothing stops it: a write that fails while the store is up is split until the one event
+ * that makes it fail is found; that event is quarantined (stored aside with the error) and
+ * the writer goes on. While the store is down it waits and retries; `health()` says so once
+ * that lasted `stallAfterMs`.
  */
-import type { EventLog, LoggedEvent, Subscription } from '../bus/index.js';
-import { foldBatch, initialFoldState, type FoldState } from './fold.js';
+import type { DecidedBatch } from '../../processors/index.js';
+import type { Health } from '../bus/index.js';
+import { callsToLoad, foldBatch, initialFoldState, loadCalls, type FoldState } from './fold.js';
 import type { HistoryStore } from './store.js';
+
+/** Where the writer's input comes from: the engine's Pipeline fits. */
+export interface DecisionFeed {
+  /** Adds a consumer of every applied batch's decisions; the feed waits for a returned promise (backpressure). */
+  consume(consumer: (batch: DecidedBatch) => void | Promise<void>): () => void;
+}
 
 export interface HistoryWriterOptions {
   store: HistoryStore;
-  log: EventLog;
+  feed: DecisionFeed;
   /** Checkpoint key; one per independent writer (default 'history'). */
   name?: string;
-  /** Most events per store write (default 5000). */
+  /** Most events per store write (default 5000); more pending makes the feed wait. */
   maxBatch?: number;
   /** Longest an event waits before it is written (default 1000 ms). */
   maxDelayMs?: number;
-  /** Replays from this seq with a fresh fold state, ignoring the checkpoint. */
-  fromSeq?: number;
-  /** Wait before retrying a failed write (default 1000 ms). */
+  /** Wait before retrying while the store is down (default 1000 ms). */
   retryMs?: number;
-  /** A failed write (it is retried) or a log condition worth logging. */
+  /** The engine's clock: how long a stall has lasted. */
+  now: () => number;
+  /** `health()` reports a stall once writes failed this long (default 60 s). */
+  stallAfterMs?: number;
+  /** A failed write (it is retried) or a quarantined event. */
   onError?: (error: Error) => void;
+  /** Told of each quarantined event (cc_events_quarantined_total). */
+  onQuarantine?: (q: { consumer: string; seq: number; error: string }) => void;
 }
 
 export interface WriterStatus {
   /** Last log seq whose history is stored (and checkpointed). */
   writtenSeq: number;
+  /** Last log seq the runner decided and handed over. */
+  decidedSeq: number;
   /** Events received and not yet stored. */
   pending: number;
   flushes: number;
   /** Events about calls whose arrival the writer never saw: stored raw, not folded. */
   orphans: number;
+  quarantined: number;
   lastError: string | null;
+  /** Engine time since which writes have been failing, null when the last one worked. */
+  failingSince: number | null;
 }
 
 export interface HistoryWriter {
+  /** Reads the checkpoint and starts consuming: call before the pipeline replays. */
   start(): Promise<void>;
-  /** Stores what is pending, then stops. `{ flush: false }` drops it instead (as a crash would). */
-  stop(options?: { flush?: boolean }): Promise<void>;
-  /** Events behind the log's last seq, for /metrics (cc_history_writer_lag_events). */
-  lag(): Promise<number>;
+  /** Stores what is pending (for at most `deadlineMs`, default 5 s), then stops. `{ flush: false }` drops it (as a crash would). */
+  stop(options?: { flush?: boolean; deadlineMs?: number }): Promise<void>;
   status(): WriterStatus;
-  /** Resolves once history holds every event up to `seq` (default: the log's last seq now). */
-  caughtUp(seq?: number): Promise<void>;
+  health(): Health;
+  /** Resolves once history holds every decision up to `seq`. */
+  caughtUp(seq: number): Promise<void>;
 }
 
+type Item = { seq: number; kind: 'event' | 'attempt' | 'rejected'; i: number };
+
 export function createHistoryWriter(options: HistoryWriterOptions): HistoryWriter {
-  const { store, log } = options;
+  const { store, feed } = options;
   const name = options.name ?? 'history';
   const maxBatch = options.maxBatch ?? 5000;
   const maxDelayMs = options.maxDelayMs ?? 1000;
   const retryMs = options.retryMs ?? 1000;
+  const stallAfterMs = options.stallAfterMs ?? 60_000;
+  const status: WriterStatus = { writtenSeq: 0, decidedSeq: 0, pending: 0, flushes: 0, orphans: 0, quarantined: 0, lastError: null, failingSince: null };
   const report = (e: unknown) => {
     const error = e instanceof Error ? e : new Error(String(e));
     status.lastError = error.message;
     options.onError?.(error);
   };
 
-  const status: WriterStatus = { writtenSeq: 0, pending: 0, flushes: 0, orphans: 0, lastError: null };
   let state: FoldState = initialFoldState();
-  let pending: LoggedEvent[] = [];
+  /** The state as of writtenSeq, as stored: what a failed write goes back to. */
+  let stateJson = JSON.stringify(state);
+  let pending: DecidedBatch = empty(0);
   let chain: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
-  let subscription: Subscription | null = null;
+  let unsubscribe: (() => void) | null = null;
   let running = false;
   const waiters: { seq: number; resolve: () => void }[] = [];
 
-  async function writeOnce(batch: LoggedEvent[]): Promise<void> {
-    const out = foldBatch(state, batch);
-    const cp = { seq: batch[batch.length - 1]!.seq, state: JSON.stringify(state) };
-    for (;;) {
-      try {
-        await store.write(out);
-        await store.writeCheckpoint(name, cp);
-        break;
-      } catch (e) {
-        report(e);
-        if (!running) throw e;
-        await new Promise((r) => setTimeout(r, retryMs));
-      }
+  async function tryWrite(batch: DecidedBatch): Promise<boolean> {
+    try {
+      const need = callsToLoad(state, batch);
+      if (need.length > 0) loadCalls(state, await store.callRows(need));
+      const out = foldBatch(state, batch);
+      const json = JSON.stringify(state);
+      await store.write(out);
+      await store.writeCheckpoint(name, { seq: batch.lastSeq, state: json });
+      stateJson = json;
+      status.orphans += out.orphans;
+      advanced(batch.lastSeq);
+      return true;
+    } catch (e) {
+      state = JSON.parse(stateJson) as FoldState;
+      report(e);
+      status.failingSince ??= options.now();
+      return false;
     }
-    status.writtenSeq = Math.max(status.writtenSeq, cp.seq);
-    status.orphans += out.orphans;
+  }
+
+  function advanced(seq: number): void {
+    status.writtenSeq = Math.max(status.writtenSeq, seq);
     status.flushes++;
+    status.failingSince = null;
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i]!.seq <= status.writtenSeq) waiters.splice(i, 1)[0]!.resolve();
     }
+  }
+
+  /** True when the store takes a write at all: the same checkpoint again (idempotent). */
+  async function storeTakesWrites(): Promise<boolean> {
+    try {
+      await store.writeCheckpoint(name, { seq: status.writtenSeq, state: stateJson });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Writes a stretch of decisions in order, whatever it takes; throws only when stopped. */
+  async function writeStretch(batch: DecidedBatch): Promise<void> {
+    for (;;) {
+      if (await tryWrite(batch)) return;
+      if (!(await storeTakesWrites())) {
+        // The store is down, not this stretch: wait and try it whole again.
+        if (!running) throw new Error(`history writer stopped with seq ${status.writtenSeq + 1}..${batch.lastSeq} not stored`);
+        await new Promise((r) => setTimeout(r, retryMs));
+        continue;
+      }
+      const items = itemsOf(batch);
+      if (items.length > 1) {
+        const mid = items[Math.floor(items.length / 2) - 1]!.seq;
+        const [a, b] = [slice(batch, status.writtenSeq, mid), slice(batch, mid, batch.lastSeq)];
+        await writeStretch(a);
+        await writeStretch(b);
+        return;
+      }
+      // One event (or none) fails while the store takes writes: give it a second chance, then set it aside.
+      if (await tryWrite(batch)) return;
+      await quarantine(batch, items[0], status.lastError ?? 'write failed');
+      return;
+    }
+  }
+
+  async function quarantine(batch: DecidedBatch, item: Item | undefined, error: string): Promise<void> {
+    const e = item === undefined ? undefined : item.kind === 'rejected' ? batch.rejected[item.i]!.event : item.kind === 'event' ? batch.events[item.i]!.event : undefined;
+    const seq = item?.seq ?? batch.lastSeq;
+    await store.quarantine({ consumer: name, seq, id: e?.id ?? '', type: e?.type ?? '', time: e ? Date.parse(e.time) : 0, error, body: e ? JSON.stringify(e) : '', quarantined_at: options.now() });
+    await store.writeCheckpoint(name, { seq: batch.lastSeq, state: stateJson });
+    status.quarantined++;
+    advanced(batch.lastSeq);
+    options.onQuarantine?.({ consumer: name, seq, error });
+    report(new Error(`quarantined seq ${seq} (${e?.type ?? 'no event'}): ${error}`));
   }
 
   function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = null;
     chain = chain.then(async () => {
-      while (pending.length > 0) {
-        const batch = pending.splice(0, maxBatch);
-        status.pending = pending.length;
-        await writeOnce(batch);
+      while (pending.lastSeq > status.writtenSeq) {
+        const batch = takeUpTo(maxBatch);
+        await writeStretch(batch);
       }
+      status.pending = pending.events.length;
     });
     return chain;
   }
 
-  async function onBatch(batch: LoggedEvent[]): Promise<void> {
-    if (!running) return;
-    pending.push(...batch);
-    status.pending = pending.length;
-    // Backpressure: a full batch is written before the log may deliver more.
-    if (pending.length >= maxBatch) await flush();
-    else timer ??= setTimeout(() => flush().catch(report), maxDelayMs);
+  /** Takes the first `max` admitted events pending (with what was decided among them) off the queue. */
+  function takeUpTo(max: number): DecidedBatch {
+    const cut = pending.events.length > max ? pending.events[max - 1]!.seq : pending.lastSeq;
+    const taken = slice(pending, status.writtenSeq, cut);
+    pending = slice(pending, cut, pending.lastSeq);
+    status.pending = pending.events.length;
+    return taken;
+  }
+
+  function onBatch(b: DecidedBatch): void | Promise<void> {
+    if (!running || b.lastSeq <= status.writtenSeq) return;
+    status.decidedSeq = Math.max(status.decidedSeq, b.lastSeq);
+    const after = status.writtenSeq;
+    for (const x of b.events) if (x.seq > after) pending.events.push(x);
+    for (const x of b.attempts) if (x.seq > after) pending.attempts.push(x);
+    for (const x of b.rejected) if (x.seq > after) pending.rejected.push(x);
+    pending.lastSeq = Math.max(pending.lastSeq, b.lastSeq);
+    status.pending = pending.events.length;
+    // Backpressure: past two batches' worth, the pipeline waits for the store.
+    if (pending.events.length >= 2 * maxBatch) return flush();
+    if (pending.events.length >= maxBatch) void flush().catch(report);
+    else timer ??= setTimeout(() => void flush().catch(report), maxDelayMs);
   }
 
   return {
     async start() {
       if (running) return;
-      let from: number;
-      if (options.fromSeq !== undefined) {
-        state = initialFoldState();
-        from = options.fromSeq;
-      } else {
-        const cp = await store.readCheckpoint(name);
-        state = cp ? (JSON.parse(cp.state) as FoldState) : initialFoldState();
-        status.writtenSeq = cp?.seq ?? 0;
-        from = (cp?.seq ?? 0) + 1;
-      }
+      const cp = await store.readCheckpoint(name);
+      state = cp ? (JSON.parse(cp.state) as FoldState) : initialFoldState();
+      stateJson = cp ? cp.state : JSON.stringify(state);
+      status.writtenSeq = cp?.seq ?? 0;
+      status.decidedSeq = status.writtenSeq;
+      pending = empty(status.writtenSeq);
       running = true;
-      subscription = log.subscribe(from, onBatch, {
-        durable: `history-${name}`,
-        maxBatch,
-        onStatus: (s) => {
-          if (s.kind === 'disconnected' || s.kind === 'invalid') report(new Error(`event log ${s.kind}: ${'error' in s ? s.error : s.message}`));
-        },
-      });
+      unsubscribe = feed.consume(onBatch);
     },
-    async stop({ flush: flushPending = true } = {}) {
-      if (!running && !subscription) return;
-      await subscription?.stop();
-      subscription = null;
-      if (flushPending) await flush();
-      else {
-        if (timer) clearTimeout(timer);
-        timer = null;
-        pending = [];
-        status.pending = 0;
+    async stop({ flush: flushPending = true, deadlineMs = 5000 } = {}) {
+      if (!running) return;
+      unsubscribe?.();
+      unsubscribe = null;
+      if (flushPending) {
+        let deadline: NodeJS.Timeout | undefined;
+        await Promise.race([flush().catch(report), new Promise<void>((r) => (deadline = setTimeout(r, deadlineMs)))]);
+        clearTimeout(deadline);
       }
+      if (timer) clearTimeout(timer);
+      timer = null;
       running = false;
-      await chain.catch(() => undefined);
-    },
-    async lag() {
-      return Math.max(0, (await log.lastSeq()) - status.writtenSeq);
+      pending = empty(status.writtenSeq);
+      status.pending = 0;
     },
     status: () => ({ ...status }),
+    health() {
+      const since = status.failingSince;
+      if (since !== null && options.now() - since >= stallAfterMs) {
+        return { ok: false, reason: `history writer cannot advance past seq ${status.writtenSeq} for ${Math.round((options.now() - since) / 1000)} s: ${status.lastError ?? 'write failed'}` };
+      }
+      return { ok: true, detail: `history written through seq ${status.writtenSeq} of ${status.decidedSeq} decided${status.quarantined > 0 ? `, ${status.quarantined} quarantined` : ''}` };
+    },
     async caughtUp(seq) {
-      const target = seq ?? (await log.lastSeq());
-      if (status.writtenSeq >= target) return;
-      await new Promise<void>((resolve) => waiters.push({ seq: target, resolve }));
+      if (status.writtenSeq >= seq) return;
+      await new Promise<void>((resolve) => waiters.push({ seq, resolve }));
     },
   };
+}
+
+function empty(lastSeq: number): DecidedBatch {
+  return { events: [], attempts: [], rejected: [], lastSeq };
+}
+
+/** The decisions with seq in (after, upTo]. */
+function slice(b: DecidedBatch, after: number, upTo: number): DecidedBatch {
+  const within = (x: { seq: number }) => x.seq > after && x.seq <= upTo;
+  return { events: b.events.filter(within), attempts: b.attempts.filter(within), rejected: b.rejected.filter(within), lastSeq: upTo };
+}
+
+/** What a stretch can be split between: its admitted and rejected events, by seq. */
+function itemsOf(b: DecidedBatch): Item[] {
+  const items: Item[] = [];
+  b.events.forEach((x, i) => items.push({ seq: x.seq, kind: 'event', i }));
+  b.rejected.forEach((x, i) => items.push({ seq: x.seq, kind: 'rejected', i }));
+  return items.sort((x, y) => x.seq - y.seq);
 }

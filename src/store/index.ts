@@ -1,5 +1,6 @@
 export { openHistoryStore, type HistoryStore, type HistoryStoreOptions } from './store.js';
-export { createHistoryWriter, type HistoryWriter, type HistoryWriterOptions, type WriterStatus } from './history-writer.js';
+export { createHistoryWriter, type HistoryWriter, type HistoryWriterOptions, type WriterStatus, type DecisionFeed } from './history-writer.js';
+export type { SetAsideEvent, QuarantinedRow } from './quarantine.js';
 export {
   CallsReportParams,
   AgentsReportParams,
@@ -19,5 +20,5 @@ export type { DashboardSeries, DashboardSummary, SummaryFigures } from './report
 export { CALL_COLUMNS, AGENT_COLUMNS, EXPORT_SLICE_ROWS, type CsvExport, type CallRecord, type ExportFilters } from './export.js';
 export { neutraliseCell, restoreCell, exportFilename } from './csv.js';
 export { serviceLevel, queueFigures } from './figures.js';
-export { foldBatch, initialFoldState, type FoldState } from './fold.js';
+export { foldBatch, initialFoldState, callsToLoad, loadCalls, type FoldState } from './fold.js';
 export type { CallRow, AttemptRow, AgentStateRow, FoldOutput } from './rows.js';

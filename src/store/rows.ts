@@ -33,6 +33,8 @@ export interface CallRow {
   monitors: number;
   /** Events folded into this row so far: the newest version of a call wins. */
   version: number;
+  /** Log seq of the last event folded into this row: a row loaded back never takes an event twice. */
+  last_seq: number;
 }
 
 export interface AttemptRow {
@@ -68,9 +70,20 @@ export interface RawEventRow {
   body: string;
 }
 
+/** An event the processors refused, with why (sql/007). */
+export interface RejectedRow {
+  seq: number;
+  id: string;
+  type: string;
+  time: number;
+  reason: string;
+  body: string;
+}
+
 /** What one fold of a batch produced. Ranges are epoch ms (inclusive min, inclusive max). */
 export interface FoldOutput {
   events: RawEventRow[];
+  rejected: RejectedRow[];
   calls: CallRow[];
   attempts: AttemptRow[];
   agentStates: AgentStateRow[];

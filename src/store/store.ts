@@ -14,8 +14,9 @@ import { agentsReport, type AgentsReport } from './report-agents.js';
 import { callsReport, type CallsReport } from './report-calls.js';
 import { dashboardSummary, dashboardTimeseries, type DashboardSeries, type DashboardSummary } from './report-dashboard.js';
 import { callVolume, slaTrend, type CallVolumeSeries, type Series, type SlaTrendSeries } from './report-series.js';
-import type { FoldOutput } from './rows.js';
-import { readCheckpoint, writeCheckpoint, writeFold, type Checkpoint } from './writes.js';
+import type { CallRow, FoldOutput } from './rows.js';
+import { listSetAside, quarantine, type QuarantinedRow, type SetAsideEvent } from './quarantine.js';
+import { callRows, readCheckpoint, writeCheckpoint, writeFold, type Checkpoint } from './writes.js';
 
 export interface HistoryStoreOptions {
   /** chDB data directory (default data/history); ignored when url is set. */
@@ -51,6 +52,12 @@ export interface HistoryStore {
 
   /** Writer side: stores one folded batch (idempotent). */
   write(out: FoldOutput): Promise<void>;
+  /** Writer side: the stored rows of ended calls, to fold a late event into. */
+  callRows(ids: readonly string[]): Promise<CallRow[]>;
+  /** Writer side: sets an event aside that could not be stored. */
+  quarantine(row: QuarantinedRow): Promise<void>;
+  /** Refused or quarantined events, newest first. */
+  setAside(which: 'rejected' | 'quarantined', limit: number): Promise<{ total: number; events: SetAsideEvent[] }>;
   readCheckpoint(writer: string): Promise<Checkpoint | null>;
   writeCheckpoint(writer: string, cp: Checkpoint): Promise<void>;
 }
@@ -87,6 +94,9 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     exportCalls: (p) => exportCalls(client, p),
     exportAgents: (p) => exportAgents(client, config, p),
     write: (out) => writeFold(client, config, out),
+    callRows: (ids) => callRows(client, ids),
+    quarantine: (row) => quarantine(client, row),
+    setAside: (which, limit) => listSetAside(client, which, limit),
     readCheckpoint: (writer) => readCheckpoint(client, writer),
     writeCheckpoint: (writer, cp) => writeCheckpoint(client, writer, cp, options.now()),
   };

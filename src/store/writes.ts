@@ -8,7 +8,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
 import { chTime } from './client.js';
 import { queueSettingParams } from './figures.js';
-import type { FoldOutput } from './rows.js';
+import type { CallRow, FoldOutput } from './rows.js';
 import { reportSql } from './sql-files.js';
 
 const QUARTER_MS = 15 * 60_000;
@@ -19,6 +19,7 @@ export async function writeFold(client: ClickHouseClient, config: Config, out: F
     ['calls', out.calls],
     ['queue_attempts', out.attempts],
     ['agent_states', out.agentStates],
+    ['events_rejected', out.rejected],
   ];
   for (const [table, values] of tables) {
     if (values.length > 0) await client.insert({ table, values: values as object[], format: 'JSONEachRow' });
@@ -73,4 +74,26 @@ export async function writeCheckpoint(client: ClickHouseClient, writer: string, 
     values: [{ writer, seq: cp.seq, state: cp.state, written_at: now }],
     format: 'JSONEachRow',
   });
+}
+
+/** The stored rows of these calls (the newest version of each), as the fold keeps them. */
+export async function callRows(client: ClickHouseClient, ids: readonly string[]): Promise<CallRow[]> {
+  if (ids.length === 0) return [];
+  const rs = await client.query({
+    query: `SELECT call_id, toUnixTimestamp64Milli(arrival) AS arrival, direction, caller_number, caller_name, callee_number, queue, queues,
+              attempts, outcome, wait_s, agent, toUnixTimestamp64Milli(answered_at) AS answered_at, toUnixTimestamp64Milli(ended_at) AS ended_at,
+              ended_by, talk_s, hold_s, acw_s, notes, wrapup_category, wrapup_result, transfers, monitors, version, last_seq
+            FROM calls FINAL WHERE call_id IN {ids:Array(String)}`,
+    query_params: { ids },
+    format: 'JSONEachRow',
+  });
+  const rows = await rs.json<Record<string, unknown>>();
+  const num = (v: unknown) => (v === null ? null : Number(v));
+  return rows.map((r) => ({
+    ...(r as unknown as CallRow),
+    arrival: Number(r.arrival),
+    answered_at: num(r.answered_at),
+    ended_at: Number(r.ended_at),
+    last_seq: Number(r.last_seq),
+  }));
 }

@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pct, seconds } from '../../wallboard/src/format.js';
-import { eventMaker, settled, TOKENS } from '../support/engine.js';
+import { eventMaker, settled, TOKENS, historySettled } from '../support/engine.js';
 import { ensureBuilt, startWallboard, type Wallboard } from './harness.js';
 import { realClockEnv } from '../fixtures/real-clock-env.js';
 
@@ -182,7 +182,7 @@ describe('wallboard', () => {
   it('downloads the calls CSV and it parses back to the API export', async () => {
     // History has a call row once a simulated call has ended and been written: wait for one.
     const exportNow = async () => {
-      await w.t.engine.writer.caughtUp();
+      await historySettled(w.t);
       const from = new Date(w.t.clock.now() - 86_400_000).toISOString();
       const to = new Date(w.t.clock.now() + 120_000).toISOString();
       return parse(await (await w.t.req(`/cc/reports/calls/export?from=${from}&to=${to}`, { as: 'supervisor' })).text(), { columns: true, bom: true }) as Array<Record<string, string>>;

@@ -5,7 +5,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreCell } from '../../src/store/index.js';
-import { eventMaker, settled, startTestEngine, type TestEngine } from '../support/engine.js';
+import { eventMaker, settled, startTestEngine, type TestEngine, historySettled } from '../support/engine.js';
 
 let t: TestEngine;
 const base = Date.parse('2026-11-20T10:00:00.000Z');
@@ -34,7 +34,7 @@ beforeAll(async () => {
   const res = await t.req('/cc/events', { method: 'POST', body: JSON.stringify(events), headers: { 'content-type': 'application/json' }, as: 'manager' });
   expect((await res.json()).rejected).toBe(0);
   await settled(t);
-  await t.engine.writer.caughtUp();
+  await historySettled(t);
 });
 afterAll(async () => t?.stop());
 

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { shiftedClock } from '../../src/domain/index.js';
-import { eventMaker, settled, startTestEngine, type TestEngine } from '../support/engine.js';
+import { eventMaker, settled, startTestEngine, type TestEngine, historySettled } from '../support/engine.js';
 
 const config = {
   timezone: 'Europe/Paris',
@@ -63,7 +63,7 @@ describe('today in Europe/Paris on a daylight-saving day', () => {
       expect(live.queues[0]).toMatchObject({ queue: 'q', offered: 2, answered: 2, abandoned: 0 });
       expect(live.queues[0].service_levels.answered_within_over_offered).toBe(50);
 
-      await t.engine.writer.caughtUp();
+      await historySettled(t);
       const summary = await (await t.req('/cc/dashboard/summary', { as: 'viewer' })).json();
       expect(summary).toMatchObject({ since: c.midnight, tz: 'Europe/Paris' });
       expect(summary.total).toMatchObject({ offered: 2, answered: 2, abandoned: 0 });

@@ -9,13 +9,14 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig } from '../../src/domain/index.js';
 import {
-  AGENT_COLUMNS, AgentsReportParams, CALL_COLUMNS, CallsReportParams, EXPORT_SLICE_ROWS, createHistoryWriter, openHistoryStore, restoreCell,
+  AGENT_COLUMNS, AgentsReportParams, CALL_COLUMNS, CallsReportParams, EXPORT_SLICE_ROWS, openHistoryStore, restoreCell,
   type CsvExport, type HistoryStore,
 } from '../../src/store/index.js';
 import { csvHeader, csvLine } from '../../src/store/csv.js';
 import { generateDay } from './history-gen.js';
 import { memoryLog } from './history-log.js';
 import { TEST_NOW } from '../support/time.js';
+import { startHistory } from './history-feed.js';
 
 const config = parseConfig(demoConfig());
 const dir = mkdtempSync(join(tmpdir(), 'cc-csv-'));
@@ -27,10 +28,9 @@ beforeAll(async () => {
   await store.migrate();
   const log = memoryLog();
   await log.append(generateDay({ seed: 11, calls: 500, start: '2026-03-02T07:00:00.000Z' }));
-  const writer = createHistoryWriter({ store, log, maxDelayMs: 10 });
-  await writer.start();
-  await writer.caughtUp();
-  await writer.stop();
+  const h = await startHistory(store, log, config, { maxDelayMs: 10 });
+  await h.caughtUp();
+  await h.stop();
 });
 afterAll(async () => {
   await store?.close();

@@ -43,13 +43,16 @@ export function generateDay(o: GenOptions): CallEventInput[] {
     emit(tAnswer, { type: 'call.answered', call_id, agent, ...(queue ? { queue } : {}) });
     setState(agent, tAnswer, 'busy');
     const talk = 30_000 + exp(150_000);
+    // A possible life only (the runner refuses the rest): a transfer comes after the hold ended.
+    let resumed = tAnswer;
     if (r() < 0.2) {
       const h = tAnswer + talk * 0.3;
+      resumed = h + 5000 + r() * 30_000;
       emit(h, { type: 'call.held', call_id, agent });
-      emit(h + 5000 + r() * 30_000, { type: 'call.resumed', call_id, agent });
+      emit(resumed, { type: 'call.resumed', call_id, agent });
     }
     if (r() < 0.1) emit(tAnswer + talk * 0.5, { type: 'monitor.started', session_id: `m-${call_id}`, call_id, supervisor: 'sup-1', mode: 'listen' });
-    if (r() < 0.05) emit(tAnswer + talk * 0.6, { type: 'call.transferred', call_id, kind: 'blind', from_agent: agent, to: { number: '+3300000' } });
+    if (r() < 0.05) emit(Math.max(tAnswer + talk * 0.6, resumed + 1000), { type: 'call.transferred', call_id, kind: 'blind', from_agent: agent, to: { number: '+3300000' } });
     if (r() < 0.3) emit(tAnswer + talk * 0.7, { type: 'call.note_added', call_id, note: pick(['callback asked', '=1+1', 'said "thanks", left']), author: agent });
     const end = tAnswer + talk + 40_000; // hold and monitor windows end before this
     emit(end, { type: 'call.ended', call_id, by: r() < 0.5 ? 'caller' : 'agent' });

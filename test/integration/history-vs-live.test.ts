@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../src/sim/index.js';
 import { demoConfig, parseConfig, shiftedClock, type CallEvent } from '../../src/domain/index.js';
-import { settled, startTestEngine, type TestEngine } from '../support/engine.js';
+import { settled, startTestEngine, type TestEngine, historySettled } from '../support/engine.js';
 import { createRunner, type Runner } from '../../processors/index.js';
 
 const HOUR = 3600_000;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   t = await startTestEngine({ config: demoConfig(), clock: shiftedClock(hourEnd + 60_000) });
   for (let i = 0; i < events.length; i += 5000) await t.engine.log.append(events.slice(i, i + 5000));
   await settled(t);
-  await t.engine.writer.caughtUp();
+  await historySettled(t);
   runner = createRunner(config);
   for (const logged of await t.engine.log.read(1, 1_000_000)) if (Date.parse(logged.event.time) <= hourEnd) runner.apply(logged);
 });

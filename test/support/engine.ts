@@ -77,3 +77,8 @@ export async function settled(t: TestEngine): Promise<void> {
   const target = await t.engine.log.lastSeq();
   await waitUntil(() => t.engine.pipeline.runner.lastSeq >= target, `the processors to apply seq ${target}`, 20_000, 5);
 }
+
+/** Waits until history holds everything appended so far (the writer checkpointed past it). */
+export async function historySettled(t: TestEngine): Promise<void> {
+  await t.engine.writer.caughtUp(await t.engine.log.lastSeq());
+}

@@ -154,7 +154,9 @@ describe('the runner gate', () => {
   it('names what an applied event changed and the attempt and talk it closed', () => {
     const { results } = feed([...base, ['09:01:05', 'call.ended', { call_id: 'c1', by: 'caller' }]]);
     expect(results[2]).toMatchObject({ outcome: 'applied', changed: { queues: ['sales'], agents: ['a1'], calls: ['c1'] } });
-    expect(results[2]!.closedAttempts).toEqual([{ queue: 'sales', direction: 'inbound', outcome: 'answered', wait_s: 4, short: false }]);
+    expect(results[2]!.closedAttempts).toEqual([
+      { queue: 'sales', direction: 'inbound', outcome: 'answered', wait_s: 4, short: false, call_id: 'c1', attempt: 1, t_in: t('09:00:01'), t_out: t('09:00:05'), flow_reason: '', agent: 'a1' },
+    ]);
     expect(results[3]!.endedTalks).toEqual([{ queue: 'sales', talk_s: 60 }]);
   });
 

@@ -100,8 +100,12 @@ describe('service level', () => {
     const v = runner.sla('today', undefined, t('09:05:00'));
     expect(v.queues.find((q) => q.queue === 'sales')).toMatchObject({ offered: 1, flowed_out: 1, answered: 0 });
     expect(v.queues.find((q) => q.queue === 'support')).toMatchObject({ offered: 1, answered: 1, answered_within: 1, asa_s: 15 });
-    expect(results[2]!.closedAttempts).toEqual([{ queue: 'sales', direction: 'inbound', outcome: 'flowed_out', wait_s: 240, short: false }]);
-    expect(results[4]!.closedAttempts).toEqual([{ queue: 'support', direction: 'inbound', outcome: 'answered', wait_s: 15, short: false }]);
+    expect(results[2]!.closedAttempts).toEqual([
+      { queue: 'sales', direction: 'inbound', outcome: 'flowed_out', wait_s: 240, short: false, call_id: 'c1', attempt: 1, t_in: t('09:00:00'), t_out: t('09:04:00'), flow_reason: 'overflow', agent: '' },
+    ]);
+    expect(results[4]!.closedAttempts).toEqual([
+      { queue: 'support', direction: 'inbound', outcome: 'answered', wait_s: 15, short: false, call_id: 'c1', attempt: 2, t_in: t('09:04:00'), t_out: t('09:04:15'), flow_reason: '', agent: 'a1' },
+    ]);
   });
 
   it('starts today at local midnight in the configured time zone', () => {
