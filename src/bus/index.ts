@@ -2,6 +2,7 @@ export type {
   EventLog,
   LoggedEvent,
   AppendResult,
+  StoreFailure,
   LogStatus,
   Health,
   SubscribeOptions,
@@ -11,3 +12,6 @@ export type {
 export { InProcessLog, type InProcessLogOptions } from './in-process-log.js';
 export { JetStreamLog, type JetStreamLogOptions } from './jetstream-log.js';
 export { openEventLog, type OpenEventLogOptions } from './open.js';
+export { appendOrThrow, NotStoredError } from './append-or-throw.js';
+export { DamagedLogFileError } from './ndjson-lines.js';
+export { repairLogFile, type RepairReport } from './ndjson-repair.js';

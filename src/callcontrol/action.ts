@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AcdCommand } from '../acd/index.js';
-import { ApiError, conflict } from '../api/problem.js';
+import { ApiError, conflict, storeFailureStatus } from '../api/problem.js';
 import type { AuthUser } from '../api/auth.js';
 import { hasRole } from '../api/auth.js';
 import type { EventLog } from '../bus/index.js';
@@ -96,6 +96,10 @@ export class Actions {
     const input = { id: `${this.prefix}-${++this.n}`, time: new Date(this.deps.now()).toISOString(), source: 'callcontrol', v: 1, ...fields } as CallEventInput;
     const [r] = await this.deps.log.append([input]);
     if (!r || r.status === 'rejected') throw new ApiError(400, r?.status === 'rejected' ? r.message : 'the event log refused the event');
+    if (r.status === 'not_stored') {
+      const { status, retryAfterS } = storeFailureStatus(r.cause);
+      throw new ApiError(status, `the event log could not store it: ${r.cause.message}; nothing was changed, try again`, undefined, retryAfterS);
+    }
     if (r.seq !== null) await appliedThrough(this.deps.feed, r.seq);
     return input as CallEvent;
   }

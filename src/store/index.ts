@@ -21,3 +21,4 @@ export { neutraliseCell, restoreCell, exportFilename } from './csv.js';
 export { serviceLevel, queueFigures } from './figures.js';
 export { foldBatch, initialFoldState, type FoldState } from './fold.js';
 export type { CallRow, AttemptRow, AgentStateRow, FoldOutput } from './rows.js';
+export { forgetWriterCheckpoints } from './forget-checkpoints.js';
