@@ -3,7 +3,9 @@
  * --nats it still holds chDB and the alert rules), and refused in one sentence when it
  * cannot be written, instead of a raw EROFS or ENOENT from deep inside start-up.
  */
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { DamagedLogFileError } from '../bus/index.js';
 import { DataDirLock } from './lock.js';
 
@@ -13,8 +15,24 @@ export async function claimDataDir(dir: string, purpose: string, now: number): P
     await mkdir(dir, { recursive: true });
     return await DataDirLock.acquire(dir, purpose, now);
   } catch (err) {
-    throw explainDataDirFailure(err, dir);
+    throw explainDataDirFailure((err as NodeJS.ErrnoException)?.code === 'ENOENT' ? realMkdirError(dir, err) : err, dir);
   }
+}
+
+/**
+ * A recursive mkdir reports ENOENT for several causes (a read-only file system, among
+ * others): creating the first missing level alone gives the real one.
+ */
+function realMkdirError(dir: string, reported: unknown): unknown {
+  let missing = resolve(dir);
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  try {
+    mkdirSync(missing);
+    rmdirSync(missing);
+  } catch (err) {
+    return err;
+  }
+  return reported;
 }
 
 const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'EEXIST', 'ENOSPC', 'EDQUOT']);
