@@ -76,6 +76,14 @@ describe('ingest through a NATS outage', () => {
       expect(runner.counts.rejected).toEqual({});
       const now = Date.now();
       expect(snapshot(runner, now)).toEqual(cleanRun(parseConfig(config), events, now));
+
+      // The document says so too: 503 and 507 with Retry-After and the per-event results.
+      const doc = (await (await t.req('/cc/openapi.json')).json()) as { paths: Record<string, { post: { responses: Record<string, { headers?: object; content: object }> } }> };
+      for (const status of ['503', '507']) {
+        const r = doc.paths['/cc/events']!.post.responses[status]!;
+        expect(r.headers).toHaveProperty('Retry-After');
+        expect(JSON.stringify(r.content)).toContain('IngestNotStored');
+      }
     } finally {
       await t.stop();
     }
