@@ -74,7 +74,7 @@ describe('ingest through a NATS outage', () => {
       expect(stored.map((e) => e.event.id)).toEqual(events.map((e) => e.id));
       const runner = t.engine.pipeline.runner;
       expect(runner.counts.rejected).toEqual({});
-      const now = Date.now();
+      const now = t.clock.now();
       expect(snapshot(runner, now)).toEqual(cleanRun(parseConfig(config), events, now));
 
       // The document says so too: 503 and 507 with Retry-After and the per-event results.
