@@ -4,27 +4,17 @@
  * is refused in one sentence naming the path and the permission. One owner per data
  * directory, --nats included.
  */
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { mountTmpfs, type Tmpfs } from '../fixtures/tmpfs.js';
 import { callEvent } from '../integration/event-log.events.js';
+import { runCli } from '../support/cli.js';
 import { startTestEngine } from '../support/engine.js';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../bin/cc-supervisor.js');
-type Ran = { code: number; stdout: string; stderr: string };
-const cli = (args: string[], asUser?: number): Promise<Ran> => {
-  const [cmd, argv] = asUser === undefined ? [process.execPath, [BIN, ...args]] : ['setpriv', [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', process.execPath, BIN, ...args]];
-  return run(cmd, argv, { timeout: 60_000 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: Ran) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-};
+const cli = (args: string[], asUser?: number) => runCli(args, asUser === undefined ? {} : { asUser });
 const dirs: string[] = [];
 const tmp = async () => {
   const d = await mkdtemp(join(tmpdir(), 'cc-datadir-'));
@@ -41,7 +31,7 @@ describe('a damaged event log file', () => {
     const data = await tmp();
     const file = join(data, 'events.ndjson');
     await writeFile(file, [line(1), '{"id": "ev-2", "ty', line(3), JSON.stringify({ ...callEvent(4), v: 9 }), line(5), ''].join('\n') + '{"torn');
-    const refused = await cli(['replay', '-', '--data', data]);
+    const refused = await cli(['start', '--data', data, '--port', '0', '--host', '127.0.0.1', '--no-sim']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`${file}:2: not valid JSON; the event log file is damaged (2 unreadable lines)`);
     expect(refused.stderr).toContain(`cc-supervisor repair-log --data ${data}`);
@@ -76,7 +66,7 @@ describe('a data directory that cannot be written', () => {
 
   it('on a read-only file system: one sentence naming the path', async (ctx) => {
     if (!('dir' in ro)) return ctx.skip(ro.refused);
-    const r = await cli(['replay', '-', '--data', join(ro.dir, 'data')]);
+    const r = await cli(['start', '--data', join(ro.dir, 'data'), '--port', '0', '--host', '127.0.0.1', '--no-sim']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
       `cc-supervisor: cannot use ${join(ro.dir, 'data')} as the data directory: ${join(ro.dir, 'data')} is on a read-only file system (it needs read and write permission; choose another with --data or CC_DATA_DIR)`,
@@ -88,7 +78,8 @@ describe('a data directory that cannot be written', () => {
     await chmod(parent, 0o555);
     const root = process.getuid?.() === 0;
     const user = root ? 65534 : process.getuid!();
-    // root ignores permissions: run the command as nobody instead.
+    // root ignores permissions: run the command as nobody instead (replay: start as nobody
+    // could not build the wallboard into the checkout on a fresh clone).
     if (root) await chmod(join(parent, '..'), 0o755).catch(() => undefined);
     const data = join(parent, 'data');
     const r = await cli(['replay', '-', '--data', data], root ? user : undefined);

@@ -5,13 +5,13 @@
  * line, the engine starts again once there is space, and sending the refused bodies again
  * stores the rest in order. Needs mount (root); skipped, saying why, when it is refused.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig, type CallEvent } from '../../src/domain/index.js';
 import { mountTmpfs, type Tmpfs } from '../fixtures/tmpfs.js';
+import { runCli } from '../support/cli.js';
 import { settled, startTestEngine, type TestEngine } from '../support/engine.js';
 import { cleanRun, hoursToNow, snapshot } from '../support/views.js';
 
@@ -129,11 +129,4 @@ describe('ingest on a full disk', () => {
   });
 });
 
-const BIN = join(import.meta.dirname, '../../bin/cc-supervisor.js');
-function replay(file: string, data: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'replay', file, '--data', data], { timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const replay = (file: string, data: string) => runCli(['replay', file, '--data', data]);
