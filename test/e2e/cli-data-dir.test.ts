@@ -30,6 +30,11 @@ describe('a damaged event log file', () => {
   it('stops start with the repair command; repair-log keeps every readable line in order and moves the rest aside', async () => {
     const data = await tmp();
     const file = join(data, 'events.ndjson');
+    // A run that wrote history first: the repair must make it write history again from the top.
+    const before = await startTestEngine({ dataDir: data });
+    await before.engine.log.append([1, 2, 3, 4, 5].map((n) => callEvent(n)));
+    await before.engine.writer.caughtUp();
+    await before.stop();
     await writeFile(file, [line(1), '{"id": "ev-2", "ty', line(3), JSON.stringify({ ...callEvent(4), v: 9 }), line(5), ''].join('\n') + '{"torn');
     const refused = await cli(['start', '--data', data, '--port', '0', '--host', '127.0.0.1', '--no-sim']);
     expect(refused.code).toBe(2);
@@ -41,6 +46,7 @@ describe('a damaged event log file', () => {
     expect(repaired.stdout).toMatch(/line 2: not valid JSON: moved aside/);
     expect(repaired.stdout).toMatch(/line 4: v .*: moved aside/);
     expect(repaired.stdout).toContain(`kept 3 readable lines in order; moved 3 unreadable to ${file}.unreadable`);
+    expect(repaired.stdout).toContain('history will be written again from the log at the next start');
     expect(await readFile(file, 'utf8')).toBe([line(1), line(3), line(5), ''].join('\n'));
     expect(await readFile(`${file}.unreadable`, 'utf8')).toBe(['{"id": "ev-2", "ty', JSON.stringify({ ...callEvent(4), v: 9 }), '{"torn', ''].join('\n'));
     expect((await cli(['repair-log', '--data', data])).stdout).toContain('all 3 lines are readable: nothing to repair');
@@ -48,6 +54,10 @@ describe('a damaged event log file', () => {
     const engine = await startTestEngine({ dataDir: data });
     try {
       expect((await engine.engine.log.read(1)).map((e) => e.event.id)).toEqual(['ev-1', 'ev-3', 'ev-5']);
+      await engine.engine.writer.caughtUp();
+      // ev-5 is line 3 now: written again at its new position, not skipped past an old checkpoint.
+      const rs = await engine.engine.store.client.query({ query: "SELECT seq FROM events_raw FINAL WHERE id = 'ev-5'", format: 'JSONEachRow' });
+      expect((await rs.json<{ seq: number | string }>()).map((r) => Number(r.seq))).toEqual([3]);
     } finally {
       await engine.stop();
     }
