@@ -158,7 +158,8 @@ export class InProcessLog implements EventLog {
     let outcome: WriteOutcome = { stored: planned.length, failure: null };
     if (this.file) outcome = await this.file.append(planned).catch((err: unknown) => ({ stored: 0, failure: { kind: 'write_failed' as const, message: String(err) } }));
     for (let i = 0; i < outcome.stored; i++) this.push(planned[i]!);
-    this.lastFailure = outcome.failure;
+    // Only a write says whether the store works now (a group of duplicates wrote nothing).
+    if (planned.length > 0) this.lastFailure = outcome.failure;
     const storedThrough = base + outcome.stored;
     group.forEach(({ checked, resolve }, r) => resolve(settle(checked, (k) => plans[r]![k]!, outcome.failure, storedThrough)));
     if (outcome.stored > 0) for (const s of this.subscribers) s.wake();

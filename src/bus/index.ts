@@ -9,6 +9,7 @@ export type {
   Subscription,
   BatchHandler,
 } from './log.js';
+export { STORE_FAILURE_KINDS } from './log.js';
 export { InProcessLog, type InProcessLogOptions } from './in-process-log.js';
 export { JetStreamLog, type JetStreamLogOptions } from './jetstream-log.js';
 export { openEventLog, type OpenEventLogOptions } from './open.js';

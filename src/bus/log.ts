@@ -17,8 +17,9 @@ export interface LoggedEvent {
  * not confirm in time; `unavailable`: the store cannot be reached (connection lost);
  * `closed`: the log is shutting down.
  */
+export const STORE_FAILURE_KINDS = ['disk_full', 'write_failed', 'timeout', 'unavailable', 'closed'] as const;
 export interface StoreFailure {
-  kind: 'disk_full' | 'write_failed' | 'timeout' | 'unavailable' | 'closed';
+  kind: (typeof STORE_FAILURE_KINDS)[number];
   message: string;
 }
 

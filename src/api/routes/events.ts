@@ -4,7 +4,7 @@
  * this is why the body is validated per event here rather than by the route schema.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { EventLog, StoreFailure } from '../../bus/index.js';
+import { STORE_FAILURE_KINDS, type EventLog, type StoreFailure } from '../../bus/index.js';
 import type { AppEnv } from '../auth.js';
 import { requireRole } from '../auth.js';
 import { ProblemSchema } from '../openapi.js';
@@ -19,7 +19,7 @@ const Result = z.object({
   reason: z.string().optional(),
 });
 const NotStoredProblem = ProblemSchema.extend({
-  cause: z.enum(['disk_full', 'write_failed', 'timeout', 'unavailable', 'closed']).describe('why the log could not store them'),
+  cause: z.enum(STORE_FAILURE_KINDS).describe('why the log could not store them'),
   accepted: z.number().int(),
   duplicate: z.number().int(),
   rejected: z.number().int(),
