@@ -1,5 +1,5 @@
 /**
- * The `cc-supervisor` command: start | simulate | replay. This is the composition root:
+ * The `cc-supervisor` command: start | simulate | replay | repair-log. This is the composition root:
  * flags and environment are parsed here once, and typed objects are passed down.
  */
 import { Command, Option } from 'commander';
@@ -8,6 +8,7 @@ import { parseSettings, settingsFromEnv } from './engine/settings.js';
 import { runStart } from './engine/start.js';
 import { runSimulate } from './engine/simulate-command.js';
 import { runReplay } from './engine/replay-command.js';
+import { runRepairLog } from './engine/repair-command.js';
 
 export async function main(argv: string[]): Promise<void> {
   // The one clock of the process: everything below reads "now" from it.
@@ -69,6 +70,16 @@ export async function main(argv: string[]): Promise<void> {
       const settings = parseSettings({ ...settingsFromEnv(process.env), ...defined({ dataDir: opts.data, natsUrl: opts.nats }) });
       const code = await runReplay({ file, settings, clock });
       process.exitCode = code;
+    });
+
+  program
+    .command('repair-log')
+    .description('repair a damaged embedded event log: move unreadable lines aside, keep every readable one in order')
+    .option('--data <dir>', 'data directory of the embedded log (env CC_DATA_DIR)')
+    .option('--clickhouse <url>', 'ClickHouse server whose history checkpoints to reset (env CLICKHOUSE_URL); default: chDB in the data directory')
+    .action(async (opts: { data?: string; clickhouse?: string }) => {
+      const settings = parseSettings({ ...settingsFromEnv(process.env), ...defined({ dataDir: opts.data, clickhouseUrl: opts.clickhouse }) });
+      process.exitCode = await runRepairLog(settings, clock);
     });
 
   try {

@@ -35,7 +35,7 @@ export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.onError((err, c) => {
-    if (err instanceof ApiError) return problem(c, err.status, err.message, err.errors);
+    if (err instanceof ApiError) return problem(c, err.status, err.message, err.errors, err.retryAfterS);
     if (err instanceof HTTPException) return problem(c, err.status, err.message || 'request refused');
     console.error('unhandled error', err);
     return problem(c, 500, 'the engine failed to answer this request; it has been logged');

@@ -3,6 +3,7 @@
  * the app's error handler turns anything else into a 500 that names no internals.
  */
 import type { Context } from 'hono';
+import type { StoreFailure } from '../bus/index.js';
 import type { FieldProblem } from '../domain/index.js';
 
 export interface Problem {
@@ -26,14 +27,17 @@ const TITLES: Record<number, string> = {
   500: 'Internal server error',
   502: 'Bad gateway',
   503: 'Service unavailable',
+  507: 'Insufficient storage',
 };
 
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 502 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 502 | 503 | 507,
     detail: string,
     readonly errors?: FieldProblem[],
+    /** Seconds a client should wait before trying again (the Retry-After header). */
+    readonly retryAfterS?: number,
   ) {
     super(detail);
   }
@@ -51,9 +55,24 @@ export function problemBody(status: number, detail: string, errors?: FieldProble
   return body;
 }
 
-export function problem(c: Context, status: number, detail: string, errors?: FieldProblem[]): Response {
-  return new Response(JSON.stringify(problemBody(status, detail, errors)), {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
-  });
+export function problem(c: Context, status: number, detail: string, errors?: FieldProblem[], retryAfterS?: number): Response {
+  return problemDocument(problemBody(status, detail, errors), retryAfterS);
+}
+
+/** A problem document, with extension members (RFC 9457 §3.2) when the body has them. */
+export function problemDocument<T extends Problem>(body: T, retryAfterS?: number): Response {
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  if (retryAfterS !== undefined) headers['retry-after'] = String(retryAfterS);
+  return new Response(JSON.stringify(body), { status: body.status, headers });
+}
+
+/** Seconds to wait after each kind of storage failure: a full disk needs someone to act. */
+const RETRY_AFTER_S: Record<StoreFailure['kind'], number> = { disk_full: 30, write_failed: 5, timeout: 2, unavailable: 2, closed: 5 };
+
+/**
+ * How HTTP answers an event the log could not store: 507 when its disk is full, otherwise
+ * 503, both with Retry-After, since sending the same events again is always safe.
+ */
+export function storeFailureStatus(cause: StoreFailure): { status: 503 | 507; retryAfterS: number } {
+  return { status: cause.kind === 'disk_full' ? 507 : 503, retryAfterS: RETRY_AFTER_S[cause.kind] };
 }

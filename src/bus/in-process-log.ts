@@ -1,19 +1,35 @@
 /**
  * The embedded event log: an array in memory (index + 1 is the sequence number), a map of
  * every event id ever appended for dedupe over the log's whole life, and optionally an
- * NDJSON file that makes it survive a restart. It is the hot path of the embedded engine,
- * so append and delivery do no more than validate, push and slice.
+ * NDJSON file that makes it survive a restart.
+ *
+ * With a file, an event is acknowledged (and handed to subscribers) only once its line is
+ * synced (see ndjson-file.ts). Appends queue up while a write is in flight and go out
+ * together in the next one (group commit), so one fdatasync serves every request waiting.
  */
 import { validateEvent, type CallEvent } from '../domain/index.js';
 import { deliverBatch, Wakeup } from './deliver.js';
-import type { AppendResult, BatchHandler, EventLog, Health, LoggedEvent, SubscribeOptions, Subscription } from './log.js';
-import { NdjsonEventFile } from './ndjson-file.js';
+import type { AppendResult, BatchHandler, EventLog, Health, LoggedEvent, StoreFailure, SubscribeOptions, Subscription } from './log.js';
+import { NdjsonEventFile, type OpenLogFile, type WriteOutcome } from './ndjson-file.js';
 
 const DEFAULT_MAX_BATCH = 512;
+const CLOSED: StoreFailure = { kind: 'closed', message: 'the event log is closed (the engine is stopping)' };
 
 export interface InProcessLogOptions {
   /** `<data dir>/events.ndjson`: every accepted event is written here and reloaded on open. */
   file?: string;
+  /** fdatasync every write before acknowledging it (default true); off only to measure its cost. */
+  sync?: boolean;
+  /** Told what opening the file healed (a torn last line cut off). */
+  onWarning?: (message: string) => void;
+  /** How the file is opened; tests inject one that fails mid-write. */
+  openFile?: OpenLogFile;
+}
+
+type Checked = { ok: true; event: CallEvent } | { ok: false; result: AppendResult };
+interface Waiting {
+  checked: Checked[];
+  resolve: (results: AppendResult[]) => void;
 }
 
 export class InProcessLog implements EventLog {
@@ -22,40 +38,35 @@ export class InProcessLog implements EventLog {
   private readonly seqById = new Map<string, number>();
   private readonly subscribers = new Set<Wakeup>();
   private readonly running = new Set<Subscription>();
+  private readonly waiting: Waiting[] = [];
+  private writing: Promise<void> | null = null;
+  private lastFailure: StoreFailure | null = null;
   private closed = false;
 
   private constructor(private readonly file: NdjsonEventFile | null) {}
 
   /**
    * Opens the log, replaying the file when one is given.
-   * @example const log = await InProcessLog.open({ file: 'data/events.ndjson' });
+   * @example const log = await InProcessLog.open({ file: 'data/events.ndjson', onWarning: console.warn });
    */
   static async open(options: InProcessLogOptions = {}): Promise<InProcessLog> {
     if (!options.file) return new InProcessLog(null);
-    const { file, loaded } = NdjsonEventFile.open(options.file);
-    const log = new InProcessLog(file);
-    for (const event of loaded.events) log.push(event);
+    const opened = await NdjsonEventFile.open(options.file, { sync: options.sync ?? true, ...(options.openFile ? { openFile: options.openFile } : {}) });
+    if (opened.droppedBytes > 0) {
+      options.onWarning?.(`${options.file}: cut off a torn last line of ${opened.droppedBytes} bytes (a write interrupted by a crash or a full disk; it was never acknowledged)`);
+    }
+    const log = new InProcessLog(opened.file);
+    for (const event of opened.events) log.push(event);
     return log;
   }
 
-  async append(inputs: readonly unknown[]): Promise<AppendResult[]> {
-    if (this.closed) throw new Error('event log is closed');
-    const results: AppendResult[] = new Array(inputs.length);
-    const firstNew = this.events.length;
-    for (let i = 0; i < inputs.length; i++) {
-      const checked = validateEvent(inputs[i]);
-      if (!checked.ok) {
-        results[i] = { status: 'rejected', id: idOf(inputs[i]), problems: checked.problems, message: checked.message };
-        continue;
-      }
-      const known = this.seqById.get(checked.value.id);
-      results[i] = known === undefined ? { status: 'accepted', id: checked.value.id, seq: this.push(checked.value) } : { status: 'duplicate', id: checked.value.id, seq: known };
-    }
-    if (this.events.length > firstNew) {
-      if (this.file) this.writeFrom(firstNew);
-      for (const s of this.subscribers) s.wake();
-    }
-    return results;
+  append(inputs: readonly unknown[]): Promise<AppendResult[]> {
+    const checked = inputs.map(check);
+    if (this.closed) return Promise.resolve(settle(checked, () => null, CLOSED));
+    return new Promise((resolve) => {
+      this.waiting.push({ checked, resolve });
+      this.writing ??= this.drain();
+    });
   }
 
   async read(fromSeq: number, max = Number.POSITIVE_INFINITY): Promise<LoggedEvent[]> {
@@ -99,14 +110,17 @@ export class InProcessLog implements EventLog {
 
   async health(): Promise<Health> {
     if (this.closed) return { ok: false, reason: 'event log is closed' };
+    if (this.lastFailure) return { ok: false, reason: `the last append failed: ${this.lastFailure.message}` };
     return { ok: true, detail: `in-process log: ${this.events.length} events${this.file ? ` in ${this.file.path}` : ''}` };
   }
 
+  /** Finishes the appends already queued, stops every subscription, closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.writing;
     await Promise.all([...this.running].map((s) => s.stop()));
-    this.file?.close();
+    await this.file?.close();
   }
 
   private push(event: CallEvent): number {
@@ -116,17 +130,63 @@ export class InProcessLog implements EventLog {
     return seq;
   }
 
-  /** Persists the events appended since `firstNew`; on failure they are taken back out. */
-  private writeFrom(firstNew: number): void {
-    const fresh = this.events.slice(firstNew).map((e) => e.event);
-    try {
-      this.file!.append(fresh);
-    } catch (err) {
-      for (const e of fresh) this.seqById.delete(e.id);
-      this.events.length = firstNew;
-      throw err;
-    }
+  /** Writes what is queued, a group at a time, until nothing waits. */
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) await this.commit(this.waiting.splice(0));
+    this.writing = null;
   }
+
+  /**
+   * Writes the group's new events in input order in one go, then acknowledges the stored
+   * prefix: each input is judged against the ids stored before and planned in this group.
+   */
+  private async commit(group: Waiting[]): Promise<void> {
+    const base = this.events.length;
+    const planned: CallEvent[] = [];
+    const plannedAt = new Map<string, number>();
+    // Per input: the log seq it is (or would be) at, and whether it is new.
+    const plans = group.map(({ checked }) =>
+      checked.map((c) => {
+        if (!c.ok) return null;
+        const known = this.seqById.get(c.event.id) ?? plannedAt.get(c.event.id);
+        if (known !== undefined) return { seq: known, fresh: false };
+        planned.push(c.event);
+        plannedAt.set(c.event.id, base + planned.length);
+        return { seq: base + planned.length, fresh: true };
+      }),
+    );
+    let outcome: WriteOutcome = { stored: planned.length, failure: null };
+    if (this.file) outcome = await this.file.append(planned).catch((err: unknown) => ({ stored: 0, failure: { kind: 'write_failed' as const, message: String(err) } }));
+    for (let i = 0; i < outcome.stored; i++) this.push(planned[i]!);
+    // Only a write says whether the store works now (a group of duplicates wrote nothing).
+    if (planned.length > 0) this.lastFailure = outcome.failure;
+    const storedThrough = base + outcome.stored;
+    group.forEach(({ checked, resolve }, r) => resolve(settle(checked, (k) => plans[r]![k]!, outcome.failure, storedThrough)));
+    if (outcome.stored > 0) for (const s of this.subscribers) s.wake();
+  }
+}
+
+function check(input: unknown): Checked {
+  const checked = validateEvent(input);
+  if (checked.ok) return { ok: true, event: checked.value };
+  return { ok: false, result: { status: 'rejected', id: idOf(input), problems: checked.problems, message: checked.message } };
+}
+
+/**
+ * One append's results: a valid input is accepted or a duplicate when its seq is stored,
+ * and from the first one that is not, it and every later valid input are not_stored.
+ */
+function settle(checked: Checked[], plan: (k: number) => { seq: number; fresh: boolean } | null, failure: StoreFailure | null, storedThrough = 0): AppendResult[] {
+  let stopped = false;
+  return checked.map((c, k) => {
+    if (!c.ok) return c.result;
+    const p = plan(k);
+    if (stopped || !p || p.seq > storedThrough) {
+      stopped = true;
+      return { status: 'not_stored', id: c.event.id, cause: failure ?? CLOSED };
+    }
+    return p.fresh ? { status: 'accepted', id: c.event.id, seq: p.seq } : { status: 'duplicate', id: c.event.id, seq: p.seq };
+  });
 }
 
 function idOf(input: unknown): string | null {

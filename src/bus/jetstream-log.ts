@@ -14,13 +14,17 @@
  * id header (`Nats-Msg-Id`) is the event id, so the server drops a duplicate inside the
  * stream's duplicate window (24 h by default) and answers with the original's sequence;
  * unlike the in-process log, an id repeated after the window would be appended again.
+ * An append publishes in order and what it stores is a prefix (jetstream-append.ts); an
+ * event is accepted once the server acked it, i.e. JetStream's own durability (file
+ * storage; the server's sync policy; a quorum of replicas in a cluster).
  * Integrators may publish on these subjects directly; readers still validate every message.
  */
-import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, StorageType, type PubAck } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { validateEvent, type CallEvent } from '../domain/index.js';
 import { decode, dropConsumer, openEphemeral, type StreamRef } from './jetstream-consumers.js';
 import { JetStreamSubscription } from './jetstream-subscription.js';
+import { publishInOrder, type Publication } from './jetstream-append.js';
 import type { AppendResult, BatchHandler, EventLog, Health, LoggedEvent, SubscribeOptions, Subscription } from './log.js';
 
 export interface JetStreamLogOptions {
@@ -31,10 +35,11 @@ export interface JetStreamLogOptions {
   duplicateWindowMs?: number;
   /** Connection name shown by the server (`nats-server` monitoring, logs). */
   name?: string;
+  /** Longest wait for one publish's ack before the append answers `timeout` (default 5 s). */
+  publishTimeoutMs?: number;
 }
 
-/** Publishes in flight at once: enough to fill the pipe, few enough not to time out. */
-const PUBLISH_WINDOW = 2_000;
+const PUBLISH_TIMEOUT_MS = 5_000;
 const READ_CHUNK = 4_096;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -48,6 +53,7 @@ export class JetStreamLog implements EventLog {
     private readonly nc: NatsConnection,
     private readonly ref: StreamRef,
     private readonly subjectPrefix: string,
+    private readonly publishTimeoutMs: number,
   ) {
     void this.watchConnection();
   }
@@ -70,7 +76,7 @@ export class JetStreamLog implements EventLog {
         if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) throw err;
         await jsm.streams.add({ name: stream, storage: StorageType.File, ...config });
       }
-      return new JetStreamLog(nc, { js: jetstream(nc), jsm, stream }, subjectPrefix);
+      return new JetStreamLog(nc, { js: jetstream(nc), jsm, stream }, subjectPrefix, options.publishTimeoutMs ?? PUBLISH_TIMEOUT_MS);
     } catch (err) {
       await nc.close();
       throw err;
@@ -83,13 +89,13 @@ export class JetStreamLog implements EventLog {
   }
 
   /**
-   * Publishes each valid input with its id as `Nats-Msg-Id`, pipelined. If a publish fails
-   * (the server unreachable past the timeout) the whole call throws; appending the same
-   * inputs again is safe, as the ones that did land come back as duplicates.
+   * Publishes each valid input with its id as `Nats-Msg-Id`, in order (jetstream-append.ts):
+   * what the stream holds afterwards is always a prefix of the valid inputs, and a failure
+   * (a timeout, the connection down) answers the rest `not_stored`, never throws.
    */
   async append(inputs: readonly unknown[]): Promise<AppendResult[]> {
     const results: AppendResult[] = new Array(inputs.length);
-    const pending: { index: number; id: string; ack: Promise<PubAck> }[] = [];
+    const valid: { index: number; item: Publication }[] = [];
     for (let i = 0; i < inputs.length; i++) {
       const checked = validateEvent(inputs[i]);
       if (!checked.ok) {
@@ -99,16 +105,17 @@ export class JetStreamLog implements EventLog {
         continue;
       }
       const event = checked.value;
-      pending.push({ index: i, id: event.id, ack: this.ref.js.publish(this.subjectOf(event), JSON.stringify(event), { msgID: event.id }) });
-      if (pending.length % PUBLISH_WINDOW === 0) await Promise.allSettled(pending.slice(-PUBLISH_WINDOW).map((p) => p.ack));
+      valid.push({ index: i, item: { subject: this.subjectOf(event), data: JSON.stringify(event), id: event.id } });
     }
-    const acks = await Promise.allSettled(pending.map((p) => p.ack));
-    const failed = acks.find((a) => a.status === 'rejected');
-    if (failed) throw new Error(`event log append failed, nothing is lost by appending again: ${String(failed.reason?.message ?? failed.reason)}`);
-    acks.forEach((a, k) => {
-      const { index, id } = pending[k]!;
-      const ack = (a as PromiseFulfilledResult<PubAck>).value;
-      results[index] = ack.duplicate ? { status: 'duplicate', id, seq: ack.seq } : { status: 'accepted', id, seq: ack.seq };
+    const { acks, failure } = await publishInOrder(
+      this.ref.js,
+      valid.map((v) => v.item),
+      { timeoutMs: this.publishTimeoutMs, connected: () => this.connected && !this.nc.isClosed(), closing: () => this.closing },
+    );
+    valid.forEach(({ index, item }, k) => {
+      const ack = acks[k];
+      if (!ack) results[index] = { status: 'not_stored', id: item.id, cause: failure! };
+      else results[index] = ack.duplicate ? { status: 'duplicate', id: item.id, seq: ack.seq } : { status: 'accepted', id: item.id, seq: ack.seq };
     });
     return results;
   }

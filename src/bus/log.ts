@@ -11,13 +11,37 @@ export interface LoggedEvent {
   event: CallEvent;
 }
 
-/** What happened to one appended input, in input order. */
+/**
+ * Why the log could not store an event. `disk_full`: no space left where the log keeps its
+ * data; `write_failed`: the store failed otherwise (an I/O error); `timeout`: the store did
+ * not confirm in time; `unavailable`: the store cannot be reached (connection lost);
+ * `closed`: the log is shutting down.
+ */
+export const STORE_FAILURE_KINDS = ['disk_full', 'write_failed', 'timeout', 'unavailable', 'closed'] as const;
+export interface StoreFailure {
+  kind: (typeof STORE_FAILURE_KINDS)[number];
+  message: string;
+}
+
+/**
+ * What happened to one appended input, in input order. An append stores valid inputs in
+ * order and stops at the first failure, so the stored ones are always a prefix of the valid
+ * inputs; from the failure on, every valid input is `not_stored`, and appending the same
+ * inputs again is safe (the stored prefix comes back as duplicates, the rest follows in order).
+ */
 export type AppendResult =
+  /** Durably stored at `seq` (the in-process log has synced its file; JetStream has acked it). */
   | { status: 'accepted'; id: string; seq: number }
   /** The id was appended before: nothing changes; `seq` is the original's where known. */
   | { status: 'duplicate'; id: string; seq: number | null }
   /** It failed the CallEvent v1 schema: nothing of it was appended. */
-  | { status: 'rejected'; id: string | null; problems: FieldProblem[]; message: string };
+  | { status: 'rejected'; id: string | null; problems: FieldProblem[]; message: string }
+  /**
+   * Not acknowledged as stored, because of `cause` (the same for every not_stored result of
+   * one append). The in-process log guarantees it is not in the log; over JetStream a publish
+   * that timed out may still land later, in order, and then comes back as a duplicate.
+   */
+  | { status: 'not_stored'; id: string; cause: StoreFailure };
 
 /** Conditions a subscription reports instead of throwing (like nats.js consumer notifications). */
 export type LogStatus =
@@ -52,7 +76,10 @@ export type BatchHandler = (batch: LoggedEvent[]) => void | Promise<void>;
 
 export interface EventLog {
   readonly kind: 'in-process' | 'jetstream';
-  /** Validates and appends each input; duplicates by event id are not appended again. */
+  /**
+   * Validates and appends each input; duplicates by event id are not appended again. A
+   * storage failure is answered as `not_stored` results, never thrown.
+   */
   append(inputs: readonly unknown[]): Promise<AppendResult[]>;
   /** Events with seq >= fromSeq, in order, at most `max`. */
   read(fromSeq: number, max?: number): Promise<LoggedEvent[]>;

@@ -11,6 +11,8 @@ export interface OpenEventLogOptions {
   natsUrl?: string;
   /** The embedded log's file, normally `<data dir>/events.ndjson`. */
   file?: string;
+  /** Told what opening the embedded log's file healed (a torn last line cut off). */
+  onWarning?: (message: string) => void;
   /** Stream, subject prefix, duplicate window and connection name for JetStream. */
   jetstream?: Omit<JetStreamLogOptions, 'url'>;
 }
@@ -20,5 +22,5 @@ export interface OpenEventLogOptions {
  */
 export async function openEventLog(options: OpenEventLogOptions = {}): Promise<EventLog> {
   if (options.natsUrl) return JetStreamLog.connect({ ...options.jetstream, url: options.natsUrl });
-  return InProcessLog.open(options.file ? { file: options.file } : {});
+  return InProcessLog.open(options.file ? { file: options.file, ...(options.onWarning ? { onWarning: options.onWarning } : {}) } : {});
 }

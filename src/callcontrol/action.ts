@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AcdCommand } from '../acd/index.js';
-import { ApiError, conflict } from '../api/problem.js';
+import { ApiError, conflict, storeFailureStatus } from '../api/problem.js';
 import type { AuthUser } from '../api/auth.js';
 import { hasRole } from '../api/auth.js';
-import type { EventLog } from '../bus/index.js';
+import { NotStoredError, type EventLog, type StoreFailure } from '../bus/index.js';
 import type { CallEvent, CallEventInput, Role } from '../domain/index.js';
 import { appliedThrough, type AppliedFeed } from './applied.js';
 import type { AuditEntry, AuditLog } from './audit.js';
@@ -84,6 +84,7 @@ export class Actions {
     try {
       outcome = await t.execute(command);
     } catch (e) {
+      if (e instanceof NotStoredError) throw notStoredError(e.failure, `the ${t.name} driver may have acted, the figures do not show it yet`);
       throw new ApiError(502, `the ${t.name} driver failed: ${(e as Error).message}; nothing was changed`);
     }
     if (!outcome.ok) throw conflict(outcome.refused);
@@ -96,7 +97,14 @@ export class Actions {
     const input = { id: `${this.prefix}-${++this.n}`, time: new Date(this.deps.now()).toISOString(), source: 'callcontrol', v: 1, ...fields } as CallEventInput;
     const [r] = await this.deps.log.append([input]);
     if (!r || r.status === 'rejected') throw new ApiError(400, r?.status === 'rejected' ? r.message : 'the event log refused the event');
+    if (r.status === 'not_stored') throw notStoredError(r.cause, 'nothing was changed, try again');
     if (r.seq !== null) await appliedThrough(this.deps.feed, r.seq);
     return input as CallEvent;
   }
+}
+
+/** 507 or 503 with Retry-After: the log could not store the action's events. */
+function notStoredError(cause: StoreFailure, then: string): ApiError {
+  const { status, retryAfterS } = storeFailureStatus(cause);
+  return new ApiError(status, `the event log could not store the action's events: ${cause.message}; ${then}`, undefined, retryAfterS);
 }

@@ -3,7 +3,6 @@
  * simulator as the demo's call source. Everything is wired here, once, from typed
  * settings and config; stop() undoes start() in reverse order.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -19,11 +18,12 @@ import { createAlerts, type Alerts } from '../alerts/index.js';
 import { createCallControl, clickhouseAudit } from '../callcontrol/index.js';
 import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
-import { openEventLog, type EventLog, type Health } from '../bus/index.js';
+import { appendOrThrow, openEventLog, type EventLog, type Health } from '../bus/index.js';
 import type { CallEvent, Clock, Config } from '../domain/index.js';
 import { EngineMetrics } from '../metrics/index.js';
 import { LiveSimulation } from '../sim/index.js';
-import { DataDirLock } from './lock.js';
+import { claimDataDir, explainDataDirFailure } from './data-dir.js';
+import type { DataDirLock } from './lock.js';
 import { Pipeline } from './pipeline.js';
 import type { EngineSettings } from './settings.js';
 
@@ -50,7 +50,7 @@ export class Engine {
     private readonly server: Server,
     /** The Hono app, for in-process requests (`engine.app.request(...)`) in tests. */
     readonly app: App,
-    private readonly lock: DataDirLock | undefined,
+    private readonly lock: DataDirLock,
     private readonly sim: LiveSimulation | undefined,
     readonly store: HistoryStore,
     readonly writer: HistoryWriter,
@@ -62,11 +62,13 @@ export class Engine {
   static async start(o: EngineOptions): Promise<Engine> {
     const { settings, config, clock } = o;
     const say = o.say ?? (() => {});
-    await mkdir(settings.dataDir, { recursive: true });
-    const lock = settings.natsUrl ? undefined : await DataDirLock.acquire(settings.dataDir, 'engine', clock.now());
-    const cleanup: Array<() => Promise<void>> = [async () => lock?.release()];
+    // One owner per data directory in every mode: with --nats it still holds chDB and alert rules.
+    const lock = await claimDataDir(settings.dataDir, 'engine', clock.now());
+    const cleanup: Array<() => Promise<void>> = [async () => lock.release()];
     try {
-      const log = await openEventLog({ natsUrl: settings.natsUrl, file: join(settings.dataDir, 'events.ndjson') });
+      const log = await openEventLog({ natsUrl: settings.natsUrl, file: join(settings.dataDir, 'events.ndjson'), onWarning: (m) => say(`event log: ${m}`) }).catch((e: unknown) => {
+        throw explainDataDirFailure(e, settings.dataDir);
+      });
       cleanup.unshift(() => log.close());
       const runner = createRunner(config);
       const metrics = new EngineMetrics({
@@ -143,7 +145,7 @@ export class Engine {
           config,
           clock,
           ...(settings.seed === undefined ? {} : { seed: settings.seed }),
-          emit: (events) => log.append(events),
+          emit: (events) => appendOrThrow(log, events),
           onError: (e) => say(`simulator: could not append to the event log (${(e as Error).message})`),
         });
         sim.start();
@@ -188,7 +190,7 @@ export class Engine {
     await this.writer.stop({ flush: true });
     await this.store.close();
     await this.log.close();
-    await this.lock?.release();
+    await this.lock.release();
   }
 }
 
@@ -210,7 +212,7 @@ async function closeLeftovers(log: EventLog, runner: ReturnType<typeof createRun
   for (const a of runner.agents({}, now)) {
     if (a.state !== 'offline') events.push({ id: id(), type: 'agent.state_changed', time, source: 'sim', v: 1, agent: a.agent, state: 'offline', reason: 'simulator_restart' });
   }
-  if (events.length > 0) await log.append(events);
+  if (events.length > 0) await appendOrThrow(log, events);
 }
 
 function asCheck(h: Health): { ok: boolean; detail: string } {

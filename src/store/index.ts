@@ -22,3 +22,4 @@ export { neutraliseCell, restoreCell, exportFilename } from './csv.js';
 export { serviceLevel, queueFigures } from './figures.js';
 export { foldBatch, initialFoldState, callsToLoad, loadCalls, type FoldState } from './fold.js';
 export type { CallRow, AttemptRow, AgentStateRow, FoldOutput } from './rows.js';
+export { forgetWriterCheckpoints } from './forget-checkpoints.js';

@@ -36,7 +36,15 @@ export class Recorder {
 
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
-export function eventLogContract(name: string, open: () => Promise<EventLog>): void {
+/** How a test makes the log's store fail and come back (a full disk, a killed server). */
+export interface StoreFaults {
+  /** From now on the store fails; an implementation may let the start of the next append through. */
+  break(): Promise<void>;
+  /** The store works again (the log may take a moment to notice). */
+  heal(): Promise<void>;
+}
+
+export function eventLogContract(name: string, open: () => Promise<EventLog>, faults: StoreFaults): void {
   describe(`EventLog contract: ${name}`, () => {
     let log: EventLog;
     const started: Recorder[] = [];
@@ -160,6 +168,43 @@ export function eventLogContract(name: string, open: () => Promise<EventLog>): v
       await log.append(callEvents(4, 6));
       await new Promise((res) => setTimeout(res, 200));
       expect(r.events.length).toBe(seen);
+    });
+
+    it('a store failure keeps a prefix and answers the rest not_stored; the same append again stores the rest, in order', async () => {
+      await openLog();
+      const seen = record(1);
+      await log.append(callEvents(1, 3));
+      await faults.break();
+      const inputs = [callEvent(4), callEvent(5), { ...callEvent(6), v: 2 }, callEvent(2), callEvent(7), callEvent(8)];
+      const failed = await log.append(inputs);
+      expect(failed[2]).toMatchObject({ status: 'rejected', id: 'ev-6' });
+      const valid = failed.filter((r) => r.status !== 'rejected');
+      const cut = valid.findIndex((r) => r.status === 'not_stored');
+      expect(cut).toBeGreaterThanOrEqual(0);
+      for (const r of valid.slice(cut)) expect(r).toMatchObject({ status: 'not_stored', cause: { kind: expect.stringMatching(/^(disk_full|write_failed|timeout|unavailable)$/), message: expect.any(String) } });
+      expect(valid.slice(0, cut).every((r) => r.status === 'accepted' || r.status === 'duplicate')).toBe(true);
+      expect(await log.health()).toMatchObject({ ok: false });
+
+      await faults.heal();
+      const stored = valid.slice(0, cut).filter((r) => r.status === 'accepted').map((r) => r.id);
+      expect((await log.read(1)).map((e) => e.event.id)).toEqual(['ev-1', 'ev-2', 'ev-3', ...stored]);
+      const again = await log.append(inputs);
+      expect(again.map((r) => r.status)).toEqual([...[4, 5].map((n) => (stored.includes(`ev-${n}`) ? 'duplicate' : 'accepted')), 'rejected', 'duplicate', 'accepted', 'accepted']);
+      const ids = ['ev-1', 'ev-2', 'ev-3', 'ev-4', 'ev-5', 'ev-7', 'ev-8'];
+      expect((await log.read(1)).map((e) => e.event.id)).toEqual(ids);
+      expect((await log.read(1)).map((e) => e.seq)).toEqual(range(1, 7));
+      await seen.until(7);
+      expect(seen.events.map((e) => e.event.id)).toEqual(ids);
+      expect(await log.health()).toMatchObject({ ok: true });
+    });
+
+    it('answers not_stored, not an exception, once closed', async () => {
+      await openLog();
+      await log.close();
+      expect(await log.append([callEvent(1), 'junk'])).toEqual([
+        { status: 'not_stored', id: 'ev-1', cause: { kind: 'closed', message: expect.any(String) } },
+        expect.objectContaining({ status: 'rejected' }),
+      ]);
     });
 
     it('reports health', async () => {

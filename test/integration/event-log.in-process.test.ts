@@ -6,7 +6,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InProcessLog, openEventLog } from '../../src/bus/index.js';
+import { DamagedLogFileError, InProcessLog, openEventLog } from '../../src/bus/index.js';
 import { callEvent, callEvents } from './event-log.events.js';
 
 let dir: string;
@@ -37,13 +37,15 @@ describe('in-process event log file', () => {
     expect(lines()).toHaveLength(4);
   });
 
-  it('drops a torn last line on load and appends cleanly after it', async () => {
+  it('drops a torn last line on load, says how many bytes, and appends cleanly after it', async () => {
     const log = await InProcessLog.open({ file });
     await log.append(callEvents(1, 3));
     await log.close();
     appendFileSync(file, JSON.stringify(callEvent(4)).slice(0, 25));
 
-    const reopened = await InProcessLog.open({ file });
+    const warnings: string[] = [];
+    const reopened = await InProcessLog.open({ file, onWarning: (m) => warnings.push(m) });
+    expect(warnings).toEqual([expect.stringMatching(/events\.ndjson: cut off a torn last line of 25 bytes/)]);
     expect(await reopened.lastSeq()).toBe(3);
     expect(await reopened.append([callEvent(4)])).toEqual([{ status: 'accepted', id: 'ev-4', seq: 4 }]);
     await reopened.close();
@@ -56,6 +58,7 @@ describe('in-process event log file', () => {
   it('refuses to load a file damaged before its last line, naming the line', async () => {
     const damaged = join(dir, 'events.ndjson');
     writeFileSync(damaged, [JSON.stringify(callEvent(1)), '{"id":', JSON.stringify(callEvent(3)), ''].join('\n'));
+    await expect(InProcessLog.open({ file: damaged })).rejects.toThrow(DamagedLogFileError);
     await expect(InProcessLog.open({ file: damaged })).rejects.toThrow(/events\.ndjson:2: not valid JSON/);
     writeFileSync(damaged, [JSON.stringify(callEvent(1)), JSON.stringify({ ...callEvent(3), call_id: '' }), ''].join('\n'));
     await expect(InProcessLog.open({ file: damaged })).rejects.toThrow(/events\.ndjson:2: call_id must not be empty/);

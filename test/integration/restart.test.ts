@@ -8,10 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { settled, startTestEngine } from '../support/engine.js';
-import { TEST_NOW } from '../support/time.js';
-import { simulate } from '../../src/sim/index.js';
-import { demoConfig, parseConfig, type CallEvent } from '../../src/domain/index.js';
-import type { Runner } from '../../processors/index.js';
+import { hoursToNow, snapshot } from '../support/views.js';
+import { demoConfig } from '../../src/domain/index.js';
 
 let nats: NatsServer;
 beforeAll(async () => {
@@ -19,31 +17,9 @@ beforeAll(async () => {
 });
 afterAll(async () => nats?.stop());
 
-/** Every view the API serves, at one fixed instant. */
-function snapshot(r: Runner, now: number) {
-  const queues = r.knownQueues();
-  return {
-    realtime: r.realtime(now),
-    details: queues.map((q) => r.queueDetail(q, now)),
-    agents: r.agents({}, now),
-    calls: r.activeCalls(now).map((c) => r.call(c.call_id, now)),
-    sla: (['today', '15m', '30m', '60m'] as const).map((w) => r.sla(w, undefined, now)),
-  };
-}
-
-/** Two simulated hours ending at TEST_NOW (the test engines' "now"), cut mid-shift so calls are in progress. */
-function twoHoursToNow(seed: number): CallEvent[] {
-  const config = parseConfig(demoConfig());
-  const hours = 2;
-  const start = TEST_NOW - hours * 3600_000;
-  const events: CallEvent[] = [];
-  simulate({ config: { ...config, sim: { ...config.sim, start: new Date(start).toISOString() } }, seed, hours, onEvent: (e) => events.push(e) });
-  return events;
-}
-
 describe('engine restart', () => {
   it('embedded: the in-process log file in the data directory rebuilds the same state', async () => {
-    const events = twoHoursToNow(6);
+    const events = hoursToNow(6);
     const dataDir = await mkdtemp(join(tmpdir(), 'cc-restart-'));
     try {
       const first = await startTestEngine({ config: demoConfig(), dataDir });
@@ -63,7 +39,7 @@ describe('engine restart', () => {
   });
 
   it('JetStream: replaying the stream rebuilds the same live state and figures', async () => {
-    const events = twoHoursToNow(5);
+    const events = hoursToNow(5);
     expect(events.length).toBeGreaterThan(2000);
 
     const first = await startTestEngine({ config: demoConfig(), natsUrl: nats.url });

@@ -4,18 +4,32 @@
  * this is why the body is validated per event here rather than by the route schema.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { EventLog } from '../../bus/index.js';
+import { STORE_FAILURE_KINDS, type EventLog, type StoreFailure } from '../../bus/index.js';
 import type { AppEnv } from '../auth.js';
 import { requireRole } from '../auth.js';
-import { ApiError, problem } from '../problem.js';
+import { ProblemSchema } from '../openapi.js';
+import { ApiError, problem, problemBody, problemDocument, storeFailureStatus } from '../problem.js';
 import { validationHook } from '../validation.js';
 
 const Result = z.object({
   index: z.number().int().describe('position in the body (0-based; the line number minus one for NDJSON)'),
   id: z.string().nullable(),
-  status: z.enum(['accepted', 'duplicate', 'rejected']),
+  status: z.enum(['accepted', 'duplicate', 'rejected', 'not_stored']),
   seq: z.number().int().nullable().optional(),
   reason: z.string().optional(),
+});
+const NotStoredProblem = ProblemSchema.extend({
+  cause: z.enum(STORE_FAILURE_KINDS).describe('why the log could not store them'),
+  accepted: z.number().int(),
+  duplicate: z.number().int(),
+  rejected: z.number().int(),
+  not_stored: z.number().int(),
+  results: z.array(Result),
+}).openapi('IngestNotStored');
+const notStored = (description: string) => ({
+  description,
+  headers: { 'Retry-After': { schema: { type: 'integer' as const }, description: 'seconds to wait before sending the same body again' } },
+  content: { 'application/problem+json': { schema: NotStoredProblem } },
 });
 const IngestResponse = z
   .object({ accepted: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), results: z.array(Result) })
@@ -29,10 +43,13 @@ const route = createRoute({
   description:
     'Body: a CallEvent v1 object or an array of them (application/json), or one per line (application/x-ndjson). ' +
     'Needs the manager role and an unscoped token. Duplicates (same id) change nothing. Each event is judged on its own, ' +
-    'so the body is not validated as a whole.',
+    'so the body is not validated as a whole. Events are stored in body order and storing stops at the first failure, ' +
+    'so what is stored is a prefix; sending the same body again after a 503 or 507 stores the rest, in order.',
   responses: {
     200: { description: 'per-event results; at least one event was accepted or was a duplicate', content: { 'application/json': { schema: IngestResponse } } },
     422: { description: 'every event was rejected', content: { 'application/json': { schema: IngestResponse } } },
+    503: notStored('the log could not store some events (timeout, connection lost): the stored ones are a prefix of the body; send it again'),
+    507: notStored('the disk of the log is full: the stored events are a prefix of the body; send it again once there is space'),
   },
 });
 
@@ -76,6 +93,7 @@ export function eventRoutes(log: EventLog) {
     const good = parsed.filter((p): p is { index: number; value: unknown } => 'value' in p);
     const appended = await log.append(good.map((p) => p.value));
     const results: z.infer<typeof Result>[] = [];
+    let cause: StoreFailure | null = null;
     let g = 0;
     for (const p of parsed) {
       if ('error' in p) {
@@ -84,10 +102,19 @@ export function eventRoutes(log: EventLog) {
       }
       const r = appended[g++]!;
       if (r.status === 'rejected') results.push({ index: p.index, id: r.id, status: 'rejected', reason: r.message });
-      else results.push({ index: p.index, id: r.id, status: r.status, seq: r.seq });
+      else if (r.status === 'not_stored') {
+        cause ??= r.cause;
+        results.push({ index: p.index, id: r.id, status: 'not_stored', reason: r.cause.message });
+      } else results.push({ index: p.index, id: r.id, status: r.status, seq: r.seq });
     }
     const count = (s: string) => results.filter((r) => r.status === s).length;
     const body = { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), results };
+    if (cause) {
+      const { status, retryAfterS } = storeFailureStatus(cause);
+      const stored = body.accepted + body.duplicate;
+      const detail = `${cause.message}: ${stored} of ${stored + count('not_stored')} valid events are stored (the first ones, in order), the rest are not; send the same body again (stored events come back as duplicates)`;
+      return problemDocument({ ...problemBody(status, detail), cause: cause.kind, ...body, not_stored: count('not_stored') }, retryAfterS) as never;
+    }
     return c.json(body, body.accepted + body.duplicate === 0 ? 422 : 200);
   });
   return app;

@@ -1,0 +1,49 @@
+/**
+ * Repairs the embedded log's file after damage (a disk fault, a hand edit): every line
+ * the loader would refuse is moved aside, verbatim, into `<file>.unreadable` (appended,
+ * so earlier repairs are kept), and every readable line stays, in order. The new file is
+ * written beside the old one, synced and renamed over it, so a crash mid-repair leaves
+ * either the old file or the new one, never half of each.
+ *
+ * Removing a line shifts the sequence number of every line after it; whoever keeps a
+ * position in the log (the history writer's checkpoint) must start again from the top.
+ */
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { syncDirectory, writeSynced } from './fsync.js';
+import { splitLines } from './ndjson-lines.js';
+
+export interface RepairReport {
+  /** Readable lines kept, in order. */
+  kept: number;
+  /** Unreadable complete lines moved aside, with why each was refused. */
+  moved: Array<{ lineNo: number; problem: string }>;
+  /** Bytes of a torn last line moved aside too (0 when none). */
+  tornBytes: number;
+  /** Where they went; null when the file needed no repair. */
+  asidePath: string | null;
+}
+
+export function repairLogFile(path: string): RepairReport {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const split = splitLines(text);
+  const bad = split.lines.filter((l) => !l.ok);
+  const tornBytes = Buffer.byteLength(split.tornTail, 'utf8');
+  const moved = bad.map((l) => ({ lineNo: l.lineNo, problem: l.ok ? '' : l.problem }));
+  const kept = split.lines.length - bad.length;
+  if (bad.length === 0 && tornBytes === 0) return { kept, moved, tornBytes, asidePath: null };
+
+  const asidePath = `${path}.unreadable`;
+  let aside = '';
+  for (const l of bad) aside += text.slice(l.start, l.end) + '\n';
+  if (tornBytes > 0) aside += split.tornTail + '\n';
+  writeSynced(asidePath, aside, 'a');
+
+  let keptText = '';
+  for (const l of split.lines) if (l.ok) keptText += text.slice(l.start, l.end) + '\n';
+  const next = `${path}.repairing`;
+  writeSynced(next, keptText, 'w');
+  renameSync(next, path);
+  syncDirectory(dirname(path));
+  return { kept, moved, tornBytes, asidePath };
+}
