@@ -5,12 +5,12 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ALERT_STATES, AlertView } from '../../processors/index.js';
-import { ALERT_TYPES, AlertRuleSettings } from '../domain/index.js';
-import { assertQueueScope, canSeeQueue, requireRole, type AppEnv } from '../api/auth.js';
+import { ALERT_TYPES, AlertRuleSettings, Instant, WholeNumber } from '../domain/index.js';
+import { assertQueueScope, canSeeQueue, type AppEnv } from '../api/auth.js';
 import { ApiError, conflict, notFound } from '../api/problem.js';
 import { validationHook } from '../api/validation.js';
 import type { Alerts } from './service.js';
-import { commonProblems, json, problemResponse } from '../api/openapi.js';
+import { commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 
 const problems = commonProblems;
 const tags = ['alerts'];
@@ -51,6 +51,7 @@ export function alertRoutes(alerts: Alerts) {
       method: 'get',
       path: '/alerts',
       tags,
+      ...needs('viewer'),
       summary: 'Alerts, newest first: filter by state, queue, type and start time; paged',
       request: {
         query: z.object({
@@ -83,7 +84,7 @@ export function alertRoutes(alerts: Alerts) {
       path: '/alerts/webhooks/deliveries',
       tags,
       summary: 'Webhook delivery log, newest first (manager+)',
-      middleware: [requireRole('manager')] as const,
+      ...needs('manager'),
       request: {
         query: z.object({
           status: Delivery.shape.status.optional(),
@@ -101,6 +102,7 @@ export function alertRoutes(alerts: Alerts) {
       method: 'get',
       path: '/alerts/{alert_id}',
       tags,
+      ...needs('viewer'),
       summary: 'One alert (live, or from history)',
       request: { params: AlertId },
       responses: { 200: json(AlertView, 'the alert'), 404: problemResponse('unknown alert'), ...problems },
@@ -119,7 +121,7 @@ export function alertRoutes(alerts: Alerts) {
       path: '/alerts/{alert_id}/acknowledge',
       tags,
       summary: 'Acknowledge an alert (supervisor+): it stays visible until its condition clears. Idempotent.',
-      middleware: [requireRole('supervisor')] as const,
+      ...needs('supervisor'),
       request: {
         params: AlertId,
         body: { required: false, content: { 'application/json': { schema: z.object({ comment: z.string().max(2000).optional() }) } } },
@@ -149,6 +151,7 @@ export function alertRoutes(alerts: Alerts) {
       method: 'get',
       path: '/queues/{queue}/alert-rules',
       tags,
+      ...needs('viewer'),
       summary: "A queue's alert rules in force (config or a manager's override)",
       request: { params: QueueParam },
       responses: { 200: json(RulesView, 'the rules'), 404: problemResponse('unknown queue'), ...problems },
@@ -167,7 +170,7 @@ export function alertRoutes(alerts: Alerts) {
       path: '/queues/{queue}/alert-rules',
       tags,
       summary: "Replaces a queue's alert rules (manager+); omitted fields take their defaults. Kept across restarts.",
-      middleware: [requireRole('manager')] as const,
+      ...needs('manager'),
       request: { params: QueueParam, body: { required: true, content: { 'application/json': { schema: AlertRuleSettings } } } },
       responses: { 200: json(RulesView, 'the rules now in force'), 404: problemResponse('unknown queue'), 503: problemResponse('could not store them'), ...problems },
     }),

@@ -3,6 +3,14 @@
  * JSON request and response helpers, and the error responses every /cc route can give.
  */
 import { z } from '@hono/zod-openapi';
+import type { Role } from '../domain/index.js';
+import { ROLE_KEY } from './contract.js';
+
+/**
+ * The least role an operation needs, as the document states it (`x-cc-role`); the API
+ * checks it before anything else of the request (contract.ts). Spread into createRoute.
+ */
+export const needs = (role: Role) => ({ [ROLE_KEY]: role }) as { 'x-cc-role': Role };
 
 export const ProblemSchema = z
   .object({

@@ -19,6 +19,7 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not found',
+  405: 'Method not allowed',
   409: 'Conflict',
   413: 'Payload too large',
   415: 'Unsupported media type',
@@ -31,9 +32,11 @@ const TITLES: Record<number, string> = {
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 502 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 502 | 503,
     detail: string,
     readonly errors?: FieldProblem[],
+    /** Headers the answer must carry (Allow, for a 405). */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail);
   }
@@ -51,9 +54,9 @@ export function problemBody(status: number, detail: string, errors?: FieldProble
   return body;
 }
 
-export function problem(c: Context, status: number, detail: string, errors?: FieldProblem[]): Response {
+export function problem(c: Context, status: number, detail: string, errors?: FieldProblem[], headers?: Record<string, string>): Response {
   return new Response(JSON.stringify(problemBody(status, detail, errors)), {
     status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { ...headers, 'content-type': 'application/problem+json' },
   });
 }

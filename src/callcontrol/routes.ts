@@ -5,12 +5,12 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { CallView } from '../../processors/index.js';
-import { requireRole, type AppEnv } from '../api/auth.js';
+import type { AppEnv } from '../api/auth.js';
 import { validationHook } from '../api/validation.js';
-import { MONITOR_MODES } from '../domain/index.js';
+import { Instant, MONITOR_MODES, WholeNumber } from '../domain/index.js';
 import { AuditEntry, type AuditLog } from './audit.js';
 import type { CallControl } from './service.js';
-import { body, commonProblems, json, problemResponse } from '../api/openapi.js';
+import { body, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 
 const errors = {
   ...commonProblems,
@@ -20,6 +20,8 @@ const errors = {
   503: problemResponse('no telephony driver is running'),
 };
 const tags = ['call control'];
+const supervisor = needs('supervisor');
+const manager = needs('manager');
 const Mode = z.enum(MONITOR_MODES);
 const Session = z.object({ session_id: z.string(), call_id: z.string(), supervisor: z.string(), mode: Mode, started: z.string() }).openapi('SupervisorSession');
 const Consultation = z.object({ consult_id: z.string(), call_id: z.string(), agent: z.string(), target: z.string(), target_kind: z.enum(['agent', 'queue']), started: z.string() });
@@ -30,34 +32,34 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/monitor', tags, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(z.object({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/monitor', tags, ...supervisor, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(z.object({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...errors } }),
     async (c) => c.json(await cc.monitor(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').action), 201),
   );
   app.openapi(
-    createRoute({ method: 'get', path: '/supervisor/sessions', tags, summary: 'Monitoring sessions in progress', responses: { 200: json(z.object({ sessions: z.array(Session) }), 'sessions'), ...errors } }),
+    createRoute({ method: 'get', path: '/supervisor/sessions', tags, ...supervisor, summary: 'Monitoring sessions in progress', responses: { 200: json(z.object({ sessions: z.array(Session) }), 'sessions'), ...errors } }),
     (c) => c.json({ sessions: cc.listSessions(c.get('user')) }, 200),
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/supervisor/sessions/{session_id}', tags, summary: "Switch a session's mode mid-call", request: { params: SessionParam, ...body(z.object({ mode: Mode })) }, responses: { 200: json(Session, 'the session'), ...errors } }),
+    createRoute({ method: 'patch', path: '/supervisor/sessions/{session_id}', tags, ...supervisor, summary: "Switch a session's mode mid-call", request: { params: SessionParam, ...body(z.object({ mode: Mode })) }, responses: { 200: json(Session, 'the session'), ...errors } }),
     async (c) => c.json(await cc.switchMode(c.get('user'), c.req.valid('param').session_id, c.req.valid('json').mode), 200),
   );
   app.openapi(
-    createRoute({ method: 'delete', path: '/supervisor/sessions/{session_id}', tags, summary: 'Stop monitoring (the call goes on untouched)', request: { params: SessionParam }, responses: { 204: { description: 'ended' }, ...errors } }),
+    createRoute({ method: 'delete', path: '/supervisor/sessions/{session_id}', tags, ...supervisor, summary: 'Stop monitoring (the call goes on untouched)', request: { params: SessionParam }, responses: { 204: { description: 'ended' }, ...errors } }),
     async (c) => {
       await cc.stopMonitoring(c.get('user'), c.req.valid('param').session_id);
       return c.body(null, 204);
     },
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/calls/{call_id}', tags, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(z.object({ note: z.string().min(1).max(4000) })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'patch', path: '/calls/{call_id}', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(z.object({ note: z.string().min(1).max(4000) })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
     async (c) => c.json(await cc.note(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').note), 200),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/acw', tags, summary: "Submit the after-call work and end the agent's wrap-up", request: { params: CallParam, ...body(z.object({ category: z.string().min(1), result: z.string().min(1), note: z.string().max(4000).optional() })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/acw', tags, ...supervisor, summary: "Submit the after-call work and end the agent's wrap-up", request: { params: CallParam, ...body(z.object({ category: z.string().min(1), result: z.string().min(1), note: z.string().max(4000).optional() })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
     async (c) => c.json(await cc.acw(c.get('user'), c.req.valid('param').call_id, c.req.valid('json')), 200),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/consult', tags, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(z.object({ target: z.string().min(1), type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/consult', tags, ...supervisor, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(z.object({ target: z.string().min(1), type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...errors } }),
     async (c) => {
       const { target, type } = c.req.valid('json');
       return c.json(await cc.consult(c.get('user'), c.req.valid('param').call_id, target, type), 201);
@@ -65,7 +67,7 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog) {
   );
   for (const how of ['complete', 'cancel'] as const) {
     app.openapi(
-      createRoute({ method: 'post', path: `/calls/{call_id}/consult/{consult_id}/${how}`, tags, summary: how === 'complete' ? 'The consulted target takes the call' : 'Back to the caller, no transfer', request: { params: CallParam.extend({ consult_id: z.string().min(1) }) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+      createRoute({ method: 'post', path: `/calls/{call_id}/consult/{consult_id}/${how}`, tags, ...supervisor, summary: how === 'complete' ? 'The consulted target takes the call' : 'Back to the caller, no transfer', request: { params: CallParam.extend({ consult_id: z.string().min(1) }) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
       async (c) => {
         const p = c.req.valid('param');
         return c.json(await cc.finishConsult(c.get('user'), p.call_id, p.consult_id, how), 200);
@@ -73,15 +75,15 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog) {
     );
   }
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/end', tags, summary: 'End a call (manager)', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/end', tags, ...manager, summary: 'End a call (manager)', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...errors } }),
     async (c) => c.json(await cc.end(c.get('user'), c.req.valid('param').call_id), 200),
   );
-  app.use('/supervisor/audit', requireRole('manager'));
   app.openapi(
     createRoute({
       method: 'get',
       path: '/supervisor/audit',
       tags,
+      ...manager,
       summary: 'The audit trail of monitoring and call actions, newest first (manager)',
       request: { query: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), actor: z.string().optional(), call_id: z.string().optional(), limit: z.coerce.number().int().min(1).max(10_000).default(500) }) },
       responses: { 200: json(z.object({ entries: z.array(AuditEntry) }), 'entries'), ...errors },

@@ -316,6 +316,9 @@ describe('audit', () => {
     expect(entries.find((e: { action: string; outcome: string }) => e.action === 'call.acw' && e.outcome === 'ok')).toMatchObject({ actor: 'supervisor-bot', agent: 'a1', detail: { category: 'sales', result: 'callback' } });
     const failed = (await (await req('/cc/supervisor/audit?call_id=c4', 'manager')).json()).entries;
     expect(failed.some((e: { action: string; outcome: string }) => e.action === 'call.end' && e.outcome === 'failed')).toBe(true);
-    expect((await req('/cc/supervisor/audit', 'admin', 'DELETE')).status).toBe(404);
+    // Immutable: the path has no method that changes it.
+    const del = await req('/cc/supervisor/audit', 'admin', 'DELETE');
+    expect(del.status).toBe(405);
+    expect(del.headers.get('allow')).toBe('GET, HEAD');
   });
 });

@@ -18,11 +18,11 @@ import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../au
 import { notFound } from '../problem.js';
 import { agentVisible as visibleToScope, realtimeFor, scopeSla } from '../scope.js';
 import { validationHook } from '../validation.js';
-import { commonProblems, json, problemResponse } from '../openapi.js';
+import { commonProblems, json, needs, problemResponse } from '../openapi.js';
 
 const problems = commonProblems;
 
-const get = <P extends string>(path: P, summary: string) => ({ method: 'get' as const, path, summary, tags: ['live'] });
+const get = <P extends string>(path: P, summary: string) => ({ method: 'get' as const, path, summary, tags: ['live'], ...needs('viewer') });
 
 /** `now`: the engine's clock, the instant every live view is read at. */
 export function liveRoutes(runner: Runner, now: () => number) {

@@ -17,7 +17,7 @@ import {
 import { assertQueueScope, type AppEnv, type AuthUser } from '../auth.js';
 import { ApiError } from '../problem.js';
 import { validationHook } from '../validation.js';
-import { commonProblems } from '../openapi.js';
+import { commonProblems, needs } from '../openapi.js';
 
 const errors = commonProblems;
 const anyJson = (description: string) => ({ description, content: { 'application/json': { schema: z.record(z.string(), z.any()) } } });
@@ -60,7 +60,7 @@ export function reportRoutes(store: HistoryStore, timezone: string, now: () => n
   const series = seriesParams(timezone);
   const summary = dashboardSummaryParams(timezone);
   const route = <Q extends z.ZodType>(path: string, summary: string, query: Q, ok: ReturnType<typeof anyJson> | ReturnType<typeof csv>) =>
-    createRoute({ method: 'get', path, summary, tags: ['reports'], request: { query: query as unknown as z.ZodObject }, responses: { 200: ok, ...errors } });
+    createRoute({ method: 'get', path, summary, tags: ['reports'], ...needs('viewer'), request: { query: query as unknown as z.ZodObject }, responses: { 200: ok, ...errors } });
   const atNow = <P extends { now?: number | undefined }>(p: P): P & { now: number } => ({ ...p, now: p.now ?? now() });
   const q = <S extends z.ZodType>(c: { req: { valid(t: 'query'): unknown } }, _schema: S) => c.req.valid('query') as z.output<S>;
 
