@@ -39,7 +39,6 @@ const RulesView = z.object({
   updated_by: z.string().nullable(),
   updated_at: z.string().nullable(),
 });
-const Time = z.iso.datetime({ offset: true });
 const AlertId = z.object({ alert_id: z.string().min(1) });
 const QueueParam = z.object({ queue: z.string().min(1) });
 
@@ -58,10 +57,10 @@ export function alertRoutes(alerts: Alerts) {
           state: z.enum(ALERT_STATES).optional(),
           queue: z.string().min(1).optional(),
           type: z.enum(ALERT_TYPES).optional(),
-          from: Time.optional().describe('started at or after'),
-          to: Time.optional().describe('started before'),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
-          offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+          from: Instant.optional().meta({ description: 'started at or after (RFC 3339)' }),
+          to: Instant.optional().meta({ description: 'started before (RFC 3339)' }),
+          limit: WholeNumber({ min: 1, max: 500, fallback: 50 }),
+          offset: WholeNumber({ min: 0, max: 1_000_000, fallback: 0 }),
         }),
       },
       responses: { 200: json(AlertPage, 'a page of alerts'), ...problems },
@@ -70,9 +69,7 @@ export function alertRoutes(alerts: Alerts) {
       const q = c.req.valid('query');
       const user = c.get('user');
       if (q.queue) assertQueueScope(user, q.queue);
-      const { from, to, ...rest } = q;
-      const filter = { ...rest, queues: user.queues, ...(from ? { from: Date.parse(from) } : {}), ...(to ? { to: Date.parse(to) } : {}) };
-      const page = await alerts.list(filter);
+      const page = await alerts.list({ ...q, queues: user.queues });
       const next = q.offset + page.alerts.length;
       return c.json({ ...page, limit: q.limit, offset: q.offset, next_offset: next < page.total ? next : null }, 200);
     },
@@ -89,7 +86,7 @@ export function alertRoutes(alerts: Alerts) {
         query: z.object({
           status: Delivery.shape.status.optional(),
           alert_id: z.string().min(1).optional(),
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          limit: WholeNumber({ min: 1, max: 1000, fallback: 100 }),
         }),
       },
       responses: { 200: json(z.object({ deliveries: z.array(Delivery) }), 'deliveries'), ...problems },

@@ -85,7 +85,15 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog) {
       tags,
       ...manager,
       summary: 'The audit trail of monitoring and call actions, newest first (manager)',
-      request: { query: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), actor: z.string().optional(), call_id: z.string().optional(), limit: z.coerce.number().int().min(1).max(10_000).default(500) }) },
+      request: {
+        query: z.object({
+          from: Instant.optional().meta({ description: 'at or after (RFC 3339)' }),
+          to: Instant.optional().meta({ description: 'before (RFC 3339)' }),
+          actor: z.string().min(1).optional(),
+          call_id: z.string().min(1).optional(),
+          limit: WholeNumber({ min: 1, max: 10_000, fallback: 500 }),
+        }),
+      },
       responses: { 200: json(z.object({ entries: z.array(AuditEntry) }), 'entries'), ...errors },
     }),
     async (c) => c.json({ entries: await audit.list(c.req.valid('query')) }, 200),

@@ -314,6 +314,11 @@ describe('audit', () => {
     expect(seen).toContain('call.end ok 200');
     expect(seen).toContain('monitor.cut ok 200');
     expect(entries.find((e: { action: string; outcome: string }) => e.action === 'call.acw' && e.outcome === 'ok')).toMatchObject({ actor: 'supervisor-bot', agent: 'a1', detail: { category: 'sales', result: 'callback' } });
+    // An RFC 3339 offset is an instant like any other (it was refused); loose numbers are not.
+    const all = (await (await req('/cc/supervisor/audit?call_id=c1&limit=100', 'manager')).json()).entries;
+    const since = (await (await req('/cc/supervisor/audit?call_id=c1&limit=100&from=2000-01-02T00:01:00-12:00&to=2299-01-01T00:00:00%2B14:00', 'manager')).json()).entries;
+    expect(since).toEqual(all);
+    for (const q of ['limit=1e3', 'limit=%2B5', 'from=2026-02-29T00:00:00Z', 'from=0050-01-01T00:00:00Z']) expect((await req(`/cc/supervisor/audit?${q}`, 'manager')).status, q).toBe(400);
     const failed = (await (await req('/cc/supervisor/audit?call_id=c4', 'manager')).json()).entries;
     expect(failed.some((e: { action: string; outcome: string }) => e.action === 'call.end' && e.outcome === 'failed')).toBe(true);
     // Immutable: the path has no method that changes it.
