@@ -121,7 +121,7 @@ export function alertRoutes(alerts: Alerts) {
       ...needs('supervisor'),
       request: {
         params: AlertId,
-        body: { required: false, content: { 'application/json': { schema: z.object({ comment: z.string().max(2000).optional() }) } } },
+        body: { required: false, content: { 'application/json': { schema: z.strictObject({ comment: z.string().max(2000).optional() }) } } },
       },
       responses: {
         200: json(AlertView, 'acknowledged (now, or before: then unchanged)'),

@@ -7,7 +7,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { CallView } from '../../processors/index.js';
 import type { AppEnv } from '../api/auth.js';
 import { validationHook } from '../api/validation.js';
-import { Instant, MONITOR_MODES, WholeNumber } from '../domain/index.js';
+import { Instant, MONITOR_MODES, WholeNumber, type Config } from '../domain/index.js';
 import { AuditEntry, type AuditLog } from './audit.js';
 import type { CallControl } from './service.js';
 import { body, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
@@ -28,11 +28,24 @@ const Consultation = z.object({ consult_id: z.string(), call_id: z.string(), age
 const CallParam = z.object({ call_id: z.string().min(1) });
 const SessionParam = z.object({ session_id: z.string().min(1) });
 
-export function callControlRoutes(cc: CallControl, audit: AuditLog) {
+/** Request bodies are strict: a misspelt field is refused by name, never dropped. */
+const Body = z.strictObject;
+
+const oneOf = (list: string[]) => z.enum(list as [string, ...string[]], { error: `must be one of ${list.join(', ')}` });
+
+/** The after-call work body: category and result from the config's `wrapup:` lists, in the document too. */
+const acwBody = (w: Config['wrapup']) =>
+  Body({
+    category: oneOf(w.categories),
+    result: oneOf(w.results),
+    note: z.string().max(4000).optional(),
+  });
+
+export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Config['wrapup']) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/monitor', tags, ...supervisor, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(z.object({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/monitor', tags, ...supervisor, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(Body({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...errors } }),
     async (c) => c.json(await cc.monitor(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').action), 201),
   );
   app.openapi(
@@ -40,7 +53,7 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog) {
     (c) => c.json({ sessions: cc.listSessions(c.get('user')) }, 200),
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/supervisor/sessions/{session_id}', tags, ...supervisor, summary: "Switch a session's mode mid-call", request: { params: SessionParam, ...body(z.object({ mode: Mode })) }, responses: { 200: json(Session, 'the session'), ...errors } }),
+    createRoute({ method: 'patch', path: '/supervisor/sessions/{session_id}', tags, ...supervisor, summary: "Switch a session's mode mid-call", request: { params: SessionParam, ...body(Body({ mode: Mode })) }, responses: { 200: json(Session, 'the session'), ...errors } }),
     async (c) => c.json(await cc.switchMode(c.get('user'), c.req.valid('param').session_id, c.req.valid('json').mode), 200),
   );
   app.openapi(
@@ -51,15 +64,15 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog) {
     },
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/calls/{call_id}', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(z.object({ note: z.string().min(1).max(4000) })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'patch', path: '/calls/{call_id}', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(Body({ note: z.string().min(1).max(4000) })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
     async (c) => c.json(await cc.note(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').note), 200),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/acw', tags, ...supervisor, summary: "Submit the after-call work and end the agent's wrap-up", request: { params: CallParam, ...body(z.object({ category: z.string().min(1), result: z.string().min(1), note: z.string().max(4000).optional() })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/acw', tags, ...supervisor, summary: "Submit the after-call work and end the agent's wrap-up", request: { params: CallParam, ...body(acwBody(wrapup)) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
     async (c) => c.json(await cc.acw(c.get('user'), c.req.valid('param').call_id, c.req.valid('json')), 200),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/consult', tags, ...supervisor, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(z.object({ target: z.string().min(1), type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/consult', tags, ...supervisor, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(Body({ target: z.string().min(1), type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...errors } }),
     async (c) => {
       const { target, type } = c.req.valid('json');
       return c.json(await cc.consult(c.get('user'), c.req.valid('param').call_id, target, type), 201);

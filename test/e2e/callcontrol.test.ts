@@ -253,12 +253,22 @@ describe('errors answer a status and a message, and change nothing', () => {
       ['/cc/calls/c4/monitor', 'supervisor', 'POST', { action: 'shout' }, 400],
       ['/cc/calls/c4/monitor', 'scoped', 'POST', { action: 'listen' }, 403],
       ['/cc/calls/c4/consult', 'supervisor', 'POST', { target: 'nowhere' }, 404],
+      // Role first: a viewer learns neither what a valid body is nor which calls or sessions exist.
+      ['/cc/calls/c4/monitor', 'viewer', 'POST', { action: 'shout' }, 403],
+      ['/cc/calls/nope/monitor', 'viewer', 'POST', { action: 'listen' }, 403],
+      ['/cc/supervisor/sessions/nope', 'viewer', 'DELETE', undefined, 403],
+      ['/cc/supervisor/sessions', 'viewer', 'GET', undefined, 403],
+      ['/cc/calls/nope/end', 'supervisor', 'POST', undefined, 403],
     ];
     for (const [path, as, method, body, status] of cases) {
       const res = await req(path, as, method, body);
       expect(res.status, path).toBe(status);
       expect((await res.json()).detail, path).toMatch(/\w/);
     }
+    // Bodies are strict: a misspelt field is named, not dropped.
+    const typo = await req('/cc/calls/c4/monitor', 'supervisor', 'POST', { action: 'listen', mod: 'barge' });
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).errors).toEqual([{ field: 'mod', rule: 'is not a field of this body' }]);
     await sim.execute({ type: 'call.arrive', call_id: 'q1', queue: 'support', caller: { number: '+3225550001' } });
     await until('q1 queued', () => view('q1')?.state === 'queued');
     const queued = await req('/cc/calls/q1/monitor', 'supervisor', 'POST', { action: 'listen' });
