@@ -63,7 +63,10 @@ export function createApp(deps: ApiDeps) {
         title: 'cc-supervisor API',
         version: '1',
         description: 'Every /cc operation needs Authorization: Bearer <token> and at least the role its x-cc-role names.',
+        license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
       },
+      // Relative to the document's own address: the engine that served it.
+      servers: [{ url: '/', description: 'this engine' }],
       security: [{ bearer: [] }],
     }) as unknown as OpenApiDoc);
   app.get('/cc/openapi.json', (c) => c.json(openApi()));
