@@ -49,6 +49,7 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'get',
       path: '/alerts',
+      operationId: 'listAlerts',
       tags,
       ...needs('viewer'),
       summary: 'Alerts, newest first: filter by state, queue, type and start time; paged',
@@ -79,6 +80,7 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'get',
       path: '/alerts/webhooks/deliveries',
+      operationId: 'listWebhookDeliveries',
       tags,
       summary: 'Webhook delivery log, newest first (manager+)',
       ...needs('manager'),
@@ -98,6 +100,7 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'get',
       path: '/alerts/{alert_id}',
+      operationId: 'getAlert',
       tags,
       ...needs('viewer'),
       summary: 'One alert (live, or from history)',
@@ -116,6 +119,7 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'post',
       path: '/alerts/{alert_id}/acknowledge',
+      operationId: 'acknowledgeAlert',
       tags,
       summary: 'Acknowledge an alert (supervisor+): it stays visible until its condition clears. Idempotent.',
       ...needs('supervisor'),
@@ -147,6 +151,7 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'get',
       path: '/queues/{queue}/alert-rules',
+      operationId: 'getAlertRules',
       tags,
       ...needs('viewer'),
       summary: "A queue's alert rules in force (config or a manager's override)",
@@ -165,6 +170,7 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'put',
       path: '/queues/{queue}/alert-rules',
+      operationId: 'setAlertRules',
       tags,
       summary: "Replaces a queue's alert rules (manager+); omitted fields take their defaults. Kept across restarts.",
       ...needs('manager'),

@@ -45,34 +45,34 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/monitor', tags, ...supervisor, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(Body({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/monitor', operationId: 'startMonitoring', tags, ...supervisor, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(Body({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...errors } }),
     async (c) => c.json(await cc.monitor(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').action), 201),
   );
   app.openapi(
-    createRoute({ method: 'get', path: '/supervisor/sessions', tags, ...supervisor, summary: 'Monitoring sessions in progress', responses: { 200: json(z.object({ sessions: z.array(Session) }), 'sessions'), ...errors } }),
+    createRoute({ method: 'get', path: '/supervisor/sessions', operationId: 'listMonitoringSessions', tags, ...supervisor, summary: 'Monitoring sessions in progress', responses: { 200: json(z.object({ sessions: z.array(Session) }), 'sessions'), ...errors } }),
     (c) => c.json({ sessions: cc.listSessions(c.get('user')) }, 200),
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/supervisor/sessions/{session_id}', tags, ...supervisor, summary: "Switch a session's mode mid-call", request: { params: SessionParam, ...body(Body({ mode: Mode })) }, responses: { 200: json(Session, 'the session'), ...errors } }),
+    createRoute({ method: 'patch', path: '/supervisor/sessions/{session_id}', operationId: 'switchMonitoringMode', tags, ...supervisor, summary: "Switch a session's mode mid-call", request: { params: SessionParam, ...body(Body({ mode: Mode })) }, responses: { 200: json(Session, 'the session'), ...errors } }),
     async (c) => c.json(await cc.switchMode(c.get('user'), c.req.valid('param').session_id, c.req.valid('json').mode), 200),
   );
   app.openapi(
-    createRoute({ method: 'delete', path: '/supervisor/sessions/{session_id}', tags, ...supervisor, summary: 'Stop monitoring (the call goes on untouched)', request: { params: SessionParam }, responses: { 204: { description: 'ended' }, ...errors } }),
+    createRoute({ method: 'delete', path: '/supervisor/sessions/{session_id}', operationId: 'stopMonitoring', tags, ...supervisor, summary: 'Stop monitoring (the call goes on untouched)', request: { params: SessionParam }, responses: { 204: { description: 'ended' }, ...errors } }),
     async (c) => {
       await cc.stopMonitoring(c.get('user'), c.req.valid('param').session_id);
       return c.body(null, 204);
     },
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/calls/{call_id}', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(Body({ note: z.string().min(1).max(4000) })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'patch', path: '/calls/{call_id}', operationId: 'addCallNote', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(Body({ note: z.string().min(1).max(4000) })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
     async (c) => c.json(await cc.note(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').note), 200),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/acw', tags, ...supervisor, summary: "Submit the after-call work and end the agent's wrap-up", request: { params: CallParam, ...body(acwBody(wrapup)) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/acw', operationId: 'submitAfterCallWork', tags, ...supervisor, summary: "Submit the after-call work and end the agent's wrap-up", request: { params: CallParam, ...body(acwBody(wrapup)) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
     async (c) => c.json(await cc.acw(c.get('user'), c.req.valid('param').call_id, c.req.valid('json')), 200),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/consult', tags, ...supervisor, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(Body({ target: z.string().min(1), type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/consult', operationId: 'transferCall', tags, ...supervisor, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(Body({ target: z.string().min(1), type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...errors } }),
     async (c) => {
       const { target, type } = c.req.valid('json');
       return c.json(await cc.consult(c.get('user'), c.req.valid('param').call_id, target, type), 201);
@@ -80,7 +80,7 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
   );
   for (const how of ['complete', 'cancel'] as const) {
     app.openapi(
-      createRoute({ method: 'post', path: `/calls/{call_id}/consult/{consult_id}/${how}`, tags, ...supervisor, summary: how === 'complete' ? 'The consulted target takes the call' : 'Back to the caller, no transfer', request: { params: CallParam.extend({ consult_id: z.string().min(1) }) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+      createRoute({ method: 'post', path: `/calls/{call_id}/consult/{consult_id}/${how}`, operationId: how === 'complete' ? 'completeConsultation' : 'cancelConsultation', tags, ...supervisor, summary: how === 'complete' ? 'The consulted target takes the call' : 'Back to the caller, no transfer', request: { params: CallParam.extend({ consult_id: z.string().min(1) }) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
       async (c) => {
         const p = c.req.valid('param');
         return c.json(await cc.finishConsult(c.get('user'), p.call_id, p.consult_id, how), 200);
@@ -88,13 +88,14 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
     );
   }
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/end', tags, ...manager, summary: 'End a call (manager)', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/end', operationId: 'endCall', tags, ...manager, summary: 'End a call (manager)', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...errors } }),
     async (c) => c.json(await cc.end(c.get('user'), c.req.valid('param').call_id), 200),
   );
   app.openapi(
     createRoute({
       method: 'get',
       path: '/supervisor/audit',
+      operationId: 'listAudit',
       tags,
       ...manager,
       summary: 'The audit trail of monitoring and call actions, newest first (manager)',
