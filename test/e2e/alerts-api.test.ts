@@ -161,6 +161,13 @@ describe('alert rules API', () => {
     const bad = await req('/cc/queues/support/alert-rules', 'manager', { method: 'PUT', body: JSON.stringify({ wait_timeout: { max_wait_s: -1 } }) });
     expect(bad.status).toBe(400);
     expect((await bad.json()).detail).toMatch(/wait_timeout\.max_wait_s/);
+    // No body is not "every default": it is a 400, and the rules stay as they were.
+    for (const init of [{ method: 'PUT' }, { method: 'PUT', body: '', headers: { 'content-type': '' } }]) {
+      const none = await req('/cc/queues/support/alert-rules', 'manager', init);
+      expect(none.status).toBe(400);
+      expect((await none.json()).errors).toEqual([{ field: '(body)', rule: 'is required' }]);
+    }
+    expect((await (await req('/cc/queues/support/alert-rules', 'viewer')).json()).source).toBe('config');
 
     const put = await req('/cc/queues/support/alert-rules', 'manager', { method: 'PUT', body });
     expect(put.status).toBe(200);
