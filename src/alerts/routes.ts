@@ -10,7 +10,7 @@ import { assertQueueScope, canSeeQueue, type AppEnv } from '../api/auth.js';
 import { ApiError, conflict, notFound } from '../api/problem.js';
 import { validationHook } from '../api/validation.js';
 import type { Alerts } from './service.js';
-import { commonProblems, json, needs, problemResponse } from '../api/openapi.js';
+import { bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 
 const problems = commonProblems;
 const tags = ['alerts'];
@@ -132,6 +132,7 @@ export function alertRoutes(alerts: Alerts) {
         404: problemResponse('unknown alert'),
         409: problemResponse('the alert is already resolved'),
         ...problems,
+        ...bodyProblems,
       },
     }),
     async (c) => {
@@ -175,7 +176,7 @@ export function alertRoutes(alerts: Alerts) {
       summary: "Replaces a queue's alert rules (manager+); omitted fields take their defaults. Kept across restarts.",
       ...needs('manager'),
       request: { params: QueueParam, body: { required: true, content: { 'application/json': { schema: AlertRuleSettings } } } },
-      responses: { 200: json(RulesView, 'the rules now in force'), 404: problemResponse('unknown queue'), 503: problemResponse('could not store them'), ...problems },
+      responses: { 200: json(RulesView, 'the rules now in force'), 404: problemResponse('unknown queue'), 503: problemResponse('could not store them'), ...problems, ...bodyProblems },
     }),
     async (c) => {
       const { queue } = c.req.valid('param');

@@ -16,7 +16,7 @@ export const ProblemSchema = z
   .object({
     type: z.string(),
     title: z.string(),
-    status: z.number(),
+    status: z.number().int().min(400).max(599),
     detail: z.string(),
     errors: z.array(z.object({ field: z.string(), rule: z.string() })).optional(),
   })
@@ -35,4 +35,10 @@ export const commonProblems = {
   400: problemResponse('invalid parameter or field, named in detail and errors'),
   401: problemResponse('missing or invalid bearer token'),
   403: problemResponse('role or queue scope does not allow it'),
+};
+
+/** The further errors of a route that takes a body (beside commonProblems). */
+export const bodyProblems = {
+  413: problemResponse('the body is larger than CC_MAX_BODY_BYTES'),
+  415: problemResponse('a content type or charset other than the ones listed (UTF-8 only)'),
 };

@@ -10,15 +10,18 @@ import { validationHook } from '../api/validation.js';
 import { Instant, MONITOR_MODES, WholeNumber, type Config } from '../domain/index.js';
 import { AuditEntry, type AuditLog } from './audit.js';
 import type { CallControl } from './service.js';
-import { body, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
+import { body, bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 
-const errors = {
-  ...commonProblems,
-  404: problemResponse('unknown call, session or consultation'),
-  409: problemResponse("the call's state does not allow it"),
+// What each action can answer, so the document lists what the route really gives.
+const unknown = { 404: problemResponse('unknown call, session or consultation') };
+const refused = { 409: problemResponse("the call's state does not allow it (see the summary)") };
+const driver = {
   502: problemResponse('the telephony driver failed; nothing changed'),
   503: problemResponse('no telephony driver is running'),
 };
+/** A call action that goes through the driver, with a body or without one. */
+const action = { ...commonProblems, ...unknown, ...refused, ...driver };
+const actionWithBody = { ...action, ...bodyProblems };
 const tags = ['call control'];
 const supervisor = needs('supervisor');
 const manager = needs('manager');
@@ -45,34 +48,34 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/monitor', operationId: 'startMonitoring', tags, ...supervisor, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(Body({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/monitor', operationId: 'startMonitoring', tags, ...supervisor, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(Body({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...actionWithBody } }),
     async (c) => c.json(await cc.monitor(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').action), 201),
   );
   app.openapi(
-    createRoute({ method: 'get', path: '/supervisor/sessions', operationId: 'listMonitoringSessions', tags, ...supervisor, summary: 'Monitoring sessions in progress', responses: { 200: json(z.object({ sessions: z.array(Session) }), 'sessions'), ...errors } }),
+    createRoute({ method: 'get', path: '/supervisor/sessions', operationId: 'listMonitoringSessions', tags, ...supervisor, summary: 'Monitoring sessions in progress', responses: { 200: json(z.object({ sessions: z.array(Session) }), 'sessions'), ...commonProblems } }),
     (c) => c.json({ sessions: cc.listSessions(c.get('user')) }, 200),
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/supervisor/sessions/{session_id}', operationId: 'switchMonitoringMode', tags, ...supervisor, summary: "Switch a session's mode mid-call", request: { params: SessionParam, ...body(Body({ mode: Mode })) }, responses: { 200: json(Session, 'the session'), ...errors } }),
+    createRoute({ method: 'patch', path: '/supervisor/sessions/{session_id}', operationId: 'switchMonitoringMode', tags, ...supervisor, summary: "Switch a session's mode mid-call (to takeover: manager); 409 once taken over", request: { params: SessionParam, ...body(Body({ mode: Mode })) }, responses: { 200: json(Session, 'the session'), ...actionWithBody } }),
     async (c) => c.json(await cc.switchMode(c.get('user'), c.req.valid('param').session_id, c.req.valid('json').mode), 200),
   );
   app.openapi(
-    createRoute({ method: 'delete', path: '/supervisor/sessions/{session_id}', operationId: 'stopMonitoring', tags, ...supervisor, summary: 'Stop monitoring (the call goes on untouched)', request: { params: SessionParam }, responses: { 204: { description: 'ended' }, ...errors } }),
+    createRoute({ method: 'delete', path: '/supervisor/sessions/{session_id}', operationId: 'stopMonitoring', tags, ...supervisor, summary: "Stop monitoring (the call goes on untouched). Your own session, or anyone's for a manager; a takeover session ends with the call (409)", request: { params: SessionParam }, responses: { 204: { description: 'ended' }, ...commonProblems, ...unknown, ...refused } }),
     async (c) => {
       await cc.stopMonitoring(c.get('user'), c.req.valid('param').session_id);
       return c.body(null, 204);
     },
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/calls/{call_id}', operationId: 'addCallNote', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(Body({ note: z.string().min(1).max(4000) })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'patch', path: '/calls/{call_id}', operationId: 'addCallNote', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(Body({ note: z.string().min(1).max(4000) })) }, responses: { 200: json(CallView, 'the call'), ...commonProblems, ...unknown, ...bodyProblems } }),
     async (c) => c.json(await cc.note(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').note), 200),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/acw', operationId: 'submitAfterCallWork', tags, ...supervisor, summary: "Submit the after-call work and end the agent's wrap-up", request: { params: CallParam, ...body(acwBody(wrapup)) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/acw', operationId: 'submitAfterCallWork', tags, ...supervisor, summary: "Submit the after-call work and end the agent's wrap-up", request: { params: CallParam, ...body(acwBody(wrapup)) }, responses: { 200: json(CallView, 'the call'), ...actionWithBody } }),
     async (c) => c.json(await cc.acw(c.get('user'), c.req.valid('param').call_id, c.req.valid('json')), 200),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/consult', operationId: 'transferCall', tags, ...supervisor, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(Body({ target: z.string().min(1), type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/consult', operationId: 'transferCall', tags, ...supervisor, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(Body({ target: z.string().min(1), type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...actionWithBody } }),
     async (c) => {
       const { target, type } = c.req.valid('json');
       return c.json(await cc.consult(c.get('user'), c.req.valid('param').call_id, target, type), 201);
@@ -80,7 +83,7 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
   );
   for (const how of ['complete', 'cancel'] as const) {
     app.openapi(
-      createRoute({ method: 'post', path: `/calls/{call_id}/consult/{consult_id}/${how}`, operationId: how === 'complete' ? 'completeConsultation' : 'cancelConsultation', tags, ...supervisor, summary: how === 'complete' ? 'The consulted target takes the call' : 'Back to the caller, no transfer', request: { params: CallParam.extend({ consult_id: z.string().min(1) }) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+      createRoute({ method: 'post', path: `/calls/{call_id}/consult/{consult_id}/${how}`, operationId: how === 'complete' ? 'completeConsultation' : 'cancelConsultation', tags, ...supervisor, summary: how === 'complete' ? 'The consulted target takes the call' : 'Back to the caller, no transfer', request: { params: CallParam.extend({ consult_id: z.string().min(1) }) }, responses: { 200: json(CallView, 'the call'), ...action } }),
       async (c) => {
         const p = c.req.valid('param');
         return c.json(await cc.finishConsult(c.get('user'), p.call_id, p.consult_id, how), 200);
@@ -88,7 +91,7 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
     );
   }
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/end', operationId: 'endCall', tags, ...manager, summary: 'End a call (manager)', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/end', operationId: 'endCall', tags, ...manager, summary: 'End a call (manager)', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...action } }),
     async (c) => c.json(await cc.end(c.get('user'), c.req.valid('param').call_id), 200),
   );
   app.openapi(
@@ -108,7 +111,7 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
           limit: WholeNumber({ min: 1, max: 10_000, fallback: 500 }),
         }),
       },
-      responses: { 200: json(z.object({ entries: z.array(AuditEntry) }), 'entries'), ...errors },
+      responses: { 200: json(z.object({ entries: z.array(AuditEntry) }), 'entries'), ...commonProblems },
     }),
     async (c) => c.json({ entries: await audit.list(c.req.valid('query')) }, 200),
   );

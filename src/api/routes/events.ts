@@ -9,7 +9,7 @@ import { CallEvent } from '../../domain/index.js';
 import type { AppEnv } from '../auth.js';
 import { ApiError, problem } from '../problem.js';
 import { validationHook } from '../validation.js';
-import { commonProblems, json, needs, problemResponse } from '../openapi.js';
+import { bodyProblems, commonProblems, json, needs, problemResponse } from '../openapi.js';
 
 const Result = z.object({
   index: z.number().int().describe('position in the body (0-based; the line number minus one for NDJSON)'),
@@ -59,8 +59,7 @@ const route = createRoute({
     400: problemResponse('the body is not JSON, not UTF-8, or holds no event'),
     401: commonProblems[401],
     403: problemResponse('needs the manager role and a token for every queue'),
-    413: problemResponse('the body is larger than CC_MAX_BODY_BYTES'),
-    415: problemResponse('a content type or charset other than the ones listed'),
+    ...bodyProblems,
   },
 });
 
