@@ -48,7 +48,7 @@ const route = createRoute({
       required: true,
       content: {
         // z.lazy keeps the one event a reference: the generator would inline a union's options.
-        'application/json': { schema: z.union([z.lazy(() => EventDoc), z.array(EventDoc)]) },
+        'application/json': { schema: z.union([z.lazy(() => EventDoc), z.array(EventDoc).min(1)]) },
         ...Object.fromEntries(NDJSON_TYPES.map((t) => [t, { schema: Ndjson }])),
       },
     },
