@@ -31,7 +31,7 @@ export const BAD_INTEGERS = ['0x10', '1e3', '0b11', '+5', ' 5', '', '1.5', 'abc'
 
 export interface FuzzOptions {
   /** Valid date-times (the schema's format); a narrow window keeps from < to often true. */
-  time: fc.Arbitrary<string>;
+  time?: fc.Arbitrary<string>;
   /** The longest generated string beyond a schema's minimum (speed; the limits are also tried). */
   maxText?: number;
 }
@@ -39,7 +39,7 @@ export interface FuzzOptions {
 export class SchemaFuzz {
   constructor(
     private readonly doc: { components?: { schemas?: Record<string, Schema> } },
-    private readonly o: FuzzOptions,
+    private readonly o: FuzzOptions = {},
   ) {}
 
   resolve(s: Schema): Schema {
@@ -82,7 +82,10 @@ export class SchemaFuzz {
         return fc.double({ min, max: maxV, noNaN: true, noDefaultInfinity: true });
       }
       case 'string': {
-        if (s.format === 'date-time') return this.o.time;
+        if (s.format === 'date-time') {
+          if (!this.o.time) throw new Error('a date-time schema, and no time arbitrary given');
+          return this.o.time;
+        }
         if (s.format !== undefined) throw new Error(`string format ${String(s.format)} is not handled by the fuzzer`);
         if (typeof s.pattern === 'string') return fc.stringMatching(new RegExp(s.pattern));
         const minLength = (s.minLength as number | undefined) ?? 0;
@@ -115,6 +118,36 @@ export class SchemaFuzz {
     if (extra === undefined || extra === false || extra === true || Object.keys(props).length > 0) return known;
     // A map (a record of string to a schema).
     return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), this.valid(extra as Schema), { maxKeys: 3 });
+  }
+
+  /**
+   * One plain value that conforms: the first enum value or branch, required fields only, the
+   * smallest lengths and numbers allowed. For tests that need one request, not many.
+   */
+  example(schema: Schema, time: string): unknown {
+    const s = this.resolve(schema);
+    if (s.const !== undefined) return s.const;
+    if (Array.isArray(s.enum)) return s.enum[0];
+    const options = (s.anyOf ?? s.oneOf) as Schema[] | undefined;
+    if (options) return this.example(options[0]!, time);
+    const type = (Array.isArray(s.type) ? (s.type as string[]).find((x) => x !== 'null') : s.type) as string;
+    switch (type) {
+      case 'boolean':
+        return true;
+      case 'integer':
+      case 'number':
+        return bound(s.minimum, s.exclusiveMinimum, type, 1) ?? 0;
+      case 'string':
+        return s.format === 'date-time' ? time : 'x'.repeat(Math.max(1, (s.minLength as number | undefined) ?? 1));
+      case 'array':
+        return Array.from({ length: Math.max(1, (s.minItems as number | undefined) ?? 1) }, () => this.example(s.items as Schema, time));
+      case 'object': {
+        const props = (s.properties ?? {}) as Record<string, Schema>;
+        return Object.fromEntries(((s.required ?? []) as string[]).map((k) => [k, this.example(props[k]!, time)]));
+      }
+      default:
+        return null;
+    }
   }
 
   /** Every way to break `value` (which conforms to `schema`) in one place, with that place. */
