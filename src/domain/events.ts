@@ -4,6 +4,7 @@
  * way in (log, replay, POST /cc/events) and the OpenAPI document all derive from them.
  */
 import { z } from 'zod';
+import { parsedBy } from './params.js';
 import { TIME_RULE, isCanonicalTime, parseTime, timeMeta } from './time.js';
 
 const MAX_ID = 200;
@@ -17,14 +18,14 @@ export const Id = z.string().min(1, 'must not be empty').max(MAX_ID, `must be at
  * shape (`2026-11-24T10:00:00+01:00` is kept as `2026-11-24T09:00:00.000Z`). The rules are
  * parseTime's, shared with every route's date-time parameters.
  */
-export const EventTime = z.string().transform((s, ctx) => {
+export const EventTime = parsedBy(canonicalEventTime, TIME_RULE).meta(timeMeta('normalised to UTC with milliseconds') as never);
+
+function canonicalEventTime(s: string): string | null {
   // Fast path: the canonical shape (UTC, milliseconds) that every source here writes.
   if (isCanonicalTime(s)) return s;
   const ms = parseTime(s);
-  if (ms !== null) return new Date(ms).toISOString();
-  ctx.addIssue({ code: 'custom', message: TIME_RULE });
-  return z.NEVER;
-}).meta(timeMeta('normalised to UTC with milliseconds') as never);
+  return ms === null ? null : new Date(ms).toISOString();
+}
 
 export const AGENT_STATES = ['offline', 'idle', 'ringing', 'busy', 'wrapup', 'away'] as const;
 export const AgentState = z.enum(AGENT_STATES);

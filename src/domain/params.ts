@@ -5,6 +5,19 @@
  */
 import { z } from 'zod';
 
+/**
+ * A string parameter read by `parse` (null: not one), refused with `rule` otherwise: the
+ * shape of every shared parser here and in time.ts.
+ */
+export function parsedBy<T>(parse: (s: string) => T | null, rule: string) {
+  return z.string().transform((s, ctx) => {
+    const v = parse(s);
+    if (v !== null) return v;
+    ctx.addIssue({ code: 'custom', message: rule });
+    return z.NEVER;
+  });
+}
+
 const DIGITS = /^(0|[1-9]\d*)$/;
 const SIGNED_DIGITS = /^-?(0|[1-9]\d*)$/;
 
@@ -52,15 +65,7 @@ export const TIME_ZONE_RULE = 'must be an IANA time zone such as Europe/Paris';
 const zoneDoc = { type: 'string', description: 'IANA time zone, any case; answered in its canonical spelling', examples: ['Europe/Paris'] };
 
 /** An IANA time zone, canonicalised (see canonicalTimeZone). */
-export const TimeZone = z
-  .string()
-  .transform((s, ctx) => {
-    const tz = canonicalTimeZone(s);
-    if (tz !== null) return tz;
-    ctx.addIssue({ code: 'custom', message: TIME_ZONE_RULE });
-    return z.NEVER;
-  })
-  .meta(zoneDoc as never);
+export const TimeZone = parsedBy(canonicalTimeZone, TIME_ZONE_RULE).meta(zoneDoc as never);
 
 /** An optional time zone parameter that defaults to `zone` (the configured one, for the API). */
 export const TimeZoneOr = (zone: string, description: string) => TimeZone.default(zone).meta({ ...zoneDoc, default: zone, description } as never);

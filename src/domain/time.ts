@@ -9,7 +9,7 @@
  * the instant: the span ClickHouse's DateTime64 stores, so history keeps every time the
  * engine accepted (and Date.UTC's mapping of years 0–99 to 1900–1999 never applies).
  */
-import { z } from 'zod';
+import { parsedBy } from './params.js';
 
 export const TIME_YEARS = { min: 1900, max: 2299 } as const;
 const MIN_MS = Date.UTC(TIME_YEARS.min, 0, 1);
@@ -79,12 +79,4 @@ export const timeMeta = (description?: string) =>
  * A date-time query parameter, as epoch milliseconds: the one parser behind every route's
  * `from`, `to` and `now`.
  */
-export const Instant = z
-  .string()
-  .transform((s, ctx) => {
-    const t = parseTime(s);
-    if (t !== null) return t;
-    ctx.addIssue({ code: 'custom', message: TIME_RULE });
-    return z.NEVER;
-  })
-  .meta(timeMeta() as never);
+export const Instant = parsedBy(parseTime, TIME_RULE).meta(timeMeta() as never);
