@@ -24,7 +24,8 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowed } from '../../src/api/contract.js';
-import { eventMaker, settled, startTestEngine, type TestEngine } from '../support/engine.js';
+import { startApiFixture } from '../support/api-fixture.js';
+import type { TestEngine } from '../support/engine.js';
 import { DocSchemas, HTTP_METHODS, operationsOf, type Doc, type Operation, type Parameter } from '../support/openapi-doc.js';
 import { BAD_INTEGERS, BAD_TIMES, SchemaFuzz, type Schema } from '../support/schema-fuzz.js';
 import { TEST_NOW } from '../support/time.js';
@@ -53,65 +54,20 @@ let fuzz: SchemaFuzz;
 
 /**
  * Values that exist in this engine, by parameter name: the schema says an id is a string, not
- * which strings name something. Ids seen in 2xx answers join them as the run goes (a session
- * started by one request is switched and stopped by later ones).
+ * which strings name something (zones: which names are zones). Ids seen in 2xx answers join
+ * them as the run goes (a session started by one request is switched and stopped by later ones).
  */
-const pools: Record<string, string[]> = {
-  queue: ['sales-queue', 'support-queue'],
-  id: ['agent-001', 'agent-002', 'agent-003'],
-  agent: ['agent-001', 'agent-002'],
-  call_id: ['c-talk', 'c-wait1', 'c-done'],
-  alert_id: [],
-  session_id: [],
-  consult_id: [],
-  tz: ['UTC', 'utc', 'Europe/Paris', 'europe/paris', 'Asia/Kolkata', 'America/New_York'],
-};
-
-const ev = eventMaker(TEST_NOW - 10 * 60_000);
-const fixtures = [
-  ...['agent-001', 'agent-002', 'agent-003'].map((agent) => ev(0, 'agent.state_changed', { agent, state: 'idle' })),
-  ev(1, 'call.arrived', { call_id: 'c-talk', direction: 'inbound', caller: { number: '+33100000001', name: 'Alice' } }),
-  ev(1, 'call.queued', { call_id: 'c-talk', queue: 'sales-queue' }),
-  ev(2, 'call.offered', { call_id: 'c-talk', queue: 'sales-queue', agent: 'agent-001' }),
-  ev(2, 'agent.state_changed', { agent: 'agent-001', state: 'ringing' }),
-  ev(4, 'call.answered', { call_id: 'c-talk', queue: 'sales-queue', agent: 'agent-001' }),
-  ev(4, 'agent.state_changed', { agent: 'agent-001', state: 'busy' }),
-  ev(5, 'call.arrived', { call_id: 'c-done', direction: 'inbound', caller: { number: '+33100000002' } }),
-  ev(5, 'call.queued', { call_id: 'c-done', queue: 'support-queue' }),
-  ev(6, 'call.offered', { call_id: 'c-done', queue: 'support-queue', agent: 'agent-002' }),
-  ev(7, 'call.answered', { call_id: 'c-done', queue: 'support-queue', agent: 'agent-002' }),
-  ev(7, 'agent.state_changed', { agent: 'agent-002', state: 'busy' }),
-  ev(60, 'call.ended', { call_id: 'c-done', by: 'caller' }),
-  ev(60, 'agent.state_changed', { agent: 'agent-002', state: 'wrapup' }),
-  // Two waiting calls in a queue of at most one: a queue_overflow alert.
-  ...['c-wait1', 'c-wait2'].flatMap((call_id, i) => [
-    ev(100 + i, 'call.arrived', { call_id, direction: 'inbound', caller: { number: `+3310000001${i}` } }),
-    ev(100 + i, 'call.queued', { call_id, queue: 'sales-queue' }),
-  ]),
-];
+let pools: Record<string, string[]>;
 
 beforeAll(async () => {
-  t = await startTestEngine({
-    config: {
-      queues: [{ id: 'sales-queue', max_size: 1 }, { id: 'support-queue' }],
-      agents: [
-        { id: 'agent-001', queues: ['sales-queue'] },
-        { id: 'agent-002', queues: ['support-queue'] },
-        { id: 'agent-003', queues: ['sales-queue'] },
-      ],
-    },
-  });
-  const posted = await t.req('/cc/events', { method: 'POST', body: JSON.stringify(fixtures), headers: { 'content-type': 'application/json' }, as: 'manager' });
-  expect(await posted.json()).toMatchObject({ rejected: 0 });
-  await settled(t);
-  const session = await t.req('/cc/calls/c-talk/monitor', { method: 'POST', body: '{"action":"listen"}', headers: { 'content-type': 'application/json' }, as: 'supervisor' });
-  expect(session.status).toBe(201);
-  pools.session_id!.push((await session.json()).session_id);
-  const alerts = (await (await t.req('/cc/alerts', { as: 'viewer' })).json()).alerts as Array<{ alert_id: string }>;
-  expect(alerts.length).toBeGreaterThan(0);
-  pools.alert_id!.push(...alerts.map((a) => a.alert_id));
-
-  doc = (await (await t.req('/cc/openapi.json', { as: null })).json()) as Doc;
+  const f = await startApiFixture();
+  t = f.t;
+  doc = f.doc;
+  pools = {
+    ...Object.fromEntries(Object.entries(f.ids).map(([k, v]) => [k, [...v]])),
+    consult_id: [],
+    tz: ['UTC', 'utc', 'Europe/Paris', 'europe/paris', 'Asia/Kolkata', 'America/New_York'],
+  };
   schemas = new DocSchemas(doc);
   // Date-times in a 40-day window around the engine's "now": from < to half the time, and
   // within every report's span limit most of the time.

@@ -10,7 +10,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/domain/index.js';
-import { eventMaker, settled, startTestEngine, type TestEngine } from '../support/engine.js';
+import { startApiFixture } from '../support/api-fixture.js';
+import type { TestEngine } from '../support/engine.js';
 import { operationsOf, type Doc, type Operation } from '../support/openapi-doc.js';
 import { SchemaFuzz } from '../support/schema-fuzz.js';
 import { TEST_NOW } from '../support/time.js';
@@ -55,31 +56,12 @@ let t: TestEngine;
 let doc: Doc;
 let ops: Operation[];
 /** Ids that exist in this engine, by path parameter name. */
-const known: Record<string, string> = { queue: 'sales-queue', id: 'agent-001', call_id: 'c1' };
+let known: Record<string, string>;
 
 beforeAll(async () => {
-  t = await startTestEngine({ config: { queues: [{ id: 'sales-queue', max_size: 1 }], agents: [{ id: 'agent-001', queues: ['sales-queue'] }] } });
-  const ev = eventMaker(TEST_NOW - 5 * 60_000);
-  const events = [
-    ev(0, 'agent.state_changed', { agent: 'agent-001', state: 'idle' }),
-    ev(1, 'call.arrived', { call_id: 'c1', direction: 'inbound', caller: { number: '+33100000001' } }),
-    ev(1, 'call.queued', { call_id: 'c1', queue: 'sales-queue' }),
-    ev(2, 'call.offered', { call_id: 'c1', queue: 'sales-queue', agent: 'agent-001' }),
-    ev(3, 'call.answered', { call_id: 'c1', queue: 'sales-queue', agent: 'agent-001' }),
-    ev(3, 'agent.state_changed', { agent: 'agent-001', state: 'busy' }),
-    ev(4, 'call.arrived', { call_id: 'c2', direction: 'inbound', caller: { number: '+33100000002' } }),
-    ev(4, 'call.queued', { call_id: 'c2', queue: 'sales-queue' }),
-    // A second waiting call in a queue of at most one: a queue_overflow alert.
-    ev(5, 'call.arrived', { call_id: 'c3', direction: 'inbound', caller: { number: '+33100000003' } }),
-    ev(5, 'call.queued', { call_id: 'c3', queue: 'sales-queue' }),
-  ];
-  const res = await t.req('/cc/events', { method: 'POST', body: JSON.stringify(events), headers: { 'content-type': 'application/json' }, as: 'manager' });
-  expect(await res.json()).toMatchObject({ rejected: 0 });
-  await settled(t);
-  const session = await t.req('/cc/calls/c1/monitor', { method: 'POST', body: '{"action":"listen"}', headers: { 'content-type': 'application/json' }, as: 'supervisor' });
-  known.session_id = (await session.json()).session_id;
-  known.alert_id = ((await (await t.req('/cc/alerts', { as: 'viewer' })).json()).alerts as Array<{ alert_id: string }>)[0]!.alert_id;
-  doc = (await (await t.req('/cc/openapi.json', { as: null })).json()) as Doc;
+  const f = await startApiFixture();
+  ({ t, doc } = f);
+  known = Object.fromEntries(Object.entries(f.ids).map(([k, v]) => [k, v[0]!]));
   ops = operationsOf(doc);
 });
 afterAll(async () => t?.stop());
