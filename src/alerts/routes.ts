@@ -5,12 +5,12 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ALERT_STATES, AlertView } from '../../processors/index.js';
-import { ALERT_TYPES, AlertRuleSettings } from '../domain/index.js';
-import { assertQueueScope, canSeeQueue, requireRole, type AppEnv } from '../api/auth.js';
+import { ALERT_TYPES, AlertRuleSettings, Instant, WholeNumber } from '../domain/index.js';
+import { assertQueueScope, canSeeQueue, type AppEnv } from '../api/auth.js';
 import { ApiError, conflict, notFound } from '../api/problem.js';
 import { validationHook } from '../api/validation.js';
 import type { Alerts } from './service.js';
-import { commonProblems, json, problemResponse } from '../api/openapi.js';
+import { bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 
 const problems = commonProblems;
 const tags = ['alerts'];
@@ -39,7 +39,6 @@ const RulesView = z.object({
   updated_by: z.string().nullable(),
   updated_at: z.string().nullable(),
 });
-const Time = z.iso.datetime({ offset: true });
 const AlertId = z.object({ alert_id: z.string().min(1) });
 const QueueParam = z.object({ queue: z.string().min(1) });
 
@@ -50,17 +49,19 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'get',
       path: '/alerts',
+      operationId: 'listAlerts',
       tags,
+      ...needs('viewer'),
       summary: 'Alerts, newest first: filter by state, queue, type and start time; paged',
       request: {
         query: z.object({
           state: z.enum(ALERT_STATES).optional(),
           queue: z.string().min(1).optional(),
           type: z.enum(ALERT_TYPES).optional(),
-          from: Time.optional().describe('started at or after'),
-          to: Time.optional().describe('started before'),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
-          offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+          from: Instant.optional().meta({ description: 'started at or after (RFC 3339)' }),
+          to: Instant.optional().meta({ description: 'started before (RFC 3339)' }),
+          limit: WholeNumber({ min: 1, max: 500, fallback: 50 }),
+          offset: WholeNumber({ min: 0, max: 1_000_000, fallback: 0 }),
         }),
       },
       responses: { 200: json(AlertPage, 'a page of alerts'), ...problems },
@@ -69,9 +70,7 @@ export function alertRoutes(alerts: Alerts) {
       const q = c.req.valid('query');
       const user = c.get('user');
       if (q.queue) assertQueueScope(user, q.queue);
-      const { from, to, ...rest } = q;
-      const filter = { ...rest, queues: user.queues, ...(from ? { from: Date.parse(from) } : {}), ...(to ? { to: Date.parse(to) } : {}) };
-      const page = await alerts.list(filter);
+      const page = await alerts.list({ ...q, queues: user.queues });
       const next = q.offset + page.alerts.length;
       return c.json({ ...page, limit: q.limit, offset: q.offset, next_offset: next < page.total ? next : null }, 200);
     },
@@ -81,14 +80,15 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'get',
       path: '/alerts/webhooks/deliveries',
+      operationId: 'listWebhookDeliveries',
       tags,
       summary: 'Webhook delivery log, newest first (manager+)',
-      middleware: [requireRole('manager')] as const,
+      ...needs('manager'),
       request: {
         query: z.object({
           status: Delivery.shape.status.optional(),
           alert_id: z.string().min(1).optional(),
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          limit: WholeNumber({ min: 1, max: 1000, fallback: 100 }),
         }),
       },
       responses: { 200: json(z.object({ deliveries: z.array(Delivery) }), 'deliveries'), ...problems },
@@ -100,7 +100,9 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'get',
       path: '/alerts/{alert_id}',
+      operationId: 'getAlert',
       tags,
+      ...needs('viewer'),
       summary: 'One alert (live, or from history)',
       request: { params: AlertId },
       responses: { 200: json(AlertView, 'the alert'), 404: problemResponse('unknown alert'), ...problems },
@@ -117,18 +119,20 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'post',
       path: '/alerts/{alert_id}/acknowledge',
+      operationId: 'acknowledgeAlert',
       tags,
       summary: 'Acknowledge an alert (supervisor+): it stays visible until its condition clears. Idempotent.',
-      middleware: [requireRole('supervisor')] as const,
+      ...needs('supervisor'),
       request: {
         params: AlertId,
-        body: { required: false, content: { 'application/json': { schema: z.object({ comment: z.string().max(2000).optional() }) } } },
+        body: { required: false, content: { 'application/json': { schema: z.strictObject({ comment: z.string().max(2000).optional() }) } } },
       },
       responses: {
         200: json(AlertView, 'acknowledged (now, or before: then unchanged)'),
         404: problemResponse('unknown alert'),
         409: problemResponse('the alert is already resolved'),
         ...problems,
+        ...bodyProblems,
       },
     }),
     async (c) => {
@@ -148,7 +152,9 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'get',
       path: '/queues/{queue}/alert-rules',
+      operationId: 'getAlertRules',
       tags,
+      ...needs('viewer'),
       summary: "A queue's alert rules in force (config or a manager's override)",
       request: { params: QueueParam },
       responses: { 200: json(RulesView, 'the rules'), 404: problemResponse('unknown queue'), ...problems },
@@ -165,11 +171,12 @@ export function alertRoutes(alerts: Alerts) {
     createRoute({
       method: 'put',
       path: '/queues/{queue}/alert-rules',
+      operationId: 'setAlertRules',
       tags,
       summary: "Replaces a queue's alert rules (manager+); omitted fields take their defaults. Kept across restarts.",
-      middleware: [requireRole('manager')] as const,
+      ...needs('manager'),
       request: { params: QueueParam, body: { required: true, content: { 'application/json': { schema: AlertRuleSettings } } } },
-      responses: { 200: json(RulesView, 'the rules now in force'), 404: problemResponse('unknown queue'), 503: problemResponse('could not store them'), ...problems },
+      responses: { 200: json(RulesView, 'the rules now in force'), 404: problemResponse('unknown queue'), 503: problemResponse('could not store them'), ...problems, ...bodyProblems },
     }),
     async (c) => {
       const { queue } = c.req.valid('param');

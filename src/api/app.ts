@@ -12,6 +12,7 @@ import { authenticate, type AppEnv, type TokenRegistry } from './auth.js';
 import { ApiError, problem } from './problem.js';
 import { validationHook } from './validation.js';
 import { eventRoutes } from './routes/events.js';
+import { allowed, enforceContract, methodNotAllowed, type OpenApiDoc } from './contract.js';
 
 export interface Readiness {
   ready: boolean;
@@ -35,7 +36,7 @@ export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.onError((err, c) => {
-    if (err instanceof ApiError) return problem(c, err.status, err.message, err.errors, err.retryAfterS);
+    if (err instanceof ApiError) return problem(c, err.status, err.message, err.errors, err.headers);
     if (err instanceof HTTPException) return problem(c, err.status, err.message || 'request refused');
     console.error('unhandled error', err);
     return problem(c, 500, 'the engine failed to answer this request; it has been logged');
@@ -52,6 +53,29 @@ export function createApp(deps: ApiDeps) {
     const { contentType, body } = await deps.metrics.exposition();
     return c.body(body, 200, { 'content-type': contentType });
   });
+  // The OpenAPI document is public, like /healthz: it describes the API and holds no data,
+  // and tools (client generators, linters) fetch it before they have a token.
+  let document: OpenApiDoc | undefined;
+  const openApi = () =>
+    (document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'cc-supervisor API',
+        version: '1',
+        description: 'Every /cc operation needs Authorization: Bearer <token> and at least the role its x-cc-role names.',
+        license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
+      },
+      // Relative to the document's own address: the engine that served it.
+      servers: [{ url: '/', description: 'this engine' }],
+      security: [{ bearer: [] }],
+    }) as unknown as OpenApiDoc);
+  app.get('/cc/openapi.json', (c) => c.json(openApi()));
+  // The open paths are outside the document: their 405s are named here.
+  for (const path of ['/healthz', '/readyz', '/metrics', '/cc/openapi.json']) {
+    app.on(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], path, (c) => {
+      throw methodNotAllowed(c.req.method, path, allowed(['get']));
+    });
+  }
 
   app.use(
     '/cc/*',
@@ -62,18 +86,9 @@ export function createApp(deps: ApiDeps) {
       },
     }),
   );
-  // The OpenAPI document is public: it describes the API, it holds no data.
-  app.get('/cc/openapi.json', (c) =>
-    c.json(
-      app.getOpenAPI31Document({
-        openapi: '3.1.0',
-        info: { title: 'cc-supervisor API', version: '1', description: 'Every /cc route needs Authorization: Bearer <token>.' },
-        security: [{ bearer: [] }],
-      }),
-    ),
-  );
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.use('/cc/*', authenticate(deps.tokens));
+  app.use('/cc/*', enforceContract(openApi));
   app.route('/cc', eventRoutes(deps.log));
   for (const r of deps.routes) app.route('/cc', r);
 

@@ -3,12 +3,20 @@
  * JSON request and response helpers, and the error responses every /cc route can give.
  */
 import { z } from '@hono/zod-openapi';
+import type { Role } from '../domain/index.js';
+import { ROLE_KEY } from './contract.js';
+
+/**
+ * The least role an operation needs, as the document states it (`x-cc-role`); the API
+ * checks it before anything else of the request (contract.ts). Spread into createRoute.
+ */
+export const needs = (role: Role) => ({ [ROLE_KEY]: role }) as { 'x-cc-role': Role };
 
 export const ProblemSchema = z
   .object({
     type: z.string(),
     title: z.string(),
-    status: z.number(),
+    status: z.number().int().min(400).max(599),
     detail: z.string(),
     errors: z.array(z.object({ field: z.string(), rule: z.string() })).optional(),
   })
@@ -27,4 +35,10 @@ export const commonProblems = {
   400: problemResponse('invalid parameter or field, named in detail and errors'),
   401: problemResponse('missing or invalid bearer token'),
   403: problemResponse('role or queue scope does not allow it'),
+};
+
+/** The further errors of a route that takes a body (beside commonProblems). */
+export const bodyProblems = {
+  413: problemResponse('the body is larger than CC_MAX_BODY_BYTES'),
+  415: problemResponse('a content type or charset other than the ones listed (UTF-8 only)'),
 };

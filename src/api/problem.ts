@@ -20,6 +20,7 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not found',
+  405: 'Method not allowed',
   409: 'Conflict',
   413: 'Payload too large',
   415: 'Unsupported media type',
@@ -33,11 +34,11 @@ const TITLES: Record<number, string> = {
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 502 | 503 | 507,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 502 | 503 | 507,
     detail: string,
     readonly errors?: FieldProblem[],
-    /** Seconds a client should wait before trying again (the Retry-After header). */
-    readonly retryAfterS?: number,
+    /** Headers the answer must carry (Allow for a 405, Retry-After for a 503 or 507). */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail);
   }
@@ -55,16 +56,17 @@ export function problemBody(status: number, detail: string, errors?: FieldProble
   return body;
 }
 
-export function problem(c: Context, status: number, detail: string, errors?: FieldProblem[], retryAfterS?: number): Response {
-  return problemDocument(problemBody(status, detail, errors), retryAfterS);
+export function problem(c: Context, status: number, detail: string, errors?: FieldProblem[], headers?: Record<string, string>): Response {
+  return problemDocument(problemBody(status, detail, errors), headers);
 }
 
 /** A problem document, with extension members (RFC 9457 §3.2) when the body has them. */
-export function problemDocument<T extends Problem>(body: T, retryAfterS?: number): Response {
-  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
-  if (retryAfterS !== undefined) headers['retry-after'] = String(retryAfterS);
-  return new Response(JSON.stringify(body), { status: body.status, headers });
+export function problemDocument<T extends Problem>(body: T, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'content-type': 'application/problem+json' } });
 }
+
+/** The Retry-After header of an answer that asks to send the same request again later. */
+export const retryAfter = (seconds: number): Record<string, string> => ({ 'retry-after': String(seconds) });
 
 /** Seconds to wait after each kind of storage failure: a full disk needs someone to act. */
 const RETRY_AFTER_S: Record<StoreFailure['kind'], number> = { disk_full: 30, write_failed: 5, timeout: 2, unavailable: 2, closed: 5 };

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AcdCommand } from '../acd/index.js';
-import { ApiError, conflict, storeFailureStatus } from '../api/problem.js';
+import { ApiError, conflict, retryAfter, storeFailureStatus } from '../api/problem.js';
 import type { AuthUser } from '../api/auth.js';
 import { hasRole } from '../api/auth.js';
 import { NotStoredError, type EventLog, type StoreFailure } from '../bus/index.js';
@@ -106,5 +106,5 @@ export class Actions {
 /** 507 or 503 with Retry-After: the log could not store the action's events. */
 function notStoredError(cause: StoreFailure, then: string): ApiError {
   const { status, retryAfterS } = storeFailureStatus(cause);
-  return new ApiError(status, `the event log could not store the action's events: ${cause.message}; ${then}`, undefined, retryAfterS);
+  return new ApiError(status, `the event log could not store the action's events: ${cause.message}; ${then}`, undefined, retryAfter(retryAfterS));
 }

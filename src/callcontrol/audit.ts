@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from '@hono/zod-openapi';
+import { chTime } from '../store/client.js';
 
 export const AUDIT_ACTIONS = [
   'monitor.start',
@@ -43,8 +44,9 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 export type AuditInput = Omit<AuditEntry, 'id'>;
 
 export interface AuditQuery {
-  from?: string;
-  to?: string;
+  /** Epoch milliseconds. */
+  from?: number;
+  to?: number;
   actor?: string;
   call_id?: string;
   limit: number;
@@ -83,8 +85,8 @@ export function clickhouseAudit(client: ClickHouseClient): AuditLog {
     async list(q) {
       const where: string[] = [];
       const params: Record<string, unknown> = { limit: q.limit };
-      if (q.from) (where.push('time >= {from:DateTime64(3)}'), (params.from = chTime(q.from)));
-      if (q.to) (where.push('time < {to:DateTime64(3)}'), (params.to = chTime(q.to)));
+      if (q.from !== undefined) (where.push('time >= {from:DateTime64(3)}'), (params.from = chTime(q.from)));
+      if (q.to !== undefined) (where.push('time < {to:DateTime64(3)}'), (params.to = chTime(q.to)));
       if (q.actor) (where.push('actor = {actor:String}'), (params.actor = q.actor));
       if (q.call_id) (where.push('call_id = {call_id:String}'), (params.call_id = q.call_id));
       const rs = await client.query({
@@ -112,10 +114,4 @@ function fromRow(r: AuditRow): AuditEntry {
     status: Number(r.status),
     message: r.message,
   };
-}
-
-/** 'YYYY-MM-DD hh:mm:ss.mmm' in UTC, as DateTime64(3, 'UTC') takes it. */
-function chTime(iso: string): string {
-  const s = new Date(iso).toISOString();
-  return `${s.slice(0, 10)} ${s.slice(11, 23)}`;
 }

@@ -90,7 +90,7 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
   });
 
   return {
-    routes: [callControlRoutes(service, o.audit)],
+    routes: [callControlRoutes(service, o.audit, o.config.wrapup)],
     service,
     audio: audioNow,
     telephony,

@@ -5,59 +5,77 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { CallView } from '../../processors/index.js';
-import { requireRole, type AppEnv } from '../api/auth.js';
+import type { AppEnv } from '../api/auth.js';
 import { validationHook } from '../api/validation.js';
-import { MONITOR_MODES } from '../domain/index.js';
+import { Instant, MONITOR_MODES, WholeNumber, type Config } from '../domain/index.js';
 import { AuditEntry, type AuditLog } from './audit.js';
 import type { CallControl } from './service.js';
-import { body, commonProblems, json, problemResponse } from '../api/openapi.js';
+import { body, bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 
-const errors = {
-  ...commonProblems,
-  404: problemResponse('unknown call, session or consultation'),
-  409: problemResponse("the call's state does not allow it"),
+// What each action can answer, so the document lists what the route really gives.
+const unknown = { 404: problemResponse('unknown call, session or consultation') };
+const refused = { 409: problemResponse("the call's state does not allow it (see the summary)") };
+const driver = {
   502: problemResponse('the telephony driver failed; nothing changed'),
   503: problemResponse('no telephony driver is running'),
 };
+/** A call action that goes through the driver, with a body or without one. */
+const action = { ...commonProblems, ...unknown, ...refused, ...driver };
+const actionWithBody = { ...action, ...bodyProblems };
 const tags = ['call control'];
+const supervisor = needs('supervisor');
+const manager = needs('manager');
 const Mode = z.enum(MONITOR_MODES);
 const Session = z.object({ session_id: z.string(), call_id: z.string(), supervisor: z.string(), mode: Mode, started: z.string() }).openapi('SupervisorSession');
 const Consultation = z.object({ consult_id: z.string(), call_id: z.string(), agent: z.string(), target: z.string(), target_kind: z.enum(['agent', 'queue']), started: z.string() });
 const CallParam = z.object({ call_id: z.string().min(1) });
 const SessionParam = z.object({ session_id: z.string().min(1) });
 
-export function callControlRoutes(cc: CallControl, audit: AuditLog) {
+/** Request bodies are strict: a misspelt field is refused by name, never dropped. */
+const Body = z.strictObject;
+
+const oneOf = (list: string[]) => z.enum(list as [string, ...string[]], { error: `must be one of ${list.join(', ')}` });
+
+/** The after-call work body: category and result from the config's `wrapup:` lists, in the document too. */
+const acwBody = (w: Config['wrapup']) =>
+  Body({
+    category: oneOf(w.categories),
+    result: oneOf(w.results),
+    note: z.string().max(4000).optional(),
+  });
+
+export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Config['wrapup']) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/monitor', tags, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(z.object({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/monitor', operationId: 'startMonitoring', tags, ...supervisor, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(Body({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...actionWithBody } }),
     async (c) => c.json(await cc.monitor(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').action), 201),
   );
   app.openapi(
-    createRoute({ method: 'get', path: '/supervisor/sessions', tags, summary: 'Monitoring sessions in progress', responses: { 200: json(z.object({ sessions: z.array(Session) }), 'sessions'), ...errors } }),
+    createRoute({ method: 'get', path: '/supervisor/sessions', operationId: 'listMonitoringSessions', tags, ...supervisor, summary: 'Monitoring sessions in progress', responses: { 200: json(z.object({ sessions: z.array(Session) }), 'sessions'), ...commonProblems } }),
     (c) => c.json({ sessions: cc.listSessions(c.get('user')) }, 200),
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/supervisor/sessions/{session_id}', tags, summary: "Switch a session's mode mid-call", request: { params: SessionParam, ...body(z.object({ mode: Mode })) }, responses: { 200: json(Session, 'the session'), ...errors } }),
+    createRoute({ method: 'patch', path: '/supervisor/sessions/{session_id}', operationId: 'switchMonitoringMode', tags, ...supervisor, summary: "Switch a session's mode mid-call (to takeover: manager); 409 once taken over", request: { params: SessionParam, ...body(Body({ mode: Mode })) }, responses: { 200: json(Session, 'the session'), ...actionWithBody } }),
     async (c) => c.json(await cc.switchMode(c.get('user'), c.req.valid('param').session_id, c.req.valid('json').mode), 200),
   );
   app.openapi(
-    createRoute({ method: 'delete', path: '/supervisor/sessions/{session_id}', tags, summary: 'Stop monitoring (the call goes on untouched)', request: { params: SessionParam }, responses: { 204: { description: 'ended' }, ...errors } }),
+    createRoute({ method: 'delete', path: '/supervisor/sessions/{session_id}', operationId: 'stopMonitoring', tags, ...supervisor, summary: "Stop monitoring (the call goes on untouched). Your own session, or anyone's for a manager; a takeover session ends with the call (409)", request: { params: SessionParam }, responses: { 204: { description: 'ended' }, ...commonProblems, ...unknown, ...refused } }),
     async (c) => {
       await cc.stopMonitoring(c.get('user'), c.req.valid('param').session_id);
       return c.body(null, 204);
     },
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/calls/{call_id}', tags, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(z.object({ note: z.string().min(1).max(4000) })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'patch', path: '/calls/{call_id}', operationId: 'addCallNote', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(Body({ note: z.string().min(1).max(4000) })) }, responses: { 200: json(CallView, 'the call'), ...commonProblems, ...unknown, ...bodyProblems } }),
     async (c) => c.json(await cc.note(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').note), 200),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/acw', tags, summary: "Submit the after-call work and end the agent's wrap-up", request: { params: CallParam, ...body(z.object({ category: z.string().min(1), result: z.string().min(1), note: z.string().max(4000).optional() })) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/acw', operationId: 'submitAfterCallWork', tags, ...supervisor, summary: "Submit the after-call work and end the agent's wrap-up", request: { params: CallParam, ...body(acwBody(wrapup)) }, responses: { 200: json(CallView, 'the call'), ...actionWithBody } }),
     async (c) => c.json(await cc.acw(c.get('user'), c.req.valid('param').call_id, c.req.valid('json')), 200),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/consult', tags, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(z.object({ target: z.string().min(1), type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/consult', operationId: 'transferCall', tags, ...supervisor, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(Body({ target: z.string().min(1), type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...actionWithBody } }),
     async (c) => {
       const { target, type } = c.req.valid('json');
       return c.json(await cc.consult(c.get('user'), c.req.valid('param').call_id, target, type), 201);
@@ -65,7 +83,7 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog) {
   );
   for (const how of ['complete', 'cancel'] as const) {
     app.openapi(
-      createRoute({ method: 'post', path: `/calls/{call_id}/consult/{consult_id}/${how}`, tags, summary: how === 'complete' ? 'The consulted target takes the call' : 'Back to the caller, no transfer', request: { params: CallParam.extend({ consult_id: z.string().min(1) }) }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+      createRoute({ method: 'post', path: `/calls/{call_id}/consult/{consult_id}/${how}`, operationId: how === 'complete' ? 'completeConsultation' : 'cancelConsultation', tags, ...supervisor, summary: how === 'complete' ? 'The consulted target takes the call' : 'Back to the caller, no transfer', request: { params: CallParam.extend({ consult_id: z.string().min(1) }) }, responses: { 200: json(CallView, 'the call'), ...action } }),
       async (c) => {
         const p = c.req.valid('param');
         return c.json(await cc.finishConsult(c.get('user'), p.call_id, p.consult_id, how), 200);
@@ -73,18 +91,27 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog) {
     );
   }
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/end', tags, summary: 'End a call (manager)', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...errors } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/end', operationId: 'endCall', tags, ...manager, summary: 'End a call (manager)', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...action } }),
     async (c) => c.json(await cc.end(c.get('user'), c.req.valid('param').call_id), 200),
   );
-  app.use('/supervisor/audit', requireRole('manager'));
   app.openapi(
     createRoute({
       method: 'get',
       path: '/supervisor/audit',
+      operationId: 'listAudit',
       tags,
+      ...manager,
       summary: 'The audit trail of monitoring and call actions, newest first (manager)',
-      request: { query: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), actor: z.string().optional(), call_id: z.string().optional(), limit: z.coerce.number().int().min(1).max(10_000).default(500) }) },
-      responses: { 200: json(z.object({ entries: z.array(AuditEntry) }), 'entries'), ...errors },
+      request: {
+        query: z.object({
+          from: Instant.optional().meta({ description: 'at or after (RFC 3339)' }),
+          to: Instant.optional().meta({ description: 'before (RFC 3339)' }),
+          actor: z.string().min(1).optional(),
+          call_id: z.string().min(1).optional(),
+          limit: WholeNumber({ min: 1, max: 10_000, fallback: 500 }),
+        }),
+      },
+      responses: { 200: json(z.object({ entries: z.array(AuditEntry) }), 'entries'), ...commonProblems },
     }),
     async (c) => c.json({ entries: await audit.list(c.req.valid('query')) }, 200),
   );

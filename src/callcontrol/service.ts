@@ -4,7 +4,7 @@
  * processors applied what came of it (ARCHITECTURE.md).
  */
 import type { CallView } from '../../processors/index.js';
-import { ApiError, badRequest, conflict, notFound } from '../api/problem.js';
+import { ApiError, conflict, notFound } from '../api/problem.js';
 import { assertQueueScope, hasRole, type AuthUser } from '../api/auth.js';
 import type { Config, MonitorMode } from '../domain/index.js';
 import type { TransferTarget } from '../acd/index.js';
@@ -118,9 +118,6 @@ export class CallControl {
   async acw(user: AuthUser, callId: string, body: { category: string; result: string; note?: string }): Promise<CallView> {
     return this.act.audited({ user, action: 'call.acw', call_id: callId, detail: body }, async (ctx) => {
       this.act.requireRole(user, 'supervisor', 'after-call work');
-      const { categories, results } = this.config.wrapup;
-      if (!categories.includes(body.category)) throw badRequest(`category must be one of ${categories.join(', ')}`, [{ field: 'category', rule: `must be one of ${categories.join(', ')}` }]);
-      if (!results.includes(body.result)) throw badRequest(`result must be one of ${results.join(', ')}`, [{ field: 'result', rule: `must be one of ${results.join(', ')}` }]);
       this.call(user, callId);
       const agent = [...this.deps.feed.runner.states.live.agents.values()].find((a) => a.state === 'wrapup' && a.lastCall === callId);
       if (!agent) throw conflict(`no agent is in wrap-up for call ${callId}`);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Id } from './events.js';
+import { TimeZone } from './params.js';
 
 export const SL_FORMULAS = [
   'answered_within_over_offered',
@@ -148,7 +149,7 @@ export type SimConfig = z.output<typeof SimConfig>;
 
 export const Config = z.strictObject({
   /** IANA time zone for "today" and report grouping. */
-  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris').default('UTC'),
+  timezone: TimeZone.default('UTC'),
   /** Settings for a queue first seen in an event rather than in this file. */
   queue_defaults: QueueSettings.prefault({}),
   queues: z.array(QueueConfig).default([]),
@@ -166,15 +167,6 @@ export const Config = z.strictObject({
 });
 export type Config = z.output<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
-
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Settings of a queue, from the file or the defaults for one first seen in an event. */
 export function queueSettings(config: Config, queue: string): QueueConfig {

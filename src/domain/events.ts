@@ -4,6 +4,8 @@
  * way in (log, replay, POST /cc/events) and the OpenAPI document all derive from them.
  */
 import { z } from 'zod';
+import { parsedBy } from './params.js';
+import { TIME_RULE, isCanonicalTime, parseTime, timeMeta } from './time.js';
 
 const MAX_ID = 200;
 
@@ -12,48 +14,18 @@ export const Id = z.string().min(1, 'must not be empty').max(MAX_ID, `must be at
 
 /**
  * RFC 3339 time. Any offset is accepted and normalised to UTC with milliseconds, so two
- * spellings of the same instant compare equal and every stored time has one shape.
+ * spellings of the same instant compare equal and every stored and served time has one
+ * shape (`2026-11-24T10:00:00+01:00` is kept as `2026-11-24T09:00:00.000Z`). The rules are
+ * parseTime's, shared with every route's date-time parameters.
  */
-export const EventTime = z.string().transform((s, ctx) => {
+export const EventTime = parsedBy(canonicalEventTime, TIME_RULE).meta(timeMeta('normalised to UTC with milliseconds') as never);
+
+function canonicalEventTime(s: string): string | null {
   // Fast path: the canonical shape (UTC, milliseconds) that every source here writes.
   if (isCanonicalTime(s)) return s;
-  if (RFC3339.test(s) && fieldsInRange(s)) {
-    const ms = Date.parse(s);
-    if (!Number.isNaN(ms)) return new Date(ms).toISOString();
-  }
-  ctx.addIssue({ code: 'custom', message: 'must be an RFC 3339 date-time such as 2026-11-24T09:00:00.000Z' });
-  return z.NEVER;
-});
-
-/**
- * True when `s` is a canonical event time (UTC, milliseconds) naming a real instant: what
- * EventTime returns unchanged. The compiled validator (fast-validate.ts) calls it too.
- */
-export function isCanonicalTime(s: string): boolean {
-  return s.length === 24 && CANONICAL.test(s) && fieldsInRange(s);
+  const ms = parseTime(s);
+  return ms === null ? null : new Date(ms).toISOString();
 }
-
-/**
- * Date.parse is lenient (2026-02-30 becomes 2 March, hour 24 the next day): a time that
- * names no real instant is refused rather than silently moved. The digits are read in
- * place: this runs for every event, and slices or closures cost more than the check.
- */
-function fieldsInRange(s: string): boolean {
-  const year = two(s, 0) * 100 + two(s, 2);
-  const month = two(s, 5);
-  const day = two(s, 8);
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  return day <= days && two(s, 11) < 24 && two(s, 14) < 60 && two(s, 17) < 60;
-}
-
-function two(s: string, at: number): number {
-  return (s.charCodeAt(at) - 48) * 10 + s.charCodeAt(at + 1) - 48;
-}
-
-const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
 export const AGENT_STATES = ['offline', 'idle', 'ringing', 'busy', 'wrapup', 'away'] as const;
 export const AgentState = z.enum(AGENT_STATES);

@@ -13,7 +13,8 @@
  */
 import type { z } from 'zod';
 import { globalConfig, util } from 'zod/v4/core';
-import { EventTime, isCanonicalTime } from './events.js';
+import { EventTime } from './events.js';
+import { isCanonicalTime } from './time.js';
 
 /** "Not sure, ask zod": never a valid output, since nothing in a schema can produce it. */
 export const BAIL: unique symbol = Symbol('ask zod');

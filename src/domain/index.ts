@@ -24,7 +24,6 @@ export {
   ROLES,
   SL_FORMULAS,
   queueSettings,
-  isTimeZone,
   AlertRuleSettings,
   WebhookConfig,
   ALERT_TYPES,
@@ -37,3 +36,5 @@ export {
 export { demoConfig } from './demo-config.js';
 export { loadConfig, parseConfig, ConfigError } from './load-config.js';
 export { systemClock, shiftedClock, ManualClock, type Clock, type CancelTimer } from './clock.js';
+export { parseTime, isCanonicalTime, Instant, TIME_RULE, TIME_YEARS, timeMeta } from './time.js';
+export { WholeNumber, TimeZone, TimeZoneOr, canonicalTimeZone, TIME_ZONE_RULE } from './params.js';

@@ -16,17 +16,22 @@ export interface FieldProblem {
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[]; message: string };
 
-/** Turns zod issues into "field: rule" problems a person can act on. */
-export function problemsOf(error: z.ZodError): FieldProblem[] {
+/**
+ * Turns zod issues into "field: rule" problems a person can act on. `unknownKey` is the rule
+ * for a key the schema does not have, in the words of what was parsed (an event, a query).
+ */
+export function problemsOf(error: z.ZodError, unknownKey = 'is not a field of this event type'): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const issue of error.issues) {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ field: base ? `${base}.${key}` : key, rule: 'is not a field of this event type' });
+      for (const key of issue.keys) out.push({ field: base ? `${base}.${key}` : key, rule: unknownKey });
       continue;
     }
     let rule = issue.message;
     if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) rule = 'is required';
+    // A query parameter given twice (?limit=1&limit=2) arrives as an array.
+    else if (issue.code === 'invalid_type' && issue.expected !== 'array' && /received array/.test(issue.message)) rule = 'must be given once';
     out.push({ field: base || '(root)', rule });
   }
   return out;

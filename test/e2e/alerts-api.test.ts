@@ -132,6 +132,14 @@ describe('alerts API', () => {
     expect(range.alerts.map((a: { started_at: string }) => a.started_at)).toEqual(['2026-01-05T09:02:00.000Z']);
     expect((await req('/cc/alerts?type=bogus', 'viewer')).status).toBe(400);
     expect((await req('/cc/alerts?from=yesterday', 'viewer')).status).toBe(400);
+    // The shared parsers: an offset names the same instant; impossible dates and loose numbers are refused.
+    const offset = await (await req('/cc/alerts?from=2026-01-05T10:01:50%2B01:00&to=2026-01-04T23:02:10-10:00', 'viewer')).json();
+    expect(offset.alerts).toEqual(range.alerts);
+    for (const q of ['from=2026-02-29T00:00:00Z', 'to=2026-01-05T24:00:00Z', 'limit=0x10', 'limit=1e2', 'offset=%201', 'limit=', 'limit=1&limit=2']) {
+      const res = await req(`/cc/alerts?${q}`, 'viewer');
+      expect(res.status, q).toBe(400);
+      expect((await res.json()).errors.map((e: { field: string }) => e.field), q).toContain(q.split('=')[0]);
+    }
   });
 
   it('webhook deliveries are for managers', async () => {
@@ -153,6 +161,13 @@ describe('alert rules API', () => {
     const bad = await req('/cc/queues/support/alert-rules', 'manager', { method: 'PUT', body: JSON.stringify({ wait_timeout: { max_wait_s: -1 } }) });
     expect(bad.status).toBe(400);
     expect((await bad.json()).detail).toMatch(/wait_timeout\.max_wait_s/);
+    // No body is not "every default": it is a 400, and the rules stay as they were.
+    for (const init of [{ method: 'PUT' }, { method: 'PUT', body: '', headers: { 'content-type': '' } }]) {
+      const none = await req('/cc/queues/support/alert-rules', 'manager', init);
+      expect(none.status).toBe(400);
+      expect((await none.json()).errors).toEqual([{ field: '(body)', rule: 'is required' }]);
+    }
+    expect((await (await req('/cc/queues/support/alert-rules', 'viewer')).json()).source).toBe('config');
 
     const put = await req('/cc/queues/support/alert-rules', 'manager', { method: 'PUT', body });
     expect(put.status).toBe(200);

@@ -4,6 +4,7 @@
  * agreeing with /cc/realtime at the same instant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../../src/domain/index.js';
 import { eventMaker, settled, startTestEngine, type TestEngine } from '../support/engine.js';
 import { TEST_NOW } from '../support/time.js';
 
@@ -166,8 +167,28 @@ describe('POST /cc/events bad input', () => {
     expect(res.status).toBe(413);
     expect((await res.json()).detail).toMatch(/limit/);
   });
-  it('an unsupported content type is a 415', async () => {
+  it('an unsupported content type or charset is a 415; bytes that are not UTF-8 are a 400, never read as U+FFFD', async () => {
     expect((await post('x', 'text/csv')).status).toBe(415);
+    const event = JSON.stringify(ev(94, 'call.note_added', { call_id: 'c1', note: 'caf\u00e9', author: 'a' }));
+    for (const type of ['application/json; charset=utf-16', 'application/json; charset=iso-8859-1', 'application/x-ndjson; charset="latin1"']) {
+      const res = await post(event, type);
+      expect(res.status, type).toBe(415);
+      expect((await res.json()).detail, type).toMatch(/charset .* is not accepted; send UTF-8/);
+    }
+    const latin1 = Buffer.from(event, 'latin1'); // é as the single byte 0xE9
+    const res = await t.req('/cc/events', { method: 'POST', body: latin1, headers: { 'content-type': 'application/json' }, as: 'manager' });
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors).toEqual([{ field: '(body)', rule: 'must be UTF-8' }]);
+    expect((await post(event, 'application/json; charset=UTF-8')).status).toBe(200);
+    expect((await post('', 'application/json')).status).toBe(400);
+  });
+  it('is documented: its request body (JSON or NDJSON of CallEvent v1) and every status it answers', async () => {
+    const doc = await (await t.req('/cc/openapi.json', { as: null })).json();
+    const op = doc.paths['/cc/events'].post;
+    expect(op.requestBody.required).toBe(true);
+    expect(Object.keys(op.requestBody.content)).toEqual(expect.arrayContaining(['application/json', 'application/x-ndjson']));
+    expect(doc.components.schemas.CallEvent.oneOf).toHaveLength(EVENT_TYPES.length);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '422']);
   });
 });
 

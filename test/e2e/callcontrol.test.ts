@@ -253,12 +253,22 @@ describe('errors answer a status and a message, and change nothing', () => {
       ['/cc/calls/c4/monitor', 'supervisor', 'POST', { action: 'shout' }, 400],
       ['/cc/calls/c4/monitor', 'scoped', 'POST', { action: 'listen' }, 403],
       ['/cc/calls/c4/consult', 'supervisor', 'POST', { target: 'nowhere' }, 404],
+      // Role first: a viewer learns neither what a valid body is nor which calls or sessions exist.
+      ['/cc/calls/c4/monitor', 'viewer', 'POST', { action: 'shout' }, 403],
+      ['/cc/calls/nope/monitor', 'viewer', 'POST', { action: 'listen' }, 403],
+      ['/cc/supervisor/sessions/nope', 'viewer', 'DELETE', undefined, 403],
+      ['/cc/supervisor/sessions', 'viewer', 'GET', undefined, 403],
+      ['/cc/calls/nope/end', 'supervisor', 'POST', undefined, 403],
     ];
     for (const [path, as, method, body, status] of cases) {
       const res = await req(path, as, method, body);
       expect(res.status, path).toBe(status);
       expect((await res.json()).detail, path).toMatch(/\w/);
     }
+    // Bodies are strict: a misspelt field is named, not dropped.
+    const typo = await req('/cc/calls/c4/monitor', 'supervisor', 'POST', { action: 'listen', mod: 'barge' });
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).errors).toEqual([{ field: 'mod', rule: 'is not a field of this body' }]);
     await sim.execute({ type: 'call.arrive', call_id: 'q1', queue: 'support', caller: { number: '+3225550001' } });
     await until('q1 queued', () => view('q1')?.state === 'queued');
     const queued = await req('/cc/calls/q1/monitor', 'supervisor', 'POST', { action: 'listen' });
@@ -314,8 +324,16 @@ describe('audit', () => {
     expect(seen).toContain('call.end ok 200');
     expect(seen).toContain('monitor.cut ok 200');
     expect(entries.find((e: { action: string; outcome: string }) => e.action === 'call.acw' && e.outcome === 'ok')).toMatchObject({ actor: 'supervisor-bot', agent: 'a1', detail: { category: 'sales', result: 'callback' } });
+    // An RFC 3339 offset is an instant like any other (it was refused); loose numbers are not.
+    const all = (await (await req('/cc/supervisor/audit?call_id=c1&limit=100', 'manager')).json()).entries;
+    const since = (await (await req('/cc/supervisor/audit?call_id=c1&limit=100&from=2000-01-02T00:01:00-12:00&to=2299-01-01T00:00:00%2B14:00', 'manager')).json()).entries;
+    expect(since).toEqual(all);
+    for (const q of ['limit=1e3', 'limit=%2B5', 'from=2026-02-29T00:00:00Z', 'from=0050-01-01T00:00:00Z']) expect((await req(`/cc/supervisor/audit?${q}`, 'manager')).status, q).toBe(400);
     const failed = (await (await req('/cc/supervisor/audit?call_id=c4', 'manager')).json()).entries;
     expect(failed.some((e: { action: string; outcome: string }) => e.action === 'call.end' && e.outcome === 'failed')).toBe(true);
-    expect((await req('/cc/supervisor/audit', 'admin', 'DELETE')).status).toBe(404);
+    // Immutable: the path has no method that changes it.
+    const del = await req('/cc/supervisor/audit', 'admin', 'DELETE');
+    expect(del.status).toBe(405);
+    expect(del.headers.get('allow')).toBe('GET, HEAD');
   });
 });

@@ -80,11 +80,36 @@ describe('reports API', () => {
     [`from=${from}&to=${to}&tz=Mars/Olympus`, 'tz'],
     [`from=yesterday&to=${to}`, 'from'],
     [`to=${to}`, 'from'],
+    // One strict date parser: no rolled-forward dates, seconds required, years 1900-2299.
+    [`from=2026-02-29T00:00:00Z&to=${to}`, 'from'],
+    [`from=${from}&to=2026-11-20T24:00:00Z`, 'to'],
+    [`from=2026-11-20T00:00Z&to=${to}`, 'from'],
+    [`from=0050-11-20T00:00:00Z&to=${to}`, 'from'],
+    // One strict integer parser.
+    ...['0x10', '1e3', '0b11', '+60', '%2060', '', '060', '60.0'].map((m) => [`minutes=${m}`, 'minutes'] as [string, string]),
   ])('bad input %s → 400 naming %s', async (query, param) => {
-    const res = await t.req(`/cc/reports/calls?${query}`, { as: 'viewer' });
+    const path = query.startsWith('minutes') ? '/cc/dashboard/timeseries' : '/cc/reports/calls';
+    const res = await t.req(`${path}?${query}`, { as: 'viewer' });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.errors.map((e: { field: string }) => e.field)).toContain(param);
+  });
+  it('a time zone in any case is read as its canonical name (ClickHouse knows only that one)', async () => {
+    for (const [tz, canonical] of [['utc', 'UTC'], ['europe/paris', 'Europe/Paris'], ['ASIA/KOLKATA', 'Asia/Calcutta']]) {
+      const grouped = await t.req(`/cc/reports/calls?from=${from}&to=${to}&group_by=hour&tz=${encodeURIComponent(tz!)}`, { as: 'viewer' });
+      expect(grouped.status, tz).toBe(200);
+      const summary = await t.req(`/cc/dashboard/summary?tz=${encodeURIComponent(tz!)}`, { as: 'viewer' });
+      expect(summary.status, tz).toBe(200);
+      expect((await summary.json()).tz).toBe(canonical);
+      for (const chart of ['sla-trend', 'call-volume']) {
+        expect((await t.req(`/cc/reports/charts/${chart}?from=${from}&to=${to}&interval=day&tz=${encodeURIComponent(tz!)}`, { as: 'viewer' })).status, `${chart} ${tz}`).toBe(200);
+      }
+    }
+  });
+  it('an RFC 3339 offset is read as the instant it names', async () => {
+    const utc = await (await t.req(`/cc/reports/calls?from=${from}&to=${to}`, { as: 'viewer' })).json();
+    const offset = await (await t.req(`/cc/reports/calls?from=2026-11-19T14:00:00-10:00&to=2026-11-21T10:00:00%2B10:00`, { as: 'viewer' })).json();
+    expect(offset).toEqual(utc);
   });
   it('a scoped user must name one of its queues', async () => {
     expect((await t.req(`/cc/reports/calls?from=${from}&to=${to}`, { as: 'scoped' })).status).toBe(403);

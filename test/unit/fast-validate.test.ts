@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { CallEvent, EVENT_TYPES, EventTime } from '../../src/domain/index.js';
 import { validateEvent, validateEventWithZod } from '../../src/domain/validate.js';
 import { BAIL, compile, compileDiscriminated } from '../../src/domain/fast-validate.js';
-import { isCanonicalTime } from '../../src/domain/events.js';
+import { isCanonicalTime } from '../../src/domain/time.js';
 
 const SEED = 20261124;
 const checkers = compileDiscriminated(CallEvent);
@@ -115,6 +115,10 @@ const oddTime = fc.oneof(
     '2026-04-31T00:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-00-10T00:00:00.000Z', '2026-01-00T00:00:00.000Z',
     '2026-11-24T24:00:00.000Z', '2026-11-24T23:60:00.000Z', '2026-11-24T23:59:60.000Z', '2026-11-24T09:00:00.000+00:00',
     '2026-11-24T09:00:00.0000Z', '2026-11-24T09:00:00.00Z', '2026-11-24 09:00:00.000Z', '+002026-11-24T09:00:00.000Z',
+    // The years allowed (1900–2299, local digits and instant both) at and past their ends.
+    '0050-06-15T12:00:00.000Z', '0099-12-31T23:59:59.999Z', '1899-12-31T23:59:59.999Z', '1900-01-01T00:00:00.000Z',
+    '2299-12-31T23:59:59.999Z', '2300-01-01T00:00:00.000Z', '2299-12-31T23:00:00-05:00', '1900-01-01T00:30:00+01:00',
+    '2026-06-15T12:00:00+14:00', '2026-06-15T12:00:00-23:59', '2026-06-15T12:00:00+23:60',
   ),
   fc
     .tuple(

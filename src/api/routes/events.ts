@@ -5,11 +5,12 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { STORE_FAILURE_KINDS, type EventLog, type StoreFailure } from '../../bus/index.js';
+import { CallEvent } from '../../domain/index.js';
 import type { AppEnv } from '../auth.js';
-import { requireRole } from '../auth.js';
 import { ProblemSchema } from '../openapi.js';
-import { ApiError, problem, problemBody, problemDocument, storeFailureStatus } from '../problem.js';
+import { ApiError, problem, problemBody, problemDocument, retryAfter, storeFailureStatus } from '../problem.js';
 import { validationHook } from '../validation.js';
+import { bodyProblems, commonProblems, json, needs, problemResponse } from '../openapi.js';
 
 const Result = z.object({
   index: z.number().int().describe('position in the body (0-based; the line number minus one for NDJSON)'),
@@ -35,19 +36,46 @@ const IngestResponse = z
   .object({ accepted: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), results: z.array(Result) })
   .openapi('IngestResult');
 
+/** The event schema as a named component of the document (the same schema validateEvent uses). */
+const EventDoc = CallEvent.meta({ id: 'CallEvent' });
+
+const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl'];
+const Ndjson = z.string().meta({ description: 'one CallEvent v1 JSON object per line; blank lines are skipped' });
+
+/**
+ * Documented, not validated by the route: each event is judged on its own (see above), so
+ * the handler registers under this definition with app.post rather than app.openapi.
+ */
 const route = createRoute({
   method: 'post',
   path: '/events',
+  operationId: 'ingestEvents',
   tags: ['events'],
+  ...needs('manager'),
   summary: 'Ingest CallEvent v1: one JSON object, a JSON array, or NDJSON (application/x-ndjson)',
   description:
     'Body: a CallEvent v1 object or an array of them (application/json), or one per line (application/x-ndjson). ' +
     'Needs the manager role and an unscoped token. Duplicates (same id) change nothing. Each event is judged on its own, ' +
-    'so the body is not validated as a whole. Events are stored in body order and storing stops at the first failure, ' +
-    'so what is stored is a prefix; sending the same body again after a 503 or 507 stores the rest, in order.',
+    'so one bad event never costs the good ones beside it: the answer lists a result per event. Events are stored in body ' +
+    'order and storing stops at the first failure, so what is stored is a prefix; sending the same body again after a 503 ' +
+    'or 507 stores the rest, in order.',
+  request: {
+    body: {
+      required: true,
+      content: {
+        // z.lazy keeps the one event a reference: the generator would inline a union's options.
+        'application/json': { schema: z.union([z.lazy(() => EventDoc), z.array(EventDoc).min(1)]) },
+        ...Object.fromEntries(NDJSON_TYPES.map((t) => [t, { schema: Ndjson }])),
+      },
+    },
+  },
   responses: {
-    200: { description: 'per-event results; at least one event was accepted or was a duplicate', content: { 'application/json': { schema: IngestResponse } } },
-    422: { description: 'every event was rejected', content: { 'application/json': { schema: IngestResponse } } },
+    200: json(IngestResponse, 'per-event results; at least one event was accepted or was a duplicate'),
+    422: json(IngestResponse, 'every event was rejected'),
+    400: problemResponse('the body is not JSON, not UTF-8, or holds no event'),
+    401: commonProblems[401],
+    403: problemResponse('needs the manager role and a token for every queue'),
+    ...bodyProblems,
     503: notStored('the log could not store some events (timeout, connection lost): the stored ones are a prefix of the body; send it again'),
     507: notStored('the disk of the log is full: the stored events are a prefix of the body; send it again once there is space'),
   },
@@ -56,10 +84,10 @@ const route = createRoute({
 type Parsed = { index: number; value: unknown } | { index: number; error: string };
 
 /** Splits the body into inputs; a malformed NDJSON line is one rejected input, not a failed request. */
-async function parseBody(req: Request): Promise<Parsed[]> {
-  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+async function parseBody(req: { header(name: string): string | undefined; text(): Promise<string> }): Promise<Parsed[]> {
+  const type = (req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const text = await req.text();
-  if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/ndjson') {
+  if (NDJSON_TYPES.includes(type)) {
     const out: Parsed[] = [];
     text.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
@@ -71,7 +99,7 @@ async function parseBody(req: Request): Promise<Parsed[]> {
     });
     return out;
   }
-  if (type !== 'application/json' && type !== '') throw new ApiError(415, `content-type ${type} is not accepted; use application/json or application/x-ndjson`);
+  if (type !== 'application/json') throw new ApiError(415, `content-type ${type || '(none)'} is not accepted; use application/json or application/x-ndjson`);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -84,12 +112,12 @@ async function parseBody(req: Request): Promise<Parsed[]> {
 
 export function eventRoutes(log: EventLog) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use('/events', requireRole('manager'));
-  app.openapi(route, async (c) => {
+  app.openAPIRegistry.registerPath(route);
+  app.post('/events', async (c) => {
     const user = c.get('user');
     if (user.queues !== null) throw new ApiError(403, `${user.name} is scoped to some queues and may not publish events`);
-    const parsed = await parseBody(c.req.raw);
-    if (parsed.length === 0) return problem(c, 400, 'body holds no event') as never;
+    const parsed = await parseBody(c.req);
+    if (parsed.length === 0) return problem(c, 400, 'body holds no event');
     const good = parsed.filter((p): p is { index: number; value: unknown } => 'value' in p);
     const appended = await log.append(good.map((p) => p.value));
     const results: z.infer<typeof Result>[] = [];
@@ -113,7 +141,7 @@ export function eventRoutes(log: EventLog) {
       const { status, retryAfterS } = storeFailureStatus(cause);
       const stored = body.accepted + body.duplicate;
       const detail = `${cause.message}: ${stored} of ${stored + count('not_stored')} valid events are stored (the first ones, in order), the rest are not; send the same body again (stored events come back as duplicates)`;
-      return problemDocument({ ...problemBody(status, detail), cause: cause.kind, ...body, not_stored: count('not_stored') }, retryAfterS) as never;
+      return problemDocument({ ...problemBody(status, detail), cause: cause.kind, ...body, not_stored: count('not_stored') }, retryAfter(retryAfterS)) as never;
     }
     return c.json(body, body.accepted + body.duplicate === 0 ? 422 : 200);
   });

@@ -18,11 +18,11 @@ import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../au
 import { notFound } from '../problem.js';
 import { agentVisible as visibleToScope, realtimeFor, scopeSla } from '../scope.js';
 import { validationHook } from '../validation.js';
-import { commonProblems, json, problemResponse } from '../openapi.js';
+import { commonProblems, json, needs, problemResponse } from '../openapi.js';
 
 const problems = commonProblems;
 
-const get = <P extends string>(path: P, summary: string) => ({ method: 'get' as const, path, summary, tags: ['live'] });
+const get = <P extends string>(path: P, operationId: string, summary: string) => ({ method: 'get' as const, path, operationId, summary, tags: ['live'], ...needs('viewer') });
 
 /** `now`: the engine's clock, the instant every live view is read at. */
 export function liveRoutes(runner: Runner, now: () => number) {
@@ -32,13 +32,13 @@ export function liveRoutes(runner: Runner, now: () => number) {
   const callVisible = (u: AuthUser, c: { queue: string | null }) => canSeeQueue(u, c.queue);
 
   app.openapi(
-    createRoute({ ...get('/realtime', 'Calls waiting, active calls, idle agents, average wait and service level: all queues and per queue (today)'), responses: { 200: json(RealtimeView, 'live figures'), ...problems } }),
+    createRoute({ ...get('/realtime', 'getRealtime', 'Calls waiting, active calls, idle agents, average wait and service level: all queues and per queue (today)'), responses: { 200: json(RealtimeView, 'live figures'), ...problems } }),
     (c) => c.json(realtimeFor(runner, c.get('user').queues, now()), 200),
   );
 
   app.openapi(
     createRoute({
-      ...get('/queue-detail', "A queue's waiting calls (wait, position, caller) and ringing offers"),
+      ...get('/queue-detail', 'getQueueDetail', "A queue's waiting calls (wait, position, caller) and ringing offers"),
       request: { query: z.object({ queue: z.string().min(1).openapi({ example: 'sales-queue' }) }) },
       responses: { 200: json(QueueDetailView, 'the queue now'), 404: problemResponse('unknown queue'), ...problems },
     }),
@@ -53,7 +53,7 @@ export function liveRoutes(runner: Runner, now: () => number) {
 
   app.openapi(
     createRoute({
-      ...get('/agents', 'Agents: state, time in state, current call, calls handled today'),
+      ...get('/agents', 'listAgents', 'Agents: state, time in state, current call, calls handled today'),
       request: { query: z.object({ queue: z.string().min(1).optional(), team: z.string().min(1).optional(), state: z.enum(AGENT_STATES).optional() }) },
       responses: { 200: json(z.object({ agents: z.array(AgentView) }), 'matching agents'), ...problems },
     }),
@@ -68,7 +68,7 @@ export function liveRoutes(runner: Runner, now: () => number) {
 
   app.openapi(
     createRoute({
-      ...get('/agents/{id}', 'One agent'),
+      ...get('/agents/{id}', 'getAgent', 'One agent'),
       request: { params: z.object({ id: z.string().min(1) }) },
       responses: { 200: json(AgentView, 'the agent'), 404: problemResponse('unknown agent'), ...problems },
     }),
@@ -82,7 +82,7 @@ export function liveRoutes(runner: Runner, now: () => number) {
 
   app.openapi(
     createRoute({
-      ...get('/calls/active', 'Calls in progress: queued, ringing, talking, on hold, in wrap-up'),
+      ...get('/calls/active', 'listActiveCalls', 'Calls in progress: queued, ringing, talking, on hold, in wrap-up'),
       request: { query: z.object({ queue: z.string().min(1).optional() }) },
       responses: { 200: json(z.object({ calls: z.array(CallView) }), 'active calls'), ...problems },
     }),
@@ -97,7 +97,7 @@ export function liveRoutes(runner: Runner, now: () => number) {
 
   app.openapi(
     createRoute({
-      ...get('/calls/{call_id}', "A call with its timeline of events and notes (active, or ended today)"),
+      ...get('/calls/{call_id}', 'getCall', "A call with its timeline of events and notes (active, or ended today)"),
       request: { params: z.object({ call_id: z.string().min(1) }) },
       responses: { 200: json(CallView, 'the call'), 404: problemResponse('unknown call'), ...problems },
     }),
@@ -111,7 +111,7 @@ export function liveRoutes(runner: Runner, now: () => number) {
 
   app.openapi(
     createRoute({
-      ...get('/sla', 'Service level, ASA, abandonment and answer rates per queue and for all queues over a window'),
+      ...get('/sla', 'getServiceLevel', 'Service level, ASA, abandonment and answer rates per queue and for all queues over a window'),
       request: { query: z.object({ window: SlaWindow.default('today'), queue: z.string().min(1).optional() }) },
       responses: { 200: json(SlaView, 'figures with window and formula named'), 404: problemResponse('unknown queue'), ...problems },
     }),

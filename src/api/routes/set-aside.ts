@@ -7,8 +7,8 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { HistoryStore } from '../../store/index.js';
-import { requireRole, type AppEnv } from '../auth.js';
-import { commonProblems, json } from '../openapi.js';
+import type { AppEnv } from '../auth.js';
+import { commonProblems, json, needs } from '../openapi.js';
 import { validationHook } from '../validation.js';
 
 const SetAside = z
@@ -29,11 +29,12 @@ const Query = z.object({ limit: z.coerce.number().int().min(1).max(1000).default
 export function setAsideRoutes(store: HistoryStore) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   for (const which of ['rejected', 'quarantined'] as const) {
-    app.use(`/events/${which}`, requireRole('manager'));
     const route = createRoute({
       method: 'get',
       path: `/events/${which}`,
+      operationId: which === 'rejected' ? 'listRejectedEvents' : 'listQuarantinedEvents',
       tags: ['events'],
+      ...needs('manager'),
       summary:
         which === 'rejected'
           ? 'Events the processors refused as impossible, with the reason (they changed no figure)'
