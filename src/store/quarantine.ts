@@ -36,9 +36,9 @@ export async function quarantine(client: ClickHouseClient, row: QuarantinedRow):
 
 export async function listSetAside(client: ClickHouseClient, which: 'rejected' | 'quarantined', limit: number): Promise<{ total: number; events: SetAsideEvent[] }> {
   const table = which === 'rejected' ? 'events_rejected' : 'events_quarantined';
-  const extra = which === 'rejected' ? `reason` : `error AS reason, consumer, formatDateTime(quarantined_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS at`;
+  const extra = which === 'rejected' ? `reason` : `error AS reason, consumer, toString(toUnixTimestamp64Milli(quarantined_at)) AS at`;
   const rs = await client.query({
-    query: `SELECT toString(seq) AS seq, id, type, formatDateTime(time, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS time, body, ${extra}, count() OVER () AS total
+    query: `SELECT toString(seq) AS seq, id, type, toString(toUnixTimestamp64Milli(time)) AS time, body, ${extra}, count() OVER () AS total
             FROM ${table} FINAL ORDER BY seq DESC LIMIT {limit:UInt32}`,
     query_params: { limit },
     format: 'JSONEachRow',
@@ -50,13 +50,15 @@ export async function listSetAside(client: ClickHouseClient, which: 'rejected' |
       seq: Number(r.seq),
       id: r.id!,
       type: r.type!,
-      time: r.time!,
+      time: iso(r.time!),
       reason: r.reason!,
-      ...(r.consumer === undefined ? {} : { consumer: r.consumer, at: r.at! }),
+      ...(r.consumer === undefined ? {} : { consumer: r.consumer, at: iso(r.at!) }),
       event: safeJson(r.body!),
     })),
   };
 }
+
+const iso = (ms: string) => new Date(Number(ms)).toISOString();
 
 function safeJson(body: string): unknown {
   try {

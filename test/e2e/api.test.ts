@@ -188,7 +188,7 @@ describe('POST /cc/events bad input', () => {
     expect(op.requestBody.required).toBe(true);
     expect(Object.keys(op.requestBody.content)).toEqual(expect.arrayContaining(['application/json', 'application/x-ndjson']));
     expect(doc.components.schemas.CallEvent.oneOf).toHaveLength(EVENT_TYPES.length);
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '422']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '422', '503', '507']);
   });
 });
 

@@ -224,11 +224,15 @@ async function checkAnswer(r: Req, res: Response): Promise<string | null> {
   return v(value) ? null : `the ${status} body does not validate: ${DocSchemas.explain(v)}: ${body.slice(0, 200)}`;
 }
 
-/** Ids in a 2xx body join the pools of the parameters named like them. */
+/**
+ * Ids in a 2xx body join the pools of the parameters named like them. An `event` member is
+ * an event as logged (GET /cc/events/rejected lists refused ones): its ids name nothing.
+ */
 function harvest(value: unknown): void {
   if (Array.isArray(value)) return value.slice(0, 20).forEach(harvest);
   if (value === null || typeof value !== 'object') return;
   for (const [k, v] of Object.entries(value)) {
+    if (k === 'event') continue;
     if (typeof v === 'string' && pools[k] && !pools[k]!.includes(v) && pools[k]!.length < 50) pools[k]!.push(v);
     else harvest(v);
   }

@@ -6,6 +6,7 @@
  * Managers only: event bodies carry callers' numbers and notes.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { WholeNumber } from '../../domain/index.js';
 import type { HistoryStore } from '../../store/index.js';
 import type { AppEnv } from '../auth.js';
 import { commonProblems, json, needs } from '../openapi.js';
@@ -24,7 +25,7 @@ const SetAside = z
   })
   .openapi('SetAsideEvent');
 const SetAsideList = z.object({ total: z.number().int(), events: z.array(SetAside) }).openapi('SetAsideEvents');
-const Query = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: 'newest first, at most this many (1-1000, default 100)' }) });
+const Query = z.object({ limit: WholeNumber({ min: 1, max: 1000, fallback: 100, description: 'newest first, at most this many (1-1000, default 100)' }) });
 
 export function setAsideRoutes(store: HistoryStore) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
