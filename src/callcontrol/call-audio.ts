@@ -4,11 +4,14 @@
  * come from the telephony driver; the media clock (or a test) moves frames with `pump`.
  */
 import type { CallEvent } from '../domain/index.js';
-import { AudioRoom, FRAME_MS, Tone, type PartyRole } from '../media/index.js';
+import { AudioRoom, FRAME_MS, Tone, type Endpoint, type PartyRole } from '../media/index.js';
 import { SIM_TONES } from './sim-audio.js';
 import type { Telephony } from './telephony.js';
 
 export const CALLER = 'caller';
+
+/** Gives a party its own endpoint back; harmless once the party left or was attached again. */
+export type Detach = () => void;
 
 export class CallAudio {
   private readonly rooms = new Map<string, AudioRoom>();
@@ -71,6 +74,20 @@ export class CallAudio {
       default:
         return;
     }
+  }
+
+  /**
+   * Routes a party's audio through `endpoint` instead of the driver's phone (a supervisor's
+   * browser leg): same place in the hearing matrix, so the party's mode still decides who
+   * hears it. Null when the call has no room or the party is not on it.
+   */
+  attach(call: string, party: string, endpoint: Endpoint): Detach | null {
+    const r = this.rooms.get(call);
+    const before = r?.replace(party, endpoint);
+    if (!r || before === undefined) return null;
+    return () => {
+      if (this.rooms.get(call) === r && r.endpointOf(party) === endpoint) r.replace(party, before);
+    };
   }
 
   /** Moves `frames` 20 ms frames through every room. */

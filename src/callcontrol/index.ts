@@ -109,7 +109,7 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
 
 export { CallControl, type Consultation } from './service.js';
 export { SessionBook, type SupervisorSession } from './sessions.js';
-export { CallAudio, CALLER } from './call-audio.js';
+export { CallAudio, CALLER, type Detach } from './call-audio.js';
 export { SimulatorTelephony } from './sim-driver.js';
 export { SimulatedPhones, SIM_TONES } from './sim-audio.js';
 export { clickhouseAudit, AuditEntry, AUDIT_ACTIONS, type AuditLog, type AuditInput, type AuditQuery } from './audit.js';
