@@ -8,3 +8,7 @@ export { checkOffer, parseTrickle, offeredG711, iceUfrag, MAX_OFFER_BYTES, type 
 export { FrameQueue, seqAfter } from './frame-queue.js';
 export { RtpEndpoint, type RtpOut } from './rtp-endpoint.js';
 export { isLoopback, peerRule } from './peers.js';
+export { BrowserLegs, type BrowserLegsDeps, type OpenedLeg } from './legs.js';
+export { browserLegRoutes } from './routes.js';
+export { LegMetrics } from './metrics.js';
+export { createBrowserMedia, type BrowserMedia, type BrowserMediaOptions } from './part.js';

@@ -17,15 +17,24 @@ export interface Watch {
   stop(): void;
 }
 
-export function watchResources(): Watch {
+/**
+ * @param from keeps only resources whose creation stack matches (e.g. /werift|src\/webrtc/),
+ * so a running engine's own timers do not count.
+ */
+export function watchResources(from?: RegExp): Watch {
   const live = new Map<number, string>();
   const stacks = new Map<number, string>();
   let sealed = false;
   const hook = createHook({
     init(id, type) {
       if (sealed || !WATCHED.has(type)) return;
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 40;
+      const stack = new Error(type).stack ?? type;
+      Error.stackTraceLimit = limit;
+      if (from && !from.test(stack)) return;
       live.set(id, type);
-      stacks.set(id, new Error(type).stack ?? type);
+      stacks.set(id, stack);
     },
     destroy(id) {
       live.delete(id);
