@@ -4,6 +4,8 @@
  * any packet time into 160-byte frames, drops late and repeated packets by sequence
  * number, and keeps at most `maxFrames` (older frames are dropped: a supervisor's words
  * should reach the call late by a few frames at most, never pile up behind a stall).
+ * After running dry it waits for PRIME frames before playing again, so a late packet
+ * costs one frame of silence rather than a stutter of every other frame.
  */
 import { FRAME_SAMPLES } from '../media/index.js';
 
@@ -13,7 +15,10 @@ export const seqAfter = (a: number, b: number): boolean => {
   return d !== 0 && d < 0x8000;
 };
 
+const PRIME = 2;
+
 export class FrameQueue {
+  private playing = false;
   private readonly frames: Uint8Array[] = [];
   private partial = new Uint8Array(FRAME_SAMPLES);
   private filled = 0;
@@ -49,7 +54,10 @@ export class FrameQueue {
 
   /** The oldest whole frame, or null (the mixer then hears silence from this party). */
   pop(): Uint8Array | null {
-    return this.frames.shift() ?? null;
+    if (!this.playing && this.frames.length < PRIME) return null;
+    const f = this.frames.shift() ?? null;
+    this.playing = f !== null;
+    return f;
   }
 
   get depth(): number {

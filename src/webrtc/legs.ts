@@ -110,6 +110,11 @@ export class BrowserLegs {
     return this.ofSession(sessionId).map((e) => ({ leg_id: e.leg.id, state: e.leg.state() }));
   }
 
+  /** How many legs are open on a call (every session's). */
+  onCall(callId: string): number {
+    return [...this.byId.values()].filter((e) => e.call_id === callId).length;
+  }
+
   async stop(): Promise<void> {
     this.off();
     for (const e of this.byId.values()) e.detach();
