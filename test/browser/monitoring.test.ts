@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_TONES, type SimulatorTelephony } from '../../src/callcontrol/index.js';
 import { decodeFrame, goertzelAmplitude } from '../../src/media/index.js';
 import { TOKENS } from '../support/engine.js';
+import { waitUntil } from '../support/time.js';
 import { watchResources } from '../support/leaks.js';
 import { CAPTURE_SCRIPT, writeToneWav, type PageAudio } from './audio-capture.js';
 import { ensureBuilt, startWallboard, type Wallboard } from './harness.js';
@@ -38,15 +39,6 @@ let browser: Browser;
 let dir: string;
 const used = new Set<string>();
 
-async function until<T>(what: string, get: () => T | Promise<T>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 const phones = () => (w.t.engine.callControl.telephony() as SimulatorTelephony).phones;
 const atPhone = (call: string, party: string) => goertzelAmplitude(phones().phone(call, party)!.take(5), MIC_HZ);
 const audio = (page: Page) => ({
@@ -57,12 +49,12 @@ const audio = (page: Page) => ({
 
 /** A talking call no other test used, with its agent. */
 async function freshCall(): Promise<{ call_id: string; agent: string }> {
-  const c = await until('a talking call', async () => {
+  const c = await waitUntil(async () => {
     const active = (await (await w.t.req('/cc/calls/active', { as: 'viewer' })).json()).calls as Array<{ call_id: string; state: string; agent: string | null }>;
     const c = active.find((x) => x.state === 'talking' && x.agent && !used.has(x.call_id));
     if (c) used.add(c.call_id);
     return c as { call_id: string; agent: string } | undefined;
-  });
+  }, 'a talking call');
   return c!;
 }
 
@@ -83,20 +75,20 @@ async function monitorFromCallsPage(page: Page, call: string, label: string): Pr
   await page.goto(`${w.url}/#/calls`);
   await page.click(`#calls tr[data-call="${call}"] button:has-text("${label}")`);
   await page.waitForSelector('#monitor-bar');
-  await until('the remote track', () => audio(page).capture());
-  await until('the page hears caller and agent', async () => {
+  await waitUntil(() => audio(page).capture(), 'the remote track');
+  await waitUntil(async () => {
     const [caller, agent] = await audio(page).levels([SIM_TONES.caller, SIM_TONES.agent]);
     return caller! > PAGE_HEARS && agent! > PAGE_HEARS;
-  });
+  }, 'the page hears caller and agent');
 }
 
 /** Waits until the agent and the caller hear the supervisor's microphone as given. */
 async function heardAtPhones(call: string, agent: string, agentHears: boolean, callerHears: boolean): Promise<void> {
-  await until(`agent ${agentHears ? 'hears' : 'does not hear'}, caller ${callerHears ? 'hears' : 'does not hear'} the supervisor`, () => {
+  await waitUntil(() => {
     const a = atPhone(call, agent);
     const c = atPhone(call, 'caller');
     return (agentHears ? a > PHONE_HEARS : a < PHONE_SILENT) && (callerHears ? c > PHONE_HEARS : c < PHONE_SILENT);
-  });
+  }, `agent ${agentHears ? 'hears' : 'does not hear'}, caller ${callerHears ? 'hears' : 'does not hear'} the supervisor`);
 }
 
 beforeAll(async () => {
@@ -132,7 +124,7 @@ describe('monitoring from the wallboard, by ear', () => {
     await heardAtPhones(c.call_id, c.agent, false, false);
 
     // Both ends of the selected pair are this machine, the engine's end on 127.0.0.1 (its only candidate).
-    const pair = await until('a selected ICE pair', () => audio(page).pair());
+    const pair = await waitUntil(() => audio(page).pair(), 'a selected ICE pair');
     expect(pair!.remote).toBe('127.0.0.1');
     const leg = w.t.engine.media.legs.legsOf(w.t.engine.callControl.service.sessions.onCall(c.call_id)[0]!.session_id)[0]!;
     expect(leg.state.kind === 'connected' && leg.state.local.startsWith('127.0.0.1:')).toBe(true);
@@ -149,7 +141,7 @@ describe('monitoring from the wallboard, by ear', () => {
 
     await page.click('#monitor-stop');
     await page.waitForSelector('#monitor-bar', { state: 'detached' });
-    await until('the leg and the session ended', () => w.t.engine.media.legs.onCall(c.call_id) === 0 && !w.t.engine.callControl.service.sessions.onCall(c.call_id).length);
+    await waitUntil(() => w.t.engine.media.legs.onCall(c.call_id) === 0 && !w.t.engine.callControl.service.sessions.onCall(c.call_id).length, 'the leg and the session ended');
     await context.close();
   });
 
@@ -174,7 +166,7 @@ describe('monitoring from the wallboard, by ear', () => {
     };
     for (const [mode, hears] of [['barge', true], ['listen', false], ['barge', true]] as const) {
       const at = await switchTo(mode);
-      await until('30 frames after the switch', () => frames.length >= at + 30);
+      await waitUntil(() => frames.length >= at + 30, '30 frames after the switch');
       const after = frames.slice(at, at + 30);
       const first = after.findIndex((a) => (hears ? a > PHONE_HEARS : a < PHONE_SILENT));
       expect(first, `${mode}: per-frame levels after the switch ${after.map((a) => a.toFixed(0)).join(' ')}`).toBeGreaterThanOrEqual(0);
@@ -186,7 +178,7 @@ describe('monitoring from the wallboard, by ear', () => {
     }
     phone.write = write;
     await page.click('#monitor-stop');
-    await until('the leg ended', () => w.t.engine.media.legs.onCall(c.call_id) === 0);
+    await waitUntil(() => w.t.engine.media.legs.onCall(c.call_id) === 0, 'the leg ended');
     await context.close();
   });
 
@@ -204,13 +196,13 @@ describe('monitoring from the wallboard, by ear', () => {
     await b.page.click('#monitor-bar button[data-mode="takeover"]');
     await expect.poll(() => b.page.getAttribute('#monitor-bar', 'data-mode'), { timeout: 10_000 }).toBe('takeover');
     // The agent has left: the manager hears the caller only; the caller hears the manager.
-    await until('the manager hears the caller and no agent', async () => {
+    await waitUntil(async () => {
       const [caller, agent] = await audio(b.page).levels([SIM_TONES.caller, SIM_TONES.agent]);
       return caller! > PAGE_HEARS && agent! < PAGE_SILENT;
-    });
-    await until('the caller hears the manager', () => atPhone(c.call_id, 'caller') > PHONE_HEARS);
+    }, 'the manager hears the caller and no agent');
+    await waitUntil(() => atPhone(c.call_id, 'caller') > PHONE_HEARS, 'the caller hears the manager');
     await w.t.req(`/cc/calls/${c.call_id}/end`, { method: 'POST', as: 'manager' });
-    await until('both legs ended with the call', () => w.t.engine.media.legs.onCall(c.call_id) === 0);
+    await waitUntil(() => w.t.engine.media.legs.onCall(c.call_id) === 0, 'both legs ended with the call');
     await a.page.waitForSelector('#monitor-bar', { state: 'detached', timeout: 10_000 });
     await a.context.close();
     await b.context.close();
@@ -222,10 +214,10 @@ describe('monitoring from the wallboard, by ear', () => {
     const watch = watchResources(/werift|src\/webrtc/);
     await monitorFromCallsPage(page, c.call_id, 'Barge');
     await page.close({ runBeforeUnload: true });
-    await until('the leg ended', () => w.t.engine.media.legs.onCall(c.call_id) === 0, 15_000);
-    await until('the session ended', () => w.t.engine.callControl.service.sessions.onCall(c.call_id).length === 0, 15_000);
+    await waitUntil(() => w.t.engine.media.legs.onCall(c.call_id) === 0, 'the leg ended', 15_000);
+    await waitUntil(() => w.t.engine.callControl.service.sessions.onCall(c.call_id).length === 0, 'the session ended', 15_000);
     watch.seal();
-    await until('sockets and timers released', () => watch.alive().length === 0, 5000).catch(() => expect(watch.origins()).toEqual([]));
+    await waitUntil(() => watch.alive().length === 0, 'sockets and timers released', 5000).catch(() => expect(watch.origins()).toEqual([]));
     watch.stop();
     await context.close();
   });
@@ -244,13 +236,13 @@ describe('a WHEP client that knows only RFC 9725', () => {
     await page.goto(`${w.url}/whep-client.html`);
     const location = await page.evaluate(([url, token]) => (window as unknown as { whep: (u: string, t: string) => Promise<string> }).whep(url!, token!), [`${w.url}/cc/supervisor/sessions/${session}/media`, TOKENS.supervisor]);
     expect(location).toMatch(/^\/cc\/supervisor\/sessions\/.+\/media\/.+/);
-    await until('the remote track', () => audio(page).capture());
-    await until('the WHEP client hears caller and agent', async () => {
+    await waitUntil(() => audio(page).capture(), 'the remote track');
+    await waitUntil(async () => {
       const [caller, agent] = await audio(page).levels([SIM_TONES.caller, SIM_TONES.agent]);
       return caller! > PAGE_HEARS && agent! > PAGE_HEARS;
-    });
+    }, 'the WHEP client hears caller and agent');
     expect(await page.evaluate(() => (window as unknown as { hangUp: () => Promise<number> }).hangUp())).toBe(200);
-    await until('the leg ended', () => w.t.engine.media.legs.onCall(c.call_id) === 0);
+    await waitUntil(() => w.t.engine.media.legs.onCall(c.call_id) === 0, 'the leg ended');
     expect(w.t.engine.callControl.service.sessions.get(session)).toBeDefined(); // the session goes on
     await w.t.req(`/cc/supervisor/sessions/${session}`, { method: 'DELETE', as: 'supervisor' });
     await context.close();

@@ -10,6 +10,7 @@ import { SIM_TONES, type SimulatorTelephony } from '../../src/callcontrol/index.
 import { goertzelAmplitude } from '../../src/media/index.js';
 import { startPeers, type Peers } from '../fixtures/webrtc-peers.js';
 import { startTestEngine, type TestEngine, TOKENS } from '../support/engine.js';
+import { waitUntil } from '../support/time.js';
 import { watchResources } from '../support/leaks.js';
 
 const PEER_HZ = 1650;
@@ -26,23 +27,16 @@ let t: TestEngine;
 let peers: Peers;
 let nextPeer = 1;
 
-async function until<T>(what: string, get: () => T | Promise<T>, ms = 20_000): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v && (!Array.isArray(v) || v.length > 0)) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 const json = async (res: Response | Promise<Response>) => (await res).json();
 const phones = () => (t.engine.callControl.telephony() as SimulatorTelephony).phones;
 /** What a simulated party heard lately: amplitude of each frequency over the last 100 ms. */
 const heardBy = (call: string, party: string, hz: number) => goertzelAmplitude(phones().phone(call, party)!.take(5), hz);
 
-async function talkingCalls(): Promise<Array<{ call_id: string; agent: string }>> {
+/** The calls talking now, or null while there is none. */
+async function talkingCalls(): Promise<Array<{ call_id: string; agent: string }> | null> {
   const active = (await json(t.req('/cc/calls/active', { as: 'viewer' }))).calls as Array<{ call_id: string; state: string; agent: string | null }>;
-  return active.filter((c) => c.state === 'talking' && c.agent !== null) as Array<{ call_id: string; agent: string }>;
+  const talking = active.filter((c) => c.state === 'talking' && c.agent !== null) as Array<{ call_id: string; agent: string }>;
+  return talking.length > 0 ? talking : null;
 }
 
 async function monitor(call: string, action: string, as: keyof typeof TOKENS = 'supervisor'): Promise<string> {
@@ -64,7 +58,7 @@ async function join(session: string, as: keyof typeof TOKENS = 'supervisor') {
   expect(location).toMatch(new RegExp(`^/cc/supervisor/sessions/${session}/media/[0-9a-f-]+$`));
   const answer = await res.text();
   await peers.answer(id, answer);
-  await until('the peer connected', async () => (await peers.state(id)).state === 'connected');
+  await waitUntil(async () => (await peers.state(id)).state === 'connected', 'the peer connected');
   return { id, location, answer, etag: res.headers.get('etag')! };
 }
 
@@ -79,24 +73,24 @@ afterAll(async () => {
 
 describe('browser media leg (WHEP-style) through the API', () => {
   it('hears the call, and the session’s mode decides who hears the browser, switched without a new offer', async () => {
-    const [c] = await until('a talking call', talkingCalls);
+    const [c] = await waitUntil(talkingCalls, 'a talking call');
     const session = await monitor(c!.call_id, 'listen');
     const w = watchResources(/werift|src\/webrtc/);
     const peer = await join(session);
     for (const line of peer.answer.split(/\r?\n/).filter((l) => l.startsWith('a=candidate:'))) expect(line.split(' ')[4]).toBe('127.0.0.1');
 
     // The browser hears caller and agent.
-    await until('the browser hears the call', async () => {
+    await waitUntil(async () => {
       const [caller, agent] = await peers.levels(peer.id, [SIM_TONES.caller, SIM_TONES.agent]);
       return caller! > 1500 && agent! > 1500;
-    });
+    }, 'the browser hears the call');
     // listen: nobody hears the browser; whisper: the agent only; barge: both. Same leg, same connection.
     const expectHeard = async (agentHears: boolean, callerHears: boolean) => {
-      await until(`agent ${agentHears ? 'hears' : 'does not hear'} and caller ${callerHears ? 'hears' : 'does not hear'} the browser`, () => {
+      await waitUntil(() => {
         const a = heardBy(c!.call_id, c!.agent, PEER_HZ);
         const k = heardBy(c!.call_id, 'caller', PEER_HZ);
         return (agentHears ? a > 3000 : a < 50) && (callerHears ? k > 3000 : k < 50);
-      });
+      }, `agent ${agentHears ? 'hears' : 'does not hear'} and caller ${callerHears ? 'hears' : 'does not hear'} the browser`);
     };
     await expectHeard(false, false);
     for (const [mode, agentHears, callerHears] of [['whisper', true, false], ['barge', true, true], ['listen', false, false]] as const) {
@@ -113,27 +107,27 @@ describe('browser media leg (WHEP-style) through the API', () => {
     expect(room.endpointOf('supervisor-bot')).toBe(phones().phone(c!.call_id, 'supervisor-bot'));
     await peers.close(peer.id);
     w.seal();
-    await until('the leg released its socket and timers', () => w.alive().length === 0, 5000).catch(() => expect(w.origins()).toEqual([]));
+    await waitUntil(() => w.alive().length === 0, 'the leg released its socket and timers', 5000).catch(() => expect(w.origins()).toEqual([]));
     w.stop();
     expect((await t.req(peer.location, { method: 'DELETE', as: 'supervisor' })).status).toBe(404);
     await t.req(`/cc/supervisor/sessions/${session}`, { method: 'DELETE', as: 'supervisor' });
   });
 
   it('ends the leg when the session ends, and when the call ends, leaving nothing behind; both audited', async () => {
-    const [a, b] = await until('two talking calls', async () => ((await talkingCalls()).length >= 2 ? talkingCalls() : null));
+    const [a, b] = await waitUntil(async () => ((await talkingCalls())?.length ?? 0) >= 2 && talkingCalls(), 'two talking calls');
     const w = watchResources(/werift|src\/webrtc/);
     const s1 = await monitor(a!.call_id, 'whisper');
     const p1 = await join(s1);
     expect((await t.req(`/cc/supervisor/sessions/${s1}`, { method: 'DELETE', as: 'supervisor' })).status).toBe(204);
-    await until('the leg ended with its session', () => t.engine.media.legs.legsOf(s1).length === 0);
+    await waitUntil(() => t.engine.media.legs.legsOf(s1).length === 0, 'the leg ended with its session');
 
     const s2 = await monitor(b!.call_id, 'barge', 'manager');
     await join(s2, 'manager');
     expect((await t.req(`/cc/calls/${b!.call_id}/end`, { method: 'POST', as: 'manager' })).status).toBe(200);
-    await until('the leg ended with its call', () => t.engine.media.legs.size === 0);
+    await waitUntil(() => t.engine.media.legs.size === 0, 'the leg ended with its call');
     await peers.close(p1.id);
     w.seal();
-    await until('sockets and timers released', () => w.alive().length === 0, 5000).catch(() => expect(w.origins()).toEqual([]));
+    await waitUntil(() => w.alive().length === 0, 'sockets and timers released', 5000).catch(() => expect(w.origins()).toEqual([]));
     w.stop();
 
     const audit = async (call: string, session: string) =>
@@ -141,26 +135,26 @@ describe('browser media leg (WHEP-style) through the API', () => {
         .filter((e) => e.action.startsWith('media.') && e.session_id === session)
         .map((e) => `${e.action} ${e.detail.reason ?? ''}`.trim())
         .sort();
-    expect(await until('audited', async () => ((await audit(a!.call_id, s1)).length === 2 ? audit(a!.call_id, s1) : null))).toEqual(['media.end session_ended', 'media.start']);
-    expect(await until('audited', async () => ((await audit(b!.call_id, s2)).length === 2 ? audit(b!.call_id, s2) : null))).toEqual(['media.end call_ended', 'media.start']);
+    expect(await waitUntil(async () => ((await audit(a!.call_id, s1)).length === 2 ? audit(a!.call_id, s1) : null), 'audited')).toEqual(['media.end session_ended', 'media.start']);
+    expect(await waitUntil(async () => ((await audit(b!.call_id, s2)).length === 2 ? audit(b!.call_id, s2) : null), 'audited')).toEqual(['media.end call_ended', 'media.start']);
     const metrics = await (await t.req('/metrics', { as: null })).text();
     expect(metrics).toMatch(/^cc_browser_legs 0$/m);
     expect(metrics).toMatch(/^cc_browser_legs_ended_total\{reason="call_ended"\} [1-9]/m);
   });
 
   it('a second leg on the same session replaces the first', async () => {
-    const [c] = await until('a talking call', talkingCalls);
+    const [c] = await waitUntil(talkingCalls, 'a talking call');
     const session = await monitor(c!.call_id, 'listen');
     const first = await join(session);
     const second = await join(session);
     expect(t.engine.media.legs.legsOf(session).map((l) => l.leg_id)).toEqual([second.location.split('/').pop()]);
     expect((await t.req(first.location, { method: 'DELETE', as: 'supervisor' })).status).toBe(404);
     await t.req(`/cc/supervisor/sessions/${session}`, { method: 'DELETE', as: 'supervisor' });
-    await until('no leg left', () => t.engine.media.legs.size === 0);
+    await waitUntil(() => t.engine.media.legs.size === 0, 'no leg left');
   });
 
   it('answers problem documents: wrong type 415, not SDP 400, unknown session 404, someone else’s 403, ICE restart 422, stale ETag 412', async () => {
-    const [c] = await until('a talking call', talkingCalls);
+    const [c] = await waitUntil(talkingCalls, 'a talking call');
     const session = await monitor(c!.call_id, 'listen');
     const problem = async (res: Response, status: number, field?: string) => {
       expect(res.status).toBe(status);
@@ -181,6 +175,6 @@ describe('browser media leg (WHEP-style) through the API', () => {
     expect((await patch('a=end-of-candidates\r\n', { 'if-match': peer.etag })).status).toBe(204);
     await problem(await t.req(peer.location, { method: 'PATCH', body: 'x', headers: { 'content-type': 'text/plain' }, as: 'supervisor' }), 415, 'content-type');
     await t.req(`/cc/supervisor/sessions/${session}`, { method: 'DELETE', as: 'supervisor' });
-    await until('no leg left', () => t.engine.media.legs.size === 0);
+    await waitUntil(() => t.engine.media.legs.size === 0, 'no leg left');
   });
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioRoom, RecordingEndpoint, Tone, goertzelAmplitude } from '../../src/media/index.js';
 import { weriftGateway, type LegEndReason, type MediaLeg, type WebRtcGateway } from '../../src/webrtc/index.js';
 import { startPeers, type Peers } from '../fixtures/webrtc-peers.js';
+import { waitUntil } from '../support/time.js';
 import { watchResources, type Watch } from '../support/leaks.js';
 
 const CALLER_HZ = 450;
@@ -19,24 +20,17 @@ let peers: Peers;
 /** Waits until everything created since `w` began (UDP sockets, timers) is gone: a leg leaves nothing behind. */
 async function released(w: Watch): Promise<void> {
   w.seal();
-  await until('sockets and timers released', () => w.alive().length === 0, 5000).catch(() => expect(w.origins()).toEqual([]));
+  await waitUntil(() => w.alive().length === 0, 'sockets and timers released', 5000).catch(() => expect(w.origins()).toEqual([]));
   w.stop();
 }
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function connect(id: number, o: { tone?: number; silent?: boolean } = {}) {
   const ended: LegEndReason[] = [];
   const out = await gw.answer(await peers.offer(id, o), { onEnded: (r) => ended.push(r) });
   if (!out.ok) throw new Error(out.refusal.detail);
   await peers.answer(id, out.leg.answer);
-  await until('the leg connected', () => out.leg.state().kind === 'connected');
+  await waitUntil(() => out.leg.state().kind === 'connected', 'the leg connected');
   return { leg: out.leg, ended };
 }
 
@@ -72,8 +66,8 @@ describe('WebRTC gateway (werift)', () => {
 
     const r = roomWith(leg, 'barge');
     // The browser hears the caller; the caller hears the browser (barge).
-    await until('the peer hears the caller', async () => (await peers.levels(1, [CALLER_HZ]))[0]! > 1500);
-    await until('the caller hears the peer', () => goertzelAmplitude(r.caller.take(5), PEER_HZ) > 3000);
+    await waitUntil(async () => (await peers.levels(1, [CALLER_HZ]))[0]! > 1500, 'the peer hears the caller');
+    await waitUntil(() => goertzelAmplitude(r.caller.take(5), PEER_HZ) > 3000, 'the caller hears the peer');
     expect((await peers.levels(1, [PEER_HZ]))[0]).toBeLessThan(100); // never itself
     // Listen: the same leg, the same connection; the caller no longer hears it.
     r.room.mixer.setMode('sup', 'listen');
@@ -94,10 +88,10 @@ describe('WebRTC gateway (werift)', () => {
     const w = watchResources();
     const { leg, ended } = await connect(2);
     const r = roomWith(leg, 'listen');
-    await until('the peer hears the caller', async () => (await peers.levels(2, [CALLER_HZ]))[0]! > 1500);
+    await waitUntil(async () => (await peers.levels(2, [CALLER_HZ]))[0]! > 1500, 'the peer hears the caller');
     await peers.kill();
     peers = startPeers();
-    await until('the leg noticed', () => ended.length > 0);
+    await waitUntil(() => ended.length > 0, 'the leg noticed');
     r.stop();
     expect(ended).toEqual(['peer_gone']);
     expect(gw.size).toBe(0);
@@ -110,7 +104,7 @@ describe('WebRTC gateway (werift)', () => {
     const out = await gw.answer(await peers.offer(3), { onEnded: (r) => ended.push(r) });
     expect(out.ok).toBe(true);
     // The answer never reaches the peer.
-    await until('the connect deadline', () => ended.length > 0);
+    await waitUntil(() => ended.length > 0, 'the connect deadline');
     expect(ended).toEqual(['connect_timeout']);
     await peers.close(3);
     await released(w);
