@@ -129,8 +129,12 @@ async function checkBody(req: { header(name: string): string | undefined; arrayB
     return;
   }
   const { type, charset } = mediaType(header ?? '');
-  if (!types.includes(type)) throw new ApiError(415, `content-type ${header ? `"${header}"` : '(none)'} is not accepted here; send ${types.join(' or ')}`);
-  if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') throw new ApiError(415, `charset ${charset} is not accepted; send UTF-8 (charset=utf-8 or none)`);
+  if (!types.includes(type)) {
+    throw new ApiError(415, `content-type ${header ? `"${header}"` : '(none)'} is not accepted here; send ${types.join(' or ')}`, [{ field: 'content-type', rule: `must be ${types.join(' or ')}` }]);
+  }
+  if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new ApiError(415, `charset ${charset} is not accepted; send UTF-8 (charset=utf-8 or none)`, [{ field: 'content-type', rule: 'charset must be utf-8' }]);
+  }
   try {
     UTF8.decode(bytes);
   } catch {

@@ -22,6 +22,7 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   409: 'Conflict',
+  412: 'Precondition failed',
   413: 'Payload too large',
   415: 'Unsupported media type',
   422: 'Unprocessable content',
@@ -34,7 +35,7 @@ const TITLES: Record<number, string> = {
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 502 | 503 | 507,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 502 | 503 | 507,
     detail: string,
     readonly errors?: FieldProblem[],
     /** Headers the answer must carry (Allow for a 405, Retry-After for a 503 or 507). */

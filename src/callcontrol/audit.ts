@@ -13,6 +13,9 @@ export const AUDIT_ACTIONS = [
   'monitor.switch',
   'monitor.stop',
   'monitor.cut',
+  /** A browser media leg joined a session (POST …/media), and ended (detail.reason). */
+  'media.start',
+  'media.end',
   'call.note',
   'call.acw',
   'call.consult',

@@ -4,11 +4,15 @@
  * come from the telephony driver; the media clock (or a test) moves frames with `pump`.
  */
 import type { CallEvent } from '../domain/index.js';
-import { AudioRoom, FRAME_MS, Tone, type PartyRole } from '../media/index.js';
+import { AudioRoom, FRAME_MS, Tone, type Endpoint, type PartyRole } from '../media/index.js';
 import { SIM_TONES } from './sim-audio.js';
 import type { Telephony } from './telephony.js';
 
 export const CALLER = 'caller';
+const MAX_CATCH_UP = 5;
+
+/** Gives a party its own endpoint back; harmless once the party left or was attached again. */
+export type Detach = () => void;
 
 export class CallAudio {
   private readonly rooms = new Map<string, AudioRoom>();
@@ -73,14 +77,40 @@ export class CallAudio {
     }
   }
 
+  /**
+   * Routes a party's audio through `endpoint` instead of the driver's phone (a supervisor's
+   * browser leg): same place in the hearing matrix, so the party's mode still decides who
+   * hears it. Null when the call has no room or the party is not on it.
+   */
+  attach(call: string, party: string, endpoint: Endpoint): Detach | null {
+    const r = this.rooms.get(call);
+    const before = r?.replace(party, endpoint);
+    if (!r || before === undefined) return null;
+    return () => {
+      if (this.rooms.get(call) === r && r.endpointOf(party) === endpoint) r.replace(party, before);
+    };
+  }
+
   /** Moves `frames` 20 ms frames through every room. */
   pump(frames = 1): void {
     for (let i = 0; i < frames; i++) for (const r of this.rooms.values()) r.tick();
   }
 
-  /** Runs the media clock on the wall clock (a frame every 20 ms). */
+  /**
+   * Runs the media clock: 50 frames a second on average. A timer that fires late pumps the
+   * frames it owes (a browser or a SIP phone sends exactly 50 packets a second, and a mixer
+   * that drifts slower would pile its packets up), but never more than MAX_CATCH_UP at once
+   * after a long stall: that audio is lost either way.
+   */
   start(): void {
-    this.clock ??= setInterval(() => this.pump(), FRAME_MS);
+    if (this.clock) return;
+    const t0 = performance.now();
+    let done = 0;
+    this.clock = setInterval(() => {
+      const due = Math.floor((performance.now() - t0) / FRAME_MS);
+      this.pump(Math.min(due - done, MAX_CATCH_UP));
+      done = due;
+    }, FRAME_MS);
     this.clock.unref?.();
   }
 

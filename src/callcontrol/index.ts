@@ -12,6 +12,8 @@ import { CallAudio } from './call-audio.js';
 import { callControlRoutes } from './routes.js';
 import { CallControl } from './service.js';
 import { SimulatorTelephony } from './sim-driver.js';
+import { SimulatedPhones } from './sim-audio.js';
+import { loadVoices } from './sim-voices.js';
 import type { SimulationHandle, Telephony } from './telephony.js';
 
 export interface CallControlOptions {
@@ -24,6 +26,8 @@ export interface CallControlOptions {
   simulation?: () => SimulationHandle | undefined;
   /** A driver other than the simulator (the SIP edge, later); wins over `simulation`. */
   telephony?: () => Telephony | null;
+  /** The simulated caller and agent speak the demo's conversation (assets/voices) instead of playing test tones. */
+  simVoices?: boolean;
   /** Runs the media clock (a frame every 20 ms) from start(); tests pump frames themselves. */
   mediaClock?: boolean;
   /** The engine's clock (epoch ms): call views, consultation start times. */
@@ -52,7 +56,7 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
     if (o.telephony) return o.telephony();
     const handle = o.simulation?.();
     if (!handle) return null;
-    if (!sim) sim = new SimulatorTelephony(handle);
+    if (!sim) sim = new SimulatorTelephony(handle, new SimulatedPhones('pcmu', new Map(), o.simVoices ? loadVoices() : null));
     return sim;
   };
   const service = new CallControl(o.config, { log: o.log, feed: o.pipeline, telephony, audit: o.audit, now });
@@ -109,9 +113,10 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
 
 export { CallControl, type Consultation } from './service.js';
 export { SessionBook, type SupervisorSession } from './sessions.js';
-export { CallAudio, CALLER } from './call-audio.js';
+export { CallAudio, CALLER, type Detach } from './call-audio.js';
 export { SimulatorTelephony } from './sim-driver.js';
 export { SimulatedPhones, SIM_TONES } from './sim-audio.js';
+export { Voices, loadVoices, type Conversation, type Speaker } from './sim-voices.js';
 export { clickhouseAudit, AuditEntry, AUDIT_ACTIONS, type AuditLog, type AuditInput, type AuditQuery } from './audit.js';
 export { appliedThrough, type AppliedFeed } from './applied.js';
 export { callControlRoutes } from './routes.js';

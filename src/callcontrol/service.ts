@@ -102,6 +102,16 @@ export class CallControl {
     });
   }
 
+  /**
+   * A session in progress that `user` may act on, with the rules of PATCH and DELETE on it:
+   * 404 unknown, 403 someone else's (managers excepted) or outside the user's queues.
+   */
+  actOnSession(user: AuthUser, sessionId: string): SupervisorSession {
+    const own = this.ownSession(user, sessionId);
+    this.call(user, own.call_id);
+    return { ...own };
+  }
+
   listSessions(user: AuthUser): SupervisorSession[] {
     return this.sessions.all().filter((s) => hasRole(user, 'manager') || s.supervisor === user.name || this.visible(user, s.call_id));
   }

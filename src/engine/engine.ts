@@ -16,6 +16,7 @@ import { reportRoutes } from '../api/routes/reports.js';
 import { setAsideRoutes } from '../api/routes/set-aside.js';
 import { createAlerts, type Alerts } from '../alerts/index.js';
 import { createCallControl, clickhouseAudit } from '../callcontrol/index.js';
+import { createBrowserMedia, type BrowserMedia } from '../webrtc/index.js';
 import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { appendOrThrow, openEventLog, type EventLog, type Health } from '../bus/index.js';
@@ -25,7 +26,7 @@ import { LiveSimulation } from '../sim/index.js';
 import { claimDataDir, explainDataDirFailure } from './data-dir.js';
 import type { DataDirLock } from './lock.js';
 import { Pipeline } from './pipeline.js';
-import type { EngineSettings } from './settings.js';
+import { mediaAddressOf, type EngineSettings } from './settings.js';
 
 export interface EngineOptions {
   settings: EngineSettings;
@@ -57,6 +58,8 @@ export class Engine {
     readonly alerts: Alerts,
     readonly callControl: ReturnType<typeof createCallControl>,
     readonly realtime: Realtime,
+    /** Supervisors' browser media legs (WebRTC). */
+    readonly media: BrowserMedia,
   ) {}
 
   static async start(o: EngineOptions): Promise<Engine> {
@@ -91,8 +94,11 @@ export class Engine {
 
       // Call control follows the log from the start, so replay rebuilds monitoring sessions.
       let sim: LiveSimulation | undefined;
-      const callControl = createCallControl({ config, log, pipeline, audit: clickhouseAudit(store.client), simulation: () => sim, now: () => clock.now() });
+      const audit = clickhouseAudit(store.client);
+      const callControl = createCallControl({ config, log, pipeline, audit, simulation: () => sim, now: () => clock.now(), simVoices: settings.simVoices });
       cleanup.unshift(async () => callControl.stop());
+      const media = createBrowserMedia({ callControl, pipeline, audit, network: { address: mediaAddressOf(settings), ports: settings.mediaPorts ?? null }, registry: metrics.registry, now: () => clock.now() });
+      cleanup.unshift(() => media.stop());
 
       // The writer takes the runner's decisions from the first replayed batch on: it joins before the replay.
       const writer = createHistoryWriter({
@@ -123,13 +129,21 @@ export class Engine {
           event_log: health.ok ? { ok: true, detail: health.detail } : { ok: false, detail: health.reason },
           history: await store.health().then((h) => (h.ok ? { ok: true, detail: h.detail } : { ok: false, detail: h.reason })),
           history_writer: asCheck(writer.health()),
+          browser_media: asCheck(media.gateway.health()),
           processors: pipeline.caughtUp
             ? { ok: true, detail: `applied through seq ${runner.lastSeq}` }
             : { ok: false, detail: `replaying the log: at seq ${runner.lastSeq}` },
         };
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
-      const routes: Array<OpenAPIHono<AppEnv>> = [liveRoutes(runner, () => clock.now()), reportRoutes(store, config.timezone, () => clock.now()), setAsideRoutes(store), ...alerts.routes, ...callControl.routes];
+      const routes: Array<OpenAPIHono<AppEnv>> = [
+        liveRoutes(runner, () => clock.now()),
+        reportRoutes(store, config.timezone, () => clock.now()),
+        setAsideRoutes(store),
+        ...alerts.routes,
+        ...callControl.routes,
+        ...media.routes,
+      ];
       const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, clock });
       const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, wallboard: realtime.wallboard });
       const server = await listen(app.fetch, settings.port, settings.host);
@@ -151,7 +165,7 @@ export class Engine {
         sim.start();
       }
       callControl.start();
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts, callControl, realtime);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts, callControl, realtime, media);
       engine.demoTokens.push(...issued);
       engine.stopTick = clock.every(1000, () => {
         runner.tick(clock.now());
@@ -181,6 +195,7 @@ export class Engine {
     if (this.stopped) return;
     this.stopped = true;
     this.stopTick?.();
+    await this.media.stop();
     this.callControl.stop();
     await this.sim?.stop();
     await this.realtime.stop();

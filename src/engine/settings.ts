@@ -2,6 +2,7 @@
  * Runtime settings: command-line flags over environment variables over defaults, parsed
  * once at the composition root (src/cli.ts) into one typed object.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { describeProblems, problemsOf } from '../domain/index.js';
 
@@ -26,6 +27,17 @@ export const EngineSettings = z.strictObject({
   maxBodyBytes: z.coerce.number().int().positive().default(4 * 1024 * 1024),
   /** A consumer (history writer) that cannot advance this long makes /readyz answer 503 naming it. */
   stallAfterS: z.coerce.number().positive().default(60),
+  /** The IP address supervisors' browser legs (WebRTC) bind and advertise; default: the HTTP host when it is one address, else every address. */
+  mediaAddress: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address, such as 127.0.0.1 or 192.0.2.10' }).optional(),
+  /** UDP ports for browser legs, `min-max` (a firewall's range); default: any free port. */
+  mediaPorts: z
+    .string()
+    .regex(/^\d{1,5}-\d{1,5}$/, { error: 'must be min-max, such as 40000-40999' })
+    .transform((v) => v.split('-').map(Number) as [number, number])
+    .refine(([a, b]) => a >= 1024 && a <= b && b <= 65535, { error: 'must be a range within 1024-65535, min first' })
+    .optional(),
+  /** The simulated caller and agent speak recorded phrases (false: each plays its test tone). */
+  simVoices: Bool.default(true),
 });
 export type EngineSettings = z.output<typeof EngineSettings>;
 
@@ -44,6 +56,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown>
     metricsAuth: env.CC_METRICS_AUTH,
     maxBodyBytes: env.CC_MAX_BODY_BYTES,
     stallAfterS: env.CC_STALL_AFTER_S,
+    mediaAddress: env.CC_MEDIA_ADDRESS,
+    mediaPorts: env.CC_MEDIA_PORTS,
+    simVoices: env.CC_SIM_VOICES,
   };
   return Object.fromEntries(Object.entries(pick).filter(([, v]) => v !== undefined && v !== ''));
 }
@@ -52,4 +67,10 @@ export function parseSettings(raw: Record<string, unknown>): EngineSettings {
   const parsed = EngineSettings.safeParse(raw);
   if (!parsed.success) throw new Error(`settings: ${describeProblems(problemsOf(parsed.error))}`);
   return parsed.data;
+}
+
+/** Where browser legs bind: CC_MEDIA_ADDRESS, else the HTTP host when it is one IP address, else every address (null). */
+export function mediaAddressOf(s: EngineSettings): string | null {
+  if (s.mediaAddress) return s.mediaAddress;
+  return isIP(s.host) !== 0 && s.host !== '0.0.0.0' && s.host !== '::' ? s.host : null;
 }

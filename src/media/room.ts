@@ -2,8 +2,8 @@
  * A call's audio room: the mixer with each party's phone attached at the G.711 edge.
  * Every tick, each endpoint's source gives one 20 ms payload (what its phone sent), the
  * room decodes it, mixes, encodes each listener's mix in that listener's codec and hands
- * it to the endpoint's sink (what its phone plays). The simulator's parties and, later,
- * the SIP edge's RTP legs are both just endpoints.
+ * it to the endpoint's sink (what its phone plays). The simulator's parties, the SIP edge's
+ * RTP legs and a supervisor's browser (WebRTC) leg are all just endpoints.
  */
 import type { MonitorMode } from '../domain/index.js';
 import { decodeFrame, encodeFrame, type Codec } from './codec.js';
@@ -48,6 +48,24 @@ export class AudioRoom {
     this.mixer.remove(id);
     this.slots.delete(id);
     this.stale = true;
+  }
+
+  /**
+   * Puts another endpoint in a party's place, keeping its role and mode (a supervisor's
+   * browser leg taking over the audio of the phone the driver gave it). Returns the
+   * endpoint it replaced, or undefined when the party is not in the room.
+   */
+  replace(id: string, endpoint: Endpoint): Endpoint | undefined {
+    const s = this.slots.get(id);
+    if (!s) return undefined;
+    const before = s.endpoint;
+    s.endpoint = endpoint;
+    return before;
+  }
+
+  /** The endpoint a party's audio goes through now. */
+  endpointOf(id: string): Endpoint | undefined {
+    return this.slots.get(id)?.endpoint;
   }
 
   has(id: string): boolean {

@@ -151,6 +151,9 @@ describe('wallboard', () => {
         return audit.map((e) => `${e.action} ${e.outcome} ${e.actor}`);
       }, { timeout: 10_000 })
       .toContain('monitor.start ok supervisor-bot');
+    // The monitoring bar (its audio is tested in monitoring.test.ts) is stopped so it covers nothing later.
+    await page.click('#monitor-stop');
+    await page.waitForSelector('#monitor-bar', { state: 'detached' });
   });
 
   it('raises an alert with a cue and acknowledges it with a comment', async () => {

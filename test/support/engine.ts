@@ -38,6 +38,8 @@ export async function startTestEngine(o: { config?: ConfigInput; natsUrl?: strin
     host: '127.0.0.1',
     dataDir,
     sim: o.sim ?? false,
+    // The simulator's parties play their tones, which tests analyse; the demo's voices are for people.
+    simVoices: false,
     tokens: (['viewer', 'supervisor', 'manager', 'admin'] as const).map((r) => `${r}-bot:${r}:${TOKENS[r]}`).join(','),
     ...(o.natsUrl ? { natsUrl: o.natsUrl } : {}),
   });

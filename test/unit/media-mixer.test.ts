@@ -128,6 +128,25 @@ describe('media mixer: what each party hears, by frequency analysis', () => {
     h.r.leave('agent');
     expect(h.heard()).toEqual({ caller: ['sup1'], sup1: ['caller'] });
   });
+  it("another endpoint in a party's place keeps its role and mode: a browser leg replacing a supervisor's phone", () => {
+    const h = room();
+    h.join('caller', 'caller');
+    h.join('agent', 'agent');
+    h.join('sup1', 'supervisor', 'whisper');
+    const phone = h.ends.get('sup1')!;
+    // The browser plays sup2's frequency, so what the agent hears tells which endpoint is in.
+    const browser = new RecordingEndpoint('pcma', new Tone(HZ.sup2));
+    expect(h.r.replace('sup1', browser)).toBe(phone);
+    expect(h.r.endpointOf('sup1')).toBe(browser);
+    h.ends.set('sup1', browser);
+    expect(h.heard()).toEqual({ caller: ['agent'], agent: ['caller', 'sup2'], sup1: ['agent', 'caller'] });
+    h.r.mixer.setMode('sup1', 'barge');
+    expect(h.heard()).toEqual({ caller: ['agent', 'sup2'], agent: ['caller', 'sup2'], sup1: ['agent', 'caller'] });
+    expect(h.r.replace('sup1', phone)).toBe(browser);
+    h.ends.set('sup1', phone);
+    expect(h.heard()).toEqual(EXPECTED.barge);
+    expect(h.r.replace('nobody', browser)).toBeUndefined();
+  });
 });
 
 describe('G.711 edges', () => {

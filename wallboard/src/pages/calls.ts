@@ -1,10 +1,11 @@
 /**
- * Active calls with the supervisor's actions: listen, whisper, barge, take over
- * (POST /cc/calls/{id}/monitor), end (POST /cc/calls/{id}/end) and a note
+ * Active calls with the supervisor's actions: listen, whisper, barge, take over (the
+ * session and its browser audio: monitor/index.ts), end (POST /cc/calls/{id}/end) and a note
  * (PATCH /cc/calls/{id}). The engine answers each; its refusal is shown as it comes.
  */
 import type { CallView } from '../../../src/realtime/protocol.js';
 import { fill, h } from '../dom.js';
+import { startMonitoring } from '../monitor/index.js';
 import type { Page } from '../page.js';
 import { ticking } from '../tick.js';
 
@@ -34,7 +35,7 @@ export const callsPage: Page = (root, { feed, api }) => {
     return h(
       'div',
       { class: 'actions' },
-      ...MONITOR.map(([action, label]) => h('button', { onclick: () => act(`${label} ${c.call_id}`, () => api.post(`/cc/calls/${encodeURIComponent(c.call_id)}/monitor`, { action })) }, label)),
+      ...MONITOR.map(([action, label]) => h('button', { onclick: () => act(`${label} ${c.call_id}`, () => startMonitoring(api, c.call_id, action)) }, label)),
       h('button', { class: 'danger', onclick: () => act(`End ${c.call_id}`, () => api.post(`/cc/calls/${encodeURIComponent(c.call_id)}/end`, {})) }, 'End'),
       note,
       h('button', { onclick: () => note.value.trim() && act(`Note on ${c.call_id}`, () => api.post(`/cc/calls/${encodeURIComponent(c.call_id)}`, { note: note.value.trim() }, 'PATCH')) }, 'Add note'),

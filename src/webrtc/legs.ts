@@ -1,0 +1,162 @@
+/**
+ * Browser legs of monitoring sessions: a leg joins its session's supervisor in the call's
+ * mixer (in place of the driver's phone for that party, so the session's mode decides who
+ * hears the browser's microphone, and a mode switch needs no renegotiation), and it ends
+ * when DELETE asks, when the session or the call ends (followed from the log), when a new
+ * leg replaces it, or when the gateway reports the peer gone. Opening and ending are audited.
+ */
+import type { AuthUser } from '../api/auth.js';
+import { ApiError, conflict, notFound } from '../api/problem.js';
+import type { AppliedFeed, AuditLog, CallAudio, CallControl, Detach } from '../callcontrol/index.js';
+import type { CallEvent } from '../domain/index.js';
+import type { LegEndReason, MediaLeg, WebRtcGateway } from './leg.js';
+import type { LegMetrics } from './metrics.js';
+import { iceUfrag, parseTrickle } from './sdp.js';
+
+export interface BrowserLegsDeps {
+  gateway: WebRtcGateway;
+  service: CallControl;
+  /** The call rooms (null while no telephony driver runs). */
+  audio: () => CallAudio | null;
+  feed: AppliedFeed;
+  audit: AuditLog;
+  metrics?: LegMetrics;
+  now: () => number;
+}
+
+interface Entry {
+  leg: MediaLeg;
+  session_id: string;
+  call_id: string;
+  supervisor: string;
+  opener: AuthUser;
+  /** The browser's ICE username fragment: a PATCH with another one asks for an ICE restart. */
+  remoteUfrag: string | null;
+  detach: Detach;
+}
+
+export interface OpenedLeg {
+  leg_id: string;
+  answer: string;
+  etag: string;
+}
+
+export class BrowserLegs {
+  private readonly byId = new Map<string, Entry>();
+  private readonly off: () => void;
+
+  constructor(private readonly d: BrowserLegsDeps) {
+    this.off = d.feed.onChange((_changed, events) => {
+      for (const { event } of events) this.follow(event);
+    });
+  }
+
+  /** Answers the browser's offer for a session: 201 material, or an ApiError. */
+  async open(user: AuthUser, sessionId: string, offer: string): Promise<OpenedLeg> {
+    const s = this.d.service.actOnSession(user, sessionId);
+    const audio = this.d.audio();
+    if (!audio) throw new ApiError(503, 'no telephony driver is running, so no call has audio to join');
+    if (!audio.room(s.call_id)?.has(s.supervisor)) throw conflict(`call ${s.call_id} has no audio for ${s.supervisor} yet: try again once the call is connected`);
+    let opened: MediaLeg | undefined;
+    const out = await this.d.gateway.answer(offer, { onEnded: (reason) => opened && this.ended(opened, reason) });
+    if (!out.ok) throw new ApiError(out.refusal.status, out.refusal.detail, out.refusal.errors);
+    const leg = (opened = out.leg);
+    // The session may have ended while ICE gathered.
+    const still = this.d.service.sessions.get(sessionId);
+    if (!still || !audio.room(s.call_id)?.has(s.supervisor)) {
+      await leg.close('session_ended');
+      throw conflict(`monitoring session ${sessionId} ended while its media leg was being set up`);
+    }
+    for (const e of this.ofSession(sessionId)) {
+      e.detach();
+      await e.leg.close('replaced');
+    }
+    const detach = audio.attach(s.call_id, s.supervisor, leg.endpoint);
+    if (!detach) {
+      await leg.close('call_ended');
+      throw conflict(`call ${s.call_id} has no audio for ${s.supervisor}`);
+    }
+    this.byId.set(leg.id, { leg, session_id: sessionId, call_id: s.call_id, supervisor: s.supervisor, opener: user, remoteUfrag: iceUfrag(offer), detach });
+    this.d.metrics?.opened();
+    await this.audit(user, 'media.start', { session_id: sessionId, call_id: s.call_id }, { leg_id: leg.id, mode: still.mode });
+    return { leg_id: leg.id, answer: leg.answer, etag: etagOf(leg) };
+  }
+
+  /** DELETE on the leg's Location. */
+  async end(user: AuthUser, sessionId: string, legId: string): Promise<void> {
+    const e = this.entry(user, sessionId, legId);
+    e.detach();
+    await e.leg.close('deleted');
+  }
+
+  /** PATCH with trickled candidates (RFC 8840 fragment). ICE restarts are refused: POST a new offer instead. */
+  async trickle(user: AuthUser, sessionId: string, legId: string, fragment: string, ifMatch: string | undefined): Promise<void> {
+    const e = this.entry(user, sessionId, legId);
+    const t = parseTrickle(fragment);
+    if (!t) throw new ApiError(400, 'the body is not a trickle-ICE SDP fragment (RFC 8840)', [{ field: 'body', rule: 'an application/trickle-ice-sdpfrag fragment of a= lines' }]);
+    if (ifMatch === '*' || (t.ufrag !== null && t.ufrag !== e.remoteUfrag)) {
+      throw new ApiError(422, 'ICE restarts are not supported: POST a new offer to the session (it replaces this leg)', [{ field: 'body', rule: 'candidates of the current ICE session only' }]);
+    }
+    if (ifMatch !== undefined && ifMatch !== etagOf(e.leg)) throw new ApiError(412, `If-Match ${ifMatch} is not the leg's ETag ${etagOf(e.leg)}`);
+    for (const c of t.candidates) await e.leg.addCandidate(c);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Legs of a session (their ids and states), for tests and the session's views. */
+  legsOf(sessionId: string): Array<{ leg_id: string; state: ReturnType<MediaLeg['state']> }> {
+    return this.ofSession(sessionId).map((e) => ({ leg_id: e.leg.id, state: e.leg.state() }));
+  }
+
+  /** How many legs are open on a call (every session's). */
+  onCall(callId: string): number {
+    return [...this.byId.values()].filter((e) => e.call_id === callId).length;
+  }
+
+  async stop(): Promise<void> {
+    this.off();
+    for (const e of this.byId.values()) e.detach();
+    await this.d.gateway.close();
+  }
+
+  private follow(e: CallEvent): void {
+    if (e.type === 'monitor.ended') for (const x of this.ofSession(e.session_id)) this.cut(x, 'session_ended');
+    else if (e.type === 'call.ended') for (const x of [...this.byId.values()].filter((y) => y.call_id === e.call_id)) this.cut(x, 'call_ended');
+  }
+
+  private cut(e: Entry, reason: LegEndReason): void {
+    e.detach();
+    void e.leg.close(reason);
+  }
+
+  private ended(leg: MediaLeg, reason: LegEndReason): void {
+    const e = this.byId.get(leg.id);
+    if (!e) return;
+    this.byId.delete(leg.id);
+    e.detach();
+    this.d.metrics?.ended(reason);
+    void this.audit(e.opener, 'media.end', e, { leg_id: leg.id, reason });
+  }
+
+  private entry(user: AuthUser, sessionId: string, legId: string): Entry {
+    this.d.service.actOnSession(user, sessionId);
+    const e = this.byId.get(legId);
+    if (!e || e.session_id !== sessionId) throw notFound(`media leg "${legId}" is not open on session ${sessionId}`);
+    return e;
+  }
+
+  private ofSession(sessionId: string): Entry[] {
+    return [...this.byId.values()].filter((e) => e.session_id === sessionId);
+  }
+
+  private async audit(user: AuthUser, action: 'media.start' | 'media.end', at: { session_id: string; call_id: string }, detail: Record<string, unknown>): Promise<void> {
+    await this.d.audit
+      .record({ time: new Date(this.d.now()).toISOString(), actor: user.name, role: user.role, action, call_id: at.call_id, agent: null, session_id: at.session_id, detail, outcome: 'ok', status: action === 'media.start' ? 201 : 200, message: action === 'media.start' ? 'browser leg open' : `browser leg ended: ${String(detail.reason)}` })
+      .catch((err: unknown) => console.error('browser media: could not write the audit entry', err));
+  }
+}
+
+/** The leg's ETag (RFC 9725: it names the ICE session, which a leg never restarts). */
+const etagOf = (leg: MediaLeg) => `"${leg.id}"`;

@@ -1,0 +1,268 @@
+/**
+ * Supervisors hear and speak in the browser: real Chromium (fake microphone playing a
+ * 1650 Hz tone) against a real engine with the simulator (caller 450 Hz, agent 650 Hz).
+ * What the page receives is captured through Web Audio and analysed by Goertzel; what the
+ * simulated caller and agent hear is analysed at their phones. Listen / whisper / barge /
+ * take over from the calls page, a mode switch that takes effect within 200 ms of audio,
+ * two supervisors on one call, ICE kept on loopback, a closed tab ending its leg, and a
+ * WHEP client page that knows nothing but RFC 9725.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_TONES, type SimulatorTelephony } from '../../src/callcontrol/index.js';
+import { decodeFrame, goertzelAmplitude } from '../../src/media/index.js';
+import { TOKENS } from '../support/engine.js';
+import { waitUntil } from '../support/time.js';
+import { watchResources } from '../support/leaks.js';
+import { CAPTURE_SCRIPT, writeToneWav, type PageAudio } from './audio-capture.js';
+import { ensureBuilt, startWallboard, type Wallboard } from './harness.js';
+
+const MIC_HZ = 1650;
+const config = {
+  queues: [{ id: 'support-queue', name: 'Support' }],
+  agents: Array.from({ length: 7 }, (_, i) => ({ id: `agent-${i + 1}`, name: `Agent ${i + 1}`, queues: ['support-queue'] })),
+  // Calls that last: each test has its own call for as long as it needs.
+  sim: { seed: 5, queues: { 'support-queue': { calls_per_hour: 3600, handle: { dist: 'fixed' as const, mean_s: 36_000 }, patience: { dist: 'fixed' as const, mean_s: 3 } } }, breaks: { every_s: null }, outbound: { calls_per_hour: 0 } },
+};
+/** A tone the page hears: the simulator's tones arrive near 0.09 of full scale. */
+const PAGE_HEARS = 0.03;
+const PAGE_SILENT = 0.003;
+/** The browser's microphone at a simulated phone (Chromium's gain control keeps it near 1000 of 32767). */
+const PHONE_HEARS = 250;
+const PHONE_SILENT = 40;
+
+let w: Wallboard;
+let browser: Browser;
+let dir: string;
+const used = new Set<string>();
+
+const phones = () => (w.t.engine.callControl.telephony() as SimulatorTelephony).phones;
+const atPhone = (call: string, party: string) => goertzelAmplitude(phones().phone(call, party)!.take(5), MIC_HZ);
+const audio = (page: Page) => ({
+  levels: (hz: number[]) => page.evaluate((h) => (window as unknown as { __cc: PageAudio }).__cc.levels(h), hz),
+  capture: () => page.evaluate(() => (window as unknown as { __cc: PageAudio }).__cc.capture()),
+  pair: () => page.evaluate(() => (window as unknown as { __cc: PageAudio }).__cc.pair()),
+});
+
+/** A talking call no other test used, with its agent. */
+async function freshCall(): Promise<{ call_id: string; agent: string }> {
+  const c = await waitUntil(async () => {
+    const active = (await (await w.t.req('/cc/calls/active', { as: 'viewer' })).json()).calls as Array<{ call_id: string; state: string; agent: string | null }>;
+    const c = active.find((x) => x.state === 'talking' && x.agent && !used.has(x.call_id));
+    if (c) used.add(c.call_id);
+    return c as { call_id: string; agent: string } | undefined;
+  }, 'a talking call');
+  return c!;
+}
+
+async function signedIn(as: keyof typeof TOKENS): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 900 } });
+  await context.addInitScript(CAPTURE_SCRIPT);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(w.url);
+  await page.fill('#token', TOKENS[as]);
+  await page.click('#signin');
+  await page.waitForSelector('#who');
+  return { context, page };
+}
+
+/** Clicks a monitor button on a call's row and waits until the page hears the call. */
+async function monitorFromCallsPage(page: Page, call: string, label: string): Promise<void> {
+  await page.goto(`${w.url}/#/calls`);
+  await page.click(`#calls tr[data-call="${call}"] button:has-text("${label}")`);
+  await page.waitForSelector('#monitor-bar');
+  await waitUntil(() => audio(page).capture(), 'the remote track');
+  await waitUntil(async () => {
+    const [caller, agent] = await audio(page).levels([SIM_TONES.caller, SIM_TONES.agent]);
+    return caller! > PAGE_HEARS && agent! > PAGE_HEARS;
+  }, 'the page hears caller and agent');
+}
+
+/** Waits until the agent and the caller hear the supervisor's microphone as given. */
+async function heardAtPhones(call: string, agent: string, agentHears: boolean, callerHears: boolean): Promise<void> {
+  await waitUntil(() => {
+    const a = atPhone(call, agent);
+    const c = atPhone(call, 'caller');
+    return (agentHears ? a > PHONE_HEARS : a < PHONE_SILENT) && (callerHears ? c > PHONE_HEARS : c < PHONE_SILENT);
+  }, `agent ${agentHears ? 'hears' : 'does not hear'}, caller ${callerHears ? 'hears' : 'does not hear'} the supervisor`);
+}
+
+beforeAll(async () => {
+  await ensureBuilt();
+  dir = await mkdtemp(join(tmpdir(), 'cc-monitoring-'));
+  await writeToneWav(join(dir, 'mic.wav'), MIC_HZ);
+  w = await startWallboard(config, { sim: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      ...['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      ...['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${join(dir, 'mic.wav')}`, '--autoplay-policy=no-user-gesture-required'],
+    ],
+  });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await w?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('monitoring from the wallboard, by ear', () => {
+  it('listen hears caller and agent and is heard by nobody; whisper reaches the agent only; barge both; ICE stays on loopback', async () => {
+    const c = await freshCall();
+    const { context, page } = await signedIn('supervisor');
+    await monitorFromCallsPage(page, c.call_id, 'Listen');
+    expect(await page.textContent('#monitor-bar [data-field="call"]')).toBe(c.call_id);
+    expect(await page.textContent('#monitor-bar [data-field="mode"]')).toBe('Listen');
+    expect(await page.getAttribute('#monitor-bar', 'data-mic')).toBe('live');
+    expect((await audio(page).levels([MIC_HZ]))[0]).toBeLessThan(PAGE_SILENT); // never hears itself
+    await expect.poll(async () => Number(await page.getAttribute('#monitor-level', 'data-db')), { timeout: 5000 }).toBeGreaterThan(-40);
+    await heardAtPhones(c.call_id, c.agent, false, false);
+
+    // Both ends of the selected pair are this machine, the engine's end on 127.0.0.1 (its only candidate).
+    const pair = await waitUntil(() => audio(page).pair(), 'a selected ICE pair');
+    expect(pair!.remote).toBe('127.0.0.1');
+    const leg = w.t.engine.media.legs.legsOf(w.t.engine.callControl.service.sessions.onCall(c.call_id)[0]!.session_id)[0]!;
+    expect(leg.state.kind === 'connected' && leg.state.local.startsWith('127.0.0.1:')).toBe(true);
+
+    await page.click('#monitor-bar button[data-mode="whisper"]');
+    await expect.poll(() => page.textContent('#monitor-bar [data-field="mode"]')).toBe('Whisper');
+    await heardAtPhones(c.call_id, c.agent, true, false);
+    await page.click('#monitor-bar button[data-mode="barge"]');
+    await heardAtPhones(c.call_id, c.agent, true, true);
+    // What the page hears did not change with the mode.
+    const [caller, agent] = await audio(page).levels([SIM_TONES.caller, SIM_TONES.agent]);
+    expect(caller! > PAGE_HEARS && agent! > PAGE_HEARS).toBe(true);
+    await page.screenshot({ path: 'test-output/wallboard/monitoring-bar.png' });
+
+    await page.click('#monitor-stop');
+    await page.waitForSelector('#monitor-bar', { state: 'detached' });
+    await waitUntil(() => w.t.engine.media.legs.onCall(c.call_id) === 0 && !w.t.engine.callControl.service.sessions.onCall(c.call_id).length, 'the leg and the session ended');
+    await context.close();
+  });
+
+  it('a mode switch mid-call changes what the caller hears within 200 ms of audio (10 frames)', async () => {
+    const c = await freshCall();
+    const { context, page } = await signedIn('supervisor');
+    await monitorFromCallsPage(page, c.call_id, 'Whisper');
+    await heardAtPhones(c.call_id, c.agent, true, false);
+    // Tap the caller's phone: one Goertzel figure per 20 ms frame it hears.
+    const phone = phones().phone(c.call_id, 'caller')!;
+    const frames: number[] = [];
+    const write = phone.write.bind(phone);
+    phone.write = (payload: Uint8Array) => {
+      write(payload);
+      frames.push(goertzelAmplitude(decodeFrame('pcmu', payload), MIC_HZ));
+    };
+    const session = w.t.engine.callControl.service.sessions.onCall(c.call_id)[0]!.session_id;
+    const switchTo = async (mode: string) => {
+      const res = await w.t.req(`/cc/supervisor/sessions/${session}`, { method: 'PATCH', body: JSON.stringify({ mode }), headers: { 'content-type': 'application/json' }, as: 'supervisor' });
+      expect(res.status).toBe(200);
+      return frames.length; // the mixer applied the mode before the answer left
+    };
+    for (const [mode, hears] of [['barge', true], ['listen', false], ['barge', true]] as const) {
+      const at = await switchTo(mode);
+      await waitUntil(() => frames.length >= at + 30, '30 frames after the switch');
+      const after = frames.slice(at, at + 30);
+      const first = after.findIndex((a) => (hears ? a > PHONE_HEARS : a < PHONE_SILENT));
+      expect(first, `${mode}: per-frame levels after the switch ${after.map((a) => a.toFixed(0)).join(' ')}`).toBeGreaterThanOrEqual(0);
+      expect(first).toBeLessThanOrEqual(10);
+      // And it holds from there on: nothing ever leaks to the caller in listen; in barge a lost packet may cost a frame.
+      const rest = after.slice(first + 1);
+      if (hears) expect(rest.filter((a) => a > PHONE_HEARS).length).toBeGreaterThanOrEqual(rest.length * 0.8);
+      else for (const a of rest) expect(a).toBeLessThan(PHONE_SILENT);
+    }
+    phone.write = write;
+    await page.click('#monitor-stop');
+    await waitUntil(() => w.t.engine.media.legs.onCall(c.call_id) === 0, 'the leg ended');
+    await context.close();
+  });
+
+  it('two supervisors listen to one call; a manager takes it over and talks with the caller', async () => {
+    const c = await freshCall();
+    const a = await signedIn('supervisor');
+    const b = await signedIn('manager');
+    await monitorFromCallsPage(a.page, c.call_id, 'Listen');
+    await monitorFromCallsPage(b.page, c.call_id, 'Listen');
+    expect(w.t.engine.media.legs.onCall(c.call_id)).toBe(2);
+    for (const p of [a.page, b.page]) {
+      const [caller, agent] = await audio(p).levels([SIM_TONES.caller, SIM_TONES.agent]);
+      expect(caller! > PAGE_HEARS && agent! > PAGE_HEARS).toBe(true);
+    }
+    await b.page.click('#monitor-bar button[data-mode="takeover"]');
+    await expect.poll(() => b.page.getAttribute('#monitor-bar', 'data-mode'), { timeout: 10_000 }).toBe('takeover');
+    // The agent has left: the manager hears the caller only; the caller hears the manager.
+    await waitUntil(async () => {
+      const [caller, agent] = await audio(b.page).levels([SIM_TONES.caller, SIM_TONES.agent]);
+      return caller! > PAGE_HEARS && agent! < PAGE_SILENT;
+    }, 'the manager hears the caller and no agent');
+    await waitUntil(() => atPhone(c.call_id, 'caller') > PHONE_HEARS, 'the caller hears the manager');
+    await w.t.req(`/cc/calls/${c.call_id}/end`, { method: 'POST', as: 'manager' });
+    await waitUntil(() => w.t.engine.media.legs.onCall(c.call_id) === 0, 'both legs ended with the call');
+    await a.page.waitForSelector('#monitor-bar', { state: 'detached', timeout: 10_000 });
+    await a.context.close();
+    await b.context.close();
+  });
+
+  it('closing the tab ends the leg (and the session), leaving no socket or timer', async () => {
+    const c = await freshCall();
+    const { context, page } = await signedIn('supervisor');
+    const watch = watchResources(/werift|src\/webrtc/);
+    await monitorFromCallsPage(page, c.call_id, 'Barge');
+    await page.close({ runBeforeUnload: true });
+    await waitUntil(() => w.t.engine.media.legs.onCall(c.call_id) === 0, 'the leg ended', 15_000);
+    await waitUntil(() => w.t.engine.callControl.service.sessions.onCall(c.call_id).length === 0, 'the session ended', 15_000);
+    watch.seal();
+    await waitUntil(() => watch.alive().length === 0, 'sockets and timers released', 5000).catch(() => expect(watch.origins()).toEqual([]));
+    watch.stop();
+    await context.close();
+  });
+});
+
+describe('a WHEP client that knows only RFC 9725', () => {
+  it('POSTs its offer, hears the call, and DELETEs its Location', async () => {
+    const c = await freshCall();
+    const res = await w.t.req(`/cc/calls/${c.call_id}/monitor`, { method: 'POST', body: JSON.stringify({ action: 'listen' }), headers: { 'content-type': 'application/json' }, as: 'supervisor' });
+    const session = (await res.json()).session_id as string;
+    const context = await browser.newContext();
+    await context.addInitScript(CAPTURE_SCRIPT);
+    const page = await context.newPage();
+    // A page of its own on the engine's origin: plain RTCPeerConnection and fetch, nothing of the wallboard.
+    await page.route(`${w.url}/whep-client.html`, (route) => route.fulfill({ contentType: 'text/html', body: WHEP_PAGE }));
+    await page.goto(`${w.url}/whep-client.html`);
+    const location = await page.evaluate(([url, token]) => (window as unknown as { whep: (u: string, t: string) => Promise<string> }).whep(url!, token!), [`${w.url}/cc/supervisor/sessions/${session}/media`, TOKENS.supervisor]);
+    expect(location).toMatch(/^\/cc\/supervisor\/sessions\/.+\/media\/.+/);
+    await waitUntil(() => audio(page).capture(), 'the remote track');
+    await waitUntil(async () => {
+      const [caller, agent] = await audio(page).levels([SIM_TONES.caller, SIM_TONES.agent]);
+      return caller! > PAGE_HEARS && agent! > PAGE_HEARS;
+    }, 'the WHEP client hears caller and agent');
+    expect(await page.evaluate(() => (window as unknown as { hangUp: () => Promise<number> }).hangUp())).toBe(200);
+    await waitUntil(() => w.t.engine.media.legs.onCall(c.call_id) === 0, 'the leg ended');
+    expect(w.t.engine.callControl.service.sessions.get(session)).toBeDefined(); // the session goes on
+    await w.t.req(`/cc/supervisor/sessions/${session}`, { method: 'DELETE', as: 'supervisor' });
+    await context.close();
+  });
+});
+
+/** RFC 9725 and nothing else: offer with every candidate, POST application/sdp with a bearer token, answer, DELETE the Location. */
+const WHEP_PAGE = `<!doctype html><meta charset="utf-8"><title>WHEP client</title><script>
+let pc, loc, token;
+window.whep = async (url, bearer) => {
+  token = bearer;
+  pc = new RTCPeerConnection();
+  pc.addTransceiver('audio', { direction: 'recvonly' });
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: 'Bearer ' + token }, body: pc.localDescription.sdp });
+  if (res.status !== 201) throw new Error('WHEP POST answered ' + res.status);
+  loc = res.headers.get('location');
+  await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  return loc;
+};
+window.hangUp = async () => { const res = await fetch(new URL(loc, location.href), { method: 'DELETE', headers: { authorization: 'Bearer ' + token } }); pc.close(); return res.status; };
+</script>`;
