@@ -77,9 +77,9 @@ async function reportPart(store: ReturnType<typeof openHistoryStore>, sqlite: Da
   const chRows = (await store.calls(p)).rows;
   const liteRows = sqliteCallsByQueue(sqlite, p.from, p.to);
   for (const r of chRows) {
-    const l = liteRows.find((x) => x.queue === r.group);
+    const l = liteRows.find((x) => x.queue === (r.group ?? ''));
     const same = (a: number, b: number | null) => b !== null && Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(a));
-    if (!l || l.calls !== r.calls || l.answered !== r.answered || !same(l.duration / l.calls, r.average_duration_s) || !same(l.talk / l.answered, r.average_talk_s)) {
+    if (!l || l.calls !== r.calls || l.answered !== r.answered || !same(l.duration / l.calls, r.average_duration_s) || !same(l.talk / l.answered_calls, r.average_talk_s)) {
       throw new Error(`chDB and SQLite disagree for ${r.group}: ${JSON.stringify(r)} vs ${JSON.stringify(l)}`);
     }
   }
@@ -91,11 +91,11 @@ async function reportPart(store: ReturnType<typeof openHistoryStore>, sqlite: Da
 async function loadClickHouse(client: ReturnType<typeof openHistoryStore>['client']): Promise<void> {
   const n = 'number';
   await client.command({
-    query: `INSERT INTO calls (call_id, arrival, direction, caller_number, caller_name, queue, queues, attempts, outcome, wait_s,
+    query: `INSERT INTO calls (call_id, arrival, direction, caller_number, caller_name, queue, queues, attempt_outcomes, attempt_waits, attempts, outcome, wait_s,
               agent, answered_at, ended_at, ended_by, talk_s, hold_s, acw_s, version)
       SELECT concat('call-', toString(n)), fromUnixTimestamp64Milli(toInt64(arr), 'UTC'), if(outb, 'outbound', 'inbound'),
         concat('+3361', toString(n % 1000000)), if(n % 97 = 0, '=HYPERLINK("x")', concat('Caller ', toString(n % 5000))),
-        q, if(q = '', [], [q]), if(q = '', 0, 1), oc, if(q = '', 0, w), if(oc = 'answered', concat('agent-', toString(n % 40)), ''),
+        q, if(q = '', [], [q]), if(q = '', [], [if(oc = 'unanswered', 'flowed_out', oc)]), if(q = '', [], [w]), if(q = '', 0, 1), oc, if(q = '', 0, w), if(oc = 'answered', concat('agent-', toString(n % 40)), ''),
         if(oc = 'answered', fromUnixTimestamp64Milli(toInt64(arr + w * 1000), 'UTC'), NULL),
         fromUnixTimestamp64Milli(toInt64(arr + w * 1000 + if(oc = 'answered', (talk + hold) * 1000, 0)), 'UTC'), 'caller',
         if(oc = 'answered', talk, 0), if(oc = 'answered', hold, 0), if(oc = 'answered', 15, 0), 1
@@ -139,13 +139,13 @@ function sqliteCallsByQueue(db: Database.Database, from: number, to: number) {
   const excluded = `(queue <> '' AND outcome = 'abandoned' AND wait_s < 5)`;
   return db
     .prepare(
-      `SELECT queue, sum(NOT ${excluded}) AS calls, sum(outcome = 'answered') AS answered, sum(outcome = 'abandoned' AND NOT ${excluded}) AS abandoned,
-        sum(${excluded}) AS short, sum(CASE WHEN NOT ${excluded} THEN ended_at - arrival END) / 1000.0 AS duration,
+      `SELECT queue, count(*) AS calls, sum(queue <> '' AND outcome = 'answered') AS answered, sum(outcome = 'answered') AS answered_calls,
+        sum(outcome = 'abandoned' AND NOT ${excluded}) AS abandoned, sum(${excluded}) AS short, sum(ended_at - arrival) / 1000.0 AS duration,
         sum(CASE WHEN outcome = 'answered' THEN talk_s END) AS talk, sum(queue <> '' AND outcome = 'answered' AND wait_s <= ${th}) AS within,
         sum(CASE WHEN queue <> '' AND outcome = 'answered' THEN wait_s END) AS wait
       FROM calls INDEXED BY calls_report WHERE arrival >= ? AND arrival < ? GROUP BY queue ORDER BY queue`,
     )
-    .all(from, to) as { queue: string; calls: number; answered: number; duration: number; talk: number }[];
+    .all(from, to) as { queue: string; calls: number; answered: number; answered_calls: number; duration: number; talk: number }[];
 }
 
 async function* sqliteExport(db: Database.Database, from: number, to: number): AsyncGenerator<string> {

@@ -61,7 +61,9 @@ export function callsToLoad(state: FoldState, batch: DecidedBatch): string[] {
 export function loadCalls(state: FoldState, rows: readonly CallRow[]): void {
   for (const r of rows) {
     const { talk_s: _t, ...rest } = r;
-    state.calls[r.call_id] ??= { ...rest, queues: [...r.queues], notes: [...r.notes], hold_since: null, ended: true };
+    state.calls[r.call_id] ??= {
+      ...rest, queues: [...r.queues], attempt_outcomes: [...r.attempt_outcomes], attempt_waits: [...r.attempt_waits], notes: [...r.notes], hold_since: null, ended: true,
+    };
   }
 }
 
@@ -84,6 +86,8 @@ export function foldBatch(state: FoldState, batch: DecidedBatch): FoldOutput {
       if (call) {
         call.queue = row.queue;
         call.wait_s = row.wait_s;
+        call.attempt_outcomes.push(row.outcome);
+        call.attempt_waits.push(row.wait_s);
         if (row.outcome === 'abandoned' && call.outcome !== 'answered') call.outcome = 'abandoned';
       }
     }
@@ -208,7 +212,7 @@ function widen(out: FoldOutput, key: 'queueSpan' | 'agentSpan', t: number): void
 function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, seq: number, t: number): CallState {
   return {
     call_id: e.call_id, arrival: t, direction: e.direction, caller_number: e.caller.number, caller_name: e.caller.name ?? '',
-    callee_number: e.callee?.number ?? '', queue: '', queues: [], attempts: 0, outcome: 'unanswered', wait_s: 0, agent: '',
+    callee_number: e.callee?.number ?? '', queue: '', queues: [], attempt_outcomes: [], attempt_waits: [], attempts: 0, outcome: 'unanswered', wait_s: 0, agent: '',
     answered_at: null, ended_at: 0, ended_by: '', hold_s: 0, acw_s: 0, notes: [], wrapup_category: '', wrapup_result: '',
     transfers: 0, monitors: 0, version: 1, last_seq: seq, hold_since: null, ended: false,
   };
@@ -217,7 +221,7 @@ function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, seq: number, t
 function callRow(c: CallState): CallRow {
   const { hold_since: _h, ended: _e, ...row } = c;
   const talk_s = c.answered_at === null ? 0 : Math.max(0, (c.ended_at - c.answered_at) / 1000 - c.hold_s);
-  return { ...row, queues: [...c.queues], notes: [...c.notes], talk_s };
+  return { ...row, queues: [...c.queues], attempt_outcomes: [...c.attempt_outcomes], attempt_waits: [...c.attempt_waits], notes: [...c.notes], talk_s };
 }
 
 function rawRow(seq: number, e: CallEvent, t: number): RawEventRow {

@@ -2,26 +2,35 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
 import { chTime } from './client.js';
-import { num, queueFigures, queueSettingParams, percent, ratio, slBasis, type QueueCounts } from './figures.js';
+import { num, queueFigures, queueSettingParams, ratio, slBasis, type QueueCounts } from './figures.js';
 import type { CallsReportParams } from './params.js';
 import { reportSql } from './sql-files.js';
 
 export interface CallsReportRow {
-  /** Queue or agent id, the bucket's start (RFC 3339 UTC) for hour/day, null for none. */
+  /** Queue or agent id, the bucket's start (RFC 3339 UTC) for hour/day; null for none, and for the calls that never queued (by queue) or were never answered (by agent). */
   group: string | null;
+  /** What the wallboard and the CSV show for the group: the queue's or agent's name, "no queue", "no agent"; null for time buckets and none. */
+  group_name: string | null;
+  /** Every call that arrived in the range and matches the filters, whatever happened to it: the CSV has this many rows. */
   calls: number;
+  /** Queue attempts of those calls (a call that flowed from one queue to another is one call and two attempts). */
+  offered: number;
   answered: number;
   abandoned: number;
   short_abandoned: number;
+  flowed_out: number;
+  /** answered ÷ offered and abandoned ÷ offered, in percent; null when nothing was offered. */
   answer_rate: number | null;
   abandonment_rate: number | null;
+  /** Over the calls: end − arrival. */
   average_duration_s: number | null;
+  /** Over the answered calls. */
   average_talk_s: number | null;
   service_level_pct: number | null;
   asa_s: number | null;
   average_wait_s: number | null;
   service_level_formula: string;
-  /** null when the row spans queues: each call is then judged at its own queue's threshold. */
+  /** null when the row spans queues: each attempt is then judged at its own queue's threshold. */
   service_level_threshold_s: number | null;
 }
 
@@ -35,7 +44,7 @@ export interface CallsReport {
 
 const GROUP_KEYS: Record<CallsReportParams['group_by'], string> = {
   none: `''`,
-  queue: 'toString(queue)',
+  queue: 'a_queue',
   agent: 'toString(agent)',
   hour: 'toString(toUnixTimestamp(toStartOfHour(arrival, {tz:String})))',
   day: 'toString(toUnixTimestamp(toStartOfDay(arrival, {tz:String})))',
@@ -59,8 +68,13 @@ export function windowParams(p: { from: number; to: number; tz: string; queue?: 
 type Raw = Record<string, string | number>;
 
 export async function callsReport(client: ClickHouseClient, config: Config, p: CallsReportParams): Promise<CallsReport> {
+  // A queue filter keeps the calls whose last attempt was there (the CSV's queue column) and the attempts made there.
   const rs = await client.query({
-    query: reportSql('calls', { group_key: GROUP_KEYS[p.group_by], filters: callFilters(p) }),
+    query: reportSql('calls', {
+      group_key: GROUP_KEYS[p.group_by],
+      filters: callFilters({ ...p, queue: undefined }) + (p.queue !== undefined ? ' AND has(queues, {queue:String})' : ''),
+      attempt_filters: p.queue !== undefined ? 'AND a_queue = {queue:String}' : '',
+    }),
     query_params: { ...windowParams(p), ...queueSettingParams(config) },
     format: 'JSONEachRow',
   });
@@ -73,11 +87,12 @@ export async function callsReport(client: ClickHouseClient, config: Config, p: C
 function callsRow(r: Raw, config: Config, p: CallsReportParams): CallsReportRow {
   const n = (k: string) => num(r[k] ?? 0);
   const grp = String(r.grp);
-  const group = p.group_by === 'none' ? null : p.group_by === 'hour' || p.group_by === 'day' ? new Date(Number(grp) * 1000).toISOString() : grp;
-  const basis = slBasis(config, p.group_by === 'queue' ? grp : p.queue);
+  const timed = p.group_by === 'hour' || p.group_by === 'day';
+  const group = p.group_by === 'none' || grp === '' ? null : timed ? new Date(Number(grp) * 1000).toISOString() : grp;
+  const basis = slBasis(config, p.group_by === 'queue' && group !== null ? grp : p.queue);
   const counts: QueueCounts = {
     offered: n('offered'),
-    answered: n('queued_answered'),
+    answered: n('answered'),
     abandoned: n('abandoned'),
     answered_within: n('answered_within'),
     abandoned_within: n('abandoned_within'),
@@ -86,21 +101,29 @@ function callsRow(r: Raw, config: Config, p: CallsReportParams): CallsReportRow 
     wait_abandoned_s: n('wait_abandoned_s'),
   };
   const q = queueFigures(counts, basis.formula);
-  const calls = n('calls');
   return {
     group,
-    calls,
-    answered: n('answered'),
-    abandoned: n('abandoned'),
+    group_name: groupName(config, p.group_by, group),
+    calls: n('calls'),
+    offered: counts.offered,
+    answered: counts.answered,
+    abandoned: counts.abandoned,
     short_abandoned: n('short_abandoned'),
-    answer_rate: percent(n('answered'), calls),
-    abandonment_rate: percent(n('abandoned'), calls),
-    average_duration_s: ratio(n('duration_sum_s'), calls),
-    average_talk_s: ratio(n('talk_sum_s'), n('answered')),
+    flowed_out: n('flowed_out'),
+    answer_rate: q.answer_rate,
+    abandonment_rate: q.abandonment_rate,
+    average_duration_s: ratio(n('duration_sum_s'), n('calls')),
+    average_talk_s: ratio(n('talk_sum_s'), n('answered_calls')),
     service_level_pct: q.service_level_pct,
     asa_s: q.asa_s,
     average_wait_s: q.average_wait_s,
     service_level_formula: basis.formula,
     service_level_threshold_s: basis.threshold_s,
   };
+}
+
+function groupName(config: Config, by: CallsReportParams['group_by'], group: string | null): string | null {
+  if (by === 'queue') return group === null ? 'no queue' : (config.queues.find((q) => q.id === group)?.name ?? group);
+  if (by === 'agent') return group === null ? 'no agent' : (config.agents.find((a) => a.id === group)?.name ?? group);
+  return null;
 }

@@ -12,7 +12,10 @@ export interface CallRow {
   callee_number: string;
   /** Queue of the last attempt, '' when the call never queued. */
   queue: string;
+  /** The queue of each attempt, in order; `attempt_outcomes` and `attempt_waits` are aligned with it. */
   queues: string[];
+  attempt_outcomes: AttemptOutcome[];
+  attempt_waits: number[];
   attempts: number;
   outcome: CallOutcome;
   /** Wait of the last attempt (t_out - t_in), 0 when the call never queued. */

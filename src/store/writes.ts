@@ -80,7 +80,7 @@ export async function writeCheckpoint(client: ClickHouseClient, writer: string, 
 export async function callRows(client: ClickHouseClient, ids: readonly string[]): Promise<CallRow[]> {
   if (ids.length === 0) return [];
   const rs = await client.query({
-    query: `SELECT call_id, toUnixTimestamp64Milli(arrival) AS arrival, direction, caller_number, caller_name, callee_number, queue, queues,
+    query: `SELECT call_id, toUnixTimestamp64Milli(arrival) AS arrival, direction, caller_number, caller_name, callee_number, queue, queues, attempt_outcomes, attempt_waits,
               attempts, outcome, wait_s, agent, toUnixTimestamp64Milli(answered_at) AS answered_at, toUnixTimestamp64Milli(ended_at) AS ended_at,
               ended_by, talk_s, hold_s, acw_s, notes, wrapup_category, wrapup_result, transfers, monitors, version, last_seq
             FROM calls FINAL WHERE call_id IN {ids:Array(String)}`,

@@ -18,6 +18,7 @@ export interface NaiveCall {
   hold: number;
 }
 export interface NaiveAttempt {
+  call: string;
   queue: string;
   tOut: number;
   wait: number;
@@ -47,7 +48,7 @@ export function replay(events: CallEvent[]) {
       if (!c.open) return;
       c.queue = c.open.queue;
       c.wait = (t - c.open.tIn) / 1000;
-      attempts.push({ queue: c.open.queue, tOut: t, wait: c.wait, outcome });
+      attempts.push({ call: c.id, queue: c.open.queue, tOut: t, wait: c.wait, outcome });
       c.open = null;
     };
     if (e.type === 'call.queued') {
@@ -79,29 +80,39 @@ function sl(f: SlFormula, aw: number, a: number, ab: number, abw: number, abl: n
   return pct(aw, a + abl);
 }
 
-/** Call report figures for calls that arrived in [from, to), judged by `formula`. */
-export function naiveCallFigures(config: Config, calls: NaiveCall[], from: number, to: number, formula: SlFormula) {
+/**
+ * Call report figures (METRICS.md, call report figures) for the calls that arrived in
+ * [from, to): `calls` counts every one of them; the queue figures count their attempts, each
+ * at its own queue's settings, judged by `formula`. With `queue`, the calls whose last queue
+ * it is and the attempts made in it.
+ */
+export function naiveCallFigures(config: Config, calls: NaiveCall[], attempts: NaiveAttempt[], from: number, to: number, formula: SlFormula, queue?: string) {
   const inWin = calls.filter((c) => c.arrival >= from && c.arrival < to);
-  const settings = (c: NaiveCall) => queueSettings(config, c.queue).service_level;
-  const isShort = (c: NaiveCall) => c.queue !== '' && c.abandoned && c.wait < settings(c).short_abandon_s;
-  const set = inWin.filter((c) => !(isShort(c) && settings(c).exclude_short_abandons));
-  const answered = set.filter((c) => c.answered !== null);
-  const abandoned = set.filter((c) => c.abandoned);
-  const queued = set.filter((c) => c.queue !== '');
-  const qAnswered = queued.filter((c) => c.answered !== null);
-  const within = (c: NaiveCall) => c.wait <= settings(c).threshold_s;
+  const set = queue === undefined ? inWin : inWin.filter((c) => c.queue === queue);
+  const ids = new Set(inWin.map((c) => c.id));
+  const mine = attempts.filter((a) => ids.has(a.call) && (queue === undefined || a.queue === queue));
+  const settings = (a: NaiveAttempt) => queueSettings(config, a.queue).service_level;
+  const isShort = (a: NaiveAttempt) => a.outcome === 'abandoned' && a.wait < settings(a).short_abandon_s;
+  const counted = mine.filter((a) => !(isShort(a) && settings(a).exclude_short_abandons));
+  const answered = counted.filter((a) => a.outcome === 'answered');
+  const abandoned = counted.filter((a) => a.outcome === 'abandoned');
+  const within = (a: NaiveAttempt) => a.wait <= settings(a).threshold_s;
   const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const answeredCalls = set.filter((c) => c.answered !== null);
   return {
     calls: set.length,
+    offered: counted.length,
     answered: answered.length,
     abandoned: abandoned.length,
-    short_abandoned: inWin.filter(isShort).length,
-    answer_rate: set.length ? (100 * answered.length) / set.length : null,
-    abandonment_rate: set.length ? (100 * abandoned.length) / set.length : null,
+    short_abandoned: mine.filter(isShort).length,
+    flowed_out: counted.filter((a) => a.outcome === 'flowed_out').length,
+    answer_rate: counted.length ? (100 * answered.length) / counted.length : null,
+    abandonment_rate: counted.length ? (100 * abandoned.length) / counted.length : null,
     average_duration_s: avg(set.map((c) => (c.end! - c.arrival) / 1000)),
-    average_talk_s: avg(answered.map((c) => (c.end! - c.answered!) / 1000 - c.hold)),
-    service_level_pct: sl(formula, qAnswered.filter(within).length, qAnswered.length, abandoned.length, abandoned.filter(within).length, abandoned.filter((c) => !within(c)).length, queued.length),
-    asa_s: avg(qAnswered.map((c) => c.wait)),
+    average_talk_s: avg(answeredCalls.map((c) => (c.end! - c.answered!) / 1000 - c.hold)),
+    service_level_pct: sl(formula, answered.filter(within).length, answered.length, abandoned.length, abandoned.filter(within).length, abandoned.filter((a) => !within(a)).length, counted.length),
+    asa_s: avg(answered.map((a) => a.wait)),
+    average_wait_s: avg([...answered, ...abandoned].map((a) => a.wait)),
   };
 }
 

@@ -48,20 +48,31 @@ const close = (actual: number | null, expected: number | null, what?: string) =>
 
 describe('reports equal a naive recomputation from the raw events', () => {
   it('calls report, all queues and per queue', async () => {
-    const { calls } = replay(events);
+    const { calls, attempts } = replay(events);
     const all = await store.calls(CallsReportParams.parse({ from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z' }));
-    const naive = naiveCallFigures(config, calls, FROM, TO, config.queue_defaults.service_level.formula);
+    const naive = naiveCallFigures(config, calls, attempts, FROM, TO, config.queue_defaults.service_level.formula);
     expect(all.rows).toHaveLength(1);
     const row = all.rows[0]!;
     expect(row.calls).toBeGreaterThan(500);
     expect(row.short_abandoned).toBeGreaterThan(0);
+    expect(row.offered).toBeLessThan(row.calls); // outbound calls never queue; short abandons are left out
     for (const k of Object.keys(naive) as (keyof typeof naive)[]) close(row[k], naive[k], k);
 
-    const byQueue = await store.calls(CallsReportParams.parse({ from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z', group_by: 'queue', direction: 'inbound' }));
-    expect(byQueue.rows.map((r) => r.group)).toEqual(['billing-queue', 'sales-queue', 'support-queue']);
-    for (const r of byQueue.rows) {
+    const byQueue = await store.calls(CallsReportParams.parse({ from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z', group_by: 'queue' }));
+    // Never-queued calls (outbound) are a named group of their own: queue null, "no queue".
+    expect(byQueue.rows.map((r) => [r.group, r.group_name])).toEqual([
+      [null, 'no queue'],
+      ['billing-queue', 'Billing'],
+      ['sales-queue', 'Sales'],
+      ['support-queue', 'Support'],
+    ]);
+    expect(byQueue.rows.reduce((s, r) => s + r.calls, 0)).toBe(row.calls);
+    expect(byQueue.rows.reduce((s, r) => s + r.offered, 0)).toBe(row.offered);
+    const none = byQueue.rows[0]!;
+    expect(none).toMatchObject({ offered: 0, answer_rate: null, abandonment_rate: null, service_level_pct: null, asa_s: null });
+    for (const r of byQueue.rows.slice(1)) {
       const q = config.queues.find((x) => x.id === r.group)!;
-      const n = naiveCallFigures(config, calls.filter((c) => c.queue === q.id && c.direction === 'inbound'), FROM, TO, q.service_level.formula);
+      const n = naiveCallFigures(config, calls, attempts, FROM, TO, q.service_level.formula, q.id);
       for (const k of Object.keys(n) as (keyof typeof n)[]) close(r[k], n[k], `${r.group} ${k}`);
       expect(r.service_level_formula).toBe(q.service_level.formula);
     }
