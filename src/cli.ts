@@ -26,6 +26,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--host <addr>', 'HTTP listen address (env CC_HOST)')
     .option('--data <dir>', 'data directory for the embedded log and chDB (env CC_DATA_DIR)')
     .option('--no-sim', 'do not run the simulator (env CC_SIM=false)')
+    .option('--no-catch-up', 'start the simulator at now instead of simulating the day so far (env CC_SIM_CATCH_UP=false)')
     .option('--seed <n>', 'simulator seed (env CC_SEED)')
     .option('--nats <url>', 'NATS JetStream URL: distributed event log (env NATS_URL)')
     .option('--clickhouse <url>', 'ClickHouse server URL instead of embedded chDB (env CLICKHOUSE_URL)')
@@ -43,8 +44,11 @@ export async function main(argv: string[]): Promise<void> {
       };
       // --no-sim only counts when given; otherwise CC_SIM decides.
       if (cmd.getOptionValueSource('sim') === 'cli') flags.sim = opts.sim;
+      if (cmd.getOptionValueSource('catchUp') === 'cli') flags.simCatchUp = opts.catchUp;
       const settings = parseSettings({ ...settingsFromEnv(process.env), ...defined(flags) });
-      const config = await loadConfig(settings.configPath);
+      // The demo runs in the host's time zone, its busiest hour the one it starts in.
+      const demo = { now: clock.now(), timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' };
+      const config = await loadConfig(settings.configPath, demo);
       await runStart(settings, config, clock);
     });
 

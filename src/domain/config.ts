@@ -113,6 +113,9 @@ const Duration = z.discriminatedUnion('dist', [
 ]);
 export type Duration = z.output<typeof Duration>;
 
+/** A few seconds of ringing, now and then longer: what agents' phones show in practice. */
+export const DEFAULT_ANSWER_DELAY: Duration = { dist: 'lognormal', mean_s: 6, sd_s: 3 };
+
 export const QueueWorkload = z.strictObject({
   calls_per_hour: z.number().min(0).max(100_000),
   /** 24 multipliers of calls_per_hour, one per local hour; absent means flat. */
@@ -121,6 +124,8 @@ export const QueueWorkload = z.strictObject({
   wrapup: Duration.default({ dist: 'exponential', mean_s: 20 }),
   /** Caller patience before hanging up; null means callers never abandon. */
   patience: Duration.nullable().default({ dist: 'exponential', mean_s: 90 }),
+  /** Ring time before an agent who answers picks up (the rest let it ring out: no_answer_prob). */
+  answer_delay: Duration.default(DEFAULT_ANSWER_DELAY),
   /** Share of offers the agent lets ring out. */
   no_answer_prob: z.number().min(0).max(1).default(0.03),
   /** Share of answered calls put on hold once, for a while. */
@@ -135,6 +140,18 @@ export const SimConfig = z.strictObject({
   queues: z.record(Id, QueueWorkload).default({}),
   outbound: z
     .strictObject({ calls_per_hour: z.number().min(0).default(0), handle: Duration.default({ dist: 'exponential', mean_s: 120 }) })
+    .prefault({}),
+  /**
+   * Busy spells: every `every_s` seconds (counted from the epoch, so one is never far off
+   * at any hour) one queue in turn, in the order of `queues`, gets `factor` times its
+   * arrival rate for `length_s` seconds: a campaign, an outage, the lunch-break rush.
+   */
+  surges: z
+    .strictObject({
+      every_s: z.number().positive().nullable().default(null),
+      length_s: z.number().positive().default(90),
+      factor: z.number().min(1).max(100).default(3),
+    })
     .prefault({}),
   breaks: z
     .strictObject({

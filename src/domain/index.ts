@@ -28,12 +28,13 @@ export {
   WebhookConfig,
   ALERT_TYPES,
   ALERT_EVENTS,
+  DEFAULT_ANSWER_DELAY,
   type AlertRules,
   type AlertType,
   type ConfigInput,
   type Duration,
 } from './config.js';
-export { demoConfig } from './demo-config.js';
+export { demoConfig, demoProfile, type DemoOptions } from './demo-config.js';
 export { loadConfig, parseConfig, ConfigError } from './load-config.js';
 export { systemClock, shiftedClock, ManualClock, type Clock, type CancelTimer } from './clock.js';
 export { parseTime, isCanonicalTime, Instant, TIME_RULE, TIME_YEARS, timeMeta } from './time.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { Config } from './config.js';
-import { demoConfig } from './demo-config.js';
+import { demoConfig, type DemoOptions } from './demo-config.js';
 import { describeProblems, problemsOf } from './validate.js';
 
 export class ConfigError extends Error {
@@ -23,9 +23,12 @@ export function parseConfig(raw: unknown, origin = 'configuration'): Config {
   return config;
 }
 
-/** Loads a YAML or JSON file (YAML is a superset of JSON), or the demo when no path is given. */
-export async function loadConfig(path?: string): Promise<Config> {
-  if (!path) return parseConfig(demoConfig(), 'demo configuration');
+/**
+ * Loads a YAML or JSON file (YAML is a superset of JSON), or the demo when no path is
+ * given (`demo` says when and where it runs; without it the demo is the same at any hour).
+ */
+export async function loadConfig(path?: string, demo?: DemoOptions): Promise<Config> {
+  if (!path) return parseConfig(demoConfig(demo), 'demo configuration');
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -19,11 +19,12 @@ import { createCallControl, clickhouseAudit } from '../callcontrol/index.js';
 import { createBrowserMedia, type BrowserMedia } from '../webrtc/index.js';
 import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
-import { appendOrThrow, openEventLog, type EventLog, type Health } from '../bus/index.js';
-import type { CallEvent, Clock, Config } from '../domain/index.js';
+import { openEventLog, type EventLog, type Health } from '../bus/index.js';
+import type { Clock, Config } from '../domain/index.js';
 import { EngineMetrics } from '../metrics/index.js';
-import { LiveSimulation } from '../sim/index.js';
+import type { LiveSimulation } from '../sim/index.js';
 import { claimDataDir, explainDataDirFailure } from './data-dir.js';
+import { startDemo } from './demo.js';
 import type { DataDirLock } from './lock.js';
 import { Pipeline } from './pipeline.js';
 import { mediaAddressOf, type EngineSettings } from './settings.js';
@@ -154,15 +155,10 @@ export class Engine {
 
       if (settings.sim) {
         await waitFor(() => pipeline.caughtUp, 60_000);
-        await closeLeftovers(log, runner, clock.now());
-        sim = new LiveSimulation({
-          config,
-          clock,
-          ...(settings.seed === undefined ? {} : { seed: settings.seed }),
-          emit: (events) => appendOrThrow(log, events),
-          onError: (e) => say(`simulator: could not append to the event log (${(e as Error).message})`),
-        });
-        sim.start();
+        if (settings.simCatchUp) say('simulator: simulating the day so far (history, charts, today), then going live...');
+        const onError = (e: unknown) => say(`simulator: could not append to the event log (${(e as Error).message})`);
+        sim = await startDemo({ config, log, pipeline, runner, clock, seed: settings.seed, catchUp: settings.simCatchUp, onError });
+        cleanup.unshift(async () => sim?.stop());
       }
       callControl.start();
       const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts, callControl, realtime, media);
@@ -207,27 +203,6 @@ export class Engine {
     await this.log.close();
     await this.lock.release();
   }
-}
-
-/**
- * The demo's simulator starts a fresh shift: calls and agents a previous run left open (it
- * was stopped or crashed mid-call) are closed with events, never dropped from the log.
- */
-async function closeLeftovers(log: EventLog, runner: ReturnType<typeof createRunner>, now: number): Promise<void> {
-  const time = new Date(now).toISOString();
-  const events: CallEvent[] = [];
-  let n = 0;
-  const id = () => `restart-${now.toString(36)}-${n++}`;
-  for (const call of runner.activeCalls(now)) {
-    if (call.state === 'queued' || call.state === 'ringing') {
-      if (call.queue) events.push({ id: id(), type: 'call.abandoned', time, source: 'sim', v: 1, call_id: call.call_id, queue: call.queue });
-    }
-    events.push({ id: id(), type: 'call.ended', time, source: 'sim', v: 1, call_id: call.call_id, by: 'system', cause: 'simulator_restart' });
-  }
-  for (const a of runner.agents({}, now)) {
-    if (a.state !== 'offline') events.push({ id: id(), type: 'agent.state_changed', time, source: 'sim', v: 1, agent: a.agent, state: 'offline', reason: 'simulator_restart' });
-  }
-  if (events.length > 0) await appendOrThrow(log, events);
 }
 
 function asCheck(h: Health): { ok: boolean; detail: string } {

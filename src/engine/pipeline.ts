@@ -20,6 +20,7 @@ export class Pipeline {
   private readonly listeners = new Set<ChangeListener>();
   private readonly consumers = new Set<DecisionConsumer>();
   private logLast = 0;
+  private replays = 0;
 
   constructor(
     private readonly log: EventLog,
@@ -36,9 +37,24 @@ export class Pipeline {
     this.sub = this.log.subscribe(1, (batch) => this.applyBatch(batch), { onStatus: this.onStatus });
   }
 
-  /** The log's last sequence when the engine started: ready once the runner reached it. */
+  /** The log's last sequence when the engine started: ready once the runner reached it (and no replay is being appended). */
   get caughtUp(): boolean {
-    return this.runner.lastSeq >= this.logLast;
+    return this.replays === 0 && this.runner.lastSeq >= this.logLast;
+  }
+
+  /**
+   * Appends history through `task` (the demo's catch-up of the day so far) as part of the
+   * replay: until the runner has applied all of it, the engine is not caught up, so alerts
+   * do not judge a past instant as if it were now and /readyz says it is replaying.
+   */
+  async replaying(task: () => Promise<void>): Promise<void> {
+    this.replays++;
+    try {
+      await task();
+      await this.refreshLag();
+    } finally {
+      this.replays--;
+    }
   }
 
   /** The last sequence known to be in the log (refreshed by refreshLag and by each batch). */

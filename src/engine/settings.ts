@@ -16,6 +16,8 @@ export const EngineSettings = z.strictObject({
   host: z.string().min(1).default('0.0.0.0'),
   dataDir: z.string().min(1).default('data'),
   sim: Bool.default(true),
+  /** The simulator first simulates the day so far (history, charts, today's figures); off: it starts at now. */
+  simCatchUp: Bool.default(true),
   seed: z.coerce.number().int().optional(),
   natsUrl: z.string().min(1).optional(),
   clickhouseUrl: z.url({ error: 'must be a URL such as http://user:pass@localhost:8123/cc' }).optional(),
@@ -49,6 +51,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown>
     host: env.CC_HOST,
     dataDir: env.CC_DATA_DIR,
     sim: env.CC_SIM,
+    simCatchUp: env.CC_SIM_CATCH_UP,
     seed: env.CC_SEED,
     natsUrl: env.NATS_URL,
     clickhouseUrl: env.CLICKHOUSE_URL,

@@ -9,10 +9,10 @@
  * the scheduler breaks time ties in scheduling order, so a seed gives one run.
  */
 import { Acd, type AcdCommand, type Decision } from '../acd/index.js';
-import type { CallEvent, Config, Duration, QueueWorkload } from '../domain/index.js';
+import { DEFAULT_ANSWER_DELAY, type CallEvent, type Config, type Duration, type QueueWorkload } from '../domain/index.js';
 import { Rng, sampleDuration } from './random.js';
 import { Scheduler } from './scheduler.js';
-import { ArrivalProcess, localHourOf } from './workload.js';
+import { ArrivalProcess, localHourOf, surgeOf } from './workload.js';
 
 export interface CallCenterOptions {
   config: Config;
@@ -20,7 +20,7 @@ export interface CallCenterOptions {
   seed?: number;
   /** Prefix of event and call ids (default `sim<seed>`); the live demo passes a random one. */
   idPrefix?: string;
-  /** Ring time before an agent who answers picks up (default 2 s fixed; 0 for Erlang C runs). */
+  /** Ring time before an agent who answers picks up, for every queue (default: each queue's `answer_delay`; 0 for Erlang C runs). */
   answerDelay?: Duration;
   /** Receives each decision's events, in order. */
   onEvents: (events: CallEvent[]) => void;
@@ -38,7 +38,7 @@ export class CallCenterSim {
   events = 0;
   private readonly rng: Rng;
   private readonly prefix: string;
-  private readonly answerDelay: Duration;
+  private readonly answerDelay: Duration | undefined;
   private readonly workloadOf = new Map<string, QueueWorkload | null>();
   private readonly wrapupOf = new Map<string, number>();
   private readonly pendingBreak = new Map<string, string>();
@@ -47,7 +47,7 @@ export class CallCenterSim {
     const seed = opts.seed ?? opts.config.sim.seed;
     this.rng = new Rng(seed);
     this.prefix = opts.idPrefix ?? `sim${seed}`;
-    this.answerDelay = opts.answerDelay ?? { dist: 'fixed', mean_s: 2 };
+    this.answerDelay = opts.answerDelay;
     let n = 0;
     this.acd = new Acd({ config: opts.config, source: 'sim', nextId: () => `${this.prefix}-e${++n}` });
   }
@@ -59,9 +59,11 @@ export class CallCenterSim {
       for (const a of config.agents) this.exec({ type: 'agent.login', agent: a.id, queues: a.queues }, t);
     });
     const hourOf = localHourOf(config.timezone);
-    for (const [queue, wl] of Object.entries(config.sim.queues)) {
-      this.arrivals(queue, wl, new ArrivalProcess(this.rng, wl.calls_per_hour, wl.hourly_profile, hourOf), t0);
-    }
+    const workloads = Object.entries(config.sim.queues);
+    workloads.forEach(([queue, wl], i) => {
+      const surge = surgeOf(config.sim.surges, i, workloads.length);
+      this.arrivals(queue, wl, new ArrivalProcess(this.rng, wl.calls_per_hour, wl.hourly_profile, hourOf, surge), t0);
+    });
     const outbound = new ArrivalProcess(this.rng, config.sim.outbound.calls_per_hour, undefined, hourOf);
     const nextDial = (from: number) => {
       const t = outbound.next(from);
@@ -136,7 +138,8 @@ export class CallCenterSim {
       case 'call.offered': {
         const wl = this.workloadOf.get(e.call_id);
         if (wl && this.rng.next() < wl.no_answer_prob) return; // lets it ring out
-        this.after(t, sampleDuration(this.rng, this.answerDelay), (at) => this.exec({ type: 'offer.answer', call_id: e.call_id, agent: e.agent }, at));
+        const delay = this.answerDelay ?? wl?.answer_delay ?? DEFAULT_ANSWER_DELAY;
+        this.after(t, sampleDuration(this.rng, delay), (at) => this.exec({ type: 'offer.answer', call_id: e.call_id, agent: e.agent }, at));
         return;
       }
       case 'call.answered':

@@ -4,4 +4,4 @@ export { CallCenterSim, type CallCenterOptions } from './call-center.js';
 export { erlangC, agentsNeeded, type ErlangC, type ErlangCInput, type StaffingInput } from './erlang-c.js';
 export { Rng, sampleDuration } from './random.js';
 export { Scheduler } from './scheduler.js';
-export { ArrivalProcess, localHourOf } from './workload.js';
+export { ArrivalProcess, localHourOf, surgeOf, NO_SURGE, type Surge } from './workload.js';

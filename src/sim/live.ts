@@ -1,7 +1,10 @@
 /**
- * The demo: the simulated call center on the engine's clock, from now on. The scheduler runs
- * whatever is due, then sleeps until its next entry. Events leave in one chain of `emit`
- * calls, so they reach the log in the order they happened even though emit is async.
+ * The demo: the simulated call center on the engine's clock. It may start earlier than now
+ * (`from`): the stretch up to now is simulated in virtual time first, as fast as the log
+ * takes it, and the same simulation then goes on live, so the calls in progress at start
+ * are the ones that stretch left. Live, the scheduler runs whatever is due, then sleeps
+ * until its next entry. Events leave in one chain of `emit` calls, so they reach the log
+ * in the order they happened even though emit is async.
  */
 import { randomBytes } from 'node:crypto';
 import type { CallEvent, Clock, Config, Duration } from '../domain/index.js';
@@ -14,6 +17,8 @@ export interface LiveSimulationOptions {
   emit: (events: CallEvent[]) => Promise<unknown>;
   /** The engine's clock: the schedule runs on its time and its timers. */
   clock: Clock;
+  /** Start of the simulated shift (epoch ms, default now): the time before now is caught up at start. */
+  from?: number;
   /** Event and call id prefix; a random one per run by default, so a restart never reuses ids. */
   idPrefix?: string;
   answerDelay?: Duration;
@@ -23,6 +28,8 @@ export interface LiveSimulationOptions {
 
 /** Longest single sleep: timers that long are re-checked rather than trusted. */
 const MAX_SLEEP_MS = 60_000;
+/** Virtual time simulated per batch while catching up: bounded memory, and the log's backpressure is felt. */
+const CATCH_UP_SLICE_MS = 5 * 60_000;
 
 export class LiveSimulation {
   private sim: CallCenterSim | undefined;
@@ -42,7 +49,11 @@ export class LiveSimulation {
     this.cancelTimer = undefined;
   }
 
-  start(): void {
+  /**
+   * Starts the shift at `from` (default now), emits the stretch up to now in virtual time,
+   * then runs live. Resolves once the catch-up is emitted; with no stretch, at once.
+   */
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
     const { config, seed, answerDelay, idPrefix } = this.options;
@@ -53,7 +64,16 @@ export class LiveSimulation {
       idPrefix: idPrefix ?? `live-${randomBytes(4).toString('hex')}`,
       onEvents: (events) => this.pending.push(...events),
     });
-    this.sim.start(this.now());
+    const sim = this.sim;
+    sim.start(Math.min(this.options.from ?? this.now(), this.now()));
+    // Catch-up: each slice is handed to emit and waited for before the next is simulated.
+    for (let t = this.options.from ?? Infinity; this.running && t < this.now(); ) {
+      t = Math.min(this.now(), t + CATCH_UP_SLICE_MS);
+      sim.runUntil(t);
+      if (this.pending.length > 0) await this.send(this.pending.splice(0));
+    }
+    if (!this.running || this.sim !== sim) return;
+    this.clearTimer(); // call control may have acted (and set a timer) during the catch-up
     this.tick();
   }
 

@@ -12,7 +12,7 @@ export interface SimulateOptions {
   seed?: number;
   hours: number;
   idPrefix?: string;
-  /** Ring time before an agent answers (default 2 s); Erlang C checks pass `{ dist: 'fixed', mean_s: 0 }`. */
+  /** Ring time before an agent answers, every queue (default: each queue's `answer_delay`); Erlang C checks pass `{ dist: 'fixed', mean_s: 0 }`. */
   answerDelay?: Duration;
 }
 

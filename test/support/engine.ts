@@ -26,7 +26,10 @@ export interface TestEngine {
   req(path: string, init?: RequestInit & { as?: keyof typeof TOKENS | null }): Promise<Response>;
 }
 
-export async function startTestEngine(o: { config?: ConfigInput; natsUrl?: string; dataDir?: string; sim?: boolean; clock?: Clock } = {}): Promise<TestEngine> {
+/** `catchUp`: the simulator first simulates the day so far (off by default: its cost depends on the hour). */
+export async function startTestEngine(
+  o: { config?: ConfigInput; natsUrl?: string; dataDir?: string; sim?: boolean; catchUp?: boolean; clock?: Clock } = {},
+): Promise<TestEngine> {
   const clock = o.clock ?? shiftedClock(TEST_NOW);
   const dataDir = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'cc-engine-')));
   const config = parseConfig({
@@ -40,6 +43,7 @@ export async function startTestEngine(o: { config?: ConfigInput; natsUrl?: strin
     sim: o.sim ?? false,
     // The simulator's parties play their tones, which tests analyse; the demo's voices are for people.
     simVoices: false,
+    simCatchUp: o.catchUp ?? false,
     tokens: (['viewer', 'supervisor', 'manager', 'admin'] as const).map((r) => `${r}-bot:${r}:${TOKENS[r]}`).join(','),
     ...(o.natsUrl ? { natsUrl: o.natsUrl } : {}),
   });

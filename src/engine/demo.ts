@@ -1,0 +1,84 @@
+/**
+ * The demo's simulator inside the engine. On start it simulates the day so far (from local
+ * midnight, or the last hour when the day is younger) in virtual time, so history, charts,
+ * reports and today's figures are filled and calls are in progress at the moment of start;
+ * then the same simulation goes on live. A restart picks up where the log left off: calls
+ * and agents the previous run left open are closed at its last event, and the gap since is
+ * simulated too.
+ */
+import { localDay, type Runner } from '../../processors/index.js';
+import { appendOrThrow, type EventLog } from '../bus/index.js';
+import type { CallEvent, Clock, Config } from '../domain/index.js';
+import { LiveSimulation } from '../sim/index.js';
+import type { Pipeline } from './pipeline.js';
+
+/** Simulated before now even just after midnight, so the queues are in their stride at start. */
+const WARM_UP_MS = 3_600_000;
+
+/**
+ * Where the demo's shift starts: local midnight (or an hour ago, whichever is earlier), but
+ * never before the last event already in the log (a restart fills only the gap).
+ * @example demoShiftStart(Date.parse('2026-12-02T00:03:00Z'), 'UTC', null) // 2026-12-01T23:03Z
+ */
+export function demoShiftStart(now: number, timezone: string, lastEventAt: number | null): number {
+  const from = Math.min(localDay(now, timezone).start, now - WARM_UP_MS);
+  return Math.min(now, Math.max(from, lastEventAt ?? -Infinity));
+}
+
+export interface DemoOptions {
+  config: Config;
+  log: EventLog;
+  pipeline: Pipeline;
+  runner: Runner;
+  clock: Clock;
+  seed?: number | undefined;
+  /** Simulate the day so far first (default); false: the shift starts now. */
+  catchUp?: boolean;
+  onError: (e: unknown) => void;
+}
+
+/** Closes the previous run's leftovers, catches up with the day as part of the replay, then runs live. */
+export async function startDemo(o: DemoOptions): Promise<LiveSimulation> {
+  const lastEventAt = await lastEventTime(o.log);
+  const now = o.clock.now();
+  await closeLeftovers(o.log, o.runner, Math.min(now, lastEventAt ?? now));
+  const sim = new LiveSimulation({
+    config: o.config,
+    ...(o.seed === undefined ? {} : { seed: o.seed }),
+    clock: o.clock,
+    from: o.catchUp === false ? now : demoShiftStart(now, o.config.timezone, lastEventAt),
+    emit: (events) => appendOrThrow(o.log, events),
+    onError: o.onError,
+  });
+  await o.pipeline.replaying(() => sim.start());
+  return sim;
+}
+
+async function lastEventTime(log: EventLog): Promise<number | null> {
+  const last = await log.lastSeq();
+  if (last === 0) return null;
+  const [e] = await log.read(last, 1);
+  return e ? Date.parse(e.event.time) : null;
+}
+
+/**
+ * The demo's simulator starts a fresh shift: calls and agents a previous run left open (it
+ * was stopped or crashed mid-call) are closed with events at `at`, never dropped from the log.
+ */
+async function closeLeftovers(log: EventLog, runner: Runner, at: number): Promise<void> {
+  const time = new Date(at).toISOString();
+  const events: CallEvent[] = [];
+  let n = 0;
+  const id = () => `restart-${at.toString(36)}-${n++}`;
+  for (const call of runner.activeCalls(at)) {
+    if (call.state === 'wrapup') continue; // ended already; its agent goes offline below
+    if (call.state === 'queued' || call.state === 'ringing') {
+      if (call.queue) events.push({ id: id(), type: 'call.abandoned', time, source: 'sim', v: 1, call_id: call.call_id, queue: call.queue });
+    }
+    events.push({ id: id(), type: 'call.ended', time, source: 'sim', v: 1, call_id: call.call_id, by: 'system', cause: 'simulator_restart' });
+  }
+  for (const a of runner.agents({}, at)) {
+    if (a.state !== 'offline') events.push({ id: id(), type: 'agent.state_changed', time, source: 'sim', v: 1, agent: a.agent, state: 'offline', reason: 'simulator_restart' });
+  }
+  if (events.length > 0) await appendOrThrow(log, events);
+}

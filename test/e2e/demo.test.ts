@@ -1,0 +1,81 @@
+/**
+ * The demo as `npm start` runs it, on a driven clock at three awkward hours: just after
+ * midnight, in the small hours, two minutes before midnight. At start the day so far is
+ * already simulated (calls in progress, today's report filled from history); then, within
+ * five minutes of driven time, a call waits and an alert fires and clears by itself.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { localDay } from '../../processors/index.js';
+import { demoConfig, ManualClock, parseConfig } from '../../src/domain/index.js';
+import { Engine } from '../../src/engine/engine.js';
+import { parseSettings } from '../../src/engine/settings.js';
+
+const TOKEN = 'demo-test-viewer-token-0123456789';
+const INSTANTS = ['2026-12-02T00:03:00Z', '2026-12-02T04:30:00Z', '2026-12-02T23:58:00Z'];
+
+async function waitFor<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.each(INSTANTS)('the demo started at %s', (instant) => {
+  it('starts with the day so far, then a call waits and an alert fires and clears within 5 minutes', { timeout: 180_000 }, async () => {
+    const start = Date.parse(instant);
+    const clock = new ManualClock(start);
+    const dataDir = await mkdtemp(join(tmpdir(), 'cc-demo-'));
+    const settings = parseSettings({ port: 0, host: '127.0.0.1', dataDir, tokens: `wall:viewer:${TOKEN}` });
+    const config = parseConfig(demoConfig({ now: start, timezone: 'UTC' }));
+    const engine = await Engine.start({ settings, config, clock });
+    try {
+      const get = async (path: string) => (await engine.app.request(path, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      const settle = async () => {
+        const target = await engine.log.lastSeq();
+        await waitFor('the processors', () => engine.pipeline.runner.lastSeq, (s) => s >= target);
+      };
+
+      // The first seconds: calls in progress, and today's report has calls from history.
+      await settle();
+      const active = (await get('/cc/calls/active')).calls as Array<{ state: string }>;
+      expect(active.filter((c) => c.state === 'talking' || c.state === 'held').length).toBeGreaterThan(0);
+      const midnight = new Date(localDay(start, 'UTC').start).toISOString();
+      const report = async () => {
+        await engine.writer.caughtUp(await engine.log.lastSeq());
+        return (await get(`/cc/reports/calls?from=${midnight}&to=${new Date(clock.now() + 1000).toISOString()}&group_by=none`)).rows[0]?.calls as number;
+      };
+      for (let s = 0; s < 10 && !((await report()) > 0); s++) {
+        clock.advance(1000);
+        await settle();
+      }
+      expect(await report()).toBeGreaterThan(0);
+
+      // Five minutes of driven time, a second at a time.
+      const fired = new Set<string>();
+      const resolved = new Set<string>();
+      for (const a of engine.alerts.live()) fired.add(a.alert_id);
+      engine.alerts.onAlert((e) => (e.kind === 'resolved' ? resolved : fired).add(e.alert.alert_id));
+      let waited = false;
+      let clearedByItself = false;
+      while (clock.now() < start + 300_000 && !(waited && clearedByItself)) {
+        clock.advance(1000);
+        await settle();
+        engine.alerts.evaluate();
+        const realtime = await get('/cc/realtime');
+        if (realtime.totals.calls_waiting > 0) waited = true;
+        clearedByItself ||= [...resolved].some((id) => fired.has(id));
+      }
+      expect(waited).toBe(true);
+      expect(clearedByItself).toBe(true);
+    } finally {
+      await engine.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
