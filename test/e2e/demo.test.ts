@@ -12,19 +12,10 @@ import { localDay } from '../../processors/index.js';
 import { demoConfig, ManualClock, parseConfig } from '../../src/domain/index.js';
 import { Engine } from '../../src/engine/engine.js';
 import { parseSettings } from '../../src/engine/settings.js';
+import { waitUntil } from '../support/time.js';
 
 const TOKEN = 'demo-test-viewer-token-0123456789';
 const INSTANTS = ['2026-12-02T00:03:00Z', '2026-12-02T04:30:00Z', '2026-12-02T23:58:00Z'];
-
-async function waitFor<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.each(INSTANTS)('the demo started at %s', (instant) => {
   it('starts with the day so far, then a call waits and an alert fires and clears within 5 minutes', { timeout: 180_000 }, async () => {
@@ -38,7 +29,7 @@ describe.each(INSTANTS)('the demo started at %s', (instant) => {
       const get = async (path: string) => (await engine.app.request(path, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
       const settle = async () => {
         const target = await engine.log.lastSeq();
-        await waitFor('the processors', () => engine.pipeline.runner.lastSeq, (s) => s >= target);
+        await waitUntil(() => engine.pipeline.runner.lastSeq >= target, 'the processors');
       };
 
       // The first seconds: calls in progress, and today's report has calls from history.
