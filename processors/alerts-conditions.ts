@@ -34,6 +34,22 @@ const UNAVAILABLE = new Set(['offline', 'away']);
 export const alertKey = (type: AlertType, queue: string, call?: string | null) => (call == null ? `${type}:${queue}` : `${type}:${queue}:${call}`);
 
 /**
+ * The limit each enabled rule of a queue compares with (the `threshold` of its conditions):
+ * Prometheus exports them, so alerting rules there judge by the same numbers.
+ * @example ruleThresholds(config, 'sales', rules) // [{ type: 'sla_below_threshold', threshold: 80 }, ...]
+ */
+export function ruleThresholds(config: Config, queue: string, rules: AlertRules): Array<{ type: AlertType; threshold: number }> {
+  const settings = queueSettings(config, queue);
+  const all: Array<{ type: AlertType; threshold: number; enabled: boolean }> = [
+    { type: 'sla_below_threshold', threshold: settings.service_level.target_pct, enabled: rules.sla_below_threshold.enabled },
+    { type: 'queue_overflow', threshold: settings.max_size, enabled: rules.queue_overflow.enabled },
+    { type: 'wait_timeout', threshold: rules.wait_timeout.max_wait_s, enabled: rules.wait_timeout.enabled },
+    { type: 'no_available_agents', threshold: 1, enabled: rules.no_available_agents.enabled },
+  ];
+  return all.filter((r) => r.enabled).map(({ type, threshold }) => ({ type, threshold }));
+}
+
+/**
  * Every condition that holds now for one queue under its rules.
  * @example queueConditions(config, runner.states, 'sales', rules, clock.now())
  */

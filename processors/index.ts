@@ -32,9 +32,10 @@ export {
   SLA_WINDOWS,
   CALL_VIEW_STATES,
   ServiceLevelHeadline,
+  AgentStateCounts,
   type AgentFilter,
 } from './views.js';
-export { queueConditions, alertKey, LONGEST_SLA_WINDOW_MIN, type AlertCondition } from './alerts-conditions.js';
+export { queueConditions, ruleThresholds, alertKey, LONGEST_SLA_WINDOW_MIN, type AlertCondition } from './alerts-conditions.js';
 export {
   initialAlertBook,
   reconcileQueue,

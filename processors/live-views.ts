@@ -50,6 +50,10 @@ export function viewQueueDetail(s: LiveState, queue: string, now: number): Queue
     })),
     ringing: ordered.flatMap((c) => c.offers.map((o) => ({ call_id: c.id, agent: o.agent, ringing_s: secs(now - o.since), since: iso(o.since) }))),
     agents: memberStates(s, q),
+    members: [...q.members].map((id) => {
+      const a = s.agents.get(id)!;
+      return { agent: a.id, name: a.name, state: a.state, reason: a.reason, since: iso0(a.since) };
+    }),
   };
 }
 

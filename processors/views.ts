@@ -26,6 +26,18 @@ export const ServiceLevelHeadline = z.object({
   formula: Formula,
 });
 
+/** Agents by state: a queue's members (an agent in two queues counts in both), or every agent for the totals. */
+export const AgentStateCounts = z.object(Object.fromEntries(AGENT_STATES.map((s) => [s, z.number().int()])) as Record<(typeof AGENT_STATES)[number], z.ZodNumber>);
+export type AgentStateCounts = z.infer<typeof AgentStateCounts>;
+
+/** Today's queue figures (METRICS.md; short abandons left out while the queue excludes them). */
+const TodayCounts = {
+  offered: z.number().int(),
+  answered: z.number().int(),
+  abandoned: z.number().int(),
+  abandonment_rate: Pct,
+};
+
 const RealtimeQueue = z.object({
   queue: z.string(),
   name: z.string(),
@@ -35,7 +47,10 @@ const RealtimeQueue = z.object({
   /** Calls with an agent now (talking or on hold) that came through this queue. */
   active_calls: z.number().int(),
   idle_agents: z.number().int(),
+  /** Member agents by state. */
+  agents: AgentStateCounts,
   average_wait_s: Seconds.nullable(),
+  ...TodayCounts,
   service_level: ServiceLevelHeadline,
 });
 
@@ -46,7 +61,12 @@ export const RealtimeView = z.object({
     calls_waiting: z.number().int(),
     active_calls: z.number().int(),
     idle_agents: z.number().int(),
+    /** Every agent by state, each counted once. */
+    agents: AgentStateCounts,
+    /** The longest wait of any call waiting now. */
+    longest_wait_s: Seconds.nullable(),
     average_wait_s: Seconds.nullable(),
+    ...TodayCounts,
     service_level: ServiceLevelHeadline,
   }),
   queues: z.array(RealtimeQueue),
@@ -66,7 +86,9 @@ export const QueueDetailView = z.object({
   ),
   ringing: z.array(z.object({ call_id: z.string(), agent: z.string(), ringing_s: Seconds, since: Iso })),
   /** Member agents by state. */
-  agents: z.object(Object.fromEntries(AGENT_STATES.map((s) => [s, z.number().int()])) as Record<(typeof AGENT_STATES)[number], z.ZodNumber>),
+  agents: AgentStateCounts,
+  /** Member agents, each with their state now. */
+  members: z.array(z.object({ agent: z.string(), name: z.string().nullable(), state: z.enum(AGENT_STATES), reason: z.string().nullable(), since: Iso.nullable() })),
 });
 export type QueueDetailView = z.infer<typeof QueueDetailView>;
 

@@ -1,16 +1,29 @@
 /**
  * The alerts' Prometheus series (METRICS.md): `cc_alerts_firing{type,queue}` counts the live
  * alerts (firing or acknowledged: an acknowledged condition still holds), read at scrape
- * time from the book; `cc_alerts_total{type}` counts alerts that fired.
+ * time from the book; `cc_alerts_total{type}` counts alerts that fired;
+ * `cc_alert_threshold{type,queue}` is the limit each enabled rule compares with, so the
+ * alerting rules of deploy/prometheus/rules.yml judge by the engine's own numbers.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AlertBook } from '../../processors/index.js';
+import { ALERT_TYPES } from '../domain/index.js';
 
 export class AlertMetrics {
   private readonly total: Counter<'type'>;
 
-  constructor(registry: Registry, book: () => AlertBook) {
+  constructor(registry: Registry, book: () => AlertBook, thresholds: () => Array<{ type: string; queue: string; threshold: number }> = () => []) {
     const registers = [registry];
+    new Gauge({
+      name: 'cc_alert_threshold',
+      help: "The limit of each queue's enabled alert rule: service-level target %, queue max size, max wait s, available agents (1)",
+      labelNames: ['type', 'queue'],
+      registers,
+      collect() {
+        this.reset();
+        for (const t of thresholds()) this.set({ type: t.type, queue: t.queue }, t.threshold);
+      },
+    });
     new Gauge({
       name: 'cc_alerts_firing',
       help: 'Alerts whose condition holds now (firing or acknowledged)',
@@ -31,6 +44,7 @@ export class AlertMetrics {
       },
     });
     this.total = new Counter({ name: 'cc_alerts_total', help: 'Alerts that fired', labelNames: ['type'], registers });
+    for (const type of ALERT_TYPES) this.total.inc({ type }, 0);
   }
 
   fired(type: string): void {

@@ -15,6 +15,7 @@ import {
   listAlerts,
   queueConditions,
   queuesWithAlerts,
+  ruleThresholds,
   reconcileQueue,
   restoreAlerts,
   viewAlert,
@@ -98,7 +99,8 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   const history = deps.store ? new AlertHistory(deps.store.client) : null;
   const overrides = deps.store ? clickhouseOverrides(deps.store.client) : deps.dataDir ? fileOverrides(join(deps.dataDir, 'alert-rules.json')) : memoryOverrides();
   const rules = new AlertRuleBook(deps.config, overrides);
-  const metrics = deps.registry ? new AlertMetrics(deps.registry, () => book) : null;
+  const thresholds = () => deps.runner.knownQueues().flatMap((queue) => ruleThresholds(deps.config, queue, rules.rulesOf(queue)).map((t) => ({ ...t, queue })));
+  const metrics = deps.registry ? new AlertMetrics(deps.registry, () => book, thresholds) : null;
   const webhooks = new WebhookDispatcher(deps.config.webhooks, { ...deps.webhookOptions, now });
   const listeners = new Set<AlertListener>();
   let started = false;

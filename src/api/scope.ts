@@ -3,7 +3,7 @@
  * figures (sums of counts and of waits), never taken from the all-queue totals, so a scoped
  * supervisor learns nothing about other queues.
  */
-import type { RealtimeView, Runner, SlaView, SlaFigures } from '../../processors/index.js';
+import type { AgentStateCounts, RealtimeView, Runner, SlaView, SlaFigures } from '../../processors/index.js';
 
 /** The queues a user may see; null for every queue. */
 export type Scope = string[] | null;
@@ -18,23 +18,32 @@ export function realtimeFor(runner: Runner, scope: Scope, now: number): Realtime
   const view = runner.realtime(now);
   if (scope === null) return view;
   const queues = runner.knownQueues().filter((q) => scope.includes(q));
-  const idle = runner.agents({ state: 'idle' }, now).filter((a) => agentVisible(scope, a)).length;
-  return scopeRealtime(view, runner.sla('today', undefined, now), queues, idle);
+  const agents: AgentStateCounts = { offline: 0, idle: 0, ringing: 0, busy: 0, wrapup: 0, away: 0 };
+  for (const a of runner.agents({}, now)) if (agentVisible(scope, a)) agents[a.state]++;
+  return scopeRealtime(view, runner.sla('today', undefined, now), queues, agents);
 }
 
 const pct = (num: number, den: number) => (den > 0 ? (num / den) * 100 : null);
 
-export function scopeRealtime(view: RealtimeView, today: SlaView, queues: string[], idleAgents: number): RealtimeView {
+/** `agents`: the agents the scope may see, by state. */
+export function scopeRealtime(view: RealtimeView, today: SlaView, queues: string[], agents: AgentStateCounts): RealtimeView {
   const rows = view.queues.filter((q) => queues.includes(q.queue));
   const all = scopeSla(today, queues).all;
+  const waits = rows.flatMap((r) => (r.longest_wait_s === null ? [] : [r.longest_wait_s]));
   return {
     ...view,
     queues: rows,
     totals: {
       calls_waiting: sum(rows.map((r) => r.calls_waiting)),
       active_calls: sum(rows.map((r) => r.active_calls)),
-      idle_agents: idleAgents,
+      idle_agents: agents.idle,
+      agents,
+      longest_wait_s: waits.length > 0 ? Math.max(...waits) : null,
       average_wait_s: all.average_wait_s,
+      offered: all.offered,
+      answered: all.answered,
+      abandoned: all.abandoned,
+      abandonment_rate: all.abandonment_rate,
       service_level: { ...view.totals.service_level, value: all.service_level },
     },
   };

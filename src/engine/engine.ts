@@ -21,7 +21,7 @@ import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { openEventLog, type EventLog, type Health } from '../bus/index.js';
 import type { Clock, Config } from '../domain/index.js';
-import { EngineMetrics } from '../metrics/index.js';
+import { EngineMetrics, VERSION } from '../metrics/index.js';
 import type { LiveSimulation } from '../sim/index.js';
 import { claimDataDir, explainDataDirFailure } from './data-dir.js';
 import { startDemo } from './demo.js';
@@ -75,15 +75,22 @@ export class Engine {
       });
       cleanup.unshift(() => log.close());
       const runner = createRunner(config);
-      const metrics = new EngineMetrics({
-        queues: () => runner.realtime(clock.now()).queues,
-        serviceLevels: () => {
-          const now = clock.now();
-          return SLA_WINDOWS.flatMap((window) =>
-            runner.sla(window, undefined, now).queues.map((q) => ({ queue: q.queue, window, value: q.service_level })),
-          );
+      const metrics = new EngineMetrics(
+        {
+          queues: () => runner.realtime(clock.now()).queues,
+          unqueuedActiveCalls: () => {
+            const { totals, queues } = runner.realtime(clock.now());
+            return Math.max(0, totals.active_calls - queues.reduce((n, q) => n + q.active_calls, 0));
+          },
+          serviceLevels: () => {
+            const now = clock.now();
+            return SLA_WINDOWS.flatMap((window) =>
+              runner.sla(window, undefined, now).queues.map((q) => ({ queue: q.queue, window, value: q.service_level })),
+            );
+          },
         },
-      });
+        { queues: config.queues.map((q) => q.id), build: { version: VERSION } },
+      );
       const pipeline = new Pipeline(log, runner, metrics, (s) => {
         if (s.kind !== 'resumed') say(`event log: ${s.kind}${'error' in s ? ` (${s.error})` : ''}${'message' in s ? ` (${s.message})` : ''}`);
       });

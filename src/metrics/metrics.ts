@@ -1,16 +1,19 @@
 /**
- * Prometheus exposition (METRICS.md, Prometheus). The six call-center metrics have exactly
- * the specified names, types and labels, with no per-agent or per-call label. Gauges are
- * read from the processors' views at scrape time, so /metrics, /cc/realtime and the
- * wallboard show the same figures at the same instant.
+ * Prometheus exposition (METRICS.md, Prometheus). The call-center metrics have exactly the
+ * specified names, types and labels, with no per-agent or per-call label. Every label
+ * combination a configured queue can have is exported from the start at 0, so `rate()` and
+ * `increase()` see the first event; calls that never queued carry `queue="none"`. The
+ * gauges are read from the processors at scrape time (live-gauges.ts).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { EVENT_TYPES } from '../domain/index.js';
+import { NO_QUEUE, registerLiveGauges, type LiveGauges } from './live-gauges.js';
 
-/** What a scrape reads from the live processors. */
-export interface LiveGauges {
-  queues(): Array<{ queue: string; calls_waiting: number; idle_agents: number }>;
-  /** Headline service level per queue and window; null values are left out (no data is not 0 %). */
-  serviceLevels(): Array<{ queue: string; window: string; value: number | null }>;
+export interface MetricsOptions {
+  /** The configured queues: their series exist from the start. */
+  queues?: readonly string[];
+  /** cc_build_info's labels. */
+  build?: { version: string };
 }
 
 export interface ClosedAttempt {
@@ -23,6 +26,9 @@ export interface ClosedAttempt {
 
 const WAIT_BUCKETS = [1, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600];
 const TALK_BUCKETS = [10, 30, 60, 120, 180, 300, 600, 900, 1800, 3600];
+/** cc_calls_total and cc_wait_duration_seconds outcomes: a short abandon is counted apart (METRICS.md). */
+export const CALL_OUTCOMES = ['answered', 'abandoned', 'short_abandoned', 'flowed_out'] as const;
+export const DIRECTIONS = ['inbound', 'outbound'] as const;
 
 export class EngineMetrics {
   readonly registry = new Registry();
@@ -36,10 +42,17 @@ export class EngineMetrics {
   private readonly lag: Gauge<'consumer'>;
   private readonly quarantined: Counter<'consumer'>;
   private readonly lagSources = new Map<string, () => number>();
+  private readonly zeroed = new Set<string>();
 
-  constructor(live: LiveGauges) {
+  constructor(live: LiveGauges, options: MetricsOptions = {}) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'cc_build_info',
+      help: 'Always 1: the engine version and the Node.js version it runs on',
+      labelNames: ['version', 'nodejs'],
+      registers,
+    }).set({ version: options.build?.version ?? 'unknown', nodejs: process.versions.node }, 1);
     this.callsTotal = new Counter({
       name: 'cc_calls_total',
       help: 'Calls that left a queue, by outcome (answered, abandoned, short_abandoned, flowed_out)',
@@ -53,36 +66,7 @@ export class EngineMetrics {
       buckets: TALK_BUCKETS,
       registers,
     });
-    new Gauge({
-      name: 'cc_queue_length',
-      help: 'Calls waiting now',
-      labelNames: ['queue'],
-      registers,
-      collect() {
-        this.reset();
-        for (const q of live.queues()) this.set({ queue: q.queue }, q.calls_waiting);
-      },
-    });
-    new Gauge({
-      name: 'cc_agents_available',
-      help: 'Member agents idle now',
-      labelNames: ['queue'],
-      registers,
-      collect() {
-        this.reset();
-        for (const q of live.queues()) this.set({ queue: q.queue }, q.idle_agents);
-      },
-    });
-    new Gauge({
-      name: 'cc_sla_percentage',
-      help: "Service level (0-100) over the window, by the queue's formula; absent when nothing was offered",
-      labelNames: ['queue', 'window'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of live.serviceLevels()) if (s.value !== null) this.set({ queue: s.queue, window: s.window }, s.value);
-      },
-    });
+    registerLiveGauges(this.registry, live);
     this.waitDuration = new Histogram({
       name: 'cc_wait_duration_seconds',
       help: 'Queue wait of calls that left the queue',
@@ -111,6 +95,9 @@ export class EngineMetrics {
       registers,
     });
     this.quarantined.inc({ consumer: 'history' }, 0);
+    for (const queue of options.queues ?? []) this.zero(queue);
+    for (const type of EVENT_TYPES) for (const c of [this.applied, this.rejected, this.duplicates]) c.inc({ type }, 0);
+    this.callDuration.zero({ queue: NO_QUEUE });
     const lagSources = this.lagSources;
     this.lag = new Gauge({
       name: 'cc_consumer_lag_events',
@@ -123,18 +110,30 @@ export class EngineMetrics {
     });
   }
 
+  /** Creates every series of a queue at 0. */
+  private zero(queue: string): void {
+    this.zeroed.add(queue);
+    for (const outcome of CALL_OUTCOMES) {
+      for (const direction of DIRECTIONS) this.callsTotal.inc({ queue, direction, outcome }, 0);
+      this.waitDuration.zero({ queue, outcome });
+    }
+    this.callDuration.zero({ queue });
+  }
+
   /** Registers a consumer whose lag is read at scrape time. */
   trackLag(consumer: string, read: () => number): void {
     this.lagSources.set(consumer, read);
   }
 
   attemptClosed(a: ClosedAttempt): void {
+    // A queue first seen in an event gets all its series at once, like a configured one.
+    if (!this.zeroed.has(a.queue)) this.zero(a.queue);
     const outcome = a.outcome === 'abandoned' && a.short ? 'short_abandoned' : a.outcome;
     this.callsTotal.inc({ queue: a.queue, direction: a.direction, outcome });
     this.waitDuration.observe({ queue: a.queue, outcome }, a.wait_s);
   }
   talkEnded(queue: string | null, talk_s: number): void {
-    this.callDuration.observe({ queue: queue ?? 'none' }, talk_s);
+    this.callDuration.observe({ queue: queue ?? NO_QUEUE }, talk_s);
   }
   eventApplied(type: string): void {
     this.applied.inc({ type });

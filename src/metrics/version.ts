@@ -1,0 +1,4 @@
+/** The engine's version, from its package.json (cc_build_info, the start-up banner). */
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
