@@ -18,10 +18,16 @@ export function restoreCell(cell: string): string {
   return cell.startsWith("'") ? cell.slice(1) : cell;
 }
 
-/** One CSV field: numbers bare, null/undefined empty, text neutralised and quoted. */
+/**
+ * Decimals a number keeps in a CSV cell: a microsecond of a duration, a millionth of a
+ * percent; beyond that a float's last digits are noise ("46.47999999999999").
+ */
+export const CSV_DECIMALS = 6;
+
+/** One CSV field: numbers bare (at most CSV_DECIMALS decimals), null/undefined empty, text neutralised and quoted. */
 export function csvField(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toFixed(CSV_DECIMALS))) : '';
   return `"${neutraliseCell(v).replace(/"/g, '""')}"`;
 }
 

@@ -9,7 +9,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
 import { chTime } from './client.js';
-import { csvHeader, csvLine, exportFilename, planChunks } from './csv.js';
+import { CSV_DECIMALS, csvHeader, csvLine, exportFilename, planChunks } from './csv.js';
 import type { AgentsReportParams, CallsReportParams } from './params.js';
 import { agentsReport, type AgentsReportRow } from './report-agents.js';
 import { callFilters, windowParams } from './report-calls.js';
@@ -51,7 +51,7 @@ const NEUTRAL_SQL = (x: string) => `if(match(${x}, '^[=+\\\\-@\\t\\r'']'), conca
 const FIELD_SQL: Record<Kind, (x: string) => string> = {
   text: (x) => `'"', replaceAll(${NEUTRAL_SQL(x)}, '"', '""'), '"'`,
   time: (x) => `ifNull(concat('"', ${x}, '"'), '')`, // ISO text never holds a quote
-  number: (x) => `toString(${x})`, // ClickHouse's float text, the same as its JSON and CSV output
+  number: (x) => `toString(round(${x}, ${CSV_DECIMALS}))`, // as csvField: float noise past the 6th decimal dropped
 };
 /**
  * One whole CSV line per call, built in SQL. The expressions run in parallel before the sort,

@@ -8,6 +8,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { realClockEnv } from '../fixtures/real-clock-env.js';
 import { WALLBOARD_DIST } from '../../src/api/wallboard-static.js';
 import type { Alerts } from '../../src/alerts/index.js';
 import type { Clock, ConfigInput } from '../../src/domain/index.js';
@@ -34,8 +36,22 @@ export async function ensureBuilt(): Promise<void> {
   if (newest > built) await buildWallboard();
 }
 
-export async function startWallboard(config: ConfigInput, o: { sim?: boolean; clock?: Clock } = {}): Promise<Wallboard> {
-  const t = await startTestEngine({ config, sim: o.sim ?? true, ...(o.clock ? { clock: o.clock } : {}) });
+/** Where every view's screenshot is kept. */
+export const SHOTS = 'test-output/wallboard';
+
+/** Debian's Chromium, headless, on the machine's real clock even when the suite runs under faketime. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    env: realClockEnv(),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** `catchUp`: the simulator first simulates the day so far, as the demo does. */
+export async function startWallboard(config: ConfigInput, o: { sim?: boolean; clock?: Clock; catchUp?: boolean } = {}): Promise<Wallboard> {
+  const t = await startTestEngine({ config, sim: o.sim ?? true, ...(o.clock ? { clock: o.clock } : {}), ...(o.catchUp ? { catchUp: true } : {}) });
   const e = t.engine;
   const server = e.httpServer;
   const port = e.port;

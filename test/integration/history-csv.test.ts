@@ -61,7 +61,7 @@ describe('calls export', () => {
       for (const c of CALL_COLUMNS) {
         const cell = row[c.name]!;
         const value = json[i]![c.name];
-        if (c.kind === 'number') expect(Number(cell)).toBe(value);
+        if (c.kind === 'number') expect(Number(cell)).toBe(Number(Number(value).toFixed(6)));
         else if (value === null) expect(cell).toBe('');
         else {
           expect(isRisky(cell)).toBe(false);
@@ -132,7 +132,7 @@ describe('agents export', () => {
     rows.forEach((row, i) => {
       for (const [header, key] of AGENT_COLUMNS) {
         const v = report.rows[i]![key];
-        if (typeof v === 'number') expect(Number(row[header])).toBe(v);
+        if (typeof v === 'number') expect(Number(row[header])).toBe(Number(v.toFixed(6)));
         else if (v === null) expect(row[header]).toBe('');
         else expect(restoreCell(row[header]!)).toBe(v);
       }

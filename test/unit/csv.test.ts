@@ -25,6 +25,9 @@ describe('RFC 4180 lines', () => {
   it('quotes text, doubles quotes, keeps numbers bare and nulls empty, ends with CRLF', () => {
     expect(csvLine(['a "b", c', 1.5, null, 'x\ny'])).toBe('"a ""b"", c",1.5,,"x\ny"\r\n');
     expect(csvField(Number.NaN)).toBe('');
+    expect(csvField(46.47999999999999)).toBe('46.48');
+    expect(csvField(0.1 + 0.2)).toBe('0.3');
+    expect(csvField(12.3456789)).toBe('12.345679');
     const text = csvHeader(['name', 'talk_seconds']) + csvLine(['=cmd', 12]) + csvLine(['Line\r\nbreak, "q"', 0]);
     expect(parse(text, { columns: true })).toEqual([
       { name: "'=cmd", talk_seconds: '12' },

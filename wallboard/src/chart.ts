@@ -1,4 +1,8 @@
-/** uPlot, sized to its box: time series charts for the dashboard and the reports. */
+/**
+ * uPlot, sized to its box: time series charts for the dashboard and the reports. Axis
+ * labels take the page's type size (larger in TV mode); counts per interval are drawn as
+ * bars side by side, never as a line sloping between two intervals.
+ */
 import uPlot from 'uplot';
 import { engineNow } from './clock.js';
 
@@ -10,34 +14,78 @@ export interface SeriesSpec {
   bars?: boolean;
 }
 
-/** `lastS`: the x axis always spans the last `lastS` seconds up to now (a live chart), else the data's range. */
-export function timeChart(box: HTMLElement, series: SeriesSpec[], height = 260, lastS?: number): uPlot {
+export interface ChartOptions {
+  height?: number;
+  /** The x axis always spans the last `lastS` seconds up to now (a live chart). */
+  lastS?: number;
+  /** Width of one interval (s) for bar charts: the axis reaches the end of the last one, so no bar is cut. */
+  stepS?: number;
+  /** The chart takes its box's height (TV mode: whatever the screen leaves), at least `height`. */
+  fill?: boolean;
+}
+
+/** The page's axis type size in px (--axis-font may be a clamp() of the viewport: it is measured, not parsed). */
+function axisPx(): number {
+  const probe = document.createElement('span');
+  probe.style.fontSize = 'var(--axis-font, 14px)';
+  document.body.append(probe);
+  const px = parseFloat(getComputedStyle(probe).fontSize) || 14;
+  probe.remove();
+  return px;
+}
+
+export function timeChart(box: HTMLElement, series: SeriesSpec[], o: ChartOptions = {}): uPlot {
+  const minHeight = o.height ?? 260;
+  // The legend sits under the plot: a filling chart leaves it room.
+  const heightOf = () => (o.fill ? Math.max(minHeight, Math.floor(box.clientHeight) - 44) : minHeight);
+  const height = heightOf();
   const usesPct = series.some((s) => s.scale === 'pct');
   const usesN = series.some((s) => (s.scale ?? 'n') === 'n');
-  const live = lastS === undefined ? {} : { range: (): uPlot.Range.MinMax => [engineNow() / 1000 - lastS, engineNow() / 1000] };
+  const { lastS, stepS } = o;
+  const xRange: uPlot.Scale['range'] | undefined =
+    lastS !== undefined
+      ? (): uPlot.Range.MinMax => [engineNow() / 1000 - lastS, engineNow() / 1000]
+      : stepS !== undefined
+        ? (_u, min, max): uPlot.Range.MinMax => [min - stepS / 2, max + stepS / 2]
+        : undefined;
+  const bars = series.filter((s) => s.bars);
+  const px = axisPx();
+  const axisFont = `${px}px system-ui, sans-serif`;
+  const axisSize = Math.round(px * 3.6);
   const opts: uPlot.Options = {
-    width: Math.max(300, box.clientWidth || 800),
+    width: Math.max(280, box.clientWidth || 800),
     height,
-    scales: { x: { time: true, ...live }, n: { range: (_u, _min, max) => [0, Math.max(5, max)] }, pct: { range: [0, 100] } },
+    scales: { x: { time: true, ...(xRange ? { range: xRange } : {}) }, n: { range: (_u, _min, max) => [0, Math.max(5, max)] }, pct: { range: [0, 100] } },
     axes: [
-      { stroke: '#cbd5e1', grid: { stroke: '#334155' } },
-      ...(usesN ? [{ scale: 'n', stroke: '#cbd5e1', grid: { stroke: '#334155' } }] : []),
-      ...(usesPct ? [{ scale: 'pct', side: usesN ? 1 : 3, stroke: '#cbd5e1', grid: { show: !usesN, stroke: '#334155' }, values: (_u: uPlot, v: number[]) => v.map((x) => `${x}%`) }] : []),
+      // Tick spacing grows with the type, so labels never run into each other.
+      { stroke: '#cbd5e1', grid: { stroke: '#334155' }, font: axisFont, size: axisSize, space: px * 6 },
+      ...(usesN ? [{ scale: 'n', stroke: '#cbd5e1', grid: { stroke: '#334155' }, font: axisFont, size: axisSize, space: px * 2.5 }] : []),
+      ...(usesPct
+        ? [{ scale: 'pct', side: usesN ? 1 : 3, stroke: '#cbd5e1', font: axisFont, size: Math.round(px * 4.4), space: px * 2.5, grid: { show: !usesN, stroke: '#334155' }, values: (_u: uPlot, v: number[]) => v.map((x) => `${x}%`) }]
+        : []),
     ],
     series: [
       {},
-      ...series.map((s) => ({
-        label: s.label,
-        stroke: s.color,
-        width: 2,
-        scale: s.scale ?? 'n',
-        ...(s.bars ? { paths: uPlot.paths.bars!({ size: [0.6, 40] }), fill: `${s.color}99` } : {}),
-      })),
+      ...series.map((s) => {
+        const i = bars.indexOf(s);
+        // Bars of one interval sit side by side: each takes its share of the interval's width.
+        const align = (bars.length === 1 ? 0 : i === 0 ? -1 : 1) as 0 | 1 | -1;
+        return {
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          scale: s.scale ?? 'n',
+          ...(s.bars ? { paths: uPlot.paths.bars!({ size: [bars.length > 1 ? 0.4 : 0.7, 60], align, gap: 1 }), fill: `${s.color}bb`, points: { show: false } } : {}),
+        };
+      }),
     ],
     legend: { live: false },
   };
-  const chart = new uPlot(opts, [[], ...series.map(() => [])], box);
-  const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(300, box.clientWidth), height }));
+  // uPlot draws into the box: a filling chart is positioned out of the flow so it never pushes its box taller.
+  const holder = o.fill ? Object.assign(document.createElement('div'), { className: 'chart-fill' }) : box;
+  if (o.fill) box.append(holder);
+  const chart = new uPlot(opts, [[], ...series.map(() => [])], holder);
+  const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(280, box.clientWidth), height: heightOf() }));
   resize.observe(box);
   return chart;
 }

@@ -1,12 +1,16 @@
 /**
- * The wallboard's shell: sign-in with a token, the nav, the "connection lost" banner, the
- * full-screen TV mode and a hash router over the pages (#/dashboard, #/queue/<id>,
- * #/agents, #/calls, #/alerts, #/reports).
+ * The wallboard's shell: sign-in with a token, the nav (with the engine's clock), the
+ * "connection lost" banner, the full-screen TV mode and a hash router over the pages
+ * (#/dashboard, #/queue/<id>, #/agents, #/calls, #/alerts, #/reports). Pages start once
+ * the feed said who is signed in, so they offer only what the role can do.
  */
 import { Api } from './api.js';
 import { AlertsStore, chime } from './alerts-store.js';
+import { engineNow } from './clock.js';
 import { h, fill } from './dom.js';
 import { Feed } from './feed.js';
+import { Names } from './names.js';
+import { can } from './roles.js';
 import { startTicking } from './tick.js';
 import type { Ctx, Page } from './page.js';
 import { dashboardPage } from './pages/dashboard.js';
@@ -45,6 +49,7 @@ function signIn(message = ''): void {
 
 function start(token: string): void {
   const api = new Api(token);
+  const names = new Names(api);
   const feed = new Feed(token, (message) => {
     feed.close();
     localStorage.removeItem(TOKEN_KEY);
@@ -61,35 +66,59 @@ function start(token: string): void {
   alerts.subscribe(showBadge);
 
   const who = h('span', { class: 'who', id: 'who' });
-  feed.on('session:ready', (s) => (who.textContent = `${s.user.name} · ${s.user.role}`));
+  const clock = h('time', { class: 'clock', id: 'clock' });
   const banner = h('div', { id: 'banner', class: 'banner', hidden: true });
   const nav = h(
     'nav',
-    {},
-    ...Object.entries(PAGES).filter(([, p]) => p.nav).map(([k, p]) => h('a', { href: `#/${k}`, 'data-page': k }, p.title, k === 'alerts' ? badge : null)),
+    { 'aria-label': 'views' },
+    h('span', { class: 'links' }, ...Object.entries(PAGES).filter(([, p]) => p.nav).map(([k, p]) => h('a', { href: `#/${k}`, 'data-page': k }, p.title, k === 'alerts' ? badge : null))),
     h('span', { class: 'spacer' }),
+    clock,
     who,
-    h('button', { id: 'tv', title: 'Full-screen wallboard for a TV', onclick: () => toggleTv() }, 'TV mode'),
-    h('button', { id: 'signout', onclick: () => { localStorage.removeItem(TOKEN_KEY); location.hash = ''; location.reload(); } }, 'Sign out'),
+    h('span', { class: 'tools' },
+      h('button', { id: 'tv', title: 'Full-screen wallboard for a TV', onclick: () => toggleTv() }, 'TV mode'),
+      h('button', { id: 'signout', onclick: () => { localStorage.removeItem(TOKEN_KEY); location.hash = ''; location.reload(); } }, 'Sign out'),
+    ),
   );
-  const main = h('main', { id: 'page' });
+  const main = h('main', { id: 'page' }, h('p', { class: 'muted' }, 'Connecting…'));
   document.body.classList.add('signed-in');
   fill(app, h('header', {}, nav, banner), main);
 
+  let user: Ctx['user'] | null = null;
   let leave: () => void = () => {};
   const route = () => {
+    if (!user) return;
     const [, name = 'dashboard', param] = /^#\/([a-z]+)\/?(.*)$/.exec(location.hash) ?? [];
     const entry = PAGES[name] ?? PAGES.dashboard!;
     leave();
-    nav.querySelectorAll('a').forEach((a) => a.classList.toggle('active', a.dataset.page === name));
+    nav.querySelectorAll('a').forEach((a) => a.classList.toggle('active', a.dataset.page === (PAGES[name] ? name : 'dashboard')));
     main.replaceChildren();
-    const ctx: Ctx = { feed, api, alerts, param: param ? decodeURIComponent(param) : undefined };
+    const role = user.role;
+    const ctx: Ctx = { feed, api, alerts, names, user, can: (action) => can(role, action), param: param ? decodeURIComponent(param) : undefined };
     leave = entry.page(main, ctx);
     document.title = `${entry.title} · cc-supervisor`;
   };
+  feed.on('session:ready', (s) => {
+    who.textContent = `${s.user.name} · ${s.user.role}`;
+    const first = user === null;
+    user = s.user;
+    // For parts that are not pages (the monitoring bar): styles.css hides what the role cannot use.
+    document.body.dataset.role = s.user.role;
+    if (first) void names.load().finally(route);
+  });
   window.addEventListener('hashchange', route);
-  route();
+  // TV mode lays the page out anew (larger charts and type): the page is drawn again.
+  window.addEventListener('cc:tv', route);
   startTicking();
+  setInterval(() => void names.load(), 60_000);
+
+  const tick = () => {
+    const now = new Date(engineNow());
+    clock.dateTime = now.toISOString();
+    clock.textContent = now.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  };
+  tick();
+  setInterval(tick, 1000);
 
   // The banner: the socket is down, or up but silent (the server pulses every second).
   setInterval(() => {
@@ -105,6 +134,7 @@ function toggleTv(): void {
   const on = document.body.classList.toggle('tv');
   if (on) void document.documentElement.requestFullscreen?.().catch(() => {});
   else if (document.fullscreenElement) void document.exitFullscreen();
+  window.dispatchEvent(new Event('cc:tv'));
 }
 
 if (new URLSearchParams(location.search).has('tv')) document.body.classList.add('tv');

@@ -1,15 +1,33 @@
-/** Firing and acknowledged alerts; acknowledge with a comment (POST /cc/alerts/{id}/acknowledge). */
+/**
+ * Firing and acknowledged alerts, with names instead of ids; acknowledge with a comment
+ * (POST /cc/alerts/{id}/acknowledge) when the role may.
+ */
 import type { AlertItem } from '../../../src/realtime/protocol.js';
-import { fill, h } from '../dom.js';
-import { time } from '../format.js';
+import { h } from '../dom.js';
+import { seconds, stateLabel, time } from '../format.js';
 import type { Page } from '../page.js';
+import { SortTable } from '../table.js';
+import type { Names } from '../names.js';
 
 const ORDER: Record<AlertItem['state'], number> = { firing: 0, acknowledged: 1, resolved: 2 };
 
-export const alertsPage: Page = (root, { alerts, api }) => {
-  const list = h('table', { id: 'alerts' });
+/** What the alert says, in the board's words (queue names, waits as m:ss). */
+export function alertText(a: AlertItem, names: Names): string {
+  const q = names.queue(a.queue);
+  switch (a.type) {
+    case 'sla_below_threshold':
+      return `Service level of ${q} at ${a.last_value.toFixed(1)}% is below its target of ${a.threshold}%`;
+    case 'queue_overflow':
+      return `${a.last_value} calls wait in ${q}, more than its maximum of ${a.threshold}`;
+    case 'wait_timeout':
+      return `A call in ${q} has waited more than ${seconds(a.threshold)}`;
+    case 'no_available_agents':
+      return `Every member agent of ${q} is offline or away`;
+  }
+}
+
+export const alertsPage: Page = (root, { alerts, api, names, can }) => {
   const note = h('p', { class: 'muted' });
-  root.append(h('section', { class: 'panel' }, h('h2', {}, 'Alerts'), note, list));
   const acknowledge = (a: AlertItem, comment: string, button: HTMLButtonElement) => {
     button.disabled = true;
     api.post(`/cc/alerts/${encodeURIComponent(a.alert_id)}/acknowledge`, comment ? { comment } : {}).catch((e: Error) => {
@@ -19,35 +37,44 @@ export const alertsPage: Page = (root, { alerts, api }) => {
   };
   // Inputs outlive re-renders: a comment being typed survives other alerts changing.
   const comments = new Map<string, HTMLInputElement>();
+  const table = new SortTable<AlertItem>({
+    id: 'alerts',
+    empty: 'No alert: every queue is within its limits.',
+    rowAttrs: (a) => ({ 'data-alert': a.alert_id, class: `alert ${a.state}` }),
+    columns: [
+      { key: 'state', label: 'State', sort: (a) => ORDER[a.state], cell: (a) => h('span', { class: `state ${a.state}` }, stateLabel(a.state)) },
+      { key: 'alert', label: 'Alert', sort: (a) => a.type, cell: (a) => alertText(a, names) },
+      { key: 'queue', label: 'Queue', sort: (a) => names.queue(a.queue), cell: (a) => names.queue(a.queue) },
+      { key: 'since', label: 'Since', sort: (a) => a.started_at, cell: (a) => time(a.started_at) },
+      { key: 'ack', label: 'Acknowledged', cell: (a) => (a.acknowledged_by ? `${a.acknowledged_by}${a.comment ? `: ${a.comment}` : ''}` : '—') },
+      ...(can('acknowledge')
+        ? [
+            {
+              key: 'actions',
+              label: 'Actions',
+              cell: (a: AlertItem) => {
+                if (a.state !== 'firing') return null;
+                const comment = comments.get(a.alert_id) ?? h('input', { placeholder: 'comment', class: 'note', 'aria-label': `comment on: ${alertText(a, names)}` });
+                comments.set(a.alert_id, comment);
+                const button = h('button', {}, 'Acknowledge');
+                button.addEventListener('click', () => acknowledge(a, comment.value.trim(), button));
+                return h('div', { class: 'actions' }, comment, button);
+              },
+            },
+          ]
+        : []),
+    ],
+  });
+  root.append(h('section', { class: 'panel' }, h('h2', {}, 'Alerts'), note, table.el));
   const render = () => {
     note.textContent = alerts.available ? '' : `Alerts are not available: ${alerts.error}`;
-    const rows = [...alerts.byId.values()].sort((a, b) => ORDER[a.state] - ORDER[b.state] || b.started_at.localeCompare(a.started_at));
-    fill(
-      list,
-      h('thead', {}, h('tr', {}, ...['State', 'Alert', 'Queue', 'Since', 'Acknowledged', ''].map((c) => h('th', {}, c)))),
-      h(
-        'tbody',
-        {},
-        ...(rows.length === 0 ? [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No alert'))] : []),
-        ...rows.map((a) => {
-          const comment = comments.get(a.alert_id) ?? h('input', { placeholder: 'comment', class: 'note', 'aria-label': `comment for ${a.alert_id}` });
-          comments.set(a.alert_id, comment);
-          const button = h('button', {}, 'Acknowledge');
-          button.addEventListener('click', () => acknowledge(a, comment.value.trim(), button));
-          return h(
-            'tr',
-            { 'data-alert': a.alert_id, class: `alert ${a.state}` },
-            h('td', {}, h('span', { class: `state ${a.state}` }, a.state)),
-            h('td', {}, a.message),
-            h('td', {}, a.queue ?? '—'),
-            h('td', {}, time(a.started_at)),
-            h('td', {}, a.acknowledged_by ? `${a.acknowledged_by}${a.comment ? `: ${a.comment}` : ''}` : '—'),
-            h('td', {}, a.state === 'firing' ? h('div', { class: 'actions' }, comment, button) : null),
-          );
-        }),
-      ),
-    );
+    table.render([...alerts.byId.values()].sort((a, b) => ORDER[a.state] - ORDER[b.state] || b.started_at.localeCompare(a.started_at)));
   };
   render();
-  return alerts.subscribe(render);
+  const offNames = names.subscribe(render);
+  const off = alerts.subscribe(render);
+  return () => {
+    off();
+    offNames();
+  };
 };

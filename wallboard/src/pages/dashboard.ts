@@ -1,85 +1,137 @@
 /**
- * The dashboard: headline tiles, one row per queue with its service level against its own
- * target and the staffing hint, and the last hour as a live chart.
+ * The dashboard: today's headline figures, agents by state, one service-level tile per
+ * queue against its own target, the queues table with the staffing hint, the last hour as
+ * a live chart and today's 15-minute intervals from history. In TV mode the tiles and the
+ * live chart fill one screen in large type.
  */
 import type { DashboardSample, RealtimeView, StaffingHint } from '../../../src/realtime/protocol.js';
 import { timeChart } from '../chart.js';
 import { fill, h } from '../dom.js';
-import { pct, seconds, slState } from '../format.js';
+import { pct, seconds, slState, target } from '../format.js';
 import type { Page } from '../page.js';
+import { SortTable } from '../table.js';
 import { ticking } from '../tick.js';
+import { agentStates, tile } from '../widgets.js';
 
-type Row = RealtimeView['queues'][number];
+type Row = RealtimeView['queues'][number] & { at: number };
+const HISTORY_MINUTES = 480;
 
-export const dashboardPage: Page = (root, { feed, api }) => {
-  const tiles = h('section', { class: 'tiles' });
-  const table = h('table', { class: 'queues', id: 'queue-table' });
+export const dashboardPage: Page = (root, { feed, api, names }) => {
+  const nowTiles = h('section', { class: 'tiles', id: 'headline', 'aria-label': 'now' });
+  const todayTiles = h('section', { class: 'tiles', id: 'today', 'aria-label': 'today' });
+  const agentsBox = h('section', { class: 'panel agents-summary' });
+  const slTiles = h('section', { class: 'tiles queue-tiles', id: 'queue-sl' });
   const chartBox = h('div', { class: 'chart', id: 'live-chart' });
   const historyBox = h('div', { class: 'chart', id: 'history-chart' });
   const historyNote = h('p', { class: 'muted' });
-  root.append(
-    tiles,
-    h('section', { class: 'panel' }, h('h2', {}, 'Queues'), table),
-    h('section', { class: 'panel' }, h('h2', {}, 'Last hour (live)'), chartBox),
-    h('section', { class: 'panel' }, h('h2', {}, 'Offered and answered per 15 minutes'), historyNote, historyBox),
-  );
-  const chart = timeChart(chartBox, [
-    { label: 'Calls waiting', color: '#f59e0b' },
-    { label: 'Active calls', color: '#38bdf8' },
-    { label: 'Idle agents', color: '#a3e635' },
-    { label: 'Service level', color: '#f472b6', scale: 'pct' },
-  ], 260, 3600);
+  const shared = h('p', { class: 'muted note', id: 'shared-note' });
+  const tv = document.body.classList.contains('tv');
 
   let totals: RealtimeView['totals'] | null = null;
-  const rows = new Map<string, Row & { at: number }>();
+  const rows = new Map<string, Row>();
   let staffing: StaffingHint[] = [];
   let samples: DashboardSample[] = [];
+  const staffOf = (q: string) => staffing.find((x) => x.queue === q);
+
+  const table = new SortTable<Row>({
+    id: 'queue-table',
+    empty: 'No queue yet: queues appear here with their first call or from the configuration.',
+    rowAttrs: (r) => ({ 'data-queue': r.queue }),
+    columns: [
+      { key: 'queue', label: 'Queue', sort: (r) => r.name, cell: (r) => h('a', { href: `#/queue/${encodeURIComponent(r.queue)}` }, r.name) },
+      { key: 'waiting', label: 'Waiting (calls)', class: 'num', field: 'calls_waiting', sort: (r) => r.calls_waiting, cell: (r) => r.calls_waiting },
+      { key: 'longest', label: 'Longest wait (m:ss)', class: 'num', sort: (r) => r.longest_wait_s, cell: (r) => ticking(r.longest_wait_s, r.at) },
+      { key: 'active', label: 'On calls', class: 'num', field: 'active_calls', sort: (r) => r.active_calls, cell: (r) => r.active_calls },
+      { key: 'idle', label: 'Idle agents', class: 'num', field: 'idle_agents', sort: (r) => r.idle_agents, cell: (r) => r.idle_agents },
+      { key: 'agents', label: 'Agents (talking · wrap-up · away · offline)', cell: (r) => `${r.agents.busy + r.agents.ringing} · ${r.agents.wrapup} · ${r.agents.away} · ${r.agents.offline}` },
+      { key: 'offered', label: 'Offered today', class: 'num', sort: (r) => r.offered, cell: (r) => r.offered },
+      { key: 'abandoned', label: 'Abandoned today', class: 'num', sort: (r) => r.abandonment_rate, cell: (r) => `${r.abandoned} (${pct(r.abandonment_rate)})` },
+      { key: 'wait', label: 'Average wait (m:ss)', class: 'num', sort: (r) => r.average_wait_s, cell: (r) => seconds(r.average_wait_s) },
+      { key: 'sl', label: 'Service level today', class: 'num', field: 'service_level', sort: (r) => r.service_level.value, cell: (r) => h('span', { class: `sl ${slState(r.service_level.value, r.service_level.target)}` }, pct(r.service_level.value)) },
+      { key: 'target', label: 'Target', cell: (r) => target(r.service_level.target, r.service_level.threshold_s) },
+      {
+        key: 'needed',
+        label: 'Agents needed now',
+        class: 'num',
+        sort: (r) => staffOf(r.queue)?.agents_needed ?? null,
+        cell: (r) => {
+          const s = staffOf(r.queue);
+          if (!s || s.agents_needed === null) return '—';
+          const short = s.agents_needed > s.agents_staffed;
+          return h('span', { class: short ? 'bad' : '', title: `Erlang C on ${s.arrivals_per_hour} calls in the last hour, handle ${seconds(s.handle_s)}` }, `${s.agents_needed} (have ${s.agents_staffed})`);
+        },
+      },
+    ],
+  });
+
+  root.append(
+    nowTiles,
+    todayTiles,
+    agentsBox,
+    slTiles,
+    h('section', { class: 'panel not-tv' }, h('h2', {}, 'Queues'), table.el, shared),
+    h(
+      'div',
+      { class: 'charts' },
+      h('section', { class: 'panel live' }, h('h2', {}, 'Last hour (live)'), chartBox),
+      h('section', { class: 'panel live' }, h('h2', {}, tv ? 'Offered and answered per 15 minutes' : 'Offered and answered per 15 minutes, last 8 hours'), historyNote, historyBox),
+    ),
+  );
+  const chart = timeChart(
+    chartBox,
+    [
+      { label: 'Calls waiting', color: '#f59e0b' },
+      { label: 'On calls', color: '#38bdf8' },
+      { label: 'Idle agents', color: '#a3e635' },
+      { label: 'Service level', color: '#f472b6', scale: 'pct' },
+    ],
+    { height: tv ? 160 : 260, lastS: 3600, fill: tv },
+  );
 
   const render = () => {
     if (!totals) return;
     const t = totals;
+    const list = [...rows.values()];
+    names.learnQueues(list);
     // Each queue has its own target: the all-queues tile is as good as its worst queue.
-    const states = [...rows.values()].map((r) => slState(r.service_level.value, r.service_level.target));
+    const states = list.map((r) => slState(r.service_level.value, r.service_level.target));
     const overall = states.includes('bad') ? 'bad' : states.includes('warn') ? 'warn' : states.includes('ok') ? 'ok' : 'none';
+    const loggedIn = t.agents.idle + t.agents.ringing + t.agents.busy + t.agents.wrapup + t.agents.away;
     fill(
-      tiles,
-      tile('calls_waiting', 'Calls waiting', String(t.calls_waiting), t.calls_waiting > 0 ? 'warn' : 'none'),
-      tile('active_calls', 'Active calls', String(t.active_calls)),
-      tile('idle_agents', 'Idle agents', String(t.idle_agents), t.idle_agents === 0 ? 'bad' : 'none'),
-      tile('average_wait', 'Average wait', seconds(t.average_wait_s)),
-      tile('service_level', 'Service level', pct(t.service_level.value), overall),
+      nowTiles,
+      tile('calls_waiting', 'Calls waiting', String(t.calls_waiting), t.calls_waiting > 0 ? 'warn' : 'none', 'now'),
+      tile('longest_wait', 'Longest wait', ticking(t.longest_wait_s, Date.now()), (t.longest_wait_s ?? 0) > 60 ? 'bad' : (t.longest_wait_s ?? 0) > 20 ? 'warn' : 'none', t.longest_wait_s === null ? 'no call waiting' : 'now'),
+      tile('active_calls', 'On calls', String(t.active_calls), 'none', 'talking or on hold'),
+      tile('idle_agents', 'Idle agents', String(t.idle_agents), t.idle_agents === 0 ? 'bad' : 'none', `of ${loggedIn} logged in`),
     );
     fill(
-      table,
-      h('thead', {}, h('tr', {}, ...['Queue', 'Waiting', 'Longest wait', 'Active', 'Idle agents', 'Avg wait', 'Service level', 'Target', 'Agents needed'].map((c) => h('th', {}, c)))),
-      h(
-        'tbody',
-        {},
-        ...[...rows.values()].map((r) => {
-          const s = staffing.find((x) => x.queue === r.queue);
-          const short = s && s.agents_needed !== null && s.agents_needed > s.agents_staffed;
-          return h(
-            'tr',
-            { 'data-queue': r.queue },
-            h('td', {}, h('a', { href: `#/queue/${encodeURIComponent(r.queue)}` }, r.name)),
-            h('td', { 'data-field': 'calls_waiting' }, r.calls_waiting),
-            h('td', {}, ticking(r.longest_wait_s, r.at)),
-            h('td', { 'data-field': 'active_calls' }, r.active_calls),
-            h('td', { 'data-field': 'idle_agents' }, r.idle_agents),
-            h('td', {}, seconds(r.average_wait_s)),
-            h('td', { class: `sl ${slState(r.service_level.value, r.service_level.target)}`, 'data-field': 'service_level' }, pct(r.service_level.value)),
-            h('td', {}, r.service_level.target === null ? '—' : `${r.service_level.target}% in ${r.service_level.threshold_s}s`),
-            h(
-              'td',
-              { class: short ? 'bad' : '', title: s ? `Erlang C on ${s.arrivals_per_hour} calls in the last hour, handle ${seconds(s.handle_s)}` : '' },
-              s?.agents_needed == null ? '—' : `${s.agents_needed} (have ${s.agents_staffed})`,
-            ),
-          );
-        }),
+      todayTiles,
+      tile('service_level', 'Service level', pct(t.service_level.value), overall, 'today, all queues'),
+      tile('offered', 'Offered', String(t.offered), 'none', 'today'),
+      tile('answered', 'Answered', String(t.answered), 'none', 'today'),
+      tile('abandoned', 'Abandoned', String(t.abandoned), (t.abandonment_rate ?? 0) > 10 ? 'bad' : (t.abandonment_rate ?? 0) > 5 ? 'warn' : 'none', `${pct(t.abandonment_rate)} of offered`),
+      tile('average_wait', 'Average wait', seconds(t.average_wait_s), 'none', 'today'),
+    );
+    fill(agentsBox, h('h2', {}, 'Agents now'), agentStates(t.agents, 'agents-all'));
+    fill(
+      slTiles,
+      ...list.map((r) =>
+        tile(
+          `sl:${r.queue}`,
+          r.name,
+          pct(r.service_level.value),
+          slState(r.service_level.value, r.service_level.target),
+          `target ${target(r.service_level.target, r.service_level.threshold_s)} · ${r.calls_waiting} waiting`,
+        ),
       ),
     );
+    table.render(list);
+    const memberships = list.reduce((n, r) => n + Object.values(r.agents).reduce((a, b) => a + b, 0), 0);
+    const agents = Object.values(t.agents).reduce((a, b) => a + b, 0);
+    shared.textContent = memberships > agents ? `An agent in several queues counts in each of them: ${memberships} queue memberships, ${agents} agents.` : '';
   };
-  const plot = () => chart.setData([samples.map((s) => s.t / 1000), samples.map((s) => s.calls_waiting), samples.map((s) => s.active_calls), samples.map((s) => s.idle_agents), samples.map((s) => s.service_level)]);
+  const plot = () =>
+    chart.setData([samples.map((s) => s.t / 1000), samples.map((s) => s.calls_waiting), samples.map((s) => s.active_calls), samples.map((s) => s.idle_agents), samples.map((s) => s.service_level)]);
 
   const leave = feed.join({ view: 'dashboard' }, (snap) => {
     totals = snap.realtime.totals;
@@ -104,20 +156,21 @@ export const dashboardPage: Page = (root, { feed, api }) => {
 
   // History from the store; absent on an engine without one, and the live chart stands alone.
   let history: ReturnType<typeof timeChart> | null = null;
-  const loadHistory = () =>
+  const loadHistory = () => {
     api
-      .json<{ times: string[]; series: Array<{ queue: string; offered: number[]; answered: number[] }> }>('/cc/dashboard/timeseries?minutes=60')
+      .json<{ times: string[]; series: Array<{ queue: string; offered: number[]; answered: number[] }> }>(`/cc/dashboard/timeseries?minutes=${tv ? 240 : HISTORY_MINUTES}`)
       .then((ts) => {
-        historyNote.textContent = '';
-        history ??= timeChart(historyBox, [{ label: 'Offered', color: '#38bdf8', bars: true }, { label: 'Answered', color: '#a3e635' }], 200);
+        historyNote.textContent = ts.times.length === 0 ? 'No call in the last 8 hours yet.' : '';
+        history ??= timeChart(historyBox, [{ label: 'Offered', color: '#38bdf8', bars: true }, { label: 'Answered', color: '#a3e635', bars: true }], { height: tv ? 160 : 220, stepS: 900, fill: tv });
         const sum = (k: 'offered' | 'answered') => ts.times.map((_, i) => ts.series.reduce((a, s) => a + (s[k][i] ?? 0), 0));
         history.setData([ts.times.map((t) => Date.parse(t) / 1000), sum('offered'), sum('answered')]);
       })
       .catch((e: Error) => (historyNote.textContent = `History is not available: ${e.message}`));
-  void loadHistory();
+  };
+  loadHistory();
   const every = setInterval(loadHistory, 60_000);
   // After an outage the history request failed too: ask again once the feed is back.
-  const reload = () => void loadHistory();
+  const reload = () => loadHistory();
   feed.socket.on('connect', reload);
   return () => {
     leave();
@@ -128,7 +181,3 @@ export const dashboardPage: Page = (root, { feed, api }) => {
     history?.destroy();
   };
 };
-
-function tile(key: string, label: string, value: string, state = 'none'): HTMLElement {
-  return h('div', { class: `tile ${state}`, 'data-tile': key }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
-}

@@ -1,63 +1,115 @@
-/** One queue: its waiting calls with live-ticking waits, position and caller; ringing offers; member agents by state. */
-import type { QueueDetailView } from '../../../src/realtime/protocol.js';
+/**
+ * One queue: today's figures against its target, its waiting calls with live-ticking
+ * waits, position and caller, ringing offers, and its member agents by name and state.
+ */
+import type { QueueDetailView, RealtimeView } from '../../../src/realtime/protocol.js';
+import { engineNow } from '../clock.js';
 import { fill, h } from '../dom.js';
-
+import { pct, seconds, slState, stateLabel, target, time } from '../format.js';
 import type { Page } from '../page.js';
+import { SortTable } from '../table.js';
 import { ticking } from '../tick.js';
+import { agentStates, tile } from '../widgets.js';
 
-export const queuePage: Page = (root, { feed, param }) => {
+type Waiting = QueueDetailView['waiting'][number];
+type Ringing = QueueDetailView['ringing'][number];
+type Member = QueueDetailView['members'][number] & { at: number };
+type Row = RealtimeView['queues'][number];
+
+export const queuePage: Page = (root, { feed, names, param }) => {
   const queue = param ?? '';
-  const title = h('h1', {}, queue);
+  const title = h('h1', {}, names.queue(queue));
   const summary = h('section', { class: 'tiles' });
-  const waiting = h('table', { id: 'waiting' });
-  const ringing = h('table', { id: 'ringing' });
+  const states = h('section', { class: 'panel agents-summary' });
   const error = h('p', { class: 'error' });
+  let at = Date.now();
+  const waiting = new SortTable<Waiting>({
+    id: 'waiting',
+    empty: 'No call waiting.',
+    sortBy: 'position',
+    rowAttrs: (w) => ({ 'data-call': w.call_id }),
+    columns: [
+      { key: 'position', label: 'Position', class: 'num', sort: (w) => w.position, cell: (w) => w.position },
+      { key: 'caller', label: 'Caller', sort: (w) => w.caller.name ?? w.caller.number, cell: (w) => w.caller.name ?? w.caller.number },
+      { key: 'number', label: 'Number', sort: (w) => w.caller.number, cell: (w) => w.caller.number },
+      { key: 'wait', label: 'Waiting (m:ss)', class: 'num', sort: (w) => w.wait_s, cell: (w) => ticking(w.wait_s, at) },
+      { key: 'priority', label: 'Priority', class: 'num', sort: (w) => w.priority, cell: (w) => w.priority },
+      { key: 'queued', label: 'Queued at', sort: (w) => w.queued_at, cell: (w) => time(w.queued_at) },
+    ],
+  });
+  const ringing = new SortTable<Ringing>({
+    id: 'ringing',
+    empty: 'No agent is being offered a call.',
+    columns: [
+      { key: 'agent', label: 'Agent', sort: (r) => names.agent(r.agent), cell: (r) => names.agent(r.agent) },
+      { key: 'caller', label: 'Call', cell: (r) => detail?.waiting.find((w) => w.call_id === r.call_id)?.caller.number ?? r.call_id },
+      { key: 'for', label: 'Ringing for (m:ss)', class: 'num', sort: (r) => r.ringing_s, cell: (r) => ticking(r.ringing_s, at) },
+    ],
+  });
+  const members = new SortTable<Member>({
+    id: 'members',
+    empty: 'This queue has no member agents.',
+    sortBy: 'name',
+    rowAttrs: (m) => ({ 'data-agent': m.agent }),
+    columns: [
+      { key: 'name', label: 'Agent', sort: (m) => m.name ?? m.agent, cell: (m) => m.name ?? m.agent },
+      { key: 'state', label: 'State', sort: (m) => m.state, cell: (m) => h('span', {}, h('span', { class: `state ${m.state}` }, stateLabel(m.state)), m.reason ? h('small', {}, ` ${m.reason}`) : null) },
+      { key: 'since', label: 'In state (m:ss)', class: 'num', sort: (m) => (m.since === null ? null : -Date.parse(m.since)), cell: (m) => ticking(m.since === null ? null : Math.max(0, (engineNow() - Date.parse(m.since)) / 1000), m.at) },
+    ],
+  });
   root.append(
     h('p', {}, h('a', { href: '#/dashboard' }, '← Dashboard')),
     title,
     error,
     summary,
-    h('section', { class: 'panel' }, h('h2', {}, 'Waiting calls'), waiting),
-    h('section', { class: 'panel' }, h('h2', {}, 'Ringing offers'), ringing),
+    states,
+    h('section', { class: 'panel' }, h('h2', {}, 'Waiting calls'), waiting.el),
+    h('section', { class: 'panel' }, h('h2', {}, 'Ringing offers'), ringing.el),
+    h('section', { class: 'panel' }, h('h2', {}, 'Member agents'), members.el),
   );
-  const render = (q: QueueDetailView) => {
-    title.textContent = `${q.name} (${q.queue})`;
-    const states = Object.entries(q.agents).filter(([, n]) => n > 0);
+
+  let detail: QueueDetailView | null = null;
+  let row: Row | null = null;
+
+  const render = () => {
+    if (detail) {
+      title.textContent = detail.name;
+      names.learnQueues([{ queue: detail.queue, name: detail.name }]);
+      names.learnAgents(detail.members);
+      fill(states, h('h2', {}, 'Member agents now'), agentStates(detail.agents, 'queue-agents'));
+      waiting.render(detail.waiting);
+      ringing.render(detail.ringing);
+      members.render(detail.members.map((m) => ({ ...m, at })));
+    }
+    const r = row;
     fill(
       summary,
-      h('div', { class: `tile ${q.calls_waiting > 0 ? 'warn' : 'none'}`, 'data-tile': 'calls_waiting' }, h('div', { class: 'label' }, 'Calls waiting'), h('div', { class: 'value' }, q.calls_waiting)),
-      h('div', { class: 'tile', 'data-tile': 'longest_wait' }, h('div', { class: 'label' }, 'Longest wait'), h('div', { class: 'value' }, ticking(q.longest_wait_s))),
-      h('div', { class: 'tile wide' }, h('div', { class: 'label' }, 'Agents'), h('div', { class: 'chips' }, ...states.map(([s, n]) => h('span', { class: `state ${s}` }, `${s} ${n}`)))),
-    );
-    fill(
-      waiting,
-      h('thead', {}, h('tr', {}, ...['#', 'Caller', 'Number', 'Waiting', 'Priority', 'Queued at'].map((c) => h('th', {}, c)))),
-      h(
-        'tbody',
-        {},
-        ...(q.waiting.length === 0 ? [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No call waiting'))] : []),
-        ...q.waiting.map((w) =>
-          h('tr', { 'data-call': w.call_id }, h('td', {}, w.position), h('td', {}, w.caller.name ?? '—'), h('td', {}, w.caller.number), h('td', {}, ticking(w.wait_s)), h('td', {}, w.priority), h('td', {}, new Date(w.queued_at).toLocaleTimeString())),
-        ),
-      ),
-    );
-    fill(
-      ringing,
-      h('thead', {}, h('tr', {}, ...['Call', 'Agent', 'Ringing for'].map((c) => h('th', {}, c)))),
-      h(
-        'tbody',
-        {},
-        ...(q.ringing.length === 0 ? [h('tr', {}, h('td', { colspan: 3, class: 'muted' }, 'No offer ringing'))] : []),
-        ...q.ringing.map((r) => h('tr', {}, h('td', {}, r.call_id), h('td', {}, r.agent), h('td', {}, ticking(r.ringing_s)))),
-      ),
+      tile('calls_waiting', 'Calls waiting', String(detail?.calls_waiting ?? r?.calls_waiting ?? 0), (detail?.calls_waiting ?? 0) > 0 ? 'warn' : 'none'),
+      tile('longest_wait', 'Longest wait', ticking(detail?.longest_wait_s ?? null, at)),
+      r ? tile('service_level', 'Service level', pct(r.service_level.value), slState(r.service_level.value, r.service_level.target), `today · target ${target(r.service_level.target, r.service_level.threshold_s)}`) : null,
+      r ? tile('offered', 'Offered', String(r.offered), 'none', `today · ${r.answered} answered`) : null,
+      r ? tile('abandoned', 'Abandoned', String(r.abandoned), 'none', `${pct(r.abandonment_rate)} of offered`) : null,
+      r ? tile('average_wait', 'Average wait', seconds(r.average_wait_s), 'none', 'today') : null,
     );
   };
-  const leave = feed.join({ view: 'queue', queue }, render, (m) => (error.textContent = m));
-  const off = feed.on('queue:updated', (q) => {
-    if (q.queue === queue) render(q);
-  });
+  const onDetail = (q: QueueDetailView) => {
+    detail = q;
+    at = Date.now();
+    render();
+  };
+  const leaveQueue = feed.join({ view: 'queue', queue }, onDetail, (m) => (error.textContent = m));
+  const offQueue = feed.on('queue:updated', (q) => q.queue === queue && onDetail(q));
+  const onRows = (rows: Row[]) => {
+    const mine = rows.find((x) => x.queue === queue);
+    if (mine) row = mine;
+    render();
+  };
+  const leaveDash = feed.join({ view: 'dashboard' }, (snap) => onRows(snap.realtime.queues));
+  const offDash = feed.on('dashboard:updated', (d) => onRows(d.queues));
   return () => {
-    leave();
-    off();
+    leaveQueue();
+    offQueue();
+    leaveDash();
+    offDash();
   };
 };
