@@ -181,6 +181,11 @@ export class Engine {
     }
   }
 
+  /** The demo's simulator, when it runs (a test on a driven clock waits for what it emitted). */
+  get simulation(): LiveSimulation | undefined {
+    return this.sim;
+  }
+
   /** The HTTP server (Socket.IO is attached to it); tests cut its connections to play a network failure. */
   get httpServer(): Server {
     return this.server;

@@ -103,6 +103,11 @@ export class LiveSimulation {
     return decision;
   }
 
+  /** Resolves once every batch generated so far has been through emit (a driven clock's tests wait on it). */
+  async emitted(): Promise<void> {
+    await this.chain;
+  }
+
   /** Calls and events generated so far. */
   get stats(): { calls: number; events: number } {
     return { calls: this.sim?.calls ?? 0, events: this.sim?.events ?? 0 };

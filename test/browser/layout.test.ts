@@ -94,7 +94,8 @@ describe.each(SCREENS)('on a $name screen ($width×$height)', (screen) => {
         // One screen: nothing below the fold, the clock in large type.
         expect(await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)).toBeLessThanOrEqual(0);
         expect(await page.textContent('#clock')).toMatch(/\d{1,2}:\d{2}/);
-        const size = await page.$eval('[data-tile="calls_waiting"] .value', (el) => parseFloat(getComputedStyle(el).fontSize));
+        // Tiles are drawn again with every update: read the size of one that is in the page.
+        const size = await waitUntil(() => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('[data-tile="calls_waiting"] .value')!).fontSize) || 0), 'a tile');
         expect(size).toBeGreaterThanOrEqual(screen.width >= 3840 ? 80 : 40);
         expect(await page.isVisible('#live-chart canvas')).toBe(true);
       }

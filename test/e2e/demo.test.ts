@@ -27,7 +27,10 @@ describe.each(INSTANTS)('the demo started at %s', (instant) => {
     const engine = await Engine.start({ settings, config, clock });
     try {
       const get = async (path: string) => (await engine.app.request(path, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      // The simulator's events reach the log asynchronously (each append is synced to disk):
+      // wait for them, then for the processors, before looking at the driven instant.
       const settle = async () => {
+        await engine.simulation!.emitted();
         const target = await engine.log.lastSeq();
         await waitUntil(() => engine.pipeline.runner.lastSeq >= target, 'the processors');
       };
@@ -66,6 +69,45 @@ describe.each(INSTANTS)('the demo started at %s', (instant) => {
       expect(clearedByItself).toBe(true);
     } finally {
       await engine.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the demo restarted', () => {
+  it('closes what the last run left open at its last event and simulates only the gap, with nothing refused', { timeout: 180_000 }, async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cc-demo-restart-'));
+    const run = async (at: number) => {
+      const clock = new ManualClock(at);
+      const settings = parseSettings({ port: 0, host: '127.0.0.1', dataDir, tokens: `wall:viewer:${TOKEN}` });
+      return { clock, engine: await Engine.start({ settings, config: parseConfig(demoConfig({ now: at, timezone: 'UTC' })), clock }) };
+    };
+    try {
+      const first = await run(Date.parse('2026-12-02T06:00:00Z'));
+      first.clock.advance(30_000);
+      await first.engine.simulation!.emitted();
+      const stoppedAt = first.clock.now();
+      const before = await first.engine.log.lastSeq();
+      await first.engine.stop();
+
+      const second = await run(Date.parse('2026-12-02T06:10:00Z'));
+      try {
+        await second.engine.simulation!.emitted();
+        const end = await second.engine.log.lastSeq();
+        await waitUntil(() => second.engine.pipeline.runner.lastSeq >= end, 'the processors');
+        const added = await second.engine.log.read(before + 1, end - before);
+        // In time order from where the first run stopped: no second morning, nothing before the stop.
+        expect(added.length).toBeGreaterThan(0);
+        expect(Date.parse(added[0]!.event.time)).toBeGreaterThanOrEqual(stoppedAt - 1000);
+        for (let i = 1; i < added.length; i++) expect(added[i]!.event.time >= added[i - 1]!.event.time).toBe(true);
+        expect(added.some((e) => e.event.type === 'call.ended' && e.event.cause === 'simulator_restart')).toBe(true);
+        expect(second.engine.pipeline.runner.counts.rejected).toEqual({});
+        const rt = second.engine.pipeline.runner.realtime(second.clock.now());
+        expect(rt.totals.active_calls).toBeGreaterThan(0);
+      } finally {
+        await second.engine.stop();
+      }
+    } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
