@@ -29,14 +29,15 @@ describe.each(INSTANTS)('the demo started at %s', (instant) => {
       const get = async (path: string) => (await engine.app.request(path, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
       // The simulator's events reach the log asynchronously (each append is synced to disk):
       // wait for them, then for the processors, before looking at the driven instant.
-      const settle = async () => {
+      const settle = async (timeoutMs = 15_000) => {
         await engine.simulation!.emitted();
         const target = await engine.log.lastSeq();
-        await waitUntil(() => engine.pipeline.runner.lastSeq >= target, 'the processors');
+        await waitUntil(() => engine.pipeline.runner.lastSeq >= target, 'the processors', timeoutMs);
       };
 
       // The first seconds: calls in progress, and today's report has calls from history.
-      await settle();
+      // A whole day's catch-up (23:58) is a lot for a loaded machine: a generous first wait.
+      await settle(180_000);
       const active = (await get('/cc/calls/active')).calls as Array<{ state: string }>;
       expect(active.filter((c) => c.state === 'talking' || c.state === 'held').length).toBeGreaterThan(0);
       const midnight = new Date(localDay(start, 'UTC').start).toISOString();
@@ -94,7 +95,7 @@ describe('the demo restarted', () => {
       try {
         await second.engine.simulation!.emitted();
         const end = await second.engine.log.lastSeq();
-        await waitUntil(() => second.engine.pipeline.runner.lastSeq >= end, 'the processors');
+        await waitUntil(() => second.engine.pipeline.runner.lastSeq >= end, 'the processors', 60_000);
         const added = await second.engine.log.read(before + 1, end - before);
         // In time order from where the first run stopped: no second morning, nothing before the stop.
         expect(added.length).toBeGreaterThan(0);
