@@ -166,6 +166,8 @@ export class Engine {
         const onError = (e: unknown) => say(`simulator: could not append to the event log (${(e as Error).message})`);
         sim = await startDemo({ config, log, pipeline, runner, clock, seed: settings.seed, catchUp: settings.simCatchUp, onError });
         cleanup.unshift(async () => sim?.stop());
+        // Until the processors have applied the day, its calls would look hours old "now".
+        await waitFor(() => pipeline.caughtUp, 120_000);
       }
       callControl.start();
       const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts, callControl, realtime, media);

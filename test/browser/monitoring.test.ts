@@ -25,7 +25,7 @@ const config = {
   queues: [{ id: 'support-queue', name: 'Support' }],
   agents: Array.from({ length: 7 }, (_, i) => ({ id: `agent-${i + 1}`, name: `Agent ${i + 1}`, queues: ['support-queue'] })),
   // Calls that last: each test has its own call for as long as it needs.
-  sim: { seed: 5, queues: { 'support-queue': { calls_per_hour: 3600, handle: { dist: 'fixed' as const, mean_s: 36_000 }, patience: { dist: 'fixed' as const, mean_s: 3 } } }, breaks: { every_s: null }, outbound: { calls_per_hour: 0 } },
+  sim: { seed: 5, queues: { 'support-queue': { calls_per_hour: 3600, handle: { dist: 'fixed' as const, mean_s: 36_000 }, patience: { dist: 'fixed' as const, mean_s: 3 }, answer_delay: { dist: 'fixed' as const, mean_s: 2 } } }, breaks: { every_s: null }, outbound: { calls_per_hour: 0 } },
 };
 /** A tone the page hears: the simulator's tones arrive near 0.09 of full scale. */
 const PAGE_HEARS = 0.03;

@@ -21,7 +21,7 @@ const config = {
     { id: 'agent-2', queues: ['support-queue'] },
   ],
   // Calls that never end by themselves, so a test has all the time it needs on one.
-  sim: { seed: 3, queues: { 'support-queue': { calls_per_hour: 3600, handle: { dist: 'fixed' as const, mean_s: 36_000 }, patience: { dist: 'fixed' as const, mean_s: 3 } } }, breaks: { every_s: null }, outbound: { calls_per_hour: 0 } },
+  sim: { seed: 3, queues: { 'support-queue': { calls_per_hour: 3600, handle: { dist: 'fixed' as const, mean_s: 36_000 }, patience: { dist: 'fixed' as const, mean_s: 3 }, answer_delay: { dist: 'fixed' as const, mean_s: 2 } } }, breaks: { every_s: null }, outbound: { calls_per_hour: 0 } },
 };
 let t: TestEngine;
 let peers: Peers;
