@@ -143,6 +143,25 @@ describe('the runner gate', () => {
     });
   }
 
+  it("skips a duplicate long after its original, by the call's and the agent's own memory of their events", () => {
+    // A recent-id table of 4: the duplicates come after it forgot them (a publish without Nats-Msg-Id, much later).
+    const others: Row[] = Array.from({ length: 20 }, (_, i) => ['09:00:10', 'agent.state_changed', { agent: `x${i}`, state: 'idle' }, `o${i}`]);
+    const { runner, results } = feed(
+      [
+        ...base,
+        ['09:00:06', 'call.note_added', { call_id: 'c1', note: 'vip', author: 'sup' }, 'n1'],
+        ['09:00:07', 'agent.state_changed', { agent: 'a1', state: 'busy' }, 's1'],
+        ...others,
+        ['09:00:06', 'call.note_added', { call_id: 'c1', note: 'vip', author: 'sup' }, 'n1'],
+        ['09:00:07', 'agent.state_changed', { agent: 'a1', state: 'busy' }, 's1'],
+      ],
+      {},
+      { dedupeMemory: 4 },
+    );
+    expect(results.slice(-2).map((r) => r.outcome)).toEqual(['duplicate', 'duplicate']);
+    expect(runner.call('c1', t('09:01:00'))!.notes).toHaveLength(1);
+  });
+
   it('skips a duplicate id, even with other content', () => {
     const { runner, results } = feed([...base, ['09:00:06', 'call.ended', { call_id: 'c1', by: 'agent' }, 'e3']]);
     expect(results.at(-1)!.outcome).toBe('duplicate');
