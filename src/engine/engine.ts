@@ -190,7 +190,12 @@ export class Engine {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Stops the call source first, then the readers, then the log, so no event is cut in half. */
+  /**
+   * Stops the call source first, then the readers, then the log, so no event is cut in half.
+   * Every stage has a deadline (the whole stays under 10 s whatever a consumer is doing):
+   * what history had not stored yet is in the log, and the writer's checkpoint says where
+   * to take it up at the next start.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -200,12 +205,21 @@ export class Engine {
     await this.sim?.stop();
     await this.realtime.stop();
     await closeServer(this.server);
-    await this.alerts.stop();
-    await this.pipeline.stop();
-    await this.writer.stop({ flush: true });
-    await this.store.close();
-    await this.log.close();
+    await within(1000, this.alerts.stop());
+    // The pipeline may be waiting on the writer (backpressure from a failing store): give it a
+    // moment, stop the writer (which lets it go), then make sure it is stopped.
+    const pipelineStopped = this.pipeline.stop();
+    await within(1000, pipelineStopped);
+    await this.writer.stop({ flush: true, deadlineMs: 4000 });
+    await within(1500, pipelineStopped);
+    await within(1000, this.store.close());
+    await within(1000, this.log.close());
     await this.lock.release();
+  }
+
+  /** Releases the data directory at once: for a process that exits without a clean stop. */
+  releaseDataDirNow(): void {
+    this.lock.releaseNow();
   }
 }
 
@@ -228,6 +242,13 @@ async function closeLeftovers(log: EventLog, runner: ReturnType<typeof createRun
     if (a.state !== 'offline') events.push({ id: id(), type: 'agent.state_changed', time, source: 'sim', v: 1, agent: a.agent, state: 'offline', reason: 'simulator_restart' });
   }
   if (events.length > 0) await appendOrThrow(log, events);
+}
+
+/** Waits for `p` at most `ms` (a stage of stop() that must not hold the rest up); a failure is logged, not thrown. */
+async function within(ms: number, p: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch((e: unknown) => console.error('stop:', (e as Error)?.message ?? e)), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 function asCheck(h: Health): { ok: boolean; detail: string } {
