@@ -1,6 +1,12 @@
 export {
   CallEvent,
   EVENT_TYPES,
+  OPERATIONAL_EVENT_TYPES,
+  isOperationalType,
+  isOperational,
+  type OperationalEvent,
+  type CallCenterEvent,
+  type OperationalEventType,
   AGENT_STATES,
   MONITOR_MODES,
   AgentState,
