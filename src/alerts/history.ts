@@ -134,6 +134,12 @@ export class AlertHistory {
     return { alerts: [...byId.values()].sort((x, y) => x.startedAt - y.startedAt), complete: latest.length < recent };
   }
 
+  /** How many alerts of each type ever fired (every alert has one row per step, the same type in each). */
+  async firedByType(): Promise<Map<string, number>> {
+    const rs = await this.client.query({ query: 'SELECT type, uniqExact(alert_id) AS n FROM alerts GROUP BY type', format: 'JSONEachRow' });
+    return new Map((await rs.json<{ type: string; n: string | number }>()).map((r) => [r.type, Number(r.n)]));
+  }
+
   async find(id: string): Promise<Alert | null> {
     const [a] = await this.query(`SELECT ${COLUMNS} FROM alerts FINAL WHERE alert_id = {id:String} LIMIT 1`, { id });
     return a ?? null;

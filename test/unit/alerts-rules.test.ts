@@ -106,7 +106,7 @@ describe('no_available_agents', () => {
     const h = await alertHarness(config);
     h.tick(1);
     expect(h.told()).toEqual(['fired no_available_agents q']);
-    void h.alerts.rules.set('q', { ...h.config.queues[0]!.alerts, no_available_agents: { enabled: false, for_s: 0 } }, 'boss', 0);
+    expect(await h.alerts.setRules('q', { ...h.config.queues[0]!.alerts, no_available_agents: { enabled: false, for_s: 0 } }, 'boss')).toMatchObject({ ok: true, rules: { source: 'override', updated_by: 'boss' } });
     h.tick(2);
     expect(h.told()).toEqual(['fired no_available_agents q', 'resolved no_available_agents q']);
   });
