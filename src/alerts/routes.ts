@@ -9,7 +9,7 @@ import { ALERT_TYPES, AlertRuleSettings, Instant, WholeNumber, type AlertRules }
 import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../api/auth.js';
 import { ApiError, conflict, notFound } from '../api/problem.js';
 import { validationHook } from '../api/validation.js';
-import type { Alerts } from './service.js';
+import type { Alerts } from './types.js';
 import { bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 
 const problems = commonProblems;

@@ -45,7 +45,10 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const start = async () => (t = await startTestEngine({ config: input, clock, dataDir: dir, telephony: () => driver }));
+async function start(): Promise<TestEngine> {
+  t = await startTestEngine({ config: input, clock, dataDir: dir, telephony: () => driver });
+  return t;
+}
 const call = (id: string) => t!.engine.pipeline.runner.call(id, clock.now());
 const consult = (callId: string, target: string) => t!.req(`/cc/calls/${callId}/consult`, { method: 'POST', body: JSON.stringify({ target }), headers: { 'content-type': 'application/json' }, as: 'supervisor' });
 const finish = (callId: string, consultId: string, how: 'complete' | 'cancel') => t!.req(`/cc/calls/${callId}/consult/${consultId}/${how}`, { method: 'POST', as: 'supervisor' });
@@ -72,9 +75,9 @@ describe('consultations across a restart', () => {
 
     await t!.stop();
     t = undefined;
-    await start();
-    await waitUntil(async () => (await t!.req('/readyz', { as: null })).status === 200, 'the restarted engine to be ready');
-    expect(t.engine.callControl.service.consults.all().sort((x, y) => x.call_id.localeCompare(y.call_id))).toEqual([k1, k2]);
+    const second = await start();
+    await waitUntil(async () => (await second.req('/readyz', { as: null })).status === 200, 'the restarted engine to be ready');
+    expect(second.engine.callControl.service.consults.all().sort((x, y) => x.call_id.localeCompare(y.call_id))).toEqual([k1, k2]);
 
     const again = await consult('k1', 'a3');
     expect(again.status).toBe(409);
@@ -85,7 +88,7 @@ describe('consultations across a restart', () => {
     const back = await finish('k2', k2.consult_id, 'cancel');
     expect(back.status).toBe(200);
     expect(await back.json()).toMatchObject({ call_id: 'k2', state: 'talking', agent: k2agent });
-    expect(t.engine.callControl.service.consults.all()).toEqual([]);
+    expect(second.engine.callControl.service.consults.all()).toEqual([]);
     expect((await finish('k2', k2.consult_id, 'cancel')).status).toBe(404);
   });
 });
