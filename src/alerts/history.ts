@@ -119,10 +119,16 @@ export class AlertHistory {
     return this.flushing;
   }
 
+  /** Writes everything recorded so far, including steps recorded while a write was under way. */
   async stop(): Promise<void> {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.flush();
+    for (;;) {
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.timer = undefined;
+      if (this.flushing === null && this.buffer.length === 0) return;
+      await this.flush();
+      // The store is down: what is left stays unwritten (lastError says why).
+      if (this.flushing === null && this.lastError !== null) return;
+    }
   }
 
   /** Live alerts, and the newest `recent` alerts of all; `complete` when that is all there is. */
