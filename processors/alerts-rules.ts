@@ -13,8 +13,19 @@ export interface RuleOverride {
   at: number;
 }
 
-/** Overrides by queue. */
-export type RuleOverrides = Map<string, RuleOverride>;
+/** Overrides by queue, and the ids of every rules event folded. */
+export interface RuleOverrides {
+  byQueue: Map<string, RuleOverride>;
+  /**
+   * The runner's id table is bounded: an old rules event delivered again much later would
+   * put back rules replaced since. Rule changes are rare (a few a day), so every id is kept.
+   */
+  applied: Set<string>;
+}
+
+export function initialRuleOverrides(): RuleOverrides {
+  return { byQueue: new Map(), applied: new Set() };
+}
 
 export interface RulesDescription {
   rules: AlertRules;
@@ -23,15 +34,18 @@ export interface RulesDescription {
   updated_at: string | null;
 }
 
-/** Folds one queue.alert_rules_set. */
-export function evolveRuleOverrides(o: RuleOverrides, e: EventOf<'queue.alert_rules_set'>): void {
-  if (e.rules === null) o.delete(e.queue);
-  else o.set(e.queue, { rules: e.rules, by: e.by, at: Date.parse(e.time) });
+/** Folds one queue.alert_rules_set; false for one folded before (same id), which changes nothing. */
+export function evolveRuleOverrides(o: RuleOverrides, e: EventOf<'queue.alert_rules_set'>): boolean {
+  if (o.applied.has(e.id)) return false;
+  o.applied.add(e.id);
+  if (e.rules === null) o.byQueue.delete(e.queue);
+  else o.byQueue.set(e.queue, { rules: e.rules, by: e.by, at: Date.parse(e.time) });
+  return true;
 }
 
 /** The rules a queue is judged by now. */
 export function rulesOf(config: Config, o: RuleOverrides, queue: string): AlertRules {
-  return o.get(queue)?.rules ?? queueSettings(config, queue).alerts;
+  return o.byQueue.get(queue)?.rules ?? queueSettings(config, queue).alerts;
 }
 
 /**
@@ -39,7 +53,7 @@ export function rulesOf(config: Config, o: RuleOverrides, queue: string): AlertR
  * @example describeRules(config, overrides, 'sales') // { rules, source: 'config', updated_by: null, updated_at: null }
  */
 export function describeRules(config: Config, o: RuleOverrides, queue: string): RulesDescription {
-  const r = o.get(queue);
+  const r = o.byQueue.get(queue);
   if (r === undefined) return { rules: rulesOf(config, o, queue), source: 'config', updated_by: null, updated_at: null };
   return { rules: r.rules, source: 'override', updated_by: r.by, updated_at: new Date(r.at).toISOString() };
 }

@@ -5,11 +5,19 @@
  * The same fold runs on replay, so a restart rebuilds acknowledgements and overrides.
  */
 import { randomUUID } from 'node:crypto';
+import type { AppendResult, EventLog } from '../bus/index.js';
 import type { CallEventInput, OperationalEvent } from '../domain/index.js';
 
 /** What the alerts need of the event log. */
-export interface AppendOnly {
-  append(inputs: readonly unknown[]): Promise<Array<{ status: 'accepted' | 'duplicate' | 'rejected'; message?: string }>>;
+export type AppendOnly = Pick<EventLog, 'append'>;
+
+/** Why an append of the alerts' own events did not store them, or null when it did. */
+export function notStored(results: readonly AppendResult[]): string | null {
+  for (const r of results) {
+    if (r.status === 'rejected') return r.message;
+    if (r.status === 'not_stored') return r.cause.message;
+  }
+  return results.length === 0 ? 'the event log answered nothing' : null;
 }
 
 export type Applied<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -39,8 +47,8 @@ export class OperationalWriter<T> {
       timer = setTimeout(() => resolve({ ok: false, reason: `the event log did not deliver it within ${this.timeoutMs} ms` }), this.timeoutMs);
     });
     try {
-      const [r] = await this.log.append([input]);
-      if (!r || r.status === 'rejected') return { ok: false, reason: r?.message ?? 'the event log refused it' };
+      const refused = notStored(await this.log.append([input]));
+      if (refused !== null) return { ok: false, reason: refused };
       return await folded;
     } catch (e) {
       return { ok: false, reason: `the event log could not take it (${(e as Error).message})` };

@@ -11,6 +11,7 @@ import {
   acknowledgeAlert,
   describeRules,
   evolveRuleOverrides,
+  initialRuleOverrides,
   initialAlertBook,
   listAlerts,
   queueConditions,
@@ -24,14 +25,13 @@ import {
   type AlertChangeKind,
   type AlertView,
   type Changed,
-  type RuleOverrides,
 } from '../../processors/index.js';
 import type { CallEvent } from '../domain/index.js';
 import type { AppEnv } from '../api/auth.js';
 import { AlertHistory } from './history.js';
 import { AlertMetrics } from './metrics.js';
 import { clearLegacyRules, legacyRuleEvents } from './legacy-rules.js';
-import { OperationalWriter } from './operations.js';
+import { notStored, OperationalWriter } from './operations.js';
 import { WebhookDispatcher } from './webhooks.js';
 import { alertRoutes } from './routes.js';
 import type { AcknowledgeResult, AlertListener, Alerts, AlertsDeps } from './types.js';
@@ -45,7 +45,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   const now = () => deps.clock.now();
   const keepResolved = deps.keepResolved ?? 10_000;
   const book = initialAlertBook(keepResolved);
-  const overrides: RuleOverrides = new Map();
+  const overrides = initialRuleOverrides();
   const history = deps.store ? new AlertHistory(deps.store.client) : null;
   const metrics = deps.registry ? new AlertMetrics(deps.registry, () => book) : null;
   const webhooks = new WebhookDispatcher(deps.config.webhooks, { ...deps.webhookOptions, now });
@@ -102,8 +102,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         if (r.outcome === 'acknowledged') changes.push(r.change);
         acks.settle(e.id, r);
       } else if (e.type === 'queue.alert_rules_set') {
-        evolveRuleOverrides(overrides, e);
-        queues.add(e.queue);
+        if (evolveRuleOverrides(overrides, e)) queues.add(e.queue);
         ruleWrites.settle(e.id, null);
       }
     }
@@ -127,8 +126,8 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       if (deps.store) {
         const legacy = await legacyRuleEvents(deps.store.client);
         if (legacy.length > 0) {
-          const refused = (await deps.log.append(legacy)).find((r) => r.status === 'rejected');
-          if (refused) throw new Error(`the legacy alert rule overrides could not be logged: ${refused.message}`);
+          const refused = notStored(await deps.log.append(legacy));
+          if (refused !== null) throw new Error(`the legacy alert rule overrides could not be logged: ${refused}`);
           await clearLegacyRules(deps.store.client);
         }
       }

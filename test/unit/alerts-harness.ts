@@ -9,6 +9,7 @@ import { Registry } from 'prom-client';
 import { createRunner, type Changed } from '../../processors/index.js';
 import { ManualClock, parseConfig, validateEvent, type CallEvent, type ConfigInput } from '../../src/domain/index.js';
 import { createAlerts, type AlertEvent, type AlertsDeps } from '../../src/alerts/index.js';
+import type { AppendResult } from '../../src/bus/index.js';
 
 export const BASE = Date.parse('2026-01-05T09:00:00.000Z');
 
@@ -38,12 +39,12 @@ export async function alertHarness(input: ConfigInput, extra: Partial<AlertsDeps
     return null;
   }
   const log = {
-    async append(inputs: readonly unknown[]) {
+    async append(inputs: readonly unknown[]): Promise<AppendResult[]> {
       return inputs.map((raw) => {
         const v = validateEvent(raw);
-        if (!v.ok) return { status: 'rejected' as const, message: v.message };
-        const refused = deliver(v.value);
-        return refused === null ? { status: 'accepted' as const } : { status: 'duplicate' as const, message: refused };
+        if (!v.ok) return { status: 'rejected', id: null, problems: v.problems, message: v.message };
+        // What the runner refuses counts as a duplicate here: it changed nothing.
+        return deliver(v.value) === null ? { status: 'accepted', id: v.value.id, seq } : { status: 'duplicate', id: v.value.id, seq: null };
       });
     },
   };
