@@ -124,7 +124,8 @@ export const QueueAlertRulesSet = event('queue.alert_rules_set', {
   by: Id,
 });
 
-export const CallEvent = z.discriminatedUnion('type', [
+/** The events of calls, agents and monitoring: what every source may publish (POST /cc/events documents these). */
+export const CallCenterEvent = z.discriminatedUnion('type', [
   CallArrived,
   CallQueued,
   CallOffered,
@@ -145,9 +146,10 @@ export const CallEvent = z.discriminatedUnion('type', [
   MonitorStarted,
   MonitorModeChanged,
   MonitorEnded,
-  AlertAcknowledged,
-  QueueAlertRulesSet,
 ]);
+
+/** The whole vocabulary: what the log holds, the engine's operational events included. */
+export const CallEvent = z.discriminatedUnion('type', [...CallCenterEvent.options, AlertAcknowledged, QueueAlertRulesSet]);
 
 /** A validated CallEvent v1 (time normalised to UTC with milliseconds). */
 export type CallEvent = z.output<typeof CallEvent>;

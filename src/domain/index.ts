@@ -1,11 +1,11 @@
 export {
   CallEvent,
+  CallCenterEvent,
   EVENT_TYPES,
   OPERATIONAL_EVENT_TYPES,
   isOperationalType,
   isOperational,
   type OperationalEvent,
-  type CallCenterEvent,
   type OperationalEventType,
   AGENT_STATES,
   MONITOR_MODES,

@@ -5,7 +5,7 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { STORE_FAILURE_KINDS, type EventLog, type StoreFailure } from '../../bus/index.js';
-import { CallEvent } from '../../domain/index.js';
+import { CallCenterEvent } from '../../domain/index.js';
 import type { AppEnv } from '../auth.js';
 import { ProblemSchema } from '../openapi.js';
 import { ApiError, problem, problemBody, problemDocument, retryAfter, storeFailureStatus } from '../problem.js';
@@ -38,7 +38,8 @@ const IngestResponse = z
   .openapi('IngestResult');
 
 /** The event schema as a named component of the document (the same schema validateEvent uses). */
-const EventDoc = CallEvent.meta({ id: 'CallEvent' });
+// Operational events are left out: they are refused here (only the engine logs them).
+const EventDoc = CallCenterEvent.meta({ id: 'CallEvent' });
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl'];
 const Ndjson = z.string().meta({ description: 'one CallEvent v1 JSON object per line; blank lines are skipped' });
