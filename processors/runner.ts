@@ -5,7 +5,7 @@
  * skipped as duplicate. It never throws on an event: a processor's exception becomes a
  * rejection record.
  */
-import type { CallEvent, Config } from '../src/domain/index.js';
+import { isOperational, type CallEvent, type Config } from '../src/domain/index.js';
 import { evolveLive, initialLiveState, findCall, heldBefore, type LiveCall, type LiveState } from './live-state.js';
 import { admissible } from './admissible.js';
 import { evolveServiceLevel, initialServiceLevel, tickServiceLevel, type AttemptOutcome, type ClosedAttempt, type ServiceLevelState } from './service-level.js';
@@ -142,7 +142,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   let older = new Set<string>();
   let lastSeq = 0;
   const counts: RunnerCounts = { applied: {}, rejected: {}, duplicate: {} };
-  const t: TimedEvent = { seq: 0, event: null as unknown as CallEvent, at: 0 };
+  const t: TimedEvent = { seq: 0, event: null as unknown as TimedEvent['event'], at: 0 };
   const bump = (into: Record<string, number>, type: string) => {
     into[type] = (into[type] ?? 0) + 1;
   };
@@ -160,6 +160,12 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
     if (seen.size >= memory) {
       older = seen;
       seen = new Set();
+    }
+    // Operational events (acknowledgements, rule overrides) touch no call or agent figure:
+    // admitted as they are, for the alerts to fold from the pipeline's admitted events.
+    if (isOperational(e)) {
+      bump(counts.applied, e.type);
+      return { outcome: 'applied', changed: NONE, closedAttempts: EMPTY, endedTalks: EMPTY };
     }
     // One TimedEvent reused for every event: no processor keeps it past its call.
     t.seq = logged.seq;

@@ -3,7 +3,7 @@
  * agent, consultee, supervisors in their modes) and whether it is on hold. Parties' phones
  * come from the telephony driver; the media clock (or a test) moves frames with `pump`.
  */
-import type { CallEvent } from '../domain/index.js';
+import { isOperational, type CallEvent } from '../domain/index.js';
 import { AudioRoom, FRAME_MS, Tone, type Endpoint, type PartyRole } from '../media/index.js';
 import { SIM_TONES } from './sim-audio.js';
 import type { Telephony } from './telephony.js';
@@ -34,7 +34,7 @@ export class CallAudio {
   }
 
   apply(e: CallEvent): void {
-    if (e.type === 'agent.state_changed' || e.type === 'agent.queues_changed') return;
+    if (e.type === 'agent.state_changed' || e.type === 'agent.queues_changed' || isOperational(e)) return;
     const call = e.call_id;
     switch (e.type) {
       case 'call.answered': {

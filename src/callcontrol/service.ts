@@ -10,22 +10,15 @@ import type { Config, MonitorMode } from '../domain/index.js';
 import type { TransferTarget } from '../acd/index.js';
 import { Actions, type ActionDeps } from './action.js';
 import { SessionBook, type SupervisorSession } from './sessions.js';
-
-export interface Consultation {
-  consult_id: string;
-  call_id: string;
-  agent: string;
-  target: string;
-  target_kind: 'agent' | 'queue';
-  started: string;
-}
+import { ConsultBook, type Consultation } from './consults.js';
 
 const ROLE_FOR: Record<MonitorMode, 'supervisor' | 'manager'> = { listen: 'supervisor', whisper: 'supervisor', barge: 'supervisor', takeover: 'manager' };
 const CONNECTED = new Set(['talking', 'held']);
 
 export class CallControl {
   readonly sessions = new SessionBook();
-  private readonly consults = new Map<string, Consultation>();
+  /** Folded from the log like the sessions (index.ts feeds both), so a restart rebuilds them. */
+  readonly consults: ConsultBook;
   private readonly act: Actions;
 
   constructor(
@@ -33,6 +26,7 @@ export class CallControl {
     private readonly deps: ActionDeps,
   ) {
     this.act = new Actions(deps);
+    this.consults = new ConsultBook((id) => this.isAgent(id));
   }
 
   /** A known call the user may act on: 404 unknown, 403 outside the user's queues. */
@@ -141,7 +135,7 @@ export class CallControl {
     return this.act.audited({ user, action: type === 'blind' ? 'call.transfer' : 'call.consult', call_id: callId, detail: { target, type } }, async (ctx) => {
       this.act.requireRole(user, 'supervisor', 'a transfer');
       const c = this.call(user, callId);
-      const agent = (ctx.agent = this.connected(c, type === 'blind' ? 'a transfer' : 'a consultation'));
+      ctx.agent = this.connected(c, type === 'blind' ? 'a transfer' : 'a consultation');
       const to = this.target(user, target);
       if (type === 'blind') {
         if (this.consultOf(callId)) throw conflict(`call ${callId} has a consultation in progress: complete or cancel it first`);
@@ -151,8 +145,9 @@ export class CallControl {
       if (this.consultOf(callId)) throw conflict(`call ${callId} already has a consultation in progress`);
       const consult_id = this.act.newId('cons');
       await this.act.drive({ type: 'consult.start', call_id: callId, consult_id, target: to });
-      const consultation: Consultation = { consult_id, call_id: callId, agent, target, target_kind: 'agent' in to ? 'agent' : 'queue', started: new Date(this.deps.now()).toISOString() };
-      this.consults.set(consult_id, consultation);
+      // Applied means folded: the consultation is what the log says it is.
+      const consultation = this.consults.get(consult_id);
+      if (!consultation) throw conflict(`consultation on call ${callId} did not start: the call changed meanwhile`);
       return { call: this.call(user, callId), consultation };
     });
   }
@@ -166,7 +161,6 @@ export class CallControl {
       ctx.agent = k.agent;
       const target: TransferTarget = k.target_kind === 'agent' ? { agent: k.target } : { queue: k.target };
       await this.act.drive({ type: how === 'complete' ? 'consult.complete' : 'consult.cancel', call_id: callId, consult_id: consultId, target });
-      this.consults.delete(consultId);
       return this.call(user, callId);
     });
   }
@@ -182,18 +176,18 @@ export class CallControl {
     });
   }
 
-  /** Consultations whose call ended are dropped; the processors already closed them. */
-  forgetCall(callId: string): void {
-    for (const [id, k] of this.consults) if (k.call_id === callId) this.consults.delete(id);
+  consultOf(callId: string): Consultation | undefined {
+    return this.consults.onCall(callId);
   }
 
-  consultOf(callId: string): Consultation | undefined {
-    return [...this.consults.values()].find((k) => k.call_id === callId);
+  /** An id names an agent when the config or the live state knows it: a transfer target's first reading. */
+  isAgent(id: string): boolean {
+    return this.config.agents.some((a) => a.id === id) || this.deps.feed.runner.knownAgents().includes(id);
   }
 
   private target(user: AuthUser, target: string): TransferTarget {
     const runner = this.deps.feed.runner;
-    if (this.config.agents.some((a) => a.id === target) || runner.knownAgents().includes(target)) return { agent: target };
+    if (this.isAgent(target)) return { agent: target };
     if (this.config.queues.some((q) => q.id === target) || runner.knownQueues().includes(target)) {
       assertQueueScope(user, target);
       return { queue: target };

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Id } from './events.js';
 import { TimeZone } from './params.js';
+import { AlertRuleSettings, ALERT_EVENTS, ALERT_TYPES } from './alert-rules.js';
 
 export const SL_FORMULAS = [
   'answered_within_over_offered',
@@ -36,29 +37,8 @@ export const RoutingSettings = z.strictObject({
   overflow_queue: Id.nullable().default(null),
 });
 
-/** Per-queue alert thresholds (METRICS.md, Alerts). */
-export const AlertRuleSettings = z.strictObject({
-  sla_below_threshold: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      window_min: z.number().int().positive().max(1440).default(30),
-      min_offered: z.number().int().min(1).default(10),
-      for_s: z.number().min(0).default(0),
-    })
-    .prefault({}),
-  queue_overflow: z.strictObject({ enabled: z.boolean().default(true), for_s: z.number().min(0).default(0) }).prefault({}),
-  wait_timeout: z
-    .strictObject({ enabled: z.boolean().default(true), max_wait_s: z.number().positive().default(120), for_s: z.number().min(0).default(0) })
-    .prefault({}),
-  no_available_agents: z.strictObject({ enabled: z.boolean().default(true), for_s: z.number().min(0).default(0) }).prefault({}),
-});
-
-export type AlertRules = z.output<typeof AlertRuleSettings>;
-
-/** The alert rules of METRICS.md, one per key of AlertRuleSettings. */
-export const ALERT_TYPES = ['sla_below_threshold', 'queue_overflow', 'wait_timeout', 'no_available_agents'] as const;
-export type AlertType = (typeof ALERT_TYPES)[number];
-export const ALERT_EVENTS = ['fired', 'acknowledged', 'resolved'] as const;
+// The alert rules live in alert-rules.ts: the operational event queue.alert_rules_set carries them too.
+export { AlertRuleSettings, ALERT_TYPES, ALERT_EVENTS, type AlertRules, type AlertType } from './alert-rules.js';
 
 /**
  * An outbound webhook for alert events. Without filters it gets every alert; `types` and

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { parsedBy } from './params.js';
 import { TIME_RULE, isCanonicalTime, parseTime, timeMeta } from './time.js';
+import { AlertRuleSettings } from './alert-rules.js';
 
 const MAX_ID = 200;
 
@@ -106,7 +107,25 @@ export const MonitorStarted = event('monitor.started', { ...monitor, mode: Monit
 export const MonitorModeChanged = event('monitor.mode_changed', { ...monitor, mode: MonitorMode });
 export const MonitorEnded = event('monitor.ended', { ...monitor, reason: z.enum(['supervisor', 'call_ended', 'failed']) });
 
-export const CallEvent = z.discriminatedUnion('type', [
+
+/*
+ * Operational events (EVENTS.md): what a supervisor or manager changed in the engine itself,
+ * logged like everything else so a replay rebuilds it. Only the engine publishes them: POST
+ * /cc/events refuses them, and over NATS their subjects belong to the engine's user.
+ */
+/** Alert ids read `<type>:<queue>[:<call>]:<start ms>`: longer than one Id can be. */
+const AlertId = z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
+export const AlertAcknowledged = event('alert.acknowledged', { alert_id: AlertId, by: Id, comment: z.string().max(2000).optional() });
+export const QueueAlertRulesSet = event('queue.alert_rules_set', {
+  queue: Id,
+  /** The whole rule set now in force (an override), or null: back to the config's. */
+  rules: AlertRuleSettings.nullable(),
+  /** Who set them (the API shows it as `updated_by`). */
+  by: Id,
+});
+
+/** The events of calls, agents and monitoring: what every source may publish (POST /cc/events documents these). */
+export const CallCenterEvent = z.discriminatedUnion('type', [
   CallArrived,
   CallQueued,
   CallOffered,
@@ -129,6 +148,9 @@ export const CallEvent = z.discriminatedUnion('type', [
   MonitorEnded,
 ]);
 
+/** The whole vocabulary: what the log holds, the engine's operational events included. */
+export const CallEvent = z.discriminatedUnion('type', [...CallCenterEvent.options, AlertAcknowledged, QueueAlertRulesSet]);
+
 /** A validated CallEvent v1 (time normalised to UTC with milliseconds). */
 export type CallEvent = z.output<typeof CallEvent>;
 /** What a source writes before validation. */
@@ -138,3 +160,19 @@ export type CallEventType = CallEvent['type'];
 export type EventOf<T extends CallEventType> = Extract<CallEvent, { type: T }>;
 
 export const EVENT_TYPES = CallEvent.options.map((o) => o.shape.type.value) as CallEventType[];
+
+export const OPERATIONAL_EVENT_TYPES = ['alert.acknowledged', 'queue.alert_rules_set'] as const satisfies readonly CallEventType[];
+export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
+export type OperationalEvent = EventOf<OperationalEventType>;
+/** The events of calls, agents and monitoring: what the call-center processors fold. */
+export type CallCenterEvent = Exclude<CallEvent, OperationalEvent>;
+
+/** True for the type of an operational event (only the engine publishes those): any input, validated or not. */
+export function isOperationalType(type: unknown): type is OperationalEventType {
+  return type === 'alert.acknowledged' || type === 'queue.alert_rules_set';
+}
+
+/** True for an operational event; narrows a validated event to OperationalEvent. */
+export function isOperational(e: CallEvent): e is OperationalEvent {
+  return isOperationalType(e.type);
+}

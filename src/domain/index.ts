@@ -1,6 +1,12 @@
 export {
   CallEvent,
+  CallCenterEvent,
   EVENT_TYPES,
+  OPERATIONAL_EVENT_TYPES,
+  isOperationalType,
+  isOperational,
+  type OperationalEvent,
+  type OperationalEventType,
   AGENT_STATES,
   MONITOR_MODES,
   AgentState,

@@ -15,7 +15,7 @@ import { liveRoutes } from '../api/routes/live.js';
 import { reportRoutes } from '../api/routes/reports.js';
 import { setAsideRoutes } from '../api/routes/set-aside.js';
 import { createAlerts, type Alerts } from '../alerts/index.js';
-import { createCallControl, clickhouseAudit } from '../callcontrol/index.js';
+import { appliedThrough, createCallControl, clickhouseAudit, type Telephony } from '../callcontrol/index.js';
 import { createBrowserMedia, type BrowserMedia } from '../webrtc/index.js';
 import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
@@ -35,6 +35,8 @@ export interface EngineOptions {
   clock: Clock;
   /** Where the engine's own lines go (start-up banner, warnings). */
   say?: (line: string) => void;
+  /** A telephony driver other than the simulator's (wins over it for call control). */
+  telephony?: () => Telephony | null;
 }
 
 export class Engine {
@@ -95,10 +97,14 @@ export class Engine {
       // Call control follows the log from the start, so replay rebuilds monitoring sessions.
       let sim: LiveSimulation | undefined;
       const audit = clickhouseAudit(store.client);
-      const callControl = createCallControl({ config, log, pipeline, audit, simulation: () => sim, now: () => clock.now(), simVoices: settings.simVoices });
+      const callControl = createCallControl({ config, log, pipeline, audit, simulation: () => sim, ...(o.telephony ? { telephony: o.telephony } : {}), now: () => clock.now(), simVoices: settings.simVoices });
       cleanup.unshift(async () => callControl.stop());
       const media = createBrowserMedia({ callControl, pipeline, audit, network: { address: mediaAddressOf(settings), ports: settings.mediaPorts ?? null }, registry: metrics.registry, now: () => clock.now() });
       cleanup.unshift(() => media.stop());
+      // Alerts too: the replay rebuilds acknowledgements and rule overrides (on the alerts of history).
+      const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock });
+      await alerts.start();
+      cleanup.unshift(() => alerts.stop());
 
       // The writer takes the runner's decisions from the first replayed batch on: it joins before the replay.
       const writer = createHistoryWriter({
@@ -115,10 +121,6 @@ export class Engine {
       cleanup.unshift(() => pipeline.stop());
       // Both lags read the one known end of the log, refreshed once a tick by the pipeline.
       metrics.trackLag('history_writer', () => Math.max(0, pipeline.logEnd - writer.status().writtenSeq));
-
-      const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, store, dataDir: settings.dataDir, clock });
-      await alerts.start();
-      cleanup.unshift(() => alerts.stop());
 
       const tokens = registryFrom(config.users, settings.tokens);
       const issued = tokens.size === 0 ? demoTokens(tokens) : [];
@@ -163,7 +165,13 @@ export class Engine {
           onError: (e) => say(`simulator: could not append to the event log (${(e as Error).message})`),
         });
         sim.start();
+        // The simulator's shift starts with every agent logging in: judged before, the agents
+        // that closeLeftovers just logged out would fire no_available_agents for every queue
+        // and resolve it a few ms later. Alerts judge the center once its start-up is applied.
+        await sim.settled();
+        await appliedThrough(pipeline, await log.lastSeq(), 60_000);
       }
+      alerts.startJudging();
       callControl.start();
       const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts, callControl, realtime, media);
       engine.demoTokens.push(...issued);

@@ -83,6 +83,11 @@ export class LiveSimulation {
     return decision;
   }
 
+  /** Resolves once every event generated so far went through emit (or failed to). */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
   /** Calls and events generated so far. */
   get stats(): { calls: number; events: number } {
     return { calls: this.sim?.calls ?? 0, events: this.sim?.events ?? 0 };

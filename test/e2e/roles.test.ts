@@ -42,6 +42,7 @@ const ROLE_OF: Record<string, Role> = {
   acknowledgeAlert: 'supervisor',
   getAlertRules: 'viewer',
   setAlertRules: 'manager',
+  resetAlertRules: 'manager',
   startMonitoring: 'supervisor',
   listMonitoringSessions: 'supervisor',
   switchMonitoringMode: 'supervisor',

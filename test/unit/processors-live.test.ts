@@ -170,6 +170,21 @@ describe('the runner gate', () => {
     expect(runner.lastSeq).toBe(4);
   });
 
+  it('admits operational events as they are (no figure changes), and dedupes them by id like every event', () => {
+    const { runner, results } = feed([
+      ...base,
+      ['09:00:07', 'alert.acknowledged', { alert_id: 'queue_overflow:sales:1', by: 'sup', comment: 'on it' }, 'ack-1'],
+      ['09:00:08', 'queue.alert_rules_set', { queue: 'sales', rules: null, by: 'boss' }],
+      ['09:00:09', 'alert.acknowledged', { alert_id: 'queue_overflow:sales:1', by: 'sup' }, 'ack-1'],
+    ]);
+    const clean = feed(base).runner;
+    expect(results.slice(-3).map((r) => r.outcome)).toEqual(['applied', 'applied', 'duplicate']);
+    expect(results.at(-2)!.changed).toEqual({ queues: [], agents: [], calls: [] });
+    expect(runner.counts.applied).toMatchObject({ 'alert.acknowledged': 1, 'queue.alert_rules_set': 1 });
+    expect(runner.realtime(t('09:00:10'))).toEqual(clean.realtime(t('09:00:10')));
+    expect(runner.sla('today', undefined, t('09:00:10'))).toEqual(clean.sla('today', undefined, t('09:00:10')));
+  });
+
   it('names what an applied event changed and the attempt and talk it closed', () => {
     const { results } = feed([...base, ['09:01:05', 'call.ended', { call_id: 'c1', by: 'caller' }]]);
     expect(results[2]).toMatchObject({ outcome: 'applied', changed: { queues: ['sales'], agents: ['a1'], calls: ['c1'] } });
