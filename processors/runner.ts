@@ -5,7 +5,7 @@
  * skipped as duplicate. It never throws on an event: a processor's exception becomes a
  * rejection record.
  */
-import { isOperational, type CallEvent, type Config } from '../src/domain/index.js';
+import { isAgentEvent, isOperational, type CallEvent, type Config } from '../src/domain/index.js';
 import { evolveLive, initialLiveState, findCall, heldBefore, type LiveCall, type LiveState } from './live-state.js';
 import { admissible } from './admissible.js';
 import { evolveServiceLevel, initialServiceLevel, tickServiceLevel, type AttemptOutcome, type ClosedAttempt, type ServiceLevelState } from './service-level.js';
@@ -176,8 +176,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
       reason = Number.isNaN(t.at) ? 'time is not a date' : admissible(live, t);
       if (reason === null) {
         const changed = touched(live, e);
-        const isAgentEvent = e.type === 'agent.state_changed' || e.type === 'agent.queues_changed';
-        const call = isAgentEvent ? undefined : findCall(live, e.call_id);
+        const call = isAgentEvent(e) ? undefined : findCall(live, e.call_id);
         const attempt = evolveServiceLevel(sl, t);
         const talk = evolveAgentStats(stats, t);
         evolveLive(live, t);

@@ -30,6 +30,8 @@ export function touched(s: LiveState, e: CallCenterEvent): Changed {
   let queues = NO_IDS;
   let agents = NO_IDS;
   switch (e.type) {
+    case 'agent.device_changed':
+      return { queues, agents: [e.agent], calls: NO_IDS };
     case 'agent.state_changed':
     case 'agent.queues_changed': {
       // Idle and available counts of every queue the agent belongs to, before and after.

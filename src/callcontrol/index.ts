@@ -24,7 +24,7 @@ export interface CallControlOptions {
   audit: AuditLog;
   /** The running simulation, looked up when an action needs it (undefined: no driver, 503). */
   simulation?: () => SimulationHandle | undefined;
-  /** A driver other than the simulator (the SIP edge, later); wins over `simulation`. */
+  /** The engine's driver (its live ACD, with the SIP edge's and the simulator's phones); wins over `simulation`. */
   telephony?: () => Telephony | null;
   /** The simulated caller and agent speak the demo's conversation (assets/voices) instead of playing test tones. */
   simVoices?: boolean;
@@ -65,7 +65,7 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
   const audioNow = (): CallAudio | null => {
     const t = telephony();
     if (t && !audio) {
-      audio = new CallAudio(t, isAgent, (call) => (t instanceof SimulatorTelephony ? t.phones.hangUp(call) : undefined));
+      audio = new CallAudio(t, isAgent, (call) => t.release?.(call));
       if (running && o.mediaClock !== false) audio.start();
     }
     return audio;
@@ -116,6 +116,7 @@ export { ConsultBook, type Consultation } from './consults.js';
 export { SessionBook, type SupervisorSession } from './sessions.js';
 export { CallAudio, CALLER, type Detach } from './call-audio.js';
 export { SimulatorTelephony } from './sim-driver.js';
+export { AcdTelephony, type PartyPhones } from './acd-driver.js';
 export { SimulatedPhones, SIM_TONES } from './sim-audio.js';
 export { Voices, loadVoices, type Conversation, type Speaker } from './sim-voices.js';
 export { clickhouseAudit, AuditEntry, AUDIT_ACTIONS, type AuditLog, type AuditInput, type AuditQuery } from './audit.js';

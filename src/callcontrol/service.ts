@@ -11,6 +11,7 @@ import type { TransferTarget } from '../acd/index.js';
 import { Actions, type ActionDeps } from './action.js';
 import { SessionBook, type SupervisorSession } from './sessions.js';
 import { ConsultBook, type Consultation } from './consults.js';
+import { AgentStates } from './agent-state.js';
 
 const ROLE_FOR: Record<MonitorMode, 'supervisor' | 'manager'> = { listen: 'supervisor', whisper: 'supervisor', barge: 'supervisor', takeover: 'manager' };
 const CONNECTED = new Set(['talking', 'held']);
@@ -20,6 +21,7 @@ export class CallControl {
   /** Folded from the log like the sessions (index.ts feeds both), so a restart rebuilds them. */
   readonly consults: ConsultBook;
   private readonly act: Actions;
+  readonly agents: AgentStates;
 
   constructor(
     private readonly config: Config,
@@ -27,6 +29,7 @@ export class CallControl {
   ) {
     this.act = new Actions(deps);
     this.consults = new ConsultBook((id) => this.isAgent(id));
+    this.agents = new AgentStates(config, this.act);
   }
 
   /** A known call the user may act on: 404 unknown, 403 outside the user's queues. */
@@ -50,11 +53,18 @@ export class CallControl {
       ctx.agent = this.connected(c, mode);
       const mine = this.sessions.onCall(callId);
       if (mine.some((s) => s.supervisor === user.name)) throw conflict(`${user.name} already monitors call ${callId}: switch the session's mode instead`);
-      if (mode === 'takeover') {
-        if (mine.some((s) => s.mode === 'takeover')) throw conflict(`call ${callId} is already taken over`);
-        await this.act.drive({ type: 'call.takeover', call_id: callId, session_id, supervisor: user.name, already_monitoring: false });
-      } else {
-        await this.act.emit({ type: 'monitor.started', session_id, call_id: callId, supervisor: user.name, mode });
+      if (mode === 'takeover' && mine.some((s) => s.mode === 'takeover')) throw conflict(`call ${callId} is already taken over`);
+      // A user with a SIP phone hears the call on it: it rings first, the session starts when it answers.
+      const t = this.deps.telephony();
+      const phone = await t?.connectMonitor?.(callId, user.name).catch((e: unknown) => {
+        throw conflict(`${(e as Error).message}: the session did not start`);
+      });
+      try {
+        if (mode === 'takeover') await this.act.drive({ type: 'call.takeover', call_id: callId, session_id, supervisor: user.name, already_monitoring: false });
+        else await this.act.emit({ type: 'monitor.started', session_id, call_id: callId, supervisor: user.name, mode, ...(phone ? { endpoint: phone } : {}) });
+      } catch (e) {
+        if (phone) t?.disconnectMonitor?.(callId, user.name);
+        throw e;
       }
       return this.session(session_id);
     });
@@ -165,6 +175,16 @@ export class CallControl {
     });
   }
 
+  /** Puts the caller on hold (the hold music, through the mixer: no re-INVITE of the caller) or back. */
+  async hold(user: AuthUser, callId: string, on: boolean): Promise<CallView> {
+    return this.act.audited({ user, action: on ? 'call.hold' : 'call.resume', call_id: callId, detail: {} }, async (ctx) => {
+      this.act.requireRole(user, 'supervisor', on ? 'hold' : 'resume');
+      ctx.agent = this.connected(this.call(user, callId), on ? 'hold' : 'resume');
+      await this.act.drive({ type: on ? 'call.hold' : 'call.resume', call_id: callId });
+      return this.call(user, callId);
+    });
+  }
+
   async end(user: AuthUser, callId: string): Promise<CallView> {
     return this.act.audited({ user, action: 'call.end', call_id: callId, detail: {} }, async (ctx) => {
       this.act.requireRole(user, 'manager', 'ending a call');
@@ -174,6 +194,10 @@ export class CallControl {
       await this.act.drive({ type: 'call.end', call_id: callId, by: 'supervisor', cause: `ended by ${user.name}` });
       return this.call(user, callId);
     });
+  }
+
+  agentView(agent: string) {
+    return this.deps.feed.runner.agent(agent, this.deps.now())!;
   }
 
   consultOf(callId: string): Consultation | undefined {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Id } from './events.js';
 import { TimeZone } from './params.js';
 import { AlertRuleSettings, ALERT_EVENTS, ALERT_TYPES } from './alert-rules.js';
+import { DialNumber, SipConfig, SipCredentials } from './sip-config.js';
 
 export const SL_FORMULAS = [
   'answered_within_over_offered',
@@ -65,7 +66,11 @@ export const QueueSettings = z.strictObject({
   routing: RoutingSettings.prefault({}),
   alerts: AlertRuleSettings.prefault({}),
 });
-export const QueueConfig = QueueSettings.extend({ id: Id });
+export const QueueConfig = QueueSettings.extend({
+  id: Id,
+  /** Numbers that reach this queue over SIP (the Request-URI's user part). */
+  numbers: z.array(DialNumber).default([]),
+});
 export type QueueConfig = z.output<typeof QueueConfig>;
 
 export const AgentConfig = z.strictObject({
@@ -73,6 +78,8 @@ export const AgentConfig = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   queues: z.array(Id).default([]),
   team: z.string().min(1).max(200).default('default'),
+  /** The agent's SIP phone: with it the agent is real (offline until the phone registers and the agent logs in). */
+  sip: SipCredentials.optional(),
 });
 export type AgentConfig = z.output<typeof AgentConfig>;
 
@@ -83,6 +90,10 @@ export const UserConfig = z.strictObject({
   token_sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (SHA-256 of the token)'),
   /** Queues this user may see and act on; absent means all queues. */
   queues: z.array(Id).optional(),
+  /** The user's SIP phone, rung when the user monitors a call. */
+  sip: SipCredentials.optional(),
+  /** The agent this user is: its token may set that agent's own state. */
+  agent: Id.optional(),
 });
 export type UserConfig = z.output<typeof UserConfig>;
 
@@ -144,11 +155,13 @@ export const Config = z.strictObject({
   sim: SimConfig.prefault({}),
   /** Outbound webhooks for alert events (fired, acknowledged, resolved). */
   webhooks: z.array(WebhookConfig).default([]),
+  /** The SIP edge (registrar, inbound calls, RTP); absent: off unless --sip is given. */
+  sip: SipConfig.optional(),
 });
 export type Config = z.output<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
 
 /** Settings of a queue, from the file or the defaults for one first seen in an event. */
 export function queueSettings(config: Config, queue: string): QueueConfig {
-  return config.queues.find((q) => q.id === queue) ?? { ...config.queue_defaults, id: queue };
+  return config.queues.find((q) => q.id === queue) ?? { ...config.queue_defaults, id: queue, numbers: [] };
 }

@@ -102,8 +102,11 @@ export const CallEnded = event('call.ended', {
 });
 export const AgentStateChanged = event('agent.state_changed', { agent: Id, state: AgentState, reason: z.string().max(200).optional() });
 export const AgentQueuesChanged = event('agent.queues_changed', { agent: Id, queues: z.array(Id).max(500) });
+/** The agent's phone registered (or its registration ended): the agent board shows it. */
+export const AgentDeviceChanged = event('agent.device_changed', { agent: Id, registered: z.boolean(), contact: z.string().min(1).max(500).optional() });
 const monitor = { session_id: Id, call_id: Id, supervisor: Id };
-export const MonitorStarted = event('monitor.started', { ...monitor, mode: MonitorMode });
+export const MONITOR_ENDPOINTS = ['phone', 'browser', 'sim'] as const;
+export const MonitorStarted = event('monitor.started', { ...monitor, mode: MonitorMode, endpoint: z.enum(MONITOR_ENDPOINTS).optional() });
 export const MonitorModeChanged = event('monitor.mode_changed', { ...monitor, mode: MonitorMode });
 export const MonitorEnded = event('monitor.ended', { ...monitor, reason: z.enum(['supervisor', 'call_ended', 'failed']) });
 
@@ -143,6 +146,7 @@ export const CallCenterEvent = z.discriminatedUnion('type', [
   CallEnded,
   AgentStateChanged,
   AgentQueuesChanged,
+  AgentDeviceChanged,
   MonitorStarted,
   MonitorModeChanged,
   MonitorEnded,
@@ -158,6 +162,12 @@ export type CallEventInput = z.input<typeof CallEvent>;
 export type CallEventType = CallEvent['type'];
 /** The event of one type, e.g. `EventOf<'call.answered'>`. */
 export type EventOf<T extends CallEventType> = Extract<CallEvent, { type: T }>;
+
+/** Events about an agent rather than a call (they carry `agent`, not `call_id`). */
+export type AgentEvent = EventOf<'agent.state_changed' | 'agent.queues_changed' | 'agent.device_changed'>;
+/** The call center's events about a call (not an agent, not the engine's operational ones). */
+export type CallScopedEvent = Exclude<CallCenterEvent, AgentEvent>;
+export const isAgentEvent = (e: CallEvent): e is AgentEvent => e.type === 'agent.state_changed' || e.type === 'agent.queues_changed' || e.type === 'agent.device_changed';
 
 export const EVENT_TYPES = CallEvent.options.map((o) => o.shape.type.value) as CallEventType[];
 

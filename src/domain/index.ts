@@ -13,6 +13,10 @@ export {
   MonitorMode,
   Id,
   EventTime,
+  MONITOR_ENDPOINTS,
+  isAgentEvent,
+  type AgentEvent,
+  type CallScopedEvent,
   type CallEventInput,
   type CallEventType,
   type EventOf,
@@ -39,6 +43,7 @@ export {
   type ConfigInput,
   type Duration,
 } from './config.js';
+export { SipConfig, SipCredentials, HostPort, normalizeNumber } from './sip-config.js';
 export { demoConfig } from './demo-config.js';
 export { loadConfig, parseConfig, ConfigError } from './load-config.js';
 export { systemClock, shiftedClock, ManualClock, type Clock, type CancelTimer } from './clock.js';

@@ -3,6 +3,7 @@
  * simulator as the demo's call source. Everything is wired here, once, from typed
  * settings and config; stop() undoes start() in reverse order.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -15,12 +16,14 @@ import { liveRoutes } from '../api/routes/live.js';
 import { reportRoutes } from '../api/routes/reports.js';
 import { setAsideRoutes } from '../api/routes/set-aside.js';
 import { createAlerts, type Alerts } from '../alerts/index.js';
-import { appliedThrough, createCallControl, clickhouseAudit, type Telephony } from '../callcontrol/index.js';
+import { AcdTelephony, appliedThrough, createCallControl, clickhouseAudit, loadVoices, SimulatedPhones, type Telephony } from '../callcontrol/index.js';
+import { LiveAcd } from '../acd/index.js';
 import { createBrowserMedia, type BrowserMedia } from '../webrtc/index.js';
 import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { appendOrThrow, openEventLog, type EventLog, type Health } from '../bus/index.js';
-import type { CallEvent, Clock, Config } from '../domain/index.js';
+import { HostPort, SipConfig, type CallEvent, type Clock, type Config } from '../domain/index.js';
+import { SipEdge, sipRoutes } from '../sip/index.js';
 import { EngineMetrics } from '../metrics/index.js';
 import { LiveSimulation } from '../sim/index.js';
 import { claimDataDir, explainDataDirFailure } from './data-dir.js';
@@ -55,6 +58,10 @@ export class Engine {
     readonly app: App,
     private readonly lock: DataDirLock,
     private readonly sim: LiveSimulation | undefined,
+    /** The engine's one live ACD (when the simulator or the SIP edge runs). */
+    readonly acd: LiveAcd | undefined,
+    /** The SIP edge, when --sip or the config's sip section asks for it. */
+    readonly sip: SipEdge | undefined,
     readonly store: HistoryStore,
     readonly writer: HistoryWriter,
     readonly alerts: Alerts,
@@ -97,7 +104,10 @@ export class Engine {
       // Call control follows the log from the start, so replay rebuilds monitoring sessions.
       let sim: LiveSimulation | undefined;
       const audit = clickhouseAudit(store.client);
-      const callControl = createCallControl({ config, log, pipeline, audit, simulation: () => sim, ...(o.telephony ? { telephony: o.telephony } : {}), now: () => clock.now(), simVoices: settings.simVoices });
+      let driver: AcdTelephony | undefined;
+      let sip: SipEdge | undefined;
+      // The engine's driver (its ACD with each party's phone), unless a test gives its own.
+      const callControl = createCallControl({ config, log, pipeline, audit, telephony: o.telephony ?? (() => driver ?? null), now: () => clock.now() });
       cleanup.unshift(async () => callControl.stop());
       const media = createBrowserMedia({ callControl, pipeline, audit, network: { address: mediaAddressOf(settings), ports: settings.mediaPorts ?? null }, registry: metrics.registry, now: () => clock.now() });
       cleanup.unshift(() => media.stop());
@@ -136,6 +146,8 @@ export class Engine {
             ? { ok: true, detail: `applied through seq ${runner.lastSeq}` }
             : { ok: false, detail: `replaying the log: at seq ${runner.lastSeq}` },
         };
+        const edge = sip?.health();
+        if (edge) checks.sip = edge.ok ? { ok: true, detail: edge.detail } : { ok: false, detail: edge.reason };
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
       const routes: Array<OpenAPIHono<AppEnv>> = [
@@ -145,6 +157,7 @@ export class Engine {
         ...alerts.routes,
         ...callControl.routes,
         ...media.routes,
+        sipRoutes(() => sip),
       ];
       const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, clock });
       const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, wallboard: realtime.wallboard });
@@ -154,16 +167,30 @@ export class Engine {
       // Socket.IO's upgraded connections keep the server open: stop them before closing it.
       cleanup.unshift(() => realtime.stop());
 
-      if (settings.sim) {
+      // One live ACD for every call source: simulated and real calls share the queues.
+      let acd: LiveAcd | undefined;
+      const sipConfig = sipSettings(settings.sip, config);
+      if (settings.sim || sipConfig) {
         await waitFor(() => pipeline.caughtUp, 60_000);
         await closeLeftovers(log, runner, clock.now());
-        sim = new LiveSimulation({
+        acd = new LiveAcd({
           config,
           clock,
-          ...(settings.seed === undefined ? {} : { seed: settings.seed }),
-          emit: (events) => appendOrThrow(log, events),
-          onError: (e) => say(`simulator: could not append to the event log (${(e as Error).message})`),
+          append: (events) => appendOrThrow(log, events),
+          idPrefix: `acd-${randomBytes(4).toString('hex')}-`,
+          onError: (e) => say(`ACD: could not append to the event log (${(e as Error).message})`),
         });
+        cleanup.unshift(() => acd!.stop());
+        if (sipConfig) {
+          sip = await SipEdge.start({ config, sip: sipConfig, acd, clock, feed: pipeline, say: (l) => say(`sip: ${l}`) });
+          cleanup.unshift(() => sip!.stop());
+          say(`SIP edge on ${sipConfig.listen.host}:${sip.port} (udp+tcp), RTP ${sipConfig.rtp.host ?? sipConfig.listen.host}:${sipConfig.rtp.ports.join('-')}`);
+        }
+        const name = [settings.sim ? 'simulator' : '', sip ? 'sip' : ''].filter(Boolean).join('+');
+        driver = new AcdTelephony(name, acd, [...(sip ? [sip] : []), new SimulatedPhones('pcmu', new Map(), settings.simVoices ? loadVoices() : null)]);
+      }
+      if (settings.sim && acd) {
+        sim = new LiveSimulation({ config, acd, clock, ...(settings.seed === undefined ? {} : { seed: settings.seed }) });
         sim.start();
         // The simulator's shift starts with every agent logging in: judged before, the agents
         // that closeLeftovers just logged out would fire no_available_agents for every queue
@@ -173,7 +200,7 @@ export class Engine {
       }
       alerts.startJudging();
       callControl.start();
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts, callControl, realtime, media);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, callControl, realtime, media);
       engine.demoTokens.push(...issued);
       engine.stopTick = clock.every(1000, () => {
         runner.tick(clock.now());
@@ -211,6 +238,8 @@ export class Engine {
     await this.media.stop();
     this.callControl.stop();
     await this.sim?.stop();
+    await this.sip?.stop();
+    await this.acd?.stop();
     await this.realtime.stop();
     await closeServer(this.server);
     await within(1000, this.alerts.stop());
@@ -248,6 +277,8 @@ async function closeLeftovers(log: EventLog, runner: ReturnType<typeof createRun
   }
   for (const a of runner.agents({}, now)) {
     if (a.state !== 'offline') events.push({ id: id(), type: 'agent.state_changed', time, source: 'sim', v: 1, agent: a.agent, state: 'offline', reason: 'simulator_restart' });
+    // A new SIP edge starts with no registrations: a phone shows registered again when it re-registers.
+    if (a.device?.registered) events.push({ id: id(), type: 'agent.device_changed', time, source: 'sip', v: 1, agent: a.agent, registered: false });
   }
   if (events.length > 0) await appendOrThrow(log, events);
 }
@@ -261,6 +292,14 @@ async function within(ms: number, p: Promise<unknown>): Promise<void> {
 
 function asCheck(h: Health): { ok: boolean; detail: string } {
   return h.ok ? { ok: true, detail: h.detail } : { ok: false, detail: h.reason };
+}
+
+/** The SIP edge's settings: the config's sip section, with --sip / CC_SIP over its address; undefined when off. */
+function sipSettings(flag: string | undefined, config: Config): SipConfig | undefined {
+  if (flag === undefined) return config.sip;
+  const listen = HostPort.safeParse(flag);
+  if (!listen.success) throw new Error(`--sip / CC_SIP: ${listen.error.issues[0]?.message ?? 'must be HOST:PORT'}`);
+  return { ...(config.sip ?? SipConfig.parse({})), listen: listen.data };
 }
 
 function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<Server> {

@@ -1,17 +1,21 @@
 /**
- * The demo: the simulated call center on the engine's clock, from now on. The scheduler runs
- * whatever is due, then sleeps until its next entry. Events leave in one chain of `emit`
- * calls, so they reach the log in the order they happened even though emit is async.
+ * The demo: the simulated call center on the engine's clock, from now on. Its people's
+ * actions wait in the simulator's scheduler, which runs whatever is due, then sleeps until
+ * its next entry. Decisions go to a live ACD, which appends them in order and owns the
+ * ACD's timers: the engine's shared one (`acd`: simulated and SIP calls in the same queues),
+ * or, alone, one of its own appending through `emit`.
  */
 import { randomBytes } from 'node:crypto';
 import type { CallEvent, Clock, Config, Duration } from '../domain/index.js';
-import type { AcdCommand, Decision } from '../acd/index.js';
+import { LiveAcd, type AcdCommand, type Decision } from '../acd/index.js';
 import { CallCenterSim } from './call-center.js';
 
 export interface LiveSimulationOptions {
   config: Config;
   seed?: number;
-  emit: (events: CallEvent[]) => Promise<unknown>;
+  /** The engine's live ACD; without it the simulation makes its own that appends through `emit`. */
+  acd?: LiveAcd;
+  emit?: (events: CallEvent[]) => Promise<unknown>;
   /** The engine's clock: the schedule runs on its time and its timers. */
   clock: Clock;
   /** Event and call id prefix; a random one per run by default, so a restart never reuses ids. */
@@ -26,94 +30,92 @@ const MAX_SLEEP_MS = 60_000;
 
 export class LiveSimulation {
   private sim: CallCenterSim | undefined;
-  private cancelTimer: (() => void) | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  private pending: CallEvent[] = [];
+  private acd: LiveAcd | undefined;
+  private off: (() => void) | undefined;
+  private timer: (() => void) | undefined;
   private running = false;
 
   constructor(private readonly options: LiveSimulationOptions) {}
 
-  private now(): number {
-    return this.options.clock.now();
-  }
-
-  private clearTimer(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
+  private get clock(): Clock {
+    return this.options.clock;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    const { config, seed, answerDelay, idPrefix } = this.options;
+    const { config, seed, answerDelay, emit, onError } = this.options;
+    const prefix = this.options.idPrefix ?? `live-${randomBytes(4).toString('hex')}`;
+    const shared = this.options.acd;
+    const acd = (this.acd = shared ?? new LiveAcd({ config, clock: this.clock, idPrefix: `${prefix}-e`, source: 'sim', append: emit ?? (async () => {}), ...(onError ? { onError } : {}) }));
     this.sim = new CallCenterSim({
       config,
       ...(seed === undefined ? {} : { seed }),
       ...(answerDelay === undefined ? {} : { answerDelay }),
-      idPrefix: idPrefix ?? `live-${randomBytes(4).toString('hex')}`,
-      onEvents: (events) => this.pending.push(...events),
+      idPrefix: prefix,
+      live: acd,
+      // Beside the SIP edge, agents with a phone are real: the simulator leaves them alone.
+      simulatedAgents: config.agents.filter((a) => !(shared && a.sip)).map((a) => a.id),
     });
-    this.sim.start(this.now());
+    const sim = this.sim;
+    this.off = acd.subscribe((events, at) => {
+      sim.observe(events, at);
+      this.arm();
+    });
+    sim.start(this.clock.now());
     this.tick();
   }
 
-  /** Cancels every timer and resolves once the events already handed to emit are through. */
+  /** Cancels every timer and resolves once the events already decided are in the log. */
   async stop(): Promise<void> {
     this.running = false;
-    this.clearTimer();
-    await this.chain;
+    this.timer?.();
+    this.timer = undefined;
+    this.off?.();
+    // A shared ACD is the engine's to stop; our own goes with us.
+    if (this.acd && !this.options.acd) await this.acd.stop();
   }
 
   /**
-   * Runs an ACD command now (call control's driver), after whatever was due: its events
-   * reach emit in order with the simulation's own, and this resolves once emit finished
-   * with them. A refused command resolves with `refused` and emits nothing.
+   * Runs an ACD command now (call control's driver when the simulator runs alone), after
+   * whatever was due; resolves once its events are in the log. A refused command resolves
+   * with `refused` and emits nothing; a failed append rejects.
    */
   async execute(command: AcdCommand): Promise<Decision> {
-    if (!this.running || !this.sim) return { events: [], timers: [], refused: 'the simulator is not running' };
-    this.clearTimer();
-    const now = this.now();
-    this.sim.runUntil(now);
-    const decision = this.sim.execute(command, now);
-    const sent = this.pending.length > 0 ? this.send(this.pending.splice(0)) : this.chain.then(() => null);
-    this.tick();
-    // An emit failure goes to onError; the caller hears of it too, so it can answer an error.
-    const failure = await sent;
-    if (failure !== null) throw failure;
+    if (!this.running || !this.sim || !this.acd) return { events: [], timers: [], refused: 'the simulator is not running' };
+    this.sim.runUntil(this.clock.now());
+    const { decision, appended } = this.acd.decide(command, 'sim');
+    // The people's reactions due at once (an answer with no ring time) happen now, as the ACD's own would.
+    this.sim.runUntil(this.clock.now());
+    this.arm();
+    await appended;
     return decision;
   }
 
   /** Resolves once every event generated so far went through emit (or failed to). */
   settled(): Promise<void> {
-    return this.chain;
+    return this.acd?.settled() ?? Promise.resolve();
   }
 
-  /** Calls and events generated so far. */
+  /** Calls generated and events decided so far. */
   get stats(): { calls: number; events: number } {
     return { calls: this.sim?.calls ?? 0, events: this.sim?.events ?? 0 };
   }
 
-  /** Runs what is due, hands its events to emit as one batch, sleeps until the next entry. */
+  /** Runs what is due, then sleeps until the next entry. */
   private readonly tick = (): void => {
-    this.cancelTimer = undefined;
+    this.timer = undefined;
     if (!this.running || !this.sim) return;
-    this.sim.runUntil(this.now());
-    if (this.pending.length > 0) this.send(this.pending.splice(0));
-    const next = this.sim.nextAt();
-    if (next !== undefined) this.cancelTimer = this.options.clock.timeout(Math.min(MAX_SLEEP_MS, Math.max(0, next - this.now())), this.tick);
+    this.sim.runUntil(this.clock.now());
+    this.arm();
   };
 
-  /** Queues a batch behind the ones before it; resolves with its failure, or null once emitted. */
-  private send(events: CallEvent[]): Promise<unknown> {
-    const { emit, onError } = this.options;
-    const done = this.chain.then(() => emit(events)).then(
-      () => null,
-      (error: unknown) => {
-        onError?.(error);
-        return error ?? new Error('emit failed');
-      },
-    );
-    this.chain = done.then(() => undefined);
-    return done;
+  /** (Re)sets the wake-up for the scheduler's next entry: a reaction may have added an earlier one. */
+  private arm(): void {
+    if (!this.running || !this.sim) return;
+    this.timer?.();
+    this.timer = undefined;
+    const next = this.sim.nextAt();
+    if (next !== undefined) this.timer = this.clock.timeout(Math.min(MAX_SLEEP_MS, Math.max(0, next - this.clock.now())), this.tick);
   }
 }

@@ -79,7 +79,8 @@ const FIELDS: Record<string, fc.Arbitrary<Obj>> = {
     { requiredKeys: ['agent', 'state'] },
   ),
   'agent.queues_changed': fc.record({ agent: id, queues: fc.array(id, { maxLength: 6 }) }),
-  'monitor.started': fc.record({ ...monitor, mode }),
+  'agent.device_changed': fc.record({ agent: id, registered: fc.boolean(), contact: str(1, 40) }, { requiredKeys: ['agent', 'registered'] }),
+  'monitor.started': fc.record({ ...monitor, mode, endpoint: fc.constantFrom('phone', 'browser', 'sim') }, { requiredKeys: ['session_id', 'call_id', 'supervisor', 'mode'] }),
   'monitor.mode_changed': fc.record({ ...monitor, mode }),
   'monitor.ended': fc.record({ ...monitor, reason: fc.constantFrom('supervisor', 'call_ended', 'failed') }),
   // Operational events (EVENTS.md): the same envelope, the same validators.

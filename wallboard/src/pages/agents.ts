@@ -37,7 +37,7 @@ export const agentsPage: Page = (root, { feed }) => {
     counts.textContent = `${shown.length} of ${all.length} agents`;
     fill(
       table,
-      h('thead', {}, h('tr', {}, ...['Agent', 'Team', 'State', 'Time in state', 'Current call', 'Handled today', 'Occupancy'].map((c) => h('th', {}, c)))),
+      h('thead', {}, h('tr', {}, ...['Agent', 'Team', 'State', 'Phone', 'Time in state', 'Current call', 'Handled today', 'Occupancy'].map((c) => h('th', {}, c)))),
       h(
         'tbody',
         {},
@@ -48,6 +48,8 @@ export const agentsPage: Page = (root, { feed }) => {
             h('td', {}, a.name ?? a.agent, h('small', {}, ` ${a.agent}`)),
             h('td', {}, a.team),
             h('td', {}, h('span', { class: `state ${a.state}` }, a.state), a.reason ? h('small', {}, ` ${a.reason}`) : null),
+            // The SIP registration: a simulated agent has no phone to show.
+            h('td', { 'data-field': 'phone', title: a.device?.contact ?? '' }, a.device === null ? '—' : h('span', { class: `phone ${a.device.registered ? 'registered' : 'unregistered'}` }, a.device.registered ? 'registered' : 'not registered')),
             h('td', {}, ticking(a.time_in_state_s, at(a))),
             h('td', {}, a.current_call ? cell(a, at(a)) : '—'),
             h('td', { 'data-field': 'handled' }, a.calls_handled_today),
