@@ -5,6 +5,7 @@
  */
 import type { AcdCommand, LiveAcd } from '../acd/index.js';
 import type { Endpoint, PartyRole } from '../media/index.js';
+import type { SimulatedPhones } from './sim-audio.js';
 import type { DriverOutcome, Telephony } from './telephony.js';
 
 /** Who gives a call's parties their phones (the SIP edge, the simulator's phones, or both in turn). */
@@ -19,12 +20,18 @@ export interface PartyPhones {
 }
 
 export class AcdTelephony implements Telephony {
+  /** The real phones' owners (the SIP edge), then the simulator's phones, which answer for anyone. */
+  private readonly owners: PartyPhones[];
+
   constructor(
     readonly name: string,
     private readonly acd: LiveAcd,
-    /** Asked in order; the last one should always answer. */
-    private readonly phones: PartyPhones[],
-  ) {}
+    real: PartyPhones[],
+    /** The simulator's phones (as the simulator's own driver has them: tests read what a party heard). */
+    readonly phones: SimulatedPhones,
+  ) {
+    this.owners = [...real, phones];
+  }
 
   async execute(command: AcdCommand): Promise<DriverOutcome> {
     const d = await this.acd.execute(command, 'acd');
@@ -32,7 +39,7 @@ export class AcdTelephony implements Telephony {
   }
 
   endpoint(call: string, party: string, role: PartyRole): Endpoint {
-    for (const p of this.phones) {
+    for (const p of this.owners) {
       const e = p.endpoint(call, party, role);
       if (e) return e;
     }
@@ -40,11 +47,11 @@ export class AcdTelephony implements Telephony {
   }
 
   release(call: string): void {
-    for (const p of this.phones) p.release?.(call);
+    for (const p of this.owners) p.release?.(call);
   }
 
   async connectMonitor(call: string, supervisor: string): Promise<'phone' | null> {
-    for (const p of this.phones) {
+    for (const p of this.owners) {
       const d = await p.connectMonitor?.(call, supervisor);
       if (d) return d;
     }
@@ -52,11 +59,11 @@ export class AcdTelephony implements Telephony {
   }
 
   disconnectMonitor(call: string, supervisor: string): void {
-    for (const p of this.phones) p.disconnectMonitor?.(call, supervisor);
+    for (const p of this.owners) p.disconnectMonitor?.(call, supervisor);
   }
 
   agentReady(agent: string): string | null {
-    for (const p of this.phones) {
+    for (const p of this.owners) {
       const why = p.agentReady?.(agent);
       if (why) return why;
     }

@@ -1,6 +1,6 @@
 /**
- * An agent's state set from outside: the agent itself (a user whose `agent` is that agent)
- * or a supervisor in scope. It is an ACD command like any other (login, break, return,
+ * An agent's state set from outside: the agent itself (POST /cc/me/state with the token of
+ * a user whose `agent` is that agent) or a supervisor in scope (POST /cc/agents/{id}/state). It is an ACD command like any other (login, break, return,
  * wrap-up done, logout), so the change is an event and routing sees it at once. An agent
  * with a SIP phone logs in only once the phone is registered.
  */
@@ -42,6 +42,13 @@ export class AgentStates {
     private readonly config: Config,
     private readonly act: Actions,
   ) {}
+
+  /** The signed-in user's own agent's state; resolves with the agent's id. */
+  async setOwn(user: AuthUser, target: SettableState, reason?: string): Promise<string> {
+    if (user.agent === undefined) throw notFound(`${user.name}'s token is not an agent's (give the user an agent in the config's users[].agent)`);
+    await this.set(user, user.agent, target, reason);
+    return user.agent;
+  }
 
   /** Sets the state; resolves once the processors applied it (or at once when nothing changes). */
   async set(user: AuthUser, agent: string, target: SettableState, reason?: string): Promise<void> {

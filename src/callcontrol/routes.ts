@@ -98,16 +98,17 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
       async (c) => c.json(await cc.hold(c.get('user'), c.req.valid('param').call_id, how === 'hold'), 200),
     );
   }
+  const StateBody = Body({ state: z.enum(SETTABLE_STATES), reason: z.string().min(1).max(200).optional() });
+  const stateSummary = 'idle (log in, back from a break, wrap-up done), away (a break, with a reason) or offline (log out); an agent with a SIP phone logs in once the phone is registered, an agent on a call changes after it (409)';
   app.openapi(
     createRoute({
       method: 'post',
       path: '/agents/{agent_id}/state',
       operationId: 'setAgentState',
       tags,
-      // Any role: an agent's own token (a user with `agent`) sets its own state; anyone else needs supervisor (checked inside).
-      ...viewer,
-      summary: "Set an agent's state: idle (log in, back from a break, wrap-up done), away (a break, with a reason) or offline (log out). The agent itself (a user with `agent`) or a supervisor of its queues; an agent with a SIP phone logs in once the phone is registered (409 otherwise)",
-      request: { params: z.object({ agent_id: z.string().min(1) }), ...body(Body({ state: z.enum(SETTABLE_STATES), reason: z.string().min(1).max(200).optional() })) },
+      ...supervisor,
+      summary: `Set an agent's state (a supervisor of one of its queues): ${stateSummary}`,
+      request: { params: z.object({ agent_id: z.string().min(1) }), ...body(StateBody) },
       responses: { 200: json(AgentView, 'the agent'), ...actionWithBody },
     }),
     async (c) => {
@@ -115,6 +116,24 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
       const { state, reason } = c.req.valid('json');
       await cc.agents.set(c.get('user'), agent_id, state, reason);
       return c.json(cc.agentView(agent_id), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/me/state',
+      operationId: 'setOwnAgentState',
+      tags,
+      // Any role: the token of a user with `agent` (config users[].agent) is that agent.
+      ...viewer,
+      summary: `Set your own state, as the agent your token is (users[].agent; 404 for a token that is no agent's): ${stateSummary}`,
+      request: body(StateBody),
+      responses: { 200: json(AgentView, 'the agent'), ...actionWithBody },
+    }),
+    async (c) => {
+      const { state, reason } = c.req.valid('json');
+      const agent = await cc.agents.setOwn(c.get('user'), state, reason);
+      return c.json(cc.agentView(agent), 200);
     },
   );
   app.openapi(

@@ -187,7 +187,7 @@ export class Engine {
           say(`SIP edge on ${sipConfig.listen.host}:${sip.port} (udp+tcp), RTP ${sipConfig.rtp.host ?? sipConfig.listen.host}:${sipConfig.rtp.ports.join('-')}`);
         }
         const name = [settings.sim ? 'simulator' : '', sip ? 'sip' : ''].filter(Boolean).join('+');
-        driver = new AcdTelephony(name, acd, [...(sip ? [sip] : []), new SimulatedPhones('pcmu', new Map(), settings.simVoices ? loadVoices() : null)]);
+        driver = new AcdTelephony(name, acd, sip ? [sip] : [], new SimulatedPhones('pcmu', new Map(), settings.simVoices ? loadVoices() : null));
       }
       if (settings.sim && acd) {
         sim = new LiveSimulation({ config, acd, clock, ...(settings.seed === undefined ? {} : { seed: settings.seed }) });

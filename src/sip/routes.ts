@@ -4,8 +4,8 @@
  * it refused (by method and status). For an operator pointing phones and trunks at it.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { requireRole, type AppEnv } from '../api/auth.js';
-import { commonProblems, json, problemResponse } from '../api/openapi.js';
+import type { AppEnv } from '../api/auth.js';
+import { commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 import { ApiError } from '../api/problem.js';
 import { validationHook } from '../api/validation.js';
 import type { SipEdge } from './edge/edge.js';
@@ -35,12 +35,13 @@ const SipStatus = z
 
 export function sipRoutes(edge: () => SipEdge | undefined) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use('/sip/status', requireRole('manager'));
   app.openapi(
     createRoute({
       method: 'get',
       path: '/sip/status',
+      operationId: 'getSipStatus',
       tags: ['sip'],
+      ...needs('manager'),
       summary: 'The SIP edge now: registrations, calls, RTP counts, refusals (manager)',
       responses: { 200: json(SipStatus, 'the status'), ...commonProblems, 404: problemResponse('there is no SIP edge in this engine (start it with --sip or a sip section)') },
     }),

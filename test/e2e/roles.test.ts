@@ -55,6 +55,11 @@ const ROLE_OF: Record<string, Role> = {
   completeConsultation: 'supervisor',
   cancelConsultation: 'supervisor',
   endCall: 'manager',
+  holdCall: 'supervisor',
+  resumeCall: 'supervisor',
+  setAgentState: 'supervisor',
+  setOwnAgentState: 'viewer',
+  getSipStatus: 'manager',
   listAudit: 'manager',
 };
 

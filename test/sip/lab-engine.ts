@@ -49,7 +49,8 @@ export class LabEngine {
     ];
     const config = { ...o.config, users, sip: { ...(o.config.sip ?? {}), listen: `${lab.address}:0`, rtp: { ports: [30_000, 39_999], ...(o.config.sip?.rtp ?? {}) } } };
     const spec = join(dataDir, 'spec.json');
-    await writeFile(spec, JSON.stringify({ settings: { port: 0, host: lab.address, dataDir, sim: o.sim ?? false }, config }));
+    // The simulated parties play their test tones (not the demo's voices): the tests listen for them.
+    await writeFile(spec, JSON.stringify({ settings: { port: 0, host: lab.address, dataDir, sim: o.sim ?? false, simVoices: false }, config }));
     const proc = lab.spawnTs(join(HERE, 'engine-proc.ts'), [spec], { stdio: ['ignore', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     proc.stderr!.on('data', (d: Buffer) => {

@@ -39,7 +39,7 @@ describe.skipIf(skip !== null)('SIP registrar with real phones', () => {
 
   it('an agent is offline, with no phone, until its phone registers; logging in before that is refused', async () => {
     expect(await board('ann')).toMatchObject({ state: 'offline', device: null });
-    const res = await engine.req('/cc/agents/ann/state', { method: 'POST', body: { state: 'idle' }, as: 'ann-self' });
+    const res = await engine.req('/cc/me/state', { method: 'POST', body: { state: 'idle' }, as: 'ann-self' });
     expect(res.status).toBe(409);
     expect(JSON.stringify(res.body)).toContain('not registered');
   });
@@ -57,7 +57,7 @@ describe.skipIf(skip !== null)('SIP registrar with real phones', () => {
   });
 
   it('the agent logs itself in; a supervisor sets it away and back; another agent may not', async () => {
-    expect((await engine.req('/cc/agents/ann/state', { method: 'POST', body: { state: 'idle' }, as: 'ann-self' })).status).toBe(200);
+    expect((await engine.req('/cc/me/state', { method: 'POST', body: { state: 'idle' }, as: 'ann-self' })).status).toBe(200);
     expect((await engine.req('/cc/agents/bob/state', { method: 'POST', body: { state: 'idle' }, as: 'ann-self' })).status).toBe(403);
     expect((await engine.req('/cc/agents/ann/state', { method: 'POST', body: { state: 'away', reason: 'coaching' }, as: 'supervisor' })).body).toMatchObject({ state: 'away', reason: 'coaching' });
     expect((await engine.req('/cc/agents/ann/state', { method: 'POST', body: { state: 'idle' }, as: 'supervisor' })).body).toMatchObject({ state: 'idle' });
