@@ -23,7 +23,7 @@ import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { appendOrThrow, openEventLog, type EventLog, type Health } from '../bus/index.js';
 import { HostPort, SipConfig, type CallEvent, type Clock, type Config } from '../domain/index.js';
-import { SipEdge, sipRoutes } from '../sip/index.js';
+import { registerSipMetrics, SipEdge, sipRoutes } from '../sip/index.js';
 import { EngineMetrics } from '../metrics/index.js';
 import { LiveSimulation } from '../sim/index.js';
 import { claimDataDir, explainDataDirFailure } from './data-dir.js';
@@ -184,6 +184,7 @@ export class Engine {
         if (sipConfig) {
           sip = await SipEdge.start({ config, sip: sipConfig, acd, clock, feed: pipeline, say: (l) => say(`sip: ${l}`) });
           cleanup.unshift(() => sip!.stop());
+          registerSipMetrics(metrics.registry, () => sip);
           say(`SIP edge on ${sipConfig.listen.host}:${sip.port} (udp+tcp), RTP ${sipConfig.rtp.host ?? sipConfig.listen.host}:${sipConfig.rtp.ports.join('-')}`);
         }
         const name = [settings.sim ? 'simulator' : '', sip ? 'sip' : ''].filter(Boolean).join('+');

@@ -28,12 +28,14 @@ beforeAll(async () => {
         { id: 'ann', queues: ['sales'], sip: { user: '1001', password: 'secret-1001' } },
         { id: 'sha', queues: ['sales'], sip: { user: '1003', password: 'secret-1003', digest: ['SHA-256'] } },
         { id: 'cat', queues: ['sales'], sip: { user: '1004', password: 'secret-1004' } },
+        { id: 'dan', queues: ['sales'], sip: { user: '1005', password: 'secret-1005' } },
       ],
       sip: {
         listen: '127.0.0.1:0',
         rtp: { ports: [41000, 41999] },
         trunks: [{ name: 'pbx', from: '127.0.0.2/32' }],
         limits: { calls: 1, registrations_per_address: 2 },
+        wrapup_timeout_s: 1,
       },
     },
   });
@@ -168,11 +170,43 @@ describe('SIP edge on the wire', () => {
     c.close();
   });
 
-  it('GET /cc/sip/status lists registrations by account, for managers only', async () => {
+  it("an agent's phone on the wire: rung showing the caller, a 486 declines, a 200 answers, the wrap-up ends by itself", async () => {
+    const phone = await RawSip.open(to, '127.0.0.3');
+    expect((await register(phone, '1005', 'secret-1005')).final.status).toBe(200);
+    expect((await t.req('/cc/agents/dan/state', { method: 'POST', body: JSON.stringify({ state: 'idle' }), headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    const trunk = await RawSip.open(to, '127.0.0.2');
+    const inv = trunk.request('INVITE', `sip:+15550100@127.0.0.1:${to.port}`, { from: '"Grace" <sip:+15557777@127.0.0.2>', body: offer('127.0.0.2', 40004) });
+    trunk.send(inv.text);
+    const ok = await trunk.response(inv.callId, 'INVITE');
+    const first = await phone.incoming('INVITE');
+    expect(header(first, 'from')).toMatch(/^"Grace" <sip:\+15557777@/);
+    expect(readAudio(first.body.toString())).toMatchObject({ codecs: [{ codec: 'pcmu', pt: 0 }, { codec: 'pcma', pt: 8 }], telephoneEvent: 101 });
+    phone.answer(first, 486);
+    // Declined: dan stays available, so the ACD offers the call to dan again at once.
+    const second = await phone.incoming('INVITE', 1);
+    phone.answer(second, 200, { body: offer('127.0.0.3', 40006), tag: 'phone2' });
+    await until('answered by dan', () => t.engine.pipeline.runner.agent('dan', t.clock.now())?.state === 'busy');
+    const events = (await t.req(`/cc/calls/${t.engine.pipeline.runner.activeCalls(t.clock.now())[0]!.call_id}`).then((r) => r.json())) as { timeline: Array<{ type: string; reason?: string }> };
+    expect(events.timeline.map((e) => e.type + (e.reason ? ` ${e.reason}` : ''))).toEqual(['call.arrived', 'call.queued', 'call.offered', 'call.offer_ended declined', 'call.offered', 'call.answered']);
+    const toTag = /tag=([^;>\s]+)/.exec(header(ok, 'to')!)![1];
+    trunk.send(['BYE sip:cc@127.0.0.1:' + to.port + ' SIP/2.0', `Via: SIP/2.0/UDP 127.0.0.2:${trunk.port};branch=z9hG4bKbye2;rport`, 'Max-Forwards: 70', `From: ${header(ok, 'from')!}`, `To: <sip:+15550100@127.0.0.1:${to.port}>;tag=${toTag}`, `Call-ID: ${inv.callId}`, 'CSeq: 2 BYE', 'Content-Length: 0', '', ''].join('\r\n'));
+    const bye = await phone.incoming('BYE');
+    phone.answer(bye, 200, { tag: 'phone2' });
+    await until('dan in wrap-up', () => t.engine.pipeline.runner.agent('dan', t.clock.now())?.state === 'wrapup');
+    await until('the wrap-up ended by itself (wrapup_timeout_s: 1)', () => t.engine.pipeline.runner.agent('dan', t.clock.now())?.state === 'idle');
+    phone.close();
+    trunk.close();
+  });
+
+  it('GET /cc/sip/status lists registrations by account, for managers only; /metrics says the same', async () => {
     const s = await status();
     expect(s.registrations.find((r) => r.id === 'ann')!.contacts).toHaveLength(1);
     expect(s.registrations.find((r) => r.id === 'cat')!.contacts).toHaveLength(0);
     expect((await t.req('/cc/sip/status', { as: 'supervisor' })).status).toBe(403);
+    const metrics = await (await t.req('/metrics', { as: null })).text();
+    expect(metrics).toMatch(/^cc_sip_registrations\{kind="agent"\} 3$/m);
+    expect(metrics).toMatch(/^cc_sip_refused\{what="invite_404"\} 1$/m);
+    expect(metrics).toMatch(new RegExp(`^cc_sip_rtp_packets\\{kind="ignored"\\} ${s.rtp.ignored}$`, 'm'));
   });
 });
 

@@ -6,7 +6,8 @@
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { parseMessage } from '../../src/sip/parse.js';
-import { header, type SipMessage, type SipRequest, type SipResponse } from '../../src/sip/message.js';
+import { header, serialize, type SipMessage, type SipRequest, type SipResponse } from '../../src/sip/message.js';
+import { responseTo } from '../../src/sip/build.js';
 import { until } from './lab.js';
 
 export class RawSip {
@@ -64,9 +65,15 @@ export class RawSip {
     10_000);
   }
 
-  /** A request the engine sent to this client (a BYE of a call). */
-  incoming(method: string, callId?: string): Promise<SipRequest> {
-    return until(`an incoming ${method}`, () => this.received.find((m): m is SipRequest => m.kind === 'request' && m.method === method && (callId === undefined || header(m, 'call-id') === callId)), 10_000);
+  /** The n-th request of a method the engine sent to this client (an INVITE to a phone, a BYE). */
+  incoming(method: string, n = 0): Promise<SipRequest> {
+    return until(`incoming ${method} #${n + 1}`, () => this.received.filter((m): m is SipRequest => m.kind === 'request' && m.method === method)[n], 10_000);
+  }
+
+  /** Answers a request the engine sent (a phone's 180, 486 or 200), with a To tag of its own. */
+  answer(req: SipRequest, status: number, o: { body?: string; tag?: string } = {}): void {
+    const res = responseTo(req, status, { toTag: o.tag ?? 'phone1', headers: [['Contact', `<sip:phone@${this.host}:${this.port}>`]], ...(o.body ? { body: Buffer.from(o.body) } : {}) });
+    this.send(serialize(res));
   }
 
   close(): void {

@@ -7,6 +7,7 @@
  */
 import { newBranch, newCallId, newTag, viaFor } from '../build.js';
 import { inDialog, uacDialog } from '../dialog.js';
+import { formatUri } from '../headers.js';
 import { header, request, type SipRequest, type SipResponse } from '../message.js';
 import type { Binding } from '../registrar.js';
 import { RtpLeg } from '../rtp/leg.js';
@@ -78,7 +79,7 @@ export class Ringing {
       [
         ['Via', viaFor(binding.flow.transport, this.ctx.host, this.ctx.port, newBranch())],
         ['Max-Forwards', '70'],
-        ['From', `"${display.replace(/["\\]/g, '')}" <sip:${encodeURIComponent(this.o.from.number)}@${host}>;tag=${newTag()}`],
+        ['From', `"${display.replace(/["\\]/g, '')}" <${formatUri({ scheme: 'sip', user: this.o.from.number, host, port: null, params: new Map(), headers: '' })}>;tag=${newTag()}`],
         ['To', `<sip:${this.o.account.user}@${host}>`],
         ['Call-ID', newCallId(this.ctx.host)],
         ['CSeq', '1 INVITE'],
