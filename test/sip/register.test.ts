@@ -65,6 +65,16 @@ describe.skipIf(skip !== null)('SIP registrar with real phones', () => {
     expect(bad.status).toBe(400);
   });
 
+  it("a registered phone dials the queue's number: challenged, it answers with its digest, and the call rings the idle agent", async () => {
+    const [ann, bob] = phones as [Phone, Phone];
+    await bob.dial(`sip:+15550100@${registrar()}`);
+    const arrived = await engine.waitEvent('the call from bob', (e) => e.type === 'call.arrived');
+    expect(arrived).toMatchObject({ source: 'sip', caller: { number: '1002' }, attributes: { via: 'phone 1002' } });
+    await until("ann's phone rings", () => ann.ringing);
+    await bob.hangup();
+    await engine.waitEvent('the call ended', (e) => e.type === 'call.ended');
+  });
+
   it('a phone that goes away unregisters: the board shows it and the agent goes offline', async () => {
     await phones.shift()!.stop(); // baresip unregisters (expires 0) on the way out
     await until('ann unregistered and offline', async () => {
