@@ -87,8 +87,39 @@ describe.skipIf(skip !== null)('a SIP call through the ACD, monitored on a super
     });
   });
 
+  it("hanging up the supervisor's phone ends the session; DELETE hangs the phone up; the call goes on", async () => {
+    await center.engine.req('/cc/agents/ann/state', { method: 'POST', body: { state: 'idle' } });
+    await center.engine.req('/cc/agents/bob/state', { method: 'POST', body: { state: 'away', reason: 'coaching' } });
+    const caller = center.phones.get('caller')!;
+    const ann = center.phones.get('ann')!;
+    const sup = center.phones.get('sup')!;
+    const before = (await events()).length;
+    await caller.dial(`sip:${SALES_NUMBER}@${center.registrar}`);
+    const arrived = await until('the second call', async () => (await events()).slice(before).find((e) => e.type === 'call.arrived'));
+    const id = (arrived as Extract<CallEvent, { type: 'call.arrived' }>).call_id;
+    await until('ann rings', () => ann.ringing);
+    await ann.accept();
+    await center.engine.waitEvent('answered', (e) => e.type === 'call.answered' && e.call_id === id);
+    const first = await center.engine.req(`/cc/calls/${id}/monitor`, { method: 'POST', body: { action: 'listen' }, as: 'sup' });
+    expect(first.status).toBe(201);
+    const s1 = (first.body as { session_id: string }).session_id;
+    await sup.hangup();
+    expect(await center.engine.waitEvent('the session ended by the phone', (e) => e.type === 'monitor.ended' && e.session_id === s1)).toMatchObject({ reason: 'supervisor', source: 'sip' });
+    const closed = sup.events.filter((e) => e.type === 'CALL_CLOSED').length;
+    const second = await center.engine.req(`/cc/calls/${id}/monitor`, { method: 'POST', body: { action: 'whisper' }, as: 'sup' });
+    expect(second.status).toBe(201);
+    const s2 = (second.body as { session_id: string }).session_id;
+    expect((await center.engine.req(`/cc/supervisor/sessions/${s2}`, { method: 'DELETE', as: 'sup' })).status).toBe(204);
+    await until("the supervisor's phone hung up", () => sup.events.filter((e) => e.type === 'CALL_CLOSED').length > closed);
+    expect(((await center.engine.req(`/cc/calls/${id}`)).body as { state: string }).state).toBe('talking');
+    // A manager ends the call: both phones are hung up; the after-call work is submitted for ann.
+    expect((await center.engine.req(`/cc/calls/${id}/end`, { method: 'POST' })).status).toBe(200);
+    await until('both phones hung up', () => [caller, ann].every((p) => !p.ringing && p.events.filter((e) => e.type === 'CALL_CLOSED').length >= 2));
+    expect((await center.engine.req(`/cc/calls/${id}/acw`, { method: 'POST', body: { category: 'sales', result: 'resolved' } })).status).toBe(200);
+    expect((await events()).find((e) => e.type === 'call.wrapup_submitted' && e.call_id === id)).toMatchObject({ agent: 'ann', category: 'sales' });
+  });
+
   it('the log tells the same story, and the figures count the call once', async () => {
-    await center.engine.waitEvent('the session closed', (e) => e.type === 'monitor.ended');
     const mine = (await events()).filter((e) => 'call_id' in e && e.call_id === callId);
     const line = (e: CallEvent) => [e.type, 'agent' in e ? e.agent : '', 'mode' in e ? e.mode : '', 'by' in e ? e.by : ''].filter(Boolean).join(' ');
     expect(mine.map(line)).toEqual([
@@ -106,7 +137,7 @@ describe.skipIf(skip !== null)('a SIP call through the ACD, monitored on a super
     ]);
     expect(mine.find((e) => e.type === 'monitor.started')).toMatchObject({ supervisor: 'sup', endpoint: 'phone' });
     const sla = (await center.engine.req('/cc/sla?window=today&queue=sales')).body as { queues: Array<{ offered: number; answered: number; abandoned: number }> };
-    expect(sla.queues[0]).toMatchObject({ offered: 1, answered: 1, abandoned: 0 });
-    expect(((await center.engine.req('/cc/agents/ann')).body as { calls_handled_today: number }).calls_handled_today).toBe(1);
+    expect(sla.queues[0]).toMatchObject({ offered: 2, answered: 2, abandoned: 0 });
+    expect(((await center.engine.req('/cc/agents/ann')).body as { calls_handled_today: number }).calls_handled_today).toBe(2);
   });
 });

@@ -11,7 +11,7 @@
  */
 import type { CallEvent } from '../../src/domain/index.js';
 import type { ConfigInput } from '../../src/domain/index.js';
-import { heardTones, levels } from './audio.js';
+import { heardTones } from './audio.js';
 import { Phone, type PhoneOptions } from './baresip.js';
 import { LAB_TRUNK_ADDRESS, until, type Lab } from './lab.js';
 import { LabEngine } from './lab-engine.js';
@@ -93,12 +93,6 @@ export class Center {
     if (t0 === undefined) throw new Error(`${name} has no established call`);
     const samples = await this.phones.get(name)!.heard();
     return heardTones(samples, TONES, (from - t0 + margin) / 1000, (to - t0 - margin) / 1000);
-  }
-
-  /** The raw levels, for a failure message. */
-  async levels(name: string, from: number, to: number): Promise<Record<string, number>> {
-    const t0 = this.since.get(name)!;
-    return levels(await this.phones.get(name)!.heard(), TONES, (from - t0) / 1000, (to - t0) / 1000);
   }
 
   async close(): Promise<void> {
