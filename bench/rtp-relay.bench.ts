@@ -25,6 +25,8 @@ interface Step {
   lost: number;
   /** Share of the relay thread's time spent working (event-loop utilisation). */
   busy: number;
+  /** The relay thread's working time per packet relayed (µs), over the measured window. */
+  cpuPerPacketUs: number;
 }
 
 async function socket(): Promise<dgram.Socket> {
@@ -79,25 +81,32 @@ async function run(mode: 'relay' | 'echo', calls: number): Promise<Step> {
   measuring = false;
   stop = true;
   await new Promise((r) => setTimeout(r, 200));
-  const lost = sent.reduce((a, s, i) => a + s.length, 0) - got.reduce((a, g) => a + g, 0);
+  const lost = sent.reduce((a, s) => a + s.length, 0) - got.reduce((a, g) => a + g, 0);
   await worker.terminate();
   for (const s of phones) s.close();
-  return { calls, p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost, busy };
+  return { calls, p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost, busy, cpuPerPacketUs: (busy * MEASURE_MS * 1000) / Math.max(1, latencies.length) };
 }
 
 export async function bench(): Promise<void> {
   let best: { relay: Step; echo: Step } | null = null;
+  let first: { relay: Step; echo: Step } | null = null;
   for (const calls of STEPS) {
     const echo = await run('echo', calls);
     const relay = await run('relay', calls);
+    first ??= { relay, echo };
     const added = relay.p99 - echo.p99;
     console.log(`  ${calls} calls: relay p50 ${relay.p50.toFixed(3)} ms p99 ${relay.p99.toFixed(3)} ms (thread busy ${(relay.busy * 100).toFixed(0)} %, lost ${relay.lost}) | echo p50 ${echo.p50.toFixed(3)} ms p99 ${echo.p99.toFixed(3)} ms (busy ${(echo.busy * 100).toFixed(0)} %) | added p99 ${added.toFixed(3)} ms`);
     // Losses count: a relay that drops packets to keep its latency is not keeping up.
     if (added >= 1 || relay.lost > relay.calls * 2 || relay.busy > 0.95) break;
     best = { relay, echo };
   }
+  // Working time per packet does not depend on how loaded the machine is: the capacity it implies is one core's worth of it.
+  const f = first!;
+  const perCallUs = (s: Step) => s.cpuPerPacketUs * 2 * 50; // two packets in (and out) per 20 ms, per call
+  report('RTP relay: relay thread working time per packet', f.relay.cpuPerPacketUs, 'µs', { name: 'bare UDP echo', value: f.echo.cpuPerPacketUs });
+  report('RTP relay: 2-party calls one core could relay by working time alone', 1e6 / perCallUs(f.relay), 'calls', { name: 'bare UDP echo', value: 1e6 / perCallUs(f.echo) });
   if (!best) {
-    console.log('  rtp-relay: not even the smallest step stayed under 1 ms of added p99 (a loaded machine?)');
+    console.log('  rtp-relay: not even the smallest step stayed under 1 ms of added p99 (the echo itself was slow: a loaded machine)');
     return;
   }
   report('RTP relay: concurrent 2-party calls (µ-law ↔ A-law, 20 ms) relayed on one core with < 1 ms added p99', best.relay.calls, 'calls', { name: 'bare UDP echo of the same packets, same calls', value: best.echo.calls });
