@@ -35,7 +35,7 @@ async function socket(): Promise<dgram.Socket> {
   return s;
 }
 
-async function run(mode: 'relay' | 'echo', calls: number): Promise<Step> {
+export async function run(mode: 'relay' | 'echo', calls: number): Promise<Step> {
   const phones = await Promise.all(Array.from({ length: calls * 2 }, () => socket()));
   const pairs = Array.from({ length: calls }, (_, i) => [phones[2 * i]!.address().port, phones[2 * i + 1]!.address().port] as [number, number]);
   const worker = new Worker(new URL('./rtp-relay-thread.mjs', import.meta.url), { workerData: { mode, phones: pairs, transcode: true } });
