@@ -33,9 +33,10 @@ export async function bench(): Promise<void> {
   const runner = createRunner(config);
   const metrics = new EngineMetrics({ queues: () => [], serviceLevels: () => [] });
   const pipeline = new Pipeline(log, runner, metrics);
-  await pipeline.start();
-  const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, clock: systemClock });
+  const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, clock: systemClock });
   await alerts.start();
+  await pipeline.start();
+  alerts.startJudging();
   const tokens = new TokenRegistry();
   tokens.addToken('bench-viewer-token-0123', { name: 'bench', role: 'viewer', queues: null });
   const app = createApp({ tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, routes: [liveRoutes(runner, systemClock.now), ...alerts.routes] });

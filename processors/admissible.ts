@@ -6,7 +6,7 @@
  * across them (EVENTS.md).
  */
 import type { TimedEvent } from './timed-event.js';
-import type { CallEvent } from '../src/domain/index.js';
+import { isAgentEvent, type CallScopedEvent } from '../src/domain/index.js';
 import { connected, findCall, inQueue, type LiveCall, type LiveState } from './live-state.js';
 
 /**
@@ -15,7 +15,7 @@ import { connected, findCall, inQueue, type LiveCall, type LiveState } from './l
  */
 export function admissible(s: LiveState, t: TimedEvent): string | null {
   const e = t.event;
-  if (e.type === 'agent.state_changed' || e.type === 'agent.queues_changed') {
+  if (isAgentEvent(e)) {
     const a = s.agents.get(e.agent);
     return a !== undefined && a.since !== null && t.at < a.since ? "earlier than the agent's last state change" : null;
   }
@@ -34,7 +34,7 @@ function hasOffer(c: LiveCall, agent: string): boolean {
 const phase = (c: LiveCall): string => `call is ${c.phase}`;
 
 /** The call's own check; messages are built only for a refusal (this runs for every event). */
-function callAdmissible(c: LiveCall, e: Exclude<CallEvent, { type: 'agent.state_changed' | 'agent.queues_changed' | 'call.arrived' }>): string | null {
+function callAdmissible(c: LiveCall, e: Exclude<CallScopedEvent, { type: 'call.arrived' }>): string | null {
   switch (e.type) {
     case 'call.queued':
       return c.phase === 'arrived' ? null : phase(c);

@@ -6,7 +6,7 @@
  * stays a deterministic fold: the same events give the same state, and nothing here reads
  * a clock or does I/O.
  */
-import type { AgentState, CallEvent, Config, MonitorMode } from '../src/domain/index.js';
+import { isAgentEvent, type AgentState, type CallEvent, type Config, type MonitorMode } from '../src/domain/index.js';
 import type { TimedEvent } from './timed-event.js';
 import { dayOf, type DayBounds } from './local-day.js';
 
@@ -81,6 +81,8 @@ export interface LiveAgent {
   lastCall: string | null;
   /** Ids of the agent's last few events: a late duplicate is known by the agent itself. */
   recentIds: string[];
+  /** The agent's phone as the SIP registrar last said (null: no device event seen). */
+  device: { registered: boolean; contact: string | null; since: number } | null;
 }
 
 export interface LiveQueue {
@@ -145,7 +147,7 @@ export function liveAgent(s: LiveState, id: string): LiveAgent {
   let a = s.agents.get(id);
   if (a === undefined) {
     const c = s.config.agents.find((x) => x.id === id);
-    a = { id, name: c?.name ?? null, team: c?.team ?? 'default', queues: [], state: 'offline', reason: null, since: null, call: null, lastCall: null, recentIds: [] };
+    a = { id, name: c?.name ?? null, team: c?.team ?? 'default', queues: [], state: 'offline', reason: null, since: null, call: null, lastCall: null, recentIds: [], device: null };
     s.agents.set(id, a);
     setMembership(s, a, c?.queues ?? []);
   }
@@ -195,6 +197,12 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
     const a = liveAgent(s, e.agent);
     remember(a, e.id);
     setMembership(s, a, e.queues);
+    return;
+  }
+  if (e.type === 'agent.device_changed') {
+    const a = liveAgent(s, e.agent);
+    remember(a, e.id);
+    a.device = { registered: e.registered, contact: e.contact ?? null, since: at };
     return;
   }
   if (e.type === 'call.arrived') {
@@ -412,7 +420,7 @@ function forgetId(s: LiveState, id: string): void {
  * table is bounded, but an entity remembers its own events for as long as it is kept.
  */
 export function heldBefore(s: LiveState, e: CallEvent): boolean {
-  if (e.type === 'agent.state_changed' || e.type === 'agent.queues_changed') return s.agents.get(e.agent)?.recentIds.includes(e.id) ?? false;
+  if (isAgentEvent(e)) return s.agents.get(e.agent)?.recentIds.includes(e.id) ?? false;
   if (!('call_id' in e)) return false;
   const c = findCall(s, e.call_id);
   if (c === undefined) return false;

@@ -74,6 +74,7 @@ export function viewAgent(s: LiveState, stats: AgentStatsState, a: LiveAgent, no
         ? null
         : { call_id: call.id, queue: call.queue, direction: call.direction, duration_s: secs(now - call.segmentStart!), on_hold: call.phase === 'held' },
     calls_handled_today: tally.handled,
+    device: a.device === null ? null : { registered: a.device.registered, contact: a.device.contact, since: iso0(a.device.since)! },
     stats: { window: 'today', ...agentFigures(tally) },
   };
 }

@@ -5,7 +5,7 @@
  * skipped as duplicate. It never throws on an event: a processor's exception becomes a
  * rejection record.
  */
-import type { CallEvent, Config } from '../src/domain/index.js';
+import { isAgentEvent, isOperational, type CallEvent, type Config } from '../src/domain/index.js';
 import { evolveLive, initialLiveState, findCall, heldBefore, type LiveCall, type LiveState } from './live-state.js';
 import { admissible } from './admissible.js';
 import { evolveServiceLevel, initialServiceLevel, tickServiceLevel, type AttemptOutcome, type ClosedAttempt, type ServiceLevelState } from './service-level.js';
@@ -142,7 +142,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   let older = new Set<string>();
   let lastSeq = 0;
   const counts: RunnerCounts = { applied: {}, rejected: {}, duplicate: {} };
-  const t: TimedEvent = { seq: 0, event: null as unknown as CallEvent, at: 0 };
+  const t: TimedEvent = { seq: 0, event: null as unknown as TimedEvent['event'], at: 0 };
   const bump = (into: Record<string, number>, type: string) => {
     into[type] = (into[type] ?? 0) + 1;
   };
@@ -161,6 +161,12 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
       older = seen;
       seen = new Set();
     }
+    // Operational events (acknowledgements, rule overrides) touch no call or agent figure:
+    // admitted as they are, for the alerts to fold from the pipeline's admitted events.
+    if (isOperational(e)) {
+      bump(counts.applied, e.type);
+      return { outcome: 'applied', changed: NONE, closedAttempts: EMPTY, endedTalks: EMPTY };
+    }
     // One TimedEvent reused for every event: no processor keeps it past its call.
     t.seq = logged.seq;
     t.event = e;
@@ -170,8 +176,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
       reason = Number.isNaN(t.at) ? 'time is not a date' : admissible(live, t);
       if (reason === null) {
         const changed = touched(live, e);
-        const isAgentEvent = e.type === 'agent.state_changed' || e.type === 'agent.queues_changed';
-        const call = isAgentEvent ? undefined : findCall(live, e.call_id);
+        const call = isAgentEvent(e) ? undefined : findCall(live, e.call_id);
         const attempt = evolveServiceLevel(sl, t);
         const talk = evolveAgentStats(stats, t);
         evolveLive(live, t);

@@ -1,4 +1,4 @@
-import type { CallEvent } from '../src/domain/index.js';
+import type { CallCenterEvent } from '../src/domain/index.js';
 
 /**
  * What every processor folds: a logged event with its event time parsed once, by the
@@ -6,6 +6,7 @@ import type { CallEvent } from '../src/domain/index.js';
  */
 export interface TimedEvent {
   seq: number;
-  event: CallEvent;
+  /** Operational events never reach a processor: the runner admits them as they are. */
+  event: CallCenterEvent;
   at: number;
 }

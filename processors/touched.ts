@@ -6,7 +6,7 @@
  * Runs for every event, so it allocates only the lists that are not empty (an empty one is
  * a shared frozen array) and reads each event's own fields by type rather than probing them.
  */
-import type { CallEvent } from '../src/domain/index.js';
+import type { CallCenterEvent } from '../src/domain/index.js';
 import { findCall, type LiveState } from './live-state.js';
 
 export interface Changed {
@@ -26,10 +26,12 @@ function add(into: string[], id: string | null | undefined): string[] {
   return into;
 }
 
-export function touched(s: LiveState, e: CallEvent): Changed {
+export function touched(s: LiveState, e: CallCenterEvent): Changed {
   let queues = NO_IDS;
   let agents = NO_IDS;
   switch (e.type) {
+    case 'agent.device_changed':
+      return { queues, agents: [e.agent], calls: NO_IDS };
     case 'agent.state_changed':
     case 'agent.queues_changed': {
       // Idle and available counts of every queue the agent belongs to, before and after.

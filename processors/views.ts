@@ -105,6 +105,8 @@ export const AgentView = z.object({
     .object({ call_id: z.string(), queue: z.string().nullable(), direction: z.enum(['inbound', 'outbound']), duration_s: Seconds, on_hold: z.boolean() })
     .nullable(),
   calls_handled_today: z.number().int(),
+  /** The agent's SIP phone: registered or not, its contact, since when (null: the agent has no phone events, e.g. simulated). */
+  device: z.object({ registered: z.boolean(), contact: z.string().nullable(), since: Iso }).nullable(),
   /** Today (since local midnight): talk is net of hold; AHT = (talk + hold + ACW) ÷ handled. */
   stats: z.object({ window: z.literal('today'), talk_s: Seconds, hold_s: Seconds, acw_s: Seconds, aht_s: Seconds.nullable(), idle_rate: Pct, occupancy: Pct }),
 });

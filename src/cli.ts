@@ -31,6 +31,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--nats <url>', 'NATS JetStream URL: distributed event log (env NATS_URL)')
     .option('--clickhouse <url>', 'ClickHouse server URL instead of embedded chDB (env CLICKHOUSE_URL)')
     .option('--metrics-auth', 'require a bearer token on /metrics (env CC_METRICS_AUTH=true)')
+    .option('--sip <host:port>', 'run the SIP edge (registrar, inbound calls, RTP) on this address (env CC_SIP)')
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const flags: Record<string, unknown> = {
         configPath: opts.config,
@@ -41,6 +42,7 @@ export async function main(argv: string[]): Promise<void> {
         natsUrl: opts.nats,
         clickhouseUrl: opts.clickhouse,
         metricsAuth: opts.metricsAuth,
+        sip: opts.sip,
       };
       // --no-sim only counts when given; otherwise CC_SIM decides.
       if (cmd.getOptionValueSource('sim') === 'cli') flags.sim = opts.sim;

@@ -14,9 +14,10 @@ export class Acd {
 
   constructor(readonly ctx: AcdContext) {}
 
-  /** Decides the command at `now` (epoch ms) and applies its events to the state. */
-  execute(command: AcdCommand, now: number): Decision {
-    const decision = decide(this.state, command, now, this.ctx);
+  /** Decides the command at `now` (epoch ms) and applies its events to the state; `source` overrides the context's. */
+  execute(command: AcdCommand, now: number, source?: string): Decision {
+    const ctx = source === undefined || source === this.ctx.source ? this.ctx : { ...this.ctx, source };
+    const decision = decide(this.state, command, now, ctx);
     // Every event of a decision is at `now`: no need to parse their times back.
     for (const e of decision.events) applyEvent(this.state, e, now);
     return decision;

@@ -38,9 +38,10 @@ export function decideCall(out: Emitter, c: CallCommand): string | undefined {
       out.agentState(c.agent, 'busy');
       return;
     case 'offer.decline':
+    case 'offer.fail':
     case 'ring.timeout':
       if (call.phase !== 'ringing' || call.agent !== c.agent) return `call ${c.call_id} is not ringing at ${c.agent}`;
-      endOffer(out, call, c.type === 'ring.timeout');
+      endOffer(out, call, c.type === 'ring.timeout' ? 'no_answer' : c.type === 'offer.fail' ? 'failed' : 'declined');
       return;
     case 'wait.timeout': {
       if (call.phase !== 'queued' || call.queue !== c.queue) return `call ${c.call_id} is not waiting in ${c.queue}`;
@@ -77,12 +78,18 @@ export function decideCall(out: Emitter, c: CallCommand): string | undefined {
   }
 }
 
-/** The offer rang out (agent goes away: it did not answer) or was declined (agent stays available). */
-function endOffer(out: Emitter, call: AcdCall, rangOut: boolean): void {
+/** Why an agent who was not reached goes away (the board shows it; a break ends it). */
+export const UNREACHABLE_REASON = 'phone_unreachable';
+
+/**
+ * The offer rang out (the agent goes away: it did not answer), failed (away: its phone
+ * could not be rung, so offering again would fail again) or was declined (it stays available).
+ */
+function endOffer(out: Emitter, call: AcdCall, reason: 'no_answer' | 'declined' | 'failed'): void {
   const agent = call.agent!;
-  out.emit('call.offer_ended', { call_id: call.id, queue: call.queue!, agent, reason: rangOut ? 'no_answer' : 'declined' });
-  if (rangOut) out.agentState(agent, 'away', 'no_answer');
-  else out.agentState(agent, 'idle');
+  out.emit('call.offer_ended', { call_id: call.id, queue: call.queue!, agent, reason });
+  if (reason === 'declined') out.agentState(agent, 'idle');
+  else out.agentState(agent, 'away', reason === 'failed' ? UNREACHABLE_REASON : 'no_answer');
   if (call.direct) {
     out.emit('call.ended', { call_id: call.id, by: 'system', cause: 'transfer_not_answered' });
     return;

@@ -19,6 +19,8 @@ export type AcdCommand =
   | { type: 'call.dial'; call_id: string; agent: string; caller: Party; callee: Party }
   | { type: 'offer.answer'; call_id: string; agent: string }
   | { type: 'offer.decline'; call_id: string; agent: string }
+  /** The agent's phone could not be rung (not registered, unreachable, refused): the agent goes away. */
+  | { type: 'offer.fail'; call_id: string; agent: string }
   /** Timer: the offer rang for the queue's ring_timeout_s. */
   | { type: 'ring.timeout'; call_id: string; agent: string }
   /** Timer: the call waited max_wait_s in this queue. */

@@ -1,4 +1,5 @@
 export { Acd, counterIds } from './acd.js';
+export { LiveAcd, type LiveAcdOptions, type DecisionListener } from './live.js';
 export { decide, type AgentCommand, type CallCommand } from './decide.js';
 export { evolve, applyEvent } from './fold.js';
 export { AcdState, initialAcdState, type AcdAgent, type AcdCall, type AcdStore, type CallPhase } from './state.js';

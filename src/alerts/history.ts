@@ -119,10 +119,16 @@ export class AlertHistory {
     return this.flushing;
   }
 
+  /** Writes everything recorded so far, including steps recorded while a write was under way. */
   async stop(): Promise<void> {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.flush();
+    for (;;) {
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.timer = undefined;
+      if (this.flushing === null && this.buffer.length === 0) return;
+      await this.flush();
+      // The store is down: what is left stays unwritten (lastError says why).
+      if (this.flushing === null && this.lastError !== null) return;
+    }
   }
 
   /** Live alerts, and the newest `recent` alerts of all; `complete` when that is all there is. */
@@ -132,6 +138,12 @@ export class AlertHistory {
     const byId = new Map<string, Alert>();
     for (const a of [...latest.reverse(), ...open]) byId.set(a.id, a);
     return { alerts: [...byId.values()].sort((x, y) => x.startedAt - y.startedAt), complete: latest.length < recent };
+  }
+
+  /** How many alerts of each type ever fired (every alert has one row per step, the same type in each). */
+  async firedByType(): Promise<Map<string, number>> {
+    const rs = await this.client.query({ query: 'SELECT type, uniqExact(alert_id) AS n FROM alerts GROUP BY type', format: 'JSONEachRow' });
+    return new Map((await rs.json<{ type: string; n: string | number }>()).map((r) => [r.type, Number(r.n)]));
   }
 
   async find(id: string): Promise<Alert | null> {

@@ -1,7 +1,9 @@
 /**
  * The alerts' Prometheus series (METRICS.md): `cc_alerts_firing{type,queue}` counts the live
  * alerts (firing or acknowledged: an acknowledged condition still holds), read at scrape
- * time from the book; `cc_alerts_total{type}` counts alerts that fired;
+ * time from the book; `cc_alerts_total{type}` counts alerts that fired, since the alert
+ * history began: a restart starts it from the count in history (fired and resolved are not
+ * events of the log, so no replay could count them; history is where every alert is kept);
  * `cc_alert_threshold{type,queue}` is the limit each enabled rule compares with, so the
  * alerting rules of deploy/prometheus/rules.yml judge by the engine's own numbers.
  */
@@ -49,5 +51,10 @@ export class AlertMetrics {
 
   fired(type: string): void {
     this.total.inc({ type });
+  }
+
+  /** Starts the counter from what fired before this process (alert history), once, at start. */
+  restore(counts: ReadonlyMap<string, number>): void {
+    for (const [type, n] of counts) if (n > 0) this.total.inc({ type }, n);
   }
 }

@@ -5,11 +5,11 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ALERT_STATES, AlertView } from '../../processors/index.js';
-import { ALERT_TYPES, AlertRuleSettings, Instant, WholeNumber } from '../domain/index.js';
-import { assertQueueScope, canSeeQueue, type AppEnv } from '../api/auth.js';
+import { ALERT_TYPES, AlertRuleSettings, Instant, WholeNumber, type AlertRules } from '../domain/index.js';
+import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../api/auth.js';
 import { ApiError, conflict, notFound } from '../api/problem.js';
 import { validationHook } from '../api/validation.js';
-import type { Alerts } from './service.js';
+import type { Alerts } from './types.js';
 import { bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 
 const problems = commonProblems;
@@ -131,6 +131,7 @@ export function alertRoutes(alerts: Alerts) {
         200: json(AlertView, 'acknowledged (now, or before: then unchanged)'),
         404: problemResponse('unknown alert'),
         409: problemResponse('the alert is already resolved'),
+        503: problemResponse('the acknowledgement could not be logged'),
         ...problems,
         ...bodyProblems,
       },
@@ -144,6 +145,7 @@ export function alertRoutes(alerts: Alerts) {
       const r = await alerts.acknowledge(alert_id, user.name, body.comment ?? null);
       if (r.outcome === 'unknown') throw notFound(`alert "${alert_id}" is not known`);
       if (r.outcome === 'resolved') throw conflict(`alert "${alert_id}" was resolved at ${r.alert.resolved_at}; there is nothing to acknowledge`);
+      if (r.outcome === 'not_applied') throw new ApiError(503, `the acknowledgement could not be logged (${r.reason}); the alert is unchanged`);
       return c.json(r.alert, 200);
     },
   );
@@ -173,25 +175,35 @@ export function alertRoutes(alerts: Alerts) {
       path: '/queues/{queue}/alert-rules',
       operationId: 'setAlertRules',
       tags,
-      summary: "Replaces a queue's alert rules (manager+); omitted fields take their defaults. Kept across restarts.",
+      summary: "Replaces a queue's alert rules (manager+); omitted fields take their defaults. Logged (queue.alert_rules_set), so kept across restarts.",
       ...needs('manager'),
       request: { params: QueueParam, body: { required: true, content: { 'application/json': { schema: AlertRuleSettings } } } },
-      responses: { 200: json(RulesView, 'the rules now in force'), 404: problemResponse('unknown queue'), 503: problemResponse('could not store them'), ...problems, ...bodyProblems },
+      responses: { 200: json(RulesView, 'the rules now in force'), 404: problemResponse('unknown queue'), 503: problemResponse('could not log them'), ...problems, ...bodyProblems },
     }),
-    async (c) => {
-      const { queue } = c.req.valid('param');
-      const rules = c.req.valid('json');
-      const user = c.get('user');
-      assertQueueScope(user, queue);
-      if (!alerts.knownQueue(queue)) throw notFound(`queue "${queue}" is not known`);
-      try {
-        await alerts.rules.set(queue, rules, user.name, alerts.now());
-      } catch (e) {
-        throw new ApiError(503, `the rules could not be stored (${(e as Error).message}); the previous rules stay in force`);
-      }
-      alerts.evaluate([queue]);
-      return c.json({ queue, ...alerts.rules.describe(queue) }, 200);
-    },
+    async (c) => setRules(c.get('user'), c.req.valid('param').queue, c.req.valid('json'), (body) => c.json(body, 200)),
   );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/queues/{queue}/alert-rules',
+      operationId: 'resetAlertRules',
+      tags,
+      summary: "Drops a queue's override (manager+): the config's rules are in force again. Logged, so kept across restarts.",
+      ...needs('manager'),
+      request: { params: QueueParam },
+      responses: { 200: json(RulesView, 'the rules now in force'), 404: problemResponse('unknown queue'), 503: problemResponse('could not log it'), ...problems },
+    }),
+    async (c) => setRules(c.get('user'), c.req.valid('param').queue, null, (body) => c.json(body, 200)),
+  );
+
+  /** PUT and DELETE: log the change, answer once applied; the rules in force stay as they were when it cannot be logged. */
+  async function setRules<R>(user: AuthUser, queue: string, rules: AlertRules | null, answer: (body: z.infer<typeof RulesView>) => R): Promise<R> {
+    assertQueueScope(user, queue);
+    if (!alerts.knownQueue(queue)) throw notFound(`queue "${queue}" is not known`);
+    const r = await alerts.setRules(queue, rules, user.name);
+    if (!r.ok) throw new ApiError(503, `the rules could not be logged (${r.reason}); the previous rules stay in force`);
+    return answer({ queue, ...r.rules });
+  }
   return app;
 }

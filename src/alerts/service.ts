@@ -1,16 +1,17 @@
 /**
- * The alerts shell around the pure rules and lifecycle (processors/alerts-*.ts): it
- * evaluates the queues an applied batch changed and, on a timer, every queue (waits grow,
- * windows slide, `for` durations pass); then it records each change in ClickHouse, counts
- * it in Prometheus, posts it to webhooks and tells the real-time listeners. Nothing here
- * waits on a receiver or on the store while the engine applies events.
+ * The alerts shell around the pure rules and lifecycle (processors/alerts-*.ts): it folds
+ * the alerts' operational events (acknowledgements, rule overrides) from the pipeline's
+ * admitted events, evaluates the queues an applied batch changed and, on a timer, every
+ * queue (waits grow, windows slide, `for` durations pass); then it records each change in
+ * ClickHouse, counts it in Prometheus, posts it to webhooks and tells the real-time
+ * listeners. Nothing here waits on a receiver or on the store while the engine applies events.
  */
-import { join } from 'node:path';
-import type { ClickHouseClient } from '@clickhouse/client';
-import type { Registry } from 'prom-client';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import {
   acknowledgeAlert,
+  describeRules,
+  evolveRuleOverrides,
+  initialRuleOverrides,
   initialAlertBook,
   listAlerts,
   queueConditions,
@@ -18,99 +19,52 @@ import {
   ruleThresholds,
   reconcileQueue,
   restoreAlerts,
+  rulesOf,
   viewAlert,
+  type AcknowledgeOutcome,
   type AlertChange,
   type AlertChangeKind,
-  type AlertFilter,
   type AlertView,
   type Changed,
-  type Runner,
 } from '../../processors/index.js';
-import type { Clock, Config } from '../domain/index.js';
+import type { CallEvent } from '../domain/index.js';
 import type { AppEnv } from '../api/auth.js';
 import { AlertHistory } from './history.js';
 import { AlertMetrics } from './metrics.js';
-import { AlertRuleBook, clickhouseOverrides, fileOverrides, memoryOverrides } from './rules.js';
-import { WebhookDispatcher, type DeliveryRecord, type DeliveryStatus, type WebhookOptions } from './webhooks.js';
+import { clearLegacyRules, legacyRuleEvents } from './legacy-rules.js';
+import { notStored, OperationalWriter } from './operations.js';
+import { WebhookDispatcher } from './webhooks.js';
 import { alertRoutes } from './routes.js';
-
-export interface AlertEvent {
-  kind: AlertChangeKind;
-  alert: AlertView;
-}
-export type AlertListener = (e: AlertEvent) => void;
-
-export interface AlertsDeps {
-  config: Config;
-  runner: Runner;
-  /** The engine's pipeline: batches applied (changed queues), and whether the replay is over. */
-  pipeline: { onChange(listener: (changed: Changed) => void): () => void; readonly caughtUp: boolean };
-  /** prom-client registry for cc_alerts_firing and cc_alerts_total (EngineMetrics.registry). */
-  registry?: Registry;
-  /** History store (HistoryStore fits): alert history and rule overrides in ClickHouse. */
-  store?: { client: ClickHouseClient };
-  /** Without a store, rule overrides go to `<dataDir>/alert-rules.json`. */
-  dataDir?: string;
-  /** The engine's clock: "now" of every evaluation, and the timer of the periodic one. */
-  clock: Clock;
-  /** Period of the evaluation of every queue, ms of the clock's time (default 1000); 0: none (tests call evaluate). */
-  tickMs?: number;
-  /** Resolved alerts kept in memory for the API (default 10,000); older ones are read from history. */
-  keepResolved?: number;
-  webhookOptions?: WebhookOptions;
-}
-
-export type AcknowledgeResult =
-  | { outcome: 'acknowledged' | 'already'; alert: AlertView }
-  | { outcome: 'resolved'; alert: AlertView }
-  | { outcome: 'unknown' };
-
-export interface Alerts {
-  readonly routes: Array<OpenAPIHono<AppEnv>>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Alert events (fired, acknowledged, resolved) for the wallboard's socket; returns unsubscribe. */
-  onAlert(listener: AlertListener): () => void;
-  /** The live alerts now, newest first (a socket client's snapshot on join). */
-  live(): AlertView[];
-  /** Evaluates the named queues (every known one when omitted) at `now`; nothing before start(). */
-  evaluate(queues?: readonly string[], now?: number): void;
-  list(f: AlertFilter): Promise<{ alerts: AlertView[]; total: number }>;
-  get(id: string): Promise<AlertView | null>;
-  acknowledge(id: string, by: string, comment: string | null): Promise<AcknowledgeResult>;
-  readonly rules: AlertRuleBook;
-  deliveries(f?: { status?: DeliveryStatus; alert_id?: string; queues?: readonly string[] | null; limit?: number }): DeliveryRecord[];
-  /** Writes buffered history now (tests, shutdown). */
-  flush(): Promise<void>;
-  readonly config: Config;
-  readonly now: () => number;
-  knownQueue(queue: string): boolean;
-}
+import type { AcknowledgeResult, AlertListener, Alerts, AlertsDeps } from './types.js';
 
 /**
- * Creates the alerts service. Call start() once the engine's pipeline runs; it loads rule
- * overrides and the alerts that were live before a restart, then follows the pipeline.
- * @example const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, store, clock }); routes.push(...alerts.routes); await alerts.start();
+ * Creates the alerts service. start() loads the alerts that were live before a restart and
+ * follows the pipeline; startJudging() once the engine is up.
+ * @example const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock }); await alerts.start(); await pipeline.start(); alerts.startJudging();
  */
 export function createAlerts(deps: AlertsDeps): Alerts {
   const now = () => deps.clock.now();
   const keepResolved = deps.keepResolved ?? 10_000;
   const book = initialAlertBook(keepResolved);
+  const overrides = initialRuleOverrides();
   const history = deps.store ? new AlertHistory(deps.store.client) : null;
-  const overrides = deps.store ? clickhouseOverrides(deps.store.client) : deps.dataDir ? fileOverrides(join(deps.dataDir, 'alert-rules.json')) : memoryOverrides();
-  const rules = new AlertRuleBook(deps.config, overrides);
-  const thresholds = () => deps.runner.knownQueues().flatMap((queue) => ruleThresholds(deps.config, queue, rules.rulesOf(queue)).map((t) => ({ ...t, queue })));
+  const thresholds = () => deps.runner.knownQueues().flatMap((queue) => ruleThresholds(deps.config, queue, rulesOf(deps.config, overrides, queue)).map((t) => ({ ...t, queue })));
   const metrics = deps.registry ? new AlertMetrics(deps.registry, () => book, thresholds) : null;
   const webhooks = new WebhookDispatcher(deps.config.webhooks, { ...deps.webhookOptions, now });
+  const acks = new OperationalWriter<AcknowledgeOutcome>(deps.log, now);
+  const ruleWrites = new OperationalWriter<null>(deps.log, now);
   const listeners = new Set<AlertListener>();
-  let started = false;
+  let judging = false;
+  let judged = false;
   let unsubscribe: (() => void) | undefined;
   let stopTimer: (() => void) | undefined;
 
-  function publish(changes: readonly AlertChange[]): void {
+  /** Records each change; `news` also tells listeners and webhooks (a replayed acknowledgement is not news). */
+  function publish(changes: readonly AlertChange[], news = true): void {
     for (const c of changes) {
-      const view = viewAlert(c.alert);
       history?.record(c.alert);
+      if (!news) continue;
+      const view = viewAlert(c.alert);
       if (c.kind === 'fired') metrics?.fired(c.alert.type);
       webhooks.dispatch(c.kind, view);
       for (const l of listeners) {
@@ -123,42 +77,71 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     }
   }
 
+  // Judged only once the engine is up and the processors reached the log's end: replayed
+  // history, and the engine's own start-up, are not news.
+  const ready = () => judging && deps.pipeline.caughtUp;
+
   function evaluate(queues?: readonly string[], at = now()): void {
-    // Before start() the alerts of before a restart are not back yet: judging now would fire them twice.
-    if (!started) return;
-    const names = queues ?? [...new Set([...deps.runner.knownQueues(), ...queuesWithAlerts(book)])];
+    if (!ready()) return;
+    // The first judgement looks at every queue: a restart may have changed any of them.
+    const first = !judged;
+    judged = true;
+    const names = (first ? undefined : queues) ?? [...new Set([...deps.runner.knownQueues(), ...queuesWithAlerts(book)])];
     const changes: AlertChange[] = [];
     for (const q of names) {
-      const held = queueConditions(deps.config, deps.runner.states, q, rules.rulesOf(q), at);
+      const held = queueConditions(deps.config, deps.runner.states, q, rulesOf(deps.config, overrides, q), at);
       changes.push(...reconcileQueue(book, q, held, at));
     }
     publish(changes);
   }
 
-  // Replayed history is not news: alerts are judged once the processors caught up with the log.
-  const ready = () => started && deps.pipeline.caughtUp;
+  function fold(changed: Changed, admitted: ReadonlyArray<{ event: CallEvent }>): void {
+    const changes: AlertChange[] = [];
+    const queues = new Set(changed.queues);
+    for (const { event: e } of admitted) {
+      if (e.type === 'alert.acknowledged') {
+        const r = acknowledgeAlert(book, e.alert_id, e.by, e.comment ?? null, Date.parse(e.time));
+        if (r.outcome === 'acknowledged') changes.push(r.change);
+        acks.settle(e.id, r);
+      } else if (e.type === 'queue.alert_rules_set') {
+        if (evolveRuleOverrides(overrides, e)) queues.add(e.queue);
+        ruleWrites.settle(e.id, null);
+      }
+    }
+    publish(changes, ready());
+    if (queues.size > 0) evaluate([...queues]);
+  }
 
   const alerts: Alerts = {
     routes: [],
     config: deps.config,
     now,
-    rules,
+    rules: { rulesOf: (q) => rulesOf(deps.config, overrides, q), describe: (q) => describeRules(deps.config, overrides, q) },
     async start() {
-      await rules.load();
       if (history) {
         const loaded = await history.load(keepResolved);
         restoreAlerts(book, loaded.alerts, loaded.complete);
+        metrics?.restore(await history.firedByType());
       }
-      unsubscribe = deps.pipeline.onChange((changed) => {
-        if (ready() && changed.queues.length > 0) evaluate(changed.queues);
-      });
+      // The alerts of history are back: the log's acknowledgements can be folded onto them.
+      unsubscribe = deps.pipeline.onChange(fold);
+      if (deps.store) {
+        const legacy = await legacyRuleEvents(deps.store.client);
+        if (legacy.length > 0) {
+          const refused = notStored(await deps.log.append(legacy));
+          if (refused !== null) throw new Error(`the legacy alert rule overrides could not be logged: ${refused}`);
+          await clearLegacyRules(deps.store.client);
+        }
+      }
       const tickMs = deps.tickMs ?? 1000;
-      if (tickMs > 0) stopTimer = deps.clock.every(tickMs, () => ready() && evaluate());
-      started = true;
-      if (ready()) evaluate();
+      if (tickMs > 0) stopTimer = deps.clock.every(tickMs, () => evaluate());
+    },
+    startJudging() {
+      judging = true;
+      evaluate();
     },
     async stop() {
-      started = false;
+      judging = false;
       stopTimer?.();
       unsubscribe?.();
       await webhooks.stop();
@@ -183,15 +166,23 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       return a ? viewAlert(a) : null;
     },
     async acknowledge(id, by, comment) {
-      const r = acknowledgeAlert(book, id, by, comment, now());
-      if (r.outcome === 'acknowledged') {
-        publish([r.change]);
-        return { outcome: 'acknowledged', alert: viewAlert(r.change.alert) };
+      const a = book.byId.get(id);
+      if (a === undefined) {
+        // Every live alert is in memory (restored at start): one only in history is resolved.
+        const old = history ? await history.find(id) : null;
+        return old ? { outcome: 'resolved', alert: viewAlert(old) } : { outcome: 'unknown' };
       }
-      if (r.outcome !== 'unknown') return { outcome: r.outcome, alert: viewAlert(r.alert) };
-      // Every live alert is in memory (restored at start): one only in history is resolved.
-      const old = history ? await history.find(id) : null;
-      return old ? { outcome: 'resolved', alert: viewAlert(old) } : { outcome: 'unknown' };
+      // Nothing to log when nothing would change (acknowledging is idempotent).
+      if (a.state !== 'firing') return { outcome: a.state === 'resolved' ? 'resolved' : 'already', alert: viewAlert(a) };
+      const r = await acks.write({ type: 'alert.acknowledged', alert_id: id, by, ...(comment === null ? {} : { comment }) });
+      if (!r.ok) return { outcome: 'not_applied', reason: r.reason };
+      const o = r.value;
+      if (o.outcome === 'acknowledged') return { outcome: 'acknowledged', alert: viewAlert(o.change.alert) };
+      return o.outcome === 'unknown' ? o : { outcome: o.outcome, alert: viewAlert(o.alert) };
+    },
+    async setRules(queue, rules, by) {
+      const r = await ruleWrites.write({ type: 'queue.alert_rules_set', queue, rules, by });
+      return r.ok ? { ok: true, rules: describeRules(deps.config, overrides, queue) } : r;
     },
     deliveries: (f) => webhooks.deliveries(f),
     flush: async () => history?.flush(),

@@ -13,6 +13,8 @@ export interface AuthUser {
   role: Role;
   /** Queues the user may see and act on; null means every queue. */
   queues: string[] | null;
+  /** The agent this user is (config `users[].agent`): it may set that agent's own state. */
+  agent?: string;
 }
 
 export type AppEnv = { Variables: { user: AuthUser } };
@@ -53,7 +55,7 @@ export function parseTokenList(text: string): Array<{ token: string; user: AuthU
 
 export function registryFrom(users: UserConfig[], envTokens: string | undefined): TokenRegistry {
   const reg = new TokenRegistry();
-  for (const u of users) reg.add(u.token_sha256, { name: u.name, role: u.role, queues: u.queues ?? null });
+  for (const u of users) reg.add(u.token_sha256, { name: u.name, role: u.role, queues: u.queues ?? null, ...(u.agent === undefined ? {} : { agent: u.agent }) });
   if (envTokens) for (const { token, user } of parseTokenList(envTokens)) reg.addToken(token, user);
   return reg;
 }

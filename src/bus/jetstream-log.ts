@@ -21,6 +21,7 @@
  */
 import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { natsTarget } from './nats-url.js';
 import { validateEvent, type CallEvent } from '../domain/index.js';
 import { decode, dropConsumer, openEphemeral, type StreamRef } from './jetstream-consumers.js';
 import { JetStreamSubscription } from './jetstream-subscription.js';
@@ -65,7 +66,7 @@ export class JetStreamLog implements EventLog {
   static async connect(options: JetStreamLogOptions): Promise<JetStreamLog> {
     const stream = options.stream ?? 'CC_EVENTS';
     const subjectPrefix = options.subjectPrefix ?? 'cc.events';
-    const nc = await connect({ servers: options.url, name: options.name ?? 'cc-supervisor', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    const nc = await connect({ ...natsTarget(options.url), name: options.name ?? 'cc-supervisor', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     try {
       const jsm = await jetstreamManager(nc);
       const config = { subjects: [`${subjectPrefix}.>`], duplicate_window: nanos(options.duplicateWindowMs ?? DAY_MS) };

@@ -79,7 +79,7 @@ export class Actions {
   /** Asks the driver; refused → 409 with the driver's reason, driver failure → 502. Resolves once applied. */
   async drive(command: AcdCommand): Promise<CallEvent[]> {
     const t = this.deps.telephony();
-    if (t === null) throw new ApiError(503, 'no telephony driver is running (the simulator is off and the SIP edge is not there yet): this action needs one');
+    if (t === null) throw new ApiError(503, 'no telephony driver is running (neither the simulator nor the SIP edge is on): this action needs one');
     let outcome;
     try {
       outcome = await t.execute(command);

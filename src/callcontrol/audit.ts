@@ -23,6 +23,9 @@ export const AUDIT_ACTIONS = [
   'consult.complete',
   'consult.cancel',
   'call.end',
+  'call.hold',
+  'call.resume',
+  'agent.state',
 ] as const;
 
 export const AuditEntry = z

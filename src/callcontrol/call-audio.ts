@@ -1,9 +1,11 @@
 /**
- * Keeps one audio room per connected call in step with the log: who is on the call (caller,
- * agent, consultee, supervisors in their modes) and whether it is on hold. Parties' phones
- * come from the telephony driver; the media clock (or a test) moves frames with `pump`.
+ * Keeps one audio room per call in step with the log: who is on the call (caller, agent,
+ * consultee, supervisors in their modes) and whether it is on hold. The room opens when the
+ * call first waits in a queue (the caller hears the hold music until an agent answers, and
+ * again while a transfer looks for the next one) or is answered. Parties' phones come from
+ * the telephony driver; the media clock (or a test) moves frames with `pump`.
  */
-import type { CallEvent } from '../domain/index.js';
+import { isAgentEvent, isOperational, type CallEvent } from '../domain/index.js';
 import { AudioRoom, FRAME_MS, Tone, type Endpoint, type PartyRole } from '../media/index.js';
 import { SIM_TONES } from './sim-audio.js';
 import type { Telephony } from './telephony.js';
@@ -34,11 +36,15 @@ export class CallAudio {
   }
 
   apply(e: CallEvent): void {
-    if (e.type === 'agent.state_changed' || e.type === 'agent.queues_changed') return;
+    if (isAgentEvent(e) || isOperational(e)) return;
     const call = e.call_id;
     switch (e.type) {
+      case 'call.queued':
+        this.open(call).mixer.setHold(true);
+        return;
       case 'call.answered': {
         const r = this.open(call);
+        r.mixer.setHold(false);
         if (r.has(e.agent)) r.leave(e.agent); // a consultee becomes the call's agent
         this.join(r, call, e.agent, 'agent');
         return;
@@ -55,8 +61,9 @@ export class CallAudio {
         return;
       case 'call.transferred':
         this.rooms.get(call)?.leave(e.from_agent);
-        // A consult transfer to an agent: the caller leaves hold and meets the new agent.
-        if (e.kind === 'consult') this.rooms.get(call)?.mixer.setHold(false);
+        // A consult transfer to an agent: the caller leaves hold and meets the new agent; a
+        // blind one waits with the music for the next agent; a takeover talks on at once.
+        this.rooms.get(call)?.mixer.setHold(e.kind === 'blind' && e.to.number === undefined);
         return;
       case 'monitor.started':
         this.withRoom(call, (r) => this.join(r, call, e.supervisor, 'supervisor', e.mode));
@@ -69,9 +76,14 @@ export class CallAudio {
       case 'monitor.ended':
         this.rooms.get(call)?.leave(e.supervisor);
         return;
-      case 'call.ended':
-        if (this.rooms.delete(call)) this.onCallEnded(call);
+      case 'call.ended': {
+        const r = this.rooms.get(call);
+        if (!r) return;
+        r.close();
+        this.rooms.delete(call);
+        this.onCallEnded(call);
         return;
+      }
       default:
         return;
     }

@@ -24,7 +24,7 @@ export interface CallControlOptions {
   audit: AuditLog;
   /** The running simulation, looked up when an action needs it (undefined: no driver, 503). */
   simulation?: () => SimulationHandle | undefined;
-  /** A driver other than the simulator (the SIP edge, later); wins over `simulation`. */
+  /** The engine's driver (its live ACD, with the SIP edge's and the simulator's phones); wins over `simulation`. */
   telephony?: () => Telephony | null;
   /** The simulated caller and agent speak the demo's conversation (assets/voices) instead of playing test tones. */
   simVoices?: boolean;
@@ -46,7 +46,7 @@ export interface CallControlPart {
 
 /**
  * Builds call control. Create it before `pipeline.start()` so the replay rebuilds the
- * monitoring sessions; `simulation` is read lazily, so the simulator may start later.
+ * monitoring sessions and the consultations in progress; `simulation` is read lazily, so the simulator may start later.
  * @example const cc = createCallControl({ config, log, pipeline, audit: clickhouseAudit(store.client), simulation: () => sim, now: () => clock.now() });
  */
 export function createCallControl(o: CallControlOptions): CallControlPart {
@@ -60,12 +60,12 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
     return sim;
   };
   const service = new CallControl(o.config, { log: o.log, feed: o.pipeline, telephony, audit: o.audit, now });
-  const isAgent = (id: string) => o.config.agents.some((a) => a.id === id) || o.pipeline.runner.knownAgents().includes(id);
+  const isAgent = (id: string) => service.isAgent(id);
   let audio: CallAudio | null = null;
   const audioNow = (): CallAudio | null => {
     const t = telephony();
     if (t && !audio) {
-      audio = new CallAudio(t, isAgent, (call) => (t instanceof SimulatorTelephony ? t.phones.hangUp(call) : undefined));
+      audio = new CallAudio(t, isAgent, (call) => t.release?.(call));
       if (running && o.mediaClock !== false) audio.start();
     }
     return audio;
@@ -78,7 +78,7 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
     for (const { event } of events) {
       room?.apply(event);
       const cut = service.sessions.apply(event);
-      if (event.type === 'call.ended') service.forgetCall(event.call_id);
+      service.consults.apply(event);
       // A session the call's end cut gets its monitor.ended, unless the log already has it
       // (a replay meets it a little later): so every session's end is in the log and the audit.
       for (const s of cut) {
@@ -111,10 +111,12 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
   };
 }
 
-export { CallControl, type Consultation } from './service.js';
+export { CallControl } from './service.js';
+export { ConsultBook, type Consultation } from './consults.js';
 export { SessionBook, type SupervisorSession } from './sessions.js';
 export { CallAudio, CALLER, type Detach } from './call-audio.js';
 export { SimulatorTelephony } from './sim-driver.js';
+export { AcdTelephony, type PartyPhones } from './acd-driver.js';
 export { SimulatedPhones, SIM_TONES } from './sim-audio.js';
 export { Voices, loadVoices, type Conversation, type Speaker } from './sim-voices.js';
 export { clickhouseAudit, AuditEntry, AUDIT_ACTIONS, type AuditLog, type AuditInput, type AuditQuery } from './audit.js';

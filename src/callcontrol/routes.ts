@@ -1,10 +1,11 @@
 /**
  * The call-control API under /cc: monitoring sessions, notes, after-call work, consult and
- * blind transfer, end, and the audit trail. Handlers validate, call the service and answer
+ * blind transfer, hold, end, agents' states, and the audit trail. Handlers validate, call the service and answer
  * what it returns once the processors applied it.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { CallView } from '../../processors/index.js';
+import { AgentView, CallView } from '../../processors/index.js';
+import { SETTABLE_STATES } from './agent-state.js';
 import type { AppEnv } from '../api/auth.js';
 import { validationHook } from '../api/validation.js';
 import { Instant, MONITOR_MODES, WholeNumber, type Config } from '../domain/index.js';
@@ -13,7 +14,7 @@ import type { CallControl } from './service.js';
 import { body, bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 
 // What each action can answer, so the document lists what the route really gives.
-const unknown = { 404: problemResponse('unknown call, session or consultation') };
+const unknown = { 404: problemResponse('unknown call, session, consultation or agent') };
 const refused = { 409: problemResponse("the call's state does not allow it (see the summary)") };
 const driver = {
   502: problemResponse('the telephony driver failed; nothing changed'),
@@ -23,6 +24,7 @@ const driver = {
 const action = { ...commonProblems, ...unknown, ...refused, ...driver };
 const actionWithBody = { ...action, ...bodyProblems };
 const tags = ['call control'];
+const viewer = needs('viewer');
 const supervisor = needs('supervisor');
 const manager = needs('manager');
 const Mode = z.enum(MONITOR_MODES);
@@ -90,6 +92,50 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
       },
     );
   }
+  for (const how of ['hold', 'resume'] as const) {
+    app.openapi(
+      createRoute({ method: 'post', path: `/calls/{call_id}/${how}`, operationId: how === 'hold' ? 'holdCall' : 'resumeCall', tags, ...supervisor, summary: how === 'hold' ? 'Put the caller on hold (the hold music, through the mixer)' : 'Take the caller off hold', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...action } }),
+      async (c) => c.json(await cc.hold(c.get('user'), c.req.valid('param').call_id, how === 'hold'), 200),
+    );
+  }
+  const StateBody = Body({ state: z.enum(SETTABLE_STATES), reason: z.string().min(1).max(200).optional() });
+  const stateSummary = 'idle (log in, back from a break, wrap-up done), away (a break, with a reason) or offline (log out); an agent with a SIP phone logs in once the phone is registered, an agent on a call changes after it (409)';
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/agents/{agent_id}/state',
+      operationId: 'setAgentState',
+      tags,
+      ...supervisor,
+      summary: `Set an agent's state (a supervisor of one of its queues): ${stateSummary}`,
+      request: { params: z.object({ agent_id: z.string().min(1) }), ...body(StateBody) },
+      responses: { 200: json(AgentView, 'the agent'), ...actionWithBody },
+    }),
+    async (c) => {
+      const { agent_id } = c.req.valid('param');
+      const { state, reason } = c.req.valid('json');
+      await cc.agents.set(c.get('user'), agent_id, state, reason);
+      return c.json(cc.agentView(agent_id), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/me/state',
+      operationId: 'setOwnAgentState',
+      tags,
+      // Any role: the token of a user with `agent` (config users[].agent) is that agent.
+      ...viewer,
+      summary: `Set your own state, as the agent your token is (users[].agent; 404 for a token that is no agent's): ${stateSummary}`,
+      request: body(StateBody),
+      responses: { 200: json(AgentView, 'the agent'), ...actionWithBody },
+    }),
+    async (c) => {
+      const { state, reason } = c.req.valid('json');
+      const agent = await cc.agents.setOwn(c.get('user'), state, reason);
+      return c.json(cc.agentView(agent), 200);
+    },
+  );
   app.openapi(
     createRoute({ method: 'post', path: '/calls/{call_id}/end', operationId: 'endCall', tags, ...manager, summary: 'End a call (manager)', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...action } }),
     async (c) => c.json(await cc.end(c.get('user'), c.req.valid('param').call_id), 200),

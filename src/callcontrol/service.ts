@@ -10,29 +10,26 @@ import type { Config, MonitorMode } from '../domain/index.js';
 import type { TransferTarget } from '../acd/index.js';
 import { Actions, type ActionDeps } from './action.js';
 import { SessionBook, type SupervisorSession } from './sessions.js';
-
-export interface Consultation {
-  consult_id: string;
-  call_id: string;
-  agent: string;
-  target: string;
-  target_kind: 'agent' | 'queue';
-  started: string;
-}
+import { ConsultBook, type Consultation } from './consults.js';
+import { AgentStates } from './agent-state.js';
 
 const ROLE_FOR: Record<MonitorMode, 'supervisor' | 'manager'> = { listen: 'supervisor', whisper: 'supervisor', barge: 'supervisor', takeover: 'manager' };
 const CONNECTED = new Set(['talking', 'held']);
 
 export class CallControl {
   readonly sessions = new SessionBook();
-  private readonly consults = new Map<string, Consultation>();
+  /** Folded from the log like the sessions (index.ts feeds both), so a restart rebuilds them. */
+  readonly consults: ConsultBook;
   private readonly act: Actions;
+  readonly agents: AgentStates;
 
   constructor(
     private readonly config: Config,
     private readonly deps: ActionDeps,
   ) {
     this.act = new Actions(deps);
+    this.consults = new ConsultBook((id) => this.isAgent(id));
+    this.agents = new AgentStates(config, this.act);
   }
 
   /** A known call the user may act on: 404 unknown, 403 outside the user's queues. */
@@ -56,11 +53,18 @@ export class CallControl {
       ctx.agent = this.connected(c, mode);
       const mine = this.sessions.onCall(callId);
       if (mine.some((s) => s.supervisor === user.name)) throw conflict(`${user.name} already monitors call ${callId}: switch the session's mode instead`);
-      if (mode === 'takeover') {
-        if (mine.some((s) => s.mode === 'takeover')) throw conflict(`call ${callId} is already taken over`);
-        await this.act.drive({ type: 'call.takeover', call_id: callId, session_id, supervisor: user.name, already_monitoring: false });
-      } else {
-        await this.act.emit({ type: 'monitor.started', session_id, call_id: callId, supervisor: user.name, mode });
+      if (mode === 'takeover' && mine.some((s) => s.mode === 'takeover')) throw conflict(`call ${callId} is already taken over`);
+      // A user with a SIP phone hears the call on it: it rings first, the session starts when it answers.
+      const t = this.deps.telephony();
+      const phone = await t?.connectMonitor?.(callId, user.name).catch((e: unknown) => {
+        throw conflict(`${(e as Error).message}: the session did not start`);
+      });
+      try {
+        if (mode === 'takeover') await this.act.drive({ type: 'call.takeover', call_id: callId, session_id, supervisor: user.name, already_monitoring: false });
+        else await this.act.emit({ type: 'monitor.started', session_id, call_id: callId, supervisor: user.name, mode, ...(phone ? { endpoint: phone } : {}) });
+      } catch (e) {
+        if (phone) t?.disconnectMonitor?.(callId, user.name);
+        throw e;
       }
       return this.session(session_id);
     });
@@ -141,7 +145,7 @@ export class CallControl {
     return this.act.audited({ user, action: type === 'blind' ? 'call.transfer' : 'call.consult', call_id: callId, detail: { target, type } }, async (ctx) => {
       this.act.requireRole(user, 'supervisor', 'a transfer');
       const c = this.call(user, callId);
-      const agent = (ctx.agent = this.connected(c, type === 'blind' ? 'a transfer' : 'a consultation'));
+      ctx.agent = this.connected(c, type === 'blind' ? 'a transfer' : 'a consultation');
       const to = this.target(user, target);
       if (type === 'blind') {
         if (this.consultOf(callId)) throw conflict(`call ${callId} has a consultation in progress: complete or cancel it first`);
@@ -151,8 +155,9 @@ export class CallControl {
       if (this.consultOf(callId)) throw conflict(`call ${callId} already has a consultation in progress`);
       const consult_id = this.act.newId('cons');
       await this.act.drive({ type: 'consult.start', call_id: callId, consult_id, target: to });
-      const consultation: Consultation = { consult_id, call_id: callId, agent, target, target_kind: 'agent' in to ? 'agent' : 'queue', started: new Date(this.deps.now()).toISOString() };
-      this.consults.set(consult_id, consultation);
+      // Applied means folded: the consultation is what the log says it is.
+      const consultation = this.consults.get(consult_id);
+      if (!consultation) throw conflict(`consultation on call ${callId} did not start: the call changed meanwhile`);
       return { call: this.call(user, callId), consultation };
     });
   }
@@ -166,7 +171,16 @@ export class CallControl {
       ctx.agent = k.agent;
       const target: TransferTarget = k.target_kind === 'agent' ? { agent: k.target } : { queue: k.target };
       await this.act.drive({ type: how === 'complete' ? 'consult.complete' : 'consult.cancel', call_id: callId, consult_id: consultId, target });
-      this.consults.delete(consultId);
+      return this.call(user, callId);
+    });
+  }
+
+  /** Puts the caller on hold (the hold music, through the mixer: no re-INVITE of the caller) or back. */
+  async hold(user: AuthUser, callId: string, on: boolean): Promise<CallView> {
+    return this.act.audited({ user, action: on ? 'call.hold' : 'call.resume', call_id: callId, detail: {} }, async (ctx) => {
+      this.act.requireRole(user, 'supervisor', on ? 'hold' : 'resume');
+      ctx.agent = this.connected(this.call(user, callId), on ? 'hold' : 'resume');
+      await this.act.drive({ type: on ? 'call.hold' : 'call.resume', call_id: callId });
       return this.call(user, callId);
     });
   }
@@ -182,18 +196,22 @@ export class CallControl {
     });
   }
 
-  /** Consultations whose call ended are dropped; the processors already closed them. */
-  forgetCall(callId: string): void {
-    for (const [id, k] of this.consults) if (k.call_id === callId) this.consults.delete(id);
+  agentView(agent: string) {
+    return this.deps.feed.runner.agent(agent, this.deps.now())!;
   }
 
   consultOf(callId: string): Consultation | undefined {
-    return [...this.consults.values()].find((k) => k.call_id === callId);
+    return this.consults.onCall(callId);
+  }
+
+  /** An id names an agent when the config or the live state knows it: a transfer target's first reading. */
+  isAgent(id: string): boolean {
+    return this.config.agents.some((a) => a.id === id) || this.deps.feed.runner.knownAgents().includes(id);
   }
 
   private target(user: AuthUser, target: string): TransferTarget {
     const runner = this.deps.feed.runner;
-    if (this.config.agents.some((a) => a.id === target) || runner.knownAgents().includes(target)) return { agent: target };
+    if (this.isAgent(target)) return { agent: target };
     if (this.config.queues.some((q) => q.id === target) || runner.knownQueues().includes(target)) {
       assertQueueScope(user, target);
       return { queue: target };

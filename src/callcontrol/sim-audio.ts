@@ -37,6 +37,11 @@ export class SimulatedPhones {
     return SIM_TONES.firstSupervisor + k * SIM_TONES.supervisorStep;
   }
 
+  /** The release of a PartyPhones: a call's room closed. */
+  release(call: string): void {
+    this.hangUp(call);
+  }
+
   endpoint(call: string, party: string, role: PartyRole): RecordingEndpoint {
     const phone = new RecordingEndpoint(this.codec, this.recordings.get(party) ?? this.sourceOf(call, party, role));
     this.phones.set(`${call}\u0000${party}`, phone);

@@ -23,4 +23,8 @@ export class SimulatorTelephony implements Telephony {
   endpoint(call: string, party: string, role: PartyRole) {
     return this.phones.endpoint(call, party, role);
   }
+
+  release(call: string): void {
+    this.phones.hangUp(call);
+  }
 }

@@ -15,6 +15,18 @@ export interface Telephony {
   execute(command: AcdCommand): Promise<DriverOutcome>;
   /** The phone of a party on a call, attached to the call's mixer. */
   endpoint(call: string, party: string, role: PartyRole): Endpoint;
+  /** The call's audio room closed: the driver may forget the call's phones. */
+  release?(call: string): void;
+  /**
+   * Before a monitoring session starts: rings the user's phone and resolves `phone` once it
+   * answered (the session then starts with the supervisor hearing at once), or null when the
+   * user has no phone to ring. Rejects with the reason when it cannot ring or got no answer.
+   */
+  connectMonitor?(call: string, supervisor: string): Promise<'phone' | null>;
+  /** Hangs up a phone connected for a session that did not start after all. */
+  disconnectMonitor?(call: string, supervisor: string): void;
+  /** Why an agent may not log in now (a phone that is not registered), or null. */
+  agentReady?(agent: string): string | null;
 }
 
 /** What a driver may need from a running simulation (LiveSimulation has it). */

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { Id } from './events.js';
 import { TimeZone } from './params.js';
+import { AlertRuleSettings, ALERT_EVENTS, ALERT_TYPES } from './alert-rules.js';
+import { DialNumber, SipConfig, SipCredentials } from './sip-config.js';
 
 export const SL_FORMULAS = [
   'answered_within_over_offered',
@@ -36,29 +38,8 @@ export const RoutingSettings = z.strictObject({
   overflow_queue: Id.nullable().default(null),
 });
 
-/** Per-queue alert thresholds (METRICS.md, Alerts). */
-export const AlertRuleSettings = z.strictObject({
-  sla_below_threshold: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      window_min: z.number().int().positive().max(1440).default(30),
-      min_offered: z.number().int().min(1).default(10),
-      for_s: z.number().min(0).default(0),
-    })
-    .prefault({}),
-  queue_overflow: z.strictObject({ enabled: z.boolean().default(true), for_s: z.number().min(0).default(0) }).prefault({}),
-  wait_timeout: z
-    .strictObject({ enabled: z.boolean().default(true), max_wait_s: z.number().positive().default(120), for_s: z.number().min(0).default(0) })
-    .prefault({}),
-  no_available_agents: z.strictObject({ enabled: z.boolean().default(true), for_s: z.number().min(0).default(0) }).prefault({}),
-});
-
-export type AlertRules = z.output<typeof AlertRuleSettings>;
-
-/** The alert rules of METRICS.md, one per key of AlertRuleSettings. */
-export const ALERT_TYPES = ['sla_below_threshold', 'queue_overflow', 'wait_timeout', 'no_available_agents'] as const;
-export type AlertType = (typeof ALERT_TYPES)[number];
-export const ALERT_EVENTS = ['fired', 'acknowledged', 'resolved'] as const;
+// The alert rules live in alert-rules.ts: the operational event queue.alert_rules_set carries them too.
+export { AlertRuleSettings, ALERT_TYPES, ALERT_EVENTS, type AlertRules, type AlertType } from './alert-rules.js';
 
 /**
  * An outbound webhook for alert events. Without filters it gets every alert; `types` and
@@ -85,7 +66,11 @@ export const QueueSettings = z.strictObject({
   routing: RoutingSettings.prefault({}),
   alerts: AlertRuleSettings.prefault({}),
 });
-export const QueueConfig = QueueSettings.extend({ id: Id });
+export const QueueConfig = QueueSettings.extend({
+  id: Id,
+  /** Numbers that reach this queue over SIP (the Request-URI's user part). */
+  numbers: z.array(DialNumber).default([]),
+});
 export type QueueConfig = z.output<typeof QueueConfig>;
 
 export const AgentConfig = z.strictObject({
@@ -93,6 +78,8 @@ export const AgentConfig = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   queues: z.array(Id).default([]),
   team: z.string().min(1).max(200).default('default'),
+  /** The agent's SIP phone: with it the agent is real (offline until the phone registers and the agent logs in). */
+  sip: SipCredentials.optional(),
 });
 export type AgentConfig = z.output<typeof AgentConfig>;
 
@@ -103,6 +90,10 @@ export const UserConfig = z.strictObject({
   token_sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (SHA-256 of the token)'),
   /** Queues this user may see and act on; absent means all queues. */
   queues: z.array(Id).optional(),
+  /** The user's SIP phone, rung when the user monitors a call. */
+  sip: SipCredentials.optional(),
+  /** The agent this user is: its token may set that agent's own state. */
+  agent: Id.optional(),
 });
 export type UserConfig = z.output<typeof UserConfig>;
 
@@ -181,11 +172,13 @@ export const Config = z.strictObject({
   sim: SimConfig.prefault({}),
   /** Outbound webhooks for alert events (fired, acknowledged, resolved). */
   webhooks: z.array(WebhookConfig).default([]),
+  /** The SIP edge (registrar, inbound calls, RTP); absent: off unless --sip is given. */
+  sip: SipConfig.optional(),
 });
 export type Config = z.output<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
 
 /** Settings of a queue, from the file or the defaults for one first seen in an event. */
 export function queueSettings(config: Config, queue: string): QueueConfig {
-  return config.queues.find((q) => q.id === queue) ?? { ...config.queue_defaults, id: queue };
+  return config.queues.find((q) => q.id === queue) ?? { ...config.queue_defaults, id: queue, numbers: [] };
 }

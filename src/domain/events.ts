@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { parsedBy } from './params.js';
 import { TIME_RULE, isCanonicalTime, parseTime, timeMeta } from './time.js';
+import { AlertRuleSettings } from './alert-rules.js';
 
 const MAX_ID = 200;
 
@@ -101,12 +102,33 @@ export const CallEnded = event('call.ended', {
 });
 export const AgentStateChanged = event('agent.state_changed', { agent: Id, state: AgentState, reason: z.string().max(200).optional() });
 export const AgentQueuesChanged = event('agent.queues_changed', { agent: Id, queues: z.array(Id).max(500) });
+/** The agent's phone registered (or its registration ended): the agent board shows it. */
+export const AgentDeviceChanged = event('agent.device_changed', { agent: Id, registered: z.boolean(), contact: z.string().min(1).max(500).optional() });
 const monitor = { session_id: Id, call_id: Id, supervisor: Id };
-export const MonitorStarted = event('monitor.started', { ...monitor, mode: MonitorMode });
+export const MONITOR_ENDPOINTS = ['phone', 'browser', 'sim'] as const;
+export const MonitorStarted = event('monitor.started', { ...monitor, mode: MonitorMode, endpoint: z.enum(MONITOR_ENDPOINTS).optional() });
 export const MonitorModeChanged = event('monitor.mode_changed', { ...monitor, mode: MonitorMode });
 export const MonitorEnded = event('monitor.ended', { ...monitor, reason: z.enum(['supervisor', 'call_ended', 'failed']) });
 
-export const CallEvent = z.discriminatedUnion('type', [
+
+/*
+ * Operational events (EVENTS.md): what a supervisor or manager changed in the engine itself,
+ * logged like everything else so a replay rebuilds it. Only the engine publishes them: POST
+ * /cc/events refuses them, and over NATS their subjects belong to the engine's user.
+ */
+/** Alert ids read `<type>:<queue>[:<call>]:<start ms>`: longer than one Id can be. */
+const AlertId = z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
+export const AlertAcknowledged = event('alert.acknowledged', { alert_id: AlertId, by: Id, comment: z.string().max(2000).optional() });
+export const QueueAlertRulesSet = event('queue.alert_rules_set', {
+  queue: Id,
+  /** The whole rule set now in force (an override), or null: back to the config's. */
+  rules: AlertRuleSettings.nullable(),
+  /** Who set them (the API shows it as `updated_by`). */
+  by: Id,
+});
+
+/** The events of calls, agents and monitoring: what every source may publish (POST /cc/events documents these). */
+export const CallCenterEvent = z.discriminatedUnion('type', [
   CallArrived,
   CallQueued,
   CallOffered,
@@ -124,10 +146,14 @@ export const CallEvent = z.discriminatedUnion('type', [
   CallEnded,
   AgentStateChanged,
   AgentQueuesChanged,
+  AgentDeviceChanged,
   MonitorStarted,
   MonitorModeChanged,
   MonitorEnded,
 ]);
+
+/** The whole vocabulary: what the log holds, the engine's operational events included. */
+export const CallEvent = z.discriminatedUnion('type', [...CallCenterEvent.options, AlertAcknowledged, QueueAlertRulesSet]);
 
 /** A validated CallEvent v1 (time normalised to UTC with milliseconds). */
 export type CallEvent = z.output<typeof CallEvent>;
@@ -137,4 +163,26 @@ export type CallEventType = CallEvent['type'];
 /** The event of one type, e.g. `EventOf<'call.answered'>`. */
 export type EventOf<T extends CallEventType> = Extract<CallEvent, { type: T }>;
 
+/** Events about an agent rather than a call (they carry `agent`, not `call_id`). */
+export type AgentEvent = EventOf<'agent.state_changed' | 'agent.queues_changed' | 'agent.device_changed'>;
+/** The call center's events about a call (not an agent, not the engine's operational ones). */
+export type CallScopedEvent = Exclude<CallCenterEvent, AgentEvent>;
+export const isAgentEvent = (e: CallEvent): e is AgentEvent => e.type === 'agent.state_changed' || e.type === 'agent.queues_changed' || e.type === 'agent.device_changed';
+
 export const EVENT_TYPES = CallEvent.options.map((o) => o.shape.type.value) as CallEventType[];
+
+export const OPERATIONAL_EVENT_TYPES = ['alert.acknowledged', 'queue.alert_rules_set'] as const satisfies readonly CallEventType[];
+export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
+export type OperationalEvent = EventOf<OperationalEventType>;
+/** The events of calls, agents and monitoring: what the call-center processors fold. */
+export type CallCenterEvent = Exclude<CallEvent, OperationalEvent>;
+
+/** True for the type of an operational event (only the engine publishes those): any input, validated or not. */
+export function isOperationalType(type: unknown): type is OperationalEventType {
+  return type === 'alert.acknowledged' || type === 'queue.alert_rules_set';
+}
+
+/** True for an operational event; narrows a validated event to OperationalEvent. */
+export function isOperational(e: CallEvent): e is OperationalEvent {
+  return isOperationalType(e.type);
+}

@@ -265,6 +265,8 @@ export function compile(schema: Schema | z.ZodType): Checker | undefined {
       return compileString(def);
     case 'number':
       return compileNumber(def);
+    case 'boolean':
+      return only(def, COMMON) && (def.checks ?? []).length === 0 ? (v) => (typeof v === 'boolean' ? v : BAIL) : undefined;
     case 'enum':
       return compileValues(s, ['type', 'entries', 'error', 'checks']);
     case 'literal':

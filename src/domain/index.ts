@@ -1,12 +1,22 @@
 export {
   CallEvent,
+  CallCenterEvent,
   EVENT_TYPES,
+  OPERATIONAL_EVENT_TYPES,
+  isOperationalType,
+  isOperational,
+  type OperationalEvent,
+  type OperationalEventType,
   AGENT_STATES,
   MONITOR_MODES,
   AgentState,
   MonitorMode,
   Id,
   EventTime,
+  MONITOR_ENDPOINTS,
+  isAgentEvent,
+  type AgentEvent,
+  type CallScopedEvent,
   type CallEventInput,
   type CallEventType,
   type EventOf,
@@ -34,6 +44,7 @@ export {
   type ConfigInput,
   type Duration,
 } from './config.js';
+export { SipConfig, SipCredentials, HostPort, normalizeNumber } from './sip-config.js';
 export { demoConfig, demoProfile, type DemoOptions } from './demo-config.js';
 export { loadConfig, parseConfig, ConfigError } from './load-config.js';
 export { systemClock, shiftedClock, ManualClock, type Clock, type CancelTimer } from './clock.js';

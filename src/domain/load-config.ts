@@ -20,6 +20,14 @@ export function parseConfig(raw: unknown, origin = 'configuration'): Config {
   if (da) throw new ConfigError(`${origin}: agents contains "${da}" twice`);
   const du = dup(config.users.map((u) => u.name));
   if (du) throw new ConfigError(`${origin}: users contains "${du}" twice`);
+  const sipUsers = [...config.agents, ...config.users].flatMap((x) => (x.sip ? [x.sip.user] : []));
+  const ds = dup(sipUsers);
+  if (ds) throw new ConfigError(`${origin}: the SIP user "${ds}" is given to two agents or users`);
+  const dn = dup(config.queues.flatMap((q) => q.numbers));
+  if (dn) throw new ConfigError(`${origin}: the number "${dn}" is given to two queues`);
+  for (const u of config.users) {
+    if (u.agent !== undefined && !config.agents.some((a) => a.id === u.agent)) throw new ConfigError(`${origin}: users.${u.name}.agent names "${u.agent}", which is not in agents`);
+  }
   return config;
 }
 

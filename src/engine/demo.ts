@@ -9,6 +9,7 @@
 import { localDay, type Runner } from '../../processors/index.js';
 import { appendOrThrow, type EventLog } from '../bus/index.js';
 import type { CallEvent, Clock, Config } from '../domain/index.js';
+import type { LiveAcd } from '../acd/index.js';
 import { LiveSimulation } from '../sim/index.js';
 import type { Pipeline } from './pipeline.js';
 
@@ -31,10 +32,11 @@ export interface DemoOptions {
   pipeline: Pipeline;
   runner: Runner;
   clock: Clock;
+  /** The engine's one live ACD (simulated and SIP calls in the same queues). */
+  acd: LiveAcd;
   seed?: number | undefined;
   /** Simulate the day so far first (default); false: the shift starts now. */
   catchUp?: boolean;
-  onError: (e: unknown) => void;
 }
 
 /** Closes the previous run's leftovers, catches up with the day as part of the replay, then runs live. */
@@ -46,9 +48,8 @@ export async function startDemo(o: DemoOptions): Promise<LiveSimulation> {
     config: o.config,
     ...(o.seed === undefined ? {} : { seed: o.seed }),
     clock: o.clock,
+    acd: o.acd,
     from: o.catchUp === false ? now : demoShiftStart(now, o.config.timezone, lastEventAt),
-    emit: (events) => appendOrThrow(o.log, events),
-    onError: o.onError,
   });
   await o.pipeline.replaying(() => sim.start());
   return sim;
@@ -62,10 +63,11 @@ async function lastEventTime(log: EventLog): Promise<number | null> {
 }
 
 /**
- * The demo's simulator starts a fresh shift: calls and agents a previous run left open (it
- * was stopped or crashed mid-call) are closed with events at `at`, never dropped from the log.
+ * A fresh start of the engine's live ACD (the demo's simulator, the SIP edge): calls and
+ * agents a previous run left open (it was stopped or crashed mid-call) are closed with
+ * events at `at`, never dropped from the log.
  */
-async function closeLeftovers(log: EventLog, runner: Runner, at: number): Promise<void> {
+export async function closeLeftovers(log: EventLog, runner: Runner, at: number): Promise<void> {
   const time = new Date(at).toISOString();
   const events: CallEvent[] = [];
   let n = 0;
@@ -79,6 +81,8 @@ async function closeLeftovers(log: EventLog, runner: Runner, at: number): Promis
   }
   for (const a of runner.agents({}, at)) {
     if (a.state !== 'offline') events.push({ id: id(), type: 'agent.state_changed', time, source: 'sim', v: 1, agent: a.agent, state: 'offline', reason: 'simulator_restart' });
+    // A new SIP edge starts with no registrations: a phone shows registered again when it re-registers.
+    if (a.device?.registered) events.push({ id: id(), type: 'agent.device_changed', time, source: 'sip', v: 1, agent: a.agent, registered: false });
   }
   if (events.length > 0) await appendOrThrow(log, events);
 }

@@ -3,6 +3,7 @@
  * simulator as the demo's call source. Everything is wired here, once, from typed
  * settings and config; stop() undoes start() in reverse order.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -15,16 +16,18 @@ import { liveRoutes } from '../api/routes/live.js';
 import { reportRoutes } from '../api/routes/reports.js';
 import { setAsideRoutes } from '../api/routes/set-aside.js';
 import { createAlerts, type Alerts } from '../alerts/index.js';
-import { createCallControl, clickhouseAudit } from '../callcontrol/index.js';
+import { AcdTelephony, appliedThrough, createCallControl, clickhouseAudit, loadVoices, SimulatedPhones, type Telephony } from '../callcontrol/index.js';
+import { LiveAcd } from '../acd/index.js';
 import { createBrowserMedia, type BrowserMedia } from '../webrtc/index.js';
 import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
-import { openEventLog, type EventLog, type Health } from '../bus/index.js';
-import type { Clock, Config } from '../domain/index.js';
+import { appendOrThrow, openEventLog, type EventLog, type Health } from '../bus/index.js';
+import { HostPort, SipConfig, type Clock, type Config } from '../domain/index.js';
+import { registerSipMetrics, SipEdge, sipRoutes } from '../sip/index.js';
 import { EngineMetrics, VERSION } from '../metrics/index.js';
 import type { LiveSimulation } from '../sim/index.js';
 import { claimDataDir, explainDataDirFailure } from './data-dir.js';
-import { startDemo } from './demo.js';
+import { closeLeftovers, startDemo } from './demo.js';
 import type { DataDirLock } from './lock.js';
 import { Pipeline } from './pipeline.js';
 import { mediaAddressOf, type EngineSettings } from './settings.js';
@@ -36,6 +39,8 @@ export interface EngineOptions {
   clock: Clock;
   /** Where the engine's own lines go (start-up banner, warnings). */
   say?: (line: string) => void;
+  /** A telephony driver other than the simulator's (wins over it for call control). */
+  telephony?: () => Telephony | null;
 }
 
 export class Engine {
@@ -54,6 +59,10 @@ export class Engine {
     readonly app: App,
     private readonly lock: DataDirLock,
     private readonly sim: LiveSimulation | undefined,
+    /** The engine's one live ACD (when the simulator or the SIP edge runs). */
+    readonly acd: LiveAcd | undefined,
+    /** The SIP edge, when --sip or the config's sip section asks for it. */
+    readonly sip: SipEdge | undefined,
     readonly store: HistoryStore,
     readonly writer: HistoryWriter,
     readonly alerts: Alerts,
@@ -103,10 +112,17 @@ export class Engine {
       // Call control follows the log from the start, so replay rebuilds monitoring sessions.
       let sim: LiveSimulation | undefined;
       const audit = clickhouseAudit(store.client);
-      const callControl = createCallControl({ config, log, pipeline, audit, simulation: () => sim, now: () => clock.now(), simVoices: settings.simVoices });
+      let driver: AcdTelephony | undefined;
+      let sip: SipEdge | undefined;
+      // The engine's driver (its ACD with each party's phone), unless a test gives its own.
+      const callControl = createCallControl({ config, log, pipeline, audit, telephony: o.telephony ?? (() => driver ?? null), now: () => clock.now() });
       cleanup.unshift(async () => callControl.stop());
       const media = createBrowserMedia({ callControl, pipeline, audit, network: { address: mediaAddressOf(settings), ports: settings.mediaPorts ?? null }, registry: metrics.registry, now: () => clock.now() });
       cleanup.unshift(() => media.stop());
+      // Alerts too: the replay rebuilds acknowledgements and rule overrides (on the alerts of history).
+      const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock });
+      await alerts.start();
+      cleanup.unshift(() => alerts.stop());
 
       // The writer takes the runner's decisions from the first replayed batch on: it joins before the replay.
       const writer = createHistoryWriter({
@@ -124,10 +140,6 @@ export class Engine {
       // Both lags read the one known end of the log, refreshed once a tick by the pipeline.
       metrics.trackLag('history_writer', () => Math.max(0, pipeline.logEnd - writer.status().writtenSeq));
 
-      const alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, store, dataDir: settings.dataDir, clock });
-      await alerts.start();
-      cleanup.unshift(() => alerts.stop());
-
       const tokens = registryFrom(config.users, settings.tokens);
       const issued = tokens.size === 0 ? demoTokens(tokens) : [];
 
@@ -142,6 +154,8 @@ export class Engine {
             ? { ok: true, detail: `applied through seq ${runner.lastSeq}` }
             : { ok: false, detail: `replaying the log: at seq ${runner.lastSeq}` },
         };
+        const edge = sip?.health();
+        if (edge) checks.sip = edge.ok ? { ok: true, detail: edge.detail } : { ok: false, detail: edge.reason };
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
       const routes: Array<OpenAPIHono<AppEnv>> = [
@@ -151,6 +165,7 @@ export class Engine {
         ...alerts.routes,
         ...callControl.routes,
         ...media.routes,
+        sipRoutes(() => sip),
       ];
       const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, clock });
       const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, wallboard: realtime.wallboard });
@@ -160,17 +175,47 @@ export class Engine {
       // Socket.IO's upgraded connections keep the server open: stop them before closing it.
       cleanup.unshift(() => realtime.stop());
 
-      if (settings.sim) {
+      // One live ACD for every call source: simulated and real calls share the queues.
+      let acd: LiveAcd | undefined;
+      const sipConfig = sipSettings(settings.sip, config);
+      if (settings.sim || sipConfig) {
         await waitFor(() => pipeline.caughtUp, 60_000);
-        if (settings.simCatchUp) say('simulator: simulating the day so far (history, charts, today), then going live...');
-        const onError = (e: unknown) => say(`simulator: could not append to the event log (${(e as Error).message})`);
-        sim = await startDemo({ config, log, pipeline, runner, clock, seed: settings.seed, catchUp: settings.simCatchUp, onError });
-        cleanup.unshift(async () => sim?.stop());
-        // Until the processors have applied the day, its calls would look hours old "now".
-        await waitFor(() => pipeline.caughtUp, 120_000);
+        acd = new LiveAcd({
+          config,
+          clock,
+          append: (events) => appendOrThrow(log, events),
+          idPrefix: `acd-${randomBytes(4).toString('hex')}-`,
+          onError: (e) => say(`ACD: could not append to the event log (${(e as Error).message})`),
+        });
+        cleanup.unshift(() => acd!.stop());
+        if (settings.sim) {
+          // The simulator first catches up with the day so far (before the SIP edge takes calls,
+          // so the log's times only move forward), then goes on live on this ACD.
+          if (settings.simCatchUp) say('simulator: simulating the day so far (history, charts, today), then going live...');
+          sim = await startDemo({ config, log, pipeline, runner, clock, acd, seed: settings.seed, catchUp: settings.simCatchUp });
+          cleanup.unshift(async () => sim?.stop());
+        } else {
+          await closeLeftovers(log, runner, clock.now());
+        }
+        if (sipConfig) {
+          sip = await SipEdge.start({ config, sip: sipConfig, acd, clock, feed: pipeline, say: (l) => say(`sip: ${l}`) });
+          cleanup.unshift(() => sip!.stop());
+          registerSipMetrics(metrics.registry, () => sip);
+          say(`SIP edge on ${sipConfig.listen.host}:${sip.port} (udp+tcp), RTP ${sipConfig.rtp.host ?? sipConfig.listen.host}:${sipConfig.rtp.ports.join('-')}`);
+        }
+        const name = [settings.sim ? 'simulator' : '', sip ? 'sip' : ''].filter(Boolean).join('+');
+        driver = new AcdTelephony(name, acd, sip ? [sip] : [], new SimulatedPhones('pcmu', new Map(), settings.simVoices ? loadVoices() : null));
       }
+      if (sim) {
+        // Alerts judge the center once its start-up (the day so far, the agents logging in) is
+        // applied: judged before, the agents closeLeftovers just logged out would fire
+        // no_available_agents for every queue, and a past instant would be judged as now.
+        await sim.settled();
+        await appliedThrough(pipeline, await log.lastSeq(), 120_000);
+      }
+      alerts.startJudging();
       callControl.start();
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, store, writer, alerts, callControl, realtime, media);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, callControl, realtime, media);
       engine.demoTokens.push(...issued);
       engine.stopTick = clock.every(1000, () => {
         runner.tick(clock.now());
@@ -200,7 +245,12 @@ export class Engine {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Stops the call source first, then the readers, then the log, so no event is cut in half. */
+  /**
+   * Stops the call source first, then the readers, then the log, so no event is cut in half.
+   * Every stage has a deadline (the whole stays under 10 s whatever a consumer is doing):
+   * what history had not stored yet is in the log, and the writer's checkpoint says where
+   * to take it up at the next start.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -208,19 +258,45 @@ export class Engine {
     await this.media.stop();
     this.callControl.stop();
     await this.sim?.stop();
+    await this.sip?.stop();
+    await this.acd?.stop();
     await this.realtime.stop();
     await closeServer(this.server);
-    await this.alerts.stop();
-    await this.pipeline.stop();
-    await this.writer.stop({ flush: true });
-    await this.store.close();
-    await this.log.close();
+    await within(1000, this.alerts.stop());
+    // The pipeline may be waiting on the writer (backpressure from a failing store): give it a
+    // moment, stop the writer (which lets it go), then make sure it is stopped.
+    const pipelineStopped = this.pipeline.stop();
+    await within(1000, pipelineStopped);
+    await this.writer.stop({ flush: true, deadlineMs: 4000 });
+    await within(1500, pipelineStopped);
+    await within(1000, this.store.close());
+    await within(1000, this.log.close());
     await this.lock.release();
   }
+
+  /** Releases the data directory at once: for a process that exits without a clean stop. */
+  releaseDataDirNow(): void {
+    this.lock.releaseNow();
+  }
+}
+
+/** Waits for `p` at most `ms` (a stage of stop() that must not hold the rest up); a failure is logged, not thrown. */
+async function within(ms: number, p: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch((e: unknown) => console.error('stop:', (e as Error)?.message ?? e)), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 function asCheck(h: Health): { ok: boolean; detail: string } {
   return h.ok ? { ok: true, detail: h.detail } : { ok: false, detail: h.reason };
+}
+
+/** The SIP edge's settings: the config's sip section, with --sip / CC_SIP over its address; undefined when off. */
+function sipSettings(flag: string | undefined, config: Config): SipConfig | undefined {
+  if (flag === undefined) return config.sip;
+  const listen = HostPort.safeParse(flag);
+  if (!listen.success) throw new Error(`--sip / CC_SIP: ${listen.error.issues[0]?.message ?? 'must be HOST:PORT'}`);
+  return { ...(config.sip ?? SipConfig.parse({})), listen: listen.data };
 }
 
 function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<Server> {

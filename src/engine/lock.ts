@@ -2,6 +2,7 @@
  * One writer per data directory: the embedded log file and chDB are owned by one process.
  * A lock file names the owner's pid; a lock whose process is gone is taken over.
  */
+import { rmSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -31,6 +32,11 @@ export class DataDirLock {
 
   async release(): Promise<void> {
     await rm(this.path, { force: true });
+  }
+
+  /** For a process about to exit at once (a second Ctrl-C, a shutdown past its deadline): no lock left behind. */
+  releaseNow(): void {
+    rmSync(this.path, { force: true });
   }
 }
 

@@ -19,6 +19,7 @@ export class Pipeline {
   private sub: Subscription | undefined;
   private readonly listeners = new Set<ChangeListener>();
   private readonly consumers = new Set<DecisionConsumer>();
+  private stopping: Promise<void> | undefined;
   private logLast = 0;
   private replays = 0;
 
@@ -126,8 +127,12 @@ export class Pipeline {
     if (waits.length > 0) return Promise.all(waits).then(() => undefined);
   }
 
-  async stop(): Promise<void> {
-    await this.sub?.stop();
-    this.sub = undefined;
+  /** Stops following the log; resolves once the batch in progress (if any) returned. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.sub?.stop();
+      this.sub = undefined;
+    })();
+    return this.stopping;
   }
 }

@@ -40,6 +40,8 @@ export const EngineSettings = z.strictObject({
     .optional(),
   /** The simulated caller and agent speak recorded phrases (false: each plays its test tone). */
   simVoices: Bool.default(true),
+  /** CC_SIP / --sip HOST:PORT: run the SIP edge there (over the config's sip.listen). */
+  sip: z.string().min(1).optional(),
 });
 export type EngineSettings = z.output<typeof EngineSettings>;
 
@@ -62,6 +64,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown>
     mediaAddress: env.CC_MEDIA_ADDRESS,
     mediaPorts: env.CC_MEDIA_PORTS,
     simVoices: env.CC_SIM_VOICES,
+    sip: env.CC_SIP,
   };
   return Object.fromEntries(Object.entries(pick).filter(([, v]) => v !== undefined && v !== ''));
 }

@@ -32,10 +32,17 @@ export async function runStart(settings: EngineSettings, config: Config, clock: 
   const stop = async (signal: string) => {
     if (stopping) {
       say('second signal: exiting now');
+      engine.releaseDataDirNow();
       process.exit(130);
     }
     stopping = true;
     say(`${signal}: stopping`);
+    // Stop has its own deadlines; this is the last word: never more than 10 s after the signal.
+    setTimeout(() => {
+      say('not stopped after 10 s: exiting now (the log holds every stored event; history takes up from its checkpoint)');
+      engine.releaseDataDirNow();
+      process.exit(1);
+    }, 10_000).unref();
     try {
       await engine.stop();
       say('stopped cleanly');

@@ -23,6 +23,8 @@ export class CallMixer {
   private readonly list: MixParty[] = [];
   private onHold = false;
   private routes: Route[] | null = null;
+  /** Goes up whenever who hears whom may have changed (join, leave, mode, hold). */
+  version = 0;
   private readonly acc = new Int32Array(FRAME_SAMPLES);
   private readonly musicFrame = new Int16Array(FRAME_SAMPLES);
 
@@ -33,12 +35,14 @@ export class CallMixer {
     if (this.list.some((p) => p.id === id)) throw new Error(`${id} is already in the mix`);
     this.list.push(role === 'supervisor' ? { id, role, mode: mode ?? 'listen' } : { id, role });
     this.routes = null;
+    this.version++;
   }
 
   remove(id: string): void {
     const i = this.list.findIndex((p) => p.id === id);
     if (i >= 0) this.list.splice(i, 1);
     this.routes = null;
+    this.version++;
   }
 
   setMode(id: string, mode: MonitorMode): void {
@@ -46,11 +50,13 @@ export class CallMixer {
     if (!p || p.role !== 'supervisor') throw new Error(`${id} is not a supervisor in the mix`);
     p.mode = mode;
     this.routes = null;
+    this.version++;
   }
 
   setHold(onHold: boolean): void {
     this.onHold = onHold;
     this.routes = null;
+    this.version++;
   }
 
   has(id: string): boolean {
@@ -59,6 +65,11 @@ export class CallMixer {
 
   parties(): readonly MixParty[] {
     return this.list;
+  }
+
+  /** For each listener (by index in `parties()`), the speakers it hears and whether it hears the music. */
+  routing(): ReadonlyArray<Readonly<Route>> {
+    return (this.routes ??= this.route());
   }
 
   /**

@@ -4,6 +4,12 @@
  * room decodes it, mixes, encodes each listener's mix in that listener's codec and hands
  * it to the endpoint's sink (what its phone plays). The simulator's parties, the SIP edge's
  * RTP legs and a supervisor's browser (WebRTC) leg are all just endpoints.
+ *
+ * A live phone (an RTP leg) also tells the room of each frame as it arrives. A listener
+ * who hears that one party and nothing else (caller and agent on a plain call, both of
+ * them while a supervisor listens) gets the frame at once instead of at the next tick: the
+ * mix of one speaker is that speaker, so waiting for the tick would only add up to 20 ms
+ * of delay. Listeners of two or more speakers, or of the hold music, are mixed on the tick.
  */
 import type { MonitorMode } from '../domain/index.js';
 import { decodeFrame, encodeFrame, type Codec } from './codec.js';
@@ -11,19 +17,47 @@ import { FRAME_SAMPLES } from './frame.js';
 import type { PartyRole } from './hearing.js';
 import { CallMixer, type PcmSource } from './mixer.js';
 
+/** An RFC 4733 event (a DTMF digit), passed from a party to those who hear it. */
+export interface TelephoneEvent {
+  event: number;
+  end: boolean;
+  volume: number;
+  duration: number;
+  start: boolean;
+  /** The sender's timestamp of the event's start (the same for each packet of one event). */
+  timestamp: number;
+}
+
+/** What a live phone tells its room as things arrive. */
+export interface PhoneLink {
+  frame(payload: Uint8Array): void;
+  event(e: TelephoneEvent): void;
+}
+
 export interface Endpoint {
   codec: Codec;
   /** The next payload this party sends (FRAME_SAMPLES bytes), or null for nothing this frame. */
   read(): Uint8Array | null;
   /** The payload this party hears this frame. */
   write(payload: Uint8Array): void;
+  /** A live phone: the room links itself (null: unlinks) to hear of frames as they arrive. */
+  attach?(link: PhoneLink | null): void;
+  /** Plays a telephone event of a party this one hears (RFC 4733 pass-through). */
+  sendEvent?(e: TelephoneEvent): void;
 }
 
 interface Slot {
+  id: string;
   endpoint: Endpoint;
   pcmIn: Int16Array;
   pcmOut: Int16Array;
   payloadOut: Uint8Array;
+  /** Listeners served as this party's frames arrive. */
+  direct: Slot[];
+  /** Listeners whose mix includes this party (for telephone events). */
+  heardBy: Slot[];
+  /** Mixed and written on the tick (false: served on arrival). */
+  onTick: boolean;
 }
 
 export class AudioRoom {
@@ -32,7 +66,9 @@ export class AudioRoom {
   private inputs: Array<Int16Array | undefined> = [];
   private outputs: Int16Array[] = [];
   private order: Slot[] = [];
+  private anyOnTick = false;
   private stale = true;
+  private seen = -1;
 
   constructor(holdMusic?: PcmSource) {
     this.mixer = new CallMixer(holdMusic);
@@ -40,14 +76,9 @@ export class AudioRoom {
 
   join(id: string, role: PartyRole, endpoint: Endpoint, mode?: MonitorMode): void {
     this.mixer.add(id, role, mode);
-    this.slots.set(id, { endpoint, pcmIn: new Int16Array(FRAME_SAMPLES), pcmOut: new Int16Array(FRAME_SAMPLES), payloadOut: new Uint8Array(FRAME_SAMPLES) });
+    this.slots.set(id, { id, endpoint, pcmIn: new Int16Array(FRAME_SAMPLES), pcmOut: new Int16Array(FRAME_SAMPLES), payloadOut: new Uint8Array(FRAME_SAMPLES), direct: [], heardBy: [], onTick: true });
     this.stale = true;
-  }
-
-  leave(id: string): void {
-    this.mixer.remove(id);
-    this.slots.delete(id);
-    this.stale = true;
+    endpoint.attach?.(this.linkFor(id));
   }
 
   /**
@@ -59,13 +90,23 @@ export class AudioRoom {
     const s = this.slots.get(id);
     if (!s) return undefined;
     const before = s.endpoint;
+    before.attach?.(null);
     s.endpoint = endpoint;
+    endpoint.attach?.(this.linkFor(id));
+    this.stale = true; // a live phone in or out changes who is served on arrival
     return before;
   }
 
   /** The endpoint a party's audio goes through now. */
   endpointOf(id: string): Endpoint | undefined {
     return this.slots.get(id)?.endpoint;
+  }
+
+  leave(id: string): void {
+    this.slots.get(id)?.endpoint.attach?.(null);
+    this.mixer.remove(id);
+    this.slots.delete(id);
+    this.stale = true;
   }
 
   has(id: string): boolean {
@@ -76,25 +117,69 @@ export class AudioRoom {
     return this.slots.size;
   }
 
-  /** Moves one frame through the room: read every endpoint, mix, write every endpoint. */
+  /** Unlinks every live phone (the call is over). */
+  close(): void {
+    for (const s of this.slots.values()) s.endpoint.attach?.(null);
+  }
+
+  /** Moves one frame through the room: read every endpoint, mix, write every endpoint mixed on the tick. */
   tick(): void {
-    if (this.stale) this.relink();
+    this.fresh();
     const order = this.order;
     for (let i = 0; i < order.length; i++) {
       const s = order[i]!;
       const payload = s.endpoint.read();
-      this.inputs[i] = payload === null ? undefined : decodeFrame(s.endpoint.codec, payload, s.pcmIn);
+      this.inputs[i] = payload === null || !this.anyOnTick ? undefined : decodeFrame(s.endpoint.codec, payload, s.pcmIn);
     }
+    if (!this.anyOnTick) return;
     this.mixer.mix(this.inputs, this.outputs);
-    for (const s of order) s.endpoint.write(encodeFrame(s.endpoint.codec, s.pcmOut, s.payloadOut));
+    for (const s of order) if (s.onTick) s.endpoint.write(encodeFrame(s.endpoint.codec, s.pcmOut, s.payloadOut));
   }
 
-  /** Slots in the mixer's party order, so index i is the same party on both sides. */
+  /** A frame just arrived from `id`: straight on to whoever hears only that party. */
+  private linkFor(id: string): PhoneLink {
+    return { frame: (p) => this.relay(id, p), event: (e) => this.relayEvent(id, e) };
+  }
+
+  private relay(id: string, payload: Uint8Array): void {
+    this.fresh();
+    const from = this.slots.get(id);
+    if (!from) return;
+    for (const to of from.direct) {
+      if (to.endpoint.codec === from.endpoint.codec) to.endpoint.write(payload);
+      else to.endpoint.write(encodeFrame(to.endpoint.codec, decodeFrame(from.endpoint.codec, payload, to.pcmIn), to.payloadOut));
+    }
+  }
+
+  private relayEvent(id: string, e: TelephoneEvent): void {
+    this.fresh();
+    for (const to of this.slots.get(id)?.heardBy ?? []) to.endpoint.sendEvent?.(e);
+  }
+
+  private fresh(): void {
+    if (this.stale || this.seen !== this.mixer.version) this.relink();
+  }
+
+  /** Slots in the mixer's party order, so index i is the same party on both sides; who is served how. */
   private relink(): void {
     this.order = this.mixer.parties().map((p) => this.slots.get(p.id)!);
     this.outputs = this.order.map((s) => s.pcmOut);
     this.inputs = new Array(this.order.length);
+    for (const s of this.order) {
+      s.direct = [];
+      s.heardBy = [];
+    }
+    this.anyOnTick = false;
+    for (const r of this.mixer.routing()) {
+      const listener = this.order[r.listener]!;
+      for (const k of r.speakers) this.order[k]!.heardBy.push(listener);
+      const only = r.speakers.length === 1 && !r.music ? this.order[r.speakers[0]!]! : null;
+      listener.onTick = !(only && only.endpoint.attach);
+      if (listener.onTick) this.anyOnTick = true;
+      else only!.direct.push(listener);
+    }
     this.stale = false;
+    this.seen = this.mixer.version;
   }
 }
 

@@ -7,8 +7,14 @@
  * The clock is the scheduler's: a virtual run drains it as fast as possible, the live run
  * advances it with the wall clock. Everything random comes from one seeded stream, and
  * the scheduler breaks time ties in scheduling order, so a seed gives one run.
+ *
+ * Live, the simulator works with the engine's one ACD (`live`): it decides there, the ACD
+ * owns the timers, and the simulator reacts to every decision, whoever made it. It then
+ * plays only its own callers and its simulated agents: a real (SIP) caller may reach a
+ * simulated agent, who answers and hangs up as simulated agents do, and a simulated
+ * caller may reach a real agent, who answers on a phone.
  */
-import { Acd, type AcdCommand, type Decision } from '../acd/index.js';
+import { Acd, type AcdCommand, type Decision, type LiveAcd } from '../acd/index.js';
 import { DEFAULT_ANSWER_DELAY, type CallEvent, type Config, type Duration, type QueueWorkload } from '../domain/index.js';
 import { Rng, sampleDuration } from './random.js';
 import { Scheduler } from './scheduler.js';
@@ -22,8 +28,17 @@ export interface CallCenterOptions {
   idPrefix?: string;
   /** Ring time before an agent who answers picks up, for every queue (default: each queue's `answer_delay`; 0 for Erlang C runs). */
   answerDelay?: Duration;
-  /** Receives each decision's events, in order. */
-  onEvents: (events: CallEvent[]) => void;
+  /** Receives each decision's events, in order (virtual runs; live, the ACD appends them). */
+  onEvents?: (events: CallEvent[]) => void;
+  /** The engine's live ACD: decide there and react to `observe`d decisions. */
+  live?: LiveAcd;
+  /**
+   * With `live`: first run in virtual time on the live ACD's state (catching up with the day
+   * so far, events through onEvents, the ACD's timers in the scheduler) until goLive().
+   */
+  catchUp?: boolean;
+  /** The agents the simulator plays (default: every configured agent). */
+  simulatedAgents?: readonly string[];
 }
 
 const CENTER_NUMBER = '+15550100000';
@@ -42,6 +57,11 @@ export class CallCenterSim {
   private readonly workloadOf = new Map<string, QueueWorkload | null>();
   private readonly wrapupOf = new Map<string, number>();
   private readonly pendingBreak = new Map<string, string>();
+  private readonly simulated: ReadonlySet<string>;
+  /** Deciding on our own (virtual time): always without `live`, with it until goLive(). */
+  private virtual: boolean;
+  /** The ACD's timers the scheduler holds while virtual, handed to the live ACD by goLive(). */
+  private readonly acdTimers = new Map<string, { at: number; command: AcdCommand }>();
 
   constructor(private readonly opts: CallCenterOptions) {
     const seed = opts.seed ?? opts.config.sim.seed;
@@ -49,14 +69,31 @@ export class CallCenterSim {
     this.prefix = opts.idPrefix ?? `sim${seed}`;
     this.answerDelay = opts.answerDelay;
     let n = 0;
-    this.acd = new Acd({ config: opts.config, source: 'sim', nextId: () => `${this.prefix}-e${++n}` });
+    this.acd = opts.live?.acd ?? new Acd({ config: opts.config, source: 'sim', nextId: () => `${this.prefix}-e${++n}` });
+    this.simulated = new Set(opts.simulatedAgents ?? opts.config.agents.map((a) => a.id));
+    this.virtual = !opts.live || opts.catchUp === true;
   }
 
-  /** Logs the configured agents in and starts arrivals, outbound calls and breaks at `t0`. */
+  /**
+   * Ends the catch-up: from now on decisions go to the live ACD, which takes over the ring
+   * and max-wait timers still pending (due ones fire at once) and decides at or after `t`.
+   */
+  goLive(t: number): void {
+    const live = this.opts.live;
+    if (!live || !this.virtual) return;
+    this.virtual = false;
+    const timers = [...this.acdTimers].map(([key, v]) => ({ key, ...v }));
+    for (const { key } of timers) this.scheduler.cancel(key);
+    this.acdTimers.clear();
+    live.adopt(timers, t);
+  }
+
+  /** Logs the simulated agents in and starts arrivals, outbound calls and breaks at `t0`. */
   start(t0: number): void {
     const { config } = this.opts;
+    const agents = config.agents.filter((a) => this.simulated.has(a.id));
     this.scheduler.at(t0, (t) => {
-      for (const a of config.agents) this.exec({ type: 'agent.login', agent: a.id, queues: a.queues }, t);
+      for (const a of agents) this.exec({ type: 'agent.login', agent: a.id, queues: a.queues }, t);
     });
     const hourOf = localHourOf(config.timezone);
     const workloads = Object.entries(config.sim.queues);
@@ -70,7 +107,13 @@ export class CallCenterSim {
       if (Number.isFinite(t)) this.scheduler.at(t, (at) => (this.dial(at), nextDial(t)));
     };
     nextDial(t0);
-    for (const a of config.agents) this.nextBreak(a.id, t0);
+    for (const a of agents) this.nextBreak(a.id, t0);
+  }
+
+  /** Live: the people react to a decision of the shared ACD (theirs or anyone's). */
+  observe(events: readonly CallEvent[], at: number): void {
+    this.events += events.length;
+    for (const e of events) this.react(e, at);
   }
 
   runUntil(t: number): void {
@@ -102,7 +145,7 @@ export class CallCenterSim {
   }
 
   private dial(t: number): void {
-    const idle = [...this.acd.state.agents()].filter((a) => a.state === 'idle');
+    const idle = [...this.acd.state.agents()].filter((a) => a.state === 'idle' && this.simulated.has(a.id));
     if (idle.length === 0) return;
     const call = `${this.prefix}-c${++this.calls}`;
     this.workloadOf.set(call, null);
@@ -121,13 +164,21 @@ export class CallCenterSim {
 
   /** Runs one command through the ACD, publishes its events, sets its timers, plays the people's part. */
   private exec(command: AcdCommand, t: number): Decision {
-    const d = this.acd.execute(command, t);
+    // Live, the ACD appends, times and sets the timers; the people react in observe().
+    if (this.opts.live && !this.virtual) return this.opts.live.decide(command, 'sim').decision;
+    // Catching up on the live ACD's state, the simulator's commands carry its source, as live.
+    const d = this.opts.live ? this.acd.execute(command, t, 'sim') : this.acd.execute(command, t);
     if (d.events.length === 0) return d;
     this.events += d.events.length;
-    this.opts.onEvents(d.events);
+    this.opts.onEvents?.(d.events);
     for (const op of d.timers) {
-      if (op.op === 'cancel') this.scheduler.cancel(op.key);
-      else this.scheduler.at(op.at, (at) => this.exec(op.command, at), op.key);
+      this.acdTimers.delete(op.key);
+      if (op.op === 'cancel') {
+        this.scheduler.cancel(op.key);
+        continue;
+      }
+      if (this.opts.live) this.acdTimers.set(op.key, { at: op.at, command: op.command });
+      this.scheduler.at(op.at, (at) => (this.acdTimers.delete(op.key), this.exec(op.command, at)), op.key);
     }
     for (const e of d.events) this.react(e, t);
     return d;
@@ -136,9 +187,10 @@ export class CallCenterSim {
   private react(e: CallEvent, t: number): void {
     switch (e.type) {
       case 'call.offered': {
+        if (!this.simulated.has(e.agent)) return; // a real agent answers on a phone
         const wl = this.workloadOf.get(e.call_id);
         if (wl && this.rng.next() < wl.no_answer_prob) return; // lets it ring out
-        const delay = this.answerDelay ?? wl?.answer_delay ?? DEFAULT_ANSWER_DELAY;
+        const delay = this.answerDelay ?? (wl ?? this.queueWorkload(e.call_id))?.answer_delay ?? DEFAULT_ANSWER_DELAY;
         this.after(t, sampleDuration(this.rng, delay), (at) => this.exec({ type: 'offer.answer', call_id: e.call_id, agent: e.agent }, at));
         return;
       }
@@ -148,6 +200,7 @@ export class CallCenterSim {
         this.workloadOf.delete(e.call_id);
         return;
       case 'agent.state_changed':
+        if (!this.simulated.has(e.agent)) return;
         if (e.state === 'wrapup') this.wrapUp(e.agent, t);
         else if (e.state === 'away' && e.reason === 'no_answer') {
           const pending = this.pendingBreak.get(e.agent);
@@ -160,19 +213,35 @@ export class CallCenterSim {
     }
   }
 
+  /**
+   * A call is answered: the simulated side(s) decide how long it lasts, and a simulated
+   * agent whether to hold. With a real party on the other side, the simulated one hangs up.
+   */
   private talk(call: string, agent: string, t: number): void {
-    const wl = this.workloadOf.get(call);
+    const mine = this.workloadOf.has(call);
+    const simAgent = this.simulated.has(agent);
+    if (!mine && !simAgent) return;
+    const wl = mine ? this.workloadOf.get(call) : this.queueWorkload(call);
     const handle = sampleDuration(this.rng, wl ? wl.handle : this.opts.config.sim.outbound.handle);
-    this.wrapupOf.set(agent, sampleDuration(this.rng, wl ? wl.wrapup : OUTBOUND_WRAPUP));
-    if (wl && this.rng.next() < wl.hold_prob) {
+    if (simAgent) this.wrapupOf.set(agent, sampleDuration(this.rng, wl ? wl.wrapup : OUTBOUND_WRAPUP));
+    // The agent's own actions wait for the agent still being on the call (a transfer moves it on).
+    const stillWith = (run: (at: number) => void) => (at: number) => (this.acd.state.call(call)?.agent === agent ? run(at) : undefined);
+    if (simAgent && wl && this.rng.next() < wl.hold_prob) {
       // One hold somewhere in the first half, resumed before the call ends.
       const hold = handle * (0.1 + 0.4 * this.rng.next());
       const resume = hold + (handle - hold) * (0.2 + 0.5 * this.rng.next());
-      this.after(t, hold, (at) => this.exec({ type: 'call.hold', call_id: call }, at));
-      this.after(t, resume, (at) => this.exec({ type: 'call.resume', call_id: call }, at));
+      this.after(t, hold, stillWith((at) => this.exec({ type: 'call.hold', call_id: call }, at)));
+      this.after(t, resume, stillWith((at) => this.exec({ type: 'call.resume', call_id: call }, at)));
     }
-    const byCaller = this.rng.next() < 0.5;
-    this.after(t, handle, (at) => this.exec({ type: byCaller ? 'caller.hangup' : 'agent.hangup', call_id: call }, at));
+    const byCaller = mine && simAgent ? this.rng.next() < 0.5 : mine;
+    if (byCaller) this.after(t, handle, (at) => this.exec({ type: 'caller.hangup', call_id: call }, at));
+    else this.after(t, handle, stillWith((at) => this.exec({ type: 'agent.hangup', call_id: call }, at)));
+  }
+
+  /** The workload of the queue a call (not the simulator's own) was answered from. */
+  private queueWorkload(call: string): QueueWorkload | null {
+    const queue = this.acd.state.call(call)?.queue;
+    return (queue && this.opts.config.sim.queues[queue]) || null;
   }
 
   private wrapUp(agent: string, t: number): void {

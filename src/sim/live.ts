@@ -1,20 +1,24 @@
 /**
  * The demo: the simulated call center on the engine's clock. It may start earlier than now
  * (`from`): the stretch up to now is simulated in virtual time first, as fast as the log
- * takes it, and the same simulation then goes on live, so the calls in progress at start
- * are the ones that stretch left. Live, the scheduler runs whatever is due, then sleeps
- * until its next entry. Events leave in one chain of `emit` calls, so they reach the log
- * in the order they happened even though emit is async.
+ * takes it, on the live ACD's own state, and the same simulation then goes on live, so the
+ * calls in progress at start are the ones that stretch left. Live, its people's actions wait
+ * in the simulator's scheduler, which runs whatever is due, then sleeps until its next
+ * entry. Decisions go to a live ACD, which appends them in order and owns the ACD's timers:
+ * the engine's shared one (`acd`: simulated and SIP calls in the same queues), or, alone,
+ * one of its own appending through `emit`.
  */
 import { randomBytes } from 'node:crypto';
 import type { CallEvent, Clock, Config, Duration } from '../domain/index.js';
-import type { AcdCommand, Decision } from '../acd/index.js';
+import { LiveAcd, type AcdCommand, type Decision } from '../acd/index.js';
 import { CallCenterSim } from './call-center.js';
 
 export interface LiveSimulationOptions {
   config: Config;
   seed?: number;
-  emit: (events: CallEvent[]) => Promise<unknown>;
+  /** The engine's live ACD; without it the simulation makes its own that appends through `emit`. */
+  acd?: LiveAcd;
+  emit?: (events: CallEvent[]) => Promise<unknown>;
   /** The engine's clock: the schedule runs on its time and its timers. */
   clock: Clock;
   /** Start of the simulated shift (epoch ms, default now): the time before now is caught up at start. */
@@ -33,107 +37,111 @@ const CATCH_UP_SLICE_MS = 30 * 60_000;
 
 export class LiveSimulation {
   private sim: CallCenterSim | undefined;
-  private cancelTimer: (() => void) | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  private pending: CallEvent[] = [];
+  private acd: LiveAcd | undefined;
+  private off: (() => void) | undefined;
+  private timer: (() => void) | undefined;
   private running = false;
 
   constructor(private readonly options: LiveSimulationOptions) {}
 
-  private now(): number {
-    return this.options.clock.now();
-  }
-
-  private clearTimer(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
+  private get clock(): Clock {
+    return this.options.clock;
   }
 
   /**
-   * Starts the shift at `from` (default now), emits the stretch up to now in virtual time,
-   * then runs live. Resolves once the catch-up is emitted; with no stretch, at once.
+   * Starts the shift at `from` (default now), appends the stretch up to now in virtual time,
+   * then runs live. Resolves once the catch-up is appended; with no stretch, at once.
    */
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const { config, seed, answerDelay, idPrefix } = this.options;
-    this.sim = new CallCenterSim({
+    const { config, seed, answerDelay, emit, onError } = this.options;
+    const prefix = this.options.idPrefix ?? `live-${randomBytes(4).toString('hex')}`;
+    const shared = this.options.acd;
+    const acd = (this.acd = shared ?? new LiveAcd({ config, clock: this.clock, idPrefix: `${prefix}-e`, source: 'sim', append: emit ?? (async () => {}), ...(onError ? { onError } : {}) }));
+    const from = Math.min(this.options.from ?? this.clock.now(), this.clock.now());
+    const catchUp = from < this.clock.now();
+    const pending: CallEvent[] = [];
+    const sim = (this.sim = new CallCenterSim({
       config,
       ...(seed === undefined ? {} : { seed }),
       ...(answerDelay === undefined ? {} : { answerDelay }),
-      idPrefix: idPrefix ?? `live-${randomBytes(4).toString('hex')}`,
-      onEvents: (events) => this.pending.push(...events),
-    });
-    const sim = this.sim;
-    sim.start(Math.min(this.options.from ?? this.now(), this.now()));
-    // Catch-up: each slice is handed to emit and waited for before the next is simulated.
-    for (let t = this.options.from ?? Infinity; this.running && t < this.now(); ) {
-      t = Math.min(this.now(), t + CATCH_UP_SLICE_MS);
+      idPrefix: prefix,
+      live: acd,
+      catchUp,
+      onEvents: (events) => pending.push(...events),
+      // Beside the SIP edge, agents with a phone are real: the simulator leaves them alone.
+      simulatedAgents: config.agents.filter((a) => !(shared && a.sip)).map((a) => a.id),
+    }));
+    sim.start(from);
+    // Catch-up: each slice goes to the log through the ACD's append chain, and is waited for
+    // before the next is simulated.
+    let t = from;
+    while (catchUp && this.running && t < this.clock.now()) {
+      t = Math.min(this.clock.now(), t + CATCH_UP_SLICE_MS);
       sim.runUntil(t);
-      if (this.pending.length > 0) await this.send(this.pending.splice(0));
+      if (pending.length > 0) await acd.publish(pending.splice(0)).catch(() => {});
     }
     if (!this.running || this.sim !== sim) return;
-    this.clearTimer(); // call control may have acted (and set a timer) during the catch-up
+    sim.goLive(t);
+    this.off = acd.subscribe((events, at) => {
+      sim.observe(events, at);
+      this.arm();
+    });
     this.tick();
   }
 
-  /** Cancels every timer and resolves once the events already handed to emit are through. */
+  /** Cancels every timer and resolves once the events already decided are in the log. */
   async stop(): Promise<void> {
     this.running = false;
-    this.clearTimer();
-    await this.chain;
+    this.timer?.();
+    this.timer = undefined;
+    this.off?.();
+    // A shared ACD is the engine's to stop; our own goes with us.
+    if (this.acd && !this.options.acd) await this.acd.stop();
+    else await this.acd?.settled();
   }
 
   /**
-   * Runs an ACD command now (call control's driver), after whatever was due: its events
-   * reach emit in order with the simulation's own, and this resolves once emit finished
-   * with them. A refused command resolves with `refused` and emits nothing.
+   * Runs an ACD command now (call control's driver when the simulator runs alone), after
+   * whatever was due; resolves once its events are in the log. A refused command resolves
+   * with `refused` and emits nothing; a failed append rejects.
    */
   async execute(command: AcdCommand): Promise<Decision> {
-    if (!this.running || !this.sim) return { events: [], timers: [], refused: 'the simulator is not running' };
-    this.clearTimer();
-    const now = this.now();
-    this.sim.runUntil(now);
-    const decision = this.sim.execute(command, now);
-    const sent = this.pending.length > 0 ? this.send(this.pending.splice(0)) : this.chain.then(() => null);
-    this.tick();
-    // An emit failure goes to onError; the caller hears of it too, so it can answer an error.
-    const failure = await sent;
-    if (failure !== null) throw failure;
+    if (!this.running || !this.sim || !this.acd || !this.off) return { events: [], timers: [], refused: 'the simulator is not running' };
+    this.sim.runUntil(this.clock.now());
+    const { decision, appended } = this.acd.decide(command, 'sim');
+    // The people's reactions due at once (an answer with no ring time) happen now, as the ACD's own would.
+    this.sim.runUntil(this.clock.now());
+    this.arm();
+    await appended;
     return decision;
   }
 
-  /** Resolves once every batch generated so far has been through emit (a driven clock's tests wait on it). */
-  async emitted(): Promise<void> {
-    await this.chain;
+  /** Resolves once every event generated so far went through the log's append (or failed to). */
+  settled(): Promise<void> {
+    return this.acd?.settled() ?? Promise.resolve();
   }
 
-  /** Calls and events generated so far. */
+  /** Calls generated and events decided so far. */
   get stats(): { calls: number; events: number } {
     return { calls: this.sim?.calls ?? 0, events: this.sim?.events ?? 0 };
   }
 
-  /** Runs what is due, hands its events to emit as one batch, sleeps until the next entry. */
+  /** Runs what is due, then sleeps until the next entry. */
   private readonly tick = (): void => {
-    this.cancelTimer = undefined;
+    this.timer = undefined;
     if (!this.running || !this.sim) return;
-    this.sim.runUntil(this.now());
-    if (this.pending.length > 0) this.send(this.pending.splice(0));
-    const next = this.sim.nextAt();
-    if (next !== undefined) this.cancelTimer = this.options.clock.timeout(Math.min(MAX_SLEEP_MS, Math.max(0, next - this.now())), this.tick);
+    this.sim.runUntil(this.clock.now());
+    this.arm();
   };
 
-  /** Queues a batch behind the ones before it; resolves with its failure, or null once emitted. */
-  private send(events: CallEvent[]): Promise<unknown> {
-    const { emit, onError } = this.options;
-    const done = this.chain.then(() => emit(events)).then(
-      () => null,
-      (error: unknown) => {
-        onError?.(error);
-        return error ?? new Error('emit failed');
-      },
-    );
-    this.chain = done.then(() => undefined);
-    return done;
+  /** (Re)sets the wake-up for the scheduler's next entry: a reaction may have added an earlier one. */
+  private arm(): void {
+    if (!this.running || !this.sim || !this.off) return;
+    this.timer?.();
+    this.timer = undefined;
+    const next = this.sim.nextAt();
+    if (next !== undefined) this.timer = this.clock.timeout(Math.min(MAX_SLEEP_MS, Math.max(0, next - this.clock.now())), this.tick);
   }
 }

@@ -3,9 +3,6 @@
  * pipeline → processors → alerts → Hono, with roles and queue scope. The alerts' clock is
  * virtual; the events carry the same times.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner } from '../../processors/index.js';
 import { createApp } from '../../src/api/app.js';
@@ -29,7 +26,6 @@ tokens.addToken('scoped-token-0123456789', { name: 'sales-lead', role: 'manager'
 
 const clock = new ManualClock(BASE);
 let n = 0;
-let dataDir: string;
 let log: InProcessLog;
 let pipeline: Pipeline;
 let alerts: Alerts;
@@ -38,11 +34,13 @@ let app: ReturnType<typeof createApp>;
 const req = (path: string, as: string, init: RequestInit = {}) =>
   app.request(path, { ...init, headers: { authorization: `Bearer ${as}-token-0123456789`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
 
+async function waitFor(p: Pipeline, target: number): Promise<void> {
+  while (p.runner.lastSeq < target) await new Promise((r) => setTimeout(r, 2));
+}
 async function events(s: number, list: Array<[string, Record<string, unknown>]>): Promise<void> {
   clock.set(BASE + s * 1000);
   await log.append(list.map(([type, f]) => ({ id: `e${n++}`, type, time: new Date(clock.now()).toISOString(), source: 'test', v: 1, ...f })));
-  const target = await log.lastSeq();
-  while (pipeline.runner.lastSeq < target) await new Promise((r) => setTimeout(r, 2));
+  await waitFor(pipeline, await log.lastSeq());
 }
 const waiting = (call: string, queue: string): Array<[string, Record<string, unknown>]> => [
   ['call.arrived', { call_id: call, direction: 'inbound', caller: { number: '+3200000000' } }],
@@ -50,21 +48,20 @@ const waiting = (call: string, queue: string): Array<[string, Record<string, unk
 ];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'cc-alerts-api-'));
   log = await InProcessLog.open();
   const runner = createRunner(config);
   const metrics = new EngineMetrics({ queues: () => [], serviceLevels: () => [] });
   pipeline = new Pipeline(log, runner, metrics);
-  await pipeline.start();
-  alerts = createAlerts({ config, runner, pipeline, registry: metrics.registry, dataDir, clock, tickMs: 0 });
+  alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, clock, tickMs: 0 });
   await alerts.start();
+  await pipeline.start();
+  alerts.startJudging();
   app = createApp({ tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, routes: alerts.routes });
 });
 afterAll(async () => {
   await alerts?.stop();
   await pipeline?.stop();
   await log?.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('alerts API', () => {
@@ -180,10 +177,28 @@ describe('alert rules API', () => {
       'resolved queue_overflow null',
     ]);
 
-    const again = createAlerts({ config, runner: pipeline.runner, pipeline, dataDir, clock, tickMs: 0 });
+    // A restart: a new pipeline replays the same log into a new runner and a new alerts service.
+    const replayed = new Pipeline(log, createRunner(config), new EngineMetrics({ queues: () => [], serviceLevels: () => [] }));
+    const again = createAlerts({ config, runner: replayed.runner, pipeline: replayed, log, clock, tickMs: 0 });
     await again.start();
-    expect(again.rules.describe('support')).toMatchObject({ source: 'override', rules: { wait_timeout: { max_wait_s: 60 } } });
+    await replayed.start();
+    await waitFor(replayed, await log.lastSeq());
+    expect(again.rules.describe('support')).toMatchObject({ source: 'override', updated_by: 'manager-bot', rules: { wait_timeout: { max_wait_s: 60 } } });
     expect(again.rules.describe('sales').source).toBe('config');
     await again.stop();
+    await replayed.stop();
+  });
+
+  it('DELETE (manager+) goes back to the config, logged too', async () => {
+    expect((await req('/cc/queues/support/alert-rules', 'supervisor', { method: 'DELETE' })).status).toBe(403);
+    expect((await req('/cc/queues/nowhere/alert-rules', 'manager', { method: 'DELETE' })).status).toBe(404);
+    const del = await req('/cc/queues/support/alert-rules', 'manager', { method: 'DELETE' });
+    expect(del.status).toBe(200);
+    expect(await del.json()).toMatchObject({ queue: 'support', source: 'config', updated_by: null, rules: { queue_overflow: { enabled: true }, wait_timeout: { max_wait_s: 120 } } });
+    const logged = (await log.read(1, 10_000)).map((l) => l.event).filter((e) => e.type === 'queue.alert_rules_set');
+    expect(logged.map((e) => [e.queue, e.type === 'queue.alert_rules_set' && e.rules === null, e.source])).toEqual([
+      ['support', false, 'alerts'],
+      ['support', true, 'alerts'],
+    ]);
   });
 });

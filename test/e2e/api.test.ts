@@ -4,7 +4,7 @@
  * agreeing with /cc/realtime at the same instant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from '../../src/domain/index.js';
+import { EVENT_TYPES, isOperationalType } from '../../src/domain/index.js';
 import { eventMaker, settled, startTestEngine, type TestEngine } from '../support/engine.js';
 import { TEST_NOW } from '../support/time.js';
 
@@ -162,6 +162,17 @@ describe('POST /cc/events bad input', () => {
     expect(body).toMatchObject({ accepted: 1, rejected: 1 });
     expect(body.results[1].reason).toMatch(/line 2/);
   });
+  it('operational events are refused: only the engine publishes them, naming the rule and the API to use', async () => {
+    const ack = ev(94, 'alert.acknowledged', { alert_id: 'queue_overflow:sales-queue:1781524800000', by: 'mallory' });
+    const rules = ev(95, 'queue.alert_rules_set', { queue: 'sales-queue', rules: null, by: 'mallory' });
+    const res = await post(JSON.stringify([ack, rules]));
+    expect(res.status).toBe(422);
+    const body = await res.json();
+    expect(body).toMatchObject({ accepted: 0, rejected: 2 });
+    expect(body.results[0]).toMatchObject({ id: ack.id, status: 'rejected', reason: expect.stringMatching(/^type alert\.acknowledged is an operational event: only the engine .*POST \/cc\/alerts\/\{alert_id\}\/acknowledge/) });
+    expect(body.results[1].reason).toMatch(/^type queue\.alert_rules_set is an operational event.*\/cc\/queues\/\{queue\}\/alert-rules/);
+    expect(await t.engine.log.read(1, 100_000).then((all) => all.filter((l) => l.event.source === 'test' && l.event.type.startsWith('alert.')))).toEqual([]);
+  });
   it('a body over the limit is a 413', async () => {
     const res = await post('[' + '"x",'.repeat(1_200_000) + '"x"]');
     expect(res.status).toBe(413);
@@ -187,7 +198,8 @@ describe('POST /cc/events bad input', () => {
     const op = doc.paths['/cc/events'].post;
     expect(op.requestBody.required).toBe(true);
     expect(Object.keys(op.requestBody.content)).toEqual(expect.arrayContaining(['application/json', 'application/x-ndjson']));
-    expect(doc.components.schemas.CallEvent.oneOf).toHaveLength(EVENT_TYPES.length);
+    // Every type a source may publish: the operational ones only the engine logs are left out.
+    expect(doc.components.schemas.CallEvent.oneOf).toHaveLength(EVENT_TYPES.filter((type) => !isOperationalType(type)).length);
     expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '422', '503', '507']);
   });
 });

@@ -39,7 +39,14 @@ const INVALID_RUNS = 16;
  * simulator is off, so nothing but the test changes its calls): they must answer 503, which
  * they document; their successes are tested with the simulator as driver in callcontrol.test.ts.
  */
-const NEEDS_DRIVER = new Set(['submitAfterCallWork', 'transferCall', 'completeConsultation', 'cancelConsultation', 'endCall']);
+const NEEDS_DRIVER = new Set(['submitAfterCallWork', 'transferCall', 'completeConsultation', 'cancelConsultation', 'endCall', 'holdCall', 'resumeCall', 'setAgentState']);
+
+/**
+ * Operations that need what this engine is not given: a SIP edge (getSipStatus is 404
+ * without one) or an agent's own token (setOwnAgentState is 404 for any other). Their
+ * successes are tested in sip-edge.test.ts and test/sip/register.test.ts.
+ */
+const NEEDS_SETUP = new Set(['getSipStatus', 'setOwnAgentState']);
 
 /**
  * Operations whose success needs a real WebRTC peer: a generated string is never an SDP offer
@@ -308,7 +315,7 @@ describe('the API against its OpenAPI document', () => {
     }
     for (const op of operationsOf(doc)) {
       const ok = successes.get(op.operationId) ?? 0;
-      if (ok === 0 && !NEEDS_DRIVER.has(op.operationId) && !NEEDS_PEER.has(op.operationId)) failures.push(`${op.operationId}: no valid request of ${VALID_RUNS} succeeded`);
+      if (ok === 0 && !NEEDS_DRIVER.has(op.operationId) && !NEEDS_PEER.has(op.operationId) && !NEEDS_SETUP.has(op.operationId)) failures.push(`${op.operationId}: no valid request of ${VALID_RUNS} succeeded`);
       if (ok > 0 && NEEDS_DRIVER.has(op.operationId)) failures.push(`${op.operationId}: succeeded without a driver: take it out of NEEDS_DRIVER`);
     }
     expect(sent).toBeGreaterThan(operationsOf(doc).length * (VALID_RUNS + INVALID_RUNS) - 1);

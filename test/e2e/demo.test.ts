@@ -30,7 +30,7 @@ describe.each(INSTANTS)('the demo started at %s', (instant) => {
       // The simulator's events reach the log asynchronously (each append is synced to disk):
       // wait for them, then for the processors, before looking at the driven instant.
       const settle = async (timeoutMs = 15_000) => {
-        await engine.simulation!.emitted();
+        await engine.simulation!.settled();
         const target = await engine.log.lastSeq();
         await waitUntil(() => engine.pipeline.runner.lastSeq >= target, 'the processors', timeoutMs);
       };
@@ -86,14 +86,14 @@ describe('the demo restarted', () => {
     try {
       const first = await run(Date.parse('2026-12-02T06:00:00Z'));
       first.clock.advance(30_000);
-      await first.engine.simulation!.emitted();
+      await first.engine.simulation!.settled();
       const stoppedAt = first.clock.now();
       const before = await first.engine.log.lastSeq();
       await first.engine.stop();
 
       const second = await run(Date.parse('2026-12-02T06:10:00Z'));
       try {
-        await second.engine.simulation!.emitted();
+        await second.engine.simulation!.settled();
         const end = await second.engine.log.lastSeq();
         await waitUntil(() => second.engine.pipeline.runner.lastSeq >= end, 'the processors', 60_000);
         const added = await second.engine.log.read(before + 1, end - before);

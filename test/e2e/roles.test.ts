@@ -42,6 +42,7 @@ const ROLE_OF: Record<string, Role> = {
   acknowledgeAlert: 'supervisor',
   getAlertRules: 'viewer',
   setAlertRules: 'manager',
+  resetAlertRules: 'manager',
   startMonitoring: 'supervisor',
   listMonitoringSessions: 'supervisor',
   switchMonitoringMode: 'supervisor',
@@ -54,6 +55,11 @@ const ROLE_OF: Record<string, Role> = {
   completeConsultation: 'supervisor',
   cancelConsultation: 'supervisor',
   endCall: 'manager',
+  holdCall: 'supervisor',
+  resumeCall: 'supervisor',
+  setAgentState: 'supervisor',
+  setOwnAgentState: 'viewer',
+  getSipStatus: 'manager',
   listAudit: 'manager',
 };
 

@@ -39,8 +39,8 @@ describe('alert history', () => {
     before.queue(5, 's2', 's');
     before.abandon(6, 's1', 's'); // s fired and resolved
     const [q, r, s] = before.heard.filter((e) => e.kind === 'fired').map((e) => e.alert.alert_id);
-    await before.alerts.acknowledge(q!, 'sam', 'known: a team is in a meeting');
-    await before.alerts.rules.set('s', { ...before.config.queues[2]!.alerts, queue_overflow: { enabled: false, for_s: 0 } }, 'boss', before.alerts.now());
+    expect(await before.alerts.acknowledge(q!, 'sam', 'known: a team is in a meeting')).toMatchObject({ outcome: 'acknowledged' });
+    expect(await before.alerts.setRules('s', { ...before.config.queues[2]!.alerts, queue_overflow: { enabled: false, for_s: 0 } }, 'boss')).toMatchObject({ ok: true });
     await before.alerts.stop();
 
     const rs = await store.client.query({ query: 'SELECT alert_id, state FROM alerts FINAL ORDER BY started_at', format: 'JSONEachRow' });
@@ -50,12 +50,16 @@ describe('alert history', () => {
       { alert_id: s, state: 'resolved' },
     ]);
 
-    // The restart: the log replays (only q's calls still wait), then alerts start.
+    // The restart: alerts start (history), the log replays (only q's calls still wait; the
+    // acknowledgement and the override are events of it), then judging begins.
     const after = await alertHarness(input, { store }, { start: false });
+    await after.alerts.start();
+    after.replay(before.logged.filter((e) => e.type === 'alert.acknowledged' || e.type === 'queue.alert_rules_set'));
     after.queue(0, 'q1', 'q');
     after.queue(1, 'q2', 'q');
     after.tick(60);
-    await after.alerts.start();
+    expect(after.told()).toEqual([]);
+    after.alerts.startJudging();
     expect(after.told()).toEqual(['resolved queue_overflow r']);
     expect(after.heard[0]!.alert).toMatchObject({ alert_id: r, resolved_at: '2026-01-05T09:01:00.000Z' });
     expect(after.alerts.live()).toEqual([expect.objectContaining({ alert_id: q, state: 'acknowledged', acknowledged_by: 'sam', comment: 'known: a team is in a meeting' })]);
@@ -70,6 +74,7 @@ describe('alert history', () => {
     h.queue(0, 'q1', 'q');
     h.queue(1, 'q2', 'q');
     await h.alerts.start();
+    h.alerts.startJudging();
     const page = await h.alerts.list({ limit: 10, offset: 0 });
     expect(page.total).toBe(3);
     expect(page.alerts.map((a) => `${a.queue} ${a.state}`)).toEqual(['s resolved', 'r resolved', 'q acknowledged']);
@@ -79,5 +84,51 @@ describe('alert history', () => {
     expect(await h.alerts.get(r)).toMatchObject({ alert_id: r, state: 'resolved' });
     expect((await h.alerts.acknowledge(r, 'sam', null)).outcome).toBe('resolved');
     await h.alerts.stop();
+  });
+
+  it('an acknowledgement history missed (a crash before the write) comes back from the log, stored again but not announced', async () => {
+    const before = await alertHarness(input, { store });
+    before.queue(0, 'c1', 'r');
+    before.queue(1, 'c2', 'r');
+    const id = before.heard.find((e) => e.kind === 'fired')!.alert.alert_id;
+    expect(await before.alerts.acknowledge(id, 'kim', 'seen')).toMatchObject({ outcome: 'acknowledged' });
+    await before.alerts.stop();
+    // History as a crash right after the acknowledgement leaves it: the fired step only.
+    const fired = before.heard.find((e) => e.kind === 'fired')!.alert;
+    await store.client.command({ query: 'ALTER TABLE alerts DELETE WHERE alert_id = {id:String}', query_params: { id }, clickhouse_settings: { mutations_sync: '2' } });
+    const ch = (iso: string) => iso.replace('T', ' ').replace('Z', '');
+    await store.client.insert({
+      table: 'alerts',
+      values: [{ alert_id: id, key: fired.key, type: fired.type, queue: fired.queue, call_id: null, state: 'firing', step: 1, started_at: ch(fired.started_at), value: fired.value, last_value: fired.last_value, threshold: fired.threshold }],
+      format: 'JSONEachRow',
+    });
+    expect(await store.client.query({ query: 'SELECT state FROM alerts FINAL WHERE alert_id = {id:String}', query_params: { id }, format: 'JSONEachRow' }).then((r) => r.json())).toEqual([{ state: 'firing' }]);
+
+    const after = await alertHarness(input, { store }, { start: false });
+    await after.alerts.start();
+    after.replay(before.logged.filter((e) => e.type === 'alert.acknowledged'));
+    after.queue(0, 'c1', 'r');
+    after.queue(1, 'c2', 'r');
+    after.alerts.startJudging();
+    expect(await after.alerts.get(id)).toMatchObject({ state: 'acknowledged', acknowledged_by: 'kim', comment: 'seen', acknowledged_at: '2026-01-05T09:00:01.000Z' });
+    expect(after.told()).toEqual([]);
+    await after.alerts.flush();
+    expect(await store.client.query({ query: 'SELECT state, acknowledged_by FROM alerts FINAL WHERE alert_id = {id:String}', query_params: { id }, format: 'JSONEachRow' }).then((r) => r.json())).toEqual([{ state: 'acknowledged', acknowledged_by: 'kim' }]);
+    after.abandon(5, 'c1', 'r');
+    await after.alerts.stop();
+  });
+
+  it('rule overrides of an earlier version (the alert_rule_overrides table) are logged once, then the table is empty', async () => {
+    const rules = { ...parseConfig(input).queues[0]!.alerts, queue_overflow: { enabled: false, for_s: 0 } };
+    await store.client.insert({ table: 'alert_rule_overrides', values: [{ queue: 'q', rules: JSON.stringify(rules), updated_by: 'old-boss', updated_at: '2025-12-01 10:00:00.000' }], format: 'JSONEachRow' });
+    const h = await alertHarness(input, { store });
+    expect(h.logged).toEqual([expect.objectContaining({ type: 'queue.alert_rules_set', queue: 'q', by: 'old-boss', time: '2025-12-01T10:00:00.000Z', rules })]);
+    expect(h.alerts.rules.describe('q')).toMatchObject({ source: 'override', updated_by: 'old-boss', updated_at: '2025-12-01T10:00:00.000Z', rules: { queue_overflow: { enabled: false } } });
+    const [left] = await store.client.query({ query: 'SELECT count() AS n FROM alert_rule_overrides', format: 'JSONEachRow' }).then((r) => r.json<{ n: string | number }>());
+    expect(Number(left!.n)).toBe(0);
+    await h.alerts.stop();
+    const again = await alertHarness(input, { store });
+    expect(again.logged).toEqual([]);
+    await again.alerts.stop();
   });
 });

@@ -2,7 +2,7 @@
  * Test helper: history the way the engine writes it, without the rest of the engine: the
  * log feeds the one runner (the admission gate), whose decisions feed the history writer.
  */
-import { createRunner, type Runner } from '../../processors/index.js';
+import { createRunner, type Runner, type RunnerOptions } from '../../processors/index.js';
 import type { EventLog } from '../../src/bus/index.js';
 import type { Config } from '../../src/domain/index.js';
 import { Pipeline } from '../../src/engine/pipeline.js';
@@ -24,11 +24,12 @@ export async function startHistory(
   store: HistoryStore,
   log: EventLog,
   config: Config,
-  o: Partial<Pick<HistoryWriterOptions, 'name' | 'maxBatch' | 'maxDelayMs' | 'retryMs' | 'stallAfterMs' | 'onQuarantine'>> = {},
+  o: Partial<Pick<HistoryWriterOptions, 'name' | 'maxBatch' | 'maxDelayMs' | 'retryMs' | 'stallAfterMs' | 'onQuarantine'>> & { runner?: RunnerOptions } = {},
 ): Promise<HistoryFeed> {
-  const runner = createRunner(config);
+  const { runner: runnerOptions, ...writerOptions } = o;
+  const runner = createRunner(config, runnerOptions);
   const pipeline = new Pipeline(log, runner, new EngineMetrics({ queues: () => [], serviceLevels: () => [] }));
-  const writer = createHistoryWriter({ store, feed: pipeline, now: () => TEST_NOW, ...o });
+  const writer = createHistoryWriter({ store, feed: pipeline, now: () => TEST_NOW, ...writerOptions });
   await writer.start();
   await pipeline.start();
   return {

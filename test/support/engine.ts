@@ -6,6 +6,7 @@ import { Engine } from '../../src/engine/engine.js';
 import { parseSettings } from '../../src/engine/settings.js';
 import { parseConfig, shiftedClock, type Clock, type ConfigInput } from '../../src/domain/index.js';
 import { sha256 } from '../../src/api/auth.js';
+import type { Telephony } from '../../src/callcontrol/index.js';
 import { TEST_NOW, waitUntil } from './time.js';
 
 export const TOKENS = {
@@ -26,10 +27,20 @@ export interface TestEngine {
   req(path: string, init?: RequestInit & { as?: keyof typeof TOKENS | null }): Promise<Response>;
 }
 
-/** `catchUp`: the simulator first simulates the day so far (off by default: its cost depends on the hour). */
-export async function startTestEngine(
-  o: { config?: ConfigInput; natsUrl?: string; dataDir?: string; sim?: boolean; catchUp?: boolean; clock?: Clock } = {},
-): Promise<TestEngine> {
+export interface TestEngineOptions {
+  config?: ConfigInput;
+  natsUrl?: string;
+  /** A data directory to keep (a restart reuses it); by default a fresh one, removed at stop. */
+  dataDir?: string;
+  sim?: boolean;
+  /** The simulator first simulates the day so far (off by default: its cost depends on the hour). */
+  catchUp?: boolean;
+  clock?: Clock;
+  /** A telephony driver outside the engine (one that outlives an engine's restart, as a PBX does). */
+  telephony?: () => Telephony | null;
+}
+
+export async function startTestEngine(o: TestEngineOptions = {}): Promise<TestEngine> {
   const clock = o.clock ?? shiftedClock(TEST_NOW);
   const dataDir = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'cc-engine-')));
   const config = parseConfig({
@@ -47,7 +58,7 @@ export async function startTestEngine(
     tokens: (['viewer', 'supervisor', 'manager', 'admin'] as const).map((r) => `${r}-bot:${r}:${TOKENS[r]}`).join(','),
     ...(o.natsUrl ? { natsUrl: o.natsUrl } : {}),
   });
-  const engine = await Engine.start({ settings, config, clock });
+  const engine = await Engine.start({ settings, config, clock, ...(o.telephony ? { telephony: o.telephony } : {}) });
   return {
     engine,
     clock,

@@ -88,6 +88,17 @@ describe('ACD routing', () => {
     });
   });
 
+  it("a phone that cannot be rung: the offer fails, the agent goes away (phone_unreachable), the next agent rings at once", () => {
+    const h = harness(center);
+    h.login(['a1', 'a2']);
+    h.arrive(0, 'c1', 'sales');
+    expect(h.at(0.2, { type: 'offer.fail', call_id: 'c1', agent: 'a1' })).toEqual({
+      events: ['call.offer_ended c1 sales a1 failed', 'agent.state_changed a1 away phone_unreachable', 'call.offered c1 sales a2', 'agent.state_changed a2 ringing'],
+      timers: ['cancel ring:c1', 'set ring:c1 @15.2'],
+    });
+    expect(h.at(1, { type: 'offer.fail', call_id: 'c1', agent: 'a1' }).refused).toBe('call c1 is not ringing at a1');
+  });
+
   it('max wait: dequeued (timeout) to the overflow queue, where an idle agent rings', () => {
     const h = harness(center);
     h.login(['s1']);

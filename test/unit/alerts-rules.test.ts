@@ -4,7 +4,9 @@
  * acknowledged alert stays visible until it resolves.
  */
 import { describe, expect, it } from 'vitest';
-import { alertHarness } from './alerts-harness.js';
+import { describeRules, evolveRuleOverrides, initialRuleOverrides, rulesOf } from '../../processors/index.js';
+import { parseConfig, validateEvent } from '../../src/domain/index.js';
+import { alertHarness, BASE } from './alerts-harness.js';
 
 const quiet = { no_available_agents: { enabled: false } };
 
@@ -106,7 +108,7 @@ describe('no_available_agents', () => {
     const h = await alertHarness(config);
     h.tick(1);
     expect(h.told()).toEqual(['fired no_available_agents q']);
-    void h.alerts.rules.set('q', { ...h.config.queues[0]!.alerts, no_available_agents: { enabled: false, for_s: 0 } }, 'boss', 0);
+    expect(await h.alerts.setRules('q', { ...h.config.queues[0]!.alerts, no_available_agents: { enabled: false, for_s: 0 } }, 'boss')).toMatchObject({ ok: true, rules: { source: 'override', updated_by: 'boss' } });
     h.tick(2);
     expect(h.told()).toEqual(['fired no_available_agents q', 'resolved no_available_agents q']);
   });
@@ -198,5 +200,24 @@ describe('prometheus', () => {
     expect(text).toContain('cc_alerts_firing{type="queue_overflow",queue="q"} 1');
     expect(text).toContain('cc_alerts_firing{type="queue_overflow",queue="r"} 1');
     expect(text).toContain('cc_alerts_total{type="queue_overflow"} 3');
+  });
+});
+
+describe('rule overrides, folded from queue.alert_rules_set', () => {
+  const config = parseConfig({ queues: [{ id: 'q', max_size: 3 }] });
+  const set = (id: string, s: number, rules: unknown) => {
+    const v = validateEvent({ id, type: 'queue.alert_rules_set', time: new Date(BASE + s * 1000).toISOString(), source: 'alerts', v: 1, queue: 'q', rules, by: 'boss' });
+    if (!v.ok || v.value.type !== 'queue.alert_rules_set') throw new Error('invalid');
+    return v.value;
+  };
+  it('the last one wins, null goes back to the config, and an event folded before changes nothing however late it comes again', () => {
+    const o = initialRuleOverrides();
+    expect(describeRules(config, o, 'q')).toMatchObject({ source: 'config', updated_by: null });
+    expect(evolveRuleOverrides(o, set('r1', 10, { queue_overflow: { enabled: false } }))).toBe(true);
+    expect(describeRules(config, o, 'q')).toMatchObject({ source: 'override', updated_by: 'boss', updated_at: '2026-01-05T09:00:10.000Z', rules: { queue_overflow: { enabled: false } } });
+    expect(evolveRuleOverrides(o, set('r2', 20, null))).toBe(true);
+    expect(evolveRuleOverrides(o, set('r1', 10, { queue_overflow: { enabled: false } }))).toBe(false);
+    expect(describeRules(config, o, 'q')).toMatchObject({ source: 'config', rules: { queue_overflow: { enabled: true } } });
+    expect(rulesOf(config, o, 'q')).toEqual(config.queues[0]!.alerts);
   });
 });

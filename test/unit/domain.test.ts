@@ -21,9 +21,12 @@ const examples: Record<string, Record<string, unknown>> = {
   'call.ended': { call_id: 'c', by: 'caller', cause: 'normal' },
   'agent.state_changed': { agent: 'a', state: 'away', reason: 'lunch' },
   'agent.queues_changed': { agent: 'a', queues: ['q', 'q2'] },
-  'monitor.started': { session_id: 's', call_id: 'c', supervisor: 'sup', mode: 'listen' },
+  'agent.device_changed': { agent: 'a', registered: true, contact: 'sip:1001@198.51.100.1:15060' },
+  'monitor.started': { session_id: 's', call_id: 'c', supervisor: 'sup', mode: 'listen', endpoint: 'phone' },
   'monitor.mode_changed': { session_id: 's', call_id: 'c', supervisor: 'sup', mode: 'barge' },
   'monitor.ended': { session_id: 's', call_id: 'c', supervisor: 'sup', reason: 'supervisor' },
+  'alert.acknowledged': { alert_id: 'queue_overflow:q:1781524800000', by: 'sup', comment: 'on it' },
+  'queue.alert_rules_set': { queue: 'q', rules: { queue_overflow: { enabled: false } }, by: 'boss' },
 };
 
 describe('CallEvent v1', () => {
@@ -45,10 +48,18 @@ describe('CallEvent v1', () => {
     [[1, 2], '(root) must be a JSON object'],
     [{ ...env, time: '2026-02-30T10:00:00.000Z', type: 'call.ended', call_id: 'c', by: 'caller' }, 'time must be an RFC 3339 date-time'],
     [{ ...env, time: '2026-11-24T24:00:00Z', type: 'call.ended', call_id: 'c', by: 'caller' }, 'time must be an RFC 3339 date-time'],
+    [{ ...env, type: 'alert.acknowledged', by: 'sup' }, 'alert_id is required'],
+    [{ ...env, type: 'queue.alert_rules_set', queue: 'q', by: 'boss' }, 'rules '],
+    [{ ...env, type: 'queue.alert_rules_set', queue: 'q', by: 'boss', rules: { wait_timeout: { max_wait_s: -1 } } }, 'rules.wait_timeout.max_wait_s '],
   ])('refuses %j naming the field and rule', (input, message) => {
     const v = validateEvent(input);
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.message).toContain(message);
+  });
+  it('fills a partial rule override with the defaults, and takes null for "back to the config"', () => {
+    const v = validateEvent({ ...env, type: 'queue.alert_rules_set', queue: 'q', by: 'boss', rules: { queue_overflow: { enabled: false } } });
+    expect(v.ok && v.value.type === 'queue.alert_rules_set' && v.value.rules).toMatchObject({ queue_overflow: { enabled: false, for_s: 0 }, wait_timeout: { max_wait_s: 120 } });
+    expect(validateEvent({ ...env, type: 'queue.alert_rules_set', queue: 'q', by: 'boss', rules: null }).ok).toBe(true);
   });
   it('normalises any RFC 3339 offset to UTC with milliseconds', () => {
     const v = validateEvent({ ...env, time: '2026-11-24T10:00:00+01:00', type: 'call.ended', call_id: 'c', by: 'caller' });

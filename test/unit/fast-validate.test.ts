@@ -79,9 +79,31 @@ const FIELDS: Record<string, fc.Arbitrary<Obj>> = {
     { requiredKeys: ['agent', 'state'] },
   ),
   'agent.queues_changed': fc.record({ agent: id, queues: fc.array(id, { maxLength: 6 }) }),
-  'monitor.started': fc.record({ ...monitor, mode }),
+  'agent.device_changed': fc.record({ agent: id, registered: fc.boolean(), contact: str(1, 40) }, { requiredKeys: ['agent', 'registered'] }),
+  'monitor.started': fc.record({ ...monitor, mode, endpoint: fc.constantFrom('phone', 'browser', 'sim') }, { requiredKeys: ['session_id', 'call_id', 'supervisor', 'mode'] }),
   'monitor.mode_changed': fc.record({ ...monitor, mode }),
   'monitor.ended': fc.record({ ...monitor, reason: fc.constantFrom('supervisor', 'call_ended', 'failed') }),
+  // Operational events (EVENTS.md): the same envelope, the same validators.
+  'alert.acknowledged': fc.record(
+    { alert_id: fc.oneof(id, fc.constant(`wait_timeout:${'q'.repeat(200)}:${'c'.repeat(200)}:1781524800000`)), by: id, comment: str(0, 60) },
+    { requiredKeys: ['alert_id', 'by'] },
+  ),
+  'queue.alert_rules_set': fc.record({
+    queue: id,
+    by: id,
+    rules: fc.oneof(
+      fc.constant(null),
+      fc.record(
+        {
+          sla_below_threshold: fc.record({ enabled: fc.boolean(), window_min: fc.integer({ min: 1, max: 1440 }), min_offered: fc.integer({ min: 1, max: 50 }), for_s: fc.nat(600) }, { requiredKeys: [] }),
+          queue_overflow: fc.record({ enabled: fc.boolean(), for_s: fc.nat(600) }, { requiredKeys: [] }),
+          wait_timeout: fc.record({ enabled: fc.boolean(), max_wait_s: fc.integer({ min: 1, max: 3600 }), for_s: fc.nat(600) }, { requiredKeys: [] }),
+          no_available_agents: fc.record({ enabled: fc.boolean(), for_s: fc.nat(600) }, { requiredKeys: [] }),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+  }),
 };
 
 /** A valid event of any type, its keys in a random order (zod answers in shape order). */
@@ -147,7 +169,7 @@ function mutate(e: Obj, kind: number, n: number, value: unknown, t: string): Obj
     case 2: // an extra key
       return pick([{ ...o, colour: 'red' }, { ...o, ...(JSON.parse('{"__proto__": {"x": 1}}') as Obj) }, { ...o, [key]: o[key], extra: undefined }], n)!;
     case 3: // an enum or literal field off its list
-      for (const k of ['direction', 'reason', 'state', 'mode', 'by', 'kind', 'outcome', 'v']) if (k in o) o[k] = pick(['nope', 'INBOUND', 2, '1', null], n);
+      for (const k of ['direction', 'reason', 'state', 'mode', 'by', 'kind', 'outcome', 'v', 'rules']) if (k in o) o[k] = pick(['nope', 'INBOUND', 2, '1', null], n);
       return o;
     case 4: // a time that may or may not be one
       o.time = t;
@@ -175,7 +197,7 @@ function mutate(e: Obj, kind: number, n: number, value: unknown, t: string): Obj
       }
       return o;
     case 7: // a field set to undefined (present but empty), zod keeps such optional keys
-      for (const k of ['callee', 'attributes', 'priority', 'queue', 'target', 'outcome', 'note', 'cause', 'reason', 'name']) if (k in o || n % 2) o[k] = undefined;
+      for (const k of ['callee', 'attributes', 'priority', 'queue', 'target', 'outcome', 'note', 'cause', 'reason', 'name', 'comment']) if (k in o || n % 2) o[k] = undefined;
       return o;
     default: // the type of another event, the fields of this one
       o.type = pick(EVENT_TYPES, n);
@@ -207,9 +229,9 @@ function expectAgreement(input: unknown): void {
 }
 
 describe('compiled CallEvent checkers', () => {
-  it('cover every type but call.transferred, whose `to` has a refine zod keeps', () => {
+  it("cover every type but call.transferred, whose `to` has a refine zod keeps, and queue.alert_rules_set, whose rules have defaults", () => {
     expect([...checkers.keys()].sort()).toEqual([...EVENT_TYPES].sort());
-    expect(EVENT_TYPES.filter((t) => !checkers.get(t))).toEqual(['call.transferred']);
+    expect(EVENT_TYPES.filter((t) => !checkers.get(t))).toEqual(['call.transferred', 'queue.alert_rules_set']);
   });
 
   it('accept every valid event, with the output zod gives', () => {

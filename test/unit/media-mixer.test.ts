@@ -5,7 +5,7 @@
  * The expected tables are written out by hand here, not derived from hearing.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { AudioRoom, RecordingEndpoint, Tone, levelDbfs, decodeFrame, encodeFrame, type Codec, type PartyRole } from '../../src/media/index.js';
+import { AudioRoom, RecordingEndpoint, Tone, levelDbfs, decodeFrame, encodeFrame, type Codec, type Endpoint, type PartyRole, type PhoneLink, type TelephoneEvent } from '../../src/media/index.js';
 import type { MonitorMode } from '../../src/domain/index.js';
 
 /** A tone of amplitude 3000 sits at -20.8 dBFS; heard tones must arrive within 10 dB of it. */
@@ -168,5 +168,105 @@ describe('G.711 edges', () => {
     r.join('sup', 'supervisor', sup, 'listen');
     r.tick();
     expect(Math.min(...sup.take())).toBeGreaterThan(30000);
+  });
+});
+
+/** A live phone (as an RTP leg is): it tells the room of each frame as it arrives, and keeps it for the tick. */
+class LivePhone implements Endpoint {
+  link: PhoneLink | null = null;
+  private queued: Uint8Array[] = [];
+  readonly heard: Int16Array[] = [];
+  readonly events: TelephoneEvent[] = [];
+  onTick = 0;
+  inTick = false;
+  constructor(
+    readonly codec: Codec,
+    private readonly tone: Tone,
+  ) {}
+  attach(link: PhoneLink | null) {
+    this.link = link;
+  }
+  arrive() {
+    const p = encodeFrame(this.codec, this.tone.next());
+    this.queued.push(p);
+    this.link?.frame(p);
+  }
+  read() {
+    return this.queued.shift() ?? null;
+  }
+  write(payload: Uint8Array) {
+    if (this.inTick) this.onTick++;
+    this.heard.push(decodeFrame(this.codec, payload));
+  }
+  sendEvent(e: TelephoneEvent) {
+    this.events.push(e);
+  }
+}
+
+describe('live phones: frames relayed as they arrive', () => {
+  function live(mode: MonitorMode | null) {
+    const r = new AudioRoom(new Tone(HZ.music));
+    const phones: Record<string, LivePhone> = { caller: new LivePhone('pcmu', new Tone(HZ.caller)), agent: new LivePhone('pcma', new Tone(HZ.agent)) };
+    r.join('caller', 'caller', phones.caller!);
+    r.join('agent', 'agent', phones.agent!);
+    if (mode) {
+      phones.sup1 = new LivePhone('pcmu', new Tone(HZ.sup1));
+      r.join('sup1', 'supervisor', phones.sup1, mode);
+      if (mode === 'takeover') r.leave('agent');
+    }
+    const run = () => {
+      for (const p of Object.values(phones)) p.heard.length = 0;
+      for (let i = 0; i < 10; i++) {
+        for (const [name, p] of Object.entries(phones)) if (r.has(name)) p.arrive();
+        for (const p of Object.values(phones)) p.inTick = true;
+        r.tick();
+        for (const p of Object.values(phones)) p.inTick = false;
+      }
+      const out: Record<string, Name[]> = {};
+      for (const [name, p] of Object.entries(phones)) {
+        if (!r.has(name)) continue;
+        const pcm = new Int16Array(800);
+        p.heard.slice(-5).forEach((f, i) => pcm.set(f, i * 160));
+        out[name] = (Object.keys(HZ) as Name[]).filter((n) => levelDbfs(pcm, HZ[n]) >= HEARD_DBFS).sort();
+      }
+      return out;
+    };
+    return { r, phones, run };
+  }
+
+  it('a plain call: caller and agent hear each other at once (transcoded µ-law ↔ A-law), nothing waits for the tick', () => {
+    const h = live(null);
+    expect(h.run()).toEqual({ caller: ['agent'], agent: ['caller'] });
+    expect([h.phones.caller!.onTick, h.phones.agent!.onTick]).toEqual([0, 0]);
+    expect(h.phones.caller!.heard).toHaveLength(10); // one frame per arrival, none more from the tick
+  });
+
+  it.each(Object.keys(EXPECTED) as MonitorMode[])('%s: the same hearing matrix; only listeners of two speakers are mixed on the tick', (mode) => {
+    const h = live(mode);
+    expect(h.run()).toEqual(EXPECTED[mode]);
+    const ticked = Object.entries(h.phones).filter(([n, p]) => h.r.has(n) && p.onTick > 0).map(([n]) => n).sort();
+    expect(ticked).toEqual(Object.entries(EXPECTED[mode]).filter(([, heard]) => heard.length > 1).map(([n]) => n).sort());
+  });
+
+  it('hold moves the caller onto the tick (music); resume brings it back to arrival', () => {
+    const h = live(null);
+    h.r.mixer.setHold(true);
+    expect(h.run()).toEqual({ caller: ['music'], agent: [] });
+    expect(h.phones.caller!.onTick).toBe(10);
+    h.r.mixer.setHold(false);
+    h.phones.caller!.onTick = 0;
+    expect(h.run()).toEqual({ caller: ['agent'], agent: ['caller'] });
+    expect(h.phones.caller!.onTick).toBe(0);
+  });
+
+  it('a telephone event goes to whoever hears its sender, and leaving unlinks the phone', () => {
+    const h = live('listen');
+    const digit: TelephoneEvent = { event: 5, end: false, volume: 10, duration: 160, start: true, timestamp: 1234 };
+    h.phones.caller!.link!.event(digit);
+    expect([h.phones.agent!.events, h.phones.sup1!.events, h.phones.caller!.events]).toEqual([[digit], [digit], []]);
+    h.phones.sup1!.link!.event(digit);
+    expect(h.phones.caller!.events).toEqual([]); // a listening supervisor is heard by nobody
+    h.r.leave('sup1');
+    expect(h.phones.sup1!.link).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  * through a real runner.
  */
 import { parseConfig, validateEvent, type ConfigInput } from '../../src/domain/index.js';
-import { createRunner, type ApplyResult, type Runner } from '../../processors/index.js';
+import { createRunner, type ApplyResult, type Runner, type RunnerOptions } from '../../processors/index.js';
 
 export type Row = [clock: string, type: string, fields: Record<string, unknown>, id?: string];
 
@@ -12,8 +12,8 @@ export const DAY = '2026-01-05';
 /** Epoch ms of a UTC clock time on DAY ('09:00:05' or '09:00:05.250'). */
 export const t = (clock: string) => Date.parse(`${DAY}T${clock.length === 8 ? `${clock}.000` : clock}Z`);
 
-export function feed(rows: Row[], config: ConfigInput = {}): { runner: Runner; results: ApplyResult[] } {
-  const runner = createRunner(parseConfig(config));
+export function feed(rows: Row[], config: ConfigInput = {}, options: RunnerOptions = {}): { runner: Runner; results: ApplyResult[] } {
+  const runner = createRunner(parseConfig(config), options);
   const results = rows.map(([clock, type, fields, id], i) => {
     const v = validateEvent({ id: id ?? `e${i + 1}`, type, time: new Date(t(clock)).toISOString(), source: 'test', v: 1, ...fields });
     if (!v.ok) throw new Error(`row ${i + 1}: ${v.message}`);

@@ -143,12 +143,46 @@ describe('the runner gate', () => {
     });
   }
 
+  it("skips a duplicate long after its original, by the call's and the agent's own memory of their events", () => {
+    // A recent-id table of 4: the duplicates come after it forgot them (a publish without Nats-Msg-Id, much later).
+    const others: Row[] = Array.from({ length: 20 }, (_, i) => ['09:00:10', 'agent.state_changed', { agent: `x${i}`, state: 'idle' }, `o${i}`]);
+    const { runner, results } = feed(
+      [
+        ...base,
+        ['09:00:06', 'call.note_added', { call_id: 'c1', note: 'vip', author: 'sup' }, 'n1'],
+        ['09:00:07', 'agent.state_changed', { agent: 'a1', state: 'busy' }, 's1'],
+        ...others,
+        ['09:00:06', 'call.note_added', { call_id: 'c1', note: 'vip', author: 'sup' }, 'n1'],
+        ['09:00:07', 'agent.state_changed', { agent: 'a1', state: 'busy' }, 's1'],
+      ],
+      {},
+      { dedupeMemory: 4 },
+    );
+    expect(results.slice(-2).map((r) => r.outcome)).toEqual(['duplicate', 'duplicate']);
+    expect(runner.call('c1', t('09:01:00'))!.notes).toHaveLength(1);
+  });
+
   it('skips a duplicate id, even with other content', () => {
     const { runner, results } = feed([...base, ['09:00:06', 'call.ended', { call_id: 'c1', by: 'agent' }, 'e3']]);
     expect(results.at(-1)!.outcome).toBe('duplicate');
     expect(runner.counts.duplicate).toEqual({ 'call.ended': 1 });
     expect(runner.call('c1', t('09:00:10'))!.state).toBe('talking');
     expect(runner.lastSeq).toBe(4);
+  });
+
+  it('admits operational events as they are (no figure changes), and dedupes them by id like every event', () => {
+    const { runner, results } = feed([
+      ...base,
+      ['09:00:07', 'alert.acknowledged', { alert_id: 'queue_overflow:sales:1', by: 'sup', comment: 'on it' }, 'ack-1'],
+      ['09:00:08', 'queue.alert_rules_set', { queue: 'sales', rules: null, by: 'boss' }],
+      ['09:00:09', 'alert.acknowledged', { alert_id: 'queue_overflow:sales:1', by: 'sup' }, 'ack-1'],
+    ]);
+    const clean = feed(base).runner;
+    expect(results.slice(-3).map((r) => r.outcome)).toEqual(['applied', 'applied', 'duplicate']);
+    expect(results.at(-2)!.changed).toEqual({ queues: [], agents: [], calls: [] });
+    expect(runner.counts.applied).toMatchObject({ 'alert.acknowledged': 1, 'queue.alert_rules_set': 1 });
+    expect(runner.realtime(t('09:00:10'))).toEqual(clean.realtime(t('09:00:10')));
+    expect(runner.sla('today', undefined, t('09:00:10'))).toEqual(clean.sla('today', undefined, t('09:00:10')));
   });
 
   it('names what an applied event changed and the attempt and talk it closed', () => {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock, parseConfig, validateEvent, type CallEvent } from '../../src/domain/index.js';
 import { LiveSimulation } from '../../src/sim/index.js';
+import { LiveAcd } from '../../src/acd/index.js';
 import { TEST_NOW } from '../support/time.js';
 
 // A busy little center on a fast clock: ten calls a second, sub-second calls.
@@ -125,5 +126,38 @@ describe('LiveSimulation when the log fails', () => {
     await live.stop();
     expect(errors).toHaveLength(1);
     expect(delivered.length).toBeGreaterThan(0);
+  });
+});
+
+describe('LiveSimulation catching up on the live ACD', () => {
+  it('hands the timers pending at the end of the catch-up to the live ACD, which fires them on the clock', async () => {
+    // Agents who always let it ring and a short max wait: calls queue, time out, ring out.
+    const ringing = parseConfig({
+      queues: [{ id: 'q', routing: { ring_timeout_s: 10, max_wait_s: 5 } }],
+      agents: [{ id: 'a1', queues: ['q'] }, { id: 'a2', queues: ['q'] }],
+      sim: { queues: { q: { calls_per_hour: 3600, patience: null, no_answer_prob: 1, hold_prob: 0 } }, breaks: { every_s: null }, outbound: { calls_per_hour: 0 } },
+    });
+    const clock = new ManualClock(TEST_NOW);
+    const log: CallEvent[] = [];
+    const acd = new LiveAcd({ config: ringing, clock, idPrefix: 'acd-', append: async (events) => void log.push(...events) });
+    const live = new LiveSimulation({ config: ringing, clock, acd, seed: 2, idPrefix: 'cu', from: TEST_NOW - 10 * 60_000 });
+    await live.start();
+    const caughtUp = log.length;
+    expect(log.some((e) => e.type === 'call.offered')).toBe(true);
+    for (const e of log) expect(Date.parse(e.time)).toBeLessThanOrEqual(TEST_NOW);
+    expect(acd.pendingTimers).toBeGreaterThan(0);
+    clock.advance(11_000);
+    await acd.settled();
+    const after = log.slice(caughtUp);
+    // The ring timeout set during the catch-up fired live: the agent goes away (no answer), at the clock's time.
+    // A max-wait timer set during the catch-up fired live, on the clock: a call queued before
+    // the start times out after it.
+    const queuedBefore = new Set(log.slice(0, caughtUp).filter((e) => e.type === 'call.queued').map((e) => e.call_id));
+    const timedOut = after.filter((e) => e.type === 'call.dequeued' && e.reason === 'timeout' && queuedBefore.has(e.call_id));
+    expect(timedOut.length).toBeGreaterThan(0);
+    for (const e of timedOut) expect(Date.parse(e.time)).toBeGreaterThanOrEqual(TEST_NOW);
+    for (let i = 1; i < log.length; i++) expect(Date.parse(log[i]!.time)).toBeGreaterThanOrEqual(Date.parse(log[i - 1]!.time));
+    await live.stop();
+    await acd.stop();
   });
 });

@@ -5,12 +5,13 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { STORE_FAILURE_KINDS, type EventLog, type StoreFailure } from '../../bus/index.js';
-import { CallEvent } from '../../domain/index.js';
+import { CallCenterEvent } from '../../domain/index.js';
 import type { AppEnv } from '../auth.js';
 import { ProblemSchema } from '../openapi.js';
 import { ApiError, problem, problemBody, problemDocument, retryAfter, storeFailureStatus } from '../problem.js';
 import { validationHook } from '../validation.js';
 import { bodyProblems, commonProblems, json, needs, problemResponse } from '../openapi.js';
+import { isOperationalType, type OperationalEventType } from '../../domain/index.js';
 
 const Result = z.object({
   index: z.number().int().describe('position in the body (0-based; the line number minus one for NDJSON)'),
@@ -37,7 +38,8 @@ const IngestResponse = z
   .openapi('IngestResult');
 
 /** The event schema as a named component of the document (the same schema validateEvent uses). */
-const EventDoc = CallEvent.meta({ id: 'CallEvent' });
+// Operational events are left out: they are refused here (only the engine logs them).
+const EventDoc = CallCenterEvent.meta({ id: 'CallEvent' });
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl'];
 const Ndjson = z.string().meta({ description: 'one CallEvent v1 JSON object per line; blank lines are skipped' });
@@ -58,7 +60,8 @@ const route = createRoute({
     'Needs the manager role and an unscoped token. Duplicates (same id) change nothing. Each event is judged on its own, ' +
     'so one bad event never costs the good ones beside it: the answer lists a result per event. Events are stored in body ' +
     'order and storing stops at the first failure, so what is stored is a prefix; sending the same body again after a 503 ' +
-    'or 507 stores the rest, in order.',
+    'or 507 stores the rest, in order. Operational events (alert.acknowledged, queue.alert_rules_set) are refused: only ' +
+    'the engine publishes them, through the alerts API.',
   request: {
     body: {
       required: true,
@@ -81,7 +84,23 @@ const route = createRoute({
   },
 });
 
-type Parsed = { index: number; value: unknown } | { index: number; error: string };
+type Parsed = { index: number; value: unknown } | { index: number; error: string; id?: string | null };
+
+/**
+ * EVENTS.md: a source other than the engine may not publish operational events (they would
+ * acknowledge alerts or change rules behind the API's roles). The rule, as a result's reason.
+ */
+const OPERATIONAL_USE: Record<OperationalEventType, string> = {
+  'alert.acknowledged': 'POST /cc/alerts/{alert_id}/acknowledge',
+  'queue.alert_rules_set': 'PUT or DELETE /cc/queues/{queue}/alert-rules',
+};
+function refuseOperational(p: Parsed): Parsed {
+  if (!('value' in p) || p.value === null || typeof p.value !== 'object') return p;
+  const { type, id } = p.value as { type?: unknown; id?: unknown };
+  if (!isOperationalType(type)) return p;
+  const error = `type ${type} is an operational event: only the engine itself publishes it (use ${OPERATIONAL_USE[type]})`;
+  return { index: p.index, error, id: typeof id === 'string' ? id : null };
+}
 
 /** Splits the body into inputs; a malformed NDJSON line is one rejected input, not a failed request. */
 async function parseBody(req: { header(name: string): string | undefined; text(): Promise<string> }): Promise<Parsed[]> {
@@ -116,7 +135,7 @@ export function eventRoutes(log: EventLog) {
   app.post('/events', async (c) => {
     const user = c.get('user');
     if (user.queues !== null) throw new ApiError(403, `${user.name} is scoped to some queues and may not publish events`);
-    const parsed = await parseBody(c.req);
+    const parsed = (await parseBody(c.req)).map(refuseOperational);
     if (parsed.length === 0) return problem(c, 400, 'body holds no event');
     const good = parsed.filter((p): p is { index: number; value: unknown } => 'value' in p);
     const appended = await log.append(good.map((p) => p.value));
@@ -125,7 +144,7 @@ export function eventRoutes(log: EventLog) {
     let g = 0;
     for (const p of parsed) {
       if ('error' in p) {
-        results.push({ index: p.index, id: null, status: 'rejected', reason: p.error });
+        results.push({ index: p.index, id: p.id ?? null, status: 'rejected', reason: p.error });
         continue;
       }
       const r = appended[g++]!;

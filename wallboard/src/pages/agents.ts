@@ -38,6 +38,8 @@ export const agentsPage: Page = (root, { feed, names }) => {
       { key: 'team', label: 'Team', sort: (a) => a.team, cell: (a) => a.team },
       { key: 'queues', label: 'Queues', cell: (a) => a.queues.map((q) => names.queue(q)).join(', ') || '—' },
       { key: 'state', label: 'State', sort: (a) => STATES.indexOf(a.state), cell: (a) => h('span', {}, h('span', { class: `state ${a.state}` }, stateLabel(a.state)), a.reason ? h('small', {}, ` ${a.reason}`) : null) },
+      // The SIP registration: a simulated agent has no phone to show.
+      { key: 'phone', label: 'Phone', field: 'phone', sort: (a) => (a.device === null ? null : a.device.registered ? 1 : 0), cell: (a) => (a.device === null ? '—' : h('span', { class: `phone ${a.device.registered ? 'registered' : 'unregistered'}`, title: a.device.contact ?? '' }, a.device.registered ? 'registered' : 'not registered')) },
       { key: 'in', label: 'In state (m:ss)', class: 'num', sort: (a) => a.time_in_state_s, cell: (a) => ticking(a.time_in_state_s, a.at) },
       { key: 'call', label: 'Current call (m:ss)', class: 'num', sort: (a) => a.current_call?.duration_s ?? null, cell: (a) => (a.current_call ? currentCall(a, names.queue(a.current_call.queue)) : '—') },
       { key: 'handled', label: 'Handled today (calls)', class: 'num', field: 'handled', sort: (a) => a.calls_handled_today, cell: (a) => a.calls_handled_today },

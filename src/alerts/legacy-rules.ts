@@ -1,0 +1,47 @@
+/**
+ * Rule overrides from before they were events: earlier versions wrote them straight to the
+ * ClickHouse table `alert_rule_overrides` (sql/051_alert_rules.sql). At start they are read
+ * once, appended to the log as queue.alert_rules_set events (at their own time, by their
+ * own author), and the table is emptied, so from then on the log is the only truth.
+ *
+ * The ids are derived from the row (queue and time): should the engine stop between the
+ * append and the truncation, the next start appends the same ids again, and the log and the
+ * runner treat them as the duplicates they are.
+ *
+ * (Those versions wrote `<data>/alert-rules.json` only when the alerts service had no
+ * history store; the engine always gave it one, so no engine's data directory holds that
+ * file, and it is not read.)
+ */
+import { createHash } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { AlertRuleSettings, type CallEventInput } from '../domain/index.js';
+
+interface Row {
+  queue: string;
+  rules: string;
+  updated_by: string;
+  at: string | number;
+}
+
+/** The legacy overrides as events to append, oldest first (none once the table is empty). */
+export async function legacyRuleEvents(client: ClickHouseClient): Promise<CallEventInput[]> {
+  const rs = await client.query({
+    query: 'SELECT queue, rules, updated_by, toUnixTimestamp64Milli(updated_at) AS at FROM alert_rule_overrides FINAL ORDER BY updated_at, queue',
+    format: 'JSONEachRow',
+  });
+  return (await rs.json<Row>()).map((r) => ({
+    id: `legacy-alert-rules-${r.at}-${createHash('sha256').update(r.queue).digest('hex').slice(0, 24)}`,
+    type: 'queue.alert_rules_set',
+    time: new Date(Number(r.at)).toISOString(),
+    source: 'alerts',
+    v: 1,
+    queue: r.queue,
+    rules: AlertRuleSettings.parse(JSON.parse(r.rules)),
+    by: r.updated_by || 'unknown',
+  }));
+}
+
+/** Empties the legacy table once its rows are in the log. */
+export async function clearLegacyRules(client: ClickHouseClient): Promise<void> {
+  await client.command({ query: 'TRUNCATE TABLE alert_rule_overrides' });
+}

@@ -1,0 +1,30 @@
+/**
+ * Per-queue alert rules (METRICS.md, Alerts): the config's `alerts:` of a queue, and what a
+ * manager's override sets (PUT /cc/queues/{queue}/alert-rules, logged as the operational
+ * event queue.alert_rules_set). Apart from config.ts so events.ts can use it without a cycle.
+ */
+import { z } from 'zod';
+
+/** Per-queue alert thresholds (METRICS.md, Alerts). */
+export const AlertRuleSettings = z.strictObject({
+  sla_below_threshold: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      window_min: z.number().int().positive().max(1440).default(30),
+      min_offered: z.number().int().min(1).default(10),
+      for_s: z.number().min(0).default(0),
+    })
+    .prefault({}),
+  queue_overflow: z.strictObject({ enabled: z.boolean().default(true), for_s: z.number().min(0).default(0) }).prefault({}),
+  wait_timeout: z
+    .strictObject({ enabled: z.boolean().default(true), max_wait_s: z.number().positive().default(120), for_s: z.number().min(0).default(0) })
+    .prefault({}),
+  no_available_agents: z.strictObject({ enabled: z.boolean().default(true), for_s: z.number().min(0).default(0) }).prefault({}),
+});
+
+export type AlertRules = z.output<typeof AlertRuleSettings>;
+
+/** The alert rules of METRICS.md, one per key of AlertRuleSettings. */
+export const ALERT_TYPES = ['sla_below_threshold', 'queue_overflow', 'wait_timeout', 'no_available_agents'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+export const ALERT_EVENTS = ['fired', 'acknowledged', 'resolved'] as const;

@@ -1,0 +1,96 @@
+/**
+ * The SIP edge's configuration: where it listens, its realm, its RTP ports, the trunks it
+ * trusts, its limits, and the phone credentials of agents and users (on their own entries).
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { Id } from './events.js';
+
+/** `host:port` with a concrete IPv4 address: it is written into Via, Contact and SDP, so peers must reach it. */
+export const HostPort = z.string().transform((s, ctx) => {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(s.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || isIP(m[1]!) !== 4 || m[1] === '0.0.0.0' || port > 65535) {
+    ctx.addIssue({ code: 'custom', message: 'must be IPv4:port with the address phones reach, such as 192.0.2.10:5060 (not 0.0.0.0)' });
+    return z.NEVER;
+  }
+  return { host: m[1]!, port };
+});
+
+const Cidr = z.string().refine((s) => {
+  const [addr, bits, ...rest] = s.split('/');
+  const v = isIP(addr ?? '');
+  if (v === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (v === 4 ? 32 : 128);
+}, 'must be an address or a CIDR block such as 203.0.113.0/24');
+
+/**
+ * Digest algorithms offered in a challenge, in order: a phone uses the first it supports
+ * (RFC 8760 §2.4). Some phones give up on any challenge they cannot compute instead of
+ * taking the next one (baresip 1.0's libre fails the whole REGISTER when a SHA-256
+ * challenge is among them), and a phone that can do both takes the first anyway; so the
+ * default offers MD5 alone, and a phone (or the whole edge) that does SHA-256 is given it.
+ */
+const DigestOrder = z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2);
+
+/** A phone's digest credentials: the SIP user it registers as and its password. */
+export const SipCredentials = z.strictObject({
+  user: z.string().regex(/^[A-Za-z0-9._~+-]{1,64}$/, 'must be 1-64 letters, digits or . _ ~ + -'),
+  password: z.string().min(8, 'must be at least 8 characters'),
+  /** The algorithms this phone may use, in the challenge's order (default: sip.digest). */
+  digest: DigestOrder.optional(),
+});
+export type SipCredentials = z.output<typeof SipCredentials>;
+
+/** A number callers dial: digits with an optional leading +, or a short code (visual separators are ignored). */
+export const DialNumber = z
+  .string()
+  .transform((s) => normalizeNumber(s))
+  .refine((s) => /^\+?[0-9A-Za-z*#]{1,32}$/.test(s), 'must be a number such as +15550100 or 100');
+
+export function normalizeNumber(s: string): string {
+  return s.replace(/[\s().-]/g, '');
+}
+
+export const SipConfig = z.strictObject({
+  listen: HostPort.default({ host: '127.0.0.1', port: 5060 }),
+  /** The realm of digest challenges and the host of the engine's own URIs. */
+  domain: z.string().min(1).max(200).default('cc-supervisor'),
+  rtp: z
+    .strictObject({
+      /** Where RTP sockets bind and what SDP advertises; the listen address when absent. */
+      host: z.string().refine((s) => isIP(s) === 4 && s !== '0.0.0.0', 'must be a concrete IPv4 address').optional(),
+      ports: z
+        .tuple([z.number().int().min(1024).max(65534), z.number().int().min(1025).max(65535)])
+        .refine(([a, b]) => b - a >= 1, 'must be [from, to] with from < to')
+        .default([20000, 29999]),
+    })
+    .prefault({}),
+  /** The digest algorithms challenges offer, in order (a phone's own `digest` overrides it). */
+  digest: DigestOrder.default(['MD5']),
+  /** PBXs and carriers whose INVITEs are trusted without digest, by source address. */
+  trunks: z.array(z.strictObject({ name: Id, from: Cidr })).default([]),
+  limits: z
+    .strictObject({
+      /** Concurrent calls (caller legs) the edge accepts; more answer 503. */
+      calls: z.number().int().min(1).max(100_000).default(1000),
+      /** Registered contacts from one source address. */
+      registrations_per_address: z.number().int().min(1).max(100_000).default(50),
+      /** Contacts one SIP user may register at once. */
+      contacts_per_user: z.number().int().min(1).max(20).default(5),
+    })
+    .prefault({}),
+  registration: z
+    .strictObject({
+      min_expires_s: z.number().int().min(10).max(86_400).default(60),
+      max_expires_s: z.number().int().min(10).max(86_400).default(3600),
+    })
+    .prefault({}),
+  /** How long a phone may ring a supervisor before the monitoring session fails. */
+  monitor_ring_timeout_s: z.number().positive().max(300).default(30),
+  /** After-call work of agents on SIP phones ends by itself after this long (null: only when the agent or a supervisor ends it). */
+  wrapup_timeout_s: z.number().positive().max(86_400).nullable().default(null),
+});
+export type SipConfig = z.output<typeof SipConfig>;

@@ -1,0 +1,44 @@
+/**
+ * What every part of the SIP edge shares: the stack and who we are on it, the directory
+ * and registrar, the RTP ports, the engine's ACD and clock, and a way to put events in the
+ * log. Made once by SipEdge.start and passed to each part.
+ */
+import type { LiveAcd } from '../../acd/index.js';
+import type { CallEvent, Clock, SipConfig } from '../../domain/index.js';
+import type { Directory } from '../directory.js';
+import type { NonceIssuer } from '../digest.js';
+import type { Registrar } from '../registrar.js';
+import type { PortPool } from '../rtp/leg.js';
+import type { SipStack } from '../stack.js';
+import type { Flow } from '../transport.js';
+
+export interface EdgeContext {
+  sip: SipConfig;
+  stack: SipStack;
+  /** The address and port in our Via, Contact and SDP. */
+  host: string;
+  port: number;
+  directory: Directory;
+  registrar: Registrar;
+  nonces: NonceIssuer;
+  pool: PortPool;
+  acd: LiveAcd;
+  clock: Clock;
+  /** Appends the edge's own events (registrations, failed monitoring) in order with the ACD's. */
+  publish(events: CallEvent[]): Promise<void>;
+  /** A CallEvent envelope for the edge's events (source `sip`). */
+  envelope(): { id: string; time: string; source: 'sip'; v: 1 };
+  say(line: string): void;
+  stats: EdgeStats;
+}
+
+export interface EdgeStats {
+  malformed: number;
+  answered400: number;
+  refused: Record<string, number>;
+}
+
+/** Our Contact for a flow's transport. */
+export function contactFor(ctx: Pick<EdgeContext, 'host' | 'port'>, flow: Flow): string {
+  return `<sip:cc@${ctx.host}:${ctx.port}${flow.transport === 'tcp' ? ';transport=tcp' : ''}>`;
+}

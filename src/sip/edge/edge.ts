@@ -1,0 +1,187 @@
+/**
+ * The SIP edge: a registrar for agents' and supervisors' phones, inbound calls from trunks
+ * and phones to the queues' numbers, and a B2BUA whose legs' RTP runs through each call's
+ * audio room. It takes part in calls through the engine's live ACD (commands) and follows
+ * the log (events), and gives the rooms the phones of real parties (PartyPhones).
+ */
+import { randomBytes } from 'node:crypto';
+import type { LiveAcd } from '../../acd/index.js';
+import type { CallEvent, Clock, Config, SipConfig } from '../../domain/index.js';
+import type { Endpoint, PartyRole } from '../../media/index.js';
+import { responseTo } from '../build.js';
+import { dialogKey, requestDialogKey } from '../dialog.js';
+import { NonceIssuer } from '../digest.js';
+import { Directory } from '../directory.js';
+import { parseNameAddr } from '../headers.js';
+import { header, type SipRequest, type SipResponse } from '../message.js';
+import { Registrar } from '../registrar.js';
+import { PortPool } from '../rtp/leg.js';
+import { SipStack, type ServerTx } from '../stack.js';
+import { SipTransport } from '../transport.js';
+import { SipCalls } from './calls.js';
+import type { EdgeContext } from './context.js';
+import { inboundCall } from './inbound.js';
+import { Reactor } from './reactor.js';
+import { Registrations } from './register.js';
+import { edgeStatus, type SipStatus } from './status.js';
+
+export type { SipStatus } from './status.js';
+
+export interface SipEdgeOptions {
+  config: Config;
+  /** The edge's settings (config.sip, with --sip's address over its listen). */
+  sip: SipConfig;
+  acd: LiveAcd;
+  clock: Clock;
+  /** The log as the processors applied it: the edge reacts to every event. */
+  feed: { onChange(l: (changed: unknown, events: ReadonlyArray<{ seq: number; event: CallEvent }>) => void): () => void };
+  say?: (line: string) => void;
+}
+
+export type EdgeHealth = { ok: true; detail: string } | { ok: false; reason: string };
+
+export class SipEdge {
+  private readonly cancelled = new WeakSet<SipRequest>();
+  private off: () => void = () => {};
+
+  private constructor(
+    private readonly ctx: EdgeContext,
+    private readonly transport: SipTransport,
+    private readonly calls: SipCalls,
+    private readonly regs: Registrations,
+    private readonly reactor: Reactor,
+  ) {}
+
+  static async start(o: SipEdgeOptions): Promise<SipEdge> {
+    const transport = new SipTransport(o.sip.listen.host);
+    await transport.start(o.sip.listen.port);
+    let n = 0;
+    const prefix = `sip-${randomBytes(4).toString('hex')}-`;
+    const ctx = {
+      sip: o.sip,
+      host: o.sip.listen.host,
+      port: transport.port,
+      directory: new Directory(o.config),
+      registrar: new Registrar({ minExpiresS: o.sip.registration.min_expires_s, maxExpiresS: o.sip.registration.max_expires_s, contactsPerUser: o.sip.limits.contacts_per_user, registrationsPerAddress: o.sip.limits.registrations_per_address }),
+      nonces: new NonceIssuer(),
+      pool: new PortPool(o.sip.rtp.host ?? o.sip.listen.host, o.sip.rtp.ports[0], o.sip.rtp.ports[1]),
+      acd: o.acd,
+      clock: o.clock,
+      publish: (events: CallEvent[]) => o.acd.publish(events),
+      envelope: () => ({ id: `${prefix}${++n}`, time: new Date(o.acd.now()).toISOString(), source: 'sip' as const, v: 1 as const }),
+      say: o.say ?? (() => {}),
+      stats: { malformed: 0, answered400: 0, refused: {} },
+    } as EdgeContext;
+    const calls = new SipCalls(ctx);
+    let reactor: Reactor | null = null;
+    const regs = new Registrations(ctx, (agent) => reactor?.agentGone(agent));
+    reactor = new Reactor(ctx, calls, regs);
+    const edge = new SipEdge(ctx, transport, calls, regs, reactor);
+    ctx.stack = new SipStack(transport, {
+      onRequest: (req, tx) => edge.request(req, tx),
+      onAck: (ack) => edge.inDialog(ack, null),
+      onCancel: (tx) => edge.cancel(tx),
+      onStrayResponse: (res) => edge.stray(res),
+      onMalformed: (_e, _f, answered) => (answered ? ctx.stats.answered400++ : ctx.stats.malformed++),
+    });
+    edge.off = o.feed.onChange((_changed, events) => {
+      for (const { event } of events) reactor!.apply(event);
+    });
+    return edge;
+  }
+
+  get port(): number {
+    return this.ctx.port;
+  }
+
+  /** The phone of a real party, for the audio rooms (PartyPhones). */
+  endpoint(call: string, party: string, role: PartyRole): Endpoint | undefined {
+    return this.calls.endpoint(call, party, role);
+  }
+
+  release(call: string): void {
+    this.calls.release(call);
+  }
+
+  /** Before a session: rings the user's phone (a registered one) and resolves once it answered; null: no phone. */
+  async connectMonitor(call: string, supervisor: string): Promise<'phone' | null> {
+    const phone = this.ctx.directory.userPhone(supervisor);
+    if (!phone) return null;
+    if (this.regs.contacts(phone.user).length === 0) throw new Error(`${supervisor}'s phone (SIP user ${phone.user}) is not registered`);
+    await this.reactor.ringSupervisor(call, supervisor);
+    return 'phone';
+  }
+
+  disconnectMonitor(call: string, supervisor: string): void {
+    this.calls.drop(call, supervisor);
+  }
+
+  /** Why an agent may not log in now (its phone is not registered), or null. */
+  agentReady(agent: string): string | null {
+    const phone = this.ctx.directory.agentPhone(agent);
+    if (!phone || this.regs.contacts(phone.user).length > 0) return null;
+    return `agent ${agent}'s phone (SIP user ${phone.user}) is not registered`;
+  }
+
+  health(): EdgeHealth {
+    const t = this.transport.health();
+    if (!t.ok) return t;
+    return { ok: true, detail: `${t.detail}; ${this.ctx.registrar.size} registration(s), ${this.calls.callers} call(s), ${this.ctx.pool.inUse} RTP port pair(s)` };
+  }
+
+  /** What the edge is doing now: registrations by account, calls, RTP and refusal counts (GET /cc/sip/status). */
+  status(): SipStatus {
+    return edgeStatus(this.ctx, this.calls.callers, this.transport.health());
+  }
+
+  async stop(): Promise<void> {
+    this.off();
+    this.reactor.stop();
+    this.regs.stop();
+    this.calls.stop();
+    // Let the BYEs leave before the sockets close.
+    await new Promise((r) => setTimeout(r, 50));
+    this.ctx.stack.stop();
+    await this.transport.stop();
+  }
+
+  private request(req: SipRequest, tx: ServerTx): void {
+    if (req.method === 'REGISTER') return this.regs.handle(req, tx);
+    if (requestDialogKey(req) !== null) return this.inDialog(req, tx);
+    if (req.method === 'INVITE') {
+      void inboundCall(this.ctx, this.calls, req, tx, (call, how) => this.callerGone(call, how), () => this.cancelled.has(req)).catch((e: unknown) => {
+        this.ctx.say(`inbound call failed: ${(e as Error).message}`);
+        tx.respond(responseTo(req, 500));
+      });
+      return;
+    }
+    if (req.method === 'OPTIONS') return tx.respond(responseTo(req, 200, { headers: [['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO, UPDATE'], ['Accept', 'application/sdp']] }));
+    tx.respond(responseTo(req, 405, { headers: [['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO, UPDATE']] }));
+  }
+
+  private inDialog(req: SipRequest, tx: ServerTx | null): void {
+    const key = requestDialogKey(req);
+    const leg = key === null ? undefined : this.calls.legOf(key);
+    if (leg) return leg.onRequest(req, tx);
+    if (tx) tx.respond(responseTo(req, 481));
+  }
+
+  private cancel(tx: ServerTx): void {
+    this.cancelled.add(tx.request);
+    tx.respond(responseTo(tx.request, 487, { toTag: 'cancelled' }));
+  }
+
+  /** A 2xx of our INVITE retransmitted after its transaction ended: the leg ACKs it again. */
+  private stray(res: SipResponse): void {
+    if (res.status < 200 || res.status >= 300) return;
+    const local = parseNameAddr(header(res, 'from') ?? '')?.params.get('tag') ?? '';
+    const remote = parseNameAddr(header(res, 'to') ?? '')?.params.get('tag') ?? '';
+    this.calls.legOf(dialogKey(header(res, 'call-id') ?? '', local, remote))?.onStrayOk();
+  }
+
+  private callerGone(call: string, how: 'bye' | 'no-ack' | 'local'): void {
+    const cmd = this.calls.hungUp(call, null, how);
+    if (cmd && cmd !== 'monitor-ended') this.ctx.acd.decide(cmd, 'sip').appended.catch(() => {});
+  }
+}
+

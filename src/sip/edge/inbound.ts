@@ -1,0 +1,85 @@
+/**
+ * A new call: an INVITE to a queue's number from a trusted trunk or an authenticated phone.
+ * The engine answers it at once (the caller hears the queue's music while waiting), and the
+ * call enters the queue through the ACD. Refusals, in order: over the concurrent-call
+ * limit 503; not from a trunk and no valid credentials 401/403; a number no queue has 404;
+ * no G.711 offer 488.
+ */
+import { randomUUID } from 'node:crypto';
+import { newTag, responseTo } from '../build.js';
+import { uasDialog } from '../dialog.js';
+import { parseNameAddr, parseUri } from '../headers.js';
+import { header, type SipRequest } from '../message.js';
+import { RtpLeg } from '../rtp/leg.js';
+import { negotiate, readAudio, answerDirection } from '../sdp.js';
+import type { ServerTx } from '../stack.js';
+import { authenticate } from './auth.js';
+import type { SipCalls } from './calls.js';
+import { contactFor, type EdgeContext } from './context.js';
+import { Leg } from './leg.js';
+
+export async function inboundCall(
+  ctx: EdgeContext,
+  calls: SipCalls,
+  req: SipRequest,
+  tx: ServerTx,
+  onCallerGone: (call: string, how: 'bye' | 'no-ack' | 'local') => void,
+  /** Whether the caller CANCELled while the RTP port was opened (the stack has answered 487). */
+  cancelled: () => boolean,
+): Promise<void> {
+  const refuse = (status: number, reason: string, hs: Array<[string, string]> = []) => {
+    ctx.stats.refused[`invite_${status}`] = (ctx.stats.refused[`invite_${status}`] ?? 0) + 1;
+    tx.respond(responseTo(req, status, { reason, headers: hs, toTag: newTag() }));
+  };
+  if (calls.callers >= ctx.sip.limits.calls) return refuse(503, 'Service Unavailable (too many calls)', [['Retry-After', '10']]);
+  const trunk = ctx.directory.trunkOf(tx.flow.address);
+  let from = 'trunk';
+  if (trunk === undefined) {
+    const auth = authenticate(ctx, req);
+    if (!auth.ok) return tx.respond(auth.response);
+    from = `phone ${auth.account.user}`;
+  }
+  const dialled = parseUri(req.uri)?.user ?? '';
+  const queue = ctx.directory.queueOf(dialled);
+  if (queue === undefined) return refuse(404, `Not Found (no queue has the number ${dialled.slice(0, 40)})`);
+  const offer = req.body.length > 0 ? readAudio(req.body.toString('utf8')) : { error: 'no SDP offer (delayed offers are not supported)' };
+  const chosen = 'error' in offer ? null : negotiate(offer);
+  if ('error' in offer || !chosen) return refuse(488, `Not Acceptable Here (${'error' in offer ? offer.error : 'no PCMU or PCMA offered'})`);
+
+  let rtp: RtpLeg;
+  try {
+    rtp = await RtpLeg.open(ctx.pool);
+  } catch {
+    return refuse(503, 'Service Unavailable (no RTP port free)', [['Retry-After', '10']]);
+  }
+  if (cancelled()) return rtp.close();
+  rtp.connect({ address: offer.address, port: offer.port, ...chosen, send: offer.direction !== 'sendonly' && offer.direction !== 'inactive' });
+  const callId = `sip-${randomUUID()}`;
+  const tag = newTag();
+  const leg = new Leg(ctx, uasDialog(req, tag, tx.flow), rtp, (how) => onCallerGone(callId, how));
+  const c = calls.call(callId);
+  c.caller = leg;
+  calls.track(leg);
+
+  const caller = parseNameAddr(header(req, 'from')!);
+  const number = parseUri(caller?.uri ?? '')?.user ?? 'anonymous';
+  const attributes: Record<string, string> = { sip_call_id: header(req, 'call-id')!.slice(0, 200), via: from };
+  if (trunk !== undefined) attributes.trunk = trunk;
+  const { decision } = ctx.acd.decide(
+    {
+      type: 'call.arrive',
+      call_id: callId,
+      queue,
+      caller: { number: number.slice(0, 64), ...(caller?.display ? { name: caller.display.slice(0, 200) } : {}) },
+      callee: { number: dialled.slice(0, 64) },
+      attributes,
+    },
+    'sip',
+  );
+  if (decision.refused !== undefined) {
+    calls.end(callId);
+    return refuse(500, `Server Internal Error (${decision.refused})`);
+  }
+  const body = leg.sdp(answerDirection(offer.direction), [{ codec: chosen.codec, pt: chosen.pt }], chosen.telephoneEvent);
+  leg.sendOk(responseTo(req, 200, { toTag: tag, body, headers: [['Contact', contactFor(ctx, tx.flow)], ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE']] }), tx);
+}

@@ -1,0 +1,41 @@
+/**
+ * The SIP edge's status as a value: where it listens, each phone account's registered
+ * contacts (and where they registered from), calls, RTP packet counts, refusals.
+ */
+import type { TransportHealth } from '../transport.js';
+import type { EdgeContext } from './context.js';
+
+export interface SipStatus {
+  listen: string;
+  transport: string;
+  registrations: Array<{ user: string; kind: 'agent' | 'user'; id: string; contacts: Array<{ contact: string; transport: string; source: string; expires_s: number }> }>;
+  calls: number;
+  rtp_port_pairs: number;
+  rtp: { received: number; sent: number; ignored: number; malformed: number; events: number };
+  transactions: number;
+  malformed_dropped: number;
+  malformed_answered_400: number;
+  refused: Record<string, number>;
+}
+
+export function edgeStatus(ctx: EdgeContext, calls: number, transport: TransportHealth): SipStatus {
+  const now = ctx.clock.now();
+  const registrations = ctx.directory.accounts().map((a) => ({
+    user: a.user,
+    kind: a.kind,
+    id: a.id,
+    contacts: ctx.registrar.bindings(a.user, now).map((b) => ({ contact: b.contact, transport: b.flow.transport, source: `${b.flow.address}:${b.flow.port}`, expires_s: Math.round((b.expiresAt - now) / 1000) })),
+  }));
+  return {
+    listen: `${ctx.host}:${ctx.port}`,
+    transport: transport.ok ? transport.detail : transport.reason,
+    registrations,
+    calls,
+    rtp_port_pairs: ctx.pool.inUse,
+    rtp: { ...ctx.pool.totals },
+    transactions: ctx.stack.size,
+    malformed_dropped: ctx.stats.malformed,
+    malformed_answered_400: ctx.stats.answered400,
+    refused: { ...ctx.stats.refused },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * GET /cc/sip/status (manager): the SIP edge as it is now: where it listens, which phones
+ * are registered from where, calls in progress, RTP packets relayed and dropped, and what
+ * it refused (by method and status). For an operator pointing phones and trunks at it.
+ */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../api/auth.js';
+import { commonProblems, json, needs, problemResponse } from '../api/openapi.js';
+import { ApiError } from '../api/problem.js';
+import { validationHook } from '../api/validation.js';
+import type { SipEdge } from './edge/edge.js';
+
+const Count = z.number().int();
+const SipStatus = z
+  .object({
+    listen: z.string(),
+    transport: z.string(),
+    registrations: z.array(
+      z.object({
+        user: z.string(),
+        kind: z.enum(['agent', 'user']),
+        id: z.string(),
+        contacts: z.array(z.object({ contact: z.string(), transport: z.string(), source: z.string(), expires_s: Count })),
+      }),
+    ),
+    calls: Count,
+    rtp_port_pairs: Count,
+    rtp: z.object({ received: Count, sent: Count, ignored: Count, malformed: Count, events: Count }),
+    transactions: Count,
+    malformed_dropped: Count,
+    malformed_answered_400: Count,
+    refused: z.record(z.string(), Count),
+  })
+  .openapi('SipStatus');
+
+export function sipRoutes(edge: () => SipEdge | undefined) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sip/status',
+      operationId: 'getSipStatus',
+      tags: ['sip'],
+      ...needs('manager'),
+      summary: 'The SIP edge now: registrations, calls, RTP counts, refusals (manager)',
+      responses: { 200: json(SipStatus, 'the status'), ...commonProblems, 404: problemResponse('there is no SIP edge in this engine (start it with --sip or a sip section)') },
+    }),
+    (c) => {
+      const e = edge();
+      if (!e) throw new ApiError(404, 'there is no SIP edge in this engine: start it with --sip HOST:PORT or a sip section in the config');
+      return c.json(e.status(), 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,102 @@
+/**
+ * SDP offer/answer for G.711 audio (RFC 3264, RFC 4566) with sdp-transform: read a peer's
+ * audio line (address, port, codecs, telephone-event, direction), pick a codec, and write
+ * the engine's own offers and answers. Only what a B2BUA for G.711 needs; anything else in
+ * the peer's SDP is answered with a rejected (port 0) line or ignored.
+ */
+import { parse, write, type MediaDescription, type SessionDescription } from 'sdp-transform';
+import type { Codec } from '../media/index.js';
+
+export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+export interface AudioOffer {
+  address: string;
+  port: number;
+  /** The payload types offered for PCMU / PCMA, in the peer's order of preference. */
+  codecs: Array<{ codec: Codec; pt: number }>;
+  /** The payload type of telephone-event/8000 (RFC 4733), or null. */
+  telephoneEvent: number | null;
+  direction: Direction;
+}
+
+export interface Negotiated {
+  codec: Codec;
+  pt: number;
+  telephoneEvent: number | null;
+}
+
+const STATIC: Record<number, Codec> = { 0: 'pcmu', 8: 'pcma' };
+const NAMES: Record<Codec, string> = { pcmu: 'PCMU', pcma: 'PCMA' };
+
+/** The peer's first audio line over RTP/AVP, or why there is none to use. */
+export function readAudio(sdp: string): AudioOffer | { error: string } {
+  let s: SessionDescription;
+  try {
+    s = parse(sdp);
+  } catch {
+    return { error: 'SDP does not parse' };
+  }
+  const m = s.media?.find((x) => x.type === 'audio' && x.port > 0);
+  if (!m) return { error: 'no audio stream' };
+  if (!/^RTP\/AVP$/i.test(m.protocol)) return { error: `audio over ${m.protocol} is not supported (RTP/AVP only: no SRTP or WebRTC here)` };
+  const address = m.connection?.ip ?? s.connection?.ip;
+  if (!address || !/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) return { error: 'no IPv4 connection address' };
+  const rtpmap = new Map((m.rtp ?? []).map((r) => [r.payload, r]));
+  const codecs: AudioOffer['codecs'] = [];
+  let telephoneEvent: number | null = null;
+  for (const p of String(m.payloads ?? '').split(/\s+/).filter(Boolean).map(Number)) {
+    const r = rtpmap.get(p);
+    const name = r?.codec.toUpperCase();
+    if (r === undefined ? STATIC[p] !== undefined : (name === 'PCMU' || name === 'PCMA') && r.rate === 8000) codecs.push({ codec: STATIC[p] ?? (name === 'PCMU' ? 'pcmu' : 'pcma'), pt: p });
+    else if (name === 'TELEPHONE-EVENT' && r?.rate === 8000 && telephoneEvent === null) telephoneEvent = p;
+  }
+  return { address, port: m.port, codecs, telephoneEvent, direction: (m.direction ?? s.direction ?? 'sendrecv') as Direction };
+}
+
+/** The codec the answer uses: the peer's first G.711 choice; null when it offered none. */
+export function negotiate(offer: AudioOffer): Negotiated | null {
+  const first = offer.codecs[0];
+  return first ? { codec: first.codec, pt: first.pt, telephoneEvent: offer.telephoneEvent } : null;
+}
+
+/** The direction to answer with (RFC 3264 §6.1): sendonly ↔ recvonly, inactive stays inactive. */
+export function answerDirection(offered: Direction): Direction {
+  return offered === 'sendonly' ? 'recvonly' : offered === 'recvonly' ? 'sendonly' : offered;
+}
+
+export interface LocalAudio {
+  address: string;
+  port: number;
+  /** Session id and version (o= line): the version goes up with each new offer or answer. */
+  session: { id: number; version: number };
+  codecs: Array<{ codec: Codec; pt: number }>;
+  telephoneEvent: number | null;
+  direction?: Direction;
+}
+
+/** The engine's SDP: one audio line over RTP/AVP, 20 ms frames. */
+export function writeAudio(a: LocalAudio): string {
+  const rtp: MediaDescription['rtp'] = a.codecs.map((c) => ({ payload: c.pt, codec: NAMES[c.codec], rate: 8000 }));
+  const payloads = a.codecs.map((c) => c.pt);
+  const fmtp: MediaDescription['fmtp'] = [];
+  if (a.telephoneEvent !== null) {
+    rtp.push({ payload: a.telephoneEvent, codec: 'telephone-event', rate: 8000 });
+    fmtp.push({ payload: a.telephoneEvent, config: '0-16' });
+    payloads.push(a.telephoneEvent);
+  }
+  return write({
+    version: 0,
+    origin: { username: 'cc-supervisor', sessionId: a.session.id, sessionVersion: a.session.version, netType: 'IN', ipVer: 4, address: a.address },
+    name: 'cc-supervisor',
+    timing: { start: 0, stop: 0 },
+    connection: { version: 4, ip: a.address },
+    media: [{ type: 'audio', port: a.port, protocol: 'RTP/AVP', payloads: payloads.join(' '), rtp, fmtp, ptime: 20, direction: a.direction ?? 'sendrecv' }],
+  });
+}
+
+/** What the engine offers to a phone it rings: both G.711 laws and telephone-event on 101. */
+export const OFFER_CODECS: Array<{ codec: Codec; pt: number }> = [
+  { codec: 'pcmu', pt: 0 },
+  { codec: 'pcma', pt: 8 },
+];
+export const OFFER_TELEPHONE_EVENT = 101;

@@ -1,0 +1,111 @@
+/**
+ * A real engine inside a lab: its own data directory, the SIP edge on the lab address, its
+ * HTTP API reached through a Unix socket, and its log read straight from the data
+ * directory's NDJSON file (the raw events, for checks against an independent count).
+ */
+import { request } from 'node:http';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import type { CallEvent, ConfigInput } from '../../src/domain/index.js';
+import { sha256 } from '../../src/api/auth.js';
+import { stopChild, until, type Lab } from './lab.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+
+/** Bearer tokens of the lab engine's users (config users, hashed there). */
+export const LAB_TOKENS = { manager: 'lab-manager-token-0123456789', supervisor: 'lab-supervisor-token-012345', viewer: 'lab-viewer-token-0123456789' } as const;
+
+export interface LabEngineOptions {
+  config: ConfigInput;
+  /** Run the simulator too (simulated and real calls in the same queues). */
+  sim?: boolean;
+  /** Users to add (with `sip` phones, an `agent`...); each gets token `<name>-token-0123456789`. */
+  users?: Array<Record<string, unknown> & { name: string; role: string }>;
+}
+
+export interface LabResponse {
+  status: number;
+  body: unknown;
+}
+
+export class LabEngine {
+  private constructor(
+    private readonly proc: ChildProcess,
+    readonly dataDir: string,
+    readonly httpPort: number,
+    readonly sipPort: number,
+    private readonly socket: string,
+  ) {}
+
+  static async start(lab: Lab, o: LabEngineOptions): Promise<LabEngine> {
+    const dataDir = join(lab.dir, `engine-${lab.port()}`);
+    await mkdir(dataDir, { recursive: true });
+    const users = [
+      ...Object.entries(LAB_TOKENS).map(([role, token]) => ({ name: `lab-${role}`, role, token_sha256: sha256(token) })),
+      ...(o.users ?? []).map((u) => ({ ...u, token_sha256: sha256(`${u.name}-token-0123456789`) })),
+    ];
+    const config = { ...o.config, users, sip: { ...(o.config.sip ?? {}), listen: `${lab.address}:0`, rtp: { ports: [30_000, 39_999], ...(o.config.sip?.rtp ?? {}) } } };
+    const spec = join(dataDir, 'spec.json');
+    // The simulated parties play their test tones (not the demo's voices): the tests listen for them.
+    await writeFile(spec, JSON.stringify({ settings: { port: 0, host: lab.address, dataDir, sim: o.sim ?? false, simCatchUp: false, simVoices: false }, config }));
+    const proc = lab.spawnTs(join(HERE, 'engine-proc.ts'), [spec], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stderr: string[] = [];
+    proc.stderr!.on('data', (d: Buffer) => {
+      stderr.push(d.toString());
+      if (process.env.LAB_VERBOSE) process.stderr.write(d);
+    });
+    const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
+    const first = await Promise.race([lines.next(), new Promise<never>((_, reject) => proc.once('exit', (c) => reject(new Error(`the engine exited (${c}): ${stderr.join('')}`))))]);
+    const ports = JSON.parse(String(first.value)) as { http: number; sip: number };
+    return new LabEngine(proc, dataDir, ports.http, ports.sip, await lab.forward(ports.http));
+  }
+
+  /** The engine process's pid (in /proc: its CPU time). */
+  get pid(): number {
+    return this.proc.pid!;
+  }
+
+  /** An HTTP request to the engine's API as one of the lab's users (a LAB_TOKENS role or a named user). */
+  req(path: string, o: { method?: string; body?: unknown; as?: string } = {}): Promise<LabResponse> {
+    const as = o.as ?? 'manager';
+    const token = (LAB_TOKENS as Record<string, string>)[as] ?? `${as}-token-0123456789`;
+    const payload = o.body === undefined ? undefined : JSON.stringify(o.body);
+    return new Promise((resolve, reject) => {
+      const r = request({ socketPath: this.socket, path, method: o.method ?? 'GET', headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      });
+      r.on('error', reject);
+      if (payload) r.write(payload);
+      r.end();
+    });
+  }
+
+  /** Every event in the log so far, in log order. */
+  async events(): Promise<CallEvent[]> {
+    const text = await readFile(join(this.dataDir, 'events.ndjson'), 'utf8').catch(() => '');
+    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as CallEvent);
+  }
+
+  /** Waits until the log holds an event matching `pred`; returns it. */
+  async waitEvent(what: string, pred: (e: CallEvent) => boolean, timeoutMs = 20_000): Promise<CallEvent> {
+    return until(what, async () => (await this.events()).find(pred), timeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    await stopChild(this.proc, 15_000);
+  }
+}
