@@ -31,7 +31,7 @@ describe.skipIf(skip !== null)('SIP edge and simulator in the same queue', () =>
           { id: 'sim-3', queues: ['sales'] },
         ],
         sim: {
-          queues: { sales: { calls_per_hour: 720, handle: { dist: 'fixed', mean_s: 6 }, wrapup: { dist: 'fixed', mean_s: 1 }, patience: null, no_answer_prob: 0, hold_prob: 0 } },
+          queues: { sales: { calls_per_hour: 720, handle: { dist: 'fixed', mean_s: 6 }, wrapup: { dist: 'fixed', mean_s: 1 }, answer_delay: { dist: 'fixed', mean_s: 2 }, patience: null, no_answer_prob: 0, hold_prob: 0 } },
           outbound: { calls_per_hour: 0 },
           breaks: { every_s: null },
         },
