@@ -119,6 +119,8 @@ function start(token: string): void {
   };
   tick();
   setInterval(tick, 1000);
+  // The handshake tells the engine's time: show it at once, not at the next second.
+  feed.on('session:ready', tick);
 
   // The banner: the socket is down, or up but silent (the server pulses every second).
   setInterval(() => {
