@@ -5,25 +5,13 @@
  * Chromium's fake microphone plays (--use-file-for-fake-audio-capture).
  */
 import { writeFile } from 'node:fs/promises';
+import { wav } from '../support/wav.js';
 
 /** A mono 16-bit WAV of a sine: the browser's microphone in tests. */
 export async function writeToneWav(path: string, hz: number, seconds = 30, rate = 48_000, amplitude = 0.3): Promise<void> {
-  const n = seconds * rate;
-  const buf = Buffer.alloc(44 + n * 2);
-  buf.write('RIFF', 0);
-  buf.writeUInt32LE(36 + n * 2, 4);
-  buf.write('WAVEfmt ', 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20); // PCM
-  buf.writeUInt16LE(1, 22); // mono
-  buf.writeUInt32LE(rate, 24);
-  buf.writeUInt32LE(rate * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36);
-  buf.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(amplitude * 32767 * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + i * 2);
-  await writeFile(path, buf);
+  const samples = new Int16Array(seconds * rate);
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(amplitude * 32767 * Math.sin((2 * Math.PI * hz * i) / rate));
+  await writeFile(path, wav(samples, rate));
 }
 
 /** Runs in the page before its own scripts (page.addInitScript). */

@@ -6,6 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { encodeFrame, goertzelAmplitude, Tone } from '../../src/media/index.js';
+import { wav } from '../support/wav.js';
 
 export const RATE = 8000;
 
@@ -13,26 +14,9 @@ export const RATE = 8000;
 export async function writeToneWav(path: string, hz: number, seconds: number, amplitude = 6000): Promise<void> {
   const samples = new Int16Array(RATE * seconds);
   new Tone(hz, amplitude).next(samples);
-  await writeFile(path, wav(samples));
+  await writeFile(path, wav(samples, RATE));
 }
 
-export function wav(samples: Int16Array): Buffer {
-  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20); // PCM
-  h.writeUInt16LE(1, 22); // mono
-  h.writeUInt32LE(RATE, 24);
-  h.writeUInt32LE(RATE * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
 
 /** The samples of a 16-bit mono WAV, read to the end of the file whatever its header says (a recording still being written). */
 export async function readWav(path: string): Promise<{ rate: number; samples: Int16Array }> {
