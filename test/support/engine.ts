@@ -65,7 +65,8 @@ export async function startTestEngine(o: TestEngineOptions = {}): Promise<TestEn
     dataDir,
     async stop() {
       await engine.stop();
-      if (!o.dataDir) await rm(dataDir, { recursive: true, force: true });
+      // chDB's background threads may still be finishing a part's files: rm retries ENOTEMPTY.
+      if (!o.dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
     req(path, init = {}) {
       const { as = 'admin', ...rest } = init;
