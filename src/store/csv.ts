@@ -52,25 +52,31 @@ export function exportFilename(report: string, p: { from: number; to: number; qu
 }
 
 /**
- * Packs consecutive hours into chunks of at most `maxRows` (an hour bigger than that is a
- * chunk on its own), so an export reads one bounded slice at a time.
- * @example planChunks([[0, 10], [3600, 5]], 12) // [[0, 3600], [3600, 7200]] (seconds)
+ * Packs consecutive non-empty time units ([start ms, calls]) into slices of at most
+ * `maxRows` calls, so an export reads one bounded slice at a time. A unit with more calls
+ * than that is handed back to be `split` into finer units (the caller counts them).
+ * @example packSlices([[0, 10], [3600e3, 5], [7200e3, 40]], 3600e3, 20)
+ * // [{ slice: [0, 7200e3] }, { split: [7200e3, 10800e3] }]
  */
-export function planChunks(hours: readonly [number, number][], maxRows: number, hourLength = 3600): [number, number][] {
-  const out: [number, number][] = [];
+export function packSlices(units: readonly [number, number][], unitMs: number, maxRows: number): Array<{ slice: [number, number] } | { split: [number, number] }> {
+  const out: Array<{ slice: [number, number] } | { split: [number, number] }> = [];
   let start: number | null = null;
   let end = 0;
   let rows = 0;
-  for (const [h, n] of hours) {
-    if (start !== null && rows + n > maxRows) {
-      out.push([start, end]);
+  for (const [t, n] of units) {
+    if (start !== null && (rows + n > maxRows || n > maxRows)) {
+      out.push({ slice: [start, end] });
       start = null;
       rows = 0;
     }
-    start ??= h;
-    end = h + hourLength;
+    if (n > maxRows) {
+      out.push({ split: [t, t + unitMs] });
+      continue;
+    }
+    start ??= t;
+    end = t + unitMs;
     rows += n;
   }
-  if (start !== null) out.push([start, end]);
+  if (start !== null) out.push({ slice: [start, end] });
   return out;
 }

@@ -3,13 +3,14 @@
  * they share their columns with. The per-call CSV is rendered by ClickHouse itself: each
  * line is built in SQL by csv.ts's rules (RFC 4180, same neutralising, nulls empty, numbers
  * bare), so the file is byte for byte what csvLine would write from the JSON records. It is
- * read one bounded slice of hours at a time, the next slice while this one is consumed, so
- * memory stays flat however long the export; the same SQL serves chDB and a server.
+ * read one bounded slice of calls at a time (EXPORT_SLICE_ROWS), the next slice while this
+ * one is consumed, so memory stays flat however many rows; the same SQL serves chDB and a
+ * server.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
 import { chTime } from './client.js';
-import { CSV_DECIMALS, csvHeader, csvLine, exportFilename, planChunks } from './csv.js';
+import { CSV_DECIMALS, csvHeader, csvLine, exportFilename, packSlices } from './csv.js';
 import type { AgentsReportParams, CallsReportParams } from './params.js';
 import { agentsReport, type AgentsReportRow } from './report-agents.js';
 import { callFilters, windowParams } from './report-calls.js';
@@ -83,46 +84,78 @@ export async function callRecords(client: ClickHouseClient, p: ExportFilters, li
 export interface CsvExport {
   filename: string;
   contentType: 'text/csv; charset=utf-8';
-  /** The file, in order, one slice at a time. */
-  chunks: AsyncIterable<string>;
+  /** The file's UTF-8 bytes, in order, one slice at a time (ClickHouse's own bytes, never decoded and encoded again). */
+  chunks: AsyncIterable<Uint8Array>;
 }
 
-/** Rows per slice: bounds the memory of an export (a slice is whole hours, at least one). */
-export const EXPORT_SLICE_ROWS = 50_000;
+/**
+ * Rows per slice: bounds the memory of an export. chDB hands a query's whole result back in
+ * one buffer (and keeps what it allocated for it a while), so the peak grows with the slice,
+ * not with the export: 10,000 rows (≈2.5 MB of CSV) keep it well under 100 MB above the
+ * engine's own, where 50,000 cost about 300 MB (npm run bench -- reports).
+ */
+export const EXPORT_SLICE_ROWS = 10_000;
 
 export function exportCalls(client: ClickHouseClient, p: ExportFilters): CsvExport {
   return { filename: exportFilename('calls', p), contentType: 'text/csv; charset=utf-8', chunks: callChunks(client, p) };
 }
 
-async function* callChunks(client: ClickHouseClient, p: ExportFilters): AsyncGenerator<string> {
-  yield csvHeader(CALL_COLUMNS.map((c) => c.name));
-  const params = windowParams(p);
-  const plan = await client.query({
-    query: `SELECT toUnixTimestamp(toStartOfHour(arrival)) AS h, count() AS n ${callsWhere(p)} GROUP BY h ORDER BY h`,
-    query_params: params,
+/** Calls per [start, start + unit) of arrival within [from, to), ms, non-empty ones in order. */
+async function countsBy(client: ClickHouseClient, p: ExportFilters, unitS: number, from: number, to: number): Promise<[number, number][]> {
+  const rs = await client.query({
+    query: `SELECT intDiv(toUnixTimestamp(arrival), {unit:UInt32}) * {unit:UInt32} AS t, count() AS n ${callsWhere(p)} GROUP BY t ORDER BY t`,
+    query_params: { ...windowParams(p), from: chTime(from), to: chTime(to), unit: unitS },
     format: 'JSONEachRow',
   });
-  const hours = (await plan.json<{ h: number | string; n: number | string }>()).map((r) => [Number(r.h), Number(r.n)] as [number, number]);
-  const slice = async ([lo, hi]: [number, number]): Promise<string> => {
+  return (await rs.json<{ t: number | string; n: number | string }>()).map((r) => [Number(r.t) * 1000, Number(r.n)]);
+}
+
+/**
+ * The export's slices, [from, to) ms, each of at most EXPORT_SLICE_ROWS calls: whole hours
+ * packed together, an hour with more calls cut into minutes, a minute with more into
+ * seconds (a second with more is one slice). Planned lazily, an hour at a time.
+ */
+async function* planSlices(client: ClickHouseClient, p: ExportFilters): AsyncGenerator<[number, number]> {
+  const clip = ([lo, hi]: [number, number]): [number, number] => [Math.max(p.from, lo), Math.min(p.to, hi)];
+  async function* within(lo: number, hi: number, units: readonly number[]): AsyncGenerator<[number, number]> {
+    const [unit, ...finer] = units as [number, ...number[]];
+    const counts = await countsBy(client, p, unit, lo, hi);
+    // The finest unit is not split further: a second with more calls is one slice.
+    for (const part of packSlices(counts, unit * 1000, finer.length > 0 ? EXPORT_SLICE_ROWS : Infinity)) {
+      if ('slice' in part) yield clip(part.slice);
+      else yield* within(Math.max(lo, part.split[0]), Math.min(hi, part.split[1]), finer);
+    }
+  }
+  yield* within(p.from, p.to, [3600, 60, 1]);
+}
+
+const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
+async function* callChunks(client: ClickHouseClient, p: ExportFilters): AsyncGenerator<Uint8Array> {
+  yield utf8(csvHeader(CALL_COLUMNS.map((c) => c.name)));
+  const params = windowParams(p);
+  const slice = async ([lo, hi]: [number, number]): Promise<Uint8Array> => {
     // exec hands back the raw bytes (one buffer from chDB, the HTTP body from a server);
     // wait_end_of_query makes a server report a failure as an error, not as text in the body.
     const { stream } = await client.exec({
       query: `SELECT ${csvLineSql} AS csv_line ${callsWhere(p)} ORDER BY arrival, call_id
         SETTINGS query_plan_execute_functions_after_sorting = 0 FORMAT TabSeparatedRaw`,
-      query_params: { ...params, from: chTime(Math.max(p.from, lo * 1000)), to: chTime(Math.min(p.to, hi * 1000)) },
+      query_params: { ...params, from: chTime(lo), to: chTime(hi) },
       clickhouse_settings: { wait_end_of_query: 1 },
     });
     const parts: Buffer[] = [];
     for await (const part of stream as AsyncIterable<Buffer>) parts.push(part);
-    return (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).toString('utf8');
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   };
   // The next slice is read while this one is consumed: at most two slices in memory.
-  const slices = planChunks(hours, EXPORT_SLICE_ROWS);
-  let next: Promise<string> | undefined;
+  const slices = planSlices(client, p);
+  let next: Promise<Uint8Array> | undefined;
   try {
-    for (let i = 0; i < slices.length; i++) {
-      const current = next ?? slice(slices[i]!);
-      next = i + 1 < slices.length ? slice(slices[i + 1]!) : undefined;
+    let s = await slices.next();
+    while (!s.done) {
+      const current = next ?? slice(s.value);
+      s = await slices.next();
+      next = s.done ? undefined : slice(s.value);
       yield await current;
     }
   } finally {
@@ -139,10 +172,9 @@ export const AGENT_COLUMNS: readonly [string, keyof AgentsReportRow][] = [
 ];
 
 export function exportAgents(client: ClickHouseClient, config: Config, p: AgentsReportParams): CsvExport {
-  async function* chunks(): AsyncGenerator<string> {
-    yield csvHeader(AGENT_COLUMNS.map(([h]) => h));
+  async function* chunks(): AsyncGenerator<Uint8Array> {
     const report = await agentsReport(client, config, p);
-    for (const row of report.rows) yield csvLine(AGENT_COLUMNS.map(([, k]) => row[k]));
+    yield utf8(csvHeader(AGENT_COLUMNS.map(([h]) => h)) + report.rows.map((row) => csvLine(AGENT_COLUMNS.map(([, k]) => row[k]))).join(''));
   }
   return { filename: exportFilename('agents', p), contentType: 'text/csv; charset=utf-8', chunks: chunks() };
 }

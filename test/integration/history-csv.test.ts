@@ -38,10 +38,14 @@ afterAll(async () => {
 });
 
 async function text(x: CsvExport): Promise<string> {
-  let s = '';
-  for await (const chunk of x.chunks) s += chunk;
-  return s;
+  const parts: Uint8Array[] = [];
+  for await (const chunk of x.chunks) parts.push(chunk);
+  return Buffer.concat(parts).toString('utf8');
 }
+
+/** The export as csv.ts would write the JSON records: the two renderings must be the same bytes. */
+const jsRendering = async (p: CallsReportParams) =>
+  csvHeader(CALL_COLUMNS.map((c) => c.name)) + (await store.callRecords(p, 1_000_000)).map((r) => csvLine(CALL_COLUMNS.map((c) => r[c.name]))).join('');
 
 const isRisky = (cell: string) => /^[=+\-@\t\r]/.test(cell);
 
@@ -77,9 +81,9 @@ describe('calls export', () => {
 
   it('filters like the report and streams in bounded slices', async () => {
     const p = CallsReportParams.parse({ ...window, queue: 'sales-queue', direction: 'inbound' });
-    const chunks: string[] = [];
+    const chunks: Uint8Array[] = [];
     for await (const c of store.exportCalls(p).chunks) chunks.push(c);
-    const rows = parse(chunks.join(''), { columns: true }) as Record<string, string>[];
+    const rows = parse(Buffer.concat(chunks).toString('utf8'), { columns: true }) as Record<string, string>[];
     const report = await store.calls(p);
     // METRICS.md: the report's `calls` is every call of the filters, short abandons too: the CSV has exactly that many rows.
     expect(rows.length).toBe(report.rows[0]!.calls);
@@ -90,9 +94,6 @@ describe('calls export', () => {
 });
 
 describe('calls export rendered by ClickHouse', () => {
-  /** The export as csv.ts would write the JSON records: the two renderings must be the same bytes. */
-  const jsRendering = async (p: CallsReportParams) =>
-    csvHeader(CALL_COLUMNS.map((c) => c.name)) + (await store.callRecords(p, 1_000_000)).map((r) => csvLine(CALL_COLUMNS.map((c) => r[c.name]))).join('');
 
   it('is byte for byte what csv.ts writes from the JSON records', async () => {
     const p = CallsReportParams.parse(window);
@@ -118,6 +119,33 @@ describe('calls export rendered by ClickHouse', () => {
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => restoreCell(r.caller_name!))).toEqual(names);
     expect(rows.every((r) => !isRisky(r.caller_name!) && !isRisky(r.notes!) && r.answered_at_utc === '')).toBe(true);
+  });
+});
+
+describe('calls export of a busy stretch', () => {
+  it('cuts an hour of more than EXPORT_SLICE_ROWS calls into minutes and seconds: every call once, in order', async () => {
+    // 2.5 slices' worth in 20 minutes of one hour, and a slice's worth more in a single second.
+    const busy = Math.round(2.5 * EXPORT_SLICE_ROWS);
+    const burst = EXPORT_SLICE_ROWS + 7;
+    const base = Date.parse('2026-03-07T10:00:00Z');
+    await store.client.command({
+      query: `INSERT INTO calls (call_id, arrival, direction, caller_number, caller_name, queue, queues, attempts, outcome, wait_s, agent, ended_at, ended_by, version)
+        SELECT concat('busy-', leftPad(toString(number), 6, '0')),
+          fromUnixTimestamp64Milli(toInt64(if(number < ${busy}, ${base} + intDiv(number * 1200000, ${busy}), ${base} + 1800000 + number % 1000)), 'UTC'),
+          'inbound', '+3361', 'Busy', 'sales-queue', ['sales-queue'], 1, 'abandoned', 1.5, '',
+          fromUnixTimestamp64Milli(toInt64(${base} + 3000000), 'UTC'), 'caller', 1
+        FROM numbers(${busy + burst})`,
+    });
+    const p = CallsReportParams.parse({ from: '2026-03-07T00:00:00Z', to: '2026-03-08T00:00:00Z' });
+    const parts: Uint8Array[] = [];
+    for await (const c of store.exportCalls(p).chunks) parts.push(c);
+    const ids = (parse(Buffer.concat(parts).toString('utf8'), { columns: true }) as Record<string, string>[]).map((r) => r.call_id!);
+    const rs = await store.client.query({ query: `SELECT call_id FROM calls FINAL WHERE toDate(arrival) = '2026-03-07' ORDER BY arrival, call_id`, format: 'JSONEachRow' });
+    expect(ids).toEqual((await rs.json<{ call_id: string }>()).map((r) => r.call_id));
+    expect(ids.length).toBe(busy + burst);
+    // Header, at least three slices for the busy minutes, and the one second on its own.
+    expect(parts.length).toBeGreaterThanOrEqual(5);
+    for (const part of parts.slice(1)) expect(Buffer.from(part).toString('utf8').split('\r\n').length - 1).toBeLessThanOrEqual(burst);
   });
 });
 

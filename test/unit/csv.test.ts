@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { exportFilename, neutraliseCell, restoreCell } from '../../src/store/index.js';
-import { csvField, csvHeader, csvLine, planChunks } from '../../src/store/csv.js';
+import { csvField, csvHeader, csvLine, packSlices } from '../../src/store/csv.js';
 
 describe('neutralising spreadsheet formulas', () => {
   it.each([
@@ -37,10 +37,16 @@ describe('RFC 4180 lines', () => {
 });
 
 describe('export slices and names', () => {
-  it('packs hours into slices of bounded rows; a big hour stands alone', () => {
-    const h = (i: number) => i * 3600;
-    expect(planChunks([[h(0), 10], [h(1), 10], [h(2), 50], [h(5), 1]], 25)).toEqual([[h(0), h(2)], [h(2), h(3)], [h(5), h(6)]]);
-    expect(planChunks([], 10)).toEqual([]);
+  it('packs hours into slices of bounded rows; a bigger hour is handed back to be split', () => {
+    const h = (i: number) => i * 3600_000;
+    expect(packSlices([[h(0), 10], [h(1), 10], [h(2), 50], [h(5), 1], [h(6), 25]], h(1), 25)).toEqual([
+      { slice: [h(0), h(2)] },
+      { split: [h(2), h(3)] },
+      { slice: [h(5), h(6)] },
+      { slice: [h(6), h(7)] },
+    ]);
+    expect(packSlices([[h(0), 30]], h(1), Infinity)).toEqual([{ slice: [h(0), h(1)] }]);
+    expect(packSlices([], h(1), 10)).toEqual([]);
   });
 
   it('names the file after the report, the window and the filters, safely', () => {

@@ -34,13 +34,12 @@ function scoped<T extends { queue?: string }>(value: T, user: AuthUser): T {
 
 function csvResponse(exp: CsvExport): Response {
   // Streamed chunk by chunk from the store: memory stays flat however many rows.
-  const encoder = new TextEncoder();
   const chunks = exp.chunks[Symbol.asyncIterator]();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await chunks.next();
       if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
+      else controller.enqueue(next.value);
     },
     async cancel() {
       await chunks.return?.();
