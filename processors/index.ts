@@ -1,5 +1,5 @@
 /** Real-time processors: pure folds of CallEvent v1 and the runner that feeds them. */
-export { createRunner, type Runner, type RunnerOptions, type RunnerCounts, type ApplyResult, type ClosedAttemptRecord, type EndedTalkRecord, type DecidedBatch } from './runner.js';
+export { createRunner, type Runner, type RunnerOptions, type RunnerSnapshot, type RunnerCounts, type ApplyResult, type ClosedAttemptRecord, type EndedTalkRecord, type DecidedBatch } from './runner.js';
 export { type Changed } from './touched.js';
 export { type TimedEvent } from './timed-event.js';
 export { localDay, type DayBounds } from './local-day.js';
@@ -9,6 +9,7 @@ export {
   initialLiveState,
   heldBefore,
   ENDED_GRACE_MS,
+  TIMELINE_EVENTS,
   findCall,
   type LiveState,
   type LiveCall,

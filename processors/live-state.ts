@@ -62,7 +62,8 @@ export interface LiveCall {
    * The call's events, each after its log sequence number: seq, event, seq, event...
    * The validated event objects themselves, shared with the log, never copied; one array
    * per call (fifty thousand ended calls are kept), and the `{ seq, ...event }` entries of
-   * the view are built only when a call is read (viewCall).
+   * the view are built only when a call is read (viewCall). At most TIMELINE_EVENTS: past
+   * that, the oldest after the arrival make room (see TIMELINE_EVENTS).
    */
   timeline: Array<number | CallEvent>;
 }
@@ -118,7 +119,7 @@ export interface LiveState {
 
 // Shared empty lists: most calls never have more than one offer, every call leaves its queue.
 export const NO_OFFERS: Offer[] = Object.freeze([]) as unknown as Offer[];
-const NO_AGENTS: string[] = Object.freeze([]) as unknown as string[];
+export const NO_AGENTS: string[] = Object.freeze([]) as unknown as string[];
 
 export function initialLiveState(config: Config, endedLimit = 50_000): LiveState {
   const s: LiveState = {
@@ -212,6 +213,7 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
   const c = findCall(s, e.call_id)!;
   c.lastAt = at;
   c.timeline.push(t.seq, e);
+  if (c.timeline.length > 2 * TIMELINE_EVENTS) c.timeline.splice(2, 2);
   switch (e.type) {
     case 'call.queued':
       c.phase = 'queued';
@@ -363,6 +365,15 @@ function endAgentPart(s: LiveState, c: LiveCall, at: number): void {
   const a = s.agents.get(c.agent!);
   if (a !== undefined && a.call === c.id) a.call = null;
 }
+
+/**
+ * Events kept in one call's timeline: a real call has a few dozen, so this only bounds a
+ * call that a faulty or hostile source floods (notes, holds) — the state kept per call, the
+ * snapshot, and the duplicate scan of heldBefore stay bounded. The arrival stays first;
+ * an event that made room is still deduplicated by the runner's recent-id table, only no
+ * longer by the call itself.
+ */
+export const TIMELINE_EVENTS = 256;
 
 const RECENT_AGENT_IDS = 8;
 

@@ -17,6 +17,8 @@ import { NO_IDS, touched, type Changed } from './touched.js';
 import { isoMs } from './iso-ms.js';
 import type { TimedEvent } from './timed-event.js';
 import type { AgentFilter, AgentView, CallView, QueueDetailView, RealtimeView, SlaView, SlaWindow } from './views.js';
+import { restoreLive, snapshotLive, type LiveJson } from './live-snapshot.js';
+import { restoreAgentStats, restoreServiceLevel, snapshotAgentStats, snapshotServiceLevel, type AgentStatsJson, type ServiceLevelJson } from './figures-snapshot.js';
 
 /**
  * A queue attempt that closed: feeds cc_calls_total and cc_wait_duration_seconds, and is the
@@ -85,10 +87,29 @@ export interface RunnerOptions {
   dedupeMemory?: number;
   /** Ended calls whose timelines are kept (those of today, at most this many). */
   endedCallsKept?: number;
+  /** Start from this state (a snapshot taken with the same config and code) instead of empty. */
+  from?: RunnerSnapshot;
+}
+
+/**
+ * The runner's whole state as plain JSON (`runner.snapshot()`): every processor, the
+ * recent-id table and the counts, as of `lastSeq`. A runner created `from` it and fed the
+ * log after `lastSeq` decides exactly what the runner it was taken from decides.
+ */
+export interface RunnerSnapshot {
+  lastSeq: number;
+  counts: RunnerCounts;
+  /** The recent-id table's two generations, oldest id first. */
+  dedupe: { seen: string[]; older: string[] };
+  live: LiveJson;
+  serviceLevel: ServiceLevelJson;
+  agentStats: AgentStatsJson;
 }
 
 export interface Runner {
   apply(logged: { seq: number; event: CallEvent }): ApplyResult;
+  /** The state as plain JSON, as of lastSeq (see RunnerSnapshot); the runner goes on unchanged. */
+  snapshot(): RunnerSnapshot;
   /** Ages live figures and closes windows at `now` (epoch ms). */
   tick(now: number): void;
   readonly lastSeq: number;
@@ -133,15 +154,16 @@ const EMPTY: readonly never[] = Object.freeze([]);
  * @example const r = createRunner(config); r.apply({ seq: 1, event }); r.sla('30m', undefined, clock.now())
  */
 export function createRunner(config: Config, options: RunnerOptions = {}): Runner {
-  const live = initialLiveState(config, options.endedCallsKept);
-  const sl = initialServiceLevel(config);
-  const stats = initialAgentStats(config);
+  const from = options.from;
+  const live = from ? restoreLive(config, from.live) : initialLiveState(config, options.endedCallsKept);
+  const sl = from ? restoreServiceLevel(config, from.serviceLevel) : initialServiceLevel(config);
+  const stats = from ? restoreAgentStats(config, from.agentStats) : initialAgentStats(config);
   const memory = options.dedupeMemory ?? 16_384;
   // Two generations: bounded memory, and every id of the latest `memory` events is still known.
-  let seen = new Set<string>();
-  let older = new Set<string>();
-  let lastSeq = 0;
-  const counts: RunnerCounts = { applied: {}, rejected: {}, duplicate: {} };
+  let seen = new Set<string>(from?.dedupe.seen);
+  let older = new Set<string>(from?.dedupe.older);
+  let lastSeq = from?.lastSeq ?? 0;
+  const counts: RunnerCounts = from ? structuredClone(from.counts) : { applied: {}, rejected: {}, duplicate: {} };
   const t: TimedEvent = { seq: 0, event: null as unknown as TimedEvent['event'], at: 0 };
   const bump = (into: Record<string, number>, type: string) => {
     into[type] = (into[type] ?? 0) + 1;
@@ -198,6 +220,14 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   const knownQueues = () => [...live.queues.keys()];
   return {
     apply,
+    snapshot: () => ({
+      lastSeq,
+      counts: structuredClone(counts),
+      dedupe: { seen: [...seen], older: [...older] },
+      live: snapshotLive(live),
+      serviceLevel: snapshotServiceLevel(sl),
+      agentStats: snapshotAgentStats(stats),
+    }),
     // Ticks age only what the views show: whether an event is admitted never depends on them.
     tick(now) {
       tickServiceLevel(sl, now);
