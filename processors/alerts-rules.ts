@@ -27,6 +27,24 @@ export function initialRuleOverrides(): RuleOverrides {
   return { byQueue: new Map(), applied: new Set() };
 }
 
+/** Overrides as plain JSON (snapshots). */
+export interface RuleOverridesJson {
+  byQueue: Array<[string, RuleOverride]>;
+  applied: string[];
+}
+
+export function snapshotRuleOverrides(o: RuleOverrides): RuleOverridesJson {
+  return { byQueue: [...o.byQueue].map(([q, r]) => [q, structuredClone(r)]), applied: [...o.applied] };
+}
+
+/** Replaces `o`'s contents with a snapshot's (in place: the alerts service holds `o`). */
+export function restoreRuleOverrides(o: RuleOverrides, j: RuleOverridesJson): void {
+  o.byQueue.clear();
+  o.applied.clear();
+  for (const [q, r] of j.byQueue) o.byQueue.set(q, structuredClone(r));
+  for (const id of j.applied) o.applied.add(id);
+}
+
 export interface RulesDescription {
   rules: AlertRules;
   source: 'config' | 'override';

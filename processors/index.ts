@@ -51,4 +51,15 @@ export {
   type AcknowledgeOutcome,
 } from './alerts-lifecycle.js';
 export { AlertView, ALERT_STATES, viewAlert, alertFromView, listAlerts, matchesAlert, type AlertFilter } from './alerts-view.js';
-export { evolveRuleOverrides, initialRuleOverrides, rulesOf, describeRules, type RuleOverride, type RuleOverrides, type RulesDescription } from './alerts-rules.js';
+export {
+  evolveRuleOverrides,
+  initialRuleOverrides,
+  rulesOf,
+  describeRules,
+  snapshotRuleOverrides,
+  restoreRuleOverrides,
+  type RuleOverride,
+  type RuleOverrides,
+  type RuleOverridesJson,
+  type RulesDescription,
+} from './alerts-rules.js';

@@ -12,6 +12,8 @@ import {
   describeRules,
   evolveRuleOverrides,
   initialRuleOverrides,
+  restoreRuleOverrides,
+  snapshotRuleOverrides,
   initialAlertBook,
   listAlerts,
   queueConditions,
@@ -116,7 +118,12 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     routes: [],
     config: deps.config,
     now,
-    rules: { rulesOf: (q) => rulesOf(deps.config, overrides, q), describe: (q) => describeRules(deps.config, overrides, q) },
+    rules: {
+      rulesOf: (q) => rulesOf(deps.config, overrides, q),
+      describe: (q) => describeRules(deps.config, overrides, q),
+      snapshot: () => snapshotRuleOverrides(overrides),
+      restore: (j) => restoreRuleOverrides(overrides, j),
+    },
     async start() {
       if (history) {
         const loaded = await history.load(keepResolved);

@@ -2,7 +2,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Registry } from 'prom-client';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { AlertChangeKind, AlertFilter, AlertView, Changed, RulesDescription, Runner } from '../../processors/index.js';
+import type { AlertChangeKind, AlertFilter, AlertView, Changed, RuleOverridesJson, RulesDescription, Runner } from '../../processors/index.js';
 import type { AlertRules, CallEvent, Clock, Config } from '../domain/index.js';
 import type { AppEnv } from '../api/auth.js';
 import type { AppendOnly } from './operations.js';
@@ -68,7 +68,14 @@ export interface Alerts {
   acknowledge(id: string, by: string, comment: string | null): Promise<AcknowledgeResult>;
   /** Appends queue.alert_rules_set (null: back to the config's) and answers once it was folded. */
   setRules(queue: string, rules: AlertRules | null, by: string): Promise<SetRulesResult>;
-  readonly rules: { rulesOf(queue: string): AlertRules; describe(queue: string): RulesDescription };
+  readonly rules: {
+    rulesOf(queue: string): AlertRules;
+    describe(queue: string): RulesDescription;
+    /** The overrides folded from the log (snapshots). */
+    snapshot(): RuleOverridesJson;
+    /** Puts a snapshot's overrides back, before the log after it is followed. */
+    restore(j: RuleOverridesJson): void;
+  };
   deliveries(f?: { status?: DeliveryStatus; alert_id?: string; queues?: readonly string[] | null; limit?: number }): DeliveryRecord[];
   /** Writes buffered history now (tests, shutdown). */
   flush(): Promise<void>;

@@ -16,3 +16,4 @@ export { openEventLog, type OpenEventLogOptions } from './open.js';
 export { appendOrThrow, NotStoredError } from './append-or-throw.js';
 export { DamagedLogFileError } from './ndjson-lines.js';
 export { repairLogFile, type RepairReport } from './ndjson-repair.js';
+export { syncDirectory } from './fsync.js';

@@ -84,6 +84,11 @@ export class JetStreamLog implements EventLog {
     }
   }
 
+  /** The connection, for the engine's other JetStream uses (snapshots, the history lease) on the same server. */
+  get connection(): NatsConnection {
+    return this.nc;
+  }
+
   /** The subject an event is published on, e.g. `cc.events.call.answered`. */
   subjectOf(event: CallEvent): string {
     return `${this.subjectPrefix}.${event.type}`;

@@ -60,6 +60,12 @@ export class ConsultBook {
     return undefined;
   }
 
+  /** Replaces the book with a snapshot's (before the log after it is folded). */
+  restore(list: readonly Consultation[]): void {
+    this.byId.clear();
+    for (const k of list) this.byId.set(k.consult_id, { ...k });
+  }
+
   all(): Consultation[] {
     return [...this.byId.values()].map((k) => ({ ...k }));
   }

@@ -15,6 +15,11 @@ import { SimulatorTelephony } from './sim-driver.js';
 import { SimulatedPhones } from './sim-audio.js';
 import { loadVoices } from './sim-voices.js';
 import type { SimulationHandle, Telephony } from './telephony.js';
+import type { SessionBookJson, SupervisorSession } from './sessions.js';
+import type { Consultation } from './consults.js';
+
+/** Call control's folds of the log (snapshots): monitoring sessions and consultations in progress. */
+export type CallControlJson = SessionBookJson & { consults: Consultation[] };
 
 export interface CallControlOptions {
   config: Config;
@@ -40,6 +45,10 @@ export interface CallControlPart {
   /** The rooms of calls with a driver's audio (null until a driver exists). */
   audio(): CallAudio | null;
   telephony(): Telephony | null;
+  /** The folds of the log kept here (monitoring sessions), for snapshots. */
+  snapshot(): CallControlJson;
+  /** Puts a snapshot's folds back before the log after it is followed. */
+  restore(j: CallControlJson): void;
   start(): void;
   stop(): void;
 }
@@ -73,23 +82,24 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
   let running = false;
   const timers = new Set<NodeJS.Timeout>();
 
+  // A session the call's end cut gets its monitor.ended, unless the log already has it
+  // (a replay meets it a little later): so every session's end is in the log and the audit.
+  const closeLater = (s: SupervisorSession) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!service.sessions.cut.has(s.session_id)) return;
+      void service.closeCutSession(s).catch((e: unknown) => console.error('call control: could not close a cut session', e));
+    }, 500);
+    timer.unref?.();
+    timers.add(timer);
+  };
   const off = o.pipeline.onChange((_changed, events) => {
     const room = audioNow();
     for (const { event } of events) {
       room?.apply(event);
       const cut = service.sessions.apply(event);
       service.consults.apply(event);
-      // A session the call's end cut gets its monitor.ended, unless the log already has it
-      // (a replay meets it a little later): so every session's end is in the log and the audit.
-      for (const s of cut) {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          if (!service.sessions.cut.has(s.session_id)) return;
-          void service.closeCutSession(s).catch((e: unknown) => console.error('call control: could not close a cut session', e));
-        }, 500);
-        timer.unref?.();
-        timers.add(timer);
-      }
+      for (const s of cut) closeLater(s);
     }
   });
 
@@ -98,6 +108,12 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
     service,
     audio: audioNow,
     telephony,
+    snapshot: () => ({ ...service.sessions.snapshot(), consults: service.consults.all() }),
+    restore(j) {
+      service.sessions.restore(j);
+      service.consults.restore(j.consults);
+      for (const s of service.sessions.cut.values()) closeLater(s);
+    },
     start() {
       running = true;
       if (o.mediaClock !== false) audioNow()?.start();
@@ -113,7 +129,7 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
 
 export { CallControl } from './service.js';
 export { ConsultBook, type Consultation } from './consults.js';
-export { SessionBook, type SupervisorSession } from './sessions.js';
+export { SessionBook, type SupervisorSession, type SessionBookJson } from './sessions.js';
 export { CallAudio, CALLER, type Detach } from './call-audio.js';
 export { SimulatorTelephony } from './sim-driver.js';
 export { AcdTelephony, type PartyPhones } from './acd-driver.js';

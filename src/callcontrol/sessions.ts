@@ -12,10 +12,28 @@ export interface SupervisorSession {
   started: string;
 }
 
+/** The book as plain JSON (snapshots): sessions in progress and cut ones, in order. */
+export interface SessionBookJson {
+  live: SupervisorSession[];
+  cut: SupervisorSession[];
+}
+
 export class SessionBook {
   private readonly byId = new Map<string, SupervisorSession>();
   /** Sessions a call's end cut whose monitor.ended is not in the log yet. */
   readonly cut = new Map<string, SupervisorSession>();
+
+  snapshot(): SessionBookJson {
+    return { live: this.all(), cut: [...this.cut.values()].map((s) => ({ ...s })) };
+  }
+
+  /** Replaces the book with a snapshot's (before the log after it is folded). */
+  restore(j: SessionBookJson): void {
+    this.byId.clear();
+    this.cut.clear();
+    for (const s of j.live) this.byId.set(s.session_id, { ...s });
+    for (const s of j.cut) this.cut.set(s.session_id, { ...s });
+  }
 
   /** Folds one event; returns the sessions a call's end cut (their monitor.ended is still due). */
   apply(e: CallEvent): SupervisorSession[] {

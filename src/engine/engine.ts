@@ -30,6 +30,8 @@ import { claimDataDir, explainDataDirFailure } from './data-dir.js';
 import { closeLeftovers, startDemo } from './demo.js';
 import type { DataDirLock } from './lock.js';
 import { Pipeline } from './pipeline.js';
+import { openSnapshots, snapshotter } from './restore.js';
+import type { Snapshotter } from '../snapshot/index.js';
 import { mediaAddressOf, type EngineSettings } from './settings.js';
 
 export interface EngineOptions {
@@ -70,6 +72,10 @@ export class Engine {
     readonly realtime: Realtime,
     /** Supervisors' browser media legs (WebRTC). */
     readonly media: BrowserMedia,
+    /** Writes the processors' snapshots (null: snapshots are off). */
+    readonly snapshots: Snapshotter | null,
+    /** What this start began from: a snapshot (seq and where), or null (the whole log). */
+    readonly startedFrom: { seq: number; source: string } | null,
   ) {}
 
   static async start(o: EngineOptions): Promise<Engine> {
@@ -83,7 +89,16 @@ export class Engine {
         throw explainDataDirFailure(e, settings.dataDir);
       });
       cleanup.unshift(() => log.close());
-      const runner = createRunner(config);
+
+      // History: embedded chDB in the data directory, or a ClickHouse server by URL.
+      const store = openHistoryStore({ config, now: () => clock.now(), ...(settings.clickhouseUrl ? { url: settings.clickhouseUrl } : { dataDir: join(settings.dataDir, 'chdb') }) });
+      cleanup.unshift(() => store.close());
+      await store.migrate();
+
+      // The latest usable snapshot (never ahead of history's checkpoint), or none: replay it all.
+      const restored = await openSnapshots({ settings, config, log, history: store, say });
+      if (restored) cleanup.unshift(() => restored.store.close());
+      const runner = createRunner(config, restored?.parts ? { from: restored.parts.runner } : {});
       const metrics = new EngineMetrics(
         {
           queues: () => runner.realtime(clock.now()).queues,
@@ -104,11 +119,6 @@ export class Engine {
         if (s.kind !== 'resumed') say(`event log: ${s.kind}${'error' in s ? ` (${s.error})` : ''}${'message' in s ? ` (${s.message})` : ''}`);
       });
 
-      // History: embedded chDB in the data directory, or a ClickHouse server by URL.
-      const store = openHistoryStore({ config, now: () => clock.now(), ...(settings.clickhouseUrl ? { url: settings.clickhouseUrl } : { dataDir: join(settings.dataDir, 'chdb') }) });
-      cleanup.unshift(() => store.close());
-      await store.migrate();
-
       // Call control follows the log from the start, so replay rebuilds monitoring sessions.
       let sim: LiveSimulation | undefined;
       const audit = clickhouseAudit(store.client);
@@ -117,10 +127,12 @@ export class Engine {
       // The engine's driver (its ACD with each party's phone), unless a test gives its own.
       const callControl = createCallControl({ config, log, pipeline, audit, telephony: o.telephony ?? (() => driver ?? null), now: () => clock.now() });
       cleanup.unshift(async () => callControl.stop());
+      if (restored?.parts) callControl.restore(restored.parts.sessions);
       const media = createBrowserMedia({ callControl, pipeline, audit, network: { address: mediaAddressOf(settings), ports: settings.mediaPorts ?? null }, registry: metrics.registry, now: () => clock.now() });
       cleanup.unshift(() => media.stop());
       // Alerts too: the replay rebuilds acknowledgements and rule overrides (on the alerts of history).
       const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock });
+      if (restored?.parts) alerts.rules.restore(restored.parts.rules);
       await alerts.start();
       cleanup.unshift(() => alerts.stop());
 
@@ -135,14 +147,22 @@ export class Engine {
       });
       await writer.start();
       cleanup.unshift(() => writer.stop({ flush: true }));
-      await pipeline.start();
+      await pipeline.start(restored?.lastId ?? null);
       cleanup.unshift(() => pipeline.stop());
+      const snapshots = restored
+        ? snapshotter(restored, {
+            clock,
+            take: () => ({ seq: runner.lastSeq, lastId: pipeline.lastId, body: { runner: runner.snapshot(), sessions: callControl.snapshot(), rules: alerts.rules.snapshot() } }),
+            historyThrough: (seq) => deadline(writer.caughtUp(seq), 30_000, `history did not reach seq ${seq} within 30 s`),
+          })
+        : null;
       // Both lags read the one known end of the log, refreshed once a tick by the pipeline.
       metrics.trackLag('history_writer', () => Math.max(0, pipeline.logEnd - writer.status().writtenSeq));
 
       const tokens = registryFrom(config.users, settings.tokens);
       const issued = tokens.size === 0 ? demoTokens(tokens) : [];
 
+      const from = restored?.from ? ` (started from the snapshot at seq ${restored.from.seq})` : restored ? ' (replayed the whole log)' : '';
       const readiness = async (): Promise<Readiness> => {
         const health = await log.health();
         const checks: Readiness['checks'] = {
@@ -151,8 +171,8 @@ export class Engine {
           history_writer: asCheck(writer.health()),
           browser_media: asCheck(media.gateway.health()),
           processors: pipeline.caughtUp
-            ? { ok: true, detail: `applied through seq ${runner.lastSeq}` }
-            : { ok: false, detail: `replaying the log: at seq ${runner.lastSeq}` },
+            ? { ok: true, detail: `applied through seq ${runner.lastSeq}${from}` }
+            : { ok: false, detail: `replaying the log: at seq ${runner.lastSeq}${from}` },
         };
         const edge = sip?.health();
         if (edge) checks.sip = edge.ok ? { ok: true, detail: edge.detail } : { ok: false, detail: edge.reason };
@@ -215,12 +235,21 @@ export class Engine {
       }
       alerts.startJudging();
       callControl.start();
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, callControl, realtime, media);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, callControl, realtime, media, snapshots, restored?.from ?? null);
       engine.demoTokens.push(...issued);
-      engine.stopTick = clock.every(1000, () => {
+      const stopTick = clock.every(1000, () => {
         runner.tick(clock.now());
         void pipeline.refreshLag().catch(() => {});
       });
+      const stopSnapshots = snapshots && settings.snapshotIntervalS > 0
+        ? clock.every(settings.snapshotIntervalS * 1000, () => {
+            if (pipeline.caughtUp) void snapshots.write().catch((e: unknown) => say(`snapshot not written: ${(e as Error).message}`));
+          })
+        : () => {};
+      engine.stopTick = () => {
+        stopTick();
+        stopSnapshots();
+      };
       return engine;
     } catch (e) {
       for (const c of cleanup) await c().catch(() => {});
@@ -243,6 +272,17 @@ export class Engine {
   }
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * At a clean stop, the state the engine stops with, so the next start replays nothing:
+   * written only when history holds all of it (else the next start replays the log).
+   */
+  private async finalSnapshot(): Promise<void> {
+    if (!this.snapshots) return;
+    const { writtenSeq } = this.writer.status();
+    if (writtenSeq < this.pipeline.runner.lastSeq) return;
+    await this.snapshots.write().catch((e: unknown) => console.error(`[cc-supervisor] snapshot not written at stop: ${(e as Error).message}`));
   }
 
   /**
@@ -269,6 +309,7 @@ export class Engine {
     await within(1000, pipelineStopped);
     await this.writer.stop({ flush: true, deadlineMs: 4000 });
     await within(1500, pipelineStopped);
+    await within(1500, this.finalSnapshot());
     await within(1000, this.store.close());
     await within(1000, this.log.close());
     await this.lock.release();
@@ -278,6 +319,12 @@ export class Engine {
   releaseDataDirNow(): void {
     this.lock.releaseNow();
   }
+}
+
+/** Resolves as `p` does, or rejects with `message` after `ms` of real time (a plumbing deadline). */
+function deadline<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
 }
 
 /** Waits for `p` at most `ms` (a stage of stop() that must not hold the rest up); a failure is logged, not thrown. */

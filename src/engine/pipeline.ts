@@ -22,6 +22,8 @@ export class Pipeline {
   private stopping: Promise<void> | undefined;
   private logLast = 0;
   private replays = 0;
+  /** The id of the last event applied (the one at runner.lastSeq), for snapshots. */
+  lastId: string | null = null;
 
   constructor(
     private readonly log: EventLog,
@@ -32,10 +34,14 @@ export class Pipeline {
     metrics.trackLag('processors', () => Math.max(0, this.logLast - this.runner.lastSeq));
   }
 
-  /** Replays the whole log into the processors, then follows it. */
-  async start(): Promise<void> {
+  /**
+   * Replays the log into the processors from after what the runner holds (all of it, or
+   * what follows the snapshot it was restored from), then follows it.
+   */
+  async start(lastId: string | null = null): Promise<void> {
+    this.lastId = lastId;
     this.logLast = await this.log.lastSeq();
-    this.sub = this.log.subscribe(1, (batch) => this.applyBatch(batch), { onStatus: this.onStatus });
+    this.sub = this.log.subscribe(this.runner.lastSeq + 1, (batch) => this.applyBatch(batch), { onStatus: this.onStatus });
   }
 
   /** The log's last sequence when the engine started: ready once the runner reached it (and no replay is being appended). */
@@ -109,7 +115,10 @@ export class Pipeline {
         decided.rejected.push({ seq: logged.seq, event: logged.event, reason: r.reason ?? 'rejected' });
       }
     }
-    if (batch.length > 0) this.logLast = Math.max(this.logLast, batch[batch.length - 1]!.seq);
+    if (batch.length > 0) {
+      this.logLast = Math.max(this.logLast, batch[batch.length - 1]!.seq);
+      this.lastId = batch[batch.length - 1]!.event.id;
+    }
     this.metrics.batchProcessed(Number(process.hrtime.bigint() - started) / 1e9);
     const changed: Changed = { queues: [...queues], agents: [...agents], calls: [...calls] };
     for (const l of this.listeners) {

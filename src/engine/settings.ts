@@ -3,6 +3,7 @@
  * once at the composition root (src/cli.ts) into one typed object.
  */
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { describeProblems, problemsOf } from '../domain/index.js';
 
@@ -42,6 +43,12 @@ export const EngineSettings = z.strictObject({
   simVoices: Bool.default(true),
   /** CC_SIP / --sip HOST:PORT: run the SIP edge there (over the config's sip.listen). */
   sip: z.string().min(1).optional(),
+  /** Snapshots of the processors' state (data directory, or JetStream KV with --nats), so a restart replays only the log after them. */
+  snapshots: Bool.default(true),
+  /** Seconds between snapshots (one is also written at a clean stop); 0: only at a clean stop. */
+  snapshotIntervalS: z.coerce.number().min(0).default(300),
+  /** This engine's name among engines on one stream (its snapshot's key, its history lease); default: the host name. */
+  engineName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1-64 letters, digits, - or _' }).optional(),
 });
 export type EngineSettings = z.output<typeof EngineSettings>;
 
@@ -65,6 +72,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown>
     mediaPorts: env.CC_MEDIA_PORTS,
     simVoices: env.CC_SIM_VOICES,
     sip: env.CC_SIP,
+    snapshots: env.CC_SNAPSHOTS,
+    snapshotIntervalS: env.CC_SNAPSHOT_INTERVAL_S,
+    engineName: env.CC_ENGINE_NAME,
   };
   return Object.fromEntries(Object.entries(pick).filter(([, v]) => v !== undefined && v !== ''));
 }
@@ -73,6 +83,11 @@ export function parseSettings(raw: Record<string, unknown>): EngineSettings {
   const parsed = EngineSettings.safeParse(raw);
   if (!parsed.success) throw new Error(`settings: ${describeProblems(problemsOf(parsed.error))}`);
   return parsed.data;
+}
+
+/** The engine's name among engines on one stream: CC_ENGINE_NAME, else the host name (as a key token). */
+export function engineNameOf(s: EngineSettings): string {
+  return s.engineName ?? (hostname().replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'engine');
 }
 
 /** Where browser legs bind: CC_MEDIA_ADDRESS, else the HTTP host when it is one IP address, else every address (null). */

@@ -38,6 +38,10 @@ export interface TestEngineOptions {
   clock?: Clock;
   /** A telephony driver outside the engine (one that outlives an engine's restart, as a PBX does). */
   telephony?: () => Telephony | null;
+  /** Settings beyond the test defaults (CLI names: snapshotIntervalS, engineName...). */
+  settings?: Record<string, unknown>;
+  /** The engine's own lines (start-up, snapshots used or ignored and why). */
+  say?: (line: string) => void;
 }
 
 export async function startTestEngine(o: TestEngineOptions = {}): Promise<TestEngine> {
@@ -57,8 +61,9 @@ export async function startTestEngine(o: TestEngineOptions = {}): Promise<TestEn
     simCatchUp: o.catchUp ?? false,
     tokens: (['viewer', 'supervisor', 'manager', 'admin'] as const).map((r) => `${r}-bot:${r}:${TOKENS[r]}`).join(','),
     ...(o.natsUrl ? { natsUrl: o.natsUrl } : {}),
+    ...o.settings,
   });
-  const engine = await Engine.start({ settings, config, clock, ...(o.telephony ? { telephony: o.telephony } : {}) });
+  const engine = await Engine.start({ settings, config, clock, ...(o.telephony ? { telephony: o.telephony } : {}), ...(o.say ? { say: o.say } : {}) });
   return {
     engine,
     clock,
