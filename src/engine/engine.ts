@@ -31,7 +31,7 @@ import { closeLeftovers, startDemo } from './demo.js';
 import type { DataDirLock } from './lock.js';
 import { Pipeline } from './pipeline.js';
 import { openSnapshots, snapshotter } from './restore.js';
-import type { Snapshotter } from '../snapshot/index.js';
+import type { SnapshotParts, Snapshotter } from '../snapshot/index.js';
 import { mediaAddressOf, type EngineSettings } from './settings.js';
 
 export interface EngineOptions {
@@ -152,7 +152,8 @@ export class Engine {
       const snapshots = restored
         ? snapshotter(restored, {
             clock,
-            take: () => ({ seq: runner.lastSeq, lastId: pipeline.lastId, body: { runner: runner.snapshot(), sessions: callControl.snapshot(), rules: alerts.rules.snapshot() } }),
+            seq: () => runner.lastSeq,
+            take: () => ({ seq: runner.lastSeq, lastId: pipeline.lastId, json: JSON.stringify({ runner: runner.snapshot(), sessions: callControl.snapshot(), rules: alerts.rules.snapshot() } satisfies SnapshotParts) }),
             historyThrough: (seq) => deadline(writer.caughtUp(seq), 30_000, `history did not reach seq ${seq} within 30 s`),
           })
         : null;

@@ -50,6 +50,6 @@ export async function openSnapshots(o: { settings: EngineSettings; config: Confi
   return { store, fingerprint, engine, parts: checked.parts, lastId: loaded.lastId, from: { seq: loaded.seq, source: loaded.source } };
 }
 
-export function snapshotter(r: Restored, o: { clock: Clock; take: () => TakenState; historyThrough: (seq: number) => Promise<void> }): Snapshotter {
-  return new Snapshotter({ store: r.store, fingerprint: r.fingerprint, engine: r.engine, clock: o.clock, take: o.take, historyThrough: o.historyThrough });
+export function snapshotter(r: Restored, o: { clock: Clock; seq: () => number; take: () => TakenState; historyThrough: (seq: number) => Promise<void> }): Snapshotter {
+  return new Snapshotter({ store: r.store, fingerprint: r.fingerprint, engine: r.engine, ...o });
 }

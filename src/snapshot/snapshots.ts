@@ -20,13 +20,17 @@ export interface TakenState {
   seq: number;
   /** The id of the event at `seq` (null when the state is empty). */
   lastId: string | null;
-  body: Record<string, unknown>;
+  /**
+   * The state as JSON text, serialised at once: the processors' objects go on changing as
+   * soon as the next batch is applied, so nothing of them may be read later.
+   */
+  json: string;
 }
 
 export interface SnapshotReport {
   seq: number;
   bytes: number;
-  /** Taking the state (synchronous, between two batches) and the whole write, ms. */
+  /** Taking and serialising the state (synchronous, between two batches: the engine's loop waits that long), and the whole write, ms. */
   takeMs: number;
   totalMs: number;
 }
@@ -36,7 +40,9 @@ export interface SnapshotterOptions {
   fingerprint: string;
   engine: string;
   clock: Clock;
-  /** The state now, synchronously (nothing is applied meanwhile). */
+  /** The seq the state is at now (cheap: whether a new snapshot is due). */
+  seq(): number;
+  /** The state now, serialised synchronously (nothing is applied meanwhile). */
   take(): TakenState;
   /** Resolves once history holds every decision through `seq`; rejects when it cannot soon. */
   historyThrough(seq: number): Promise<void>;
@@ -57,14 +63,14 @@ export class Snapshotter {
 
   private async writeOnce(): Promise<SnapshotReport | null> {
     const t0 = performance.now();
+    if (this.o.seq() === 0 || this.o.seq() === this.last?.seq) return null;
     const state = this.o.take();
-    if (state.seq === 0 || state.seq === this.last?.seq) return null;
     const takeMs = performance.now() - t0;
     try {
       await this.o.historyThrough(state.seq);
       const bytes = await encodeSnapshot(
         { fingerprint: this.o.fingerprint, seq: state.seq, last_id: state.lastId, engine: this.o.engine, taken_at: new Date(this.o.clock.now()).toISOString() },
-        state.body,
+        state.json,
       );
       await this.o.store.save(bytes);
       this.last = { seq: state.seq, bytes: bytes.length, takeMs, totalMs: performance.now() - t0 };
