@@ -19,6 +19,8 @@ export interface ActionDeps {
   feed: AppliedFeed;
   /** The driver now (the simulator starts after the processors caught up, so it is looked up late). */
   telephony: () => Telephony | null;
+  /** Another engine on the stream that runs a driver (distributed mode), when this one runs none. */
+  driverElsewhere?: () => Promise<{ engine: string; url: string | null } | null>;
   audit: AuditLog;
   now: () => number;
 }
@@ -79,7 +81,18 @@ export class Actions {
   /** Asks the driver; refused → 409 with the driver's reason, driver failure → 502. Resolves once applied. */
   async drive(command: AcdCommand): Promise<CallEvent[]> {
     const t = this.deps.telephony();
-    if (t === null) throw new ApiError(503, 'no telephony driver is running (neither the simulator nor the SIP edge is on): this action needs one');
+    if (t === null) {
+      // Engines on one stream share the figures, not the phones: the driver's engine acts.
+      const other = await this.deps.driverElsewhere?.().catch(() => null);
+      if (other) {
+        const where = other.url ? ` at ${other.url}` : '';
+        throw new ApiError(409, `call control is executed by engine "${other.engine}"${where}, which runs the telephony driver: send this request there (this engine has the same figures but no phones)`, undefined, {
+          'CC-Call-Control-Engine': other.engine,
+          ...(other.url ? { 'CC-Call-Control-URL': other.url } : {}),
+        });
+      }
+      throw new ApiError(503, 'no telephony driver is running (neither the simulator nor the SIP edge is on): this action needs one');
+    }
     let outcome;
     try {
       outcome = await t.execute(command);

@@ -31,6 +31,8 @@ export interface CallControlOptions {
   simulation?: () => SimulationHandle | undefined;
   /** The engine's driver (its live ACD, with the SIP edge's and the simulator's phones); wins over `simulation`. */
   telephony?: () => Telephony | null;
+  /** Distributed mode: the engine that runs a driver when this one does not (its actions answer 409 naming it). */
+  driverElsewhere?: () => Promise<{ engine: string; url: string | null } | null>;
   /** The simulated caller and agent speak the demo's conversation (assets/voices) instead of playing test tones. */
   simVoices?: boolean;
   /** Runs the media clock (a frame every 20 ms) from start(); tests pump frames themselves. */
@@ -68,7 +70,7 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
     if (!sim) sim = new SimulatorTelephony(handle, new SimulatedPhones('pcmu', new Map(), o.simVoices ? loadVoices() : null));
     return sim;
   };
-  const service = new CallControl(o.config, { log: o.log, feed: o.pipeline, telephony, audit: o.audit, now });
+  const service = new CallControl(o.config, { log: o.log, feed: o.pipeline, telephony, audit: o.audit, now, ...(o.driverElsewhere ? { driverElsewhere: o.driverElsewhere } : {}) });
   const isAgent = (id: string) => service.isAgent(id);
   let audio: CallAudio | null = null;
   const audioNow = (): CallAudio | null => {

@@ -21,7 +21,7 @@ import { LiveAcd } from '../acd/index.js';
 import { createBrowserMedia, type BrowserMedia } from '../webrtc/index.js';
 import { createRealtime, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
-import { appendOrThrow, openEventLog, type EventLog, type Health } from '../bus/index.js';
+import { appendOrThrow, JetStreamLog, openEventLog, type EventLog, type Health } from '../bus/index.js';
 import { HostPort, SipConfig, type Clock, type Config } from '../domain/index.js';
 import { registerSipMetrics, SipEdge, sipRoutes } from '../sip/index.js';
 import { EngineMetrics, VERSION } from '../metrics/index.js';
@@ -31,8 +31,9 @@ import { closeLeftovers, startDemo } from './demo.js';
 import type { DataDirLock } from './lock.js';
 import { Pipeline } from './pipeline.js';
 import { openSnapshots, snapshotter } from './restore.js';
+import { historyCatchUp, openPeers, type Peers } from './peers.js';
 import type { SnapshotParts, Snapshotter } from '../snapshot/index.js';
-import { mediaAddressOf, type EngineSettings } from './settings.js';
+import { engineNameOf, mediaAddressOf, type EngineSettings } from './settings.js';
 
 export interface EngineOptions {
   settings: EngineSettings;
@@ -76,6 +77,8 @@ export class Engine {
     readonly snapshots: Snapshotter | null,
     /** What this start began from: a snapshot (seq and where), or null (the whole log). */
     readonly startedFrom: { seq: number; source: string } | null,
+    /** Engines on one stream (distributed mode): leases and the telephony registry; null when embedded. */
+    readonly peers: Peers | null,
   ) {}
 
   static async start(o: EngineOptions): Promise<Engine> {
@@ -99,6 +102,25 @@ export class Engine {
       const restored = await openSnapshots({ settings, config, log, history: store, say });
       if (restored) cleanup.unshift(() => restored.store.close());
       const runner = createRunner(config, restored?.parts ? { from: restored.parts.runner } : {});
+      // Engines on one stream: the history lease (with a shared ClickHouse) and the telephony registry.
+      let sim: LiveSimulation | undefined;
+      let acd: LiveAcd | undefined;
+      let driver: AcdTelephony | undefined;
+      let sip: SipEdge | undefined;
+      const telephony = o.telephony ?? (() => driver ?? null);
+      const peers = log instanceof JetStreamLog
+        ? await openPeers({
+            log,
+            engine: engineNameOf(settings),
+            url: settings.advertiseUrl ?? null,
+            ttlMs: settings.leaseTtlS * 1000,
+            sharedHistory: settings.clickhouseUrl !== undefined,
+            hasDriver: () => telephony() !== null,
+            clock,
+            say,
+          })
+        : null;
+      if (peers) cleanup.unshift(() => peers.stop());
       const metrics = new EngineMetrics(
         {
           queues: () => runner.realtime(clock.now()).queues,
@@ -120,12 +142,11 @@ export class Engine {
       });
 
       // Call control follows the log from the start, so replay rebuilds monitoring sessions.
-      let sim: LiveSimulation | undefined;
       const audit = clickhouseAudit(store.client);
-      let driver: AcdTelephony | undefined;
-      let sip: SipEdge | undefined;
-      // The engine's driver (its ACD with each party's phone), unless a test gives its own.
-      const callControl = createCallControl({ config, log, pipeline, audit, telephony: o.telephony ?? (() => driver ?? null), now: () => clock.now() });
+      const callControl = createCallControl({
+        config, log, pipeline, audit, telephony, now: () => clock.now(),
+        ...(peers ? { driverElsewhere: () => peers.driverElsewhere() } : {}),
+      });
       cleanup.unshift(async () => callControl.stop());
       if (restored?.parts) callControl.restore(restored.parts.sessions);
       const media = createBrowserMedia({ callControl, pipeline, audit, network: { address: mediaAddressOf(settings), ports: settings.mediaPorts ?? null }, registry: metrics.registry, now: () => clock.now() });
@@ -144,9 +165,13 @@ export class Engine {
         stallAfterMs: settings.stallAfterS * 1000,
         onError: (e) => say(`history writer: ${e.message}`),
         onQuarantine: (q) => metrics.eventQuarantined(q.consumer),
+        // With a shared store, another engine may hold the history lease: stand by until it lapses.
+        standby: peers?.writesHistory === false,
+        catchUp: historyCatchUp({ log, config, restored, say }),
       });
       await writer.start();
       cleanup.unshift(() => writer.stop({ flush: true }));
+      await peers?.start(writer);
       await pipeline.start(restored?.lastId ?? null);
       cleanup.unshift(() => pipeline.stop());
       const snapshots = restored
@@ -197,7 +222,6 @@ export class Engine {
       cleanup.unshift(() => realtime.stop());
 
       // One live ACD for every call source: simulated and real calls share the queues.
-      let acd: LiveAcd | undefined;
       const sipConfig = sipSettings(settings.sip, config);
       if (settings.sim || sipConfig) {
         await waitFor(() => pipeline.caughtUp, 60_000);
@@ -236,7 +260,7 @@ export class Engine {
       }
       alerts.startJudging();
       callControl.start();
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, callControl, realtime, media, snapshots, restored?.from ?? null);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, callControl, realtime, media, snapshots, restored?.from ?? null, peers);
       engine.demoTokens.push(...issued);
       const stopTick = clock.every(1000, () => {
         runner.tick(clock.now());
@@ -310,6 +334,7 @@ export class Engine {
     await within(1000, pipelineStopped);
     await this.writer.stop({ flush: true, deadlineMs: 4000 });
     await within(1500, pipelineStopped);
+    await within(1000, this.peers?.stop() ?? Promise.resolve());
     await within(1500, this.finalSnapshot());
     await within(1000, this.store.close());
     await within(1000, this.log.close());

@@ -4,7 +4,7 @@
  */
 import type { EventLog, LogStatus, Subscription, LoggedEvent } from '../bus/index.js';
 import type { EngineMetrics } from '../metrics/index.js';
-import type { Runner, Changed, DecidedBatch } from '../../processors/index.js';
+import type { ApplyResult, Runner, Changed, DecidedBatch } from '../../processors/index.js';
 
 /** A consumer downstream of the one gate (the history writer); the log waits for a returned promise. */
 export type DecisionConsumer = (batch: DecidedBatch) => void | Promise<void>;
@@ -14,6 +14,25 @@ export type DecisionConsumer = (batch: DecidedBatch) => void | Promise<void>;
  * order (duplicates and rejected events are not among them: they changed nothing).
  */
 export type ChangeListener = (changed: Changed, admitted: LoggedEvent[]) => void;
+
+/**
+ * Applies a batch to the runner (the one gate) and gathers its decisions for the history
+ * writer; `observe` sees each event's result (metrics, what changed). The pipeline feeds
+ * the live runner through this, and a history catch-up a runner of its own, so both
+ * decide by the same code.
+ */
+export function decideBatch(runner: Runner, batch: readonly LoggedEvent[], observe?: (logged: LoggedEvent, r: ApplyResult) => void): DecidedBatch {
+  const decided: DecidedBatch = { events: [], attempts: [], rejected: [], lastSeq: batch[batch.length - 1]?.seq ?? 0 };
+  for (const logged of batch) {
+    const r = runner.apply(logged);
+    observe?.(logged, r);
+    if (r.outcome === 'applied') {
+      decided.events.push(logged);
+      for (const a of r.closedAttempts) decided.attempts.push({ seq: logged.seq, attempt: a });
+    } else if (r.outcome === 'rejected') decided.rejected.push({ seq: logged.seq, event: logged.event, reason: r.reason ?? 'rejected' });
+  }
+  return decided;
+}
 
 export class Pipeline {
   private sub: Subscription | undefined;
@@ -93,28 +112,19 @@ export class Pipeline {
     const queues = new Set<string>();
     const agents = new Set<string>();
     const calls = new Set<string>();
-    const admitted: LoggedEvent[] = [];
-    const decided: DecidedBatch = { events: admitted, attempts: [], rejected: [], lastSeq: batch[batch.length - 1]?.seq ?? 0 };
-    for (const logged of batch) {
-      const r = this.runner.apply(logged);
+    const decided = decideBatch(this.runner, batch, (logged, r) => {
       const type = logged.event.type;
       if (r.outcome === 'applied') {
-        admitted.push(logged);
         this.metrics.eventApplied(type);
-        for (const a of r.closedAttempts) {
-          this.metrics.attemptClosed(a);
-          decided.attempts.push({ seq: logged.seq, attempt: a });
-        }
+        for (const a of r.closedAttempts) this.metrics.attemptClosed(a);
         for (const t of r.endedTalks) this.metrics.talkEnded(t.queue, t.talk_s);
         for (const q of r.changed.queues) queues.add(q);
         for (const a of r.changed.agents) agents.add(a);
         for (const c of r.changed.calls) calls.add(c);
       } else if (r.outcome === 'duplicate') this.metrics.eventDuplicate(type);
-      else {
-        this.metrics.eventRejected(type);
-        decided.rejected.push({ seq: logged.seq, event: logged.event, reason: r.reason ?? 'rejected' });
-      }
-    }
+      else this.metrics.eventRejected(type);
+    });
+    const admitted = decided.events as LoggedEvent[];
     if (batch.length > 0) {
       this.logLast = Math.max(this.logLast, batch[batch.length - 1]!.seq);
       this.lastId = batch[batch.length - 1]!.event.id;

@@ -49,6 +49,10 @@ export const EngineSettings = z.strictObject({
   snapshotIntervalS: z.coerce.number().min(0).default(300),
   /** This engine's name among engines on one stream (its snapshot's key, its history lease); default: the host name. */
   engineName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1-64 letters, digits, - or _' }).optional(),
+  /** Engines on one stream and one ClickHouse: seconds a lapsed history lease (or telephony entry) lasts before another engine takes over. */
+  leaseTtlS: z.coerce.number().min(1).max(300).default(10),
+  /** Where clients reach this engine directly (named in the 409 of call control sent to another engine). */
+  advertiseUrl: z.url({ error: 'must be a URL such as http://engine-a:8080' }).optional(),
 });
 export type EngineSettings = z.output<typeof EngineSettings>;
 
@@ -75,6 +79,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown>
     snapshots: env.CC_SNAPSHOTS,
     snapshotIntervalS: env.CC_SNAPSHOT_INTERVAL_S,
     engineName: env.CC_ENGINE_NAME,
+    leaseTtlS: env.CC_LEASE_TTL_S,
+    advertiseUrl: env.CC_ADVERTISE_URL,
   };
   return Object.fromEntries(Object.entries(pick).filter(([, v]) => v !== undefined && v !== ''));
 }

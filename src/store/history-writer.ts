@@ -13,6 +13,15 @@
  * that makes it fail is found; that event is quarantined (stored aside with the error) and
  * the writer goes on. While the store is down it waits and retries; `health()` says so once
  * that lasted `stallAfterMs`.
+ *
+ * Engines on one stream share one store, and one of them writes at a time (the history
+ * lease): the others run their writer in standby. A standby writer keeps the decisions after
+ * the checkpoint it last read from the store (read every `pollMs`), at most
+ * `standbyMaxEvents` of them; `activate()` (the lease came to this engine) reads the
+ * checkpoint the previous writer left and writes on from there. When the standby had to drop
+ * decisions the checkpoint has not reached yet, `catchUp` decides them again from the log
+ * (from a snapshot at or before the checkpoint, or the start of the log) and they are
+ * written first: every decision reaches history once, whichever engine wrote it.
  */
 import type { DecidedBatch } from '../../processors/index.js';
 import type { Health } from '../bus/index.js';
@@ -44,6 +53,14 @@ export interface HistoryWriterOptions {
   onError?: (error: Error) => void;
   /** Told of each quarantined event (cc_events_quarantined_total). */
   onQuarantine?: (q: { consumer: string; seq: number; error: string }) => void;
+  /** Start in standby (another engine holds the history lease) until activate(). */
+  standby?: boolean;
+  /** Decisions a standby writer keeps beyond the store's checkpoint (default 200,000 events). */
+  standbyMaxEvents?: number;
+  /** How often a standby writer reads the store's checkpoint (default 1000 ms). */
+  pollMs?: number;
+  /** The decisions in (fromSeq, toSeq], decided again from the log: fills what a standby dropped. */
+  catchUp?: (fromSeq: number, toSeq: number) => AsyncIterable<DecidedBatch>;
 }
 
 export interface WriterStatus {
@@ -60,6 +77,8 @@ export interface WriterStatus {
   lastError: string | null;
   /** Engine time since which writes have been failing, null when the last one worked. */
   failingSince: number | null;
+  /** `standby`: another engine writes; writtenSeq is the store's checkpoint as last read. */
+  mode: 'active' | 'standby';
 }
 
 export interface HistoryWriter {
@@ -69,8 +88,12 @@ export interface HistoryWriter {
   stop(options?: { flush?: boolean; deadlineMs?: number }): Promise<void>;
   status(): WriterStatus;
   health(): Health;
-  /** Resolves once history holds every decision up to `seq`. */
+  /** Resolves once history holds every decision up to `seq` (written here, or by the engine holding the lease). */
   caughtUp(seq: number): Promise<void>;
+  /** This engine now writes history: from the store's checkpoint on. */
+  activate(): Promise<void>;
+  /** Another engine writes history now: keep decisions, write nothing. */
+  standBy(): void;
 }
 
 type Item = { seq: number; kind: 'event' | 'attempt' | 'rejected'; i: number };
@@ -82,7 +105,9 @@ export function createHistoryWriter(options: HistoryWriterOptions): HistoryWrite
   const maxDelayMs = options.maxDelayMs ?? 1000;
   const retryMs = options.retryMs ?? 1000;
   const stallAfterMs = options.stallAfterMs ?? 60_000;
-  const status: WriterStatus = { writtenSeq: 0, decidedSeq: 0, pending: 0, flushes: 0, orphans: 0, quarantined: 0, lastError: null, failingSince: null };
+  const standbyMax = options.standbyMaxEvents ?? 200_000;
+  const pollMs = options.pollMs ?? 1000;
+  const status: WriterStatus = { writtenSeq: 0, decidedSeq: 0, pending: 0, flushes: 0, orphans: 0, quarantined: 0, lastError: null, failingSince: null, mode: options.standby ? 'standby' : 'active' };
   const report = (e: unknown) => {
     const error = e instanceof Error ? e : new Error(String(e));
     status.lastError = error.message;
@@ -98,6 +123,11 @@ export function createHistoryWriter(options: HistoryWriterOptions): HistoryWrite
   let unsubscribe: (() => void) | null = null;
   let running = false;
   const waiters: { seq: number; resolve: () => void }[] = [];
+  let active = !options.standby;
+  /** Decisions through this seq were dropped in standby (the checkpoint had not reached them). */
+  let droppedThrough = 0;
+  let catching = false;
+  let poll: NodeJS.Timeout | null = null;
 
   async function tryWrite(batch: DecidedBatch): Promise<boolean> {
     try {
@@ -123,6 +153,10 @@ export function createHistoryWriter(options: HistoryWriterOptions): HistoryWrite
     status.writtenSeq = Math.max(status.writtenSeq, seq);
     status.flushes++;
     status.failingSince = null;
+    release();
+  }
+
+  function release(): void {
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i]!.seq <= status.writtenSeq) waiters.splice(i, 1)[0]!.resolve();
     }
@@ -178,7 +212,7 @@ export function createHistoryWriter(options: HistoryWriterOptions): HistoryWrite
     if (timer) clearTimeout(timer);
     timer = null;
     chain = chain.then(async () => {
-      while (pending.lastSeq > status.writtenSeq) {
+      while (active && pending.lastSeq > status.writtenSeq) {
         const batch = takeUpTo(maxBatch);
         await writeStretch(batch);
       }
@@ -205,13 +239,77 @@ export function createHistoryWriter(options: HistoryWriterOptions): HistoryWrite
     for (const x of b.rejected) if (x.seq > after) pending.rejected.push(x);
     pending.lastSeq = Math.max(pending.lastSeq, b.lastSeq);
     status.pending = pending.events.length;
+    if (!active) {
+      if (!catching && pending.events.length > standbyMax) {
+        const cut = pending.events[pending.events.length - standbyMax]!.seq - 1;
+        droppedThrough = Math.max(droppedThrough, cut);
+        pending = slice(pending, cut, pending.lastSeq);
+        status.pending = pending.events.length;
+      }
+      return;
+    }
     // Backpressure: past two batches' worth, the pipeline waits for the store.
     if (pending.events.length >= 2 * maxBatch) return flush();
     if (pending.events.length >= maxBatch) void flush().catch(report);
     else timer ??= setTimeout(() => void flush().catch(report), maxDelayMs);
   }
 
+  /** Standby: the store's checkpoint is where history stands; what it covers is dropped. */
+  async function readShared(): Promise<void> {
+    const cp = await store.readCheckpoint(name).catch(() => null);
+    if (active || !cp || cp.seq <= status.writtenSeq) return;
+    status.writtenSeq = cp.seq;
+    pending = pending.lastSeq > cp.seq ? slice(pending, cp.seq, pending.lastSeq) : empty(cp.seq);
+    status.pending = pending.events.length;
+    release();
+  }
+
+  function pollShared(): void {
+    if (poll !== null || active || !running) return;
+    const tick = () => {
+      poll = setTimeout(() => void readShared().finally(() => poll !== null && !active && running && tick()), pollMs);
+      poll.unref?.();
+    };
+    tick();
+  }
+
+  async function activate(): Promise<void> {
+    if (active || !running) return;
+    if (poll) clearTimeout(poll);
+    poll = null;
+    catching = true;
+    try {
+      const cp = await store.readCheckpoint(name);
+      state = cp ? (JSON.parse(cp.state) as FoldState) : initialFoldState();
+      stateJson = cp ? cp.state : JSON.stringify(state);
+      status.writtenSeq = Math.max(cp?.seq ?? 0, 0);
+      pending = pending.lastSeq > status.writtenSeq ? slice(pending, status.writtenSeq, pending.lastSeq) : empty(status.writtenSeq);
+      if (droppedThrough > status.writtenSeq) {
+        // What the standby dropped and nobody wrote: decided again from the log, written first.
+        if (!options.catchUp) throw new Error(`history misses seq ${status.writtenSeq + 1}..${droppedThrough}: nothing can decide them again`);
+        for await (const b of options.catchUp(status.writtenSeq, droppedThrough)) {
+          if (b.lastSeq > status.writtenSeq) await writeStretch(slice(b, status.writtenSeq, b.lastSeq));
+        }
+      }
+      droppedThrough = 0;
+      active = true;
+      status.mode = 'active';
+    } finally {
+      catching = false;
+    }
+    void flush().catch(report);
+  }
+
   return {
+    activate,
+    standBy() {
+      if (!active) return;
+      active = false;
+      status.mode = 'standby';
+      if (timer) clearTimeout(timer);
+      timer = null;
+      pollShared();
+    },
     async start() {
       if (running) return;
       const cp = await store.readCheckpoint(name);
@@ -222,12 +320,15 @@ export function createHistoryWriter(options: HistoryWriterOptions): HistoryWrite
       pending = empty(status.writtenSeq);
       running = true;
       unsubscribe = feed.consume(onBatch);
+      if (!active) pollShared();
     },
     async stop({ flush: flushPending = true, deadlineMs = 5000 } = {}) {
       if (!running) return;
       unsubscribe?.();
       unsubscribe = null;
-      if (flushPending) {
+      if (poll) clearTimeout(poll);
+      poll = null;
+      if (flushPending && active) {
         let deadline: NodeJS.Timeout | undefined;
         await Promise.race([flush().catch(report), new Promise<void>((r) => (deadline = setTimeout(r, deadlineMs)))]);
         clearTimeout(deadline);
@@ -240,6 +341,7 @@ export function createHistoryWriter(options: HistoryWriterOptions): HistoryWrite
     },
     status: () => ({ ...status }),
     health() {
+      if (!active) return { ok: true, detail: `standby: another engine writes history, through seq ${status.writtenSeq} of ${status.decidedSeq} decided here (${status.pending} held to take over)` };
       const since = status.failingSince;
       if (since !== null && options.now() - since >= stallAfterMs) {
         return { ok: false, reason: `history writer cannot advance past seq ${status.writtenSeq} for ${Math.round((options.now() - since) / 1000)} s: ${status.lastError ?? 'write failed'}` };
