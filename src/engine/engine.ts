@@ -200,6 +200,8 @@ export class Engine {
             ? { ok: true, detail: `applied through seq ${runner.lastSeq}${from}` }
             : { ok: false, detail: `replaying the log: at seq ${runner.lastSeq}${from}` },
         };
+        // Distributed mode: which of the engines on the stream this one is (lease holder or not).
+        if (peers) checks.engines = { ok: true, detail: await peers.describe() };
         const edge = sip?.health();
         if (edge) checks.sip = edge.ok ? { ok: true, detail: edge.detail } : { ok: false, detail: edge.reason };
         return { ready: Object.values(checks).every((c) => c.ok), checks };

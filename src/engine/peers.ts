@@ -27,6 +27,8 @@ export interface Peers {
   readonly writesHistory: boolean | null;
   /** Tries the leases now, then every third of the TTL. */
   start(writer: HistoryWriter): Promise<void>;
+  /** This engine's role among the engines on the stream, for /readyz. */
+  describe(): Promise<string>;
   /** The engine running a telephony driver, when it is another one. */
   driverElsewhere(): Promise<LeaseHolder | null>;
   /** Gives the leases up (a clean stop, after the writer's last flush). */
@@ -71,6 +73,8 @@ export async function openPeers(o: PeersOptions): Promise<Peers> {
     else await leases.release(key);
   }
 
+  const driverElsewhere = async (): Promise<LeaseHolder | null> => (await leases.holders(TELEPHONY)).find((h) => h.engine !== o.engine) ?? null;
+
   return {
     get writesHistory() {
       return holds;
@@ -82,10 +86,18 @@ export async function openPeers(o: PeersOptions): Promise<Peers> {
         round = round.then(once).catch((e: unknown) => o.say(`leases: ${(e as Error).message}`));
       });
     },
-    async driverElsewhere() {
-      const all = await leases.holders(TELEPHONY);
-      return all.find((h) => h.engine !== o.engine) ?? null;
+    async describe() {
+      const history =
+        holds === null
+          ? 'writes its own history (no shared ClickHouse: no history lease)'
+          : holds
+            ? 'holds the history lease (writes history)'
+            : `stands by for the history lease (held by ${(await leases.holder(HISTORY).catch(() => null))?.engine ?? 'nobody yet'})`;
+      const other = o.hasDriver() ? null : await driverElsewhere().catch(() => null);
+      const calls = o.hasDriver() ? 'executes call control (runs the telephony driver)' : other ? `call control goes to engine ${other.engine}${other.url ? ` at ${other.url}` : ''}` : 'no engine runs a telephony driver';
+      return `engine ${o.engine}: ${history}; ${calls}`;
     },
+    driverElsewhere,
     async stop() {
       stopTimer?.();
       await round;

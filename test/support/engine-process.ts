@@ -23,8 +23,9 @@ export interface EngineProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-export async function startEngineProcess(o: { dataDir: string; natsUrl?: string; env?: Record<string, string> }): Promise<EngineProcess> {
-  const args = [BIN, 'start', '--port', '0', '--host', '127.0.0.1', '--data', o.dataDir, '--no-sim', ...(o.natsUrl ? ['--nats', o.natsUrl] : [])];
+/** `sim`: run the simulator (the engine's ACD: a telephony driver); off by default. */
+export async function startEngineProcess(o: { dataDir: string; natsUrl?: string; env?: Record<string, string>; sim?: boolean }): Promise<EngineProcess> {
+  const args = [BIN, 'start', '--port', '0', '--host', '127.0.0.1', '--data', o.dataDir, ...(o.sim ? [] : ['--no-sim']), ...(o.natsUrl ? ['--nats', o.natsUrl] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CC_TOKENS: `process-bot:admin:${PROCESS_TOKEN}`, ...o.env } });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
