@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig, type CallEvent } from '../../src/domain/index.js';
 import { simulate } from '../../src/sim/index.js';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
-import { settledProcess, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
+import { postUntilAccepted, settledProcess, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
 import { TEST_NOW } from '../support/time.js';
 
 const FROM = new Date(TEST_NOW - 3 * 3600_000).toISOString();
@@ -56,15 +56,7 @@ async function engine(dataDir: string, natsUrl: string): Promise<EngineProcess> 
   return e;
 }
 
-/** Posts until accepted: a 503 (the engine busy replaying, a reconnect) is retried, as a client would. */
-async function post(e: EngineProcess, chunk: CallEvent[]): Promise<void> {
-  for (;;) {
-    const r = await e.post(chunk);
-    if (r.status === 200) return;
-    if (r.status !== 503) throw new Error(`POST answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
-}
+const post = postUntilAccepted;
 
 async function kill9(e: EngineProcess): Promise<void> {
   e.kill('SIGKILL');

@@ -23,7 +23,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realt
 import { simulate } from '../../src/sim/index.js';
 import { startClickHouseHttp, type ClickHouseHttp } from '../fixtures/clickhouse-http.js';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
-import { PROCESS_TOKEN, settledProcess, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
+import { PROCESS_TOKEN, postUntilAccepted, settledProcess, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
 import { waitUntil } from '../support/time.js';
 
 const START = Date.now() - 40 * 60_000;
@@ -62,15 +62,7 @@ async function engine(name: string, o: { shared?: boolean; sim?: boolean } = {})
   return e;
 }
 
-/** Posts until accepted: a 503 (the engine busy replaying, a reconnect) is retried, as a client would. */
-async function post(e: EngineProcess, chunk: CallEvent[]): Promise<void> {
-  for (;;) {
-    const r = await e.post(chunk);
-    if (r.status === 200) return;
-    if (r.status !== 503) throw new Error(`POST answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
-}
+const post = postUntilAccepted;
 
 async function ready(e: EngineProcess): Promise<{ code: number; checks: Record<string, { ok: boolean; detail: string }> }> {
   const res = await e.req('/readyz');

@@ -53,6 +53,16 @@ export async function startEngineProcess(o: { dataDir: string; natsUrl?: string;
   };
 }
 
+/** Posts until accepted: a 503 (the engine busy replaying, a reconnect) is retried, as a client would. */
+export async function postUntilAccepted(e: EngineProcess, events: unknown[]): Promise<void> {
+  for (;;) {
+    const r = await e.post(events);
+    if (r.status === 200) return;
+    if (r.status !== 503) throw new Error(`POST answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
 /**
  * Waits until the processors and the history writer hold every event in the log: both lags 0
  * (they read the log's end once a second) and both at the same seq, unchanged over 1.5 s.
