@@ -78,19 +78,26 @@ export class Actions {
     if (!hasRole(user, min)) throw new ApiError(403, `${what} needs the ${min} role or above; ${user.name} is ${user.role}`);
   }
 
+  /**
+   * Engines on one stream share the figures, not the phones: when another engine runs the
+   * driver, 409 naming it (before this engine judges the request on figures it does not act on).
+   */
+  async ownerFirst(): Promise<void> {
+    if (this.deps.telephony() !== null) return;
+    const other = await this.deps.driverElsewhere?.().catch(() => null);
+    if (!other) return;
+    const where = other.url ? ` at ${other.url}` : '';
+    throw new ApiError(409, `call control is executed by engine "${other.engine}"${where}, which runs the telephony driver: send this request there (this engine has the same figures but no phones)`, undefined, {
+      'CC-Call-Control-Engine': other.engine,
+      ...(other.url ? { 'CC-Call-Control-URL': other.url } : {}),
+    });
+  }
+
   /** Asks the driver; refused → 409 with the driver's reason, driver failure → 502. Resolves once applied. */
   async drive(command: AcdCommand): Promise<CallEvent[]> {
     const t = this.deps.telephony();
     if (t === null) {
-      // Engines on one stream share the figures, not the phones: the driver's engine acts.
-      const other = await this.deps.driverElsewhere?.().catch(() => null);
-      if (other) {
-        const where = other.url ? ` at ${other.url}` : '';
-        throw new ApiError(409, `call control is executed by engine "${other.engine}"${where}, which runs the telephony driver: send this request there (this engine has the same figures but no phones)`, undefined, {
-          'CC-Call-Control-Engine': other.engine,
-          ...(other.url ? { 'CC-Call-Control-URL': other.url } : {}),
-        });
-      }
+      await this.ownerFirst();
       throw new ApiError(503, 'no telephony driver is running (neither the simulator nor the SIP edge is on): this action needs one');
     }
     let outcome;

@@ -53,6 +53,7 @@ export class AgentStates {
   /** Sets the state; resolves once the processors applied it (or at once when nothing changes). */
   async set(user: AuthUser, agent: string, target: SettableState, reason?: string): Promise<void> {
     await this.act.audited({ user, action: 'agent.state', call_id: '', agent, detail: { state: target, ...(reason === undefined ? {} : { reason }) } }, async () => {
+      await this.act.ownerFirst();
       const known = this.config.agents.find((a) => a.id === agent);
       const live = this.act.deps.feed.runner.agent(agent, this.act.deps.now());
       if (!known && !live) throw notFound(`agent "${agent}" is not known`);
