@@ -100,9 +100,30 @@ export class LabEngine {
     return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as CallEvent);
   }
 
-  /** Waits until the log holds an event matching `pred`; returns it. */
+  /**
+   * Waits until the log holds an event matching `pred` and the engine's processors have
+   * applied it (the API answers from them: on a loaded machine they may be a moment behind
+   * the file); returns it.
+   */
   async waitEvent(what: string, pred: (e: CallEvent) => boolean, timeoutMs = 20_000): Promise<CallEvent> {
-    return until(what, async () => (await this.events()).find(pred), timeoutMs);
+    const [event, seq] = await until(
+      what,
+      async () => {
+        const all = await this.events();
+        const i = all.findIndex(pred);
+        return i < 0 ? undefined : ([all[i]!, i + 1] as const); // the embedded log's seq is its line number
+      },
+      timeoutMs,
+    );
+    await until(`${what} (applied)`, async () => (await this.appliedSeq()) >= seq, timeoutMs);
+    return event;
+  }
+
+  /** The last log seq the processors applied, from /readyz. */
+  async appliedSeq(): Promise<number> {
+    const r = await this.req('/readyz');
+    const detail = (r.body as { checks?: { processors?: { detail?: string } } }).checks?.processors?.detail ?? '';
+    return Number(/seq (\d+)/.exec(detail)?.[1] ?? 0);
   }
 
   async stop(): Promise<void> {
