@@ -152,7 +152,7 @@ describe.skipIf(skip !== null)('call operations on real SIP calls', () => {
     const p = phone('bob');
     await until('bob rings for the consultation', () => p.ringing);
     await p.accept();
-    const talking = c.began('bob', Date.now());
+    const talking = c.began('bob', await c.engineNow());
     await hold(AUDIO_MS + 500);
     expect((await api(`/cc/calls/${id}/consult/${consult}/complete`)).status).toBe(200);
     const done = await c.mark('transfer', (e) => e.type === 'call.transferred' && e.call_id === id);

@@ -81,6 +81,14 @@ export class Center {
     return Date.parse((await this.engine.waitEvent(what, pred)).time);
   }
 
+  /**
+   * The engine's clock now (ms), from the API: marks must be on the engine's clock, never the
+   * test process's (under libfaketime each process's faked clock has its own offset).
+   */
+  async engineNow(): Promise<number> {
+    return Date.parse(((await this.engine.req('/cc/realtime')).body as { generated_at: string }).generated_at);
+  }
+
   /** Notes that `name`'s recording began at `t` (ms, a mark). */
   began(name: string, t: number): number {
     this.since.set(name, t);
