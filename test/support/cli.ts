@@ -10,10 +10,15 @@ export interface Ran {
   stderr: string;
 }
 
-/** `asUser`: run it under another uid (setpriv; needs root), e.g. to meet permissions root ignores. */
-export function runCli(args: string[], o: { asUser?: number } = {}): Promise<Ran> {
-  const [cmd, argv] =
-    o.asUser === undefined ? [process.execPath, [BIN, ...args]] : ['setpriv', [`--reuid=${o.asUser}`, `--regid=${o.asUser}`, '--clear-groups', process.execPath, BIN, ...args]];
+/**
+ * `meetPermissions`: run it as root without the capabilities that let root ignore file
+ * permissions (setpriv; needs root). The uid stays 0, so a checkout in a private directory
+ * (a `mktemp -d` clone) stays readable, while a directory's mode is obeyed as for anyone.
+ */
+export function runCli(args: string[], o: { meetPermissions?: boolean } = {}): Promise<Ran> {
+  const [cmd, argv] = o.meetPermissions
+    ? ['setpriv', ['--bounding-set=-dac_override,-dac_read_search,-fowner', process.execPath, BIN, ...args]]
+    : [process.execPath, [BIN, ...args]];
   return new Promise((resolve) => {
     execFile(cmd, argv, { timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
