@@ -3,20 +3,25 @@
  * the same decisions on every later event. Maps become arrays in their iteration order (the
  * views list calls, agents and queue members in that order), objects shared between two
  * indexes (a waiting call is in `calls` and in its queue) are written once and linked again
- * by id, and the shared empty lists come back as the same frozen sentinels. Pure.
+ * by id, and the shared empty lists come back as the same frozen sentinels.
+ *
+ * Ended calls are written as their texts (packed-call.ts), and taking the snapshot packs
+ * them in the state too: that is its one effect on the state, which changes no view and no
+ * decision (a packed call reads back as the same call), and it makes the next snapshot
+ * cheap (only calls ended or touched since are serialised) and the restore lazy.
  */
-import type { CallEvent, Config, MonitorMode } from '../src/domain/index.js';
-import { NO_AGENTS, NO_OFFERS, type LiveAgent, type LiveCall, type LiveState } from './live-state.js';
+import type { Config } from '../src/domain/index.js';
+import type { LiveAgent, LiveCall, LiveState } from './live-state.js';
 import type { DayBounds } from './local-day.js';
-
-type CallJson = Omit<LiveCall, 'monitors'> & { monitors: Array<[string, { supervisor: string; mode: MonitorMode }]> | null };
+import { callJson, liveCall, packCall, type CallJson } from './packed-call.js';
 
 export interface LiveJson {
   endedLimit: number;
   /** Calls in progress, in `calls` order. */
   calls: CallJson[];
-  /** Ended calls still kept, oldest end first. */
-  ended: CallJson[];
+  /** Ended calls still kept, oldest end first: their ids, and their texts (JSON of a CallJson each). */
+  endedIds: string[];
+  ended: string[];
   /** Ids of calls no longer kept, oldest first. */
   forgotten: string[];
   agents: LiveAgent[];
@@ -26,16 +31,23 @@ export interface LiveJson {
   logTime: number | null;
 }
 
-const callJson = (c: LiveCall): CallJson => ({ ...c, monitors: c.monitors === null ? null : [...c.monitors] });
-
 export function snapshotLive(s: LiveState): LiveJson {
-  const ended: CallJson[] = [];
+  const endedIds: string[] = [];
+  const ended: string[] = [];
   for (let i = s.endedHead; i < s.endedOrder.length; i++) {
-    const c = s.ended.get(s.endedOrder[i]!);
-    if (c !== undefined) ended.push(callJson(c));
+    const id = s.endedOrder[i]!;
+    const kept = s.ended.get(id);
+    if (kept === undefined) continue;
+    const text = typeof kept === 'string' ? kept : packCall(kept);
+    s.ended.set(id, text);
+    endedIds.push(id);
+    ended.push(text);
   }
+  // The call found last may be one just packed: the next lookup must find the packed one.
+  s.memo = null;
   return {
     endedLimit: s.endedLimit,
+    endedIds,
     calls: [...s.calls.values()].map(callJson),
     ended,
     forgotten: s.forgottenOrder.slice(s.forgottenHead).filter((id) => s.forgotten.has(id)),
@@ -46,25 +58,17 @@ export function snapshotLive(s: LiveState): LiveJson {
   };
 }
 
-function liveCall(j: CallJson): LiveCall {
-  return {
-    ...j,
-    offers: j.offers.length === 0 ? NO_OFFERS : j.offers,
-    handledBy: j.handledBy.length === 0 ? NO_AGENTS : j.handledBy,
-    monitors: j.monitors === null ? null : new Map(j.monitors),
-    timeline: j.timeline as Array<number | CallEvent>,
-  };
-}
-
 /** The live state a snapshot describes, for `config` (the one it was taken with: the snapshot's fingerprint says so). */
 export function restoreLive(config: Config, j: LiveJson): LiveState {
   const calls = new Map(j.calls.map((c) => [c.id, liveCall(c)] as const));
-  const ended = new Map(j.ended.map((c) => [c.id, liveCall(c)] as const));
+  if (j.endedIds.length !== j.ended.length) throw new Error(`snapshot: ${j.endedIds.length} ended call ids for ${j.ended.length} ended calls`);
+  // Kept packed: a call is parsed only when something reads it.
+  const ended = new Map<string, LiveCall | string>(j.endedIds.map((id, i) => [id, j.ended[i]!]));
   const s: LiveState = {
     config,
     calls,
     ended,
-    endedOrder: j.ended.map((c) => c.id),
+    endedOrder: [...j.endedIds],
     endedHead: 0,
     endedLimit: j.endedLimit,
     forgotten: new Set(j.forgotten),

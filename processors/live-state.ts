@@ -9,6 +9,9 @@
 import { isAgentEvent, type AgentState, type CallEvent, type Config, type MonitorMode } from '../src/domain/index.js';
 import type { TimedEvent } from './timed-event.js';
 import { dayOf, type DayBounds } from './local-day.js';
+import { NO_AGENTS, NO_OFFERS, unpackCall } from './packed-call.js';
+
+export { NO_AGENTS, NO_OFFERS };
 
 /** Where a call is in its life. `arrived`: not in a queue nor with an agent (new, dequeued, transferred). */
 export type CallPhase = 'arrived' | 'queued' | 'ringing' | 'talking' | 'held' | 'abandoned' | 'ended';
@@ -97,8 +100,12 @@ export interface LiveQueue {
 export interface LiveState {
   config: Config;
   calls: Map<string, LiveCall>;
-  /** Calls ended recently (see RETENTION), at most `endedLimit`, for GET /cc/calls/{id}, notes and wrap-ups. */
-  ended: Map<string, LiveCall>;
+  /**
+   * Calls ended recently (see RETENTION), at most `endedLimit`, for GET /cc/calls/{id}, notes
+   * and wrap-ups; a call a snapshot wrote is kept as that text until it is read (packed-call.ts).
+   * Read them with endedCall, never with `ended.get`.
+   */
+  ended: Map<string, LiveCall | string>;
   /** Their ids in the order they ended, from `endedHead` (a queue without Map-iteration costs). */
   endedOrder: string[];
   endedHead: number;
@@ -116,10 +123,6 @@ export interface LiveState {
   /** The call found last: the gate, the runner and the fold all ask for the same call in a row. */
   memo: LiveCall | null;
 }
-
-// Shared empty lists: most calls never have more than one offer, every call leaves its queue.
-export const NO_OFFERS: Offer[] = Object.freeze([]) as unknown as Offer[];
-export const NO_AGENTS: string[] = Object.freeze([]) as unknown as string[];
 
 export function initialLiveState(config: Config, endedLimit = 50_000): LiveState {
   const s: LiveState = {
@@ -163,8 +166,17 @@ function setMembership(s: LiveState, a: LiveAgent, queues: string[]): void {
 
 export function findCall(s: LiveState, id: string): LiveCall | undefined {
   if (s.memo !== null && s.memo.id === id) return s.memo;
-  const c = s.calls.get(id) ?? s.ended.get(id);
+  const c = s.calls.get(id) ?? endedCall(s, id);
   if (c !== undefined) s.memo = c;
+  return c;
+}
+
+/** An ended call still kept, unpacked (and kept so) if it was packed. */
+export function endedCall(s: LiveState, id: string): LiveCall | undefined {
+  const kept = s.ended.get(id);
+  if (typeof kept !== 'string') return kept;
+  const c = unpackCall(kept);
+  s.ended.set(id, c);
   return c;
 }
 
@@ -396,7 +408,7 @@ function retain(s: LiveState): void {
   if (s.day === null || s.logTime >= s.day.end) s.day = dayOf(s.logTime, s.config.timezone, s.day);
   const keepFrom = Math.min(s.day.start, s.logTime - ENDED_GRACE_MS);
   while (s.endedHead < s.endedOrder.length) {
-    const c = s.ended.get(s.endedOrder[s.endedHead]!);
+    const c = endedCall(s, s.endedOrder[s.endedHead]!);
     if (c !== undefined && c.endedAt! >= keepFrom) break;
     forgetOldestEnded(s);
   }

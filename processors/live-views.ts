@@ -3,7 +3,7 @@
  * processors' states; `now` must not be earlier than the last event applied.
  */
 import { AGENT_STATES, type CallEvent } from '../src/domain/index.js';
-import type { LiveAgent, LiveCall, LiveQueue, LiveState } from './live-state.js';
+import { endedCall, type LiveAgent, type LiveCall, type LiveQueue, type LiveState } from './live-state.js';
 import { agentFigures, agentTallyAt, type AgentStatsState } from './agent-stats.js';
 import type { AgentFilter, AgentView, CallView, QueueDetailView } from './views.js';
 
@@ -131,7 +131,7 @@ export function viewActiveCalls(s: LiveState, now: number): CallView[] {
   const out = [...s.calls.values()].map((c) => viewCall(s, c, now, false));
   for (const a of s.agents.values()) {
     if (a.state !== 'wrapup' || a.lastCall === null) continue;
-    const c = s.ended.get(a.lastCall);
+    const c = endedCall(s, a.lastCall);
     if (c !== undefined && inWrapup(s, c)) out.push(viewCall(s, c, now, false));
   }
   return out;

@@ -50,3 +50,4 @@ export { loadConfig, parseConfig, ConfigError } from './load-config.js';
 export { systemClock, shiftedClock, ManualClock, type Clock, type CancelTimer } from './clock.js';
 export { parseTime, isCanonicalTime, Instant, TIME_RULE, TIME_YEARS, timeMeta } from './time.js';
 export { WholeNumber, TimeZone, TimeZoneOr, canonicalTimeZone, TIME_ZONE_RULE } from './params.js';
+export { asciiJson } from './ascii-json.js';

@@ -32,7 +32,7 @@ import type { DataDirLock } from './lock.js';
 import { Pipeline } from './pipeline.js';
 import { openSnapshots, snapshotter } from './restore.js';
 import { historyCatchUp, openPeers, type Peers } from './peers.js';
-import type { SnapshotParts, Snapshotter } from '../snapshot/index.js';
+import { encodeParts, type Snapshotter } from '../snapshot/index.js';
 import { engineNameOf, mediaAddressOf, type EngineSettings } from './settings.js';
 
 export interface EngineOptions {
@@ -178,7 +178,7 @@ export class Engine {
         ? snapshotter(restored, {
             clock,
             seq: () => runner.lastSeq,
-            take: () => ({ seq: runner.lastSeq, lastId: pipeline.lastId, json: JSON.stringify({ runner: runner.snapshot(), sessions: callControl.snapshot(), rules: alerts.rules.snapshot() } satisfies SnapshotParts) }),
+            take: () => ({ seq: runner.lastSeq, lastId: pipeline.lastId, text: encodeParts({ runner: runner.snapshot(), sessions: callControl.snapshot(), rules: alerts.rules.snapshot() }) }),
             historyThrough: (seq) => deadline(writer.caughtUp(seq), 30_000, `history did not reach seq ${seq} within 30 s`),
           })
         : null;

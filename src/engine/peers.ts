@@ -13,7 +13,7 @@
 import type { EventLog, JetStreamLog } from '../bus/index.js';
 import type { Clock, Config } from '../domain/index.js';
 import { createRunner, type DecidedBatch } from '../../processors/index.js';
-import { loadSnapshot, partsOf } from '../snapshot/index.js';
+import { loadSnapshot, decodeParts } from '../snapshot/index.js';
 import type { HistoryWriter } from '../store/index.js';
 import { kvLeases, type LeaseHolder, type Leases } from './lease.js';
 import { decideBatch } from './pipeline.js';
@@ -123,7 +123,7 @@ export function historyCatchUp(o: { log: EventLog; config: Config; restored: Res
         logHolds: async (seq, id) => (await o.log.read(seq, 1))[0]?.event.id === id,
         say: o.say,
       });
-      const parts = loaded ? partsOf(loaded.body) : null;
+      const parts = loaded ? decodeParts(loaded.text) : null;
       if (parts?.ok) runner = createRunner(o.config, { from: parts.parts.runner });
     }
     o.say(`history catch-up: deciding seq ${runner.lastSeq + 1}..${toSeq} again from the log`);

@@ -6,7 +6,7 @@
 import { JetStreamLog, type EventLog } from '../bus/index.js';
 import type { Clock, Config } from '../domain/index.js';
 import type { HistoryStore } from '../store/index.js';
-import { fileSnapshotStore, foldingFingerprint, kvSnapshotStore, loadSnapshot, partsOf, Snapshotter, type SnapshotParts, type SnapshotStore, type TakenState } from '../snapshot/index.js';
+import { fileSnapshotStore, foldingFingerprint, kvSnapshotStore, loadSnapshot, decodeParts, Snapshotter, type SnapshotParts, type SnapshotStore, type TakenState } from '../snapshot/index.js';
 import { engineNameOf, type EngineSettings } from './settings.js';
 
 export interface Restored {
@@ -37,7 +37,7 @@ export async function openSnapshots(o: { settings: EngineSettings; config: Confi
     say: (line) => o.say(line),
   });
   if (loaded === null) return { store, fingerprint, engine, parts: null, lastId: null, from: null };
-  const checked = partsOf(loaded.body);
+  const checked = decodeParts(loaded.text);
   if (checked.ok && checked.parts.runner.lastSeq !== loaded.seq) {
     o.say(`snapshot ${loaded.source} ignored: its state is at seq ${checked.parts.runner.lastSeq}, its header says ${loaded.seq}; replaying the whole log`);
     return { store, fingerprint, engine, parts: null, lastId: null, from: null };

@@ -4,4 +4,4 @@ export { fileSnapshotStore, SNAPSHOT_FILE, type SnapshotStore, type StoredSnapsh
 export { kvSnapshotStore, SNAPSHOT_BUCKET, keyToken } from './kv-store.js';
 export { foldingFingerprint } from './fingerprint.js';
 export { Snapshotter, loadSnapshot, type SnapshotReport, type TakenState, type Loaded, type LoadOptions } from './snapshots.js';
-export { partsOf, type SnapshotParts } from './parts.js';
+export { encodeParts, decodeParts, type SnapshotParts } from './parts.js';

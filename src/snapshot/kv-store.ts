@@ -32,13 +32,10 @@ export async function kvSnapshotStore(nc: NatsConnection, engine: string, bucket
     return e && e.operation === 'PUT' ? e.json<Head>() : null;
   };
   const read = (token: string, head: Head) => async (): Promise<Buffer> => {
-    const parts: Buffer[] = [];
-    for (let i = 0; i < head.chunks; i++) {
-      const e = await kv.get(`${token}.g${head.gen}.${i}`);
-      // A missing chunk makes a short snapshot, which the envelope's length and checksum refuse.
-      if (e && e.operation === 'PUT') parts.push(Buffer.from(e.value));
-    }
-    return Buffer.concat(parts);
+    // Every chunk asked for at once: one round trip's wait, not one per megabyte.
+    const entries = await Promise.all(Array.from({ length: head.chunks }, (_, i) => kv.get(`${token}.g${head.gen}.${i}`)));
+    // A missing chunk makes a short snapshot, which the envelope's length and checksum refuse.
+    return Buffer.concat(entries.flatMap((e) => (e && e.operation === 'PUT' ? [e.value] : [])));
   };
   return {
     where: `JetStream KV ${bucket}/${me}`,

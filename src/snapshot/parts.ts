@@ -13,6 +13,7 @@
  * are folded onto them again), the history writer's fold (its own checkpoint in ClickHouse).
  */
 import type { RuleOverridesJson, RunnerSnapshot } from '../../processors/index.js';
+import { asciiJson } from '../domain/index.js';
 import type { CallControlJson } from '../callcontrol/index.js';
 
 export interface SnapshotParts {
@@ -21,8 +22,45 @@ export interface SnapshotParts {
   rules: RuleOverridesJson;
 }
 
-/** The parts of a decoded body, or why it does not have them. */
-export function partsOf(body: Record<string, unknown>): { ok: true; parts: SnapshotParts } | { ok: false; reason: string } {
+/**
+ * The body's text: the parts as one line of JSON, but for the ended calls' texts
+ * (`runner.live.ended`, packed-call.ts), which follow it a line each, as they are: written
+ * without escaping them into the JSON, read back without parsing them (a day's ended calls
+ * are most of a snapshot, and a start reads only the ones it needs). ASCII throughout
+ * (asciiJson), so its bytes decode as a plain copy.
+ */
+export function encodeParts(parts: SnapshotParts): string {
+  const { ended } = parts.runner.live;
+  const head = asciiJson({ ...parts, runner: { ...parts.runner, live: { ...parts.runner.live, ended: [] } } });
+  return ended.length === 0 ? head : `${head}\n${ended.join('\n')}`;
+}
+
+/** The parts of a body's text, or why it does not have them. */
+export function decodeParts(text: string): { ok: true; parts: SnapshotParts } | { ok: false; reason: string } {
+  const nl = text.indexOf('\n');
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as Record<string, unknown>;
+  } catch (e) {
+    return { ok: false, reason: `damaged: ${(e as Error).message}` };
+  }
+  if (typeof body !== 'object' || body === null) return { ok: false, reason: 'damaged: the body is not an object' };
+  const checked = partsOf(body);
+  if (!checked.ok) return checked;
+  const live = checked.parts.runner.live;
+  const ended: string[] = [];
+  for (let at = nl + 1; nl >= 0 && at <= text.length; ) {
+    const end = text.indexOf('\n', at);
+    ended.push(text.slice(at, end < 0 ? text.length : end));
+    if (end < 0) break;
+    at = end + 1;
+  }
+  if (!Array.isArray(live.endedIds) || live.endedIds.length !== ended.length) return { ok: false, reason: `damaged: ${ended.length} ended calls for ${Array.isArray(live.endedIds) ? live.endedIds.length : 'no'} ids` };
+  live.ended = ended;
+  return checked;
+}
+
+function partsOf(body: Record<string, unknown>): { ok: true; parts: SnapshotParts } | { ok: false; reason: string } {
   const r = body.runner as Partial<RunnerSnapshot> | undefined;
   const s = body.sessions as Partial<CallControlJson> | undefined;
   const rules = body.rules as Partial<RuleOverridesJson> | undefined;

@@ -21,10 +21,10 @@ export interface TakenState {
   /** The id of the event at `seq` (null when the state is empty). */
   lastId: string | null;
   /**
-   * The state as JSON text, serialised at once: the processors' objects go on changing as
-   * soon as the next batch is applied, so nothing of them may be read later.
+   * The state as the body's text (parts.ts), serialised at once: the processors' objects go
+   * on changing as soon as the next batch is applied, so nothing of them may be read later.
    */
-  json: string;
+  text: string;
 }
 
 export interface SnapshotReport {
@@ -70,7 +70,7 @@ export class Snapshotter {
       await this.o.historyThrough(state.seq);
       const bytes = await encodeSnapshot(
         { fingerprint: this.o.fingerprint, seq: state.seq, last_id: state.lastId, engine: this.o.engine, taken_at: new Date(this.o.clock.now()).toISOString() },
-        state.json,
+        state.text,
       );
       await this.o.store.save(bytes);
       this.last = { seq: state.seq, bytes: bytes.length, takeMs, totalMs: performance.now() - t0 };
@@ -94,7 +94,7 @@ export interface LoadOptions {
   say(line: string): void;
 }
 
-export type Loaded = { seq: number; lastId: string | null; body: Record<string, unknown>; source: string } | null;
+export type Loaded = { seq: number; lastId: string | null; text: string; source: string } | null;
 
 /** The newest usable snapshot, or null (then the whole log is replayed). */
 export async function loadSnapshot(o: LoadOptions): Promise<Loaded> {
@@ -126,7 +126,7 @@ export async function loadSnapshot(o: LoadOptions): Promise<Loaded> {
       o.say(`snapshot ${s.source} ignored: the event log no longer holds event ${d.header.last_id} at seq ${d.header.seq} (it was replaced or repaired)`);
       continue;
     }
-    return { seq: d.header.seq, lastId: d.header.last_id, body: d.body, source: s.source };
+    return { seq: d.header.seq, lastId: d.header.last_id, text: d.text, source: s.source };
   }
   if (found.length === 0) o.say(`no snapshot at ${o.store.where}: replaying the whole log`);
   else o.say('no usable snapshot: replaying the whole log');

@@ -1,14 +1,16 @@
 /**
- * A runner restored from a snapshot (through JSON, as it is stored) is the runner it was
- * taken from: the same views at the same instant, and the same decisions on every later
+ * A runner restored from a snapshot (through the body's text, as it is stored) is the runner
+ * it was taken from: the same views at the same instant, and the same decisions on every later
  * event, so a restart from a snapshot equals a full replay. Seeded traffic with impossible
- * events and late duplicates, cut at many points; a day boundary crossed after the cut.
+ * events and late duplicates, cut at many points; a day boundary crossed after the cut. Taking
+ * the snapshot packs the original's ended calls (packed-call.ts): that changes nothing either.
  */
 import { describe, expect, it } from 'vitest';
 import { createRunner, TIMELINE_EVENTS, type ApplyResult, type Runner, type RunnerSnapshot } from '../../processors/index.js';
 import { demoConfig, parseConfig, validateEvent, type CallEvent } from '../../src/domain/index.js';
 import { generateTraffic } from './naive-traffic.js';
 import { snapshot as views } from '../support/views.js';
+import { decodeParts, encodeParts } from '../../src/snapshot/index.js';
 
 const config = parseConfig(demoConfig());
 const queues = config.queues.map((q) => q.id);
@@ -23,7 +25,14 @@ function traffic(seed: number, start: number, hours: number): CallEvent[] {
   });
 }
 
-const through = (s: RunnerSnapshot): RunnerSnapshot => JSON.parse(JSON.stringify(s)) as RunnerSnapshot;
+/** Through the stored body's text and back (src/snapshot/parts.ts). */
+function through(s: RunnerSnapshot): RunnerSnapshot {
+  const decoded = decodeParts(encodeParts({ runner: s, sessions: { live: [], cut: [], consults: [] }, rules: { byQueue: [], applied: [] } }));
+  if (!decoded.ok) throw new Error(decoded.reason);
+  return decoded.parts.runner;
+}
+/** Every call the runner keeps, ended ones included, as GET /cc/calls/{id} shows it. */
+const everyCall = (r: Runner, ids: readonly string[], now: number) => ids.map((id) => r.call(id, now));
 const decision = (r: ApplyResult) => ({ outcome: r.outcome, reason: r.reason, changed: r.changed, closed: r.closedAttempts, talks: r.endedTalks });
 
 function feed(r: Runner, events: readonly CallEvent[], from: number, to: number) {
@@ -38,6 +47,9 @@ describe('runner snapshot', () => {
     const start = Date.parse('2026-06-15T20:00:00Z');
     const events = traffic(7, start, 6);
     expect(events.length).toBeGreaterThan(3000);
+    // A runner never snapshotted (nothing packed): what the others must equal.
+    const plain = createRunner(config);
+    const plainDecisions = feed(plain, events, 0, events.length);
     for (const cut of [1, 137, Math.floor(events.length / 3), Math.floor(events.length / 2) + 11, events.length - 5]) {
       const original = createRunner(config);
       feed(original, events, 0, cut);
@@ -47,10 +59,18 @@ describe('runner snapshot', () => {
       expect(restored.lastSeq).toBe(original.lastSeq);
       expect(restored.counts).toEqual(original.counts);
       // Every later event is decided the same way (duplicates and refusals included).
-      expect(feed(restored, events, cut, events.length)).toEqual(feed(original, events, cut, events.length));
+      const later = feed(original, events, cut, events.length);
+      expect(later).toEqual(plainDecisions.slice(cut));
+      expect(feed(restored, events, cut, events.length)).toEqual(later);
       const end = Date.parse(events[events.length - 1]!.time) + 60_000;
-      for (const r of [original, restored]) r.tick(end);
+      for (const r of [original, restored, plain]) r.tick(end);
+      expect(views(original, end)).toEqual(views(plain, end));
       expect(views(restored, end)).toEqual(views(original, end));
+      // The ended calls too (read after the later events, so those met them still packed).
+      const ids = [...new Set(events.flatMap((e) => ('call_id' in e ? [e.call_id] : [])))];
+      expect(everyCall(original, ids, end)).toEqual(everyCall(plain, ids, end));
+      expect(everyCall(restored, ids, end)).toEqual(everyCall(original, ids, end));
+      expect(everyCall(restored, ids, end).filter((c) => c?.state === 'ended').length).toBeGreaterThan(100);
       expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(original.snapshot()));
     }
   });
