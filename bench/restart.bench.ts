@@ -1,24 +1,29 @@
 /**
  * Restart → /readyz ready, from a snapshot beside a full replay of the same log, same run:
  * 1 M and 8 M events on JetStream (a real nats-server; 8 M ≈ a day of a 10,000-agent
- * center), and 1 M on the embedded log. Each log is started twice: first with no snapshot
- * (the whole log is replayed; a clean stop then writes the snapshot, whose write time and
- * size are printed), then again from that snapshot. History's checkpoint is set at the
+ * center), and 1 M on the embedded log. Each log is started twice, each time in a new
+ * process as a real restart is (bench/restart-start.ts): first with no snapshot (the whole
+ * log is replayed; a clean stop then writes the snapshot, whose write time and size are
+ * printed), then again from that snapshot, which must show the same figures. History's checkpoint is set at the
  * log's end beforehand, as after any normal run, so neither start waits for a backfill.
- * CC_BENCH_RESTART=1m runs only the 1 M cases, CC_BENCH_RESTART=8m only the 8 M one.
+ * CC_BENCH_RESTART picks cases, comma-separated: embedded-1m, jetstream-1m, jetstream-8m, or
+ * 1m / 8m for every case of that size.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { connect, headers } from '@nats-io/transport-node';
-import { Engine } from '../src/engine/engine.js';
-import { parseSettings } from '../src/engine/settings.js';
 import { JetStreamLog } from '../src/bus/index.js';
 import { demoConfig, parseConfig, systemClock, validateEvent, type CallEvent, type Config } from '../src/domain/index.js';
 import { openHistoryStore, initialFoldState } from '../src/store/index.js';
 import { generateTraffic } from '../test/unit/naive-traffic.js';
 import { startNatsServer } from '../test/fixtures/nats-server.js';
 import { report } from './report.js';
+import type { SnapshotReport } from '../src/snapshot/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 const START = Date.parse('2026-01-05T00:00:00.000Z');
 
@@ -92,13 +97,20 @@ export async function historyAt(dataDir: string, config: Config, seq: number): P
   await store.close();
 }
 
-/** Engine.start → /readyz 200, ms; the engine is returned still running. */
-async function startUntilReady(dataDir: string, config: Config, natsUrl?: string): Promise<{ engine: Engine; ms: number }> {
-  const settings = parseSettings({ port: 0, host: '127.0.0.1', dataDir, sim: false, snapshotIntervalS: 0, tokens: 'bench:admin:bench-token-0123456789', ...(natsUrl ? { natsUrl } : {}) });
-  const t0 = performance.now();
-  const engine = await Engine.start({ settings, config, clock: systemClock });
-  while ((await engine.app.request('/readyz')).status !== 200) await new Promise((r) => setTimeout(r, 10));
-  return { engine, ms: performance.now() - t0 };
+interface Started {
+  ms: number;
+  startedFrom: { seq: number; source: string } | null;
+  view: string;
+  snap: SnapshotReport | null;
+  stopMs: number;
+}
+
+/** One start → /readyz 200 and a clean stop, in a process of its own (bench/restart-start.ts). */
+function startUntilReady(dataDir: string, natsUrl?: string): Started {
+  const run = spawnSync(process.execPath, [...process.execArgv, join(here, 'restart-start.ts'), dataDir, ...(natsUrl ? [natsUrl] : [])], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.status !== 0 || !line.startsWith('{')) throw new Error(`the engine's start failed (exit ${run.status ?? run.signal}): ${run.stderr.slice(-2000)}`);
+  return JSON.parse(line) as Started;
 }
 
 async function restartCase(label: string, events: number, agents: number, mode: 'jetstream' | 'embedded'): Promise<void> {
@@ -106,25 +118,20 @@ async function restartCase(label: string, events: number, agents: number, mode: 
   const dataDir = await mkdtemp(join(tmpdir(), 'cc-bench-restart-'));
   const nats = mode === 'jetstream' ? await startNatsServer() : null;
   try {
-    let t = performance.now();
+    const t = performance.now();
     const n = nats ? await fillStream(nats.url, events, agents) : await fillFile(join(dataDir, 'events.ndjson'), events, agents);
     console.log(`${label}: ${n.toLocaleString('en-US')} events of ${agents.toLocaleString('en-US')} agents written in ${((performance.now() - t) / 1000).toFixed(0)} s`);
     await historyAt(dataDir, config, n);
-    const full = await startUntilReady(dataDir, config, nats?.url);
-    if (full.engine.startedFrom !== null) throw new Error('the first start found a snapshot');
-    const at = Date.parse('2026-01-06T00:00:00Z');
-    const viewFull = JSON.stringify(full.engine.pipeline.runner.realtime(at));
-    t = performance.now();
-    await full.engine.stop();
-    const snap = full.engine.snapshots?.last;
+    const full = startUntilReady(dataDir, nats?.url);
+    if (full.startedFrom !== null) throw new Error('the first start found a snapshot');
+    const snap = full.snap;
     if (!snap) throw new Error('no snapshot was written at the clean stop');
-    console.log(`  snapshot at the clean stop: ${(snap.bytes / 1e6).toFixed(1)} MB (gzip'd), state taken in ${snap.takeMs.toFixed(0)} ms (the engine's loop is held that long), written in ${snap.totalMs.toFixed(0)} ms; stop ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    const fromSnap = await startUntilReady(dataDir, config, nats?.url);
-    if (fromSnap.engine.startedFrom?.seq !== n) throw new Error(`the second start did not use the snapshot (${JSON.stringify(fromSnap.engine.startedFrom)})`);
-    if (JSON.stringify(fromSnap.engine.pipeline.runner.realtime(at)) !== viewFull) throw new Error('the start from the snapshot shows other figures than the full replay');
-    await fromSnap.engine.stop();
+    console.log(`  snapshot at the clean stop: ${(snap.bytes / 1e6).toFixed(1)} MB (gzip'd), state taken in ${snap.takeMs.toFixed(0)} ms (the engine's loop is held that long), written in ${snap.totalMs.toFixed(0)} ms; stop ${(full.stopMs / 1000).toFixed(1)} s`);
+    const fromSnap = startUntilReady(dataDir, nats?.url);
+    if (fromSnap.startedFrom?.seq !== n) throw new Error(`the second start did not use the snapshot (${JSON.stringify(fromSnap.startedFrom)})`);
+    if (fromSnap.view !== full.view) throw new Error('the start from the snapshot shows other figures than the full replay');
     // Its ended calls were kept packed from the snapshot (processors/packed-call.ts): the next one serialises only what changed.
-    const next = fromSnap.engine.snapshots?.last;
+    const next = fromSnap.snap;
     if (next) console.log(`  the next snapshot (ended calls already packed): taken in ${next.takeMs.toFixed(0)} ms (first: ${snap.takeMs.toFixed(0)} ms), written in ${next.totalMs.toFixed(0)} ms`);
     report(`${label}, restart → /readyz from a snapshot (ms)`, fromSnap.ms, 'ms', { name: 'full replay of the log', value: full.ms });
     console.log(`  ${(full.ms / fromSnap.ms).toFixed(1)}× faster than the full replay (${(full.ms / 1000).toFixed(1)} s → ${(fromSnap.ms / 1000).toFixed(2)} s)`);
@@ -134,11 +141,21 @@ async function restartCase(label: string, events: number, agents: number, mode: 
   }
 }
 
+const CASES = {
+  'embedded-1m': () => restartCase('embedded log, 1 M events', 1_000_000, 400, 'embedded'),
+  'jetstream-1m': () => restartCase('JetStream, 1 M events', 1_000_000, 400, 'jetstream'),
+  'jetstream-8m': () => restartCase('JetStream, 8 M events', 8_000_000, 10_000, 'jetstream'),
+} as const;
+
 export async function bench(): Promise<void> {
   const only = process.env.CC_BENCH_RESTART;
-  if (only !== '8m') {
-    await restartCase('embedded log, 1 M events', 1_000_000, 400, 'embedded');
-    await restartCase('JetStream, 1 M events', 1_000_000, 400, 'jetstream');
+  const names = Object.keys(CASES) as Array<keyof typeof CASES>;
+  const chosen = only === undefined ? names : names.filter((n) => only.split(',').some((w) => n === w || n.endsWith(`-${w}`)));
+  if (chosen.length === 0) throw new Error(`CC_BENCH_RESTART=${only}: no such case (${names.join(', ')}, or 1m, 8m)`);
+  if (chosen.length === 1) return CASES[chosen[0]!]();
+  // One process per case: a case's leftovers (a million events' garbage) would slow the next one's start.
+  for (const name of chosen) {
+    const run = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'restart'], { env: { ...process.env, CC_BENCH_RESTART: name }, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (run.status !== 0) throw new Error(`restart case ${name} failed (exit ${run.status ?? run.signal})`);
   }
-  if (only !== '1m') await restartCase('JetStream, 8 M events', 8_000_000, 10_000, 'jetstream');
 }

@@ -1,7 +1,9 @@
 /**
  * The embedded event log: an array in memory (index + 1 is the sequence number), a map of
  * every event id ever appended for dedupe over the log's whole life, and optionally an
- * NDJSON file that makes it survive a restart.
+ * NDJSON file that makes it survive a restart. The lines a reopened file held are kept as
+ * its bytes, each parsed when it is read (ndjson-file.ts): a restart from a snapshot reads
+ * only the lines after it, and a long log costs its size in memory, not its events'.
  *
  * With a file, an event is acknowledged (and handed to subscribers) only once its line is
  * synced (see ndjson-file.ts). Appends queue up while a write is in flight and go out
@@ -10,7 +12,7 @@
 import { validateEvent, type CallEvent } from '../domain/index.js';
 import { deliverBatch, Wakeup } from './deliver.js';
 import type { AppendResult, BatchHandler, EventLog, Health, LoggedEvent, StoreFailure, SubscribeOptions, Subscription } from './log.js';
-import { NdjsonEventFile, type OpenLogFile, type WriteOutcome } from './ndjson-file.js';
+import { LoadedLines, NdjsonEventFile, type OpenLogFile, type WriteOutcome } from './ndjson-file.js';
 
 const DEFAULT_MAX_BATCH = 512;
 const CLOSED: StoreFailure = { kind: 'closed', message: 'the event log is closed (the engine is stopping)' };
@@ -34,7 +36,14 @@ interface Waiting {
 
 export class InProcessLog implements EventLog {
   readonly kind = 'in-process' as const;
+  /** Events appended since the open: seq = loaded.count + index + 1. */
   private readonly events: LoggedEvent[] = [];
+  private loaded: LoadedLines | null = null;
+  /**
+   * The reopened file's ids go into `seqById` a slice per turn of the event loop: a million
+   * of them take most of a second, which the start need not wait for (appends wait instead).
+   */
+  private indexing: Promise<void> = Promise.resolve();
   private readonly seqById = new Map<string, number>();
   private readonly subscribers = new Set<Wakeup>();
   private readonly running = new Set<Subscription>();
@@ -56,7 +65,8 @@ export class InProcessLog implements EventLog {
       options.onWarning?.(`${options.file}: cut off a torn last line of ${opened.droppedBytes} bytes (a write interrupted by a crash or a full disk; it was never acknowledged)`);
     }
     const log = new InProcessLog(opened.file);
-    for (const event of opened.events) log.push(event);
+    log.loaded = opened.lines;
+    log.indexing = log.index(opened.lines.ids);
     return log;
   }
 
@@ -70,12 +80,31 @@ export class InProcessLog implements EventLog {
   }
 
   async read(fromSeq: number, max = Number.POSITIVE_INFINITY): Promise<LoggedEvent[]> {
-    const start = Math.max(1, fromSeq) - 1;
-    return this.events.slice(start, start + Math.min(max, this.events.length));
+    return this.range(Math.max(1, fromSeq), max);
   }
 
   async lastSeq(): Promise<number> {
-    return this.events.length;
+    return this.count;
+  }
+
+  /** What the file held at open: its lines, and how many of them its seal vouched for (not parsed until read). */
+  get loadedFromFile(): { lines: number; sealed: number } {
+    return { lines: this.loaded?.count ?? 0, sealed: this.loaded?.sealed ?? 0 };
+  }
+
+  /** Lines held at open and events appended since. */
+  private get count(): number {
+    return (this.loaded?.count ?? 0) + this.events.length;
+  }
+
+  /** Up to `max` events from `from` on. */
+  private range(from: number, max: number): LoggedEvent[] {
+    const base = this.loaded?.count ?? 0;
+    const to = Math.min(this.count, from - 1 + max);
+    const out: LoggedEvent[] = [];
+    for (let seq = from; seq <= Math.min(to, base); seq++) out.push({ seq, event: this.loaded!.eventAt(seq) });
+    if (to > base) for (const e of this.events.slice(Math.max(from, base + 1) - base - 1, to - base)) out.push(e);
+    return out;
   }
 
   subscribe(fromSeq: number, handler: BatchHandler, options: SubscribeOptions = {}): Subscription {
@@ -85,11 +114,11 @@ export class InProcessLog implements EventLog {
     let next = Math.max(1, fromSeq);
     const pump = async () => {
       while (!stopped) {
-        if (next > this.events.length) {
+        if (next > this.count) {
           await wakeup.wait();
           continue;
         }
-        const batch = this.events.slice(next - 1, next - 1 + maxBatch);
+        const batch = this.range(next, maxBatch);
         const done = await deliverBatch(handler, batch, options.onStatus, () => stopped, (ms) => wakeup.wait(ms));
         if (done) next += batch.length;
       }
@@ -111,7 +140,7 @@ export class InProcessLog implements EventLog {
   async health(): Promise<Health> {
     if (this.closed) return { ok: false, reason: 'event log is closed' };
     if (this.lastFailure) return { ok: false, reason: `the last append failed: ${this.lastFailure.message}` };
-    return { ok: true, detail: `in-process log: ${this.events.length} events${this.file ? ` in ${this.file.path}` : ''}` };
+    return { ok: true, detail: `in-process log: ${this.count} events${this.file ? ` in ${this.file.path}` : ''}` };
   }
 
   /** Finishes the appends already queued, stops every subscription, closes the file. */
@@ -124,14 +153,22 @@ export class InProcessLog implements EventLog {
   }
 
   private push(event: CallEvent): number {
-    const seq = this.events.length + 1;
+    const seq = this.count + 1;
     this.events.push({ seq, event });
     this.seqById.set(event.id, seq);
     return seq;
   }
 
-  /** Writes what is queued, a group at a time, until nothing waits. */
+  private async index(ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; ) {
+      for (const end = Math.min(ids.length, i + 65_536); i < end; i++) this.seqById.set(ids[i]!, i + 1);
+      if (i < ids.length) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** Writes what is queued, a group at a time, until nothing waits (once every id is known). */
   private async drain(): Promise<void> {
+    await this.indexing;
     while (this.waiting.length > 0) await this.commit(this.waiting.splice(0));
     this.writing = null;
   }
@@ -141,7 +178,7 @@ export class InProcessLog implements EventLog {
    * prefix: each input is judged against the ids stored before and planned in this group.
    */
   private async commit(group: Waiting[]): Promise<void> {
-    const base = this.events.length;
+    const base = this.count;
     const planned: CallEvent[] = [];
     const plannedAt = new Map<string, number>();
     // Per input: the log seq it is (or would be) at, and whether it is new.

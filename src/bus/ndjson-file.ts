@@ -9,13 +9,15 @@
  * what it holds is a prefix of what was sent. A crash can still leave a torn last line (a
  * write never acknowledged): opening truncates it and says how many bytes it dropped.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { open as openHandle } from 'node:fs/promises';
 import { constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CallEvent } from '../domain/index.js';
 import { syncDirectory } from './fsync.js';
 import type { StoreFailure } from './log.js';
-import { readableEvents, splitLines } from './ndjson-lines.js';
+import { DamagedLogFileError, judgeLine } from './ndjson-lines.js';
+import { judgeFingerprint, readSeal, writeSeal } from './ndjson-seal.js';
 
 /** The few file operations the log needs: real files by default, a failing one in tests. */
 export interface LogFileHandle {
@@ -37,38 +39,79 @@ export interface FileOptions {
 /** What one append stored: the first `stored` lines, and why the rest were not. */
 export type WriteOutcome = { stored: number; failure: StoreFailure | null };
 
+/**
+ * The complete lines the file held at open. Line n (from 1) is the bytes
+ * buf[starts[n - 1], starts[n] - 1) (its newline left out). The first `sealed` lines, which
+ * the seal covered (ndjson-seal.ts), are not parsed: `eventAt` parses one when it is read;
+ * the others were judged at open and are kept as their events.
+ */
+export class LoadedLines {
+  constructor(
+    private readonly buf: Buffer,
+    private readonly starts: number[],
+    /** Every line's event id, in order (for the log's dedupe index, which takes them once). */
+    readonly ids: string[],
+    /** How many lines, from the first, the seal vouched for. */
+    readonly sealed: number,
+    /** The events of the lines after them, judged at open. */
+    private readonly judged: CallEvent[],
+    private readonly path: string,
+  ) {}
+
+  get count(): number {
+    return this.starts.length - 1;
+  }
+
+  /** Line n's event: kept, or parsed and validated now (the same object the judge would give). */
+  eventAt(n: number): CallEvent {
+    if (n > this.sealed) return this.judged[n - this.sealed - 1]!;
+    const v = judgeLine(this.buf.toString('utf8', this.starts[n - 1]!, this.starts[n]! - 1));
+    // The bytes are those of a line judged readable by this very code: only a bug gets here.
+    if (!v.ok) throw new DamagedLogFileError(this.path, n, v.problem, 1);
+    return v.event;
+  }
+}
+
 export class NdjsonEventFile {
   private constructor(
     private readonly handle: LogFileHandle,
     readonly path: string,
     private size: number,
     private readonly sync: boolean,
+    /** SHA-256 of the file's first `size` bytes, kept as lines are stored (for the seal). */
+    private readonly hash: Hash,
   ) {}
+
+  /** The bytes the seal on disk covers. */
+  private sealedBytes = -1;
 
   /** Set when a partial line could not be cut off: the next append cuts it first. */
   private dirty = false;
 
   /** Opens (creating when missing) and loads the file; truncates a torn last line. */
-  static async open(path: string, options: FileOptions = {}): Promise<{ file: NdjsonEventFile; events: CallEvent[]; droppedBytes: number }> {
+  static async open(path: string, options: FileOptions = {}): Promise<{ file: NdjsonEventFile; lines: LoadedLines; droppedBytes: number }> {
     mkdirSync(dirname(path), { recursive: true });
     const existed = existsSync(path);
-    const text = existed ? readFileSync(path, 'utf8') : '';
-    const split = splitLines(text);
-    const events = readableEvents(path, split);
+    const buf = existed ? readFileSync(path) : Buffer.alloc(0);
+    const completeBytes = buf.lastIndexOf(10) + 1;
+    const { lines, hash } = loadLines(path, buf, completeBytes);
     const handle = await (options.openFile ?? openReal)(path);
-    const droppedBytes = Buffer.byteLength(split.tornTail, 'utf8');
+    const droppedBytes = buf.length - completeBytes;
     try {
       // A new file's name must survive a power cut too, not only its contents.
       if (!existed) syncDirectory(dirname(path));
       if (droppedBytes > 0) {
-        await handle.truncate(split.completeBytes);
+        await handle.truncate(completeBytes);
         await handle.datasync();
       }
     } catch (err) {
       await handle.close();
       throw err;
     }
-    return { file: new NdjsonEventFile(handle, path, split.completeBytes, options.sync ?? true), events, droppedBytes };
+    const file = new NdjsonEventFile(handle, path, completeBytes, options.sync ?? true, hash);
+    if (lines.sealed < lines.count) file.seal();
+    else file.sealedBytes = completeBytes;
+    return { file, lines, droppedBytes };
   }
 
   /**
@@ -95,6 +138,7 @@ export class NdjsonEventFile {
       }
       if (this.sync) await this.handle.datasync();
       this.size += buffer.length;
+      this.hash.update(buffer);
       return { stored: events.length, failure: null };
     } catch (err) {
       const failure = failureOf(err, this.path);
@@ -102,6 +146,7 @@ export class NdjsonEventFile {
       const keep = ends.length === 0 ? 0 : ends[ends.length - 1]!;
       if (await this.cut(this.size + keep)) {
         this.size += keep;
+        this.hash.update(buffer.subarray(0, keep));
         return { stored: ends.length, failure };
       }
       this.dirty = true;
@@ -121,8 +166,85 @@ export class NdjsonEventFile {
   }
 
   async close(): Promise<void> {
+    this.seal();
     await this.handle.close();
   }
+
+  /**
+   * Seals the lines stored so far (see ndjson-seal.ts). Never fails: without a seal the next
+   * open judges every line, which is only slower.
+   */
+  seal(): void {
+    if (this.sealedBytes === this.size) return;
+    try {
+      writeSeal(this.path, { bytes: this.size, sha256: this.hash.copy().digest('hex'), judge: judgeFingerprint() });
+      this.sealedBytes = this.size;
+    } catch {
+      // A full disk or a read-only directory: the next open judges the lines again.
+    }
+  }
+}
+
+/**
+ * The file's complete lines, and the hash of them. The prefix the seal covers, if it still
+ * matches, is only split into lines and ids; every other line is judged, and one that is
+ * not a readable event stops the open (DamagedLogFileError, which names it).
+ */
+function loadLines(path: string, buf: Buffer, completeBytes: number): { lines: LoadedLines; hash: Hash } {
+  const seal = readSeal(path);
+  let hash = createHash('sha256');
+  let sealedBytes = 0;
+  if (seal !== null && seal.judge === judgeFingerprint() && seal.bytes <= completeBytes && (seal.bytes === 0 || buf[seal.bytes - 1] === 10)) {
+    hash.update(buf.subarray(0, seal.bytes));
+    if (hash.copy().digest('hex') === seal.sha256) sealedBytes = seal.bytes;
+    else hash = createHash('sha256');
+  }
+  hash.update(buf.subarray(sealedBytes, completeBytes));
+  const starts: number[] = [0];
+  const ids: string[] = [];
+  for (let at = 0; at < sealedBytes; ) {
+    const nl = buf.indexOf(10, at);
+    ids.push(idOfLine(buf, at, nl));
+    starts.push(nl + 1);
+    at = nl + 1;
+  }
+  const sealed = ids.length;
+  const judged: CallEvent[] = [];
+  let first: { lineNo: number; problem: string } | null = null;
+  let unreadable = 0;
+  for (let at = sealedBytes; at < completeBytes; ) {
+    const nl = buf.indexOf(10, at);
+    const v = judgeLine(buf.toString('utf8', at, nl));
+    if (v.ok) {
+      ids.push(v.event.id);
+      judged.push(v.event);
+    } else {
+      first ??= { lineNo: starts.length, problem: v.problem };
+      unreadable++;
+    }
+    starts.push(nl + 1);
+    at = nl + 1;
+  }
+  if (first !== null) throw new DamagedLogFileError(path, first.lineNo, first.problem, unreadable);
+  return { lines: new LoadedLines(buf, starts, ids, sealed, judged, path), hash };
+}
+
+/** `{"id":"` as bytes. */
+const ID_AT = [123, 34, 105, 100, 34, 58, 34];
+
+/** A sealed line's event id, read off the line's start when the writer put it first (it does), else parsed. */
+function idOfLine(buf: Buffer, start: number, end: number): string {
+  let ascii = true;
+  if (end - start > ID_AT.length && ID_AT.every((b, i) => buf[start + i] === b)) {
+    const from = start + ID_AT.length;
+    for (let i = from; i < end; i++) {
+      const b = buf[i]!;
+      if (b === 34) return buf.toString(ascii ? 'latin1' : 'utf8', from, i);
+      if (b === 92) break; // an escape: let JSON read it
+      if (b > 127) ascii = false;
+    }
+  }
+  return (JSON.parse(buf.toString('utf8', start, end)) as { id: string }).id;
 }
 
 /** Byte offsets just past each newline in buffer[0, limit). */

@@ -25,14 +25,15 @@ export function splitLines(text: string): SplitFile {
   let lineNo = 0;
   while (start < end) {
     const nl = text.indexOf('\n', start);
-    lines.push({ lineNo: ++lineNo, start, end: nl, ...judge(text.slice(start, nl)) });
+    lines.push({ lineNo: ++lineNo, start, end: nl, ...judgeLine(text.slice(start, nl)) });
     start = nl + 1;
   }
   const tornTail = text.slice(end);
   return { lines, tornTail, completeBytes: Buffer.byteLength(text, 'utf8') - Buffer.byteLength(tornTail, 'utf8') };
 }
 
-function judge(text: string): { ok: true; event: CallEvent } | { ok: false; problem: string } {
+/** One line's verdict: the event it holds, or why it is not a readable event. */
+export function judgeLine(text: string): { ok: true; event: CallEvent } | { ok: false; problem: string } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -55,12 +56,4 @@ export class DamagedLogFileError extends Error {
   ) {
     super(`${path}:${lineNo}: ${problem}; the event log file is damaged (${unreadable} unreadable line${unreadable === 1 ? '' : 's'})`);
   }
-}
-
-/** The events of a file whose every complete line is readable; throws DamagedLogFileError otherwise. */
-export function readableEvents(path: string, split: SplitFile): CallEvent[] {
-  const bad = split.lines.filter((l) => !l.ok);
-  const first = bad[0];
-  if (first && !first.ok) throw new DamagedLogFileError(path, first.lineNo, first.problem, bad.length);
-  return split.lines.map((l) => (l as { event: CallEvent }).event);
 }

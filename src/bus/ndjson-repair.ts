@@ -8,10 +8,11 @@
  * Removing a line shifts the sequence number of every line after it; whoever keeps a
  * position in the log (the history writer's checkpoint) must start again from the top.
  */
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { syncDirectory, writeSynced } from './fsync.js';
 import { splitLines } from './ndjson-lines.js';
+import { sealPath } from './ndjson-seal.js';
 
 export interface RepairReport {
   /** Readable lines kept, in order. */
@@ -44,6 +45,8 @@ export function repairLogFile(path: string): RepairReport {
   const next = `${path}.repairing`;
   writeSynced(next, keptText, 'w');
   renameSync(next, path);
+  // The seal described the old file (it would not match the new one anyway).
+  rmSync(sealPath(path), { force: true });
   syncDirectory(dirname(path));
   return { kept, moved, tornBytes, asidePath };
 }
