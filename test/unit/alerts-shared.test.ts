@@ -113,6 +113,8 @@ describe('alerts of engines on one stream', () => {
     const [[id]] = (await p.ids(a.alerts)) as [[string, string]];
     expect(await p.ids(b.alerts)).toEqual([[id, 'firing']]);
     expect(b.alerts.deliveries()).toEqual([]);
+    // Once the delivery is settled, A's next tick writes the cursor.
+    await waitUntil(() => a.alerts.deliveries()[0]?.status === 'delivered', 'the fired delivery settled');
     await p.tick();
     expect(p.cursor()).toBe(a.runner.lastSeq);
 
