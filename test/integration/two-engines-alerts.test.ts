@@ -16,11 +16,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/index.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../src/alerts/index.js';
 import { startClickHouseHttp, type ClickHouseHttp } from '../fixtures/clickhouse-http.js';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
-import { postUntilAccepted, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
+import { PROCESS_TOKEN, postUntilAccepted, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
 import { waitUntil } from '../support/time.js';
 
 const SECRET = 'two-engines-webhook-secret';
@@ -45,6 +47,7 @@ let client: ClickHouseClient;
 let configPath: string;
 const dirs: string[] = [];
 const engines: EngineProcess[] = [];
+const sockets: Socket[] = [];
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -66,6 +69,7 @@ beforeAll(async () => {
   client = createClient({ url: ch.url });
 }, 60_000);
 afterAll(async () => {
+  for (const s of sockets) s.disconnect();
   for (const e of engines) e.kill('SIGKILL');
   await Promise.all(engines.map((e) => e.exited));
   await client?.close();
@@ -97,6 +101,19 @@ const alertsOf = async (e: EngineProcess) => {
 const deliveriesOf = async (e: EngineProcess) => ((await (await e.req('/cc/alerts/webhooks/deliveries')).json()) as { deliveries: Array<{ event: string }> }).deliveries;
 const rows = async (sql: string) => (await (await client.query({ query: sql, format: 'JSONEachRow' })).json()) as Array<Record<string, string | number>>;
 const kinds = () => received.map((d) => d.event);
+
+/** A wallboard's alert feed on `e`: what it pushes, as `event alert_id state`. */
+async function feed(e: EngineProcess): Promise<string[]> {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(e.url, { auth: { token: PROCESS_TOKEN }, transports: ['websocket'] });
+  sockets.push(socket);
+  const pushed: string[] = [];
+  socket.on('alert:fired', (x) => pushed.push(`fired ${x.alert_id} ${x.state}`));
+  socket.on('alert:updated', (x) => pushed.push(`updated ${x.alert_id} ${x.state}`));
+  await new Promise<void>((resolve, reject) => (socket.once('connect', () => resolve()), socket.once('connect_error', reject)));
+  const res = await socket.timeout(10_000).emitWithAck('join', { view: 'alerts' });
+  if ('error' in res) throw new Error(res.error);
+  return pushed;
+}
 /** Waits until history holds one row of the alert `where` (and says what it holds when it does not). */
 const historyHas = (id: string, where: string, what: string) =>
   waitUntil(async () => Number((await rows(`SELECT count() AS n FROM alerts WHERE alert_id = '${id}' AND ${where}`))[0]!.n) === 1, what, 30_000, 100).catch(async (e: Error) => {
@@ -115,6 +132,8 @@ describe('alerts with two engines on one stream', () => {
   let a: EngineProcess;
   let b: EngineProcess;
   let alertId: string;
+  let feedA: string[];
+  let feedB: string[];
 
   it('A judges and sends: one fired delivery, one history row, the same alert on both engines', { timeout: 180_000 }, async () => {
     a = await engine('a');
@@ -123,6 +142,7 @@ describe('alerts with two engines on one stream', () => {
     await client.command({ query: 'SYSTEM STOP MERGES alerts' });
     b = await engine('b');
     expect(await role(b)).toMatch(/stands by for the history lease \(held by a\).*stands by for the alerts lease/);
+    [feedA, feedB] = await Promise.all([feed(a), feed(b)]);
 
     await postUntilAccepted(b, [...arrive('c1'), ...arrive('c2')]);
     await waitUntil(() => received.length > 0, 'the fired delivery', 30_000, 50);
@@ -132,6 +152,10 @@ describe('alerts with two engines on one stream', () => {
     // Both engines fold the alert the log holds: the same id, the same state.
     for (const e of [a, b]) await waitUntil(async () => (await alertsOf(e)).some((x) => x.alert_id === alertId && x.state === 'firing'), 'the alert on both engines', 30_000, 100);
     expect(await alertsOf(a)).toEqual(await alertsOf(b));
+    // Both wallboards are told, by the engine they are on.
+    for (const f of [feedA, feedB]) await waitUntil(() => f.length === 1, 'the fired alert on both feeds', 30_000, 50);
+    expect(feedB).toEqual([`fired ${alertId} firing`]);
+    expect(feedA).toEqual(feedB);
     await historyHas(alertId, 'step = 1', 'the fired step in history');
   });
 
@@ -142,6 +166,9 @@ describe('alerts with two engines on one stream', () => {
     await waitUntil(() => kinds().includes('alert.acknowledged'), 'the acknowledged delivery', 30_000, 50);
     await waitUntil(async () => (await alertsOf(a))[0]?.state === 'acknowledged', 'A to fold the acknowledgement', 30_000, 100);
     expect(await alertsOf(a)).toEqual(await alertsOf(b));
+    for (const f of [feedA, feedB]) await waitUntil(() => f.length === 2, 'the acknowledgement on both feeds', 30_000, 50);
+    expect(feedA).toEqual(feedB);
+    expect(feedB[1]).toBe(`updated ${alertId} acknowledged`);
     // B stands by: it sent nothing.
     expect(await deliveriesOf(b)).toEqual([]);
     expect((await deliveriesOf(a)).map((d) => d.event).sort()).toEqual(['alert.acknowledged', 'alert.fired']);
@@ -161,6 +188,8 @@ describe('alerts with two engines on one stream', () => {
     await waitUntil(() => kinds().includes('alert.resolved'), 'the resolved delivery', 30_000, 50);
     await waitUntil(async () => (await alertsOf(b))[0]?.state === 'resolved', 'B to fold the resolution', 30_000, 100);
     expect((await deliveriesOf(b)).map((d) => d.event)).toEqual(['alert.resolved']);
+    await waitUntil(() => feedB.length === 3, 'the resolution on B\'s feed', 30_000, 50);
+    expect(feedB[2]).toBe(`updated ${alertId} resolved`);
 
     // History: B holds the history lease now and records from A's last step on.
     await waitUntil(async () => /holds the history lease/.test(await role(b)), 'B to take the history lease over', 30_000, 100);
