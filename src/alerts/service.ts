@@ -41,7 +41,7 @@ import { notStored, OperationalWriter } from './operations.js';
 import { WebhookDispatcher } from './webhooks.js';
 import { alertRoutes } from './routes.js';
 import { AlertJudge } from './judge.js';
-import { SharedAlerts, stepOf, type AlertStep } from './shared.js';
+import { SharedAlerts, type AlertStep } from './shared.js';
 import type { AcknowledgeResult, AlertListener, Alerts, AlertsDeps } from './types.js';
 
 /**
@@ -64,10 +64,8 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   const say = deps.say ?? ((line: string) => console.error(line));
   // Engines on one stream: one judges and logs, all fold (shared.ts); alone, it applies at once.
   const peers = deps.peers ?? null;
-  const shared = peers ? new SharedAlerts({ peers, history, webhooks, lastSeq: () => deps.runner.lastSeq, caughtUp: () => deps.pipeline.caughtUp, say }) : null;
+  const shared = peers ? new SharedAlerts({ peers, book, history, webhooks, lastSeq: () => deps.runner.lastSeq, caughtUp: () => deps.pipeline.caughtUp, say }) : null;
   const judge = peers ? new AlertJudge(deps.log, now, say) : null;
-  /** Alerts loaded from history at start, until the replay is over: their steps the log replays are steps all the same. */
-  let restored = new Set<string>();
   let judging = false;
   let judged = false;
   let unsubscribe: (() => void) | undefined;
@@ -118,18 +116,11 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     publish(changes);
   }
 
-  /** A step of the log (engines on one stream), or of a replayed alert restored from history at start. */
-  function stepAt(seq: number, eventId: string, c: AlertChange | null, id: string, kind: AlertChange['kind']): AlertStep | null {
-    if (c) return { seq, eventId, kind, alert: stepOf(c.alert, kind) };
-    const a = restored.has(id) ? book.byId.get(id) : undefined;
-    if (a === undefined || (kind === 'acknowledged' && a.acknowledgedAt === null) || (kind === 'resolved' && a.state !== 'resolved')) return null;
-    return { seq, eventId, kind, alert: stepOf(a, kind) };
-  }
 
   function fold(changed: Changed, admitted: ReadonlyArray<{ seq: number; event: CallEvent }>): void {
     const changes: Array<AlertChange | AlertStep> = [];
     const step = (seq: number, eventId: string, c: AlertChange | null, id: string, kind: AlertChange['kind']) => {
-      const s = shared ? stepAt(seq, eventId, c, id, kind) : c;
+      const s = shared ? shared.step(seq, eventId, c, id, kind) : c;
       if (s) changes.push(s);
     };
     const queues = new Set(changed.queues);
@@ -157,10 +148,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
 
   /** Every tick: judge every queue; engines on one stream also follow the leases. */
   function tick(): void {
-    if (shared) {
-      if (deps.pipeline.caughtUp && restored.size > 0) restored = new Set();
-      shared.sync();
-    }
+    shared?.sync();
     evaluate();
   }
 
@@ -178,7 +166,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       if (history) {
         const loaded = await history.load(keepResolved);
         restoreAlerts(book, loaded.alerts, loaded.complete);
-        if (shared) restored = new Set(loaded.alerts.map((a) => a.id));
+        shared?.restored(loaded.alerts);
         metrics?.restore(await history.firedByType());
       }
       // The alerts of history are back: the log's acknowledgements can be folded onto them.

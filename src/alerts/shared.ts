@@ -18,7 +18,7 @@
  *   a holder killed within that second has some steps sent again by the next: at least
  *   once, never lost while memory holds them, with the same `delivery_id` to deduplicate.
  */
-import type { Alert, AlertChangeKind } from '../../processors/index.js';
+import type { Alert, AlertBook, AlertChange, AlertChangeKind } from '../../processors/index.js';
 import { viewAlert } from '../../processors/index.js';
 import type { AlertHistory } from './history.js';
 import type { WebhookDispatcher } from './webhooks.js';
@@ -65,10 +65,13 @@ export class SharedAlerts {
   private sentFrom = 0;
   private written = 0;
   private writing: Promise<void> = Promise.resolve();
+  /** Alerts loaded from history at start, until the replay is over: the steps the log replays of them are steps all the same. */
+  private fromHistory = new Set<string>();
 
   constructor(
     private readonly o: {
       peers: AlertPeers;
+      book: AlertBook;
       history: AlertHistory | null;
       webhooks: WebhookDispatcher;
       /** The runner's last applied seq: every step through it was folded. */
@@ -78,6 +81,22 @@ export class SharedAlerts {
       say: (line: string) => void;
     },
   ) {}
+
+  restored(alerts: readonly Alert[]): void {
+    for (const a of alerts) this.fromHistory.add(a.id);
+  }
+
+  /**
+   * The step a log event made (`c`, or null when it changed nothing): an alert restored from
+   * history at start was changed already, but the replayed event is its step all the same
+   * (whether it was recorded and sent is the cursors' business).
+   */
+  step(seq: number, eventId: string, c: AlertChange | null, id: string, kind: AlertChangeKind): AlertStep | null {
+    if (c) return { seq, eventId, kind, alert: stepOf(c.alert, kind) };
+    const a = this.fromHistory.has(id) ? this.o.book.byId.get(id) : undefined;
+    if (a === undefined || (kind === 'acknowledged' && a.acknowledgedAt === null) || (kind === 'resolved' && a.state !== 'resolved')) return null;
+    return { seq, eventId, kind, alert: stepOf(a, kind) };
+  }
 
   /** A step folded from the log: recorded and sent now if this engine does those. */
   folded(step: AlertStep): void {
@@ -89,6 +108,7 @@ export class SharedAlerts {
 
   /** Follows the leases (every tick): starts or stops recording and sending, writes the cursor. */
   sync(): void {
+    if (this.fromHistory.size > 0 && this.o.caughtUp()) this.fromHistory = new Set();
     this.syncHistory();
     this.syncWebhooks();
   }

@@ -60,8 +60,8 @@ const route = createRoute({
     'Needs the manager role and an unscoped token. Duplicates (same id) change nothing. Each event is judged on its own, ' +
     'so one bad event never costs the good ones beside it: the answer lists a result per event. Events are stored in body ' +
     'order and storing stops at the first failure, so what is stored is a prefix; sending the same body again after a 503 ' +
-    'or 507 stores the rest, in order. Operational events (alert.acknowledged, queue.alert_rules_set) are refused: only ' +
-    'the engine publishes them, through the alerts API.',
+    'or 507 stores the rest, in order. Operational events (alert.acknowledged, alert.fired, alert.resolved, ' +
+    'queue.alert_rules_set) are refused: only the engine publishes them (the alerts API, the alert rules).',
   request: {
     body: {
       required: true,
