@@ -64,6 +64,8 @@ export class SharedAlerts {
   private readonly unsettled = new Set<number>();
   private sentFrom = 0;
   private written = 0;
+  /** What KV holds (written and answered): what /readyz says. */
+  private confirmed = 0;
   private writing: Promise<void> = Promise.resolve();
   /** Alerts loaded from history at start, until the replay is over: the steps the log replays of them are steps all the same. */
   private fromHistory = new Set<string>();
@@ -116,7 +118,7 @@ export class SharedAlerts {
   /** For /readyz: what this engine does with alerts. */
   describe(): string {
     const judge = this.o.peers.judges()
-      ? `holds the alerts lease (judges the rules; webhooks settled through seq ${this.written})`
+      ? `holds the alerts lease (judges the rules; webhooks settled through seq ${this.confirmed})`
       : 'stands by for the alerts lease (folds the alerts another engine judges)';
     const history = this.o.history === null ? '' : this.recordedThrough === null ? '; does not record alert history' : `; alert history recorded through seq ${this.recordedThrough}`;
     return judge + history;
@@ -164,7 +166,7 @@ export class SharedAlerts {
         if (!this.o.peers.judges()) return;
         if (this.forgotten > through) this.o.say(`webhooks: alert steps between seq ${through} and ${this.forgotten} are no longer in memory; they are not sent`);
         this.sending = true;
-        this.sentFrom = this.written = through;
+        this.sentFrom = this.written = this.confirmed = through;
         for (const s of this.steps) if (s.seq > through) this.send(s);
       })
       .catch((e: unknown) => this.o.say(`webhooks: cannot read how far they were sent (${(e as Error).message}); trying again`))
@@ -183,7 +185,10 @@ export class SharedAlerts {
     through = Math.max(through, this.sentFrom);
     if (through <= this.written) return;
     this.written = through;
-    this.writing = this.writing.then(() => this.o.peers.markSent(through)).catch((e: unknown) => this.o.say(`webhooks: cannot write how far they were sent (${(e as Error).message})`));
+    this.writing = this.writing
+      .then(() => this.o.peers.markSent(through))
+      .then(() => void (this.confirmed = Math.max(this.confirmed, through)))
+      .catch((e: unknown) => this.o.say(`webhooks: cannot write how far they were sent (${(e as Error).message})`));
   }
 
   /** The cursor's last write (a clean stop waits for it). */
