@@ -62,13 +62,29 @@ function slot<V>(m: Map<string, Map<string, V>>, queue: string): Map<string, V> 
   return s;
 }
 
+/** Fires and resolutions an evaluation calls for, and what is in flight (not yet folded back) to leave alone. */
+export interface AlertDecision {
+  fire: AlertCondition[];
+  resolve: Alert[];
+}
+export interface InFlight {
+  /** Keys whose `fired` is logged but not yet folded. */
+  fires: ReadonlySet<string>;
+  /** Alert ids whose `resolved` is logged but not yet folded. */
+  resolves: ReadonlySet<string>;
+}
+const NOTHING_IN_FLIGHT: InFlight = { fires: new Set(), resolves: new Set() };
+
 /**
- * Folds one evaluation of a queue: `held` is every condition of that queue holding at
- * `now`. Fires those that held for their `for` duration and have no live alert; resolves
- * the live alerts whose condition is gone; forgets pending conditions that did not last.
+ * Judges one evaluation of a queue: `held` is every condition of that queue holding at
+ * `now`. Returns the conditions that held for their `for` duration and have no live alert
+ * (to fire) and the live alerts whose condition is gone (to resolve); keeps the pending
+ * conditions and the live alerts' latest figures, and changes no alert's lifecycle: that is
+ * `fireAlert` / `resolveAlert`, at once (one engine) or once the log folds them back (two).
  */
-export function reconcileQueue(book: AlertBook, queue: string, held: readonly AlertCondition[], now: number): AlertChange[] {
-  const changes: AlertChange[] = [];
+export function decideQueue(book: AlertBook, queue: string, held: readonly AlertCondition[], now: number, inFlight: InFlight = NOTHING_IN_FLIGHT): AlertDecision {
+  const fire: AlertCondition[] = [];
+  const resolve: Alert[] = [];
   const live = slot(book.live, queue);
   const pending = slot(book.pending, queue);
   const seen = new Set<string>();
@@ -79,51 +95,74 @@ export function reconcileQueue(book: AlertBook, queue: string, held: readonly Al
       a.lastValue = c.value;
       continue;
     }
+    if (inFlight.fires.has(c.key)) continue;
     const since = pending.get(c.key) ?? now;
-    if (now - since < c.forMs) {
-      pending.set(c.key, since);
-      continue;
-    }
-    pending.delete(c.key);
-    const alert = newAlert(book, c, now);
-    live.set(c.key, alert);
-    changes.push({ kind: 'fired', alert });
+    pending.set(c.key, since);
+    if (now - since >= c.forMs) fire.push(c);
   }
-  for (const [key, a] of live) {
-    if (seen.has(key)) continue;
-    live.delete(key);
-    a.state = 'resolved';
-    a.resolvedAt = now;
-    remember(book, a);
-    changes.push({ kind: 'resolved', alert: a });
-  }
+  for (const [key, a] of live) if (!seen.has(key) && !inFlight.resolves.has(a.id)) resolve.push(a);
   for (const key of pending.keys()) if (!seen.has(key)) pending.delete(key);
+  return { fire, resolve };
+}
+
+/**
+ * Folds one evaluation of a queue at once (one engine): fires what held for its `for`
+ * duration, resolves the live alerts whose condition is gone.
+ */
+export function reconcileQueue(book: AlertBook, queue: string, held: readonly AlertCondition[], now: number): AlertChange[] {
+  const d = decideQueue(book, queue, held, now);
+  const changes: AlertChange[] = [];
+  for (const c of d.fire) changes.push(fireAlert(book, { ...c, id: newAlertId(book, c.key, now), startedAt: now })!);
+  for (const a of d.resolve) changes.push(resolveAlert(book, a.id, now)!);
   return changes;
 }
 
-function newAlert(book: AlertBook, c: AlertCondition, now: number): Alert {
-  // Stable and readable; a second alert of the same key in the same millisecond (a replay
-  // in virtual time) gets a suffix so ids stay unique.
-  let id = `${c.key}:${now}`;
-  for (let n = 2; book.byId.has(id); n++) id = `${c.key}:${now}.${n}`;
+/** Stable and readable; a second alert of the same key in the same millisecond (a replay in virtual time) gets a suffix so ids stay unique. */
+export function newAlertId(book: AlertBook, key: string, now: number): string {
+  let id = `${key}:${now}`;
+  for (let n = 2; book.byId.has(id); n++) id = `${key}:${now}.${n}`;
+  return id;
+}
+
+/**
+ * An alert fires under `id`. Null (nothing changes) when that id is known, or when its key
+ * has a live alert already: two judges deciding at once, the first logged wins on every engine.
+ */
+export function fireAlert(book: AlertBook, f: Omit<AlertCondition, 'forMs'> & { id: string; startedAt: number }): AlertChange | null {
+  const live = slot(book.live, f.queue);
+  if (book.byId.has(f.id) || live.has(f.key)) return null;
+  slot(book.pending, f.queue).delete(f.key);
   const alert: Alert = {
-    id,
-    key: c.key,
-    type: c.type,
-    queue: c.queue,
-    call: c.call,
+    id: f.id,
+    key: f.key,
+    type: f.type,
+    queue: f.queue,
+    call: f.call,
     state: 'firing',
-    startedAt: now,
+    startedAt: f.startedAt,
     acknowledgedAt: null,
     acknowledgedBy: null,
     comment: null,
     resolvedAt: null,
-    value: c.value,
-    lastValue: c.value,
-    threshold: c.threshold,
+    value: f.value,
+    lastValue: f.value,
+    threshold: f.threshold,
   };
-  book.byId.set(id, alert);
-  return alert;
+  book.byId.set(f.id, alert);
+  live.set(f.key, alert);
+  return { kind: 'fired', alert };
+}
+
+/** A live alert resolves at `at`; null when it is not live (unknown, or resolved already). */
+export function resolveAlert(book: AlertBook, id: string, at: number, lastValue?: number): AlertChange | null {
+  const a = book.byId.get(id);
+  if (a === undefined || a.state === 'resolved') return null;
+  book.live.get(a.queue)?.delete(a.key);
+  a.state = 'resolved';
+  a.resolvedAt = at;
+  if (lastValue !== undefined) a.lastValue = lastValue;
+  remember(book, a);
+  return { kind: 'resolved', alert: a };
 }
 
 function remember(book: AlertBook, a: Alert): void {

@@ -40,6 +40,10 @@ export { queueConditions, ruleThresholds, alertKey, LONGEST_SLA_WINDOW_MIN, type
 export {
   initialAlertBook,
   reconcileQueue,
+  decideQueue,
+  fireAlert,
+  resolveAlert,
+  newAlertId,
   acknowledgeAlert,
   restoreAlerts,
   queuesWithAlerts,
@@ -49,6 +53,8 @@ export {
   type AlertChangeKind,
   type AlertState,
   type AcknowledgeOutcome,
+  type AlertDecision,
+  type InFlight,
 } from './alerts-lifecycle.js';
 export { AlertView, ALERT_STATES, viewAlert, alertFromView, listAlerts, matchesAlert, type AlertFilter } from './alerts-view.js';
 export {

@@ -52,7 +52,7 @@ const fromRow = (r: Row): Alert => ({
   threshold: Number(r.threshold),
 });
 
-const toRow = (a: Alert) => ({
+const toRow = (a: Alert, seq: number) => ({
   alert_id: a.id,
   key: a.key,
   type: a.type,
@@ -68,6 +68,7 @@ const toRow = (a: Alert) => ({
   value: a.value,
   last_value: a.lastValue,
   threshold: a.threshold,
+  seq,
 });
 
 export class AlertHistory {
@@ -79,9 +80,12 @@ export class AlertHistory {
 
   constructor(private readonly client: ClickHouseClient) {}
 
-  /** Queues a snapshot of the alert as it is now; never waits for the store. */
-  record(a: Alert): void {
-    this.buffer.push(toRow(a));
+  /**
+   * Queues a snapshot of the alert as it is now; never waits for the store. `seq`: the log
+   * event it was folded from (engines on one stream), 0 for an engine alone.
+   */
+  record(a: Alert, seq = 0): void {
+    this.buffer.push(toRow(a, seq));
     if (this.buffer.length > MAX_BUFFER) {
       this.dropped += this.buffer.length - MAX_BUFFER;
       this.buffer.splice(0, this.buffer.length - MAX_BUFFER);
@@ -144,6 +148,13 @@ export class AlertHistory {
   async firedByType(): Promise<Map<string, number>> {
     const rs = await this.client.query({ query: 'SELECT type, uniqExact(alert_id) AS n FROM alerts GROUP BY type', format: 'JSONEachRow' });
     return new Map((await rs.json<{ type: string; n: string | number }>()).map((r) => [r.type, Number(r.n)]));
+  }
+
+  /** The highest log seq of a recorded step (0: none was folded from the log). */
+  async recordedThrough(): Promise<number> {
+    const rs = await this.client.query({ query: 'SELECT max(seq) AS s FROM alerts', format: 'JSONEachRow' });
+    const [row] = await rs.json<{ s: string | number }>();
+    return Number(row?.s ?? 0);
   }
 
   async find(id: string): Promise<Alert | null> {

@@ -4,3 +4,4 @@ export { type Alerts, type AlertsDeps, type AlertEvent, type AlertListener, type
 export { signPayload, verifySignature, SIGNATURE_HEADER } from './signature.js';
 export { type DeliveryRecord, type DeliveryStatus, type WebhookOptions } from './webhooks.js';
 export { type RuleOverride } from '../../processors/index.js';
+export { type AlertPeers } from './shared.js';

@@ -36,10 +36,10 @@ export class OperationalWriter<T> {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  /** Appends one event; resolves with what `settle` was given for it, or why it was not applied. */
-  async write(fields: Fields): Promise<Applied<T>> {
+  /** Appends one event (at `at`, default now); resolves with what `settle` was given for it, or why it was not applied. */
+  async write(fields: Fields, at = this.now()): Promise<Applied<T>> {
     const id = `${this.prefix}-${++this.n}`;
-    const input = { id, time: new Date(this.now()).toISOString(), source: 'alerts', v: 1, ...fields } as CallEventInput;
+    const input = { id, time: new Date(at).toISOString(), source: 'alerts', v: 1, ...fields } as CallEventInput;
     let timer: NodeJS.Timeout | undefined;
     // Waiting before appending: an in-process log may deliver before append resolves.
     const folded = new Promise<Applied<T>>((resolve) => {

@@ -20,12 +20,15 @@ import {
   queuesWithAlerts,
   ruleThresholds,
   reconcileQueue,
+  decideQueue,
+  fireAlert,
+  resolveAlert,
+  alertKey,
   restoreAlerts,
   rulesOf,
   viewAlert,
   type AcknowledgeOutcome,
   type AlertChange,
-  type AlertChangeKind,
   type AlertView,
   type Changed,
 } from '../../processors/index.js';
@@ -37,6 +40,8 @@ import { clearLegacyRules, legacyRuleEvents } from './legacy-rules.js';
 import { notStored, OperationalWriter } from './operations.js';
 import { WebhookDispatcher } from './webhooks.js';
 import { alertRoutes } from './routes.js';
+import { AlertJudge } from './judge.js';
+import { SharedAlerts, type AlertStep } from './shared.js';
 import type { AcknowledgeResult, AlertListener, Alerts, AlertsDeps } from './types.js';
 
 /**
@@ -56,19 +61,28 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   const acks = new OperationalWriter<AcknowledgeOutcome>(deps.log, now);
   const ruleWrites = new OperationalWriter<null>(deps.log, now);
   const listeners = new Set<AlertListener>();
+  const say = deps.say ?? ((line: string) => console.error(line));
+  // Engines on one stream: one judges and logs, all fold (shared.ts); alone, it applies at once.
+  const peers = deps.peers ?? null;
+  const shared = peers ? new SharedAlerts({ peers, book, history, webhooks, lastSeq: () => deps.runner.lastSeq, caughtUp: () => deps.pipeline.caughtUp, say }) : null;
+  const judge = peers ? new AlertJudge(deps.log, now, say) : null;
   let judging = false;
   let judged = false;
   let unsubscribe: (() => void) | undefined;
   let stopTimer: (() => void) | undefined;
 
-  /** Records each change; `news` also tells listeners and webhooks (a replayed acknowledgement is not news). */
-  function publish(changes: readonly AlertChange[], news = true): void {
+  /**
+   * Records each change; `news` also tells listeners and webhooks (a replayed acknowledgement
+   * is not news). Engines on one stream: recorded and sent by shared.ts, from the log's steps.
+   */
+  function publish(changes: ReadonlyArray<AlertChange | AlertStep>, news = true): void {
     for (const c of changes) {
-      history?.record(c.alert);
+      if (shared) shared.folded(c as AlertStep);
+      else history?.record(c.alert);
       if (!news) continue;
       const view = viewAlert(c.alert);
       if (c.kind === 'fired') metrics?.fired(c.alert.type);
-      webhooks.dispatch(c.kind, view);
+      if (!shared) webhooks.dispatch(c.kind, view);
       for (const l of listeners) {
         try {
           l({ kind: c.kind, alert: view });
@@ -92,19 +106,37 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     const changes: AlertChange[] = [];
     for (const q of names) {
       const held = queueConditions(deps.config, deps.runner.states, q, rulesOf(deps.config, overrides, q), at);
-      changes.push(...reconcileQueue(book, q, held, at));
+      if (!judge) changes.push(...reconcileQueue(book, q, held, at));
+      else {
+        // The standby judges in its head too (pending `for` durations, latest figures): a takeover goes on from there.
+        const decided = decideQueue(book, q, held, at, judge.inFlight);
+        if (peers!.judges()) judge.log(book, decided, at);
+      }
     }
     publish(changes);
   }
 
-  function fold(changed: Changed, admitted: ReadonlyArray<{ event: CallEvent }>): void {
-    const changes: AlertChange[] = [];
+
+  function fold(changed: Changed, admitted: ReadonlyArray<{ seq: number; event: CallEvent }>): void {
+    const changes: Array<AlertChange | AlertStep> = [];
+    const step = (seq: number, eventId: string, c: AlertChange | null, id: string, kind: AlertChange['kind']) => {
+      const s = shared ? shared.step(seq, eventId, c, id, kind) : c;
+      if (s) changes.push(s);
+    };
     const queues = new Set(changed.queues);
-    for (const { event: e } of admitted) {
+    for (const { seq, event: e } of admitted) {
       if (e.type === 'alert.acknowledged') {
         const r = acknowledgeAlert(book, e.alert_id, e.by, e.comment ?? null, Date.parse(e.time));
-        if (r.outcome === 'acknowledged') changes.push(r.change);
+        step(seq, e.id, r.outcome === 'acknowledged' ? r.change : null, e.alert_id, 'acknowledged');
         acks.settle(e.id, r);
+      } else if (e.type === 'alert.fired') {
+        const call = e.call ?? null;
+        const c = fireAlert(book, { id: e.alert_id, key: alertKey(e.alert_type, e.queue, call), type: e.alert_type, queue: e.queue, call, value: e.value, threshold: e.threshold, startedAt: Date.parse(e.time) });
+        step(seq, e.id, c, e.alert_id, 'fired');
+        judge?.settle(e.id);
+      } else if (e.type === 'alert.resolved') {
+        step(seq, e.id, resolveAlert(book, e.alert_id, Date.parse(e.time), e.last_value), e.alert_id, 'resolved');
+        judge?.settle(e.id);
       } else if (e.type === 'queue.alert_rules_set') {
         if (evolveRuleOverrides(overrides, e)) queues.add(e.queue);
         ruleWrites.settle(e.id, null);
@@ -112,6 +144,12 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     }
     publish(changes, ready());
     if (queues.size > 0) evaluate([...queues]);
+  }
+
+  /** Every tick: judge every queue; engines on one stream also follow the leases. */
+  function tick(): void {
+    shared?.sync();
+    evaluate();
   }
 
   const alerts: Alerts = {
@@ -128,6 +166,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       if (history) {
         const loaded = await history.load(keepResolved);
         restoreAlerts(book, loaded.alerts, loaded.complete);
+        shared?.restored(loaded.alerts);
         metrics?.restore(await history.firedByType());
       }
       // The alerts of history are back: the log's acknowledgements can be folded onto them.
@@ -141,7 +180,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         }
       }
       const tickMs = deps.tickMs ?? 1000;
-      if (tickMs > 0) stopTimer = deps.clock.every(tickMs, () => evaluate());
+      if (tickMs > 0) stopTimer = deps.clock.every(tickMs, tick);
     },
     startJudging() {
       judging = true;
@@ -151,6 +190,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       judging = false;
       stopTimer?.();
       unsubscribe?.();
+      await shared?.stop();
       await webhooks.stop();
       await history?.stop();
     },
@@ -192,6 +232,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       return r.ok ? { ok: true, rules: describeRules(deps.config, overrides, queue) } : r;
     },
     deliveries: (f) => webhooks.deliveries(f),
+    describe: () => shared?.describe() ?? null,
     flush: async () => history?.flush(),
     knownQueue: (q) => deps.config.queues.some((c) => c.id === q) || deps.runner.states.live.queues.has(q),
   };

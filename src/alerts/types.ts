@@ -6,6 +6,7 @@ import type { AlertChangeKind, AlertFilter, AlertView, Changed, RuleOverridesJso
 import type { AlertRules, CallEvent, Clock, Config } from '../domain/index.js';
 import type { AppEnv } from '../api/auth.js';
 import type { AppendOnly } from './operations.js';
+import type { AlertPeers } from './shared.js';
 import type { DeliveryRecord, DeliveryStatus, WebhookOptions } from './webhooks.js';
 
 export interface AlertEvent {
@@ -35,6 +36,13 @@ export interface AlertsDeps {
   /** Resolved alerts kept in memory for the API (default 10,000); older ones are read from history. */
   keepResolved?: number;
   webhookOptions?: WebhookOptions;
+  /**
+   * Engines on one stream (distributed mode): who judges, sends webhooks and records alert
+   * history (shared.ts). Without it the engine is alone and does all three at once.
+   */
+  peers?: AlertPeers;
+  /** Where the alerts say what went wrong off the request path (default stderr). */
+  say?: (line: string) => void;
 }
 
 export type AcknowledgeResult =
@@ -77,6 +85,8 @@ export interface Alerts {
     restore(j: RuleOverridesJson): void;
   };
   deliveries(f?: { status?: DeliveryStatus; alert_id?: string; queues?: readonly string[] | null; limit?: number }): DeliveryRecord[];
+  /** Engines on one stream: what this one does with alerts (for /readyz); null when alone. */
+  describe(): string | null;
   /** Writes buffered history now (tests, shutdown). */
   flush(): Promise<void>;
   readonly config: Config;

@@ -6,7 +6,7 @@
  * such), never the engine's time. Deliveries are not ordered: a receiver orders an alert's
  * events by their `event` step (fired, acknowledged, resolved).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { WebhookConfig } from '../domain/index.js';
 import type { AlertChangeKind, AlertView } from '../../processors/index.js';
 import { SIGNATURE_HEADER, signPayload } from './signature.js';
@@ -48,6 +48,8 @@ export interface WebhookDispatcherOptions extends WebhookOptions {
 interface Job {
   record: DeliveryRecord;
   body: string;
+  /** Told once the delivery is settled: delivered, failed or dropped. */
+  settled: () => void;
 }
 
 interface Target {
@@ -79,16 +81,23 @@ export class WebhookDispatcher {
     this.concurrency = o.concurrency ?? 4;
   }
 
-  /** Queues the alert event for every receiver whose filters take it; returns at once. */
-  dispatch(kind: AlertChangeKind, alert: AlertView): void {
-    if (this.stopped) return;
-    for (const t of this.targets) {
+  /**
+   * Queues the alert event for every receiver whose filters take it and returns at once;
+   * the promise settles once every one of those deliveries is delivered, failed or dropped
+   * (never, when the dispatcher stops first). `key` names the event for good (engines on one
+   * stream: the log event's id): each delivery's id is derived from it and the receiver, so
+   * a receiver sees the same `delivery_id` if another engine sends it again after a crash.
+   */
+  dispatch(kind: AlertChangeKind, alert: AlertView, key?: string): Promise<void> {
+    if (this.stopped) return new Promise(() => {});
+    const settles: Array<Promise<void>> = [];
+    this.targets.forEach((t, i) => {
       const h = t.hook;
-      if (h.types && !h.types.includes(alert.type)) continue;
-      if (h.queues && !h.queues.includes(alert.queue)) continue;
-      if (h.events && !h.events.includes(kind)) continue;
+      if (h.types && !h.types.includes(alert.type)) return;
+      if (h.queues && !h.queues.includes(alert.queue)) return;
+      if (h.events && !h.events.includes(kind)) return;
       const now = this.now();
-      const id = randomUUID();
+      const id = key === undefined ? randomUUID() : uuidOf(`${key}\n${i}\n${h.url}`);
       const event = `alert.${kind}` as const;
       const record: DeliveryRecord = {
         delivery_id: id,
@@ -109,11 +118,12 @@ export class WebhookDispatcher {
       this.remember(record);
       if (t.ready.length + t.waiting + t.inFlight >= this.maxPending) {
         Object.assign(record, { status: 'dropped', last_error: `more than ${this.maxPending} deliveries waiting for this receiver`, next_attempt_at: null });
-        continue;
+        return;
       }
-      t.ready.push({ record, body: JSON.stringify({ delivery_id: id, event, alert }) });
+      settles.push(new Promise<void>((settled) => t.ready.push({ record, body: JSON.stringify({ delivery_id: id, event, alert }), settled })));
       this.pump(t);
-    }
+    });
+    return Promise.all(settles).then(() => {});
   }
 
   /** The delivery log, newest first. */
@@ -189,12 +199,12 @@ export class WebhookDispatcher {
     r.last_error = error;
     if (error === null) {
       Object.assign(r, { status: 'delivered', delivered_at: iso(now), next_attempt_at: null });
-      return;
+      return job.settled();
     }
     if (this.stopped) return;
     if (r.attempts >= t.hook.max_attempts) {
       Object.assign(r, { status: 'failed', next_attempt_at: null });
-      return;
+      return job.settled();
     }
     // Exponential backoff with jitter, so receivers coming back are not hit by every sender at once.
     const base = Math.min(t.hook.backoff_max_ms, t.hook.backoff_initial_ms * 2 ** (r.attempts - 1));
@@ -210,6 +220,12 @@ export class WebhookDispatcher {
     timer.unref();
     this.timers.add(timer);
   }
+}
+
+/** A UUID-shaped id derived from `name` (RFC 9562 version 8: custom, here SHA-256). */
+function uuidOf(name: string): string {
+  const h = createHash('sha256').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 function redact(url: string): string {

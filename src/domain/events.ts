@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { parsedBy } from './params.js';
 import { TIME_RULE, isCanonicalTime, parseTime, timeMeta } from './time.js';
-import { AlertRuleSettings } from './alert-rules.js';
+import { ALERT_TYPES, AlertRuleSettings } from './alert-rules.js';
 
 const MAX_ID = 200;
 
@@ -119,6 +119,22 @@ export const MonitorEnded = event('monitor.ended', { ...monitor, reason: z.enum(
 /** Alert ids read `<type>:<queue>[:<call>]:<start ms>`: longer than one Id can be. */
 const AlertId = z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
 export const AlertAcknowledged = event('alert.acknowledged', { alert_id: AlertId, by: Id, comment: z.string().max(2000).optional() });
+/**
+ * Alert transitions, in distributed mode only: the engine holding the `alerts` lease judges
+ * the rules and logs what fired and what resolved, and every engine on the stream folds
+ * them, so all hold the same alerts under the same ids (src/alerts/shared.ts). `time` is the
+ * instant it fired (the alert's `started_at`) or resolved.
+ */
+export const AlertFired = event('alert.fired', {
+  alert_id: AlertId,
+  alert_type: z.enum(ALERT_TYPES),
+  queue: Id,
+  /** The waiting call of a wait_timeout alert (not `call_id`: the alert is no call's event). */
+  call: Id.optional(),
+  value: z.number(),
+  threshold: z.number(),
+});
+export const AlertResolved = event('alert.resolved', { alert_id: AlertId, last_value: z.number() });
 export const QueueAlertRulesSet = event('queue.alert_rules_set', {
   queue: Id,
   /** The whole rule set now in force (an override), or null: back to the config's. */
@@ -153,7 +169,7 @@ export const CallCenterEvent = z.discriminatedUnion('type', [
 ]);
 
 /** The whole vocabulary: what the log holds, the engine's operational events included. */
-export const CallEvent = z.discriminatedUnion('type', [...CallCenterEvent.options, AlertAcknowledged, QueueAlertRulesSet]);
+export const CallEvent = z.discriminatedUnion('type', [...CallCenterEvent.options, AlertAcknowledged, AlertFired, AlertResolved, QueueAlertRulesSet]);
 
 /** A validated CallEvent v1 (time normalised to UTC with milliseconds). */
 export type CallEvent = z.output<typeof CallEvent>;
@@ -171,7 +187,7 @@ export const isAgentEvent = (e: CallEvent): e is AgentEvent => e.type === 'agent
 
 export const EVENT_TYPES = CallEvent.options.map((o) => o.shape.type.value) as CallEventType[];
 
-export const OPERATIONAL_EVENT_TYPES = ['alert.acknowledged', 'queue.alert_rules_set'] as const satisfies readonly CallEventType[];
+export const OPERATIONAL_EVENT_TYPES = ['alert.acknowledged', 'alert.fired', 'alert.resolved', 'queue.alert_rules_set'] as const satisfies readonly CallEventType[];
 export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
 export type OperationalEvent = EventOf<OperationalEventType>;
 /** The events of calls, agents and monitoring: what the call-center processors fold. */
@@ -179,7 +195,7 @@ export type CallCenterEvent = Exclude<CallEvent, OperationalEvent>;
 
 /** True for the type of an operational event (only the engine publishes those): any input, validated or not. */
 export function isOperationalType(type: unknown): type is OperationalEventType {
-  return type === 'alert.acknowledged' || type === 'queue.alert_rules_set';
+  return type === 'alert.acknowledged' || type === 'alert.fired' || type === 'alert.resolved' || type === 'queue.alert_rules_set';
 }
 
 /** True for an operational event; narrows a validated event to OperationalEvent. */

@@ -152,7 +152,7 @@ export class Engine {
       const media = createBrowserMedia({ callControl, pipeline, audit, network: { address: mediaAddressOf(settings), ports: settings.mediaPorts ?? null }, registry: metrics.registry, now: () => clock.now() });
       cleanup.unshift(() => media.stop());
       // Alerts too: the replay rebuilds acknowledgements and rule overrides (on the alerts of history).
-      const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock });
+      const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock, say, ...(peers ? { peers: peers.alerts } : {}) });
       if (restored?.parts) alerts.rules.restore(restored.parts.rules);
       await alerts.start();
       cleanup.unshift(() => alerts.stop());
@@ -201,7 +201,7 @@ export class Engine {
             : { ok: false, detail: `replaying the log: at seq ${runner.lastSeq}${from}` },
         };
         // Distributed mode: which of the engines on the stream this one is (lease holder or not).
-        if (peers) checks.engines = { ok: true, detail: await peers.describe() };
+        if (peers) checks.engines = { ok: true, detail: `${await peers.describe()}; ${alerts.describe()}` };
         const edge = sip?.health();
         if (edge) checks.sip = edge.ok ? { ok: true, detail: edge.detail } : { ok: false, detail: edge.reason };
         return { ready: Object.values(checks).every((c) => c.ok), checks };

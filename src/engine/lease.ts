@@ -76,3 +76,37 @@ export async function kvLeases(nc: NatsConnection, me: LeaseHolder, ttlMs: numbe
     },
   };
 }
+
+export const PROGRESS_BUCKET = 'CC_ALERTS';
+
+/** A number the engines on a stream share for good (no TTL): how far something was done. */
+export interface Progress {
+  get(key: string): Promise<number | null>;
+  /** Raises `key` to `value` (never lowers it: a late write of a holder that lost its lease). */
+  raise(key: string, value: number): Promise<void>;
+}
+
+export async function kvProgress(nc: NatsConnection, bucket = PROGRESS_BUCKET): Promise<Progress> {
+  const kv: KV = await new Kvm(nc).create(bucket, { history: 1 });
+  const get = async (key: string) => {
+    const e = await kv.get(key);
+    return e && e.operation === 'PUT' ? Number(e.string()) : null;
+  };
+  return {
+    get,
+    async raise(key, value) {
+      for (let tries = 0; tries < 5; tries++) {
+        const e = await kv.get(key);
+        const now = e && e.operation === 'PUT' ? Number(e.string()) : null;
+        if (now !== null && now >= value) return;
+        try {
+          // Compare-and-set, so two writers never lower it.
+          await (e === null ? kv.create(key, String(value)) : kv.update(key, String(value), e.revision));
+          return;
+        } catch {
+          // Written meanwhile: read again.
+        }
+      }
+    },
+  };
+}

@@ -7,6 +7,10 @@
  *   `history` lease); the others keep their decisions in standby and take over from the
  *   checkpoint they find when the holder's lease lapses (a crash) or is given up (a stop).
  *   Without a shared store each engine keeps its own history and there is no lease.
+ * - alerts: the holder of the `alerts` lease judges the rules and sends the webhooks; every
+ *   engine folds the alerts it logs (src/alerts/shared.ts). Its own lease, not the history
+ *   one: without a shared store every engine records its own alert history, and still only
+ *   one may page. Webhook progress is kept in `CC_ALERTS` (no TTL).
  * - call control: the engine that runs a telephony driver says so (`telephony.<engine>`,
  *   with its URL); another engine's call-control actions answer 409 naming it.
  */
@@ -15,11 +19,13 @@ import type { Clock, Config } from '../domain/index.js';
 import { createRunner, type DecidedBatch } from '../../processors/index.js';
 import { loadSnapshot, decodeParts } from '../snapshot/index.js';
 import type { HistoryWriter } from '../store/index.js';
-import { kvLeases, type LeaseHolder, type Leases } from './lease.js';
+import type { AlertPeers } from '../alerts/index.js';
+import { kvLeases, kvProgress, type LeaseHolder, type Leases } from './lease.js';
 import { decideBatch } from './pipeline.js';
 import type { Restored } from './restore.js';
 
 const HISTORY = 'history';
+const ALERTS = 'alerts';
 const TELEPHONY = 'telephony';
 
 export interface Peers {
@@ -31,6 +37,8 @@ export interface Peers {
   describe(): Promise<string>;
   /** The engine running a telephony driver, when it is another one. */
   driverElsewhere(): Promise<LeaseHolder | null>;
+  /** What the alerts need: who judges and sends, who records history, the webhooks' cursor. */
+  readonly alerts: AlertPeers;
   /** Gives the leases up (a clean stop, after the writer's last flush). */
   stop(): Promise<void>;
 }
@@ -51,7 +59,9 @@ export interface PeersOptions {
 export async function openPeers(o: PeersOptions): Promise<Peers> {
   const leases: Leases = await kvLeases(o.log.connection, { engine: o.engine, url: o.url }, o.ttlMs);
   let writer: HistoryWriter | null = null;
+  const progress = await kvProgress(o.log.connection);
   let holds: boolean | null = o.sharedHistory ? false : null;
+  let judges = false;
   let stopTimer: (() => void) | null = null;
   let round: Promise<void> = Promise.resolve();
 
@@ -68,6 +78,9 @@ export async function openPeers(o: PeersOptions): Promise<Peers> {
       }
       holds = held;
     }
+    const held = await leases.hold(ALERTS).catch(() => false);
+    if (held !== judges) o.say(held ? 'alerts lease taken: this engine judges the alert rules and sends the webhooks' : 'alerts lease lost: another engine judges the alert rules');
+    judges = held;
     const key = `${TELEPHONY}.${o.engine}`;
     if (o.hasDriver()) await leases.hold(key).catch(() => false);
     else await leases.release(key);
@@ -98,9 +111,17 @@ export async function openPeers(o: PeersOptions): Promise<Peers> {
       return `engine ${o.engine}: ${history}; ${calls}`;
     },
     driverElsewhere,
+    alerts: {
+      judges: () => judges,
+      recordsHistory: () => holds !== false,
+      sentThrough: () => progress.get('webhooks_sent'),
+      markSent: (seq) => progress.raise('webhooks_sent', seq),
+    },
     async stop() {
       stopTimer?.();
       await round;
+      judges = false;
+      await leases.release(ALERTS);
       await leases.release(HISTORY);
       await leases.release(`${TELEPHONY}.${o.engine}`);
     },

@@ -26,6 +26,8 @@ const examples: Record<string, Record<string, unknown>> = {
   'monitor.mode_changed': { session_id: 's', call_id: 'c', supervisor: 'sup', mode: 'barge' },
   'monitor.ended': { session_id: 's', call_id: 'c', supervisor: 'sup', reason: 'supervisor' },
   'alert.acknowledged': { alert_id: 'queue_overflow:q:1781524800000', by: 'sup', comment: 'on it' },
+  'alert.fired': { alert_id: 'wait_timeout:q:c:1781524800000', alert_type: 'wait_timeout', queue: 'q', call: 'c', value: 121.5, threshold: 120 },
+  'alert.resolved': { alert_id: 'wait_timeout:q:c:1781524800000', last_value: 130 },
   'queue.alert_rules_set': { queue: 'q', rules: { queue_overflow: { enabled: false } }, by: 'boss' },
 };
 

@@ -88,6 +88,18 @@ const FIELDS: Record<string, fc.Arbitrary<Obj>> = {
     { alert_id: fc.oneof(id, fc.constant(`wait_timeout:${'q'.repeat(200)}:${'c'.repeat(200)}:1781524800000`)), by: id, comment: str(0, 60) },
     { requiredKeys: ['alert_id', 'by'] },
   ),
+  'alert.fired': fc.record(
+    {
+      alert_id: id,
+      alert_type: fc.constantFrom('sla_below_threshold', 'queue_overflow', 'wait_timeout', 'no_available_agents'),
+      queue: id,
+      call: id,
+      value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      threshold: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    },
+    { requiredKeys: ['alert_id', 'alert_type', 'queue', 'value', 'threshold'] },
+  ),
+  'alert.resolved': fc.record({ alert_id: id, last_value: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
   'queue.alert_rules_set': fc.record({
     queue: id,
     by: id,

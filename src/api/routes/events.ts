@@ -60,8 +60,8 @@ const route = createRoute({
     'Needs the manager role and an unscoped token. Duplicates (same id) change nothing. Each event is judged on its own, ' +
     'so one bad event never costs the good ones beside it: the answer lists a result per event. Events are stored in body ' +
     'order and storing stops at the first failure, so what is stored is a prefix; sending the same body again after a 503 ' +
-    'or 507 stores the rest, in order. Operational events (alert.acknowledged, queue.alert_rules_set) are refused: only ' +
-    'the engine publishes them, through the alerts API.',
+    'or 507 stores the rest, in order. Operational events (alert.acknowledged, alert.fired, alert.resolved, ' +
+    'queue.alert_rules_set) are refused: only the engine publishes them (the alerts API, the alert rules).',
   request: {
     body: {
       required: true,
@@ -91,14 +91,16 @@ type Parsed = { index: number; value: unknown } | { index: number; error: string
  * acknowledge alerts or change rules behind the API's roles). The rule, as a result's reason.
  */
 const OPERATIONAL_USE: Record<OperationalEventType, string> = {
-  'alert.acknowledged': 'POST /cc/alerts/{alert_id}/acknowledge',
-  'queue.alert_rules_set': 'PUT or DELETE /cc/queues/{queue}/alert-rules',
+  'alert.acknowledged': 'use POST /cc/alerts/{alert_id}/acknowledge',
+  'alert.fired': 'alerts fire when the rules of GET /cc/queues/{queue}/alert-rules say so',
+  'alert.resolved': 'alerts resolve when their condition clears',
+  'queue.alert_rules_set': 'use PUT or DELETE /cc/queues/{queue}/alert-rules',
 };
 function refuseOperational(p: Parsed): Parsed {
   if (!('value' in p) || p.value === null || typeof p.value !== 'object') return p;
   const { type, id } = p.value as { type?: unknown; id?: unknown };
   if (!isOperationalType(type)) return p;
-  const error = `type ${type} is an operational event: only the engine itself publishes it (use ${OPERATIONAL_USE[type]})`;
+  const error = `type ${type} is an operational event: only the engine itself publishes it (${OPERATIONAL_USE[type]})`;
   return { index: p.index, error, id: typeof id === 'string' ? id : null };
 }
 
