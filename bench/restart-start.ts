@@ -20,5 +20,5 @@ const ms = performance.now() - t0;
 const view = JSON.stringify(engine.pipeline.runner.realtime(VIEW_AT));
 const t1 = performance.now();
 await engine.stop();
-console.log(JSON.stringify({ ms, startedFrom: engine.startedFrom, view, snap: engine.snapshots?.last ?? null, stopMs: performance.now() - t1 }));
+console.log(JSON.stringify({ ms, startedFrom: engine.startedFrom, seq: engine.pipeline.runner.lastSeq, view, snap: engine.snapshots?.last ?? null, stopMs: performance.now() - t1 }));
 process.exit(0);

@@ -100,6 +100,8 @@ export async function historyAt(dataDir: string, config: Config, seq: number): P
 interface Started {
   ms: number;
   startedFrom: { seq: number; source: string } | null;
+  /** The last seq applied when it stopped (past the filled events: alerts the engine judged and logged). */
+  seq: number;
   view: string;
   snap: SnapshotReport | null;
   stopMs: number;
@@ -128,7 +130,7 @@ async function restartCase(label: string, events: number, agents: number, mode: 
     if (!snap) throw new Error('no snapshot was written at the clean stop');
     console.log(`  snapshot at the clean stop: ${(snap.bytes / 1e6).toFixed(1)} MB (gzip'd), state taken in ${snap.takeMs.toFixed(0)} ms (the engine's loop is held that long), written in ${snap.totalMs.toFixed(0)} ms; stop ${(full.stopMs / 1000).toFixed(1)} s`);
     const fromSnap = startUntilReady(dataDir, nats?.url);
-    if (fromSnap.startedFrom?.seq !== n) throw new Error(`the second start did not use the snapshot (${JSON.stringify(fromSnap.startedFrom)})`);
+    if (fromSnap.startedFrom?.seq !== full.seq) throw new Error(`the second start did not use the snapshot (${JSON.stringify(fromSnap.startedFrom)})`);
     if (fromSnap.view !== full.view) throw new Error('the start from the snapshot shows other figures than the full replay');
     // Its ended calls were kept packed from the snapshot (processors/packed-call.ts): the next one serialises only what changed.
     const next = fromSnap.snap;
