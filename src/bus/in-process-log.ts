@@ -1,9 +1,10 @@
 /**
- * The embedded event log: an array in memory (index + 1 is the sequence number), a map of
- * every event id ever appended for dedupe over the log's whole life, and optionally an
+ * The embedded event log: an array in memory (index + 1 is the sequence number), every
+ * event id ever appended known for dedupe over the log's whole life, and optionally an
  * NDJSON file that makes it survive a restart. The lines a reopened file held are kept as
- * its bytes, each parsed when it is read (ndjson-file.ts): a restart from a snapshot reads
- * only the lines after it, and a long log costs its size in memory, not its events'.
+ * its bytes, each parsed when it is read, and their ids found by line (ndjson-file.ts,
+ * line-ids.ts): a restart from a snapshot parses only the lines after it, and a long log
+ * costs its size in memory, not its events'.
  *
  * With a file, an event is acknowledged (and handed to subscribers) only once its line is
  * synced (see ndjson-file.ts). Appends queue up while a write is in flight and go out
@@ -38,12 +39,8 @@ export class InProcessLog implements EventLog {
   readonly kind = 'in-process' as const;
   /** Events appended since the open: seq = loaded.count + index + 1. */
   private readonly events: LoggedEvent[] = [];
+  /** What the file held at open (its ids are found through it); `seqById` has those appended since. */
   private loaded: LoadedLines | null = null;
-  /**
-   * The reopened file's ids go into `seqById` a slice per turn of the event loop: a million
-   * of them take most of a second, which the start need not wait for (appends wait instead).
-   */
-  private indexing: Promise<void> = Promise.resolve();
   private readonly seqById = new Map<string, number>();
   private readonly subscribers = new Set<Wakeup>();
   private readonly running = new Set<Subscription>();
@@ -66,7 +63,6 @@ export class InProcessLog implements EventLog {
     }
     const log = new InProcessLog(opened.file);
     log.loaded = opened.lines;
-    log.indexing = log.index(opened.lines.ids);
     return log;
   }
 
@@ -159,16 +155,8 @@ export class InProcessLog implements EventLog {
     return seq;
   }
 
-  private async index(ids: readonly string[]): Promise<void> {
-    for (let i = 0; i < ids.length; ) {
-      for (const end = Math.min(ids.length, i + 65_536); i < end; i++) this.seqById.set(ids[i]!, i + 1);
-      if (i < ids.length) await new Promise((r) => setImmediate(r));
-    }
-  }
-
-  /** Writes what is queued, a group at a time, until nothing waits (once every id is known). */
+  /** Writes what is queued, a group at a time, until nothing waits. */
   private async drain(): Promise<void> {
-    await this.indexing;
     while (this.waiting.length > 0) await this.commit(this.waiting.splice(0));
     this.writing = null;
   }
@@ -185,7 +173,7 @@ export class InProcessLog implements EventLog {
     const plans = group.map(({ checked }) =>
       checked.map((c) => {
         if (!c.ok) return null;
-        const known = this.seqById.get(c.event.id) ?? plannedAt.get(c.event.id);
+        const known = this.seqById.get(c.event.id) ?? this.loaded?.ids.get(c.event.id) ?? plannedAt.get(c.event.id);
         if (known !== undefined) return { seq: known, fresh: false };
         planned.push(c.event);
         plannedAt.set(c.event.id, base + planned.length);

@@ -18,6 +18,7 @@ import { syncDirectory } from './fsync.js';
 import type { StoreFailure } from './log.js';
 import { DamagedLogFileError, judgeLine } from './ndjson-lines.js';
 import { judgeFingerprint, readSeal, writeSeal } from './ndjson-seal.js';
+import { LineIds } from './line-ids.js';
 
 /** The few file operations the log needs: real files by default, a failing one in tests. */
 export interface LogFileHandle {
@@ -49,8 +50,8 @@ export class LoadedLines {
   constructor(
     private readonly buf: Buffer,
     private readonly starts: number[],
-    /** Every line's event id, in order (for the log's dedupe index, which takes them once). */
-    readonly ids: string[],
+    /** Every line's event id, found by line (the log's dedupe over what the file held). */
+    readonly ids: LineIds,
     /** How many lines, from the first, the seal vouched for. */
     readonly sealed: number,
     /** The events of the lines after them, judged at open. */
@@ -201,24 +202,20 @@ function loadLines(path: string, buf: Buffer, completeBytes: number): { lines: L
   }
   hash.update(buf.subarray(sealedBytes, completeBytes));
   const starts: number[] = [0];
-  const ids: string[] = [];
   for (let at = 0; at < sealedBytes; ) {
     const nl = buf.indexOf(10, at);
-    ids.push(idOfLine(buf, at, nl));
     starts.push(nl + 1);
     at = nl + 1;
   }
-  const sealed = ids.length;
+  const sealed = starts.length - 1;
   const judged: CallEvent[] = [];
   let first: { lineNo: number; problem: string } | null = null;
   let unreadable = 0;
   for (let at = sealedBytes; at < completeBytes; ) {
     const nl = buf.indexOf(10, at);
     const v = judgeLine(buf.toString('utf8', at, nl));
-    if (v.ok) {
-      ids.push(v.event.id);
-      judged.push(v.event);
-    } else {
+    if (v.ok) judged.push(v.event);
+    else {
       first ??= { lineNo: starts.length, problem: v.problem };
       unreadable++;
     }
@@ -226,25 +223,10 @@ function loadLines(path: string, buf: Buffer, completeBytes: number): { lines: L
     at = nl + 1;
   }
   if (first !== null) throw new DamagedLogFileError(path, first.lineNo, first.problem, unreadable);
+  const ids = new LineIds(buf, starts);
+  for (let n = 1; n <= sealed; n++) ids.add(n, null);
+  judged.forEach((e, i) => ids.add(sealed + i + 1, e.id));
   return { lines: new LoadedLines(buf, starts, ids, sealed, judged, path), hash };
-}
-
-/** `{"id":"` as bytes. */
-const ID_AT = [123, 34, 105, 100, 34, 58, 34];
-
-/** A sealed line's event id, read off the line's start when the writer put it first (it does), else parsed. */
-function idOfLine(buf: Buffer, start: number, end: number): string {
-  let ascii = true;
-  if (end - start > ID_AT.length && ID_AT.every((b, i) => buf[start + i] === b)) {
-    const from = start + ID_AT.length;
-    for (let i = from; i < end; i++) {
-      const b = buf[i]!;
-      if (b === 34) return buf.toString(ascii ? 'latin1' : 'utf8', from, i);
-      if (b === 92) break; // an escape: let JSON read it
-      if (b > 127) ascii = false;
-    }
-  }
-  return (JSON.parse(buf.toString('utf8', start, end)) as { id: string }).id;
 }
 
 /** Byte offsets just past each newline in buffer[0, limit). */
