@@ -63,10 +63,11 @@ export interface LiveCall {
   notes: Array<{ note: string; author: string; time: string }> | null;
   /**
    * The call's events, each after its log sequence number: seq, event, seq, event...
-   * The validated event objects themselves, shared with the log, never copied; one array
-   * per call (fifty thousand ended calls are kept), and the `{ seq, ...event }` entries of
-   * the view are built only when a call is read (viewCall). At most TIMELINE_EVENTS: past
-   * that, the oldest after the arrival make room (see TIMELINE_EVENTS).
+   * The validated event objects as the log delivered them, never copied; one array per
+   * call (fifty thousand ended calls are kept, as text once a snapshot packed them:
+   * packed-call.ts), and the `{ seq, ...event }` entries of the view are built only when a
+   * call is read (viewCall). At most TIMELINE_EVENTS: past that, the oldest after the
+   * arrival make room (see TIMELINE_EVENTS).
    */
   timeline: Array<number | CallEvent>;
 }
