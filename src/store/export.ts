@@ -12,7 +12,8 @@ import type { Config } from '../domain/index.js';
 import { chTime } from './client.js';
 import { CSV_DECIMALS, csvHeader, csvLine, exportFilename, packSlices } from './csv.js';
 import type { AgentsReportParams, CallsReportParams } from './params.js';
-import { agentsReport, type AgentsReportRow } from './report-agents.js';
+import { agentsReport } from './report-agents.js';
+import type { AgentsReportRow } from './report-views.js';
 import { callFilters, windowParams } from './report-calls.js';
 
 type Kind = 'text' | 'number' | 'time';

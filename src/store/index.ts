@@ -17,10 +17,7 @@ export {
   SERIES_MAX_DAYS,
   DASHBOARD_MAX_MINUTES,
 } from './params.js';
-export type { CallsReport, CallsReportRow } from './report-calls.js';
-export type { AgentsReport, AgentsReportRow } from './report-agents.js';
-export type { Series, SlaTrendSeries, CallVolumeSeries } from './report-series.js';
-export type { DashboardSeries, DashboardSummary, SummaryFigures } from './report-dashboard.js';
+export { CallsReport, CallsReportRow, AgentsReport, AgentsReportRow, SlaTrend, CallVolume, DashboardTimeseries, DashboardSummary, SummaryFigures } from './report-views.js';
 export { CALL_COLUMNS, AGENT_COLUMNS, EXPORT_SLICE_ROWS, type CsvExport, type CallRecord, type ExportFilters } from './export.js';
 export { neutraliseCell, restoreCell, exportFilename } from './csv.js';
 export { serviceLevel, queueFigures } from './figures.js';

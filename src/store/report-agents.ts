@@ -5,37 +5,7 @@ import { num, percent, ratio } from './figures.js';
 import type { AgentsReportParams } from './params.js';
 import { windowParams } from './report-calls.js';
 import { reportSql } from './sql-files.js';
-
-export interface AgentsReportRow {
-  agent: string;
-  /** Calls the agent answered in the window (by answer time). */
-  calls: number;
-  /** Σ answer -> end of the agent's calls (talk + hold). */
-  total_duration_s: number;
-  average_duration_s: number | null;
-  talk_s: number;
-  hold_s: number;
-  acw_s: number;
-  /** (talk + hold + ACW) / calls. */
-  aht_s: number | null;
-  idle_s: number;
-  ringing_s: number;
-  busy_s: number;
-  wrapup_s: number;
-  away_s: number;
-  /** Every state but offline. */
-  logged_in_s: number;
-  /** idle / logged in. */
-  idle_rate: number | null;
-  /** (busy + wrapup) / (idle + ringing + busy + wrapup). */
-  occupancy: number | null;
-}
-
-export interface AgentsReport {
-  from: string;
-  to: string;
-  rows: AgentsReportRow[];
-}
+import type { AgentsReport, AgentsReportRow } from './report-views.js';
 
 export async function agentsReport(client: ClickHouseClient, config: Config, p: AgentsReportParams): Promise<AgentsReport> {
   // State time has no queue: with a queue filter it counts for the queue's configured members.

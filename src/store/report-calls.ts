@@ -5,42 +5,7 @@ import { chTime } from './client.js';
 import { num, queueFigures, queueSettingParams, ratio, slBasis, type QueueCounts } from './figures.js';
 import type { CallsReportParams } from './params.js';
 import { reportSql } from './sql-files.js';
-
-export interface CallsReportRow {
-  /** Queue or agent id, the bucket's start (RFC 3339 UTC) for hour/day; null for none, and for the calls that never queued (by queue) or were never answered (by agent). */
-  group: string | null;
-  /** What the wallboard and the CSV show for the group: the queue's or agent's name, "no queue", "no agent"; null for time buckets and none. */
-  group_name: string | null;
-  /** Every call that arrived in the range and matches the filters, whatever happened to it: the CSV has this many rows. */
-  calls: number;
-  /** Queue attempts of those calls (a call that flowed from one queue to another is one call and two attempts). */
-  offered: number;
-  answered: number;
-  abandoned: number;
-  short_abandoned: number;
-  flowed_out: number;
-  /** answered ÷ offered and abandoned ÷ offered, in percent; null when nothing was offered. */
-  answer_rate: number | null;
-  abandonment_rate: number | null;
-  /** Over the calls: end − arrival. */
-  average_duration_s: number | null;
-  /** Over the answered calls. */
-  average_talk_s: number | null;
-  service_level_pct: number | null;
-  asa_s: number | null;
-  average_wait_s: number | null;
-  service_level_formula: string;
-  /** null when the row spans queues: each attempt is then judged at its own queue's threshold. */
-  service_level_threshold_s: number | null;
-}
-
-export interface CallsReport {
-  from: string;
-  to: string;
-  tz: string;
-  group_by: CallsReportParams['group_by'];
-  rows: CallsReportRow[];
-}
+import type { CallsReport, CallsReportRow } from './report-views.js';
 
 const GROUP_KEYS: Record<CallsReportParams['group_by'], string> = {
   none: `''`,

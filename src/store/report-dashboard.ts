@@ -8,18 +8,10 @@ import type { Config } from '../domain/index.js';
 import { bucketStart } from './buckets.js';
 import { queueFigures, slBasis } from './figures.js';
 import type { DashboardSummaryParams, DashboardTimeseriesParams } from './params.js';
-import { queueBuckets, type QueueBucket, type Series } from './report-series.js';
+import { queueBuckets, type QueueBucket } from './report-series.js';
+import type { DashboardSummary, DashboardTimeseries, SummaryFigures } from './report-views.js';
 
-export interface DashboardSeries {
-  queue: string;
-  offered: number[];
-  answered: number[];
-  abandoned: number[];
-  service_level_pct: (number | null)[];
-  asa_s: (number | null)[];
-}
-
-export async function dashboardTimeseries(client: ClickHouseClient, config: Config, p: DashboardTimeseriesParams & { now: number }): Promise<Series<DashboardSeries>> {
+export async function dashboardTimeseries(client: ClickHouseClient, config: Config, p: DashboardTimeseriesParams & { now: number }): Promise<DashboardTimeseries> {
   const now = p.now;
   const { times, byQueue } = await queueBuckets(client, { from: now - p.minutes * 60_000, to: now, tz: 'UTC', interval: '15m', queue: p.queue });
   const series = [...byQueue.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queue, buckets]) => {
@@ -32,26 +24,6 @@ export async function dashboardTimeseries(client: ClickHouseClient, config: Conf
     };
   });
   return { interval: '15m', tz: 'UTC', times: times.map((t) => new Date(t).toISOString()), series };
-}
-
-export interface SummaryFigures extends ReturnType<typeof queueFigures> {
-  offered: number;
-  answered: number;
-  abandoned: number;
-  short_abandoned: number;
-  flowed_out: number;
-  service_level_formula: string;
-  service_level_threshold_s: number | null;
-  service_level_target_pct: number | null;
-}
-
-export interface DashboardSummary {
-  /** Local midnight in tz, RFC 3339 UTC. */
-  since: string;
-  until: string;
-  tz: string;
-  total: SummaryFigures;
-  queues: (SummaryFigures & { queue: string })[];
 }
 
 export async function dashboardSummary(client: ClickHouseClient, config: Config, p: DashboardSummaryParams & { now: number }): Promise<DashboardSummary> {

@@ -10,6 +10,7 @@ import { chTime } from './client.js';
 import { num, queueFigures, slBasis, type QueueCounts } from './figures.js';
 import type { SeriesParams } from './params.js';
 import { reportSql } from './sql-files.js';
+import type { CallVolume, SlaTrend } from './report-views.js';
 
 export interface QueueBucket extends QueueCounts {
   short_abandoned: number;
@@ -51,25 +52,7 @@ export async function queueBuckets(
   return { times: bucketStarts(from, to, p.interval, p.tz), byQueue };
 }
 
-export interface SlaTrendSeries {
-  queue: string;
-  formula: string;
-  threshold_s: number | null;
-  target_pct: number | null;
-  service_level_pct: (number | null)[];
-  asa_s: (number | null)[];
-  offered: number[];
-}
-
-export interface Series<S> {
-  interval: Interval;
-  tz: string;
-  /** Bucket starts, RFC 3339 UTC. */
-  times: string[];
-  series: S[];
-}
-
-export async function slaTrend(client: ClickHouseClient, config: Config, p: SeriesParams): Promise<Series<SlaTrendSeries>> {
+export async function slaTrend(client: ClickHouseClient, config: Config, p: SeriesParams): Promise<SlaTrend> {
   const { times, byQueue } = await queueBuckets(client, p);
   const series = [...byQueue.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queue, buckets]) => {
     const basis = slBasis(config, queue);
@@ -84,16 +67,7 @@ export async function slaTrend(client: ClickHouseClient, config: Config, p: Seri
   return { interval: p.interval, tz: p.tz, times: times.map((t) => new Date(t).toISOString()), series };
 }
 
-export interface CallVolumeSeries {
-  queue: string;
-  offered: number[];
-  answered: number[];
-  abandoned: number[];
-  short_abandoned: number[];
-  flowed_out: number[];
-}
-
-export async function callVolume(client: ClickHouseClient, p: SeriesParams): Promise<Series<CallVolumeSeries>> {
+export async function callVolume(client: ClickHouseClient, p: SeriesParams): Promise<CallVolume> {
   const { times, byQueue } = await queueBuckets(client, p);
   const series = [...byQueue.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queue, buckets]) => {
     const col = (k: keyof QueueBucket) => times.map((t) => buckets.get(t)?.[k] ?? 0);

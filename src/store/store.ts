@@ -10,10 +10,11 @@ import { openClient } from './client.js';
 import { callRecords, exportAgents, exportCalls, type CallRecord, type CsvExport, type ExportFilters } from './export.js';
 import { migrate } from './migrate.js';
 import type { AgentsReportParams, CallsReportParams, DashboardSummaryParams, DashboardTimeseriesParams, SeriesParams } from './params.js';
-import { agentsReport, type AgentsReport } from './report-agents.js';
-import { callsReport, type CallsReport } from './report-calls.js';
-import { dashboardSummary, dashboardTimeseries, type DashboardSeries, type DashboardSummary } from './report-dashboard.js';
-import { callVolume, slaTrend, type CallVolumeSeries, type Series, type SlaTrendSeries } from './report-series.js';
+import { agentsReport } from './report-agents.js';
+import { callsReport } from './report-calls.js';
+import { dashboardSummary, dashboardTimeseries } from './report-dashboard.js';
+import { callVolume, slaTrend } from './report-series.js';
+import type { AgentsReport, CallsReport, CallVolume, DashboardSummary, DashboardTimeseries, SlaTrend } from './report-views.js';
 import type { CallRow, FoldOutput } from './rows.js';
 import { listSetAside, quarantine, type QuarantinedRow, type SetAsideEvent } from './quarantine.js';
 import { callRows, readCheckpoint, writeCheckpoint, writeFold, type Checkpoint } from './writes.js';
@@ -40,10 +41,10 @@ export interface HistoryStore {
 
   calls(p: CallsReportParams): Promise<CallsReport>;
   agents(p: AgentsReportParams): Promise<AgentsReport>;
-  slaTrend(p: SeriesParams): Promise<Series<SlaTrendSeries>>;
-  callVolume(p: SeriesParams): Promise<Series<CallVolumeSeries>>;
+  slaTrend(p: SeriesParams): Promise<SlaTrend>;
+  callVolume(p: SeriesParams): Promise<CallVolume>;
   /** `now` ends the series (the engine's clock unless the query named an instant). */
-  dashboardTimeseries(p: DashboardTimeseriesParams & { now: number }): Promise<Series<DashboardSeries>>;
+  dashboardTimeseries(p: DashboardTimeseriesParams & { now: number }): Promise<DashboardTimeseries>;
   dashboardSummary(p: DashboardSummaryParams & { now: number }): Promise<DashboardSummary>;
   /** One JSON record per call with the export's columns (at most `limit`). */
   callRecords(p: ExportFilters, limit?: number): Promise<CallRecord[]>;

@@ -4,7 +4,8 @@
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { restoreCell } from '../../src/store/index.js';
+import { z } from 'zod';
+import { AgentsReport, CallsReport, CallVolume, DashboardSummary, DashboardTimeseries, SlaTrend, restoreCell } from '../../src/store/index.js';
 import { eventMaker, settled, startTestEngine, type TestEngine, historySettled } from '../support/engine.js';
 
 let t: TestEngine;
@@ -72,6 +73,24 @@ describe('reports API', () => {
     for (const p of [`/cc/reports/charts/sla-trend?from=${from}&to=${to}&interval=15m`, `/cc/reports/charts/call-volume?from=${from}&to=${to}&interval=day`, '/cc/dashboard/timeseries?minutes=60', '/cc/dashboard/summary']) {
       expect((await t.req(p, { as: 'viewer' })).status, p).toBe(200);
     }
+  });
+  it('every report answers what its schema in the OpenAPI document says, field by field (strict: nothing undocumented)', async () => {
+    const strictly = (schema: z.ZodType): z.ZodType => (schema instanceof z.ZodObject ? z.strictObject(Object.fromEntries(Object.entries(schema.shape).map(([k, v]) => [k, strictly(v as z.ZodType)]))) : schema instanceof z.ZodArray ? z.array(strictly(schema.element as z.ZodType)) : schema instanceof z.ZodNullable ? strictly(schema.unwrap() as z.ZodType).nullable() : schema);
+    const cases: Array<[string, z.ZodType]> = [
+      ...(['none', 'queue', 'agent', 'hour', 'day'] as const).map((g): [string, z.ZodType] => [`/cc/reports/calls?from=${from}&to=${to}&group_by=${g}`, CallsReport]),
+      [`/cc/reports/agents?from=${from}&to=${to}`, AgentsReport],
+      [`/cc/reports/charts/sla-trend?from=${from}&to=${to}&interval=15m`, SlaTrend],
+      [`/cc/reports/charts/call-volume?from=${from}&to=${to}&interval=day`, CallVolume],
+      ['/cc/dashboard/timeseries?minutes=1440', DashboardTimeseries],
+      ['/cc/dashboard/summary', DashboardSummary],
+    ];
+    for (const [path, schema] of cases) {
+      const body = await (await t.req(path, { as: 'viewer' })).json();
+      const checked = strictly(schema).safeParse(body);
+      expect(checked.success ? null : checked.error.issues, path).toBeNull();
+    }
+    const calls = CallsReport.parse(await (await t.req(`/cc/reports/calls?from=${from}&to=${to}&group_by=queue`, { as: 'viewer' })).json());
+    expect(calls.rows.some((r) => r.answered > 0)).toBe(true);
   });
   it.each([
     [`from=${to}&to=${from}`, 'from'],

@@ -7,6 +7,12 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import {
   DashboardTimeseriesParams,
+  AgentsReport,
+  CallsReport,
+  CallVolume,
+  DashboardSummary,
+  DashboardTimeseries,
+  SlaTrend,
   agentsReportParams,
   callsReportParams,
   dashboardSummaryParams,
@@ -17,10 +23,9 @@ import {
 import { assertQueueScope, type AppEnv, type AuthUser } from '../auth.js';
 import { ApiError } from '../problem.js';
 import { validationHook } from '../validation.js';
-import { commonProblems, needs } from '../openapi.js';
+import { commonProblems, json, needs } from '../openapi.js';
 
 const errors = commonProblems;
-const anyJson = (description: string) => ({ description, content: { 'application/json': { schema: z.record(z.string(), z.any()) } } });
 const csv = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } });
 
 /** A queue-scoped user must name one of its queues: a report never mixes in the others. */
@@ -58,27 +63,27 @@ export function reportRoutes(store: HistoryStore, timezone: string, now: () => n
   const agents = agentsReportParams(timezone);
   const series = seriesParams(timezone);
   const summary = dashboardSummaryParams(timezone);
-  const route = <Q extends z.ZodType>(path: string, operationId: string, summary: string, query: Q, ok: ReturnType<typeof anyJson> | ReturnType<typeof csv>) =>
+  const route = <Q extends z.ZodType>(path: string, operationId: string, summary: string, query: Q, ok: ReturnType<typeof json> | ReturnType<typeof csv>) =>
     createRoute({ method: 'get', path, operationId, summary, tags: ['reports'], ...needs('viewer'), request: { query: query as unknown as z.ZodObject }, responses: { 200: ok, ...errors } });
   const atNow = <P extends { now?: number | undefined }>(p: P): P & { now: number } => ({ ...p, now: p.now ?? now() });
   const q = <S extends z.ZodType>(c: { req: { valid(t: 'query'): unknown } }, _schema: S) => c.req.valid('query') as z.output<S>;
 
-  app.openapi(route('/reports/calls', 'getCallsReport', 'Calls report: count, answered, abandoned, rates, average duration and talk, service level, ASA', calls, anyJson('report rows')), async (c) =>
+  app.openapi(route('/reports/calls', 'getCallsReport', 'Calls report: count, answered, abandoned, rates, average duration and talk, service level, ASA', calls, json(CallsReport, 'report rows')), async (c) =>
     c.json(await store.calls(scoped(q(c, calls), c.get('user'))), 200) as never,
   );
-  app.openapi(route('/reports/agents', 'getAgentsReport', 'Agents report: calls, total and average duration, idle rate, AHT, occupancy', agents, anyJson('one row per agent')), async (c) =>
+  app.openapi(route('/reports/agents', 'getAgentsReport', 'Agents report: calls, total and average duration, idle rate, AHT, occupancy', agents, json(AgentsReport, 'one row per agent')), async (c) =>
     c.json(await store.agents(scoped(q(c, agents), c.get('user'))), 200) as never,
   );
-  app.openapi(route('/reports/charts/sla-trend', 'getSlaTrend', 'Service level per interval and queue, ready to plot', series, anyJson('series')), async (c) =>
+  app.openapi(route('/reports/charts/sla-trend', 'getSlaTrend', 'Service level per interval and queue, ready to plot', series, json(SlaTrend, 'series')), async (c) =>
     c.json(await store.slaTrend(scoped(q(c, series), c.get('user'))), 200) as never,
   );
-  app.openapi(route('/reports/charts/call-volume', 'getCallVolume', 'Offered, answered and abandoned calls per interval and queue', series, anyJson('series')), async (c) =>
+  app.openapi(route('/reports/charts/call-volume', 'getCallVolume', 'Offered, answered and abandoned calls per interval and queue', series, json(CallVolume, 'series')), async (c) =>
     c.json(await store.callVolume(scoped(q(c, series), c.get('user'))), 200) as never,
   );
-  app.openapi(route('/dashboard/timeseries', 'getDashboardTimeseries', "Recent 15-minute series for the wallboard's live chart", DashboardTimeseriesParams, anyJson('series')), async (c) =>
+  app.openapi(route('/dashboard/timeseries', 'getDashboardTimeseries', "Recent 15-minute series for the wallboard's live chart", DashboardTimeseriesParams, json(DashboardTimeseries, 'series')), async (c) =>
     c.json(await store.dashboardTimeseries(atNow(scoped(q(c, DashboardTimeseriesParams), c.get('user')))), 200) as never,
   );
-  app.openapi(route('/dashboard/summary', 'getDashboardSummary', "Today's headline figures from history", summary, anyJson('summary')), async (c) => {
+  app.openapi(route('/dashboard/summary', 'getDashboardSummary', "Today's headline figures from history", summary, json(DashboardSummary, 'summary')), async (c) => {
     const user = c.get('user');
     if (user.queues !== null) throw new ApiError(403, `${user.name} is scoped to some queues; the summary covers all of them`);
     return c.json(await store.dashboardSummary(atNow(q(c, summary))), 200) as never;
