@@ -342,6 +342,7 @@ export class Engine {
     await within(5000, this.finalSnapshot());
     await within(1000, this.store.close());
     await within(1000, this.log.close());
+    this.metrics.stop();
     await this.lock.release();
   }
 

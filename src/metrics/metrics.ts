@@ -44,6 +44,15 @@ export class EngineMetrics {
   private readonly lagSources = new Map<string, () => number>();
   private readonly zeroed = new Set<string>();
 
+  /**
+   * Lets the stopped engine go: prom-client's default metrics keep a process-wide GC observer
+   * that holds this registry, and through it every gauge's closure over the engine's state
+   * (measured: a stopped 1 M-event engine stayed reachable). Cleared, the registry holds none.
+   */
+  stop(): void {
+    this.registry.clear();
+  }
+
   constructor(live: LiveGauges, options: MetricsOptions = {}) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
