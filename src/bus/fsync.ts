@@ -11,9 +11,9 @@ export function syncDirectory(dir: string): void {
   }
 }
 
-/** Writes all of `text` (appending with 'a', replacing with 'w') and fsyncs it. */
-export function writeSynced(path: string, text: string, flags: 'a' | 'w'): void {
-  const buffer = Buffer.from(text, 'utf8');
+/** Writes all of `data` (appending with 'a', replacing with 'w') and fsyncs it. */
+export function writeSynced(path: string, data: string | Buffer, flags: 'a' | 'w'): void {
+  const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const fd = openSync(path, flags, 0o644);
   try {
     for (let done = 0; done < buffer.length; ) done += writeSync(fd, buffer, done, buffer.length - done);

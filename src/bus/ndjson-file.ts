@@ -16,7 +16,7 @@ import { dirname } from 'node:path';
 import type { CallEvent } from '../domain/index.js';
 import { syncDirectory } from './fsync.js';
 import type { StoreFailure } from './log.js';
-import { DamagedLogFileError, judgeLine } from './ndjson-lines.js';
+import { DamagedLogFileError, judgeLine, readableEvents, splitLines } from './ndjson-lines.js';
 import { judgeFingerprint, readSeal, writeSeal } from './ndjson-seal.js';
 import { LineIds } from './line-ids.js';
 
@@ -208,21 +208,9 @@ function loadLines(path: string, buf: Buffer, completeBytes: number): { lines: L
     at = nl + 1;
   }
   const sealed = starts.length - 1;
-  const judged: CallEvent[] = [];
-  let first: { lineNo: number; problem: string } | null = null;
-  let unreadable = 0;
-  for (let at = sealedBytes; at < completeBytes; ) {
-    const nl = buf.indexOf(10, at);
-    const v = judgeLine(buf.toString('utf8', at, nl));
-    if (v.ok) judged.push(v.event);
-    else {
-      first ??= { lineNo: starts.length, problem: v.problem };
-      unreadable++;
-    }
-    starts.push(nl + 1);
-    at = nl + 1;
-  }
-  if (first !== null) throw new DamagedLogFileError(path, first.lineNo, first.problem, unreadable);
+  const split = splitLines(buf, sealedBytes, sealed + 1);
+  const judged = readableEvents(path, split);
+  for (const l of split.lines) starts.push(l.end + 1);
   const ids = new LineIds(buf, starts);
   for (let n = 1; n <= sealed; n++) ids.add(n, null);
   judged.forEach((e, i) => ids.add(sealed + i + 1, e.id));

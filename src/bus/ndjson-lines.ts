@@ -5,31 +5,28 @@
  */
 import { validateEvent, type CallEvent } from '../domain/index.js';
 
-/** One complete line: its number, where it sits in the text (without its newline), its verdict. */
+/** One complete line: its number, where it sits in the file (its newline at `end`), its verdict. */
 export type JudgedLine = { lineNo: number; start: number; end: number } & ({ ok: true; event: CallEvent } | { ok: false; problem: string });
 
 export interface SplitFile {
-  /** Every complete (newline-terminated) line, judged, in order. */
+  /** Every complete (newline-terminated) line from where the split began, judged, in order. */
   lines: JudgedLine[];
-  /** A last line without its newline: a write cut short, never acknowledged ('' when none). */
-  tornTail: string;
-  /** Bytes of the complete lines, where the torn tail starts. */
+  /** Bytes of the complete lines, where a torn tail starts. */
   completeBytes: number;
+  /** Bytes of a last line without its newline: a write cut short, never acknowledged (0 when none). */
+  tornBytes: number;
 }
 
-/** Splits the file's text into judged lines and a torn tail. */
-export function splitLines(text: string): SplitFile {
-  const end = text.lastIndexOf('\n') + 1;
+/** Splits the file's bytes from `from` (a line's start, line `firstLineNo`) into judged lines and a torn tail. */
+export function splitLines(buf: Buffer, from = 0, firstLineNo = 1): SplitFile {
+  const completeBytes = Math.max(from, buf.lastIndexOf(10) + 1);
   const lines: JudgedLine[] = [];
-  let start = 0;
-  let lineNo = 0;
-  while (start < end) {
-    const nl = text.indexOf('\n', start);
-    lines.push({ lineNo: ++lineNo, start, end: nl, ...judgeLine(text.slice(start, nl)) });
+  for (let start = from, lineNo = firstLineNo; start < completeBytes; lineNo++) {
+    const nl = buf.indexOf(10, start);
+    lines.push({ lineNo, start, end: nl, ...judgeLine(buf.toString('utf8', start, nl)) });
     start = nl + 1;
   }
-  const tornTail = text.slice(end);
-  return { lines, tornTail, completeBytes: Buffer.byteLength(text, 'utf8') - Buffer.byteLength(tornTail, 'utf8') };
+  return { lines, completeBytes, tornBytes: buf.length - completeBytes };
 }
 
 /** One line's verdict: the event it holds, or why it is not a readable event. */
@@ -56,4 +53,12 @@ export class DamagedLogFileError extends Error {
   ) {
     super(`${path}:${lineNo}: ${problem}; the event log file is damaged (${unreadable} unreadable line${unreadable === 1 ? '' : 's'})`);
   }
+}
+
+/** The events of split lines that are all readable; throws DamagedLogFileError naming the first that is not. */
+export function readableEvents(path: string, split: SplitFile): CallEvent[] {
+  const bad = split.lines.filter((l) => !l.ok);
+  const first = bad[0];
+  if (first && !first.ok) throw new DamagedLogFileError(path, first.lineNo, first.problem, bad.length);
+  return split.lines.map((l) => (l as { event: CallEvent }).event);
 }

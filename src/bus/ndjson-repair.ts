@@ -26,24 +26,23 @@ export interface RepairReport {
 }
 
 export function repairLogFile(path: string): RepairReport {
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const split = splitLines(text);
+  const buf = existsSync(path) ? readFileSync(path) : Buffer.alloc(0);
+  const split = splitLines(buf);
   const bad = split.lines.filter((l) => !l.ok);
-  const tornBytes = Buffer.byteLength(split.tornTail, 'utf8');
+  const { tornBytes } = split;
+  // A line with its newline.
+  const line = (l: { start: number; end: number }) => buf.subarray(l.start, l.end + 1);
   const moved = bad.map((l) => ({ lineNo: l.lineNo, problem: l.ok ? '' : l.problem }));
   const kept = split.lines.length - bad.length;
   if (bad.length === 0 && tornBytes === 0) return { kept, moved, tornBytes, asidePath: null };
 
   const asidePath = `${path}.unreadable`;
-  let aside = '';
-  for (const l of bad) aside += text.slice(l.start, l.end) + '\n';
-  if (tornBytes > 0) aside += split.tornTail + '\n';
-  writeSynced(asidePath, aside, 'a');
+  const aside = bad.map(line);
+  if (tornBytes > 0) aside.push(buf.subarray(split.completeBytes), Buffer.from('\n'));
+  writeSynced(asidePath, Buffer.concat(aside), 'a');
 
-  let keptText = '';
-  for (const l of split.lines) if (l.ok) keptText += text.slice(l.start, l.end) + '\n';
   const next = `${path}.repairing`;
-  writeSynced(next, keptText, 'w');
+  writeSynced(next, Buffer.concat(split.lines.filter((l) => l.ok).map(line)), 'w');
   renameSync(next, path);
   // The seal described the old file (it would not match the new one anyway).
   rmSync(sealPath(path), { force: true });
