@@ -10,10 +10,9 @@
  * Written after an open and at a clean close; a crash only leaves an older seal, which still
  * covers a prefix of the file.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourceFingerprint } from '../domain/index.js';
 import { syncDirectory, writeSynced } from './fsync.js';
 
 export interface Seal {
@@ -22,17 +21,8 @@ export interface Seal {
   judge: string;
 }
 
-const domain = fileURLToPath(new URL('../domain/', import.meta.url));
-let judge: string | null = null;
-
 /** The validation code's fingerprint: every source file of src/domain (events, validation). */
-export function judgeFingerprint(): string {
-  if (judge !== null) return judge;
-  const h = createHash('sha256');
-  for (const f of readdirSync(domain).filter((n) => n.endsWith('.ts')).sort()) h.update(f).update('\0').update(readFileSync(domain + f)).update('\0');
-  judge = h.digest('hex');
-  return judge;
-}
+export const judgeFingerprint = (): string => sourceFingerprint(['src/domain']);
 
 export const sealPath = (file: string): string => `${file}.seal`;
 

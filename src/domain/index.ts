@@ -51,3 +51,4 @@ export { systemClock, shiftedClock, ManualClock, type Clock, type CancelTimer } 
 export { parseTime, isCanonicalTime, Instant, TIME_RULE, TIME_YEARS, timeMeta } from './time.js';
 export { WholeNumber, TimeZone, TimeZoneOr, canonicalTimeZone, TIME_ZONE_RULE } from './params.js';
 export { asciiJson } from './ascii-json.js';
+export { sourceFingerprint } from './source-fingerprint.js';

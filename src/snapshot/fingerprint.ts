@@ -6,26 +6,12 @@
  * Users, tokens, webhooks and the simulator's workload change no fold and are left out.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Config } from '../domain/index.js';
+import { sourceFingerprint, type Config } from '../domain/index.js';
 import { SNAPSHOT_FORMAT } from './envelope.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Folders whose every .ts file folds events, and single files that do. */
 const FOLDING_DIRS = ['processors', 'src/domain'];
 const FOLDING_FILES = ['src/callcontrol/sessions.ts', 'src/callcontrol/consults.ts', 'src/snapshot/parts.ts'];
-
-let code: string | null = null;
-
-function codeFingerprint(): string {
-  if (code !== null) return code;
-  const h = createHash('sha256');
-  const files = [...FOLDING_DIRS.flatMap((d) => readdirSync(root + d).filter((f) => f.endsWith('.ts')).map((f) => `${d}/${f}`)), ...FOLDING_FILES].sort();
-  for (const f of files) h.update(f).update('\0').update(readFileSync(root + f)).update('\0');
-  code = h.digest('hex');
-  return code;
-}
 
 /**
  * @example foldingFingerprint(config, { endedCallsKept: 50_000 }) // 'c3ab8f…'
@@ -33,6 +19,6 @@ function codeFingerprint(): string {
 export function foldingFingerprint(config: Config, options: Record<string, unknown> = {}): string {
   const { users: _u, webhooks: _w, sim: _s, ...folding } = config;
   return createHash('sha256')
-    .update(JSON.stringify({ format: SNAPSHOT_FORMAT, code: codeFingerprint(), config: folding, options }))
+    .update(JSON.stringify({ format: SNAPSHOT_FORMAT, code: sourceFingerprint(FOLDING_DIRS, FOLDING_FILES), config: folding, options }))
     .digest('hex');
 }
