@@ -17,12 +17,11 @@
 import type { EventLog, JetStreamLog } from '../bus/index.js';
 import type { Clock, Config } from '../domain/index.js';
 import { createRunner, type DecidedBatch } from '../../processors/index.js';
-import { loadSnapshot, decodeParts } from '../snapshot/index.js';
 import type { HistoryWriter } from '../store/index.js';
 import type { AlertPeers } from '../alerts/index.js';
 import { kvLeases, kvProgress, type LeaseHolder, type Leases } from './lease.js';
 import { decideBatch } from './pipeline.js';
-import type { Restored } from './restore.js';
+import { loadParts, type Restored } from './restore.js';
 
 const HISTORY = 'history';
 const ALERTS = 'alerts';
@@ -137,15 +136,8 @@ export function historyCatchUp(o: { log: EventLog; config: Config; restored: Res
   return async function* (fromSeq: number, toSeq: number): AsyncGenerator<DecidedBatch> {
     let runner = createRunner(o.config);
     if (o.restored) {
-      const loaded = await loadSnapshot({
-        store: o.restored.store,
-        fingerprint: o.restored.fingerprint,
-        historySeq: fromSeq,
-        logHolds: async (seq, id) => (await o.log.read(seq, 1))[0]?.event.id === id,
-        say: o.say,
-      });
-      const parts = loaded ? decodeParts(loaded.text) : null;
-      if (parts?.ok) runner = createRunner(o.config, { from: parts.parts.runner });
+      const loaded = await loadParts({ store: o.restored.store, fingerprint: o.restored.fingerprint, historySeq: fromSeq, log: o.log, say: o.say });
+      if (loaded) runner = createRunner(o.config, { from: loaded.parts.runner });
     }
     o.say(`history catch-up: deciding seq ${runner.lastSeq + 1}..${toSeq} again from the log`);
     for (let seq = runner.lastSeq + 1; seq <= toSeq; ) {
