@@ -48,13 +48,8 @@ export function decodeParts(text: string): { ok: true; parts: SnapshotParts } | 
   const checked = partsOf(body);
   if (!checked.ok) return checked;
   const live = checked.parts.runner.live;
-  const ended: string[] = [];
-  for (let at = nl + 1; nl >= 0 && at <= text.length; ) {
-    const end = text.indexOf('\n', at);
-    ended.push(text.slice(at, end < 0 ? text.length : end));
-    if (end < 0) break;
-    at = end + 1;
-  }
+  // Pieces of the text, not copies: each call is parsed only when something reads it.
+  const ended = nl < 0 ? [] : text.slice(nl + 1).split('\n');
   if (!Array.isArray(live.endedIds) || live.endedIds.length !== ended.length) return { ok: false, reason: `damaged: ${ended.length} ended calls for ${Array.isArray(live.endedIds) ? live.endedIds.length : 'no'} ids` };
   live.ended = ended;
   return checked;
