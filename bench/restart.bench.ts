@@ -48,7 +48,7 @@ function* traffic(total: number, agents: number): Generator<CallEvent[]> {
 }
 
 /** Fills the stream quickly (core publishes with the message id header, then waits for the stream to hold them all). */
-export async function fillStream(url: string, total: number, agents: number): Promise<number> {
+async function fillStream(url: string, total: number, agents: number): Promise<number> {
   const log = await JetStreamLog.connect({ url });
   await log.close();
   const nc = await connect({ servers: url });
@@ -74,7 +74,7 @@ export async function fillStream(url: string, total: number, agents: number): Pr
   return sent;
 }
 
-export async function fillFile(file: string, total: number, agents: number): Promise<number> {
+async function fillFile(file: string, total: number, agents: number): Promise<number> {
   let text: string[] = [];
   let sent = 0;
   const { open } = await import('node:fs/promises');
@@ -90,7 +90,7 @@ export async function fillFile(file: string, total: number, agents: number): Pro
 }
 
 /** History as after a normal run: its checkpoint at the log's end. */
-export async function historyAt(dataDir: string, config: Config, seq: number): Promise<void> {
+async function historyAt(dataDir: string, config: Config, seq: number): Promise<void> {
   const store = openHistoryStore({ dataDir: join(dataDir, 'chdb'), config, now: systemClock.now });
   await store.migrate();
   await store.writeCheckpoint('history', { seq, state: JSON.stringify(initialFoldState()) });

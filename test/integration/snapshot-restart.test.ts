@@ -47,6 +47,14 @@ async function start(dataDir: string, extra: TestEngineOptions = {}): Promise<{ 
   return { t, lines };
 }
 
+/** A run that folds the early events, waits for history to hold them, and stops cleanly (writing the snapshot). */
+async function firstRun(dir: string, extra: TestEngineOptions = {}): Promise<void> {
+  const first = await start(dir, extra);
+  await append(first.t, early);
+  await historySettled(first.t);
+  await first.t.stop();
+}
+
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'cc-snap-'));
   try {
@@ -59,10 +67,7 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
 describe('restart from a snapshot (embedded)', () => {
   it('a clean stop writes one; the next start begins there and shows what a full replay shows, then and after more events', async () => {
     await withDir(async (dir) => {
-      const first = await start(dir);
-      await append(first.t, early);
-      await historySettled(first.t);
-      await first.t.stop();
+      await firstRun(dir);
       const header = snapshotHeader(await readFile(join(dir, SNAPSHOT_FILE)));
       expect(header.ok && header.header.seq).toBe(early.length);
 
@@ -90,10 +95,7 @@ describe('restart from a snapshot (embedded)', () => {
 
   it('ignores, saying why, a snapshot of another version or config, a damaged one, and one ahead of history', async () => {
     await withDir(async (dir) => {
-      const first = await start(dir);
-      await append(first.t, early);
-      await historySettled(first.t);
-      await first.t.stop();
+      await firstRun(dir);
       const file = join(dir, SNAPSHOT_FILE);
       const good = await readFile(file);
       const nl = good.indexOf(10);
@@ -126,10 +128,7 @@ describe('restart from a snapshot (embedded)', () => {
 
   it('a reset history store (deleted chDB) makes the start replay the whole log and backfill it', async () => {
     await withDir(async (dir) => {
-      const first = await start(dir);
-      await append(first.t, early);
-      await historySettled(first.t);
-      await first.t.stop();
+      await firstRun(dir);
       await rm(join(dir, 'chdb'), { recursive: true, force: true });
       const second = await start(dir);
       expect(second.t.engine.startedFrom).toBeNull();
@@ -144,10 +143,7 @@ describe('restart from a snapshot (embedded)', () => {
 describe('restart from a snapshot (JetStream KV)', () => {
   it('an engine on the stream starts from its snapshot in KV and shows what a full replay shows', async () => {
     await withDir(async (dir) => {
-      const first = await start(dir, { natsUrl: nats.url, settings: { engineName: 'kv-a' } });
-      await append(first.t, early);
-      await historySettled(first.t);
-      await first.t.stop();
+      await firstRun(dir, { natsUrl: nats.url, settings: { engineName: 'kv-a' } });
       const second = await start(dir, { natsUrl: nats.url, settings: { engineName: 'kv-a' } });
       expect(second.t.engine.startedFrom?.source).toMatch(/JetStream KV CC_SNAPSHOTS\/kv-a/);
       // On a stream the log also holds the alerts the engine judged (alert.fired, alert.resolved): the full replay is the log's.
