@@ -207,7 +207,7 @@ export class Engine {
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
       const routes: Array<OpenAPIHono<AppEnv>> = [
-        liveRoutes(runner, () => clock.now()),
+        liveRoutes(runner, () => clock.now(), (q) => alerts.rules.rulesOf(q).sla_below_threshold),
         reportRoutes(store, config.timezone, () => clock.now()),
         setAsideRoutes(store),
         ...alerts.routes,

@@ -7,7 +7,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Socket } from 'socket.io';
-import type { Runner, Changed } from '../../processors/index.js';
+import type { Runner, Changed, SlaRuleOf } from '../../processors/index.js';
 import type { TokenRegistry } from '../api/auth.js';
 import type { Clock, Config } from '../domain/index.js';
 import { DashboardHistory } from './history.js';
@@ -24,6 +24,8 @@ export interface AlertsSource {
   /** The live alerts now (firing and acknowledged, recent resolved ones too). */
   live(): AlertItem[];
   onAlert(listener: (e: { kind: 'fired' | 'acknowledged' | 'resolved'; alert: AlertItem }) => void): () => void;
+  /** Each queue's rules in force (overrides included): the dashboard's current window is the SLA rule's. */
+  rules?: { rulesOf(queue: string): { sla_below_threshold: { window_min: number; min_offered: number } } };
 }
 
 export interface GatewayOptions {
@@ -57,7 +59,9 @@ export class RealtimeGateway {
 
   constructor(private readonly o: GatewayOptions) {
     this.now = () => o.clock.now();
-    this.deps = { runner: o.runner, config: o.config, history: new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts };
+    const rules = o.alerts?.rules;
+    const slaRule: SlaRuleOf | undefined = rules ? (q) => rules.rulesOf(q).sla_below_threshold : undefined;
+    this.deps = { runner: o.runner, config: o.config, history: new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts, slaRule };
   }
 
   /** Attaches to the engine's HTTP server (path /socket.io/) and starts pushing. */
@@ -160,7 +164,7 @@ export class RealtimeGateway {
       const dash = `dashboard@${key}`;
       const watched = this.members(dash) && (refresh || queues.size > 0);
       const due = this.deps.history.due(key, now);
-      const realtime = watched || due ? realtimeFor(runner, scope, now) : null;
+      const realtime = watched || due ? realtimeFor(runner, scope, now, this.deps.slaRule) : null;
       const sample = realtime && due ? this.deps.history.record(key, realtime, now) : null;
       if (realtime && this.members(dash) && (refresh || sample || realtime.queues.some((q) => queues.has(q.queue)))) {
         const rows = refresh || sample ? realtime.queues : realtime.queues.filter((q) => queues.has(q.queue));
