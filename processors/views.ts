@@ -139,6 +139,8 @@ export const CallView = z.object({
   caller: Party,
   queue: z.string().nullable(),
   agent: z.string().nullable(),
+  /** Agents whose phones ring with this call now (a ringing call has no agent yet). */
+  offered_to: z.array(z.string()),
   /** `arrived`: not queued nor answered yet (or between queues); `abandoned`: caller hung up, end not yet logged. */
   state: z.enum(CALL_VIEW_STATES),
   arrived_at: Iso,

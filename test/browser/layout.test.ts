@@ -183,7 +183,7 @@ describe('what each role is offered', () => {
       await page.click(end);
       await page.click('#confirm-ok');
       await waitUntil(async () => ['ended', 'wrapup'].includes(await state()), 'the call ended');
-      await waitUntil(async () => (await page.textContent('#call-toast'))?.includes('done'), 'the toast');
+      await waitUntil(async () => (await page.textContent('#call-toast'))?.startsWith('Ended the call from'), 'the toast');
     } finally {
       await context.close();
     }
