@@ -33,7 +33,8 @@ import { Pipeline } from './pipeline.js';
 import { openSnapshots, snapshotter } from './restore.js';
 import { historyCatchUp, openPeers, type Peers } from './peers.js';
 import { encodeParts, type Snapshotter } from '../snapshot/index.js';
-import { engineNameOf, mediaAddressOf, type EngineSettings } from './settings.js';
+import { analystLimitsOf, engineNameOf, mediaAddressOf, type EngineSettings } from './settings.js';
+import { clickhouseRoutes, createAnalyticsDoor, type DoorOrAbsence } from '../analytics/index.js';
 
 export interface EngineOptions {
   settings: EngineSettings;
@@ -149,6 +150,13 @@ export class Engine {
       });
       cleanup.unshift(async () => callControl.stop());
       if (restored?.parts) callControl.restore(restored.parts.sessions);
+      // The analysts' door: read-only connections to the embedded history (none with a server,
+      // whose own read-only analyst user is the door there).
+      const analystReader = await store.openAnalystReader(analystLimitsOf(settings));
+      if (analystReader) cleanup.unshift(() => analystReader.close());
+      const door: DoorOrAbsence = analystReader
+        ? { door: createAnalyticsDoor({ reader: analystReader, audit, now: () => clock.now() }) }
+        : { absent: 'this engine keeps its history in a ClickHouse server: analysts query that server as its read-only analyst user (docs/analytics.md, distributed mode)' };
       const media = createBrowserMedia({ callControl, pipeline, audit, network: { address: mediaAddressOf(settings), ports: settings.mediaPorts ?? null }, registry: metrics.registry, now: () => clock.now() });
       cleanup.unshift(() => media.stop());
       // Alerts too: the replay rebuilds acknowledgements and rule overrides (on the alerts of history).
@@ -216,7 +224,7 @@ export class Engine {
         sipRoutes(() => sip),
       ];
       const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, clock });
-      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, wallboard: realtime.wallboard });
+      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, clickhouse: clickhouseRoutes(tokens, door), wallboard: realtime.wallboard });
       const server = await listen(app.fetch, settings.port, settings.host);
       cleanup.unshift(() => closeServer(server));
       realtime.start(server);
