@@ -8,6 +8,7 @@
  * codes, so any ClickHouse client shows them as it shows a server's.
  */
 import type { AuditLog } from '../callcontrol/index.js';
+import { HISTORY_QUERY_ROLES, type Role } from '../domain/index.js';
 import type { AnalystReader } from '../store/index.js';
 import { scanStatement } from './lexer.js';
 import { httpStatusOf } from './protocol.js';
@@ -27,8 +28,11 @@ export interface DoorRequest {
 
 export interface DoorUser {
   name: string;
-  role: string;
+  role: Role;
 }
+
+/** A request as read from HTTP (protocol.ts), or why it could not be. */
+export type DoorInput = { ok: true; request: DoorRequest } | { ok: false; code: number; message: string; sql?: string };
 
 export interface QuerySummary {
   read_rows: number;
@@ -42,7 +46,8 @@ export type DoorAnswer =
   | { ok: false; queryId: string; code: number; message: string };
 
 export interface AnalyticsDoor {
-  ask(user: DoorUser, req: DoorRequest): Promise<DoorAnswer>;
+  /** Judges, runs and audits one request of a signed-in user (any role: a refusal is audited too). */
+  ask(user: DoorUser, input: DoorInput): Promise<DoorAnswer>;
 }
 
 export const ANALYTICS_DATABASE = 'cc_analytics';
@@ -53,7 +58,8 @@ export function createAnalyticsDoor(deps: { reader: AnalystReader; audit: AuditL
   const { reader, audit } = deps;
 
   /** The verdict and the statement to run, or a refusal. */
-  async function judge(req: DoorRequest): Promise<{ ok: true; statement: string; format: string } | { ok: false; code: number; message: string }> {
+  async function judge(user: DoorUser, req: DoorRequest): Promise<{ ok: true; statement: string; format: string } | { ok: false; code: number; message: string }> {
+    if (!HISTORY_QUERY_ROLES.includes(user.role)) return { ok: false, code: CODES.ACCESS_DENIED, message: `querying the history needs the ${HISTORY_QUERY_ROLES.join(' or ')} role; ${user.name} is ${user.role}` };
     if (req.database !== null && req.database !== ANALYTICS_DATABASE) {
       return { ok: false, code: CODES.ACCESS_DENIED, message: `database ${req.database} is not open to analysts: set the database to ${ANALYTICS_DATABASE} (or leave it out)` };
     }
@@ -79,9 +85,10 @@ export function createAnalyticsDoor(deps: { reader: AnalystReader; audit: AuditL
   }
 
   return {
-    async ask(user, req) {
+    async ask(user, input) {
       const started = deps.now();
-      const judged = await judge(req);
+      const req: DoorRequest = input.ok ? input.request : { sql: input.sql ?? '', params: {}, settings: {}, database: null, defaultFormat: null, queryId: '' };
+      const judged = input.ok ? await judge(user, req) : input;
       const ran = judged.ok ? await reader.run({ sql: judged.statement, params: req.params, format: judged.format }) : judged;
       const answer: DoorAnswer = ran.ok
         ? {

@@ -15,7 +15,7 @@ const IGNORED = new Set(['session_id', 'session_timeout', 'session_check', 'comp
 
 export type Credentials = { kind: 'password'; user: string; key: string } | { kind: 'bearer'; token: string };
 
-export type ReadRequest = { ok: true; request: DoorRequest; compressResponse: boolean } | { ok: false; code: number; message: string };
+export type ReadRequest = { ok: true; request: DoorRequest; compressResponse: boolean } | { ok: false; code: number; message: string; sql?: string };
 
 /** Who the client says it is: basic auth, X-ClickHouse-User/-Key, or a bearer token. Null when none. */
 export function credentialsOf(headers: Headers): Credentials | null | { error: string } {
@@ -72,12 +72,12 @@ export function readRequest(url: URL, headers: Headers, body: Uint8Array): ReadR
   } catch (e) {
     return { ok: false, code: 62, message: `the request body could not be read: ${(e as Error).message}` };
   }
-  if (Buffer.byteLength(text) > MAX_QUERY_BYTES) return { ok: false, code: 62, message: `Max query size exceeded: the query is larger than ${MAX_QUERY_BYTES} bytes` };
+  if (Buffer.byteLength(text) > MAX_QUERY_BYTES) return { ok: false, code: 62, sql: text.slice(0, 1000), message: `Max query size exceeded: the query is larger than ${MAX_QUERY_BYTES} bytes` };
   const request: DoorRequest = { sql: text, params: {}, settings: {}, database: null, defaultFormat: null, queryId: randomUUID() };
   let compressResponse = false;
   for (const [name, value] of fields) {
     if (name === 'query') continue;
-    if (name === 'user' || name === 'password') return { ok: false, code: 516, message: 'credentials in the URL are not accepted (URLs end up in logs): use basic auth or X-ClickHouse-User and X-ClickHouse-Key' };
+    if (name === 'user' || name === 'password') return { ok: false, code: 516, sql: text, message: 'credentials in the URL are not accepted (URLs end up in logs): use basic auth or X-ClickHouse-User and X-ClickHouse-Key' };
     if (name.startsWith('param_')) request.params[name.slice(6)] = unescapeParam(value);
     else if (name === 'database') request.database = value;
     else if (name === 'default_format') request.defaultFormat = value;
