@@ -64,7 +64,21 @@ export function analystSettings(l: AnalystLimits): Array<[string, string | numbe
 
 /** Opens the read-only connections on the store's chDB directory (after migrations: cc_analytics must exist). */
 export async function openChdbAnalystReader(dataDir: string, limits: AnalystLimits): Promise<AnalystReader> {
-  const args = analystSettings(limits).map(([k, v]) => `--${k}=${v}`);
+  const settingsList = analystSettings(limits);
+  const args = settingsList.map(([k, v]) => `--${k}=${v}`);
+  // What the door's connections hold, read once on a probe connection like them but for the
+  // result limits (system.settings alone is more rows than a small max_result_rows).
+  const probe = new Session(dataDir, { connectionArgs: args.filter((a) => !/^--(max_result_rows|max_result_bytes)=/.test(a)) });
+  let settings: Map<string, string>;
+  let formats: ReadonlySet<string>;
+  try {
+    const rows = async (sql: string) => (await probe.queryAsync(sql, { format: 'JSONEachRow' })).text().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+    settings = new Map((await rows('SELECT name, value FROM system.settings')).map((r) => [r.name!, String(r.value)]));
+    for (const [k, v] of settingsList) settings.set(k, String(v));
+    formats = new Set((await rows('SELECT name FROM system.formats WHERE is_output')).map((r) => r.name!));
+  } finally {
+    probe.close();
+  }
   const idle: Session[] = [];
   const all: Session[] = [];
   try {
@@ -78,9 +92,6 @@ export async function openChdbAnalystReader(dataDir: string, limits: AnalystLimi
     for (const s of all) s.close();
     throw e;
   }
-  const rows = async (sql: string) => (await all[0]!.queryAsync(sql, { format: 'JSONEachRow' })).text().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
-  const settings: ReadonlyMap<string, string> = new Map((await rows('SELECT name, value FROM system.settings')).map((r) => [r.name!, String(r.value)]));
-  const formats: ReadonlySet<string> = new Set((await rows('SELECT name FROM system.formats WHERE is_output')).map((r) => r.name!));
   return {
     async run({ sql, params, format }) {
       const session = idle.pop();
