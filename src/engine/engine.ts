@@ -50,6 +50,8 @@ export interface EngineOptions {
 export class Engine {
   private stopped = false;
   private stopTick: (() => void) | undefined;
+  /** Closes the analysts' read-only connections (before the store: chDB keeps its directory while one is open). */
+  private closeAnalysts: (() => Promise<void>) | undefined;
   readonly demoTokens: Array<{ role: string; name: string; token: string }> = [];
 
   private constructor(
@@ -272,6 +274,7 @@ export class Engine {
       callControl.start();
       const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, callControl, realtime, media, snapshots, restored?.from ?? null, peers);
       engine.demoTokens.push(...issued);
+      engine.closeAnalysts = async () => analystReader?.close();
       const stopTick = clock.every(1000, () => {
         runner.tick(clock.now());
         void pipeline.refreshLag().catch(() => {});
@@ -337,6 +340,7 @@ export class Engine {
     await this.acd?.stop();
     await this.realtime.stop();
     await closeServer(this.server);
+    await within(1000, this.closeAnalysts?.() ?? Promise.resolve());
     await within(1000, this.alerts.stop());
     // The pipeline may be waiting on the writer (backpressure from a failing store): give it a
     // moment, stop the writer (which lets it go), then make sure it is stopped.
