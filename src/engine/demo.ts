@@ -37,6 +37,8 @@ export interface DemoOptions {
   seed?: number | undefined;
   /** Simulate the day so far first (default); false: the shift starts now. */
   catchUp?: boolean;
+  /** Told what is simulated before going live (the day so far, or the gap since the last run). */
+  say?: (line: string) => void;
 }
 
 /** Closes the previous run's leftovers, catches up with the day as part of the replay, then runs live. */
@@ -44,15 +46,27 @@ export async function startDemo(o: DemoOptions): Promise<LiveSimulation> {
   const lastEventAt = await lastEventTime(o.log);
   const now = o.clock.now();
   await closeLeftovers(o.log, o.runner, Math.min(now, lastEventAt ?? now));
+  const from = o.catchUp === false ? now : demoShiftStart(now, o.config.timezone, lastEventAt);
+  o.say?.(catchUpLine(now - from, lastEventAt !== null));
   const sim = new LiveSimulation({
     config: o.config,
     ...(o.seed === undefined ? {} : { seed: o.seed }),
     clock: o.clock,
     acd: o.acd,
-    from: o.catchUp === false ? now : demoShiftStart(now, o.config.timezone, lastEventAt),
+    from,
   });
   await o.pipeline.replaying(() => sim.start());
   return sim;
+}
+
+/** What the start simulates before going live, in words. */
+export function catchUpLine(gapMs: number, restart: boolean): string {
+  const min = Math.round(gapMs / 60_000);
+  const span = min >= 120 ? `${Math.floor(min / 60)} h ${min % 60} min` : min >= 1 ? `${min} min` : `${Math.round(gapMs / 1000)} s`;
+  if (gapMs <= 0) return 'going live now';
+  return restart
+    ? `simulating the ${span} since the last run's last event, then going live...`
+    : `simulating the day so far (${span}: history, charts, today), then going live...`;
 }
 
 async function lastEventTime(log: EventLog): Promise<number | null> {

@@ -40,6 +40,8 @@ export interface GatewayOptions {
   refreshMs?: number;
   /** Spacing of the dashboard chart's samples (default 15 s). */
   sampleMs?: number;
+  /** The dashboard chart's samples, when the engine keeps them across restarts (else a new one, spaced by `sampleMs`). */
+  history?: DashboardHistory;
   /** The engine's clock: ages, samples and the once-a-second refresh and pulse. */
   clock: Clock;
 }
@@ -61,7 +63,7 @@ export class RealtimeGateway {
     this.now = () => o.clock.now();
     const rules = o.alerts?.rules;
     const slaRule: SlaRuleOf | undefined = rules ? (q) => rules.rulesOf(q).sla_below_threshold : undefined;
-    this.deps = { runner: o.runner, config: o.config, history: new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts, slaRule };
+    this.deps = { runner: o.runner, config: o.config, history: o.history ?? new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts, slaRule };
   }
 
   /** Attaches to the engine's HTTP server (path /socket.io/) and starts pushing. */

@@ -7,6 +7,7 @@
  * one screen in large type.
  */
 import type { DashboardSample, RealtimeView, StaffingHint } from '../../../src/realtime/protocol.js';
+import type uPlot from 'uplot';
 import { alertText } from '../alert-text.js';
 import { timeChart } from '../chart.js';
 import { fill, h } from '../dom.js';
@@ -18,6 +19,8 @@ import { agentStates, alertFlag, queueTile, tile } from '../widgets.js';
 
 type Row = RealtimeView['queues'][number] & { at: number };
 const HISTORY_MINUTES = 480;
+/** Samples come every 15 s; a longer silence than this is a stretch the engine did not run. */
+const GAP_MS = 120_000;
 
 export const dashboardPage: Page = (root, { feed, api, names, alerts }) => {
   const nowTiles = h('section', { class: 'tiles', id: 'headline', 'aria-label': 'now' });
@@ -162,8 +165,16 @@ export const dashboardPage: Page = (root, { feed, api, names, alerts }) => {
   const offNames = names.subscribe(renderAlerts);
   renderAlerts();
 
-  const plot = () =>
-    chart.setData([samples.map((s) => s.t / 1000), samples.map((s) => s.calls_waiting), samples.map((s) => s.active_calls), samples.map((s) => s.idle_agents), samples.map((s) => s.service_level)]);
+  // A stretch with no sample (the engine was stopped: the chart keeps the hour across a restart) is a break in the lines, not a slope.
+  const plot = () => {
+    const cols: Array<Array<number | null>> = [[], [], [], [], []];
+    samples.forEach((s, i) => {
+      const before = samples[i - 1];
+      if (before && s.t - before.t > GAP_MS) [before.t + 1, null, null, null, null].forEach((v, k) => cols[k]!.push(k === 0 ? v! / 1000 : null));
+      [s.t / 1000, s.calls_waiting, s.active_calls, s.idle_agents, s.service_level].forEach((v, k) => cols[k]!.push(v));
+    });
+    chart.setData(cols as uPlot.AlignedData);
+  };
 
   const leave = feed.join({ view: 'dashboard' }, (snap) => {
     totals = snap.realtime.totals;
