@@ -160,6 +160,29 @@ describe('a busy spell in Sales', () => {
         const figure = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('[data-tile="sl:sales-queue"] [data-field="current"]')!).fontSize));
         expect(figure).toBeGreaterThanOrEqual(120);
       });
+      // A wall screen left on another page (the alerts to acknowledge, a report): readable too.
+      it.each(PAGES.filter(([name]) => name !== 'dashboard'))(`TV mode at 3840×2160, %s: no text under ${TV_MIN_PX} px, nothing spills out, charts of full height with their axes`, async (name, hash, ready) => {
+        await page.evaluate((h) => (location.hash = h), hash);
+        await page.waitForSelector(ready, { timeout: 30_000 });
+        if (name === 'reports') await page.waitForSelector('#r-sla canvas, #r-sla p', { timeout: 30_000 });
+        await page.waitForTimeout(500);
+        await page.screenshot({ path: `${SHOTS}/busy-tv-4k-${name}.png`, fullPage: true });
+        expect((await textSizes(page)).filter((s) => s.px < TV_MIN_PX)).toEqual([]);
+        expect(await overflowing(page)).toEqual([]);
+        expect(await axeViolations(page)).toEqual([]);
+        if (name === 'reports') {
+          for (const id of ['r-sla', 'r-volume']) {
+            const box = await page.locator(`#${id} canvas`).boundingBox();
+            expect(box?.height ?? 0, `#${id}'s plot`).toBeGreaterThanOrEqual(400);
+          }
+        }
+        if (name === 'alerts') {
+          // The comment box and its button are whole on the screen.
+          const input = await page.locator('#alerts input').first().boundingBox();
+          expect(input).not.toBeNull();
+          expect(input!.x + input!.width).toBeLessThanOrEqual(3840);
+        }
+      });
     } else {
       it.each(PAGES)('%s: screenshot, an h1, no serious or critical axe violation, nothing spills out', async (name, hash, ready) => {
         await page.evaluate((h) => (location.hash = h), hash);

@@ -52,7 +52,9 @@ export function timeLabels(splits: number[], spanS: number): string[] {
 }
 
 export function timeChart(box: HTMLElement, series: SeriesSpec[], o: ChartOptions = {}): uPlot {
-  const minHeight = o.height ?? 260;
+  const px = axisPx();
+  // A chart of fixed height grows with its type (TV mode): else the axes and the legend eat the plot.
+  const minHeight = o.fill ? (o.height ?? 260) : Math.max(o.height ?? 260, Math.round(px * 12));
   // The legend sits under the plot: a filling chart leaves it room (its height grows with the type).
   let legendPx = 44;
   const heightOf = () => (o.fill ? Math.max(minHeight, Math.floor(box.clientHeight) - legendPx) : minHeight);
@@ -67,7 +69,6 @@ export function timeChart(box: HTMLElement, series: SeriesSpec[], o: ChartOption
         ? (_u, min, max): uPlot.Range.MinMax => [min - stepS / 2, max + stepS / 2]
         : undefined;
   const bars = series.filter((s) => s.bars);
-  const px = axisPx();
   // The axis type is drawn on the canvas: the page's tests read its size here.
   box.dataset.axisPx = String(px);
   const axisFont = `${px}px system-ui, sans-serif`;

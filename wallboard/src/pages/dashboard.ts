@@ -25,6 +25,14 @@ const GAP_MS = 120_000;
 export const dashboardPage: Page = (root, { feed, api, names, alerts }) => {
   const nowTiles = h('section', { class: 'tiles', id: 'headline', 'aria-label': 'now' });
   const todayTiles = h('section', { class: 'tiles', id: 'today', 'aria-label': 'today' });
+  // What "today" counts, said under its figures (docs/metrics.md): Reports and Agents count differently, and say so too.
+  const todayNote = h('p', { class: 'muted not-tv', id: 'today-note' });
+  const sayToday = (short: number | null) =>
+    (todayNote.textContent =
+      'Today: since midnight. Offered, answered and abandoned count calls as they leave a queue (a call still waiting counts once it is answered or abandoned)' +
+      `${short === null ? '; short abandons' : `; ${short} short abandon${short === 1 ? '' : 's'}`} (callers who hung up within the queue's short-abandon time) are left out of them and of every rate. ` +
+      'Reports count a call once it has ended.');
+  sayToday(null);
   const agentsBox = h('section', { class: 'panel agents-summary' });
   const slTiles = h('section', { class: 'tiles queue-tiles', id: 'queue-sl', 'aria-label': 'service level per queue' });
   const alertsBox = h('section', { class: 'panel alerts-now', id: 'alerts-now', 'aria-label': 'alerts now' });
@@ -85,6 +93,7 @@ export const dashboardPage: Page = (root, { feed, api, names, alerts }) => {
   root.append(
     nowTiles,
     todayTiles,
+    todayNote,
     agentsBox,
     alertsBox,
     slTiles,
@@ -200,6 +209,7 @@ export const dashboardPage: Page = (root, { feed, api, names, alerts }) => {
   // History from the store; absent on an engine without one, and the live chart stands alone.
   let history: ReturnType<typeof timeChart> | null = null;
   const loadHistory = () => {
+    api.json<{ all: { short_abandons: number } }>('/cc/sla?window=today').then((s) => sayToday(s.all.short_abandons), () => sayToday(null));
     api
       .json<{ times: string[]; series: Array<{ queue: string; offered: number[]; answered: number[] }> }>(`/cc/dashboard/timeseries?minutes=${tv ? 240 : HISTORY_MINUTES}`)
       .then((ts) => {
