@@ -27,7 +27,8 @@ export function wallboardStatic(dir: string = WALLBOARD_DIST): (c: Context) => P
   return async (c) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return null;
     const path = decodeURIComponent(new URL(c.req.url).pathname);
-    const rel = path === '/' ? 'index.html' : normalize(path).replace(/^[/\\]+/, '');
+    // Browsers ask for /favicon.ico whatever the page links: the page's SVG icon answers it.
+    const rel = path === '/' ? 'index.html' : path === '/favicon.ico' ? 'favicon.svg' : normalize(path).replace(/^[/\\]+/, '');
     const file = resolve(join(root, rel));
     if (file !== root && !file.startsWith(root + sep)) return null;
     try {

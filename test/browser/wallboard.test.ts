@@ -64,6 +64,13 @@ describe('wallboard', () => {
     await shot('dashboard');
   });
 
+  it('serves its icon at /favicon.ico (what browsers ask for whatever the page links)', async () => {
+    const res = await fetch(`${w.url}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await res.text()).toMatch(/^<svg /);
+  });
+
   it('figures on screen equal the API at the same moment', async () => {
     // The feed pushes at most every 250 ms: compare when two API reads around the screen read agree.
     for (let attempt = 0; ; attempt++) {
