@@ -1,8 +1,11 @@
 /**
- * The dashboard's "Last hour" chart is there at start and across a restart: the demo's day
- * so far (replayed into the processors) samples it at the events' own times, each sample
- * equal to a naive count from the raw events; a restart on the same data directory puts back
- * the hour before the stop and samples the gap the simulator fills.
+ * The demo across a restart, as a supervisor sees it. The dashboard's "Last hour" chart is
+ * there at start and across a restart: the demo's day so far (replayed into the processors)
+ * samples it at the events' own times, each sample equal to a naive count from the raw
+ * events; a restart on the same data directory puts back the hour before the stop and
+ * samples the gap the simulator fills. And the board does not empty: the calls in progress
+ * at the stop go on after it (none is closed by the restart) and end as calls do, by a
+ * caller's or an agent's hang-up.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -57,6 +60,8 @@ describe('the last-hour chart', () => {
       expect(first.some((s) => s.active_calls > 0)).toBe(true);
 
       // Stopped, and started again three minutes later on the same data directory.
+      const inProgress = engine.pipeline.runner.activeCalls(clock.now()).filter((c) => c.state !== 'wrapup');
+      expect(inProgress.filter((c) => c.state === 'talking' || c.state === 'held').length).toBeGreaterThan(5);
       await engine.stop();
       clock.advance(180_000);
       engine = await Engine.start({ settings, config, clock });
@@ -69,6 +74,26 @@ describe('the last-hour chart', () => {
       expect(gap.length).toBeGreaterThanOrEqual(6);
       const all = await engine.log.read(1);
       for (const s of gap) expect({ t: s.t, calls_waiting: s.calls_waiting, active_calls: s.active_calls }).toEqual({ t: s.t, ...naiveCounts(all, s.t) });
+
+      // Nothing was closed by the restart; the calls of before are still on the board or ended as calls end.
+      const restartEvents = all.filter(({ event: e }) => ('cause' in e && e.cause === 'simulator_restart') || ('reason' in e && e.reason === 'simulator_restart'));
+      expect(restartEvents).toEqual([]);
+      const endedBy = async () => new Map((await engine.log.read(1)).flatMap(({ event: e }) => (e.type === 'call.ended' ? [[e.call_id, e.by] as const] : [])));
+      const stillActive = new Set(engine.pipeline.runner.activeCalls(clock.now()).map((c) => c.call_id));
+      const ended = await endedBy();
+      for (const c of inProgress) expect(stillActive.has(c.call_id) || ['caller', 'agent'].includes(ended.get(c.call_id) ?? ''), `${c.call_id} (${c.state})`).toBe(true);
+      // The board did not empty: as busy as before the stop (the calls of before that went on, and new ones).
+      expect(stillActive.size).toBeGreaterThan(inProgress.length * 0.6);
+      expect(inProgress.some((c) => stillActive.has(c.call_id))).toBe(true);
+      // Twenty driven minutes on, the simulator has played them out: hung up by their caller or agent.
+      for (let m = 0; m < 40; m++) {
+        clock.advance(30_000);
+        await settled(engine);
+      }
+      const later = await endedBy();
+      const done = inProgress.filter((c) => later.has(c.call_id));
+      expect(done.length).toBeGreaterThan(inProgress.length * 0.7);
+      for (const c of done) expect(['caller', 'agent'], c.call_id).toContain(later.get(c.call_id));
     } finally {
       await engine.stop();
       await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
