@@ -39,7 +39,7 @@ const TodayCounts = {
 };
 
 /**
- * The service level a supervisor acts on (METRICS.md, Windows on the wallboard): the same
+ * The service level a supervisor acts on (docs/metrics.md, "current window"): the same
  * formula as today's, over the rolling window of the queue's `sla_below_threshold` rule,
  * the figure that rule judges.
  */
