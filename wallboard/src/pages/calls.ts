@@ -19,8 +19,12 @@ const MONITOR: Array<[Mode, string]> = [
   ['barge', 'Barge'],
 ];
 type Row = { view: CallView; at: number };
-/** The list's order by state: callers still waiting first, then calls being talked, on hold, in wrap-up. */
-const STATE_ORDER: Record<string, number> = { arrived: 0, queued: 0, ringing: 0, talking: 1, held: 2, abandoned: 3, wrapup: 4 };
+/**
+ * The list's order by state: the calls a supervisor acts on (talking, on hold) first, then the
+ * callers still waiting, then wrap-ups; never mixed. Connected calls come first so their rows
+ * (and their Listen buttons) stay put while waiting callers come and go below them.
+ */
+const STATE_ORDER: Record<string, number> = { talking: 0, held: 1, arrived: 2, queued: 2, ringing: 2, abandoned: 3, wrapup: 4 };
 
 export const callsPage: Page = (root, { feed, api, names, can }) => {
   const calls = new Map<string, Row>();
@@ -103,8 +107,8 @@ export const callsPage: Page = (root, { feed, api, names, can }) => {
     { key: 'queue', label: 'Queue', sort: (r) => names.queue(r.view.queue), cell: (r) => names.queue(r.view.queue) },
     // A ringing call has no agent yet: the agents whose phones ring are named instead of a dash.
     { key: 'agent', label: 'Agent', sort: (r) => names.agent(r.view.agent ?? r.view.offered_to[0] ?? null), cell: (r) => agentCell(r.view) },
-    // Waiting calls together, longest wait first, then the calls being talked: what a supervisor scans first.
-    { key: 'state', label: 'State', sort: (r) => (STATE_ORDER[r.view.state] ?? 5) * 1e7 - r.view.wait_s, cell: (r) => h('span', { class: `state ${r.view.state}` }, stateLabel(r.view.state)) },
+    // By state group, then the longest first (answered earliest, or waiting since earliest): a row keeps its place.
+    { key: 'state', label: 'State', sort: (r) => (STATE_ORDER[r.view.state] ?? 5) * 1e13 + Date.parse(r.view.answered_at ?? r.view.arrived_at), cell: (r) => h('span', { class: `state ${r.view.state}` }, stateLabel(r.view.state)) },
     {
       key: 'wait',
       label: 'Wait (m:ss)',
