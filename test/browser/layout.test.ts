@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, shiftedClock } from '../../src/domain/index.js';
 import { TOKENS } from '../support/engine.js';
 import { waitUntil } from '../support/time.js';
-import { ensureBuilt, launchChromium, SHOTS, startWallboard, type Wallboard } from './harness.js';
+import { ensureBuilt, launchChromium, SHOTS, startWallboard, type Wallboard } from '../support/wallboard.js';
 
 // Mid-morning: the day so far is a few hours of history (quick to simulate), the queues busy.
 const START = Date.parse('2026-06-15T09:40:00Z');

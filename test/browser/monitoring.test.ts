@@ -18,7 +18,7 @@ import { TOKENS } from '../support/engine.js';
 import { waitUntil } from '../support/time.js';
 import { watchResources } from '../support/leaks.js';
 import { CAPTURE_SCRIPT, writeToneWav, type PageAudio } from './audio-capture.js';
-import { ensureBuilt, startWallboard, type Wallboard } from './harness.js';
+import { ensureBuilt, startWallboard, type Wallboard } from '../support/wallboard.js';
 
 const MIC_HZ = 1650;
 const config = {

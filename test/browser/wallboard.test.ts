@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pct, seconds } from '../../wallboard/src/format.js';
 import { eventMaker, settled, TOKENS, historySettled } from '../support/engine.js';
-import { ensureBuilt, launchChromium, SHOTS, startWallboard, type Wallboard } from './harness.js';
+import { ensureBuilt, launchChromium, SHOTS, startWallboard, type Wallboard } from '../support/wallboard.js';
 
 const busy = (calls_per_hour: number) => ({ calls_per_hour, handle: { dist: 'exponential' as const, mean_s: 10 }, wrapup: { dist: 'fixed' as const, mean_s: 2 }, patience: { dist: 'exponential' as const, mean_s: 40 } });
 const config = {

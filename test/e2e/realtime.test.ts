@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshots, ViewRequest } from '../../src/realtime/index.js';
 import { eventMaker, settled, TOKENS } from '../support/engine.js';
 import { TEST_NOW, waitUntil } from '../support/time.js';
-import { startWallboard, type Wallboard } from '../browser/harness.js';
+import { startWallboard, type Wallboard } from '../support/wallboard.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 let w: Wallboard;

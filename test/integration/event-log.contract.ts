@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BatchHandler, EventLog, LoggedEvent, LogStatus, SubscribeOptions, Subscription } from '../../src/bus/index.js';
-import { callEvent, callEvents } from './event-log.events.js';
+import { callEvent, callEvents } from '../support/call-events.js';
 
 /** Subscribes and records what arrives; `until(n)` waits for n events. */
 export class Recorder {

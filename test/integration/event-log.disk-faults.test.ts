@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InProcessLog, type AppendResult } from '../../src/bus/index.js';
 import { faultyDisk } from '../fixtures/faulty-file.js';
 import { waitUntil } from '../support/time.js';
-import { callEvent, callEvents } from './event-log.events.js';
+import { callEvent, callEvents } from '../support/call-events.js';
 
 let dir: string;
 let file: string;

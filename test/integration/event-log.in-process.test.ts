@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DamagedLogFileError, InProcessLog, openEventLog } from '../../src/bus/index.js';
 import { sealPath } from '../../src/bus/ndjson-seal.js';
 import { waitUntil } from '../support/time.js';
-import { callEvent, callEvents } from './event-log.events.js';
+import { callEvent, callEvents } from '../support/call-events.js';
 
 let dir: string;
 let file: string;

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { JetStreamLog } from '../../src/bus/index.js';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { Recorder } from './event-log.contract.js';
-import { callEvent, callEvents } from './event-log.events.js';
+import { callEvent, callEvents } from '../support/call-events.js';
 
 let server: NatsServer;
 beforeAll(async () => {

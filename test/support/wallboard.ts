@@ -15,7 +15,7 @@ import type { Alerts } from '../../src/alerts/index.js';
 import type { Clock, ConfigInput } from '../../src/domain/index.js';
 import type { Realtime } from '../../src/realtime/index.js';
 import { buildWallboard } from '../../wallboard/build.js';
-import { startTestEngine, type TestEngine } from '../support/engine.js';
+import { startTestEngine, type TestEngine } from './engine.js';
 
 const WALLBOARD_SRC = fileURLToPath(new URL('../../wallboard/src/', import.meta.url));
 
