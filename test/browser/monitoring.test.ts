@@ -218,9 +218,14 @@ describe('monitoring from the wallboard, by ear', { timeout: 240_000 }, () => {
     await monitorFromCallsPage(b.page, c.call_id, 'Listen');
     expect(w.t.engine.media.legs.onCall(c.call_id)).toBe(2);
     await pagesHear([a.page, b.page], 'both pages hear caller and agent at once');
+    // What became of the switch's PATCH, for the message if the bar never shows the takeover.
+    const patch: string[] = [];
+    b.page.on('request', (r) => r.method() === 'PATCH' && patch.push(`sent ${r.url().replace(w.url, '')}`));
+    b.page.on('response', (r) => r.request().method() === 'PATCH' && patch.push(`answered ${r.status()}`));
+    b.page.on('requestfailed', (r) => r.method() === 'PATCH' && patch.push(`failed ${r.failure()?.errorText}`));
     await b.page.click('#monitor-bar button[data-mode="takeover"]');
     await waitUntil(async () => (await b.page.getAttribute('#monitor-bar', 'data-mode')) === 'takeover', 'the bar to show the takeover', AUDIO_DEADLINE_MS).catch(async (e: Error) => {
-      throw new Error(`${e.message}; the bar says "${await b.page.textContent('#monitor-bar [data-field="status"]')}"`);
+      throw new Error(`${e.message}; the bar says "${await b.page.textContent('#monitor-bar [data-field="status"]')}"; the PATCH: ${patch.join(', ') || 'never sent'}`);
     });
     // The agent has left: the manager hears the caller only; the caller hears the manager.
     await waitUntil(async () => {
