@@ -147,24 +147,26 @@ describe('wallboard', () => {
 
   it("a supervisor's Listen button starts monitoring through call control", async () => {
     await page.goto(`${w.url}/#/calls`);
-    let target = '';
-    await expect
-      .poll(
-        async () => {
-          const active = (await (await w.t.req('/cc/calls/active', { as: 'viewer' })).json()).calls as Array<{ call_id: string; state: string }>;
-          const onScreen = await page.$$eval('#calls tr[data-call]', (r) => r.map((x) => x.getAttribute('data-call')));
-          target = active.find((c) => c.state === 'talking' && onScreen.includes(c.call_id))?.call_id ?? '';
-          return target;
-        },
-        { timeout: 20_000 },
-      )
-      .not.toBe('');
-    await page.click(`#calls tr[data-call="${target}"] button:has-text("Listen")`);
+    // Calls here talk for 10 s on average: one may end between being picked and being clicked
+    // (a loaded machine is slow to click, and its button is disabled once it is not talking);
+    // then another talking call is picked, until one's Listen is clicked (up to a minute).
+    const listen = (call: string) => `#calls tr[data-call="${call}"] button:has-text("Listen")`;
+    const target = await waitUntil(
+      async () => {
+        const active = (await (await w.t.req('/cc/calls/active', { as: 'viewer' })).json()).calls as Array<{ call_id: string; state: string }>;
+        const onScreen = await page.$$eval('#calls tr[data-call]', (r) => r.map((x) => x.getAttribute('data-call')));
+        const call = active.find((c) => c.state === 'talking' && onScreen.includes(c.call_id))?.call_id;
+        return call && page.click(listen(call), { timeout: 10_000 }).then(() => call, () => '');
+      },
+      "a talking call's Listen clicked",
+      60_000,
+      250,
+    );
     await expect
       .poll(async () => {
         const audit = (await (await w.t.req(`/cc/supervisor/audit?call_id=${encodeURIComponent(target)}`, { as: 'manager' })).json()).entries as Array<{ action: string; outcome: string; actor: string }>;
         return audit.map((e) => `${e.action} ${e.outcome} ${e.actor}`);
-      }, { timeout: 10_000 })
+      }, { timeout: 30_000 })
       .toContain('monitor.start ok supervisor-bot');
     // The monitoring bar (its audio is tested in monitoring.test.ts) is stopped so it covers nothing later.
     await page.click('#monitor-stop');
