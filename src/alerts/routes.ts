@@ -5,7 +5,7 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ALERT_STATES, AlertView } from '../../processors/index.js';
-import { ALERT_TYPES, AlertRuleSettings, Instant, WholeNumber, type AlertRules } from '../domain/index.js';
+import { ALERT_TYPES, AlertRuleSettings, Instant, Text, WholeNumber, type AlertRules } from '../domain/index.js';
 import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../api/auth.js';
 import { ApiError, conflict, notFound } from '../api/problem.js';
 import { validationHook } from '../api/validation.js';
@@ -125,7 +125,7 @@ export function alertRoutes(alerts: Alerts) {
       ...needs('supervisor'),
       request: {
         params: AlertId,
-        body: { required: false, content: { 'application/json': { schema: z.strictObject({ comment: z.string().max(2000).optional() }) } } },
+        body: { required: false, content: { 'application/json': { schema: z.strictObject({ comment: Text(0, 2000).optional() }) } } },
       },
       responses: {
         200: json(AlertView, 'acknowledged (now, or before: then unchanged)'),

@@ -11,7 +11,7 @@ import type { EngineMetrics } from '../metrics/index.js';
 import { authenticate, type AppEnv, type TokenRegistry } from './auth.js';
 import { ApiError, problem } from './problem.js';
 import { validationHook } from './validation.js';
-import { eventRoutes } from './routes/events.js';
+import { eventRoutes, type IngestAdmission } from './routes/events.js';
 import { allowed, enforceContract, methodNotAllowed, type OpenApiDoc } from './contract.js';
 
 export interface Readiness {
@@ -28,6 +28,8 @@ export interface ApiDeps {
   maxBodyBytes: number;
   /** Further /cc route groups (live views, reports...), each mounted under /cc. */
   routes: Array<OpenAPIHono<AppEnv>>;
+  /** The engine's clock and the config's time bounds, for POST /cc/events. */
+  admission: IngestAdmission;
   /** Serves the wallboard's files for paths outside /cc. */
   wallboard?: (c: Context) => Promise<Response | null>;
 }
@@ -89,7 +91,7 @@ export function createApp(deps: ApiDeps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.use('/cc/*', authenticate(deps.tokens));
   app.use('/cc/*', enforceContract(openApi));
-  app.route('/cc', eventRoutes(deps.log));
+  app.route('/cc', eventRoutes(deps.log, deps.admission));
   for (const r of deps.routes) app.route('/cc', r);
 
   if (deps.wallboard) {
