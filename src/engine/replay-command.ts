@@ -84,7 +84,7 @@ export async function runReplay(o: { file: string; settings: EngineSettings; clo
   } finally {
     await lock?.release();
   }
-  const summary = `${counts.accepted} accepted, ${counts.duplicate} duplicate, ${counts.conflict} conflict, ${counts.rejected} rejected (${kind} log)`;
+  const summary = `${counts.accepted} accepted, ${counts.duplicate} duplicate, ${counts.rejected} rejected${counts.conflict > 0 ? `, ${counts.conflict} conflict` : ''} (${kind} log)`;
   const stopped = stop as { line: number; cause: StoreFailure } | null;
   if (stopped) {
     console.error(

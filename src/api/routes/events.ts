@@ -5,7 +5,7 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { STORE_FAILURE_KINDS, type EventLog, type StoreFailure } from '../../bus/index.js';
-import { CallCenterEvent, timeOutOfBounds, type IngestSettings } from '../../domain/index.js';
+import { CallCenterEvent, timeOutOfBounds, validateEvent, type IngestSettings } from '../../domain/index.js';
 import type { AppEnv } from '../auth.js';
 import { ProblemSchema } from '../openapi.js';
 import { ApiError, problem, problemBody, problemDocument, retryAfter, storeFailureStatus } from '../problem.js';
@@ -149,12 +149,22 @@ export interface IngestAdmission {
   bounds: IngestSettings;
 }
 
-/** An event whose time is outside the bounds becomes a rejected input, named like a schema refusal. */
-function boundTime(p: Parsed, now: number, bounds: IngestSettings, backfill: boolean): Parsed {
-  if (!('value' in p) || p.value === null || typeof p.value !== 'object') return p;
-  const { time, id } = p.value as { time?: unknown; id?: unknown };
-  const problem = timeOutOfBounds(time, now, bounds, backfill);
-  return problem ? { index: p.index, error: `${problem.field} ${problem.rule}`, id: typeof id === 'string' ? id : null } : p;
+/**
+ * An input judged by the schema first (so a broken event is named by its own field), then
+ * by the time bounds: either becomes a rejected input, named like any refusal.
+ */
+function admit(p: Parsed, now: number, bounds: IngestSettings, backfill: boolean): Parsed {
+  if (!('value' in p)) return p;
+  const v = validateEvent(p.value);
+  const id = idOf(p.value);
+  if (!v.ok) return { index: p.index, error: v.message, id };
+  const problem = timeOutOfBounds(v.value.time, now, bounds, backfill);
+  return problem ? { index: p.index, error: `${problem.field} ${problem.rule}`, id } : { index: p.index, value: v.value };
+}
+
+function idOf(value: unknown): string | null {
+  const id = value !== null && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : null;
 }
 
 export function eventRoutes(log: EventLog, admission: IngestAdmission) {
@@ -163,10 +173,12 @@ export function eventRoutes(log: EventLog, admission: IngestAdmission) {
   app.post('/events', async (c) => {
     const user = c.get('user');
     if (user.queues !== null) throw new ApiError(403, `${user.name} is scoped to some queues and may not publish events`);
-    const flag = c.req.query('backfill');
+    const flags = c.req.queries('backfill') ?? [];
+    if (flags.length > 1) throw new ApiError(400, 'backfill must be given once', [{ field: 'backfill', rule: 'must be given once' }]);
+    const flag = flags[0];
     if (flag !== undefined && flag !== 'true' && flag !== 'false') throw new ApiError(400, 'backfill must be true or false', [{ field: 'backfill', rule: 'must be true or false' }]);
     const now = admission.now();
-    const parsed = (await parseBody(c.req)).map(refuseOperational).map((p) => boundTime(p, now, admission.bounds, flag === 'true'));
+    const parsed = (await parseBody(c.req)).map(refuseOperational).map((p) => admit(p, now, admission.bounds, flag === 'true'));
     if (parsed.length === 0) return problem(c, 400, 'body holds no event');
     const good = parsed.filter((p): p is { index: number; value: unknown } => 'value' in p);
     const appended = await log.append(good.map((p) => p.value));
