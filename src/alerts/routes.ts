@@ -62,7 +62,11 @@ export function alertRoutes(alerts: Alerts) {
           to: Instant.optional().meta({ description: 'started before (RFC 3339)' }),
           limit: WholeNumber({ min: 1, max: 500, fallback: 50 }),
           offset: WholeNumber({ min: 0, max: 1_000_000, fallback: 0 }),
-        }),
+        })
+          // As the reports: an empty or inverted range is a mistake to name, not an empty page.
+          .superRefine((v, ctx) => {
+            if (v.from !== undefined && v.to !== undefined && v.from >= v.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+          }),
       },
       responses: { 200: json(AlertPage, 'a page of alerts'), ...problems },
     }),

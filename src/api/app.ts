@@ -48,9 +48,13 @@ export function createApp(deps: ApiDeps) {
   app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Open to a load balancer's probe; the details (data directory, peers, seqs) only to a valid token.
   app.get('/readyz', async (c) => {
     const r = await deps.readiness();
-    return c.json({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks }, r.ready ? 200 : 503);
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+    const known = m !== null && deps.tokens.verify(m[1]!) !== null;
+    const checks = known ? r.checks : Object.fromEntries(Object.entries(r.checks).map(([k, v]) => [k, { ok: v.ok }]));
+    return c.json({ status: r.ready ? 'ready' : 'not_ready', checks }, r.ready ? 200 : 503);
   });
   if (deps.metricsAuth) app.use('/metrics', authenticate(deps.tokens));
   app.get('/metrics', async (c) => {
