@@ -37,7 +37,8 @@ const UNAVAILABLE = new Set(['offline', 'away']);
  * already over when its events arrive never fires; by default everything counts.
  */
 export interface Presence {
-  call(id: string): boolean;
+  /** `lateFromMs`: the rule's own measure of late (wait_timeout: its wait limit); default the shell's. */
+  call(id: string, lateFromMs?: number): boolean;
   agent(id: string): boolean;
 }
 const EVERYTHING: Presence = { call: () => true, agent: () => true };
@@ -102,7 +103,7 @@ export function queueConditions(
   if (wt.enabled) {
     const limitMs = wt.max_wait_s * 1000;
     for (const c of q.waiting.values()) {
-      if (c.queuedAt === null || now - c.queuedAt <= limitMs || !presence.call(c.id)) continue;
+      if (c.queuedAt === null || now - c.queuedAt <= limitMs || !presence.call(c.id, limitMs)) continue;
       out.push({ key: alertKey('wait_timeout', queue, c.id), type: 'wait_timeout', queue, call: c.id, value: (now - c.queuedAt) / 1000, threshold: wt.max_wait_s, forMs: wt.for_s * 1000 });
     }
   }
