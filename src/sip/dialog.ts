@@ -6,7 +6,7 @@
 import { newBranch, viaFor } from './build.js';
 import { parseNameAddr, parseUri } from './headers.js';
 import { header, headers, request, type SipRequest, type SipResponse } from './message.js';
-import type { Flow, TransportName } from './transport.js';
+import { isStream, type Flow, type TransportName } from './transport.js';
 
 export interface Dialog {
   callId: string;
@@ -98,9 +98,9 @@ export function requestDialogKey(req: SipRequest): string | null {
   return dialogKey(header(req, 'call-id') ?? '', local, remote);
 }
 
-/** Where a request to the peer goes: the first route (loose routing), else the remote target; over the dialog's flow when it is TCP. */
+/** Where a request to the peer goes: the first route (loose routing), else the remote target; over the dialog's flow when it is TCP or TLS. */
 export function nextHop(d: Dialog): Flow {
-  if (d.flow.transport === 'tcp') return d.flow;
+  if (isStream(d.flow.transport)) return d.flow;
   const first = d.routeSet[0] ? parseNameAddr(d.routeSet[0])?.uri : d.remoteTarget;
   const u = first ? parseUri(first) : null;
   if (!u || !/^\d{1,3}(\.\d{1,3}){3}$/.test(u.host)) return d.flow;

@@ -18,6 +18,7 @@ import { Registrar } from '../registrar.js';
 import { PortPool } from '../rtp/leg.js';
 import { SipStack, type ServerTx } from '../stack.js';
 import { SipTransport } from '../transport.js';
+import { CertificateWatch } from '../tls-files.js';
 import { SipCalls } from './calls.js';
 import type { EdgeContext } from './context.js';
 import { inboundCall } from './inbound.js';
@@ -50,17 +51,29 @@ export class SipEdge {
     private readonly calls: SipCalls,
     private readonly regs: Registrations,
     private readonly reactor: Reactor,
+    private readonly certificate: CertificateWatch | null,
   ) {}
 
   static async start(o: SipEdgeOptions): Promise<SipEdge> {
     const transport = new SipTransport(o.sip.listen.host);
     await transport.start(o.sip.listen.port);
+    let certificate: CertificateWatch | null = null;
+    if (o.sip.tls) {
+      const t = o.sip.tls;
+      const w = await CertificateWatch.start(t, { everyMs: t.reload_check_s * 1000, now: () => o.clock.now(), apply: (creds) => transport.setTlsCredentials(creds) }).catch(async (e: unknown) => {
+        await transport.stop();
+        throw e;
+      });
+      certificate = w.watch;
+      await transport.startTls(t.port, w.creds);
+    }
     let n = 0;
     const prefix = `sip-${randomBytes(4).toString('hex')}-`;
     const ctx = {
       sip: o.sip,
       host: o.sip.listen.host,
       port: transport.port,
+      tlsPort: transport.tlsPort,
       directory: new Directory(o.config),
       registrar: new Registrar({ minExpiresS: o.sip.registration.min_expires_s, maxExpiresS: o.sip.registration.max_expires_s, contactsPerUser: o.sip.limits.contacts_per_user, registrationsPerAddress: o.sip.limits.registrations_per_address }),
       nonces: new NonceIssuer(),
@@ -76,7 +89,7 @@ export class SipEdge {
     let reactor: Reactor | null = null;
     const regs = new Registrations(ctx, (agent) => reactor?.agentGone(agent));
     reactor = new Reactor(ctx, calls, regs);
-    const edge = new SipEdge(ctx, transport, calls, regs, reactor);
+    const edge = new SipEdge(ctx, transport, calls, regs, reactor, certificate);
     ctx.stack = new SipStack(transport, {
       onRequest: (req, tx) => edge.request(req, tx),
       onAck: (ack) => edge.inDialog(ack, null),
@@ -92,6 +105,16 @@ export class SipEdge {
 
   get port(): number {
     return this.ctx.port;
+  }
+
+  /** The TLS port (0: no TLS). */
+  get tlsPort(): number {
+    return this.ctx.tlsPort;
+  }
+
+  /** Checks the TLS certificate files now (they are also checked every reload_check_s). */
+  async reloadCertificate(): Promise<void> {
+    await this.certificate?.check();
   }
 
   /** The phone of a real party, for the audio rooms (PartyPhones). */
@@ -131,11 +154,12 @@ export class SipEdge {
 
   /** What the edge is doing now: registrations by account, calls, RTP and refusal counts (GET /cc/sip/status). */
   status(): SipStatus {
-    return edgeStatus(this.ctx, this.calls.callers, this.transport.health());
+    return edgeStatus(this.ctx, this.calls.callers, this.transport.health(), this.certificate?.status ?? null);
   }
 
   async stop(): Promise<void> {
     this.off();
+    this.certificate?.stop();
     this.reactor.stop();
     this.regs.stop();
     this.calls.stop();
