@@ -80,6 +80,8 @@ const OutboundTrunk = z.strictObject({
   numbers: z.array(NumberPattern).min(1),
   /** The number the called party sees (the From user); absent: the agent's SIP user. */
   caller_id: DialNumber.optional(),
+  /** Digest credentials the carrier challenges for (401 or 407); absent: the trunk trusts our address. */
+  auth: z.strictObject({ user: z.string().min(1).max(128), password: z.string().min(1).max(256) }).optional(),
 });
 
 export const SipTrunk = z

@@ -67,7 +67,7 @@ export function uacDialog(invite: SipRequest, ok: SipResponse, flow: Flow): Dial
 }
 
 /** A request inside the dialog; its CSeq is the next one (ACK and CANCEL reuse the INVITE's). */
-export function inDialog(d: Dialog, method: string, self: Self, o: { body?: Buffer; cseq?: number; headers?: Array<[string, string]> } = {}): { dialog: Dialog; request: SipRequest } {
+export function inDialog(d: Dialog, method: string, self: Self, o: { body?: Buffer; cseq?: number; headers?: Array<[string, string]>; contentType?: string } = {}): { dialog: Dialog; request: SipRequest } {
   const seq = o.cseq ?? d.localSeq + 1;
   const dialog = method === 'ACK' || o.cseq !== undefined ? d : { ...d, localSeq: seq };
   const hs: Array<[string, string]> = [
@@ -79,9 +79,9 @@ export function inDialog(d: Dialog, method: string, self: Self, o: { body?: Buff
     ['CSeq', `${seq} ${method}`],
     ...d.routeSet.map((r): [string, string] => ['Route', r]),
   ];
-  if (method === 'INVITE' || method === 'UPDATE') hs.push(['Contact', self.contact]);
+  if (method === 'INVITE' || method === 'UPDATE' || method === 'NOTIFY') hs.push(['Contact', self.contact]);
   hs.push(...(o.headers ?? []));
-  if (o.body && o.body.length > 0) hs.push(['Content-Type', 'application/sdp']);
+  if (o.body && o.body.length > 0) hs.push(['Content-Type', o.contentType ?? 'application/sdp']);
   return { dialog, request: request(method, d.remoteTarget, hs, o.body) };
 }
 

@@ -30,6 +30,8 @@ export interface PhoneOptions {
   cafile?: string;
   /** With an account: register (default), or only authenticate the calls it makes. */
   register?: boolean;
+  /** Without an account: the user part of its address (default: its name), e.g. the number a carrier's customer has. */
+  user?: string;
 }
 
 export interface PhoneEvent {
@@ -103,7 +105,7 @@ export class Phone {
     const answer = `answermode=${o.answer ?? 'manual'}${o.mediaenc ? `;mediaenc=${o.mediaenc}` : ''}`;
     const line = o.account
       ? `<sip:${o.account.user}@${o.registrar}${t}>;auth_pass=${o.account.password};${answer};regint=${o.register === false ? 0 : 600}`
-      : `<sip:${o.name}@${bind}${t}>;${answer};regint=0`;
+      : `<sip:${o.user ?? o.name}@${bind}${t}>;${answer};regint=0`;
     await writeFile(join(dir, 'accounts'), `${line}\n`);
     // LAB_SIP_TRACE=1 prints each phone's SIP trace (baresip -s), to see what went over the wire.
     const proc = lab.spawn('baresip', ['-f', dir, ...(process.env.LAB_SIP_TRACE ? ['-s'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -22,6 +22,7 @@ import { CertificateWatch } from '../tls-files.js';
 import { SipCalls } from './calls.js';
 import type { EdgeContext } from './context.js';
 import { inboundCall } from './inbound.js';
+import type { Leg, LegEnd } from './leg.js';
 import { Reactor } from './reactor.js';
 import { Registrations } from './register.js';
 import { edgeStatus, type SipStatus } from './status.js';
@@ -173,7 +174,13 @@ export class SipEdge {
     if (req.method === 'REGISTER') return this.regs.handle(req, tx);
     if (requestDialogKey(req) !== null) return this.inDialog(req, tx);
     if (req.method === 'INVITE') {
-      void inboundCall(this.ctx, this.calls, req, tx, (call, how) => this.callerGone(call, how), () => this.cancelled.has(req)).catch((e: unknown) => {
+      const hooks = {
+        legEnded: (call: string, party: string, leg: Leg, how: LegEnd) => this.reactor.legEnded(call, party, leg, how),
+        callerGone: (call: string, how: LegEnd) => this.callerGone(call, how),
+        refer: (call: string, party: string, leg: Leg, r: SipRequest, t: ServerTx) => this.reactor.refer(call, party, leg, r, t),
+        hold: (call: string, held: boolean) => this.reactor.hold(call, held),
+      };
+      void inboundCall(this.ctx, this.calls, req, tx, (call, how) => this.callerGone(call, how), () => this.cancelled.has(req), hooks).catch((e: unknown) => {
         this.ctx.say(`inbound call failed: ${(e as Error).message}`);
         tx.respond(responseTo(req, 500));
       });
@@ -193,6 +200,10 @@ export class SipEdge {
   private cancel(tx: ServerTx): void {
     this.cancelled.add(tx.request);
     tx.respond(responseTo(tx.request, 487, { toTag: 'cancelled' }));
+    // A phone's own call still pending (a consultation ringing, an outbound number ringing) stops too.
+    const stop = this.calls.onCancel.get(tx.request);
+    this.calls.onCancel.delete(tx.request);
+    stop?.();
   }
 
   /** A 2xx of our INVITE retransmitted after its transaction ended: the leg ACKs it again. */

@@ -5,6 +5,7 @@
  * limit 503; not from a trunk and no valid credentials 401/403; a number no queue has 404;
  * no G.711 offer, or media that the phone's or trunk's SRTP policy refuses, 488. An INVITE
  * without an offer (a delayed offer) is answered with ours; its ACK carries the answer.
+ * An agent's phone dialling a number that is no queue's places a call of its own (dial-out.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { newTag, responseTo } from '../build.js';
@@ -17,6 +18,8 @@ import type { ServerTx } from '../stack.js';
 import { authenticate } from './auth.js';
 import type { SipCalls } from './calls.js';
 import { contactFor, type EdgeContext } from './context.js';
+import { agentDial, type DialHooks } from './dial-out.js';
+import type { Account } from '../directory.js';
 import { Leg } from './leg.js';
 import { answerTerms, applyTerms, offerTerms, wantsAudio } from './media.js';
 
@@ -28,6 +31,8 @@ export async function inboundCall(
   onCallerGone: (call: string, how: 'bye' | 'no-ack' | 'local') => void,
   /** Whether the caller CANCELled while the RTP port was opened (the stack has answered 487). */
   cancelled: () => boolean,
+  /** An agent's phone dialling a colleague or an outbound number (dial-out.ts). */
+  dialHooks: DialHooks,
 ): Promise<void> {
   const refuse = (status: number, reason: string, hs: Array<[string, string]> = []) => {
     ctx.stats.refused[`invite_${status}`] = (ctx.stats.refused[`invite_${status}`] ?? 0) + 1;
@@ -37,14 +42,17 @@ export async function inboundCall(
   const trunk = ctx.directory.trunkOf(tx.flow.address);
   let from = 'trunk';
   let policy = trunk === undefined ? ctx.sip.srtp : ctx.directory.srtpOf({ trunk });
+  let phone: Account | null = null;
   if (trunk === undefined) {
     const auth = authenticate(ctx, req);
     if (!auth.ok) return tx.respond(auth.response);
+    phone = auth.account;
     from = `phone ${auth.account.user}`;
     policy = ctx.directory.srtpOf({ account: auth.account });
   }
   const dialled = parseUri(req.uri)?.user ?? '';
   const queue = ctx.directory.queueOf(dialled);
+  if (queue === undefined && phone?.kind === 'agent') return agentDial(ctx, calls, { ...phone, kind: 'agent' }, req, tx, dialHooks, cancelled);
   if (queue === undefined) return refuse(404, `Not Found (no queue has the number ${dialled.slice(0, 40)})`);
   const media = { policy, who: trunk === undefined ? from : `trunk ${trunk}`, tls: tx.flow.transport === 'tls' };
   // An offer in the INVITE is answered in the 200; without one (delayed offer) the 200 offers and the ACK answers.

@@ -18,6 +18,8 @@ import { answerOf, answerTerms, applyTerms, PLAIN, wantsAudio, type LegMedia } f
 
 export type LegEnd = 'bye' | 'no-ack' | 'local';
 
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE';
+
 export class Leg {
   private ended = false;
   private retransmit: NodeJS.Timeout | null = null;
@@ -30,6 +32,8 @@ export class Leg {
   media: LegMedia = { policy: 'off', who: 'the peer', tls: false, security: PLAIN };
   /** Our 2xx carried an offer (the peer's INVITE had none): its ACK carries the answer. */
   private awaitingAnswer = false;
+  /** Who acts on a REFER from this leg's phone (an agent's transfer); none: 405. */
+  onRefer: ((req: SipRequest, tx: ServerTx) => void) | null = null;
 
   constructor(
     private readonly ctx: EdgeContext,
@@ -99,14 +103,29 @@ export class Leg {
       case 'OPTIONS':
       case 'NOTIFY':
         return tx.respond(responseTo(req, 200));
+      case 'REFER':
+        if (this.onRefer) return this.onRefer(req, tx);
+        return tx.respond(responseTo(req, 405, { headers: [['Allow', ALLOW]] }));
       default:
-        return tx.respond(responseTo(req, 405, { headers: [['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE']] }));
+        return tx.respond(responseTo(req, 405, { headers: [['Allow', this.onRefer ? `${ALLOW}, REFER` : ALLOW]] }));
     }
   }
 
   /** The peer retransmitted the 2xx of our INVITE (our ACK was lost): ACK again. */
   onStrayOk(): void {
     if (this.ack) this.ctx.stack.sendRaw(this.ack, nextHop(this.dialog));
+  }
+
+  /**
+   * Tells the phone how the call it referred went (RFC 3515 §2.4.5): a NOTIFY of the refer
+   * event with the outcome as a sipfrag status line, ending the implicit subscription.
+   */
+  notifyRefer(statusLine: string): void {
+    if (this.ended) return;
+    const hs: Array<[string, string]> = [['Event', 'refer'], ['Subscription-State', 'terminated;reason=noresource']];
+    const { dialog, request } = inDialog(this.dialog, 'NOTIFY', this.self(), { headers: hs, body: Buffer.from(`${statusLine}\r\n`), contentType: 'message/sipfrag;version=2.0' });
+    this.dialog = dialog;
+    this.ctx.stack.request(request, nextHop(this.dialog), { onResponse: () => {} });
   }
 
   /** We hang up: BYE (the peer's answer does not matter), RTP closed. */

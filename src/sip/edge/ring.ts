@@ -97,7 +97,8 @@ export class Ringing {
         ['Call-ID', newCallId(this.ctx.host)],
         ['CSeq', '1 INVITE'],
         ['Contact', contactFor(this.ctx, binding.flow)],
-        ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE'],
+        // REFER: an agent's phone may transfer the call itself (refer.ts); a supervisor's REFER is refused.
+        ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, REFER'],
         ...this.o.headers,
         ['Content-Type', 'application/sdp'],
       ],
@@ -172,7 +173,7 @@ export class Ringing {
 }
 
 /** The ACK of a non-2xx final (§17.1.1.3): same branch, the response's To. */
-function ackFor(invite: SipRequest, res: SipResponse): SipRequest {
+export function ackFor(invite: SipRequest, res: SipResponse): SipRequest {
   const hs: Array<[string, string]> = [
     ['Via', header(invite, 'via')!],
     ['Max-Forwards', '70'],
