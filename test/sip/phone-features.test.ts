@@ -232,5 +232,7 @@ describe.skipIf(skip !== null)("the agent's own phone: transfers, consultation, 
     const byAgent = ((await c.engine.req(`/cc/reports/calls?${range}&direction=outbound&agent=ann`)).body as { rows: Array<{ calls: number }> }).rows[0]!.calls;
     expect(byAgent).toBe(naiveOutbound);
     expect(((await c.engine.req('/cc/agents/ann')).body as { calls_handled_today: number }).calls_handled_today).toBe(handled);
+    // Every leg of every call here (consultations and the carrier's too) gave its RTP ports back.
+    await until('no RTP port pair left in use', async () => ((await c.engine.req('/cc/sip/status')).body as { rtp_port_pairs: number }).rtp_port_pairs === 0);
   });
 });

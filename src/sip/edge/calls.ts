@@ -185,6 +185,8 @@ export class SipCalls {
     }
     const l = c?.lines.get(party);
     if (!c || !l) return null;
+    // Its consultation call from the same phone goes with it (after an attended transfer the phone hangs up the caller's call first).
+    this.endConsultLeg(call, party);
     if (l.leg) this.untrack(l.leg);
     l.leg = null;
     l.slot.bind(null);
