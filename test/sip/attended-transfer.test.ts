@@ -91,6 +91,14 @@ describe.skipIf(skip !== null)("an attended transfer pressed on the agent's phon
     // ann is in wrap-up after the transfer, bob talked: the agents' figures take the transfer as the API's would.
     const anns = (await c.engine.events()).filter((e) => e.type === 'agent.state_changed' && e.agent === 'ann').map((e) => (e as { state: string }).state);
     expect(anns.slice(-2)).toEqual(['busy', 'wrapup']);
+    // The calls export has it as one transfer (a naive count of its call.transferred), answered in sales.
+    const range = `from=${encodeURIComponent(new Date(Date.parse(arrived.time) - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(Date.parse(arrived.time) + 3_600_000).toISOString())}`;
+    const row = await until('the call in the export', async () => {
+      const lines = String((await c.engine.req(`/cc/reports/calls/export?${range}`)).body).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+      const head = lines[0]!.split(',').map((h) => h.replace(/^"|"$/g, ''));
+      return lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [head[i]!, v.replace(/^"|"$/g, '')]))).find((r) => r.call_id === id);
+    });
+    expect({ transfers: Number(row.transfers), queue: row.queue }).toEqual({ transfers: events.filter((e) => e.type === 'call.transferred').length, queue: 'sales' });
     // Every leg of the call, the consultation's too, gave its RTP ports back.
     await until('no RTP port pair left in use', async () => ((await c.engine.req('/cc/sip/status')).body as { rtp_port_pairs: number }).rtp_port_pairs === 0);
   });

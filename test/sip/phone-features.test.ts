@@ -235,4 +235,38 @@ describe.skipIf(skip !== null)("the agent's own phone: transfers, consultation, 
     // Every leg of every call here (consultations and the carrier's too) gave its RTP ports back.
     await until('no RTP port pair left in use', async () => ((await c.engine.req('/cc/sip/status')).body as { rtp_port_pairs: number }).rtp_port_pairs === 0);
   });
+  it("the figures and the calls export count the phone's transfers and outbound call as a naive count of the raw log does", async () => {
+    const all = await c.engine.events();
+    const arrivals = all.filter((e): e is Extract<CallEvent, { type: 'call.arrived' }> => e.type === 'call.arrived');
+    // Naive (docs/metrics.md): per call, its direction and how many call.transferred it had.
+    const naive = new Map(arrivals.map((a) => [a.call_id, { direction: a.direction, transfers: all.filter((e) => e.type === 'call.transferred' && e.call_id === a.call_id).length }]));
+    expect([...naive.values()].reduce((n, x) => n + x.transfers, 0)).toBe(2); // the two blind transfers from the phone; a cancelled consultation is none
+    const t0 = Math.min(...arrivals.map((a) => Date.parse(a.time)));
+    const range = `from=${encodeURIComponent(new Date(t0 - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(t0 + 3_600_000).toISOString())}`;
+    const rows = await until('every call in the export', async () => {
+      const res = await c.engine.req(`/cc/reports/calls/export?${range}`);
+      const lines = String(res.body).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+      const head = lines[0]!.split(',').map((h) => h.replace(/^"|"$/g, ''));
+      const got = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [head[i]!, v.replace(/^"|"$/g, '')])));
+      return got.length === naive.size && got;
+    });
+    for (const r of rows) expect({ call: r.call_id, direction: r.direction, transfers: Number(r.transfers) }).toEqual({ call: r.call_id, ...naive.get(r.call_id!)! });
+    // Queue figures: each call.queued opens an attempt that an answer, an abandon or a move out closes.
+    const tally: Record<string, { offered: number; answered: number }> = {};
+    for (const a of arrivals) {
+      let open: string | null = null;
+      for (const e of all.filter((x) => 'call_id' in x && x.call_id === a.call_id)) {
+        if (e.type === 'call.queued') open = e.queue;
+        else if (open && (e.type === 'call.answered' || e.type === 'call.abandoned' || e.type === 'call.dequeued')) {
+          const q = (tally[open] ??= { offered: 0, answered: 0 });
+          q.offered++;
+          if (e.type === 'call.answered') q.answered++;
+          open = null;
+        }
+      }
+    }
+    expect(tally).toEqual({ sales: { offered: 4, answered: 4 }, support: { offered: 1, answered: 1 } });
+    const sla = (await c.engine.req('/cc/sla?window=today')).body as { queues: Array<{ queue: string; offered: number; answered: number }> };
+    for (const q of ['sales', 'support']) expect(sla.queues.find((x) => x.queue === q)).toMatchObject(tally[q]!);
+  });
 });
