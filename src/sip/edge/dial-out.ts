@@ -8,9 +8,10 @@
  * call is logged with `direction: outbound` once the far end answers, the agent busy on it).
  */
 import { randomUUID } from 'node:crypto';
+import { normalizeNumber } from '../../domain/index.js';
 import { newTag, responseTo } from '../build.js';
 import { uasDialog } from '../dialog.js';
-import type { Account } from '../directory.js';
+import type { Account, OutboundRoute } from '../directory.js';
 import { parseUri } from '../headers.js';
 import { reasonPhrase, type SipRequest } from '../message.js';
 import { RtpLeg } from '../rtp/leg.js';
@@ -140,12 +141,12 @@ async function consult(ctx: EdgeContext, calls: SipCalls, inv: Invite, call: str
 }
 
 /** An outbound call: the trunk is called first; once the far end answers, the ACD logs it and the agent's phone is answered. */
-async function outbound(ctx: EdgeContext, calls: SipCalls, inv: Invite, account: Account, route: NonNullable<ReturnType<EdgeContext['directory']['outboundRoute']>>, dialled: string): Promise<void> {
+async function outbound(ctx: EdgeContext, calls: SipCalls, inv: Invite, account: Account, route: OutboundRoute, dialled: string): Promise<void> {
   const rtp = await openRtp(ctx, inv);
   if (!rtp) return;
   const agent = account.id;
   const callId = `sip-${randomUUID()}`;
-  const number = dialled.replace(/[\s().-]/g, '');
+  const number = normalizeNumber(dialled);
   const callerId = route.outbound.caller_id ?? account.user;
   let gaveUp = false;
   let rang = false;
@@ -177,9 +178,9 @@ async function outbound(ctx: EdgeContext, calls: SipCalls, inv: Invite, account:
           type: 'call.dial',
           call_id: callId,
           agent,
-          caller: { number: callerId.slice(0, 64), name: agent },
+          caller: { number: callerId.slice(0, 64) },
           callee: { number: number.slice(0, 64) },
-          attributes: { trunk: route.name, via: `phone ${account.user}`, sip_call_id: (far.dialog.callId ?? '').slice(0, 200) },
+          attributes: { trunk: route.name, via: `phone ${account.user}`, sip_call_id: far.dialog.callId.slice(0, 200) },
         },
         'sip',
       );
