@@ -179,6 +179,36 @@ describe.skipIf(skip !== null)("the agent's own phone: transfers, consultation, 
     ]);
   });
 
+  it("a consultation the colleague declines ends cancelled: ann's second call is refused 480 and she is back with the caller", async () => {
+    await set({ bob: 'away' });
+    const id = await dial();
+    await answer('ann', id);
+    await set({ bob: 'idle' });
+    await phone('ann').command('hold');
+    await c.mark('held', (e) => e.type === 'call.held' && e.call_id === id);
+    const before = phone('ann').events.length;
+    await phone('ann').dial(`sip:1002@${c.registrar}`);
+    await until('bob rings for the consultation', () => phone('bob').ringing);
+    await phone('bob').hangup(); // declines: 486
+    const closed = await phone('ann').waitFor('CALL_CLOSED', before);
+    expect(String(closed.param)).toContain('480');
+    await c.mark('consultation over', (e) => e.type === 'call.consult_ended' && e.call_id === id);
+    await phone('ann').command('resume');
+    await phone('caller').hangup();
+    await ended(id);
+    expect((await ofCall(id)).map(brief)).toEqual([
+      'call.arrived inbound',
+      'call.queued',
+      'call.offered ann',
+      'call.answered ann',
+      'call.held ann',
+      'call.consult_started ann',
+      'call.consult_ended ann cancelled',
+      'call.resumed ann',
+      'call.ended caller',
+    ]);
+  });
+
   it('an outbound call dialled on ann\'s phone leaves through the carrier (its 401 answered with our digest), is logged outbound, monitored, and counted', async () => {
     await writeMulawWav(join(lab.dir, 'tone.wav'), TONES.caller, 30);
     await copyFile(CARRIER, join(lab.dir, 'carrier.xml'));
@@ -265,7 +295,7 @@ describe.skipIf(skip !== null)("the agent's own phone: transfers, consultation, 
         }
       }
     }
-    expect(tally).toEqual({ sales: { offered: 4, answered: 4 }, support: { offered: 1, answered: 1 } });
+    expect(tally).toEqual({ sales: { offered: 5, answered: 5 }, support: { offered: 1, answered: 1 } });
     const sla = (await c.engine.req('/cc/sla?window=today')).body as { queues: Array<{ queue: string; offered: number; answered: number }> };
     for (const q of ['sales', 'support']) expect(sla.queues.find((x) => x.queue === q)).toMatchObject(tally[q]!);
   });
