@@ -32,6 +32,8 @@ export interface PhoneOptions {
   register?: boolean;
   /** Without an account: the user part of its address (default: its name), e.g. the number a carrier's customer has. */
   user?: string;
+  /** A PEM file holding its certificate and key: the phone then takes SIP over TLS on its SIP port + 1 (a carrier's side). */
+  certificate?: string;
 }
 
 export interface PhoneEvent {
@@ -93,6 +95,7 @@ export class Phone {
         ...(o.mediaenc ? ['module srtp.so'] : []),
         'module account.so',
         ...(o.cafile ? [`sip_cafile ${o.cafile}`] : []),
+        ...(o.certificate ? [`sip_certificate ${o.certificate}`] : []),
         'module_app menu.so',
         'module_app ctrl_tcp.so',
         `ctrl_tcp_listen ${lab.address}:${ctrlPort}`,
