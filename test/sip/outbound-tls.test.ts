@@ -5,7 +5,7 @@
  * `sip.tls.ca`, offers RTP/SAVP with an SDES key, and the agent (plain RTP on UDP) and the
  * called party hear each other — only possible when both ends encrypt and decrypt.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
@@ -16,11 +16,13 @@ import { Center, centerConfig, hold, TONES } from './scenario.js';
 
 const skip = labUnavailable() ?? opensslUnavailable();
 const CUSTOMER = '+15558880123';
+const IMPOSTOR = '+15559990123';
 
 describe.skipIf(skip !== null)('an outbound call through a TLS trunk with mandatory SRTP', () => {
   let lab: Lab;
   let c: Center;
   let carrier: Phone;
+  let impostor: Phone;
 
   beforeAll(async () => {
     lab = await Lab.open();
@@ -30,16 +32,27 @@ describe.skipIf(skip !== null)('an outbound call through a TLS trunk with mandat
     const pem = join(lab.dir, 'carrier-both.pem');
     await writeFile(pem, (await readFile(carrierCert.cert, 'utf8')) + (await readFile(carrierCert.key, 'utf8')));
     carrier = await Phone.start(lab, { name: 'customer', user: CUSTOMER, tone: TONES.caller, registrar: '', bind: LAB_TRUNK_ADDRESS, answer: 'auto', mediaenc: 'srtp-mand', certificate: pem });
+    // A second "carrier" on the same address whose certificate another CA signed: the engine must not talk to it.
+    await mkdir(join(lab.dir, 'other-ca'));
+    const other = await issue(makeCa(join(lab.dir, 'other-ca')), 'impostor', LAB_TRUNK_ADDRESS);
+    const otherPem = join(lab.dir, 'impostor-both.pem');
+    await writeFile(otherPem, (await readFile(other.cert, 'utf8')) + (await readFile(other.key, 'utf8')));
+    impostor = await Phone.start(lab, { name: 'impostor', user: IMPOSTOR, tone: TONES.bob, registrar: '', bind: LAB_TRUNK_ADDRESS, answer: 'auto', certificate: otherPem });
     const base = centerConfig();
     const config = {
       ...base,
       sip: {
         tls: { port: 0, cert: engineCert.cert, key: engineCert.key, ca: ca.ca },
-        trunks: [...(base.sip?.trunks ?? []), { name: 'carrier', srtp: 'mandatory' as const, outbound: { host: LAB_TRUNK_ADDRESS, port: carrier.sipPort + 1, transport: 'tls' as const, numbers: ['+1555888XXXX'] } }],
+        trunks: [
+          ...(base.sip?.trunks ?? []),
+          { name: 'carrier', srtp: 'mandatory' as const, outbound: { host: LAB_TRUNK_ADDRESS, port: carrier.sipPort + 1, transport: 'tls' as const, numbers: ['+1555888XXXX'] } },
+          { name: 'impostor', outbound: { host: LAB_TRUNK_ADDRESS, port: impostor.sipPort + 1, transport: 'tls' as const, numbers: ['+1555999XXXX'] } },
+        ],
       },
     };
     c = await Center.open(lab, { config });
     c.phones.set('customer', carrier);
+    c.phones.set('impostor', impostor);
     await c.phone('ann');
     await c.logIn('ann');
   });
@@ -65,5 +78,18 @@ describe.skipIf(skip !== null)('an outbound call through a TLS trunk with mandat
     expect(await c.heard('ann', talk, end)).toEqual(['caller']);
     expect(await c.heard('customer', talk, end)).toEqual(['ann']);
     expect(((await c.engine.req('/cc/sip/status')).body as { rtp: { unauthenticated: number } }).rtp.unauthenticated).toBe(0);
+  });
+  it("a trunk whose certificate the configured CA did not sign is never called: the agent's call fails and nothing is logged", async () => {
+    const ann = c.phones.get('ann')!;
+    // Out of the first call's wrap-up: only an idle agent dials out (a wrap-up is refused 403, named).
+    expect((await c.engine.req('/cc/agents/ann/state', { method: 'POST', body: { state: 'idle' } })).status).toBe(200);
+    const before = (await c.engine.events()).length;
+    const from = ann.events.length;
+    await ann.dial(`sip:${IMPOSTOR}@${c.registrar}`);
+    // The failed handshake is not reported to the INVITE's transaction: the phone hears 408 at timer B (32 s).
+    const closed = await ann.waitFor('CALL_CLOSED', from, 60_000);
+    expect(String(closed.param)).toMatch(/408|503/);
+    expect(impostor.events.some((e) => e.type === 'CALL_INCOMING')).toBe(false);
+    expect((await c.engine.events()).slice(before).filter((e) => e.type === 'call.arrived')).toEqual([]);
   });
 });
