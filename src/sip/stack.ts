@@ -54,6 +54,7 @@ export class SipStack {
     private readonly maxTransactions = 20_000,
   ) {
     transport.onMessage((bytes, flow) => this.receive(bytes, flow));
+    transport.onFailure((flow) => this.flowFailed(flow));
   }
 
   get size(): number {
@@ -92,6 +93,19 @@ export class SipStack {
     const m = p.message;
     if (m.kind === 'response') return this.response(m, flow);
     this.incoming(markReceived(m, flow.address, flow.port), flow);
+  }
+
+  /**
+   * A connection failed: the client transactions still waiting on it fail now (RFC 3261
+   * §17.1.4, a transport error), not when timer B or F runs out 32 s later.
+   */
+  private flowFailed(flow: Flow): void {
+    for (const [key, e] of [...this.client]) {
+      const f = e.flow;
+      if (f.transport !== flow.transport || f.address !== flow.address || f.port !== flow.port) continue;
+      if (f.connection !== undefined && f.connection !== flow.connection) continue;
+      if (e.tx.state === 'calling' || e.tx.state === 'trying' || e.tx.state === 'proceeding') this.run(this.client, key, e, { type: 'transport-error' });
+    }
   }
 
   private response(res: SipResponse, flow: Flow): void {

@@ -51,6 +51,7 @@ export class SipTransport {
   private readonly byRemote = new Map<string, number>();
   private nextConn = 1;
   private listener: Listener = () => {};
+  private failure: (flow: Flow, reason: string) => void = () => {};
   private lastError: string | null = null;
   port = 0;
   /** The TLS port (0: no TLS). */
@@ -63,6 +64,11 @@ export class SipTransport {
 
   onMessage(l: Listener): void {
     this.listener = l;
+  }
+
+  /** Told when a connection fails (refused, reset, a TLS handshake that did not verify): what was sent on it is lost. */
+  onFailure(l: (flow: Flow, reason: string) => void): void {
+    this.failure = l;
   }
 
   /** Binds UDP and TCP on the same port (0: the same free port for both). */
@@ -190,7 +196,10 @@ export class SipTransport {
         else this.listener(f.bytes, { transport, address, port, connection: id });
       }
     });
-    s.on('error', (e) => (this.lastError = `${key}: ${e.message}`));
+    s.on('error', (e) => {
+      this.lastError = `${key}: ${e.message}`;
+      this.failure({ transport, address, port, connection: id }, e.message);
+    });
     s.on('close', () => {
       this.conns.delete(id);
       if (this.byRemote.get(key) === id) this.byRemote.delete(key);
