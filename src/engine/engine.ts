@@ -236,7 +236,7 @@ export class Engine {
         sipRoutes(() => sip),
       ];
       const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, clock, history: chart });
-      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, clickhouse: clickhouseRoutes(tokens, door), wallboard: realtime.wallboard });
+      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, clickhouse: clickhouseRoutes(tokens, door), wallboard: realtime.wallboard, admission: { now: () => clock.now(), bounds: config.ingest } });
       const server = await listen(app.fetch, settings.port, settings.host);
       cleanup.unshift(() => closeServer(server));
       realtime.start(server);
@@ -267,7 +267,7 @@ export class Engine {
           sip = await SipEdge.start({ config, sip: sipConfig, acd, clock, feed: pipeline, say: (l) => say(`sip: ${l}`) });
           cleanup.unshift(() => sip!.stop());
           registerSipMetrics(metrics.registry, () => sip);
-          say(`SIP edge on ${sipConfig.listen.host}:${sip.port} (udp+tcp), RTP ${sipConfig.rtp.host ?? sipConfig.listen.host}:${sipConfig.rtp.ports.join('-')}`);
+          say(`SIP edge on ${sipConfig.listen.host}:${sip.port} (udp+tcp)${sip.tlsPort ? `, tls :${sip.tlsPort}` : ''}, RTP ${sipConfig.rtp.host ?? sipConfig.listen.host}:${sipConfig.rtp.ports.join('-')}`);
         }
         const name = [settings.sim ? 'simulator' : '', sip ? 'sip' : ''].filter(Boolean).join('+');
         driver = new AcdTelephony(name, acd, sip ? [sip] : [], new SimulatedPhones('pcmu', new Map(), settings.simVoices ? loadVoices() : null));

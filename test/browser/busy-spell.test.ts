@@ -16,7 +16,7 @@ import { ManualClock } from '../../src/domain/index.js';
 import { pct } from '../../wallboard/src/format.js';
 import { TOKENS } from '../support/engine.js';
 import { waitUntil } from '../support/time.js';
-import { axeViolations, ensureBuilt, launchChromium, overflowing, SHOTS, startWallboard, textSizes, type Wallboard } from './harness.js';
+import { axeViolations, ensureBuilt, launchChromium, overflowing, SHOTS, startWallboard, textSizes, type Wallboard } from '../support/wallboard.js';
 
 const START = Date.parse('2026-06-15T10:00:00Z');
 /** The least type size in TV mode at 3840 px wide (CSS px). */
