@@ -8,6 +8,8 @@ import { Id } from './events.js';
 import { TimeZone } from './params.js';
 import { AlertRuleSettings, ALERT_EVENTS, ALERT_TYPES } from './alert-rules.js';
 import { DialNumber, SipConfig, SipCredentials } from './sip-config.js';
+import { Role } from './roles.js';
+import { AuthConfig } from './auth-config.js';
 
 export const SL_FORMULAS = [
   'answered_within_over_offered',
@@ -18,9 +20,7 @@ export const SL_FORMULAS = [
 export const SlFormula = z.enum(SL_FORMULAS);
 export type SlFormula = z.infer<typeof SlFormula>;
 
-export const ROLES = ['viewer', 'supervisor', 'manager', 'admin'] as const;
-export const Role = z.enum(ROLES);
-export type Role = z.infer<typeof Role>;
+export { ROLES, Role } from './roles.js';
 
 export const ServiceLevelSettings = z.strictObject({
   threshold_s: z.number().positive().max(3600).default(20),
@@ -174,6 +174,8 @@ export const Config = z.strictObject({
   webhooks: z.array(WebhookConfig).default([]),
   /** The SIP edge (registrar, inbound calls, RTP); absent: off unless --sip is given. */
   sip: SipConfig.optional(),
+  /** Sign-in: OpenID Connect, sessions, display links (static tokens in `users` need none of it). */
+  auth: AuthConfig.prefault({}),
 });
 export type Config = z.output<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
