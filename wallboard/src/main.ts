@@ -71,7 +71,7 @@ function signIn(info: SessionInfo, message = ''): void {
     error.textContent = `Sign-in refused: ${body?.detail ?? res.statusText}`;
   };
   const oidc = info.methods.oidc;
-  const back = encodeURIComponent(location.search + location.hash);
+  const back = () => encodeURIComponent(location.search + location.hash);
   const limits = info.limits;
   fill(
     app,
@@ -79,7 +79,8 @@ function signIn(info: SessionInfo, message = ''): void {
       'main',
       { class: 'signin' },
       h('h1', {}, 'cc-supervisor'),
-      oidc ? h('a', { class: 'button primary', id: 'signin-oidc', href: `/auth/login?back=${back}` }, 'Sign in with your company account') : null,
+      // Back to the view open at the click (the hash may have changed since the page was drawn).
+      oidc ? h('a', { class: 'button primary', id: 'signin-oidc', href: `/auth/login?back=${back()}`, onclick: (e: Event) => ((e.currentTarget as HTMLAnchorElement).href = `/auth/login?back=${back()}`) }, 'Sign in with your company account') : null,
       oidc && !oidc.ready ? h('p', { class: 'muted', id: 'provider-status' }, `${oidc.reason ?? 'The identity provider does not answer yet'}.`) : null,
       h(
         'form',
