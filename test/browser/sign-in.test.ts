@@ -171,6 +171,30 @@ describe("on the provider's terms", () => {
   }, 120_000);
 });
 
+describe('a wall screen', () => {
+  it('a display link signs a TV in as a viewer of its queues, and it shows live figures again after an engine restart, without a reload', async () => {
+    const admin = { authorization: `Bearer ${PROCESS_TOKEN}`, 'content-type': 'application/json' };
+    const made = await fetch(`${w.engineUrl}/cc/display-links`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Sales floor TV', queues: ['sales-queue'] }) });
+    const { url } = (await made.json()) as { url: string };
+    const { context, page } = await newPage();
+    await page.goto(url);
+    await page.waitForSelector('[data-tile="calls_waiting"]', { timeout: 30_000 });
+    expect(page.url()).toBe(`${w.engineUrl}/?tv#/dashboard`);
+    expect(await page.getAttribute('body', 'class')).toMatch(/\btv\b/);
+    await expect.poll(() => page.textContent('#who')).toBe('Sales floor TV · viewer');
+    await w.restart();
+    // A call waits in Sales after the restart (dated by the engine's own clock): the screen shows it, through its reconnected feed.
+    const now = new Date((await fetch(`${w.engineUrl}/healthz`)).headers.get('date')!).toISOString();
+    const ev = (id: string, type: string, fields: object) => ({ id, type, time: now, source: 'test', v: 1, ...fields });
+    const posted = await fetch(`${w.engineUrl}/cc/events`, { method: 'POST', headers: admin, body: JSON.stringify([ev('tv-1', 'call.arrived', { call_id: 'tv-c1', direction: 'inbound', caller: { number: '+331' } }), ev('tv-2', 'call.queued', { call_id: 'tv-c1', queue: 'sales-queue' })]) });
+    expect(posted.status).toBe(200);
+    await expect.poll(() => page.textContent('[data-tile="calls_waiting"] .value'), { timeout: 30_000 }).toBe('1');
+    expect(await page.$('#signin-oidc')).toBeNull();
+    await page.screenshot({ path: `${SHOTS}/signin-display-link-after-restart.png` });
+    await context.close();
+  }, 120_000);
+});
+
 describe('the pages', () => {
   it('break no Content-Security-Policy', () => {
     expect(violations).toEqual([]);

@@ -10,7 +10,10 @@ import * as oidc from 'openid-client';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider } from '../fixtures/oidc-provider.js';
-import { PROCESS_TOKEN } from '../support/engine-process.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROCESS_TOKEN, startEngineProcess } from '../support/engine-process.js';
 import { API_AUDIENCE, CLIENT, ROBOTS, startSignInWorld, USERS, type SignInWorld } from '../support/sign-in.js';
 import { waitUntil } from '../support/time.js';
 
@@ -213,6 +216,18 @@ describe('the session cookie', () => {
   });
 });
 
+describe('Socket.IO and token lifetimes', () => {
+  it("a JWT's socket is closed at the token's exp, saying so", async () => {
+    const token = await w.robotToken('supervisor', 'short');
+    const reason = await new Promise<string>((resolve, reject) => {
+      const socket = io(w.engineUrl, { transports: ['websocket'], reconnection: false, auth: { token } });
+      socket.on('session:ended', (e) => resolve(e.reason));
+      socket.on('connect_error', (e) => reject(e));
+    });
+    expect(reason).toBe('the token has expired');
+  }, 30_000);
+});
+
 describe('across a restart', () => {
   it('a cookie session and a display link still sign in after the engine restarts', async () => {
     const { cookie } = await cookieSession();
@@ -230,5 +245,32 @@ describe('across a restart', () => {
     const screen = opened.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('cc_session='))!;
     const view = (await (await get('/auth/session', { cookie: screen })).json()) as { user: { role: string; queues: string[] } };
     expect(view.user).toMatchObject({ role: 'viewer', queues: ['sales-queue'] });
+  }, 120_000);
+});
+
+describe("the demo's tokens", () => {
+  it('are kept in the data directory and printed again at every start: a restart signs no screen or script out', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cc-demo-tokens-'));
+    const printed = (out: string) => Object.fromEntries([...out.matchAll(/^\S*\s+(viewer|supervisor|manager|admin)\s+(demo-\1-[0-9a-f]+)$/gm)].map((m) => [m[1], m[2]]));
+    try {
+      // No users, no CC_TOKENS, no provider: the demo's case.
+      let e = await startEngineProcess({ dataDir, env: { CC_TOKENS: '' } });
+      const first = printed(e.output());
+      expect(Object.keys(first).sort()).toEqual(['admin', 'manager', 'supervisor', 'viewer']);
+      expect(e.output()).toContain(`these tokens are kept in ${dataDir}/auth/demo-tokens.json`);
+      expect(e.output()).toMatch(/a wall screen stays signed in with a display link: curl -X POST/);
+      e.kill('SIGTERM');
+      await e.exited;
+      e = await startEngineProcess({ dataDir, env: { CC_TOKENS: '' } });
+      try {
+        expect(printed(e.output())).toEqual(first);
+        expect((await fetch(`${e.url}/cc/realtime`, { headers: bearer(first.viewer!) })).status).toBe(200);
+      } finally {
+        e.kill('SIGTERM');
+        await e.exited;
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
