@@ -226,6 +226,25 @@ describe('Socket.IO and token lifetimes', () => {
     });
     expect(reason).toBe('the token has expired');
   }, 30_000);
+
+  it("revoking a display link signs its screen out at once: its socket is closed with the reason, its cookie refused", async () => {
+    const admin = { ...bearer(PROCESS_TOKEN), 'content-type': 'application/json' };
+    const made = (await (await fetch(`${w.engineUrl}/cc/display-links`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Lobby TV' }) })).json()) as { url: string; link: { id: string } };
+    const opened = await fetch(made.url, { redirect: 'manual' });
+    const cookie = opened.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('cc_session='))!;
+    const socket = io(w.engineUrl, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie, origin: w.engineUrl } });
+    const user = await new Promise<unknown>((resolve, reject) => {
+      socket.on('session:ready', (s) => resolve(s.user));
+      socket.on('connect_error', reject);
+    });
+    expect(user).toMatchObject({ name: 'Lobby TV', role: 'viewer' });
+    const ended = new Promise<string>((resolve) => socket.on('session:ended', (e) => resolve(e.reason)));
+    expect((await fetch(`${w.engineUrl}/cc/display-links/${made.link.id}`, { method: 'DELETE', headers: bearer(PROCESS_TOKEN) })).status).toBe(204);
+    expect(await ended).toBe('the display link was revoked');
+    expect((await get('/cc/realtime', { cookie })).status).toBe(401);
+    expect((await fetch(made.url, { redirect: 'manual' })).status).toBe(404);
+    socket.close();
+  });
 });
 
 describe('across a restart', () => {
