@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { ROLES, type Role, type UserConfig } from '../domain/index.js';
+import { ROLE_RANK, ROLES, type Role, type UserConfig } from '../domain/index.js';
 import type { Identified } from '../auth/authenticator.js';
 import type { Session } from '../auth/session.js';
 import { ApiError } from './problem.js';
@@ -77,7 +77,7 @@ export function registryFrom(users: UserConfig[], envTokens: string | undefined)
   return reg;
 }
 
-export const roleRank = (r: Role) => ROLES.indexOf(r);
+export const roleRank = (r: Role) => ROLE_RANK[r];
 export const hasRole = (user: AuthUser, min: Role) => roleRank(user.role) >= roleRank(min);
 export const canSeeQueue = (user: AuthUser, queue: string | null | undefined) =>
   user.queues === null || (queue != null && user.queues.includes(queue));

@@ -16,16 +16,16 @@ export interface DemoToken {
 
 export const DEMO_TOKENS_FILE = 'demo-tokens.json';
 
-/** The kept tokens, or new ones (kept for the next start). */
+/** The kept tokens, with a new one for any role the file lacks (a role added since: the others stay as they were). */
 export async function demoTokens(dataDir: string): Promise<{ tokens: DemoToken[]; kept: boolean; path: string }> {
   const dir = join(dataDir, 'auth');
   const path = join(dir, DEMO_TOKENS_FILE);
   const kept = await readFile(path, 'utf8').then(
     (text) => parse(text),
-    () => null,
+    () => [],
   );
-  if (kept) return { tokens: kept, kept: true, path };
-  const tokens = ROLES.map((role) => ({ role, name: `demo-${role}`, token: `demo-${role}-${randomBytes(12).toString('hex')}` }));
+  const tokens = ROLES.map((role) => kept.find((t) => t.role === role) ?? { role, name: `demo-${role}`, token: `demo-${role}-${randomBytes(12).toString('hex')}` });
+  if (kept.length === ROLES.length) return { tokens, kept: true, path };
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const fh = await open(`${path}.tmp`, 'w', 0o600);
   try {
@@ -38,13 +38,17 @@ export async function demoTokens(dataDir: string): Promise<{ tokens: DemoToken[]
   return { tokens, kept: false, path };
 }
 
-/** The file's tokens when it holds one well-formed token per role; anything else makes new ones. */
-function parse(text: string): DemoToken[] | null {
+/** The file's well-formed tokens of known roles, one per role; anything unreadable counts as none. */
+function parse(text: string): DemoToken[] {
   try {
-    const list = JSON.parse(text) as DemoToken[];
-    const ok = Array.isArray(list) && ROLES.every((r) => list.some((t) => t?.role === r && typeof t.token === 'string' && t.token.length >= 16 && typeof t.name === 'string'));
-    return ok ? ROLES.map((r) => list.find((t) => t.role === r)!) : null;
+    const list = JSON.parse(text) as unknown;
+    if (!Array.isArray(list)) return [];
+    const ok = (t: unknown): t is DemoToken => {
+      const d = t as Partial<DemoToken> | null;
+      return typeof d?.role === 'string' && (ROLES as readonly string[]).includes(d.role) && typeof d.token === 'string' && d.token.length >= 16 && typeof d.name === 'string';
+    };
+    return ROLES.flatMap((r) => list.filter(ok).find((t) => t.role === r) ?? []);
   } catch {
-    return null;
+    return [];
   }
 }

@@ -20,7 +20,7 @@ export const SL_FORMULAS = [
 export const SlFormula = z.enum(SL_FORMULAS);
 export type SlFormula = z.infer<typeof SlFormula>;
 
-export { ROLES, Role } from './roles.js';
+export { ROLES, Role, ROLE_RANK, HISTORY_QUERY_ROLES } from './roles.js';
 
 export const ServiceLevelSettings = z.strictObject({
   threshold_s: z.number().positive().max(3600).default(20),
