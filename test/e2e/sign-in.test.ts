@@ -13,7 +13,7 @@ import { startOidcProvider } from '../fixtures/oidc-provider.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROCESS_TOKEN, startEngineProcess } from '../support/engine-process.js';
+import { PROCESS_TOKEN, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
 import { API_AUDIENCE, CLIENT, ROBOTS, startSignInWorld, USERS, type SignInWorld } from '../support/sign-in.js';
 import { waitUntil } from '../support/time.js';
 
@@ -270,25 +270,26 @@ describe('across a restart', () => {
 describe("the demo's tokens", () => {
   it('are kept in the data directory and printed again at every start: a restart signs no screen or script out', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'cc-demo-tokens-'));
-    const printed = (out: string) => Object.fromEntries([...out.matchAll(/^\S*\s+(viewer|supervisor|manager|admin)\s+(demo-\1-[0-9a-f]+)$/gm)].map((m) => [m[1], m[2]]));
+    const printed = (out: string) => Object.fromEntries([...out.matchAll(/^\S*\s+(viewer|analyst|supervisor|manager|admin)\s+(demo-\1-[0-9a-f]+)$/gm)].map((m) => [m[1], m[2]]));
+    let e: EngineProcess | null = null;
+    const stop = async () => {
+      e?.kill('SIGTERM');
+      await e?.exited;
+      e = null;
+    };
     try {
       // No users, no CC_TOKENS, no provider: the demo's case.
-      let e = await startEngineProcess({ dataDir, env: { CC_TOKENS: '' } });
+      e = await startEngineProcess({ dataDir, env: { CC_TOKENS: '' } });
       const first = printed(e.output());
-      expect(Object.keys(first).sort()).toEqual(['admin', 'manager', 'supervisor', 'viewer']);
+      expect(Object.keys(first).sort()).toEqual(['admin', 'analyst', 'manager', 'supervisor', 'viewer']);
       expect(e.output()).toContain(`these tokens are kept in ${dataDir}/auth/demo-tokens.json`);
       expect(e.output()).toMatch(/a wall screen stays signed in with a display link: curl -X POST/);
-      e.kill('SIGTERM');
-      await e.exited;
+      await stop();
       e = await startEngineProcess({ dataDir, env: { CC_TOKENS: '' } });
-      try {
-        expect(printed(e.output())).toEqual(first);
-        expect((await fetch(`${e.url}/cc/realtime`, { headers: bearer(first.viewer!) })).status).toBe(200);
-      } finally {
-        e.kill('SIGTERM');
-        await e.exited;
-      }
+      expect(printed(e.output())).toEqual(first);
+      expect((await fetch(`${e.url}/cc/realtime`, { headers: bearer(first.viewer!) })).status).toBe(200);
     } finally {
+      await stop();
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
