@@ -70,5 +70,8 @@ export const AuthConfig = z.strictObject({
   session_key: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'must be 32 bytes in base64url (43 characters): `openssl rand -base64 32 | tr "+/" "-_" | tr -d =`' }).optional(),
   /** Origins that may show the wallboard in a frame (Content-Security-Policy frame-ancestors); empty: none. */
   frame_ancestors: z.array(z.url({ protocol: /^https?$/ })).default([]),
+}).refine((a) => !a.oidc || a.public_url !== undefined, {
+  path: ['public_url'],
+  error: 'is required with auth.oidc: the provider sends browsers back to <public_url>/auth/callback, which must be registered there',
 });
 export type AuthConfig = z.output<typeof AuthConfig>;

@@ -13,7 +13,7 @@ import { sessionKey } from '../../src/auth/keys.js';
 import { fileRecords } from '../../src/auth/records.js';
 import type { Session, SessionUser } from '../../src/auth/session.js';
 import { Sessions, type Refreshed } from '../../src/auth/sessions.js';
-import { ManualClock } from '../../src/domain/index.js';
+import { AuthConfig, ManualClock } from '../../src/domain/index.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
 const ANA: SessionUser = { name: 'ana', role: 'supervisor', queues: ['sales-queue'], subject: 'sub-ana' };
@@ -134,5 +134,22 @@ describe('claims → role and queues', () => {
   it('reads nested claims (Keycloak realm roles) and a top-level name with dots (namespaced claims)', () => {
     expect(mapClaims({ sub: 'a', realm_access: { roles: ['cc-sup'] } }, { ...m, roles_claim: 'realm_access.roles', queues_claim: undefined })).toMatchObject({ ok: true, user: { role: 'supervisor', queues: null } });
     expect(mapClaims({ sub: 'a', 'https://acme.example/roles': ['cc-admin'] }, { ...m, roles_claim: 'https://acme.example/roles', queues_claim: undefined })).toMatchObject({ ok: true, user: { role: 'admin' } });
+  });
+});
+
+describe('auth config', () => {
+  const oidc = { issuer: 'https://login.example.com/realms/acme', client_id: 'cc', role_map: { 'cc-sup': 'supervisor' } };
+  it('refuses a provider without the public URL its redirect URI is made of, naming the field', () => {
+    const r = AuthConfig.safeParse({ oidc });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]).toMatchObject({ path: ['public_url'], message: expect.stringMatching(/required with auth.oidc/) });
+    expect(AuthConfig.safeParse({ oidc, public_url: 'https://cc.example.com' }).success).toBe(true);
+  });
+  it('refuses a plain-http issuer off this machine, an empty role map, a malformed session key', () => {
+    const bad = (a: object) => AuthConfig.safeParse({ public_url: 'https://cc.example.com', ...a }).error?.issues.map((i) => i.path.join('.'));
+    expect(bad({ oidc: { ...oidc, issuer: 'http://login.example.com' } })).toEqual(['oidc.issuer']);
+    expect(bad({ oidc: { ...oidc, role_map: {} } })).toEqual(['oidc.role_map']);
+    expect(bad({ session_key: 'short' })).toEqual(['session_key']);
+    expect(bad({ oidc: { ...oidc, issuer: 'http://127.0.0.2:8081' } })).toBeUndefined();
   });
 });
