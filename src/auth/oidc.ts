@@ -8,7 +8,7 @@
  * pause (at most 30 s): the engine starts and serves static tokens whatever the provider does.
  */
 import * as oidc from 'openid-client';
-import { isLoopbackUrl, type OidcConfig } from '../domain/index.js';
+import { isLoopbackUrl, type CancelTimer, type Clock, type OidcConfig } from '../domain/index.js';
 
 /** What a sign-in or a refresh gives: the user's claims (ID token, then userinfo over it) and what the session keeps. */
 export interface ProviderGrant {
@@ -37,13 +37,15 @@ export interface OidcClientOptions {
   /** `<public_url>/`: where the provider sends the browser after signing out. */
   postLogoutUri: string;
   clientSecret?: string | undefined;
+  /** The engine's clock: the pause between two discovery attempts runs on it. */
+  clock: Clock;
   say: (line: string) => void;
 }
 
 export class OidcClient {
   private configuration: oidc.Configuration | null = null;
   private lastError = 'discovery has not run yet';
-  private retry: NodeJS.Timeout | undefined;
+  private cancelRetry: CancelTimer | undefined;
   private stopped = false;
 
   constructor(private readonly o: OidcClientOptions) {}
@@ -55,7 +57,7 @@ export class OidcClient {
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.retry);
+    this.cancelRetry?.();
   }
 
   get issuer(): string {
@@ -86,7 +88,7 @@ export class OidcClient {
     } catch (e) {
       this.lastError = (e as Error).message;
       this.o.say(`sign-in: the OpenID Connect provider ${c.issuer} does not answer (${this.lastError}); trying again in ${pauseMs / 1000} s`);
-      if (!this.stopped) this.retry = setTimeout(() => void this.discover(Math.min(pauseMs * 2, 30_000)), pauseMs);
+      if (!this.stopped) this.cancelRetry = this.o.clock.timeout(pauseMs, () => void this.discover(Math.min(pauseMs * 2, 30_000)));
     }
   }
 

@@ -71,7 +71,7 @@ export async function createAuth(o: AuthOptions): Promise<Auth> {
   const key = await sessionKey(o.dataDir, o.sessionKey ?? a.session_key);
   const mapping: ClaimsMapping | null = a.oidc ? { roles_claim: a.oidc.roles_claim, role_map: a.oidc.role_map, queues_claim: a.oidc.queues_claim, name_claim: a.oidc.name_claim } : null;
   const oidc = a.oidc
-    ? new OidcClient({ config: a.oidc, redirectUri: `${publicUrl}/auth/callback`, postLogoutUri: `${publicUrl}/`, clientSecret: o.clientSecret ?? a.oidc.client_secret, say: o.say })
+    ? new OidcClient({ config: a.oidc, redirectUri: `${publicUrl}/auth/callback`, postLogoutUri: `${publicUrl}/`, clientSecret: o.clientSecret ?? a.oidc.client_secret, clock: o.clock, say: o.say })
     : null;
   await oidc?.start();
 

@@ -14,7 +14,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROCESS_TOKEN, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
-import { API_AUDIENCE, CLIENT, ROBOTS, startSignInWorld, USERS, type SignInWorld } from '../support/sign-in.js';
+import { OidcClient } from '../../src/auth/oidc.js';
+import { OidcConfig, systemClock } from '../../src/domain/index.js';
+import { API_AUDIENCE, CLIENT, freePort, ROBOTS, startSignInWorld, USERS, type SignInWorld } from '../support/sign-in.js';
 import { waitUntil } from '../support/time.js';
 
 let w: SignInWorld;
@@ -293,4 +295,34 @@ describe("the demo's tokens", () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('a provider that is down at start', () => {
+  it('is asked again until it answers; meanwhile sign-in says it does not answer', async () => {
+    const port = await freePort();
+    const issuer = `http://127.0.0.2:${port}`;
+    const said: string[] = [];
+    const client = new OidcClient({
+      config: OidcConfig.parse({ issuer, client_id: CLIENT.client_id, role_map: { 'cc-supervisors': 'supervisor' } }),
+      redirectUri: 'http://127.0.0.1:1/auth/callback',
+      postLogoutUri: 'http://127.0.0.1:1/',
+      clientSecret: CLIENT.client_secret,
+      clock: systemClock,
+      say: (l) => said.push(l),
+    });
+    await client.start();
+    try {
+      expect(client.status()).toMatchObject({ ready: false, reason: expect.stringContaining(`the identity provider at ${issuer} has not answered`) });
+      const provider = await startOidcProvider({ port, users: USERS, client: { ...CLIENT, engineUrl: 'http://127.0.0.1:1' } });
+      try {
+        await waitUntil(() => client.status().ready, 'discovery to succeed once the provider is up', 30_000, 100);
+        expect(client.jwksUri).toBe(`${issuer}/jwks`);
+        expect(said.some((l) => /does not answer .* trying again in 1 s/.test(l))).toBe(true);
+      } finally {
+        await provider.stop();
+      }
+    } finally {
+      client.stop();
+    }
+  }, 60_000);
 });
