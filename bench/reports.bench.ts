@@ -8,9 +8,11 @@
  * Rows are synthetic, made by the same integer formulas in both engines so both hold the
  * same data (the bench checks the two reports agree).
  * While iterating: CC_BENCH_REPORTS=export runs only the export part, and
- * CC_BENCH_REPORTS_CALLS=1200000 loads fewer calls (the export then starts at the first call).
+ * CC_BENCH_REPORTS_CALLS=1200000 loads fewer calls (the export then starts at the first call);
+ * CC_BENCH_REPORTS_DIR=/tmp/x keeps the loaded data there and a later run with the same
+ * number of calls reuses it (loading 10 M calls takes minutes on a shared machine).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -38,20 +40,29 @@ const F = {
 
 export async function bench(): Promise<void> {
   const config = parseConfig(demoConfig());
-  const dir = mkdtempSync(join(tmpdir(), 'cc-bench-reports-'));
+  const kept = process.env.CC_BENCH_REPORTS_DIR;
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'cc-bench-reports-'));
+  if (kept) mkdirSync(kept, { recursive: true });
+  const marker = join(dir, 'loaded');
+  const reuse = kept !== undefined && existsSync(marker) && readFileSync(marker, 'utf8') === String(N);
+  if (kept && !reuse) for (const f of ['chdb', 'calls.sqlite', 'calls.sqlite-wal', 'calls.sqlite-shm']) rmSync(join(dir, f), { recursive: true, force: true });
   const store = openHistoryStore({ dataDir: join(dir, 'chdb'), config, now: systemClock.now });
   const sqlite = new Database(join(dir, 'calls.sqlite'));
   try {
     await store.migrate();
-    let t = performance.now();
-    await loadClickHouse(store.client);
-    const chLoad = performance.now() - t;
-    t = performance.now();
-    await store.client.command({ query: 'OPTIMIZE TABLE calls FINAL' });
-    const chMerge = performance.now() - t;
-    t = performance.now();
-    loadSqlite(sqlite);
-    console.log(`loaded ${N.toLocaleString('en-US')} calls: chDB ${(chLoad / 1000).toFixed(1)} s (+ merge ${(chMerge / 1000).toFixed(1)} s), SQLite ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    if (reuse) console.log(`reusing the ${N.toLocaleString('en-US')} calls loaded in ${dir}`);
+    else {
+      let t = performance.now();
+      await loadClickHouse(store.client);
+      const chLoad = performance.now() - t;
+      t = performance.now();
+      await store.client.command({ query: 'OPTIMIZE TABLE calls FINAL' });
+      const chMerge = performance.now() - t;
+      t = performance.now();
+      loadSqlite(sqlite);
+      console.log(`loaded ${N.toLocaleString('en-US')} calls: chDB ${(chLoad / 1000).toFixed(1)} s (+ merge ${(chMerge / 1000).toFixed(1)} s), SQLite ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      if (kept) writeFileSync(marker, String(N));
+    }
 
     if (!ONLY_EXPORT) await reportPart(store, sqlite);
 
@@ -71,7 +82,7 @@ export async function bench(): Promise<void> {
   } finally {
     sqlite.close();
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 }
 
