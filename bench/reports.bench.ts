@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import { demoConfig, parseConfig, systemClock } from '../src/domain/index.js';
 import { CallsReportParams, openHistoryStore } from '../src/store/index.js';
 import { csvLine } from '../src/store/csv.js';
-import { percentile, report } from './report.js';
+import { guard, percentile, report } from './report.js';
 
 const N = Number(process.env.CC_BENCH_REPORTS_CALLS ?? 10_000_000);
 const ONLY_EXPORT = process.env.CC_BENCH_REPORTS === 'export';
@@ -74,6 +74,7 @@ export async function bench(): Promise<void> {
     const exp = await measureExport(1, () => store.exportCalls(range(1_000_000)).chunks);
     const base = await measureExport(0, () => sqliteExport(sqlite, range(1_000_000).from, range(1_000_000).to));
     report('calls CSV export, chDB (rows/s)', exp.rowsPerS, 'rows/s', { name: 'SQLite + JS CSV', value: base.rowsPerS });
+    guard('calls-csv-export', 'calls CSV export, 1 M rows, vs SQLite + JS CSV', exp.rowsPerS, base.rowsPerS, 'higher');
     console.log(`  ${exp.rows.toLocaleString('en-US')} rows, ${(exp.bytes / 1e6).toFixed(0)} MB; peak RSS +${exp.rssMb.toFixed(0)} MB, peak heap +${exp.heapMb.toFixed(0)} MB over the engine's before the export (SQLite: +${base.rssMb.toFixed(0)} / +${base.heapMb.toFixed(0)} MB)`);
     if (N >= 5_000_000 && process.env.CC_BENCH_EXPORT_5M !== '0') {
       const big = await measureExport(1, () => store.exportCalls(range(5_000_000)).chunks);
@@ -102,6 +103,7 @@ async function reportPart(store: ReturnType<typeof openHistoryStore>, sqlite: Da
   console.log(`30 days = ${chRows.reduce((s, r) => s + r.calls, 0).toLocaleString('en-US')} calls`);
   report('calls report by queue, 30 days, chDB (median ms)', percentile(ch, 50), 'ms', { name: 'SQLite covering index', value: percentile(lite, 50) });
   report('  speed-up over SQLite', percentile(lite, 50) / percentile(ch, 50), 'x');
+  guard('calls-report-by-queue', 'calls report by queue, 30 days of 10 M calls, vs SQLite covering index', percentile(ch, 50), percentile(lite, 50), 'lower');
 }
 
 async function loadClickHouse(client: ReturnType<typeof openHistoryStore>['client']): Promise<void> {
