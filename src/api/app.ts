@@ -11,7 +11,7 @@ import type { EngineMetrics } from '../metrics/index.js';
 import { authenticate, type AppEnv, type TokenRegistry } from './auth.js';
 import { ApiError, problem } from './problem.js';
 import { validationHook } from './validation.js';
-import { eventRoutes } from './routes/events.js';
+import { eventRoutes, type IngestAdmission } from './routes/events.js';
 import { allowed, enforceContract, methodNotAllowed, type OpenApiDoc } from './contract.js';
 
 export interface Readiness {
@@ -28,6 +28,8 @@ export interface ApiDeps {
   maxBodyBytes: number;
   /** Further /cc route groups (live views, reports...), each mounted under /cc. */
   routes: Array<OpenAPIHono<AppEnv>>;
+  /** The engine's clock and the config's time bounds, for POST /cc/events. */
+  admission: IngestAdmission;
   /** The analysts' read-only ClickHouse HTTP interface, mounted at /clickhouse (outside /cc and the document: its contract is ClickHouse's). */
   clickhouse?: Hono;
   /** Serves the wallboard's files for paths outside /cc. */
@@ -46,9 +48,13 @@ export function createApp(deps: ApiDeps) {
   app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Open to a load balancer's probe; the details (data directory, peers, seqs) only to a valid token.
   app.get('/readyz', async (c) => {
     const r = await deps.readiness();
-    return c.json({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks }, r.ready ? 200 : 503);
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+    const known = m !== null && deps.tokens.verify(m[1]!) !== null;
+    const checks = known ? r.checks : Object.fromEntries(Object.entries(r.checks).map(([k, v]) => [k, { ok: v.ok }]));
+    return c.json({ status: r.ready ? 'ready' : 'not_ready', checks }, r.ready ? 200 : 503);
   });
   if (deps.metricsAuth) app.use('/metrics', authenticate(deps.tokens));
   app.get('/metrics', async (c) => {
@@ -91,7 +97,7 @@ export function createApp(deps: ApiDeps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.use('/cc/*', authenticate(deps.tokens));
   app.use('/cc/*', enforceContract(openApi));
-  app.route('/cc', eventRoutes(deps.log));
+  app.route('/cc', eventRoutes(deps.log, deps.admission));
   for (const r of deps.routes) app.route('/cc', r);
 
   if (deps.clickhouse) app.route('/clickhouse', deps.clickhouse);

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { Id } from './events.js';
+import { Text } from './text.js';
+import { IngestSettings } from './admission.js';
 import { TimeZone } from './params.js';
 import { AlertRuleSettings, ALERT_EVENTS, ALERT_TYPES } from './alert-rules.js';
 import { DialNumber, SipConfig, SipCredentials } from './sip-config.js';
@@ -71,7 +73,7 @@ export const WebhookConfig = z.strictObject({
 export type WebhookConfig = z.output<typeof WebhookConfig>;
 
 export const QueueSettings = z.strictObject({
-  name: z.string().min(1).max(200).optional(),
+  name: Text(1, 200).optional(),
   max_size: z.number().int().positive().max(100_000).default(50),
   service_level: ServiceLevelSettings.prefault({}),
   routing: RoutingSettings.prefault({}),
@@ -86,9 +88,9 @@ export type QueueConfig = z.output<typeof QueueConfig>;
 
 export const AgentConfig = z.strictObject({
   id: Id,
-  name: z.string().min(1).max(200).optional(),
+  name: Text(1, 200).optional(),
   queues: z.array(Id).default([]),
-  team: z.string().min(1).max(200).default('default'),
+  team: Text(1, 200).default('default'),
   /** The agent's SIP phone: with it the agent is real (offline until the phone registers and the agent logs in). */
   sip: SipCredentials.optional(),
 });
@@ -176,8 +178,8 @@ export const Config = z.strictObject({
   users: z.array(UserConfig).default([]),
   wrapup: z
     .strictObject({
-      categories: z.array(z.string().min(1)).default(['sales', 'support', 'billing', 'complaint', 'other']),
-      results: z.array(z.string().min(1)).default(['resolved', 'callback', 'escalated', 'no_resolution']),
+      categories: z.array(Text(1, 200)).default(['sales', 'support', 'billing', 'complaint', 'other']),
+      results: z.array(Text(1, 200)).default(['resolved', 'callback', 'escalated', 'no_resolution']),
     })
     .prefault({}),
   sim: SimConfig.prefault({}),
@@ -185,6 +187,8 @@ export const Config = z.strictObject({
   webhooks: z.array(WebhookConfig).default([]),
   /** The SIP edge (registrar, inbound calls, RTP); absent: off unless --sip is given. */
   sip: SipConfig.optional(),
+  /** What POST /cc/events admits: event times within these bounds of the engine's clock (admission.ts). */
+  ingest: IngestSettings.prefault({}),
 });
 export type Config = z.output<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;

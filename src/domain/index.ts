@@ -53,4 +53,6 @@ export { systemClock, shiftedClock, ManualClock, type Clock, type CancelTimer } 
 export { parseTime, isCanonicalTime, Instant, TIME_RULE, TIME_YEARS, timeMeta } from './time.js';
 export { WholeNumber, TimeZone, TimeZoneOr, canonicalTimeZone, TIME_ZONE_RULE } from './params.js';
 export { asciiJson } from './ascii-json.js';
+export { IngestSettings, timeOutOfBounds } from './admission.js';
+export { Text, NoteText, Attributes, ATTRIBUTE_LIMITS, TEXT_RULE, VISIBLE_RULE, isWellFormedText, hasVisibleCharacter } from './text.js';
 export { sourceFingerprint } from './source-fingerprint.js';

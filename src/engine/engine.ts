@@ -226,7 +226,7 @@ export class Engine {
         sipRoutes(() => sip),
       ];
       const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, clock });
-      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, clickhouse: clickhouseRoutes(tokens, door), wallboard: realtime.wallboard });
+      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, clickhouse: clickhouseRoutes(tokens, door), wallboard: realtime.wallboard, admission: { now: () => clock.now(), bounds: config.ingest } });
       const server = await listen(app.fetch, settings.port, settings.host);
       cleanup.unshift(() => closeServer(server));
       realtime.start(server);

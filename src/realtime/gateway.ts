@@ -178,7 +178,8 @@ export class RealtimeGateway {
       if (this.members(callsRoom) && calls.size > 0) {
         const views = [...calls].map((id) => [id, runner.call(id, now)] as const);
         const live = views.flatMap(([, v]) => (v && v.state !== 'ended' && queueVisible(scope, v.queue) ? [v] : []));
-        const ended = views.flatMap(([id, v]) => (!v || v.state === 'ended' ? [id] : []));
+        // An ended call's id goes only to those who may see its queue; one no longer kept live (no queue to judge by) only to the unscoped.
+        const ended = views.flatMap(([id, v]) => ((v ? v.state === 'ended' && queueVisible(scope, v.queue) : scope === null) ? [id] : []));
         io.to(callsRoom).emit('calls:updated', { calls: live, ended });
       }
     }

@@ -48,7 +48,7 @@ export const CALL_COLUMNS: readonly { name: string; sql: string; kind: Kind }[] 
 ];
 
 /** csv.ts's rule in SQL: a text cell starting with = + - @ TAB CR or ' gets a leading '. */
-const NEUTRAL_SQL = (x: string) => `if(match(${x}, '^[=+\\\\-@\\t\\r'']'), concat('''', ${x}), ${x})`;
+const NEUTRAL_SQL = (x: string) => `if(match(${x}, '^[=+\\\\-@\\t\\r\\n'']') OR startsWith(${x}, char(0)), concat('''', ${x}), ${x})`;
 /** csvField in SQL, as the arguments of a concat: text neutralised and quoted with quotes doubled, null empty, numbers bare. */
 const FIELD_SQL: Record<Kind, (x: string) => string> = {
   text: (x) => `'"', replaceAll(${NEUTRAL_SQL(x)}, '"', '""'), '"'`,

@@ -13,7 +13,7 @@ import {
   type CsvExport, type HistoryStore,
 } from '../../src/store/index.js';
 import { csvHeader, csvLine } from '../../src/store/csv.js';
-import { generateDay } from './history-gen.js';
+import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
 import { TEST_NOW } from '../support/time.js';
 import { startHistory } from './history-feed.js';
@@ -47,7 +47,7 @@ async function text(x: CsvExport): Promise<string> {
 const jsRendering = async (p: CallsReportParams) =>
   csvHeader(CALL_COLUMNS.map((c) => c.name)) + (await store.callRecords(p, 1_000_000)).map((r) => csvLine(CALL_COLUMNS.map((c) => r[c.name]))).join('');
 
-const isRisky = (cell: string) => /^[=+\-@\t\r]/.test(cell);
+const isRisky = (cell: string) => /^[=+\-@\t\r\n\0]/.test(cell);
 
 describe('calls export', () => {
   it('parses back to exactly the JSON records, with formulas made inert', async () => {
@@ -101,7 +101,7 @@ describe('calls export rendered by ClickHouse', () => {
   });
 
   it('neutralises, quotes and escapes awkward text exactly like csv.ts', async () => {
-    const names = ['=1+1', '+33 6', '-2', '@SUM(A1)', '\tTab', '\rCR', "'quoted", 'a "b", c', 'line\r\nbreak', 'x\ny', 'a=b', '', 'Zoë 日本 😀', ',', '"'];
+    const names = ['=1+1', '+33 6', '-2', '@SUM(A1)', '\tTab', '\rCR', '\nLF', '\0NUL', "'quoted", 'a "b", c', 'line\r\nbreak', 'x\ny', 'a=b', '', 'Zoë 日本 😀', ',', '"'];
     const at = (i: number) => `2026-03-05 10:00:0${Math.floor(i / 10)}.${String((i % 10) * 100).padStart(3, '0')}`;
     await store.client.insert({
       table: 'calls',

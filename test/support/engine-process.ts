@@ -16,8 +16,12 @@ export interface EngineProcess {
   /** Everything it printed so far. */
   output(): string;
   req(path: string, init?: RequestInit): Promise<Response>;
-  /** Posts events; the answer's JSON (or the problem document). */
-  post(events: unknown[]): Promise<{ status: number; body: Record<string, unknown> }>;
+  /**
+   * Posts events; the answer's JSON (or the problem document). As backfill by default: the
+   * tests post figures over fixed event times, older than the engine's ingest.max_age_s on
+   * the machine's clock; `{ backfill: false }` posts them as a live source does.
+   */
+  post(events: unknown[], o?: { backfill?: boolean }): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Resolves with the exit code (or the signal) once the process is gone. */
   exited: Promise<number | string>;
   kill(signal: NodeJS.Signals): void;
@@ -44,8 +48,8 @@ export async function startEngineProcess(o: { dataDir: string; natsUrl?: string;
     url,
     output: () => out,
     req,
-    async post(events) {
-      const res = await req('/cc/events', { method: 'POST', body: JSON.stringify(events), headers: { 'content-type': 'application/json' } });
+    async post(events, o = {}) {
+      const res = await req(`/cc/events${(o.backfill ?? true) ? '?backfill=true' : ''}`, { method: 'POST', body: JSON.stringify(events), headers: { 'content-type': 'application/json' } });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     },
     exited,
