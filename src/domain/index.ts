@@ -46,7 +46,7 @@ export {
   type ConfigInput,
   type Duration,
 } from './config.js';
-export { SipConfig, SipCredentials, HostPort, normalizeNumber } from './sip-config.js';
+export { SipConfig, SipCredentials, SipTrunk, MediaEncryption, HostPort, normalizeNumber } from './sip-config.js';
 export { demoConfig, demoProfile, type DemoOptions } from './demo-config.js';
 export { loadConfig, parseConfig, ConfigError } from './load-config.js';
 export { systemClock, shiftedClock, ManualClock, type Clock, type CancelTimer } from './clock.js';

@@ -258,7 +258,7 @@ export class Engine {
           sip = await SipEdge.start({ config, sip: sipConfig, acd, clock, feed: pipeline, say: (l) => say(`sip: ${l}`) });
           cleanup.unshift(() => sip!.stop());
           registerSipMetrics(metrics.registry, () => sip);
-          say(`SIP edge on ${sipConfig.listen.host}:${sip.port} (udp+tcp), RTP ${sipConfig.rtp.host ?? sipConfig.listen.host}:${sipConfig.rtp.ports.join('-')}`);
+          say(`SIP edge on ${sipConfig.listen.host}:${sip.port} (udp+tcp)${sip.tlsPort ? `, tls :${sip.tlsPort}` : ''}, RTP ${sipConfig.rtp.host ?? sipConfig.listen.host}:${sipConfig.rtp.ports.join('-')}`);
         }
         const name = [settings.sim ? 'simulator' : '', sip ? 'sip' : ''].filter(Boolean).join('+');
         driver = new AcdTelephony(name, acd, sip ? [sip] : [], new SimulatedPhones('pcmu', new Map(), settings.simVoices ? loadVoices() : null));

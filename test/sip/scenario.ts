@@ -46,12 +46,17 @@ export class Center {
     readonly engine: LabEngine,
   ) {}
 
-  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean } = {}): Promise<Center> {
-    return new Center(lab, await LabEngine.start(lab, { config: o.config ?? centerConfig(), users: [SUPERVISOR], ...(o.sim ? { sim: true } : {}) }));
+  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean; users?: Array<Record<string, unknown> & { name: string; role: string }> } = {}): Promise<Center> {
+    return new Center(lab, await LabEngine.start(lab, { config: o.config ?? centerConfig(), users: o.users ?? [SUPERVISOR], ...(o.sim ? { sim: true } : {}) }));
   }
 
   get registrar(): string {
     return `${this.lab.address}:${this.engine.sipPort}`;
+  }
+
+  /** The engine's SIP over TLS (its TLS port). */
+  get tlsRegistrar(): string {
+    return `${this.lab.address}:${this.engine.tlsPort}`;
   }
 
   /** A phone for an agent or the supervisor (registered), or the trunk's caller (not). */
@@ -65,7 +70,7 @@ export class Center {
       ...(account ? { account, answer: name === 'sup' ? 'auto' : 'manual' } : { bind: LAB_TRUNK_ADDRESS, answer: 'manual' }),
       ...o,
     });
-    this.phones.set(name, p);
+    this.phones.set(o.name ?? name, p);
     return p;
   }
 
