@@ -60,6 +60,7 @@ export class Actions {
         .record({
           time: new Date(this.deps.now()).toISOString(),
           actor: ctx.user.name,
+          subject: ctx.user.subject,
           role: ctx.user.role,
           action: ctx.action,
           call_id: ctx.call_id,

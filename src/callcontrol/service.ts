@@ -100,7 +100,7 @@ export class CallControl {
 
   /** Logs the end of a session the call's end cut (monitor.ended, reason call_ended). */
   async closeCutSession(s: SupervisorSession): Promise<void> {
-    const user: AuthUser = { name: s.supervisor, role: 'supervisor', queues: null };
+    const user: AuthUser = { name: s.supervisor, role: 'supervisor', queues: null, subject: 'system' };
     await this.act.audited({ user, action: 'monitor.cut', call_id: s.call_id, session_id: s.session_id, detail: { mode: s.mode } }, async () => {
       await this.act.emit({ type: 'monitor.ended', session_id: s.session_id, call_id: s.call_id, supervisor: s.supervisor, reason: 'call_ended' });
     });

@@ -46,6 +46,7 @@ export {
   type ConfigInput,
   type Duration,
 } from './config.js';
+export { AuthConfig, OidcConfig, isLoopbackUrl } from './auth-config.js';
 export { SipConfig, SipCredentials, SipTrunk, MediaEncryption, HostPort, normalizeNumber } from './sip-config.js';
 export { demoConfig, demoProfile, type DemoOptions } from './demo-config.js';
 export { loadConfig, parseConfig, ConfigError } from './load-config.js';

@@ -10,7 +10,7 @@ import { newBranch, viaFor } from '../../src/sip/build.js';
 import { request } from '../../src/sip/message.js';
 import { SipStack } from '../../src/sip/stack.js';
 import { SipTransport } from '../../src/sip/transport.js';
-import { until } from '../sip/lab.js';
+import { until } from '../support/sip/lab.js';
 
 /** A TCP port that was free a moment ago (nothing listens on it now). */
 async function closedPort(): Promise<number> {

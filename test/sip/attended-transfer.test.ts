@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import type { CallEvent } from '../../src/domain/index.js';
-import { Lab, labUnavailable, until } from './lab.js';
+import { Lab, labUnavailable, until } from '../support/sip/lab.js';
 import { Linphone } from './linphone.js';
 import { Center, hold, SALES_NUMBER, TONES } from './scenario.js';
 

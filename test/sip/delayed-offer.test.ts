@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
-import { writeMulawWav } from './audio.js';
-import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from './lab.js';
+import { writeMulawWav } from '../support/sip/audio.js';
+import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from '../support/sip/lab.js';
 import { Center, hold, SALES_NUMBER, TONES } from './scenario.js';
 
 const skip = labUnavailable();
-const SCENARIO = fileURLToPath(new URL('./sipp/delayed-offer.xml', import.meta.url));
+const SCENARIO = fileURLToPath(new URL('../support/sip/sipp/delayed-offer.xml', import.meta.url));
 
 describe.skipIf(skip !== null)('a delayed-offer INVITE from a trunk', () => {
   let lab: Lab;

@@ -8,8 +8,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { writeToneWav } from './audio.js';
-import { stopChild, until, type Lab } from './lab.js';
+import { writeToneWav } from '../support/sip/audio.js';
+import { stopChild, until, type Lab } from '../support/sip/lab.js';
 
 export interface LinphoneOptions {
   name: string;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
 import { Phone } from './baresip.js';
 import { issue, makeCa, opensslUnavailable } from './certs.js';
-import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from './lab.js';
+import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from '../support/sip/lab.js';
 import { Center, centerConfig, hold, TONES } from './scenario.js';
 
 const skip = labUnavailable() ?? opensslUnavailable();

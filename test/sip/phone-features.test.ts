@@ -13,13 +13,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
-import { writeMulawWav } from './audio.js';
-import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from './lab.js';
+import { writeMulawWav } from '../support/sip/audio.js';
+import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from '../support/sip/lab.js';
 import { Center, centerConfig, hold, SALES_NUMBER, TONES } from './scenario.js';
 
 const skip = labUnavailable();
 const AUDIO_MS = 2500;
-const CARRIER = fileURLToPath(new URL('./sipp/carrier.xml', import.meta.url));
+const CARRIER = fileURLToPath(new URL('../support/sip/sipp/carrier.xml', import.meta.url));
 const CUSTOMER = '+15557770123';
 /** The credentials sipp/carrier.xml checks (verifyauth takes them literally). */
 const TRUNK_AUTH = { user: 'cc-trunk', password: 'trunk-secret-1' };

@@ -15,7 +15,7 @@ import { copyFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
 import { issue, makeCa, opensslUnavailable, type LabCa } from './certs.js';
-import { Lab, labUnavailable, until } from './lab.js';
+import { Lab, labUnavailable, until } from '../support/sip/lab.js';
 import { Center, centerConfig, hold, SALES_NUMBER } from './scenario.js';
 
 const skip = labUnavailable() ?? opensslUnavailable();

@@ -27,9 +27,12 @@ export interface EngineProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** `sim`: run the simulator (the engine's ACD: a telephony driver); off by default. */
-export async function startEngineProcess(o: { dataDir: string; natsUrl?: string; env?: Record<string, string>; sim?: boolean }): Promise<EngineProcess> {
-  const args = [BIN, 'start', '--port', '0', '--host', '127.0.0.1', '--data', o.dataDir, ...(o.sim ? [] : ['--no-sim']), ...(o.natsUrl ? ['--nats', o.natsUrl] : [])];
+/**
+ * `sim`: run the simulator (the engine's ACD: a telephony driver); off by default. `port`:
+ * a fixed one (a restart on the same address); `config`: a config file.
+ */
+export async function startEngineProcess(o: { dataDir: string; natsUrl?: string; env?: Record<string, string>; sim?: boolean; port?: number; config?: string }): Promise<EngineProcess> {
+  const args = [BIN, 'start', '--port', String(o.port ?? 0), '--host', '127.0.0.1', '--data', o.dataDir, ...(o.sim ? [] : ['--no-sim']), ...(o.natsUrl ? ['--nats', o.natsUrl] : []), ...(o.config ? ['--config', o.config] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CC_TOKENS: `process-bot:admin:${PROCESS_TOKEN}`, ...o.env } });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
