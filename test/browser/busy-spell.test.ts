@@ -97,7 +97,9 @@ afterAll(async () => {
 
 async function open(screen: (typeof SCREENS)[number]): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: screen.width, height: screen.height } });
-  await context.addInitScript((token) => localStorage.setItem('cc-wallboard-token', token), TOKENS.supervisor);
+  // The page keeps no token: a static token opens a session cookie, which the context's pages share.
+  const signIn = await context.request.post(`${w.url}/auth/token`, { data: { token: TOKENS.supervisor } });
+  if (!signIn.ok()) throw new Error(`sign-in answered ${signIn.status()}: ${await signIn.text()}`);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`${w.url}/${screen.tv ? '?tv' : ''}#/dashboard`);
