@@ -109,7 +109,7 @@ describe('SIP edge on the wire', () => {
     trunk.close();
   });
 
-  it('a trunk call is answered with the music; RTP from another address is ignored; a second call is over the limit (503)', async () => {
+  it('a trunk call is answered with the music; once its media is learned a stranger\'s stream is ignored; a second call is over the limit (503)', async () => {
     const trunk = await RawSip.open(to, '127.0.0.2');
     const media = dgram.createSocket('udp4');
     await new Promise<void>((r) => media.bind(0, '127.0.0.2', () => r()));
@@ -128,11 +128,17 @@ describe('SIP edge on the wire', () => {
     const music = new Int16Array(heard.slice(-10).flatMap((f) => [...f]));
     expect(goertzelAmplitude(music, 350)).toBeGreaterThan(2000);
 
+    // The caller's media comes from where its SDP says: the leg learns it at once (a latch).
+    const latched = (await status()).rtp.latched;
+    for (let i = 0; i < 3; i++) media.send(writeRtp({ marker: false, payloadType: 0, sequence: 100 + i, timestamp: i * 160, ssrc: 5, payload: encodeFrame('pcmu', new Tone(450).next()) }), answer.port, answer.address);
+    await until('the caller latched', async () => (await status()).rtp.latched === latched + 1);
+    // A stranger's well-formed stream (one SSRC, sequence numbers in order) after the latch: ignored, never learned.
     const stranger = dgram.createSocket('udp4');
     await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', () => r()));
-    const before = (await status()).rtp.ignored;
+    const before = (await status()).rtp;
     for (let i = 0; i < 5; i++) stranger.send(writeRtp({ marker: false, payloadType: 0, sequence: i, timestamp: i * 160, ssrc: 7, payload: encodeFrame('pcmu', new Tone(1050).next()) }), answer.port, answer.address);
-    await until('the stranger ignored', async () => (await status()).rtp.ignored >= before + 5);
+    await until('the stranger ignored', async () => (await status()).rtp.ignored >= before.ignored + 5);
+    expect((await status()).rtp).toMatchObject({ latched: before.latched, relatched: before.relatched });
 
     const second = trunk.request('INVITE', `sip:+15550100@127.0.0.1:${to.port}`, { body: offer('127.0.0.2', 40002) });
     trunk.send(second.text);
@@ -213,5 +219,5 @@ describe('SIP edge on the wire', () => {
 async function status() {
   const res = await t.req('/cc/sip/status');
   expect(res.status).toBe(200);
-  return (await res.json()) as { rtp: { ignored: number }; malformed_dropped: number; malformed_answered_400: number; registrations: Array<{ id: string; contacts: unknown[] }> };
+  return (await res.json()) as { rtp: { ignored: number; latched: number; relatched: number }; malformed_dropped: number; malformed_answered_400: number; registrations: Array<{ id: string; contacts: unknown[] }> };
 }

@@ -64,7 +64,12 @@ export class SipEdge {
       directory: new Directory(o.config),
       registrar: new Registrar({ minExpiresS: o.sip.registration.min_expires_s, maxExpiresS: o.sip.registration.max_expires_s, contactsPerUser: o.sip.limits.contacts_per_user, registrationsPerAddress: o.sip.limits.registrations_per_address }),
       nonces: new NonceIssuer(),
-      pool: new PortPool(o.sip.rtp.host ?? o.sip.listen.host, o.sip.rtp.ports[0], o.sip.rtp.ports[1]),
+      pool: new PortPool(o.sip.rtp.host ?? o.sip.listen.host, o.sip.rtp.ports[0], o.sip.rtp.ports[1], {
+        clock: o.clock,
+        probation: o.sip.rtp.probation_packets,
+        relearnAfterMs: o.sip.rtp.relearn_after_s * 1000,
+        rtcpIntervalMs: o.sip.rtp.rtcp_interval_s * 1000,
+      }),
       acd: o.acd,
       clock: o.clock,
       publish: (events: CallEvent[]) => o.acd.publish(events),

@@ -48,15 +48,16 @@ export async function inboundCall(
 
   let rtp: RtpLeg;
   try {
-    rtp = await RtpLeg.open(ctx.pool);
+    rtp = await RtpLeg.open(ctx.pool, trunk === undefined ? 'latch' : ctx.directory.trunkMedia(trunk));
   } catch {
     return refuse(503, 'Service Unavailable (no RTP port free)', [['Retry-After', '10']]);
   }
   if (cancelled()) return rtp.close();
-  rtp.connect({ address: offer.address, port: offer.port, ...chosen, send: offer.direction !== 'sendonly' && offer.direction !== 'inactive' });
+  rtp.connect({ address: offer.address, port: offer.port, rtcpPort: offer.rtcpPort, ...chosen, send: offer.direction !== 'sendonly' && offer.direction !== 'inactive' });
   const callId = `sip-${randomUUID()}`;
   const tag = newTag();
   const leg = new Leg(ctx, uasDialog(req, tag, tx.flow), rtp, (how) => onCallerGone(callId, how));
+  leg.peerOrigin = offer.origin;
   const c = calls.call(callId);
   c.caller = leg;
   calls.track(leg);
@@ -81,5 +82,5 @@ export async function inboundCall(
     return refuse(500, `Server Internal Error (${decision.refused})`);
   }
   const body = leg.sdp(answerDirection(offer.direction), [{ codec: chosen.codec, pt: chosen.pt }], chosen.telephoneEvent);
-  leg.sendOk(responseTo(req, 200, { toTag: tag, body, headers: [['Contact', contactFor(ctx, tx.flow)], ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE']] }), tx);
+  leg.sendOk(responseTo(req, 200, { dialog: true, toTag: tag, body, headers: [['Contact', contactFor(ctx, tx.flow)], ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE']] }), tx);
 }

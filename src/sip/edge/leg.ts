@@ -9,7 +9,7 @@ import { responseTo } from '../build.js';
 import { inDialog, nextHop, type Dialog } from '../dialog.js';
 import { header, type SipRequest, type SipResponse } from '../message.js';
 import type { RtpLeg } from '../rtp/leg.js';
-import { answerDirection, negotiate, readAudio, writeAudio, type Direction } from '../sdp.js';
+import { answerDirection, LocalSdp, negotiate, readAudio, type Direction } from '../sdp.js';
 import type { ServerTx } from '../stack.js';
 import { T1, T2 } from '../transaction.js';
 import { contactFor, type EdgeContext } from './context.js';
@@ -19,7 +19,8 @@ export type LegEnd = 'bye' | 'no-ack' | 'local';
 export class Leg {
   private ended = false;
   private retransmit: NodeJS.Timeout | null = null;
-  private version = 1;
+  /** The peer's last `o=` line: an offer with another one is new, and the media source is learned again. */
+  peerOrigin: string | null = null;
   /** The ACK of our INVITE's 2xx, kept to answer its retransmissions. */
   ack: SipRequest | null = null;
   /** Whether the peer asked us to stop sending (its re-INVITE said sendonly or inactive). */
@@ -32,15 +33,17 @@ export class Leg {
     /** Told once, when the leg is over (the peer's BYE, no ACK, or our own hang-up). */
     private readonly onEnd: (how: LegEnd) => void,
     private readonly onHold?: (held: boolean) => void,
+    /** Our SDP's versions: the offer this leg's INVITE carried already counts (a UAC leg). */
+    private readonly local: LocalSdp = new LocalSdp(rtp.port),
   ) {}
 
   get over(): boolean {
     return this.ended;
   }
 
-  /** Our SDP for this leg (version up each time it is sent anew). */
+  /** Our SDP for this leg (its version goes up when its content changes, RFC 3264 §8). */
   sdp(direction: Direction = 'sendrecv', codecs = [{ codec: this.rtp.codec, pt: this.rtp.remote?.pt ?? 0 }], telephoneEvent = this.rtp.remote?.telephoneEvent ?? null): Buffer {
-    return Buffer.from(writeAudio({ address: this.ctx.host, port: this.rtp.port, session: { id: this.rtp.port, version: this.version++ }, codecs, telephoneEvent, direction }));
+    return this.local.write({ address: this.ctx.pool.host, port: this.rtp.port, codecs, telephoneEvent, direction });
   }
 
   /** UAS: sends our 2xx and repeats it (T1 doubling to T2) until the ACK comes, for 64×T1. */
@@ -109,14 +112,17 @@ export class Leg {
 
   /** A re-INVITE (or UPDATE) with an offer: a new address, or hold (sendonly/inactive) and resume. */
   private reoffer(req: SipRequest, tx: ServerTx): void {
-    if (req.body.length === 0) return tx.respond(responseTo(req, 200, { body: this.sdp(), headers: [['Contact', contactFor(this.ctx, this.dialog.flow)]] }));
+    if (req.body.length === 0) return tx.respond(responseTo(req, 200, { dialog: true, body: this.sdp(), headers: [['Contact', contactFor(this.ctx, this.dialog.flow)]] }));
     const offer = readAudio(req.body.toString('utf8'));
     const chosen = 'error' in offer ? null : negotiate(offer);
     if ('error' in offer || !chosen) return tx.respond(responseTo(req, 488, { reason: `Not Acceptable Here (${'error' in offer ? offer.error : 'no G.711 codec'})` }));
     const held = offer.direction === 'sendonly' || offer.direction === 'inactive' || offer.address === '0.0.0.0';
-    this.rtp.connect({ address: offer.address, port: offer.port, ...chosen, send: !held });
+    // A session refresh repeats the same offer (same o= line): the learned source stays.
+    const relearn = offer.origin !== this.peerOrigin;
+    this.peerOrigin = offer.origin;
+    this.rtp.connect({ address: offer.address, port: offer.port, rtcpPort: offer.rtcpPort, ...chosen, send: !held }, { relearn });
     const body = this.sdp(answerDirection(offer.direction), [{ codec: chosen.codec, pt: chosen.pt }], chosen.telephoneEvent);
-    const ok = responseTo(req, 200, { body, headers: [['Contact', contactFor(this.ctx, this.dialog.flow)]] });
+    const ok = responseTo(req, 200, { dialog: true, body, headers: [['Contact', contactFor(this.ctx, this.dialog.flow)]] });
     if (req.method === 'INVITE') this.sendOk(ok, tx);
     else tx.respond(ok);
     if (held !== this.heldByPeer) {

@@ -11,7 +11,7 @@ import { formatUri } from '../headers.js';
 import { header, request, type SipRequest, type SipResponse } from '../message.js';
 import type { Binding } from '../registrar.js';
 import { RtpLeg } from '../rtp/leg.js';
-import { negotiate, OFFER_CODECS, OFFER_TELEPHONE_EVENT, readAudio, writeAudio } from '../sdp.js';
+import { LocalSdp, negotiate, OFFER_CODECS, OFFER_TELEPHONE_EVENT, readAudio } from '../sdp.js';
 import type { Account } from '../directory.js';
 import { contactFor, type EdgeContext } from './context.js';
 import { Leg, type LegEnd } from './leg.js';
@@ -43,12 +43,16 @@ export class Ringing {
   private readonly forks: Fork[] = [];
   private state: 'ringing' | 'answered' | 'failed' | 'cancelled' = 'ringing';
   leg: Leg | null = null;
+  /** Our offer's versions, handed to the leg that answers (its next SDP continues from them). */
+  private readonly local: LocalSdp;
 
   private constructor(
     private readonly ctx: EdgeContext,
     private readonly o: RingOptions,
     private readonly rtp: RtpLeg,
-  ) {}
+  ) {
+    this.local = new LocalSdp(rtp.port);
+  }
 
   static async start(ctx: EdgeContext, o: RingOptions): Promise<Ringing> {
     const r = new Ringing(ctx, o, await RtpLeg.open(ctx.pool));
@@ -72,7 +76,7 @@ export class Ringing {
   private fork(binding: Binding): void {
     const host = this.ctx.sip.domain;
     const display = this.o.from.name ?? this.o.from.number;
-    const sdp = Buffer.from(writeAudio({ address: this.ctx.host, port: this.rtp.port, session: { id: this.rtp.port, version: 1 }, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT }));
+    const sdp = this.local.write({ address: this.ctx.pool.host, port: this.rtp.port, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT });
     const invite = request(
       'INVITE',
       binding.contact,
@@ -118,8 +122,9 @@ export class Ringing {
       return;
     }
     this.state = 'answered';
-    this.rtp.connect({ address: answer.address, port: answer.port, ...chosen, send: answer.direction !== 'sendonly' && answer.direction !== 'inactive' });
-    const leg = new Leg(this.ctx, dialog, this.rtp, (how) => this.o.onLegEnd(leg, how), (held) => this.o.onHold?.(leg, held));
+    this.rtp.connect({ address: answer.address, port: answer.port, rtcpPort: answer.rtcpPort, ...chosen, send: answer.direction !== 'sendonly' && answer.direction !== 'inactive' });
+    const leg = new Leg(this.ctx, dialog, this.rtp, (how) => this.o.onLegEnd(leg, how), (held) => this.o.onHold?.(leg, held), this.local);
+    leg.peerOrigin = answer.origin;
     leg.ack = ack;
     this.leg = leg;
     for (const other of this.forks) if (other !== f) this.cancelFork(other);

@@ -2,6 +2,7 @@
  * The SIP edge's status as a value: where it listens, each phone account's registered
  * contacts (and where they registered from), calls, RTP packet counts, refusals.
  */
+import type { RtpTotals } from '../rtp/leg.js';
 import type { TransportHealth } from '../transport.js';
 import type { EdgeContext } from './context.js';
 
@@ -11,7 +12,7 @@ export interface SipStatus {
   registrations: Array<{ user: string; kind: 'agent' | 'user'; id: string; contacts: Array<{ contact: string; transport: string; source: string; expires_s: number }> }>;
   calls: number;
   rtp_port_pairs: number;
-  rtp: { received: number; sent: number; ignored: number; malformed: number; events: number };
+  rtp: RtpTotals;
   transactions: number;
   malformed_dropped: number;
   malformed_answered_400: number;

@@ -1,21 +1,33 @@
 /**
- * One party's RTP leg: a UDP socket pair (RTP on an even port, RTCP on the next, read and
- * dropped) from the configured range, G.711 frames in and out. It is an Endpoint of the
- * call's audio room: arriving frames go to the room at once (see room.ts) and wait in a
- * short queue for the tick; RFC 4733 events go to whoever hears this party. Packets from
- * any address but the one the peer's SDP named are ignored and counted.
+ * One party's RTP leg: a UDP socket pair (RTP on an even port, RTCP on the next) from the
+ * configured range, G.711 frames in and out. It is an Endpoint of the call's audio room:
+ * arriving frames go to the room at once (see room.ts) and wait in a short queue for the
+ * tick; RFC 4733 events go to whoever hears this party.
+ *
+ * The peer's media source is learned from its packets (latch.ts): the SDP's address is
+ * only where we send until then. Every packet passes one path each way, so a layer such as
+ * SRTP (RFC 3711) is a PacketGuard on it, not a rewrite:
+ *   in:  socket → guard.unprotect → readRtp → latch (source check) → deliver (events, the mix)
+ *   out: writeRtp → guard.protect → socket, to the learned source.
+ * RTCP runs beside it (rtcp.ts): reports every few seconds, the peer's SRs read for LSR.
  */
 import type dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
+import type { CancelTimer } from '../../domain/index.js';
 import { FRAME_SAMPLES, type Codec, type Endpoint, type PhoneLink, type TelephoneEvent } from '../../media/index.js';
-import { readRtp, readTelephoneEvent, telephoneEventPayload, writeRtp } from './packet.js';
+import { destination, initialLatch, newOffer, onPacket, rtcpFromPeer, sameOffer, type LatchState, type MediaPolicy, type Source } from './latch.js';
+import { readRtp, readTelephoneEvent, telephoneEventPayload, writeRtp, type RtpPacket } from './packet.js';
 import type { PortPool, RtpTotals } from './ports.js';
+import { compoundReport, readSenderReports, received, reportBlock, senderReportSeen, type Reception } from './rtcp.js';
 
-export { PortPool, type RtpTotals } from './ports.js';
+export { PortPool, type RtpTotals, type MediaSettings } from './ports.js';
+export type { MediaPolicy, Source } from './latch.js';
 
 export interface RemoteMedia {
   address: string;
   port: number;
+  /** The SDP's `a=rtcp` port, when it names one (else RTP port + 1). */
+  rtcpPort?: number | null;
   codec: Codec;
   pt: number;
   telephoneEvent: number | null;
@@ -23,15 +35,30 @@ export interface RemoteMedia {
   send: boolean;
 }
 
-/** Even RTP ports of the configured range, handed out in turn so a closed port rests before reuse. */
+/**
+ * What a leg's packets pass through on the wire. The clear one passes them as they are; an
+ * SRTP guard encrypts and authenticates (protect) and checks and decrypts (unprotect:
+ * null for a packet that fails, which the leg counts as malformed).
+ */
+export interface PacketGuard {
+  protectRtp(packet: Buffer): Buffer;
+  unprotectRtp(packet: Buffer): Buffer | null;
+  protectRtcp(packet: Buffer): Buffer;
+  unprotectRtcp(packet: Buffer): Buffer | null;
+}
+
+export const CLEAR: PacketGuard = { protectRtp: (p) => p, unprotectRtp: (p) => p, protectRtcp: (p) => p, unprotectRtcp: (p) => p };
+
 /** How many frames may wait for the tick: 100 ms of jitter; older ones are dropped. */
 const QUEUE_FRAMES = 5;
 
 export class RtpLeg implements Endpoint {
   codec: Codec = 'pcmu';
   remote: RemoteMedia | null = null;
-  readonly stats: RtpTotals = { received: 0, sent: 0, ignored: 0, malformed: 0, events: 0 };
+  readonly stats: RtpTotals;
   private link: PhoneLink | null = null;
+  private guard: PacketGuard = CLEAR;
+  private latch: LatchState = initialLatch();
   private readonly queue: Uint8Array[] = [];
   private partial: Uint8Array | null = null;
   private filled = 0;
@@ -41,29 +68,56 @@ export class RtpLeg implements Endpoint {
   private eventIn = -1;
   private eventOut = 0;
   private closed = false;
+  /** RTCP: the peer's stream as received, what we sent, where the peer's RTCP comes from. */
+  private reception: Reception | null = null;
+  private sentPackets = 0;
+  private sentOctets = 0;
+  private sentSinceReport = false;
+  private peerRtcpPort: number | null = null;
+  private stopReports: CancelTimer | null = null;
 
   private constructor(
     private readonly pool: PortPool,
     private readonly rtp: dgram.Socket,
     private readonly rtcp: dgram.Socket,
     readonly port: number,
+    /** `strict`: media only from the SDP's address and port (a trunk that wants it); else latching. */
+    readonly policy: MediaPolicy,
   ) {
+    this.stats = { received: 0, sent: 0, ignored: 0, malformed: 0, events: 0, latched: 0, relatched: 0, rtcp_sent: 0, rtcp_received: 0 };
     rtp.on('message', (b, r) => this.receive(b, r.address, r.port));
     rtp.on('error', () => {});
-    rtcp.on('message', () => {});
+    rtcp.on('message', (b, r) => this.receiveRtcp(b, r.address, r.port));
     rtcp.on('error', () => {});
+    this.scheduleReport(0.5);
   }
 
-  static async open(pool: PortPool): Promise<RtpLeg> {
+  static async open(pool: PortPool, policy: MediaPolicy = 'latch'): Promise<RtpLeg> {
     const { rtp, rtcp, port } = await pool.open();
-    return new RtpLeg(pool, rtp, rtcp, port);
+    return new RtpLeg(pool, rtp, rtcp, port, policy);
   }
 
-  /** Where the peer's audio comes from and goes to (its SDP), and the codec it chose. */
-  connect(remote: RemoteMedia): void {
-    if (this.remote && (this.remote.address !== remote.address || this.remote.port !== remote.port)) this.queue.length = 0;
+  /**
+   * Where the peer's SDP says its audio comes from and goes to, and the codec it chose.
+   * `relearn` (a new offer or answer, not a refresh of the same one): learn the source again.
+   */
+  connect(remote: RemoteMedia, o: { relearn?: boolean } = {}): void {
+    const hint = remote.address === '0.0.0.0' ? null : { address: remote.address, port: remote.port };
+    const moved = !this.remote || this.remote.address !== remote.address || this.remote.port !== remote.port;
+    if (moved) this.queue.length = 0;
+    this.latch = (o.relearn ?? true) || moved ? newOffer(this.latch, hint) : sameOffer(this.latch, hint);
     this.remote = remote;
     this.codec = remote.codec;
+  }
+
+  /** Puts a guard (SRTP) on the packet path, or takes it off (CLEAR). */
+  protect(guard: PacketGuard): void {
+    this.guard = guard;
+  }
+
+  /** The peer's media source as learned (null: not yet, or strict). */
+  get learned(): Source | null {
+    return this.policy === 'strict' ? null : this.latch.learned;
   }
 
   read(): Uint8Array | null {
@@ -73,7 +127,7 @@ export class RtpLeg implements Endpoint {
   write(payload: Uint8Array): void {
     const r = this.remote;
     if (!r || !r.send || this.closed) return;
-    this.send(writeRtp({ marker: false, payloadType: r.pt, sequence: this.seq++, timestamp: this.ts, ssrc: this.ssrc, payload }));
+    this.send(writeRtp({ marker: false, payloadType: r.pt, sequence: this.seq++, timestamp: this.ts, ssrc: this.ssrc, payload }), payload.length);
     this.ts = (this.ts + payload.length) >>> 0;
   }
 
@@ -89,13 +143,16 @@ export class RtpLeg implements Endpoint {
       this.eventIn = e.timestamp;
       this.eventOut = this.ts;
     }
-    this.send(writeRtp({ marker: e.start, payloadType: r.telephoneEvent, sequence: this.seq++, timestamp: this.eventOut, ssrc: this.ssrc, payload: telephoneEventPayload(e) }));
+    const payload = telephoneEventPayload(e);
+    this.send(writeRtp({ marker: e.start, payloadType: r.telephoneEvent, sequence: this.seq++, timestamp: this.eventOut, ssrc: this.ssrc, payload }), payload.length);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.link = null;
+    this.stopReports?.();
+    this.stopReports = null;
     this.rtp.close();
     this.rtcp.close();
     this.pool.release(this.port);
@@ -106,23 +163,37 @@ export class RtpLeg implements Endpoint {
     this.pool.totals[k]++;
   }
 
-  private send(packet: Buffer): void {
-    const r = this.remote!;
+  private send(packet: Buffer, payloadBytes: number): void {
+    const to = destination(this.latch, this.policy);
+    if (!to) return;
     this.count('sent');
-    this.rtp.send(packet, r.port, r.address);
+    this.sentPackets++;
+    this.sentOctets += payloadBytes;
+    this.sentSinceReport = true;
+    this.rtp.send(this.guard.protectRtp(packet), to.port, to.address);
   }
 
   private receive(b: Buffer, address: string, port: number): void {
+    if (this.closed) return;
     const r = this.remote;
-    if (!r || address !== r.address || port !== r.port) {
-      this.count('ignored');
-      return;
+    if (!r) return this.count('ignored');
+    const clear = this.guard.unprotectRtp(b);
+    const p = clear ? readRtp(clear) : null;
+    if (!p) return this.count('malformed');
+    const now = this.pool.media.clock.now();
+    const negotiated = p.payloadType === r.pt || p.payloadType === r.telephoneEvent;
+    const step = onPacket(this.latch, { source: { address, port }, ssrc: p.ssrc, sequence: p.sequence, negotiated }, now, { policy: this.policy, ...this.pool.media });
+    this.latch = step.state;
+    if (step.change) {
+      this.count(step.change);
+      this.peerRtcpPort = null; // a new source: its RTCP port is learned anew
     }
-    const p = readRtp(b);
-    if (!p) {
-      this.count('malformed');
-      return;
-    }
+    if (!step.accept) return this.count('ignored');
+    this.deliver(p, r, now);
+  }
+
+  /** A packet of the peer's stream, past the source check: telephone events, then audio for the mix. */
+  private deliver(p: RtpPacket, r: RemoteMedia, now: number): void {
     if (p.payloadType === r.telephoneEvent) {
       const e = readTelephoneEvent(p);
       if (e) {
@@ -133,6 +204,7 @@ export class RtpLeg implements Endpoint {
     }
     if (p.payloadType !== r.pt) return; // comfort noise, another codec: not mixed
     this.count('received');
+    this.reception = received(this.reception, p, now);
     if (p.payload.length === FRAME_SAMPLES && this.filled === 0) return this.frame(p.payload);
     this.reframe(p.payload);
   }
@@ -158,5 +230,48 @@ export class RtpLeg implements Endpoint {
     this.queue.push(f);
     if (this.queue.length > QUEUE_FRAMES) this.queue.shift();
     this.link?.frame(f);
+  }
+
+  /** The peer's RTCP: counted, its port learned (symmetric RTCP), its SRs kept for our LSR/DLSR. */
+  private receiveRtcp(b: Buffer, address: string, port: number): void {
+    if (this.closed || !rtcpFromPeer(this.latch, address, this.policy)) return;
+    const clear = this.guard.unprotectRtcp(b);
+    const srs = clear ? readSenderReports(clear) : null;
+    if (!srs) return;
+    this.count('rtcp_received');
+    this.peerRtcpPort = port;
+    const now = this.pool.media.clock.now();
+    for (const sr of srs) if (sr.ssrc === this.reception?.ssrc) this.reception = senderReportSeen(this.reception, sr.ntpMiddle, now);
+  }
+
+  /** The next report, `factor` × the interval from now, randomized ×[0.5, 1.5] (RFC 3550 §6.3.1). */
+  private scheduleReport(factor = 1): void {
+    const ms = this.pool.media.rtcpIntervalMs * factor * (0.5 + Math.random());
+    this.stopReports = this.pool.media.clock.timeout(ms, () => {
+      if (this.closed) return;
+      this.report();
+      this.scheduleReport();
+    });
+  }
+
+  private report(): void {
+    const to = destination(this.latch, this.policy);
+    const r = this.remote;
+    if (!to || !r) return;
+    const now = this.pool.media.clock.now();
+    let block = null;
+    if (this.reception) {
+      const { block: b, next } = reportBlock(this.reception, now);
+      block = b;
+      this.reception = next;
+    }
+    const sender = this.sentSinceReport ? { ntpMs: now, rtpTimestamp: this.ts, packets: this.sentPackets, octets: this.sentOctets } : null;
+    this.sentSinceReport = false;
+    const packet = compoundReport({ ssrc: this.ssrc, sender, block, cname: `cc-supervisor-${this.ssrc.toString(16)}@${this.pool.host}` });
+    // The peer's RTCP port: where its RTCP comes from, else what its SDP names (for the SDP's host), else RTP + 1.
+    const sdpHost = to.address === r.address && to.port === r.port;
+    const port = this.peerRtcpPort ?? (sdpHost && r.rtcpPort ? r.rtcpPort : to.port + 1);
+    this.count('rtcp_sent');
+    this.rtcp.send(this.guard.protectRtcp(packet), port, to.address);
   }
 }
