@@ -44,8 +44,11 @@ export function markReceived(req: SipRequest, address: string, port: number): Si
   const all = headers(req, 'via');
   const top = parseVia(all[0]!);
   if (!top) return req;
-  if (top.host !== address) top.params.set('received', address);
-  if (top.params.has('rport')) top.params.set('rport', String(port));
+  // RFC 3581 §4: with rport, both the source port and the source address go in, even when equal to sent-by.
+  if (top.params.has('rport')) {
+    top.params.set('rport', String(port));
+    top.params.set('received', address);
+  } else if (top.host !== address) top.params.set('received', address);
   const rest = req.headers.filter((h) => h.name !== 'via');
   const vias = [formatVia(top), ...all.slice(1)].map((value) => ({ name: 'via', value }));
   rest.splice(idx, 0, ...vias);

@@ -36,6 +36,7 @@ const SipStatus = z
       rtcp_sent: Count,
       rtcp_received: Count,
     }),
+    keepalives: z.object({ sent: Count, dead_flows: Count.openapi({ description: 'flows found dead (a TCP connection closed, no answer to an OPTIONS keep-alive): their bindings were dropped' }) }),
     transactions: Count,
     malformed_dropped: Count,
     malformed_answered_400: Count,

@@ -33,6 +33,8 @@ beforeAll(async () => {
       sip: {
         listen: '127.0.0.1:0',
         rtp: { ports: [41000, 41999] },
+        // Every phone gets this one challenge; the SHA-256 phone's own list must be within it.
+        digest: ['MD5', 'SHA-256'],
         trunks: [{ name: 'pbx', from: '127.0.0.2/32' }],
         limits: { calls: 1, registrations_per_address: 2 },
         wrapup_timeout_s: 1,
@@ -77,12 +79,45 @@ describe('SIP edge on the wire', () => {
     c.close();
   });
 
-  it('a phone held to SHA-256 is challenged with SHA-256 only, registers with it, and may not fall back to MD5', async () => {
+  it('every phone, known or not, gets the same challenge; one held to SHA-256 registers with it and may not use MD5 (the same 403 as a wrong password)', async () => {
     const c = await RawSip.open(to);
-    const { challenge, final } = await register(c, '1003', 'secret-1003');
-    expect(challenge.headers.filter((h) => h.name === 'www-authenticate').map((h) => /algorithm=([\w-]+)/.exec(h.value)![1])).toEqual(['SHA-256']);
+    const challenges = async (user: string) => {
+      const aor = `<sip:${user}@127.0.0.1>`;
+      const r = c.request('REGISTER', `sip:127.0.0.1:${to.port}`, { from: aor, to: aor });
+      c.send(r.text);
+      const res = await c.response(r.callId, 'REGISTER');
+      return { status: res.status, reason: res.reason, challenges: res.headers.filter((h) => h.name === 'www-authenticate').map((h) => h.value.replace(/nonce="[^"]+"/, 'nonce="…"')) };
+    };
+    const known = await challenges('1003');
+    expect(known.challenges).toEqual(['Digest realm="cc-supervisor", nonce="…", algorithm=MD5, qop="auth"', 'Digest realm="cc-supervisor", nonce="…", algorithm=SHA-256, qop="auth"']);
+    expect(await challenges('no-such-phone')).toEqual(known);
+    const { final } = await register(c, '1003', 'secret-1003', 'SHA-256');
     expect(final.status).toBe(200);
-    expect((await register(c, '1003', 'secret-1003', 'MD5')).final.status).toBe(403);
+    const md5 = (await register(c, '1003', 'secret-1003', 'MD5')).final;
+    const wrong = (await register(c, '1003', 'wrong-password', 'SHA-256')).final;
+    const unknown = (await register(c, 'no-such-phone', 'secret-1003', 'SHA-256')).final;
+    expect([md5, wrong, unknown].map((r) => `${r.status} ${r.reason}`)).toEqual(Array(3).fill('403 Forbidden (wrong credentials)'));
+    c.close();
+  });
+
+  it('a digest without qop (RFC 2069, replayable) is 403; one computed for another Request-URI is 400', async () => {
+    const c = await RawSip.open(to, '127.0.0.4');
+    const uri = `sip:127.0.0.1:${to.port}`;
+    const aor = '<sip:1004@127.0.0.1>';
+    const first = c.request('REGISTER', uri, { from: aor, to: aor });
+    c.send(first.text);
+    const offered = header(await c.response(first.callId, 'REGISTER'), 'www-authenticate')!;
+    const nonce = /nonce="([^"]+)"/.exec(offered)![1]!;
+    const noQop = digestResponse({ algorithm: 'MD5', username: '1004', realm: 'cc-supervisor', password: 'secret-1004', method: 'REGISTER', uri, nonce });
+    const second = c.request('REGISTER', uri, { from: aor, to: aor, callId: first.callId, cseq: 2, headers: [`Authorization: Digest username="1004", realm="cc-supervisor", nonce="${nonce}", uri="${uri}", response="${noQop}", algorithm=MD5`] });
+    c.send(second.text);
+    expect(await c.response(first.callId, 'REGISTER', { after: c.received.length })).toMatchObject({ status: 403, reason: 'Forbidden (digest needs qop=auth)' });
+    const other = 'sip:elsewhere.example.com';
+    const forOther = digestResponse({ algorithm: 'MD5', username: '1004', realm: 'cc-supervisor', password: 'secret-1004', method: 'REGISTER', uri: other, nonce, qop: 'auth', nc: '00000001', cnonce: 'c1' });
+    const third = c.request('REGISTER', uri, { from: aor, to: aor, callId: first.callId, cseq: 3, headers: [`Authorization: Digest username="1004", realm="cc-supervisor", nonce="${nonce}", uri="${other}", response="${forOther}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c1"`] });
+    const n = c.received.length;
+    c.send(third.text);
+    expect(await c.response(first.callId, 'REGISTER', { after: n })).toMatchObject({ status: 400, reason: 'Bad Request (the digest uri is not the Request-URI)' });
     c.close();
   });
 

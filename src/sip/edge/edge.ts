@@ -14,6 +14,7 @@ import { NonceIssuer } from '../digest.js';
 import { Directory } from '../directory.js';
 import { parseNameAddr } from '../headers.js';
 import { header, type SipRequest, type SipResponse } from '../message.js';
+import { RateLimit } from '../rate.js';
 import { Registrar } from '../registrar.js';
 import { PortPool } from '../rtp/leg.js';
 import { SipStack, type ServerTx } from '../stack.js';
@@ -21,6 +22,7 @@ import { SipTransport } from '../transport.js';
 import { SipCalls } from './calls.js';
 import type { EdgeContext } from './context.js';
 import { inboundCall } from './inbound.js';
+import { KeepAlive } from './keepalive.js';
 import { Reactor } from './reactor.js';
 import { Registrations } from './register.js';
 import { edgeStatus, type SipStatus } from './status.js';
@@ -77,6 +79,7 @@ export class SipEdge {
       say: o.say ?? (() => {}),
       stats: { malformed: 0, answered400: 0, refused: {} },
     } as EdgeContext;
+    const limit = new RateLimit(o.sip.limits.requests_per_s, o.sip.limits.request_burst);
     const calls = new SipCalls(ctx);
     let reactor: Reactor | null = null;
     const regs = new Registrations(ctx, (agent) => reactor?.agentGone(agent));
@@ -88,7 +91,14 @@ export class SipEdge {
       onCancel: (tx) => edge.cancel(tx),
       onStrayResponse: (res) => edge.stray(res),
       onMalformed: (_e, _f, answered) => (answered ? ctx.stats.answered400++ : ctx.stats.malformed++),
+      onLimited: () => (ctx.stats.refused.rate_limited = (ctx.stats.refused.rate_limited ?? 0) + 1),
+    }, {
+      // Trusted trunks carry many calls from one address: only phones and strangers are limited.
+      admit: (flow) => ctx.directory.trunkOf(flow.address) !== undefined || limit.take(flow.address, o.clock.now()),
     });
+    transport.onClosed((flow) => regs.dropFlow(flow, 'its TCP connection closed'));
+    ctx.keepalive = new KeepAlive(ctx, (flow, why) => regs.dropFlow(flow, why));
+    ctx.keepalive.start();
     edge.off = o.feed.onChange((_changed, events) => {
       for (const { event } of events) reactor!.apply(event);
     });
@@ -141,6 +151,8 @@ export class SipEdge {
 
   async stop(): Promise<void> {
     this.off();
+    this.ctx.keepalive.stop();
+    this.transport.onClosed(() => {}); // our own closing of connections is not a phone going away
     this.reactor.stop();
     this.regs.stop();
     this.calls.stop();

@@ -13,6 +13,7 @@ export interface SipStatus {
   calls: number;
   rtp_port_pairs: number;
   rtp: RtpTotals;
+  keepalives: { sent: number; dead_flows: number };
   transactions: number;
   malformed_dropped: number;
   malformed_answered_400: number;
@@ -34,6 +35,7 @@ export function edgeStatus(ctx: EdgeContext, calls: number, transport: Transport
     calls,
     rtp_port_pairs: ctx.pool.inUse,
     rtp: { ...ctx.pool.totals },
+    keepalives: { sent: ctx.keepalive.totals.sent, dead_flows: ctx.keepalive.totals.dead },
     transactions: ctx.stack.size,
     malformed_dropped: ctx.stats.malformed,
     malformed_answered_400: ctx.stats.answered400,
