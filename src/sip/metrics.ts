@@ -64,6 +64,18 @@ export function registerSipMetrics(registry: Registry, edge: () => SipEdge | und
     },
   });
   new Gauge({
+    name: 'cc_sip_keepalives',
+    help: 'Keep-alives sent down registered flows since start (sent), and flows found dead by them or by a closed connection (dead_flows: their bindings were dropped)',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const s = status();
+      if (!s) return;
+      this.set({ kind: 'sent' }, s.keepalives.sent);
+      this.set({ kind: 'dead_flows' }, s.keepalives.dead_flows);
+    },
+  });
+  new Gauge({
     name: 'cc_sip_refused',
     help: 'SIP requests refused since start, by method and status (invite_404, register_403...)',
     labelNames: ['what'],

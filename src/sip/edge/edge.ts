@@ -96,8 +96,11 @@ export class SipEdge {
       // Trusted trunks carry many calls from one address: only phones and strangers are limited.
       admit: (flow) => ctx.directory.trunkOf(flow.address) !== undefined || limit.take(flow.address, o.clock.now()),
     });
-    transport.onClosed((flow) => regs.dropFlow(flow, 'its TCP connection closed'));
     ctx.keepalive = new KeepAlive(ctx, (flow, why) => regs.dropFlow(flow, why));
+    // A closed TCP connection is a dead flow too (counted when something was registered over it).
+    transport.onClosed((flow) => {
+      if (regs.dropFlow(flow, 'its TCP connection closed') > 0) ctx.keepalive.totals.dead++;
+    });
     ctx.keepalive.start();
     edge.off = o.feed.onChange((_changed, events) => {
       for (const { event } of events) reactor!.apply(event);

@@ -51,13 +51,15 @@ export class Registrations {
   }
 
   /** A flow died (a TCP connection closed, a UDP phone stopped answering keep-alives): what was registered over it goes. */
-  dropFlow(flow: Flow, why: string): void {
-    for (const { user, before, left } of this.ctx.registrar.dropFlow(flow)) {
+  dropFlow(flow: Flow, why: string): number {
+    const dropped = this.ctx.registrar.dropFlow(flow);
+    for (const { user, before, left } of dropped) {
       this.ctx.say(`SIP user ${user}: ${before.length - left.length} binding(s) dropped, ${why} (${flow.transport} ${flow.address}:${flow.port})`);
       const a = this.ctx.directory.account(user);
       if (a?.kind === 'agent') this.changed(a.id, before, left);
     }
     this.arm();
+    return dropped.length;
   }
 
   stop(): void {
