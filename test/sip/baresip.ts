@@ -24,7 +24,7 @@ export interface PhoneOptions {
   transport?: 'udp' | 'tcp';
   /** auto: answers every call at once; manual: rings until accept(). */
   answer?: 'auto' | 'manual';
-  /** Run in this namespace (a holder's pid, e.g. Lab.home()) instead of the lab's, with its control port on `ctrlHost` (reachable from the lab). */
+  /** Run in this namespace (a holder's pid, e.g. Lab.home()) instead of the lab's, with its control port on `ctrlHost` there. */
   net?: { pid: number; ctrlHost: string };
 }
 
@@ -104,7 +104,7 @@ export class Phone {
     if (process.env.LAB_SIP_TRACE) proc.stdout!.on('data', (d: Buffer) => process.stderr.write(`[${o.name}] ${d.toString()}`));
     proc.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
     proc.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
-    const path = await lab.forward(ctrlPort, o.net?.ctrlHost);
+    const path = await lab.forward(ctrlPort, o.net?.ctrlHost, o.net?.pid);
     const sock = await until(`${o.name}'s control port`, () => connect(path), 10_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${log.join('')}`);
     });

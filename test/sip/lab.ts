@@ -26,7 +26,7 @@ export const LAB_TRUNK_ADDRESS = '198.51.100.2';
 /** A third address on the lab's loopback: phones "on another address than the engine" bind here (what they send to the engine leaves from the first). */
 export const LAB_OTHER_ADDRESS = '198.51.100.3';
 /** A home network behind a NAT (Lab.home): the phone's private address, and the router's outside one that the engine sees. */
-export const HOME = { private: '192.168.1.10', outside: '203.0.113.2', labSide: '203.0.113.1' } as const;
+export const HOME = { phone: '192.168.1.10', gateway: '192.168.1.1', outside: '203.0.113.2', labSide: '203.0.113.1' } as const;
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 /** Whether this machine can make a lab (unshare, nsenter, ip, baresip, sipp, user namespaces): SIP tests skip with the reason otherwise. */
@@ -40,7 +40,8 @@ export class Lab {
   readonly address = LAB_ADDRESS;
   private readonly children = new Set<ChildProcess>();
   private nextPort = 20_000;
-  private forwarder: { proc: ChildProcess; lines: AsyncIterator<string> } | null = null;
+  /** One forwarder per namespace (by holder pid; 0 for the lab's own). */
+  private readonly forwarders = new Map<number, { proc: ChildProcess; lines: AsyncIterator<string> }>();
   private forwards = 0;
   private homePid: number | undefined;
 
@@ -83,41 +84,52 @@ export class Lab {
   }
 
   /** Runs a TypeScript file of this repository inside the namespace with tsx. */
-  spawnTs(file: string, args: string[] = [], opts: SpawnOptions = {}): ChildProcess {
+  spawnTs(file: string, args: string[] = [], opts: SpawnOptions & { net?: number } = {}): ChildProcess {
     return this.spawn(process.execPath, ['--import', 'tsx', file, ...args], { env: process.env, ...opts });
   }
 
   /**
-   * A home network behind a NAT, in a namespace of its own inside the lab's: the phone's
-   * private address on its loopback, a veth pair to the lab (the router's outside address
-   * on the home end), and nftables masquerading what leaves through it, as a home router
-   * does. The engine sees the home's traffic from HOME.outside; HOME.private is not
-   * routable from the lab. Returns the namespace's holder pid (Lab.spawn's `net`).
+   * A home network behind a NAT, as an agent at home has it: a phone's namespace with the
+   * private HOME.phone on its interface (so a phone advertises it, as it would at home),
+   * behind a router's namespace that forwards and masquerades (nftables) what leaves toward
+   * the lab through its outside address HOME.outside. The engine sees the home's traffic
+   * from HOME.outside; the private range is not routable from the lab. Returns the phone
+   * namespace's holder pid (Lab.spawn's `net`).
    */
   async home(): Promise<number> {
     if (this.homePid !== undefined) return this.homePid;
-    const holder = this.spawn('unshare', ['-n', 'sh', '-c', 'echo ready && exec sleep 86400']);
-    await new Promise<void>((resolve, reject) => {
-      holder.once('exit', (code) => reject(new Error(`the home namespace did not start (exit ${code})`)));
-      holder.stdout!.once('data', () => resolve());
-    });
-    const pid = holder.pid!;
-    await this.run(`ip link add home0 type veth peer name home1 && ip link set home1 netns ${pid} && ip addr add ${HOME.labSide}/24 dev home0 && ip link set home0 up`);
+    const router = await this.namespace('router');
+    const phone = await this.namespace('home phone');
+    await this.run(`ip link add wan0 type veth peer name wan1 && ip link set wan1 netns ${router} && ip addr add ${HOME.labSide}/24 dev wan0 && ip link set wan0 up`);
     await this.run(
       [
         'ip link set lo up',
-        `ip addr add ${HOME.private}/32 dev lo`,
-        `ip addr add ${HOME.outside}/24 dev home1`,
-        'ip link set home1 up',
-        `ip route add default dev home1 src ${HOME.private}`,
+        `ip addr add ${HOME.outside}/24 dev wan1`,
+        'ip link set wan1 up',
+        `ip route add default via ${HOME.labSide}`,
+        `ip link add lan0 type veth peer name lan1 && ip link set lan1 netns ${phone}`,
+        `ip addr add ${HOME.gateway}/24 dev lan0`,
+        'ip link set lan0 up',
+        'echo 1 > /proc/sys/net/ipv4/ip_forward',
         'nft add table ip nat',
         "nft 'add chain ip nat post { type nat hook postrouting priority 100; }'",
-        'nft add rule ip nat post oifname home1 masquerade',
+        'nft add rule ip nat post oifname wan1 masquerade',
       ].join(' && '),
-      pid,
+      router,
     );
-    this.homePid = pid;
-    return pid;
+    await this.run(['ip link set lo up', `ip addr add ${HOME.phone}/24 dev lan1`, 'ip link set lan1 up', `ip route add default via ${HOME.gateway}`].join(' && '), phone);
+    this.homePid = phone;
+    return phone;
+  }
+
+  /** A new network namespace inside the lab's user namespace, held by a sleeping process (stopped by close); its pid. */
+  private async namespace(what: string): Promise<number> {
+    const holder = this.spawn('unshare', ['-n', 'sh', '-c', 'echo ready && exec sleep 86400']);
+    await new Promise<void>((resolve, reject) => {
+      holder.once('exit', (code) => reject(new Error(`the ${what} namespace did not start (exit ${code})`)));
+      holder.stdout!.once('data', () => resolve());
+    });
+    return holder.pid!;
   }
 
   /** Runs a shell command in the lab (or in the namespace of `net`), to its end; throws with its output if it fails. */
@@ -131,15 +143,17 @@ export class Lab {
     return out;
   }
 
-  /** A Unix socket path that reaches `port` on the lab address (or on `host`, from the lab's namespace). */
-  async forward(port: number, host: string = LAB_ADDRESS): Promise<string> {
-    if (!this.forwarder) {
-      const proc = this.spawnTs(join(HERE, 'forwarder.ts'), [], { stdio: ['pipe', 'pipe', 'inherit'] });
-      this.forwarder = { proc, lines: createInterface({ input: proc.stdout! })[Symbol.asyncIterator]() };
+  /** A Unix socket path that reaches `port` on the lab address (or on `host`, from the namespace of `net`: a socket file is in no network namespace). */
+  async forward(port: number, host: string = LAB_ADDRESS, net?: number): Promise<string> {
+    let f = this.forwarders.get(net ?? 0);
+    if (!f) {
+      const proc = this.spawnTs(join(HERE, 'forwarder.ts'), [], { stdio: ['pipe', 'pipe', 'inherit'], ...(net === undefined ? {} : { net }) });
+      f = { proc, lines: createInterface({ input: proc.stdout! })[Symbol.asyncIterator]() };
+      this.forwarders.set(net ?? 0, f);
     }
     const path = join(this.dir, `fwd-${++this.forwards}.sock`);
-    this.forwarder.proc.stdin!.write(`${path} ${host} ${port}\n`);
-    const line = await this.forwarder.lines.next();
+    f.proc.stdin!.write(`${path} ${host} ${port}\n`);
+    const line = await f.lines.next();
     if (line.done || line.value !== `ok ${path}`) throw new Error(`the forwarder did not open ${path}: ${String(line.value)}`);
     return path;
   }
