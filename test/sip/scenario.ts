@@ -46,12 +46,12 @@ export class Center {
     readonly engine: LabEngine,
   ) {}
 
-  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean } = {}): Promise<Center> {
-    return new Center(lab, await LabEngine.start(lab, { config: o.config ?? centerConfig(), users: [SUPERVISOR], ...(o.sim ? { sim: true } : {}) }));
+  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean; address?: string } = {}): Promise<Center> {
+    return new Center(lab, await LabEngine.start(lab, { config: o.config ?? centerConfig(), users: [SUPERVISOR], ...(o.sim ? { sim: true } : {}), ...(o.address ? { address: o.address } : {}) }));
   }
 
   get registrar(): string {
-    return `${this.lab.address}:${this.engine.sipPort}`;
+    return `${this.engine.address}:${this.engine.sipPort}`;
   }
 
   /** A phone for an agent or the supervisor (registered), or the trunk's caller (not). */

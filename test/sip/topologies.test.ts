@@ -2,8 +2,9 @@
  * The SIP edge in the topologies of real deployments, each in a lab of its own, with the
  * hearing matrix checked by Goertzel on every party's recording in every monitoring mode
  * and after a takeover (hearing.ts):
- * (a) phones on another address than the engine: their media leaves from the address the
- *     kernel picks, not the one their SDP names, and the engine learns it (latching);
+ * (a) phones on another address than the engine: their SDP names the lab's first address,
+ *     their media leaves from the one the kernel picks toward the engine's, and the engine
+ *     learns it (latching);
  * (b) an agent's phone at home behind a NAT (its own namespace, a private address,
  *     masquerading): reached over the flow it registered from, its media latched;
  * (c) calls arriving through a real Kamailio in front of the engine (stateful,
@@ -12,10 +13,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOME, Lab, labUnavailable, LAB_OTHER_ADDRESS, LAB_TRUNK_ADDRESS } from './lab.js';
-import { Center, centerConfig } from './scenario.js';
+import { Center, centerConfig, SALES_NUMBER } from './scenario.js';
+import { Kamailio } from './kamailio.js';
+import type { CallEvent } from '../../src/domain/index.js';
+import { spawnSync } from 'node:child_process';
 import { HEARING_MATRIX, monitoredCall } from './hearing.js';
 
 const skip = labUnavailable();
+const kamailioMissing = spawnSync('sh', ['-c', 'command -v kamailio']).status !== 0;
 
 interface SipStatusBody {
   rtp: { received: number; ignored: number; latched: number; relatched: number; rtcp_sent: number; rtcp_received: number };
@@ -29,8 +34,9 @@ describe.skipIf(skip !== null)('(a) phones on another address than the engine', 
   let center: Center;
   beforeAll(async () => {
     lab = await Lab.open();
-    center = await Center.open(lab);
-    await Promise.all([center.phone('ann', { bind: LAB_OTHER_ADDRESS }), center.phone('caller'), center.phone('sup', { bind: LAB_OTHER_ADDRESS })]);
+    // The engine on an address of its own; the phones advertise the lab's first address (baresip takes the first one), and what they send to the engine leaves from the one the kernel picks.
+    center = await Center.open(lab, { address: LAB_OTHER_ADDRESS });
+    await Promise.all([center.phone('ann'), center.phone('caller'), center.phone('sup')]);
     await center.logIn('ann');
   });
   afterAll(async () => {
@@ -73,5 +79,34 @@ describe.skipIf(skip !== null)('(b) an agent at home behind a NAT', () => {
     expect(s.rtp.latched).toBeGreaterThanOrEqual(3);
     expect(s.keepalives.sent).toBeGreaterThan(0);
     expect(s.keepalives.dead_flows).toBe(0);
+  });
+});
+
+describe.skipIf(skip !== null || kamailioMissing)('(c) calls through a Kamailio in front of the engine', () => {
+  let lab: Lab;
+  let center: Center;
+  let proxy: Kamailio;
+  beforeAll(async () => {
+    lab = await Lab.open();
+    // The proxy is the trunk (its address is trusted); the caller is a phone elsewhere that dials through it.
+    center = await Center.open(lab);
+    proxy = await Kamailio.start(lab, { address: LAB_TRUNK_ADDRESS, port: 5060, target: center.registrar });
+    await Promise.all([center.phone('ann'), center.phone('caller', { bind: LAB_OTHER_ADDRESS }), center.phone('sup')]);
+    await center.logIn('ann');
+  });
+  afterAll(async () => {
+    await center?.close();
+    await proxy?.stop();
+    await lab?.close();
+  });
+
+  it("every party hears the matrix; the engine's 200 kept the proxy's Record-Route, so the caller's ACK and BYE went through the proxy", async () => {
+    const { callId, heard } = await monitoredCall(center, `sip:${SALES_NUMBER}@${LAB_TRUNK_ADDRESS}:5060`);
+    expect(heard).toEqual(HEARING_MATRIX);
+    const arrived = (await center.engine.events()).find((e) => e.type === 'call.arrived' && e.call_id === callId) as Extract<CallEvent, { type: 'call.arrived' }>;
+    expect(arrived.attributes).toMatchObject({ trunk: 'pbx' });
+    const sipCallId = arrived.attributes!.sip_call_id!;
+    const through = proxy.requests(sipCallId);
+    expect(through).toEqual([`INVITE from ${LAB_OTHER_ADDRESS}`, `ACK from ${LAB_OTHER_ADDRESS}`, `BYE from ${LAB_OTHER_ADDRESS}`]);
   });
 });
