@@ -36,8 +36,11 @@ export function centerConfig(extra: Partial<ConfigInput> = {}): ConfigInput {
 
 export const SUPERVISOR = { name: 'sup', role: 'manager', sip: { user: '2001', password: 'secret-2001' } };
 
+/** What a scenario needs of a phone, whatever its brand (baresip.ts, linphone.ts). */
+export type LabPhone = Pick<Phone, 'name' | 'events' | 'ringing' | 'dial' | 'accept' | 'hangup' | 'waitFor' | 'heard' | 'stop'>;
+
 export class Center {
-  readonly phones = new Map<string, Phone>();
+  readonly phones = new Map<string, LabPhone>();
   /** When each phone's current call was established (test wall clock, ms). */
   private readonly since = new Map<string, number>();
 
@@ -67,6 +70,11 @@ export class Center {
     });
     this.phones.set(name, p);
     return p;
+  }
+
+  /** A phone started elsewhere (another brand) plays `name`'s part. */
+  adopt(name: Party, phone: LabPhone): void {
+    this.phones.set(name, phone);
   }
 
   /** Waits until an agent's phone is registered, then logs the agent in. */

@@ -12,8 +12,9 @@
  * (e) another brand of phone (linphone) as the agent's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOME, Lab, labUnavailable, LAB_OTHER_ADDRESS, LAB_TRUNK_ADDRESS } from './lab.js';
-import { Center, centerConfig, SALES_NUMBER } from './scenario.js';
+import { HOME, Lab, labUnavailable, LAB_ADDRESS, LAB_OTHER_ADDRESS, LAB_TRUNK_ADDRESS } from './lab.js';
+import { Center, centerConfig, SALES_NUMBER, TONES } from './scenario.js';
+import { LinphonePhone } from './linphone.js';
 import { Kamailio } from './kamailio.js';
 import type { CallEvent } from '../../src/domain/index.js';
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import { HEARING_MATRIX, monitoredCall } from './hearing.js';
 
 const skip = labUnavailable();
 const kamailioMissing = spawnSync('sh', ['-c', 'command -v kamailio']).status !== 0;
+const linphoneMissing = spawnSync('sh', ['-c', 'command -v linphonec']).status !== 0;
 
 interface SipStatusBody {
   rtp: { received: number; ignored: number; latched: number; relatched: number; rtcp_sent: number; rtcp_received: number };
@@ -108,5 +110,32 @@ describe.skipIf(skip !== null || kamailioMissing)('(c) calls through a Kamailio 
     const sipCallId = arrived.attributes!.sip_call_id!;
     const through = proxy.requests(sipCallId);
     expect(through).toEqual([`INVITE from ${LAB_OTHER_ADDRESS}`, `ACK from ${LAB_OTHER_ADDRESS}`, `BYE from ${LAB_OTHER_ADDRESS}`]);
+  });
+});
+
+describe.skipIf(skip !== null || linphoneMissing)('(e) another brand of phone: linphone as the agent', () => {
+  let lab: Lab;
+  let center: Center;
+  let ann: LinphonePhone;
+  beforeAll(async () => {
+    lab = await Lab.open();
+    center = await Center.open(lab);
+    ann = await LinphonePhone.start(lab, { name: 'ann', tone: TONES.ann, account: { user: '1001', password: 'secret-1001' }, registrar: center.registrar, bind: LAB_ADDRESS });
+    center.adopt('ann', ann);
+    await Promise.all([center.phone('caller'), center.phone('sup')]);
+    await center.logIn('ann').catch((e: Error) => {
+      throw new Error(`${e.message}\nlinphone:\n${ann.console.slice(-4000)}`);
+    });
+  });
+  afterAll(async () => {
+    await center?.close();
+    await lab?.close();
+  });
+
+  it('linphone registers with digest, rings while the caller hears the music, answers, and every party hears the matrix', async () => {
+    const { heard } = await monitoredCall(center).catch((e: Error) => {
+      throw new Error(`${e.message}\nlinphone:\n${ann.console.slice(-4000)}`);
+    });
+    expect(heard).toEqual(HEARING_MATRIX);
   });
 });
