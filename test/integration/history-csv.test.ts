@@ -13,7 +13,7 @@ import {
   type CsvExport, type HistoryStore,
 } from '../../src/store/index.js';
 import { csvHeader, csvLine } from '../../src/store/csv.js';
-import { generateDay } from './history-gen.js';
+import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
 import { TEST_NOW } from '../support/time.js';
 import { startHistory } from './history-feed.js';

@@ -12,8 +12,8 @@ import { digestResponse } from '../../src/sip/digest.js';
 import { header, type SipResponse } from '../../src/sip/message.js';
 import { parseMessage } from '../../src/sip/parse.js';
 import { startTestEngine, type TestEngine } from '../support/engine.js';
-import { RawSip, offer } from '../sip/raw-client.js';
-import { until } from '../sip/lab.js';
+import { RawSip, offer } from '../support/raw-sip.js';
+import { until } from '../support/sip/lab.js';
 
 let t: TestEngine;
 let to: { host: string; port: number };

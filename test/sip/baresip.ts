@@ -9,8 +9,8 @@ import net from 'node:net';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { writeToneWav, readWav } from './audio.js';
-import { stopChild, until, type Lab } from './lab.js';
+import { writeToneWav, readWav } from '../support/sip/audio.js';
+import { stopChild, until, type Lab } from '../support/sip/lab.js';
 
 export interface PhoneOptions {
   name: string;

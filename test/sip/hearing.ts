@@ -7,7 +7,7 @@
  * recording holds in each phase (Goertzel), to compare with HEARING_MATRIX.
  */
 import type { CallEvent } from '../../src/domain/index.js';
-import { until } from './lab.js';
+import { until } from '../support/sip/lab.js';
 import { hold, SALES_NUMBER, type Center } from './scenario.js';
 
 export const PHASE_MS = 3000;

@@ -9,9 +9,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { readWav, RATE, writeToneWav } from './audio.js';
+import { readWav, RATE, writeToneWav } from '../support/sip/audio.js';
 import type { PhoneEvent } from './baresip.js';
-import { stopChild, until, type Lab } from './lab.js';
+import { stopChild, until, type Lab } from '../support/sip/lab.js';
 
 export class LinphonePhone {
   readonly events: PhoneEvent[] = [];

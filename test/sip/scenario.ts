@@ -11,10 +11,10 @@
  */
 import type { CallEvent } from '../../src/domain/index.js';
 import type { ConfigInput } from '../../src/domain/index.js';
-import { heardTones } from './audio.js';
+import { heardTones } from '../support/sip/audio.js';
 import { Phone, type PhoneOptions } from './baresip.js';
-import { LAB_TRUNK_ADDRESS, until, type Lab } from './lab.js';
-import { LabEngine } from './lab-engine.js';
+import { LAB_TRUNK_ADDRESS, until, type Lab } from '../support/sip/lab.js';
+import { LabEngine } from '../support/sip/lab-engine.js';
 
 /** Every party's tone (Hz): the simulator's plan, so simulated and real parties never clash. */
 export const TONES = { music: 350, caller: 450, ann: 650, bob: 850, sup: 1050 } as const;

@@ -12,7 +12,7 @@
  * (e) another brand of phone (linphone) as the agent's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOME, Lab, labUnavailable, LAB_ADDRESS, LAB_OTHER_ADDRESS, LAB_TRUNK_ADDRESS } from './lab.js';
+import { HOME, Lab, labUnavailable, LAB_ADDRESS, LAB_OTHER_ADDRESS, LAB_TRUNK_ADDRESS } from '../support/sip/lab.js';
 import { Center, centerConfig, SALES_NUMBER, TONES } from './scenario.js';
 import { LinphonePhone } from './linphone.js';
 import { Kamailio } from './kamailio.js';

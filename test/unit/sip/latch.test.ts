@@ -10,7 +10,7 @@ import { ManualClock, systemClock } from '../../../src/domain/index.js';
 import { DEFAULT_LATCH, destination, initialLatch, newOffer, onPacket, sameOffer, type LatchState, type PacketFacts } from '../../../src/sip/rtp/latch.js';
 import { PortPool, RtpLeg } from '../../../src/sip/rtp/leg.js';
 import { readRtp, writeRtp } from '../../../src/sip/rtp/packet.js';
-import { until } from '../../sip/lab.js';
+import { until } from '../../support/sip/lab.js';
 
 const SDP = { address: '192.168.1.10', port: 4000 };
 const NAT = { address: '203.0.113.7', port: 61002 };

@@ -4,9 +4,9 @@
  * `{"http":…, "sip":…}` on one line, and stops cleanly on SIGTERM.
  */
 import { readFileSync } from 'node:fs';
-import { Engine } from '../../src/engine/engine.js';
-import { parseSettings } from '../../src/engine/settings.js';
-import { parseConfig, systemClock } from '../../src/domain/index.js';
+import { Engine } from '../../../src/engine/engine.js';
+import { parseSettings } from '../../../src/engine/settings.js';
+import { parseConfig, systemClock } from '../../../src/domain/index.js';
 
 const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { settings: Record<string, unknown>; config: unknown };
 const engine = await Engine.start({ settings: parseSettings(spec.settings), config: parseConfig(spec.config), clock: systemClock, say: (l) => process.stderr.write(`[engine] ${l}\n`) });

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
-import type { CallEvent, ConfigInput } from '../../src/domain/index.js';
-import { sha256 } from '../../src/api/auth.js';
+import type { CallEvent, ConfigInput } from '../../../src/domain/index.js';
+import { sha256 } from '../../../src/api/auth.js';
 import { stopChild, until, type Lab } from './lab.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
