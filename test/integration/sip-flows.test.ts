@@ -9,7 +9,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestResponse } from '../../src/sip/digest.js';
-import { header, type SipResponse } from '../../src/sip/message.js';
+import { header, type SipRequest, type SipResponse } from '../../src/sip/message.js';
 import { parseMessage } from '../../src/sip/parse.js';
 import { startTestEngine, type TestEngine } from '../support/engine.js';
 import { RawSip, offer } from '../support/raw-sip.js';
@@ -70,10 +70,16 @@ describe('SIP flows: NAT, keep-alives, rate limits', () => {
     expect((await phone.response(first.callId, 'REGISTER', { after: phone.received.length })).status).toBe(200);
     expect((await t.req('/cc/agents/ann/state', { method: 'POST', body: JSON.stringify({ state: 'idle' }), headers: json })).status).toBe(200);
 
-    // Keep-alives come to the socket the REGISTER left from, addressed to the private Contact.
+    // Keep-alives come to the socket the REGISTER left from, addressed to the private Contact;
+    // the phone answers each (every second here) until it goes silent below.
     const ping = await phone.incoming('OPTIONS');
     expect(ping.uri).toBe('sip:1001@192.168.1.10:5060');
-    phone.answer(ping, 200, { contact: PRIVATE });
+    let answered = 0;
+    const answering = setInterval(() => {
+      const pings = phone.received.filter((m): m is SipRequest => m.kind === 'request' && m.method === 'OPTIONS');
+      for (const p of pings.slice(answered)) phone.answer(p, 200, { contact: PRIVATE });
+      answered = pings.length;
+    }, 20);
 
     const trunk = await RawSip.open(to, '127.0.0.2');
     const inv = trunk.request('INVITE', `sip:+15550100@127.0.0.1:${to.port}`, { body: offer('127.0.0.2', 40010) });
@@ -92,8 +98,8 @@ describe('SIP flows: NAT, keep-alives, rate limits', () => {
     trunk.close();
 
     // The phone answers one more keep-alive, then goes silent (its router lost the mapping): the binding goes.
-    const n = phone.received.filter((m) => m.kind === 'request' && m.method === 'OPTIONS').length;
-    phone.answer(await phone.incoming('OPTIONS', n), 200, { contact: PRIVATE });
+    await until('one more keep-alive answered', () => answered >= 2);
+    clearInterval(answering);
     const before = (await status()).keepalives;
     expect(before.sent).toBeGreaterThanOrEqual(2);
     await until('the binding dropped', async () => (await status()).registrations.find((r) => r.id === 'ann')!.contacts.length === 0, 15_000);
