@@ -15,6 +15,17 @@ const SipStatus = z
   .object({
     listen: z.string(),
     transport: z.string(),
+    tls: z
+      .object({
+        listen: z.string(),
+        cert: z.string(),
+        subject: z.string(),
+        not_after: z.string(),
+        fingerprint_sha256: z.string(),
+        loaded_at: z.string(),
+        last_error: z.string().nullable().openapi({ description: 'why the files\' latest change was not taken (the certificate in use stays)' }),
+      })
+      .nullable(),
     registrations: z.array(
       z.object({
         user: z.string(),
@@ -31,6 +42,7 @@ const SipStatus = z
       ignored: Count.openapi({ description: 'RTP packets dropped for their source: not the one the leg learned (or, for a strict trunk, not the SDP\'s), or still on probation' }),
       malformed: Count,
       events: Count,
+      unauthenticated: Count.openapi({ description: 'SRTP packets that failed authentication or were replays (dropped before the source check)' }),
       latched: Count.openapi({ description: 'legs that learned where their peer\'s media really comes from' }),
       relatched: Count.openapi({ description: 'legs that moved to another source (the learned one fell silent, or a new offer)' }),
       rtcp_sent: Count,

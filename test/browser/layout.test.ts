@@ -48,7 +48,9 @@ afterAll(async () => {
 
 async function signedIn(o: { width: number; height: number; tv?: boolean; as?: keyof typeof TOKENS }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: o.width, height: o.height } });
-  await context.addInitScript((token) => localStorage.setItem('cc-wallboard-token', token), TOKENS[o.as ?? 'supervisor']);
+  // The page keeps no token: a static token opens a session cookie, which the context's pages share.
+  const signIn = await context.request.post(`${w.url}/auth/token`, { data: { token: TOKENS[o.as ?? 'supervisor'] } });
+  if (!signIn.ok()) throw new Error(`sign-in answered ${signIn.status()}: ${await signIn.text()}`);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`${w.url}/${o.tv ? '?tv' : ''}#/dashboard`);

@@ -58,7 +58,7 @@ beforeAll(async () => {
   await alerts.start();
   await pipeline.start();
   alerts.startJudging();
-  app = createApp({ tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, routes: alerts.routes });
+  app = createApp({ tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, routes: alerts.routes, admission: { now: () => clock.now(), bounds: config.ingest } });
 });
 afterAll(async () => {
   await alerts?.stop();

@@ -49,12 +49,17 @@ export class Center {
     readonly engine: LabEngine,
   ) {}
 
-  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean; address?: string } = {}): Promise<Center> {
-    return new Center(lab, await LabEngine.start(lab, { config: o.config ?? centerConfig(), users: [SUPERVISOR], ...(o.sim ? { sim: true } : {}), ...(o.address ? { address: o.address } : {}) }));
+  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean; address?: string; users?: Array<Record<string, unknown> & { name: string; role: string }> } = {}): Promise<Center> {
+    return new Center(lab, await LabEngine.start(lab, { config: o.config ?? centerConfig(), users: o.users ?? [SUPERVISOR], ...(o.sim ? { sim: true } : {}), ...(o.address ? { address: o.address } : {}) }));
   }
 
   get registrar(): string {
     return `${this.engine.address}:${this.engine.sipPort}`;
+  }
+
+  /** The engine's SIP over TLS (its TLS port). */
+  get tlsRegistrar(): string {
+    return `${this.engine.address}:${this.engine.tlsPort}`;
   }
 
   /** A phone for an agent or the supervisor (registered), or the trunk's caller (not). */
@@ -68,7 +73,14 @@ export class Center {
       ...(account ? { account, answer: name === 'sup' ? 'auto' : 'manual' } : { bind: LAB_TRUNK_ADDRESS, answer: 'manual' }),
       ...o,
     });
-    this.phones.set(name, p);
+    this.phones.set(o.name ?? name, p);
+    return p;
+  }
+
+  /** A party's baresip phone, for what only baresip's control does (transfer, hold). */
+  baresip(name: string): Phone {
+    const p = this.phones.get(name);
+    if (!(p instanceof Phone)) throw new Error(`${name}'s phone is not a baresip`);
     return p;
   }
 

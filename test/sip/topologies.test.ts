@@ -14,8 +14,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOME, Lab, labUnavailable, LAB_ADDRESS, LAB_OTHER_ADDRESS, LAB_TRUNK_ADDRESS } from '../support/sip/lab.js';
 import { Center, centerConfig, SALES_NUMBER, TONES } from './scenario.js';
-import { LinphonePhone } from './linphone.js';
-import { Kamailio } from './kamailio.js';
+import { Linphone } from './linphone.js';
+import { Kamailio } from '../support/sip/kamailio.js';
 import type { CallEvent } from '../../src/domain/index.js';
 import { spawnSync } from 'node:child_process';
 import { HEARING_MATRIX, monitoredCall } from './hearing.js';
@@ -116,11 +116,11 @@ describe.skipIf(skip !== null || kamailioMissing)('(c) calls through a Kamailio 
 describe.skipIf(skip !== null || linphoneMissing)('(e) another brand of phone: linphone as the agent', () => {
   let lab: Lab;
   let center: Center;
-  let ann: LinphonePhone;
+  let ann: Linphone;
   beforeAll(async () => {
     lab = await Lab.open();
     center = await Center.open(lab);
-    ann = await LinphonePhone.start(lab, { name: 'ann', tone: TONES.ann, account: { user: '1001', password: 'secret-1001' }, registrar: center.registrar, bind: LAB_ADDRESS });
+    ann = await Linphone.start(lab, { name: 'ann', tone: TONES.ann, account: { user: '1001', password: 'secret-1001' }, registrar: center.registrar });
     center.adopt('ann', ann);
     await Promise.all([center.phone('caller'), center.phone('sup')]);
     await center.logIn('ann').catch((e: Error) => {

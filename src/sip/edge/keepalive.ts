@@ -2,7 +2,7 @@
  * Keep-alives down every flow a phone registered over, every `sip.keepalive.interval_s`:
  * they keep a NAT's mapping open (so the INVITE to an agent at home still gets through
  * minutes after its REGISTER) and find flows that died before their registration expires
- * (the phone lost power, the home router rebooted). Over TCP: the double-CRLF ping of
+ * (the phone lost power, the home router rebooted). Over TCP and TLS: the double-CRLF ping of
  * RFC 5626 §4.4.1; the flow is dead when its connection closes (the transport tells at
  * once). Over UDP, where nothing closes: an OPTIONS request (any response is life; RFC
  * 5626's STUN keep-alive needs the phone to ask for it, and most do not); no response
@@ -12,7 +12,7 @@ import type { CancelTimer } from '../../domain/index.js';
 import { newBranch, newCallId, newTag, viaFor } from '../build.js';
 import { request } from '../message.js';
 import type { Binding } from '../registrar.js';
-import { flowKey, type Flow } from '../transport.js';
+import { flowKey, isStream, type Flow } from '../transport.js';
 import type { EdgeContext } from './context.js';
 
 export class KeepAlive {
@@ -46,9 +46,9 @@ export class KeepAlive {
     const flows = new Map<string, Binding>();
     for (const b of this.ctx.registrar.all(this.ctx.clock.now())) if (!flows.has(flowKey(b.flow))) flows.set(flowKey(b.flow), b);
     for (const [key, b] of flows) {
-      if (b.flow.transport === 'tcp') {
+      if (isStream(b.flow.transport)) {
         this.totals.sent++;
-        if (!this.ctx.stack.transport.ping(b.flow)) this.died(b.flow, 'its TCP connection is closed');
+        if (!this.ctx.stack.transport.ping(b.flow)) this.died(b.flow, `its ${b.flow.transport.toUpperCase()} connection is closed`);
       } else if (!this.pending.has(key)) this.options(key, b);
     }
   }

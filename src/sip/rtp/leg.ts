@@ -5,11 +5,15 @@
  * tick; RFC 4733 events go to whoever hears this party.
  *
  * The peer's media source is learned from its packets (latch.ts): the SDP's address is
- * only where we send until then. Every packet passes one path each way, so a layer such as
- * SRTP (RFC 3711) is a PacketGuard on it, not a rewrite:
+ * only where we send until then. Every packet passes one path each way, and SRTP (RFC
+ * 3711, a leg keyed by SDES: srtp.ts) is a PacketGuard on it, not a rewrite:
  *   in:  socket → guard.unprotect → readRtp → latch (source check) → deliver (events, the mix)
  *   out: writeRtp → guard.protect → socket, to the learned source.
- * RTCP runs beside it (rtcp.ts): reports every few seconds, the peer's SRs read for LSR.
+ * So on an SRTP leg only packets that authenticate (and are no replay) can be learned from:
+ * a third party without the keys can neither inject audio nor move the latch; what fails
+ * is counted (unauthenticated) and goes no further.
+ * RTCP runs beside it (rtcp.ts, SRTCP on an SRTP leg): reports every few seconds, the
+ * peer's SRs read for LSR.
  */
 import type dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
@@ -17,8 +21,9 @@ import type { CancelTimer } from '../../domain/index.js';
 import { FRAME_SAMPLES, type Codec, type Endpoint, type PhoneLink, type TelephoneEvent } from '../../media/index.js';
 import { destination, initialLatch, newOffer, onPacket, rtcpFromPeer, sameOffer, type LatchState, type MediaPolicy, type Source } from './latch.js';
 import { readRtp, readTelephoneEvent, telephoneEventPayload, writeRtp, type RtpPacket } from './packet.js';
-import type { PortPool, RtpTotals } from './ports.js';
+import { noTotals, type PortPool, type RtpTotals } from './ports.js';
 import { compoundReport, readSenderReports, received, reportBlock, senderReportSeen, type Reception } from './rtcp.js';
+import { SrtpStream } from './srtp.js';
 
 export { PortPool, type RtpTotals, type MediaSettings } from './ports.js';
 export type { MediaPolicy, Source } from './latch.js';
@@ -38,7 +43,7 @@ export interface RemoteMedia {
 /**
  * What a leg's packets pass through on the wire. The clear one passes them as they are; an
  * SRTP guard encrypts and authenticates (protect) and checks and decrypts (unprotect:
- * null for a packet that fails, which the leg counts as malformed).
+ * null for a packet that fails, which the leg counts as unauthenticated).
  */
 export interface PacketGuard {
   protectRtp(packet: Buffer): Buffer;
@@ -48,6 +53,11 @@ export interface PacketGuard {
 }
 
 export const CLEAR: PacketGuard = { protectRtp: (p) => p, unprotectRtp: (p) => p, protectRtcp: (p) => p, unprotectRtcp: (p) => p };
+
+/** SRTP and SRTCP with a leg's SDES keys (unprotect: null when a packet fails authentication or is a replay). */
+export function srtpGuard(s: SrtpStream): PacketGuard {
+  return { protectRtp: (p) => s.protect(p), unprotectRtp: (p) => s.unprotect(p), protectRtcp: (p) => s.protectRtcp(p), unprotectRtcp: (p) => s.unprotectRtcp(p) };
+}
 
 /** How many frames may wait for the tick: 100 ms of jitter; older ones are dropped. */
 const QUEUE_FRAMES = 5;
@@ -84,7 +94,7 @@ export class RtpLeg implements Endpoint {
     /** `strict`: media only from the SDP's address and port (a trunk that wants it); else latching. */
     readonly policy: MediaPolicy,
   ) {
-    this.stats = { received: 0, sent: 0, ignored: 0, malformed: 0, events: 0, latched: 0, relatched: 0, rtcp_sent: 0, rtcp_received: 0 };
+    this.stats = noTotals();
     rtp.on('message', (b, r) => this.receive(b, r.address, r.port));
     rtp.on('error', () => {});
     rtcp.on('message', (b, r) => this.receiveRtcp(b, r.address, r.port));
@@ -118,6 +128,15 @@ export class RtpLeg implements Endpoint {
   /** The peer's media source as learned (null: not yet, or strict). */
   get learned(): Source | null {
     return this.policy === 'strict' ? null : this.latch.learned;
+  }
+
+  /** SRTP with these SDES keys (ours, the peer's), or plain RTP (null); a re-offer may re-key. */
+  secure(keys: { local: Buffer; remote: Buffer } | null): void {
+    this.guard = keys ? srtpGuard(new SrtpStream(keys.local, keys.remote)) : CLEAR;
+  }
+
+  get encrypted(): boolean {
+    return this.guard !== CLEAR;
   }
 
   read(): Uint8Array | null {
@@ -177,8 +196,10 @@ export class RtpLeg implements Endpoint {
     if (this.closed) return;
     const r = this.remote;
     if (!r) return this.count('ignored');
+    // SRTP first: a packet that does not authenticate never reaches the latch (nor the mix).
     const clear = this.guard.unprotectRtp(b);
-    const p = clear ? readRtp(clear) : null;
+    if (!clear) return this.count(this.guard === CLEAR ? 'malformed' : 'unauthenticated');
+    const p = readRtp(clear);
     if (!p) return this.count('malformed');
     const now = this.pool.media.clock.now();
     const negotiated = p.payloadType === r.pt || p.payloadType === r.telephoneEvent;

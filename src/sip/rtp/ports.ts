@@ -21,9 +21,11 @@ export interface RtpTotals {
   relatched: number;
   rtcp_sent: number;
   rtcp_received: number;
+  /** SRTP packets that failed authentication or were replays (dropped). */
+  unauthenticated: number;
 }
 
-export const noTotals = (): RtpTotals => ({ received: 0, sent: 0, ignored: 0, malformed: 0, events: 0, latched: 0, relatched: 0, rtcp_sent: 0, rtcp_received: 0 });
+export const noTotals = (): RtpTotals => ({ received: 0, sent: 0, ignored: 0, malformed: 0, events: 0, unauthenticated: 0, latched: 0, relatched: 0, rtcp_sent: 0, rtcp_received: 0 });
 
 export interface MediaSettings {
   clock: Clock;

@@ -41,6 +41,8 @@ export class LabEngine {
     readonly httpPort: number,
     readonly sipPort: number,
     private readonly socket: string,
+    /** The SIP edge's TLS port (0: no TLS). */
+    readonly tlsPort = 0,
   ) {}
 
   static async start(lab: Lab, o: LabEngineOptions): Promise<LabEngine> {
@@ -63,8 +65,8 @@ export class LabEngine {
     });
     const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
     const first = await Promise.race([lines.next(), new Promise<never>((_, reject) => proc.once('exit', (c) => reject(new Error(`the engine exited (${c}): ${stderr.join('')}`))))]);
-    const ports = JSON.parse(String(first.value)) as { http: number; sip: number };
-    return new LabEngine(proc, dataDir, address, ports.http, ports.sip, await lab.forward(ports.http, address));
+    const ports = JSON.parse(String(first.value)) as { http: number; sip: number; tls: number };
+    return new LabEngine(proc, dataDir, address, ports.http, ports.sip, await lab.forward(ports.http, address), ports.tls);
   }
 
   /** The engine process's pid (in /proc: its CPU time). */

@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { stopChild, until, type Lab } from '../support/sip/lab.js';
+import { stopChild, until, type Lab } from './lab.js';
 
 export class Kamailio {
   private constructor(
