@@ -10,6 +10,8 @@ import { ManualClock, systemClock } from '../../../src/domain/index.js';
 import { DEFAULT_LATCH, destination, initialLatch, newOffer, onPacket, sameOffer, type LatchState, type PacketFacts } from '../../../src/sip/rtp/latch.js';
 import { PortPool, RtpLeg } from '../../../src/sip/rtp/leg.js';
 import { readRtp, writeRtp } from '../../../src/sip/rtp/packet.js';
+import { SrtpStream } from '../../../src/sip/rtp/srtp.js';
+import { randomBytes } from 'node:crypto';
 import { until } from '../../support/sip/lab.js';
 
 const SDP = { address: '192.168.1.10', port: 4000 };
@@ -139,6 +141,46 @@ describe('an RtpLeg on the wire', () => {
     for (let i = 0; i < 5; i++) phone.send(writeRtp({ marker: false, payloadType: 0, sequence: i, timestamp: i * 160, ssrc: 3, payload: Buffer.alloc(160) }), leg.port, '127.0.0.1');
     await until('all ignored', () => leg.stats.ignored === 5, 5000);
     expect(leg.stats).toMatchObject({ latched: 0, received: 0 });
+  });
+
+  it('an SRTP leg learns only from packets that authenticate: a stranger without the keys, and a replay of the phone\'s own packets, never move it', async () => {
+    const pool = new PortPool('127.0.0.1', 43_300, 43_399, { clock: systemClock, rtcpIntervalMs: 60_000 });
+    const leg = await RtpLeg.open(pool);
+    open.push(leg);
+    const [ours, theirs, wrong] = [randomBytes(30), randomBytes(30), randomBytes(30)];
+    leg.secure({ local: ours, remote: theirs });
+    const phoneKeys = new SrtpStream(theirs, ours);
+    const strangerKeys = new SrtpStream(wrong, ours);
+    const phone = await socket('127.0.0.5'); // the SDP says 127.0.0.9: a NAT rewrote the source
+    const stranger = await socket('127.0.0.6');
+    const got: Buffer[] = [];
+    phone.on('message', (m) => got.push(m));
+    leg.connect({ address: '127.0.0.9', port: 4000, codec: 'pcmu', pt: 0, telephoneEvent: null, send: true });
+    const frames: Uint8Array[] = [];
+    leg.attach({ frame: (f) => frames.push(f), event: () => {} });
+    const packet = (seq: number, ssrc: number, fill: number) => writeRtp({ marker: false, payloadType: 0, sequence: seq, timestamp: seq * 160, ssrc, payload: Buffer.alloc(160, fill) });
+    // The stranger comes first, with a well-formed stream under keys of its own, and in the clear.
+    for (let i = 0; i < 5; i++) stranger.send(strangerKeys.protect(packet(i, 99, 0x77)), leg.port, '127.0.0.1');
+    for (let i = 5; i < 10; i++) stranger.send(packet(i, 99, 0x77), leg.port, '127.0.0.1');
+    await until('the stranger refused', () => leg.stats.unauthenticated === 10, 5000);
+    expect(leg.stats).toMatchObject({ latched: 0, received: 0 });
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 5; i++) {
+      sent.push(phoneKeys.protect(packet(100 + i, 11, 0x11)));
+      phone.send(sent[i]!, leg.port, '127.0.0.1');
+    }
+    await until('learned', () => leg.stats.latched === 1 && leg.stats.received === 3, 5000);
+    expect(leg.learned).toEqual({ address: '127.0.0.5', port: phone.address().port });
+    // The stranger replays what the phone sent, from its own address: replays do not authenticate.
+    for (const b of sent) stranger.send(b, leg.port, '127.0.0.1');
+    await until('the replays refused', () => leg.stats.unauthenticated === 15, 5000);
+    leg.write(new Uint8Array(160).fill(0x22));
+    await until('our audio reaches the phone where it really is, encrypted', () => got.length === 1, 5000);
+    const clear = readRtp(phoneKeys.unprotect(got[0]!)!);
+    expect(clear?.payload[0]).toBe(0x22);
+    expect(got[0]!.subarray(12, 172).equals(Buffer.alloc(160, 0x22))).toBe(false);
+    expect(frames.every((f) => f[0] === 0x11)).toBe(true);
+    expect(leg.stats).toMatchObject({ latched: 1, relatched: 0, received: 3 });
   });
 
   it('reports on a manual clock: no report before the interval, one after', async () => {
