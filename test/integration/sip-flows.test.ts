@@ -4,7 +4,8 @@
  * came from (the INVITE, the in-dialog BYE, the OPTIONS keep-alives); a phone that stops
  * answering keep-alives loses its binding, and so does a TCP phone whose connection closes
  * (after CRLF pings down it); a flood from one address is answered 503 without
- * transactions, while a trusted trunk is never limited.
+ * transactions, while a trusted trunk is never limited. An agent's own outbound call through
+ * a proxy in front keeps the proxy's Record-Route in the engine's 200 (dial-out's answer).
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,28 +18,40 @@ import { until } from '../support/sip/lab.js';
 
 let t: TestEngine;
 let to: { host: string; port: number };
+/** The outbound carrier's socket: bound before the engine starts (its port is in the config), told the engine's port after. */
+const carrierTo = { host: '127.0.0.1', port: 0 };
+let carrier: RawSip;
+let CARRIER_PORT = 0;
 const PRIVATE = '<sip:1001@192.168.1.10:5060>';
 
 beforeAll(async () => {
+  carrier = await RawSip.open(carrierTo, '127.0.0.7');
+  CARRIER_PORT = carrier.port;
   t = await startTestEngine({
     config: {
       queues: [{ id: 'sales', numbers: ['+15550100'] }],
       agents: [
         { id: 'ann', queues: ['sales'], sip: { user: '1001', password: 'secret-1001' } },
         { id: 'bob', queues: ['sales'], sip: { user: '1002', password: 'secret-1002' } },
+        { id: 'cy', queues: ['sales'], sip: { user: '1003', password: 'secret-1003' } },
       ],
       sip: {
         listen: '127.0.0.1:0',
         rtp: { ports: [42000, 42999] },
-        trunks: [{ name: 'pbx', from: '127.0.0.2/32' }],
+        trunks: [
+          { name: 'pbx', from: '127.0.0.2/32' },
+          { name: 'carrier', outbound: { host: '127.0.0.7', port: CARRIER_PORT, numbers: ['+1999XXXXXXX'] } },
+        ],
         keepalive: { interval_s: 1, timeout_s: 1 },
         limits: { requests_per_s: 5, request_burst: 10 },
       },
     },
   });
   to = { host: '127.0.0.1', port: t.engine.sip!.port };
+  carrierTo.port = to.port;
 });
 afterAll(async () => {
+  carrier?.close();
   await t?.stop();
 });
 
@@ -49,10 +62,10 @@ async function status() {
 }
 
 /** Credentials for a challenge (qop=auth, as every phone must). */
-function authorization(challenge: string, user: string, password: string, uri: string): string {
+function authorization(challenge: string, user: string, password: string, uri: string, method = 'REGISTER'): string {
   const nonce = /nonce="([^"]+)"/.exec(challenge)![1]!;
   const realm = /realm="([^"]+)"/.exec(challenge)![1]!;
-  const response = digestResponse({ algorithm: 'MD5', username: user, realm, password, method: 'REGISTER', uri, nonce, qop: 'auth', nc: '00000001', cnonce: 'c0ffee' });
+  const response = digestResponse({ algorithm: 'MD5', username: user, realm, password, method, uri, nonce, qop: 'auth', nc: '00000001', cnonce: 'c0ffee' });
   return `Authorization: Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c0ffee"`;
 }
 
@@ -165,5 +178,46 @@ describe('SIP flows: NAT, keep-alives, rate limits', () => {
     });
     expect((await Promise.all(tids.map((id) => trunk.response(id, 'OPTIONS')))).map((r) => r.status)).toEqual(Array(40).fill(200));
     trunk.close();
+  });
+
+  it("an agent's own outbound call through a proxy: the engine's 200 to the phone keeps the proxy's Record-Route, in order", async () => {
+    const phone = await RawSip.open(to, '127.0.0.4');
+    const uri = `sip:127.0.0.1:${to.port}`;
+    const aor = '<sip:1003@127.0.0.1>';
+    const contact = `<sip:1003@127.0.0.4:${phone.port}>`;
+    const first = phone.request('REGISTER', uri, { from: aor, to: aor, contact, headers: ['Expires: 600'] });
+    phone.send(first.text);
+    const challenge = await phone.response(first.callId, 'REGISTER');
+    const second = phone.request('REGISTER', uri, { from: aor, to: aor, callId: first.callId, cseq: 2, contact, headers: ['Expires: 600', authorization(header(challenge, 'www-authenticate')!, '1003', 'secret-1003', uri)] });
+    phone.send(second.text);
+    expect((await phone.response(first.callId, 'REGISTER', { after: phone.received.length })).status).toBe(200);
+    // Keep-alives come every second here: the phone answers them, so its binding stays.
+    let answered = 0;
+    const answering = setInterval(() => {
+      const pings = phone.received.filter((m): m is SipRequest => m.kind === 'request' && m.method === 'OPTIONS');
+      for (const p of pings.slice(answered)) phone.answer(p, 200, { contact });
+      answered = pings.length;
+    }, 20);
+    try {
+      expect((await t.req('/cc/agents/cy/state', { method: 'POST', body: JSON.stringify({ state: 'idle' }), headers: json })).status).toBe(200);
+      const target = `sip:+19995550123@127.0.0.1:${to.port}`;
+      const routes = ['Record-Route: <sip:127.0.0.11;lr>', 'Record-Route: <sip:127.0.0.12;lr;ftag=x>'];
+      const inv = phone.request('INVITE', target, { from: aor, contact, body: offer('127.0.0.4', 40020), headers: routes });
+      phone.send(inv.text);
+      const asked = await phone.response(inv.callId, 'INVITE');
+      expect(asked.status).toBe(401);
+      const authed = phone.request('INVITE', target, { from: aor, contact, callId: inv.callId, cseq: 2, body: offer('127.0.0.4', 40020), headers: [...routes, authorization(header(asked, 'www-authenticate')!, '1003', 'secret-1003', target, 'INVITE')] });
+      const mark = phone.received.length;
+      phone.send(authed.text);
+      const out = await carrier.incoming('INVITE');
+      expect(out.uri).toContain('+19995550123');
+      carrier.answer(out, 200, { body: offer('127.0.0.7', 40030), tag: 'far1', contact: `<sip:far@127.0.0.7:${carrier.port}>` });
+      const ok = await phone.response(inv.callId, 'INVITE', { after: mark });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.filter((h) => h.name === 'record-route').map((h) => h.value)).toEqual(['<sip:127.0.0.11;lr>', '<sip:127.0.0.12;lr;ftag=x>']);
+    } finally {
+      clearInterval(answering);
+      phone.close();
+    }
   });
 });
