@@ -23,16 +23,17 @@ export const AlertView = z.object({
   value: z.number().describe('the figure when it fired: service level %, queue length, wait s, or available agents'),
   last_value: z.number().describe('the latest figure while it held'),
   threshold: z.number().describe("the rule's limit"),
+  window_min: z.number().int().nullable().describe("sla_below_threshold: the rolling window (minutes) of the queue's rule in force, which the value is over; null for the other types"),
   message: z.string(),
 });
 export type AlertView = z.infer<typeof AlertView>;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function message(a: Alert): string {
+function message(a: Alert, windowMin: number | null): string {
   switch (a.type) {
     case 'sla_below_threshold':
-      return `service level of ${a.queue} at ${a.value.toFixed(1)} % is below its target of ${a.threshold} %`;
+      return `service level of ${a.queue} over the last ${windowMin ?? '?'} min at ${a.value.toFixed(1)} % is below its target of ${a.threshold} %`;
     case 'queue_overflow':
       return `${a.value} calls wait in ${a.queue}, more than its maximum of ${a.threshold}`;
     case 'wait_timeout':
@@ -42,7 +43,12 @@ function message(a: Alert): string {
   }
 }
 
-export function viewAlert(a: Alert): AlertView {
+/**
+ * The view of an alert. `slaWindowMin`: the window of the queue's service-level rule in
+ * force (an alert does not keep the window it fired on; rules rarely change mid-alert).
+ */
+export function viewAlert(a: Alert, slaWindowMin: number | null = null): AlertView {
+  const window_min = a.type === 'sla_below_threshold' ? slaWindowMin : null;
   return {
     alert_id: a.id,
     key: a.key,
@@ -58,7 +64,8 @@ export function viewAlert(a: Alert): AlertView {
     value: a.value,
     last_value: a.lastValue,
     threshold: a.threshold,
-    message: message(a),
+    window_min,
+    message: message(a, window_min),
   };
 }
 

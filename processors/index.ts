@@ -20,10 +20,11 @@ export {
 export { evolveServiceLevel, initialServiceLevel, tickServiceLevel, tallyOf, type ServiceLevelState, type Tally, type AttemptOutcome } from './service-level.js';
 export { evolveAgentStats, initialAgentStats, tickAgentStats, agentTallyAt, agentFigures, type AgentStatsState, type AgentTally } from './agent-stats.js';
 export { viewSla, serviceLevels } from './sla-view.js';
-export { viewRealtime } from './realtime-view.js';
+export { viewRealtime, currentWindow, configSlaRule, type SlaRuleOf } from './realtime-view.js';
 export { viewQueueDetail, viewAgent, viewAgents, viewCall, viewActiveCalls, longestWait } from './live-views.js';
 export {
   RealtimeView,
+  CurrentWindow,
   QueueDetailView,
   AgentView,
   CallView,

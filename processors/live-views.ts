@@ -105,6 +105,7 @@ export function viewCall(s: LiveState, c: LiveCall, now: number, withTimeline: b
     caller: c.caller,
     queue: c.queue,
     agent: c.agent,
+    offered_to: c.offers.map((o) => o.agent),
     state: inWrapup(s, c) ? 'wrapup' : c.phase !== 'arrived' ? c.phase : c.offers.length > 0 ? 'ringing' : c.external ? 'talking' : 'arrived',
     arrived_at: iso(c.arrivedAt),
     answered_at: iso0(c.answeredAt),

@@ -11,7 +11,7 @@ import { admissible } from './admissible.js';
 import { evolveServiceLevel, initialServiceLevel, tickServiceLevel, type AttemptOutcome, type ClosedAttempt, type ServiceLevelState } from './service-level.js';
 import { evolveAgentStats, initialAgentStats, tickAgentStats, type AgentStatsState } from './agent-stats.js';
 import { longestWait, viewActiveCalls, viewAgent, viewAgents, viewCall, viewQueueDetail } from './live-views.js';
-import { viewRealtime } from './realtime-view.js';
+import { viewRealtime, type SlaRuleOf } from './realtime-view.js';
 import { viewSla } from './sla-view.js';
 import { NO_IDS, touched, type Changed } from './touched.js';
 import { isoMs } from './iso-ms.js';
@@ -116,7 +116,8 @@ export interface Runner {
   readonly counts: RunnerCounts;
   /** The processors' states, for processors built on top (alerts); read only. */
   readonly states: { live: LiveState; serviceLevel: ServiceLevelState; agentStats: AgentStatsState };
-  realtime(now: number): RealtimeView;
+  /** `slaRule`: each queue's service-level rule in force (the alerts' overrides); the config's by default. */
+  realtime(now: number, slaRule?: SlaRuleOf): RealtimeView;
   queueDetail(queue: string, now: number): QueueDetailView | null;
   agents(filter: AgentFilter, now: number): AgentView[];
   agent(id: string, now: number): AgentView | null;
@@ -238,7 +239,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
     },
     counts,
     states: { live, serviceLevel: sl, agentStats: stats },
-    realtime: (now) => viewRealtime(live, sl, knownQueues(), now),
+    realtime: (now, slaRule) => viewRealtime(live, sl, knownQueues(), now, slaRule),
     queueDetail: (queue, now) => viewQueueDetail(live, queue, now),
     agents: (filter, now) => viewAgents(live, stats, filter, now),
     agent(id, now) {

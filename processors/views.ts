@@ -38,6 +38,24 @@ const TodayCounts = {
   abandonment_rate: Pct,
 };
 
+/**
+ * The service level a supervisor acts on (docs/metrics.md, "current window"): the same
+ * formula as today's, over the rolling window of the queue's `sla_below_threshold` rule,
+ * the figure that rule judges.
+ */
+export const CurrentWindow = z.object({
+  /** The rule's window, minutes (the processor keeps an hour: a longer rule window reads as 60). */
+  window_min: z.number().int().min(1).max(60),
+  value: Pct,
+  /** Offered in the window: the rule judges only from `min_offered` on. */
+  offered: z.number().int(),
+  min_offered: z.number().int(),
+  target: z.number(),
+  threshold_s: z.number(),
+  formula: Formula,
+});
+export type CurrentWindow = z.infer<typeof CurrentWindow>;
+
 const RealtimeQueue = z.object({
   queue: z.string(),
   name: z.string(),
@@ -52,6 +70,7 @@ const RealtimeQueue = z.object({
   average_wait_s: Seconds.nullable(),
   ...TodayCounts,
   service_level: ServiceLevelHeadline,
+  current_window: CurrentWindow,
 });
 
 export const RealtimeView = z.object({
@@ -120,6 +139,8 @@ export const CallView = z.object({
   caller: Party,
   queue: z.string().nullable(),
   agent: z.string().nullable(),
+  /** Agents whose phones ring with this call now (a ringing call has no agent yet). */
+  offered_to: z.array(z.string()),
   /** `arrived`: not queued nor answered yet (or between queues); `abandoned`: caller hung up, end not yet logged. */
   state: z.enum(CALL_VIEW_STATES),
   arrived_at: Iso,

@@ -26,7 +26,7 @@ export async function buildWallboard(outdir: string = WALLBOARD_OUT): Promise<vo
   });
   const require = createRequire(import.meta.url);
   await copyFile(require.resolve('uplot/dist/uPlot.min.css'), `${outdir}/uPlot.min.css`);
-  for (const f of ['index.html', 'styles.css']) await copyFile(`${here}src/${f}`, `${outdir}/${f}`);
+  for (const f of ['index.html', 'styles.css', 'favicon.svg']) await copyFile(`${here}src/${f}`, `${outdir}/${f}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

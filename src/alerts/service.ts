@@ -26,7 +26,9 @@ import {
   alertKey,
   restoreAlerts,
   rulesOf,
-  viewAlert,
+  viewAlert as viewOf,
+  LONGEST_SLA_WINDOW_MIN,
+  type Alert,
   type AcknowledgeOutcome,
   type AlertChange,
   type AlertView,
@@ -55,6 +57,8 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   const keepResolved = deps.keepResolved ?? 10_000;
   const book = initialAlertBook(keepResolved);
   const overrides = initialRuleOverrides();
+  // An SLA alert names the window of its queue's rule, as the wallboard's tile does.
+  const viewAlert = (a: Alert): AlertView => viewOf(a, Math.min(rulesOf(deps.config, overrides, a.queue).sla_below_threshold.window_min, LONGEST_SLA_WINDOW_MIN));
   const history = deps.store ? new AlertHistory(deps.store.client) : null;
   const thresholds = () => deps.runner.knownQueues().flatMap((queue) => ruleThresholds(deps.config, queue, rulesOf(deps.config, overrides, queue)).map((t) => ({ ...t, queue })));
   const metrics = deps.registry ? new AlertMetrics(deps.registry, () => book, thresholds) : null;
@@ -67,7 +71,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   const settling = new Settling(now);
   // Engines on one stream: one judges and logs, all fold (shared.ts); alone, it applies at once.
   const peers = deps.peers ?? null;
-  const shared = peers ? new SharedAlerts({ peers, book, history, webhooks, lastSeq: () => deps.runner.lastSeq, caughtUp: () => deps.pipeline.caughtUp, say }) : null;
+  const shared = peers ? new SharedAlerts({ peers, book, history, webhooks, lastSeq: () => deps.runner.lastSeq, caughtUp: () => deps.pipeline.caughtUp, say, view: viewAlert }) : null;
   const judge = peers ? new AlertJudge(deps.log, now, say) : null;
   let judging = false;
   let judged = false;
@@ -213,7 +217,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     evaluate,
     async list(f) {
       const hit = listAlerts(book, f) ?? (history ? await history.list(f) : { alerts: [], total: 0 });
-      return { alerts: hit.alerts.map(viewAlert), total: hit.total };
+      return { alerts: hit.alerts.map((a) => viewAlert(a)), total: hit.total };
     },
     async get(id) {
       const a = book.byId.get(id) ?? (history ? await history.find(id) : null);

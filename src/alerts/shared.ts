@@ -19,7 +19,7 @@
  *   once, never lost while memory holds them, with the same `delivery_id` to deduplicate.
  */
 import type { Alert, AlertBook, AlertChange, AlertChangeKind } from '../../processors/index.js';
-import { viewAlert } from '../../processors/index.js';
+import type { AlertView } from '../../processors/index.js';
 import type { AlertHistory } from './history.js';
 import type { WebhookDispatcher } from './webhooks.js';
 
@@ -81,6 +81,8 @@ export class SharedAlerts {
       /** The fold reached the log's end (a takeover sends from a cursor only then). */
       caughtUp: () => boolean;
       say: (line: string) => void;
+      /** The alert as the API shows it (the service's view: its rule's window named). */
+      view: (a: Alert) => AlertView;
     },
   ) {}
 
@@ -175,7 +177,7 @@ export class SharedAlerts {
 
   private send(step: AlertStep): void {
     this.unsettled.add(step.seq);
-    void this.o.webhooks.dispatch(step.kind, viewAlert(step.alert), step.eventId).then(() => this.unsettled.delete(step.seq));
+    void this.o.webhooks.dispatch(step.kind, this.o.view(step.alert), step.eventId).then(() => this.unsettled.delete(step.seq));
   }
 
   /** Every step through the oldest unsettled one's predecessor (or the fold's end) is settled. */

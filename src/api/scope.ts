@@ -3,7 +3,7 @@
  * figures (sums of counts and of waits), never taken from the all-queue totals, so a scoped
  * supervisor learns nothing about other queues.
  */
-import type { AgentStateCounts, RealtimeView, Runner, SlaView, SlaFigures } from '../../processors/index.js';
+import type { AgentStateCounts, RealtimeView, Runner, SlaRuleOf, SlaView, SlaFigures } from '../../processors/index.js';
 
 /** The queues a user may see; null for every queue. */
 export type Scope = string[] | null;
@@ -13,9 +13,9 @@ export const queueVisible = (scope: Scope, queue: string | null | undefined): bo
 /** An agent is visible when it is a member of one of the scope's queues. */
 export const agentVisible = (scope: Scope, a: { queues: string[] }): boolean => scope === null || a.queues.some((q) => scope.includes(q));
 
-/** GET /cc/realtime (and the wallboard's dashboard) for this scope. */
-export function realtimeFor(runner: Runner, scope: Scope, now: number): RealtimeView {
-  const view = runner.realtime(now);
+/** GET /cc/realtime (and the wallboard's dashboard) for this scope; `slaRule`: the rules in force (the config's by default). */
+export function realtimeFor(runner: Runner, scope: Scope, now: number, slaRule?: SlaRuleOf): RealtimeView {
+  const view = runner.realtime(now, slaRule);
   if (scope === null) return view;
   const queues = runner.knownQueues().filter((q) => scope.includes(q));
   const agents: AgentStateCounts = { offline: 0, idle: 0, ringing: 0, busy: 0, wrapup: 0, away: 0 };

@@ -35,7 +35,8 @@ export function wallboardStatic(dir: string = WALLBOARD_DIST): (c: Context) => P
       // `/%E0%A4%A` names no file: a malformed request, not an engine failure.
       throw new ApiError(400, `the path ${raw} is not valid percent-encoded UTF-8`, [{ field: 'path', rule: 'must be valid percent-encoded UTF-8' }]);
     }
-    const rel = path === '/' ? 'index.html' : normalize(path).replace(/^[/\\]+/, '');
+    // Browsers ask for /favicon.ico whatever the page links: the page's SVG icon answers it.
+    const rel = path === '/' ? 'index.html' : path === '/favicon.ico' ? 'favicon.svg' : normalize(path).replace(/^[/\\]+/, '');
     const file = resolve(join(root, rel));
     if (file !== root && !file.startsWith(root + sep)) return null;
     try {

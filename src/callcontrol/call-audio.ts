@@ -13,6 +13,14 @@ import type { Telephony } from './telephony.js';
 export const CALLER = 'caller';
 const MAX_CATCH_UP = 5;
 
+/** A call in progress as the live views show it: enough to open its room. */
+export interface InProgress {
+  call_id: string;
+  state: string;
+  agent: string | null;
+  monitors: ReadonlyArray<{ supervisor: string; mode: 'listen' | 'whisper' | 'barge' | 'takeover' }>;
+}
+
 /** Gives a party its own endpoint back; harmless once the party left or was attached again. */
 export type Detach = () => void;
 
@@ -86,6 +94,26 @@ export class CallAudio {
       }
       default:
         return;
+    }
+  }
+
+  /**
+   * Opens the rooms of calls already in progress (a call control whose driver came after
+   * them: the demo's day so far, a restart): the caller waiting with the hold music, or
+   * talking with the agent (on hold or not), and the supervisors monitoring it in their
+   * modes. Without this a call connected before the driver existed had no audio, and every
+   * attempt to monitor it was refused. Events that follow apply as usual.
+   */
+  seed(calls: ReadonlyArray<InProgress>): void {
+    for (const c of calls) {
+      if (this.rooms.has(c.call_id)) continue;
+      const waiting = c.state === 'queued' || c.state === 'ringing';
+      const connected = c.state === 'talking' || c.state === 'held';
+      if (!waiting && !connected) continue;
+      const r = this.open(c.call_id);
+      r.mixer.setHold(waiting || c.state === 'held');
+      if (connected && c.agent !== null) this.join(r, c.call_id, c.agent, 'agent');
+      for (const m of c.monitors) this.join(r, c.call_id, m.supervisor, 'supervisor', m.mode);
     }
   }
 

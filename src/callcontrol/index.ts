@@ -77,6 +77,8 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
     const t = telephony();
     if (t && !audio) {
       audio = new CallAudio(t, isAgent, (call) => t.release?.(call));
+      // Calls connected before the driver existed (the demo's day so far, a restart) get their audio too.
+      audio.seed(o.pipeline.runner.activeCalls(now()));
       if (running && o.mediaClock !== false) audio.start();
     }
     return audio;

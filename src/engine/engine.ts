@@ -20,7 +20,7 @@ import { createAlerts, type Alerts } from '../alerts/index.js';
 import { AcdTelephony, appliedThrough, createCallControl, clickhouseAudit, loadVoices, SimulatedPhones, type Telephony } from '../callcontrol/index.js';
 import { LiveAcd } from '../acd/index.js';
 import { createBrowserMedia, type BrowserMedia } from '../webrtc/index.js';
-import { createRealtime, type Realtime } from '../realtime/index.js';
+import { createRealtime, DashboardHistory, loadChartSamples, sampleReplay, saveChartSamples, type Realtime } from '../realtime/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { appendOrThrow, JetStreamLog, openEventLog, type EventLog, type Health } from '../bus/index.js';
 import { HostPort, SipConfig, type Clock, type Config } from '../domain/index.js';
@@ -36,6 +36,9 @@ import { historyCatchUp, openPeers, type Peers } from './peers.js';
 import { encodeParts, type Snapshotter } from '../snapshot/index.js';
 import { analystLimitsOf, engineNameOf, mediaAddressOf, type EngineSettings } from './settings.js';
 import { clickhouseRoutes, createAnalyticsDoor, type DoorOrAbsence } from '../analytics/index.js';
+
+/** The dashboard chart's last hour, kept in the data directory across restarts. */
+const CHART_FILE = 'last-hour.json';
 
 export interface EngineOptions {
   settings: EngineSettings;
@@ -185,6 +188,13 @@ export class Engine {
       await writer.start();
       cleanup.unshift(() => writer.stop({ flush: true }));
       await peers?.start(writer);
+      // The dashboard's last-hour chart: the hour before the stop, then what the replay goes through.
+      const chart = new DashboardHistory(15_000, 3_600_000, () => pipeline.caughtUp);
+      const chartFile = join(settings.dataDir, CHART_FILE);
+      await loadChartSamples(chartFile, chart, clock.now(), say);
+      const slaRule = (q: string) => alerts.rules.rulesOf(q).sla_below_threshold;
+      const stopReplaySamples = sampleReplay({ feed: pipeline, runner, history: chart, now: () => clock.now(), slaRule });
+      cleanup.unshift(async () => stopReplaySamples());
       await pipeline.start(restored?.lastId ?? null);
       cleanup.unshift(() => pipeline.stop());
       const snapshots = restored
@@ -234,7 +244,7 @@ export class Engine {
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
       const routes: Array<OpenAPIHono<AppEnv>> = [
-        liveRoutes(runner, () => clock.now()),
+        liveRoutes(runner, () => clock.now(), (q) => alerts.rules.rulesOf(q).sla_below_threshold),
         reportRoutes(store, config.timezone, () => clock.now()),
         setAsideRoutes(store),
         ...alerts.routes,
@@ -244,7 +254,7 @@ export class Engine {
         ...auth.ccRoutes,
       ];
       const sessions = { current: (id: string) => auth.sessions.current(id), onEnded: (fn: (id: string, reason: string) => void) => auth.sessions.onEnded((id, r) => fn(id, END_REASONS[r])) };
-      const realtime = createRealtime({ config, runner, pipeline, auth: auth.authenticator, sessions, alerts, clock });
+      const realtime = createRealtime({ config, runner, pipeline, auth: auth.authenticator, sessions, alerts, clock, history: chart });
       const app = createApp({
         auth: auth.authenticator,
         authRoutes: auth.routes,
@@ -282,8 +292,7 @@ export class Engine {
         if (settings.sim) {
           // The simulator first catches up with the day so far (before the SIP edge takes calls,
           // so the log's times only move forward), then goes on live on this ACD.
-          if (settings.simCatchUp) say('simulator: simulating the day so far (history, charts, today), then going live...');
-          sim = await startDemo({ config, log, pipeline, runner, clock, acd, seed: settings.seed, catchUp: settings.simCatchUp });
+          sim = await startDemo({ config, log, pipeline, runner, clock, acd, seed: settings.seed, catchUp: settings.simCatchUp, say: (l) => say(`simulator: ${l}`) });
           cleanup.unshift(async () => sim?.stop());
         } else {
           await closeLeftovers(log, runner, clock.now());
@@ -318,9 +327,12 @@ export class Engine {
             if (pipeline.caughtUp) void snapshots.write().catch((e: unknown) => say(`snapshot not written: ${(e as Error).message}`));
           })
         : () => {};
+      // The chart's samples are saved once a minute too, so a crash loses a minute of them at most.
+      const stopChartSaves = clock.every(60_000, () => void saveChartSamples(chartFile, chart).catch((e: unknown) => say(`dashboard chart not saved: ${(e as Error).message}`)));
       engine.stopTick = () => {
         stopTick();
         stopSnapshots();
+        stopChartSaves();
       };
       return engine;
     } catch (e) {
@@ -373,6 +385,7 @@ export class Engine {
     await this.sip?.stop();
     await this.acd?.stop();
     await this.realtime.stop();
+    await saveChartSamples(join(this.settings.dataDir, CHART_FILE), this.realtime.history).catch((e: unknown) => console.error(`[cc-supervisor] dashboard chart not saved at stop: ${(e as Error).message}`));
     await closeServer(this.server);
     await within(1000, this.closeAnalysts?.() ?? Promise.resolve());
     await within(1000, this.auth.stop());

@@ -22,9 +22,10 @@ export type ChangeListener = (changed: Changed, admitted: LoggedEvent[], rejecte
  * the live runner through this, and a history catch-up a runner of its own, so both
  * decide by the same code.
  */
-export function decideBatch(runner: Runner, batch: readonly LoggedEvent[], observe?: (logged: LoggedEvent, r: ApplyResult) => void): DecidedBatch {
+export function decideBatch(runner: Runner, batch: readonly LoggedEvent[], observe?: (logged: LoggedEvent, r: ApplyResult) => void, before?: (logged: LoggedEvent) => void): DecidedBatch {
   const decided: DecidedBatch = { events: [], attempts: [], rejected: [], lastSeq: batch[batch.length - 1]?.seq ?? 0 };
   for (const logged of batch) {
+    before?.(logged);
     const r = runner.apply(logged);
     observe?.(logged, r);
     if (r.outcome === 'applied') {
@@ -38,6 +39,7 @@ export function decideBatch(runner: Runner, batch: readonly LoggedEvent[], obser
 export class Pipeline {
   private sub: Subscription | undefined;
   private readonly listeners = new Set<ChangeListener>();
+  private readonly beforeListeners = new Set<(time: string) => void>();
   private readonly consumers = new Set<DecisionConsumer>();
   private stopping: Promise<void> | undefined;
   private logLast = 0;
@@ -94,6 +96,16 @@ export class Pipeline {
     this.logLast = Math.max(this.logLast, await this.log.lastSeq());
   }
 
+  /**
+   * Told each event's time (its ISO text) just before the runner applies it: the state the
+   * runner holds then is the center as it stood at that time (the dashboard chart's samples
+   * during a replay). Keep it cheap: it runs once per event.
+   */
+  beforeEach(listener: (time: string) => void): () => void {
+    this.beforeListeners.add(listener);
+    return () => this.beforeListeners.delete(listener);
+  }
+
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -124,6 +136,8 @@ export class Pipeline {
         for (const c of r.changed.calls) calls.add(c);
       } else if (r.outcome === 'duplicate') this.metrics.eventDuplicate(type);
       else this.metrics.eventRejected(type);
+    }, this.beforeListeners.size === 0 ? undefined : (logged) => {
+      for (const l of this.beforeListeners) l(logged.event.time);
     });
     const admitted = decided.events as LoggedEvent[];
     if (batch.length > 0) {

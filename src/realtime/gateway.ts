@@ -7,7 +7,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Socket } from 'socket.io';
-import type { Runner, Changed } from '../../processors/index.js';
+import type { Runner, Changed, SlaRuleOf } from '../../processors/index.js';
 import { tokensOnly, type Identifies, type TokenRegistry } from '../api/auth.js';
 import type { Clock, Config } from '../domain/index.js';
 import { DashboardHistory } from './history.js';
@@ -24,6 +24,8 @@ export interface AlertsSource {
   /** The live alerts now (firing and acknowledged, recent resolved ones too). */
   live(): AlertItem[];
   onAlert(listener: (e: { kind: 'fired' | 'acknowledged' | 'resolved'; alert: AlertItem }) => void): () => void;
+  /** Each queue's rules in force (overrides included): the dashboard's current window is the SLA rule's. */
+  rules?: { rulesOf(queue: string): { sla_below_threshold: { window_min: number; min_offered: number } } };
 }
 
 /** What the gateway needs of the wallboard's sessions (src/auth's Sessions fits as it is). */
@@ -53,6 +55,8 @@ export interface GatewayOptions {
   refreshMs?: number;
   /** Spacing of the dashboard chart's samples (default 15 s). */
   sampleMs?: number;
+  /** The dashboard chart's samples, when the engine keeps them across restarts (else a new one, spaced by `sampleMs`). */
+  history?: DashboardHistory;
   /** The engine's clock: ages, samples and the once-a-second refresh and pulse. */
   clock: Clock;
 }
@@ -72,7 +76,9 @@ export class RealtimeGateway {
 
   constructor(private readonly o: GatewayOptions) {
     this.now = () => o.clock.now();
-    this.deps = { runner: o.runner, config: o.config, history: new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts };
+    const rules = o.alerts?.rules;
+    const slaRule: SlaRuleOf | undefined = rules ? (q) => rules.rulesOf(q).sla_below_threshold : undefined;
+    this.deps = { runner: o.runner, config: o.config, history: o.history ?? new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts, slaRule };
   }
 
   /** Attaches to the engine's HTTP server (path /socket.io/) and starts pushing. */
@@ -221,7 +227,7 @@ export class RealtimeGateway {
       const dash = `dashboard@${key}`;
       const watched = this.members(dash) && (refresh || queues.size > 0);
       const due = this.deps.history.due(key, now);
-      const realtime = watched || due ? realtimeFor(runner, scope, now) : null;
+      const realtime = watched || due ? realtimeFor(runner, scope, now, this.deps.slaRule) : null;
       const sample = realtime && due ? this.deps.history.record(key, realtime, now) : null;
       if (realtime && this.members(dash) && (refresh || sample || realtime.queues.some((q) => queues.has(q.queue)))) {
         const rows = refresh || sample ? realtime.queues : realtime.queues.filter((q) => queues.has(q.queue));

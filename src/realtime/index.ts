@@ -1,7 +1,9 @@
 /** The wallboard's real-time feed: a Socket.IO gateway and the event maps it shares with the client. */
 export { RealtimeGateway, type GatewayOptions, type AlertsSource, type RealtimeServer } from './gateway.js';
 export { staffingHints } from './staffing.js';
-export { DashboardHistory } from './history.js';
+export { DashboardHistory, type SavedSamples } from './history.js';
+export { loadChartSamples, saveChartSamples } from './history-file.js';
+export { sampleReplay } from './replay-samples.js';
 export { realtimeFor, scopeKey, type Scope } from './scope.js';
 export type {
   Ack,

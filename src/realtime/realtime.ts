@@ -12,6 +12,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Context } from 'hono';
 import { wallboardStatic } from '../api/wallboard-static.js';
 import { RealtimeGateway, type GatewayOptions } from './gateway.js';
+import { DashboardHistory } from './history.js';
 
 export interface RealtimeOptions extends GatewayOptions {
   /** The built wallboard (default wallboard/dist). */
@@ -20,6 +21,8 @@ export interface RealtimeOptions extends GatewayOptions {
 
 export interface Realtime {
   gateway: RealtimeGateway;
+  /** The dashboard chart's samples (saved at stop, put back at start). */
+  history: DashboardHistory;
   /** For createApp's `wallboard` hook: serves the page at `/`. */
   wallboard: (c: Context) => Promise<Response | null>;
   start(server: HttpServer): void;
@@ -27,9 +30,11 @@ export interface Realtime {
 }
 
 export function createRealtime(o: RealtimeOptions): Realtime {
-  const gateway = new RealtimeGateway(o);
+  const history = o.history ?? new DashboardHistory(o.sampleMs ?? 15_000);
+  const gateway = new RealtimeGateway({ ...o, history });
   return {
     gateway,
+    history,
     wallboard: wallboardStatic(o.wallboardDir),
     start: (server) => gateway.start(server),
     stop: () => gateway.stop(),

@@ -4,7 +4,7 @@
  * come off the wire, so they are parsed like any API input.
  */
 import { z } from 'zod';
-import type { Runner } from '../../processors/index.js';
+import type { Runner, SlaRuleOf } from '../../processors/index.js';
 import type { Config } from '../domain/index.js';
 import type { DashboardHistory } from './history.js';
 import type { AlertItem, Snapshots, ViewRequest } from './protocol.js';
@@ -41,10 +41,12 @@ export interface SnapshotDeps {
   config: Config;
   history: DashboardHistory;
   alerts?: { live(): AlertItem[] } | undefined;
+  /** Each queue's service-level rule in force: the window of its tile's current figure. */
+  slaRule?: SlaRuleOf | undefined;
 }
 
 export function dashboardSnapshot(d: SnapshotDeps, scope: Scope, now: number): Snapshots['dashboard'] {
-  const realtime = realtimeFor(d.runner, scope, now);
+  const realtime = realtimeFor(d.runner, scope, now, d.slaRule);
   const key = scopeKey(scope);
   d.history.record(key, realtime, now);
   const staffing = staffingHints(d.runner, d.config, realtime.queues.map((q) => q.queue), now, agentsFor(d.runner, scope, now));

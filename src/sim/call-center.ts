@@ -110,6 +110,50 @@ export class CallCenterSim {
     for (const a of agents) this.nextBreak(a.id, t0);
   }
 
+  /**
+   * Takes up the calls and agents a previous run left in the ACD's state (a restart: the
+   * state is the log's fold) as of `t`: waiting callers keep waiting until their patience
+   * runs out, a simulated agent whose phone rings answers, connected calls go on for a new
+   * handle time (resumed first when on hold), agents in wrap-up finish it and those on a
+   * break come back. Only calls `ours` says the simulator placed are played; the people of
+   * other calls (a SIP caller) are not the simulator's.
+   */
+  resume(t: number, ours: (call: string) => boolean): { calls: number } {
+    let calls = 0;
+    for (const c of [...this.acd.state.calls()]) {
+      if (!ours(c.id)) continue;
+      const wl = c.direction === 'outbound' ? null : ((c.queue && this.opts.config.sim.queues[c.queue]) || null);
+      this.workloadOf.set(c.id, wl);
+      calls++;
+      if (c.phase === 'queued' || c.phase === 'ringing') {
+        if (wl?.patience) {
+          this.after(t, sampleDuration(this.rng, wl.patience), (at) => {
+            const phase = this.acd.state.call(c.id)?.phase;
+            if (phase === 'queued' || phase === 'ringing') this.exec({ type: 'caller.hangup', call_id: c.id }, at);
+          });
+        }
+        if (c.phase === 'ringing' && c.agent !== null && this.simulated.has(c.agent)) {
+          const agent = c.agent;
+          this.after(t, sampleDuration(this.rng, this.answerDelay ?? wl?.answer_delay ?? DEFAULT_ANSWER_DELAY), (at) => this.exec({ type: 'offer.answer', call_id: c.id, agent }, at));
+        }
+      } else if ((c.phase === 'talking' || c.phase === 'held') && c.agent !== null) {
+        const agent = c.agent;
+        if (c.phase === 'held') this.after(t, 1 + 10 * this.rng.next(), (at) => (this.acd.state.call(c.id)?.agent === agent ? this.exec({ type: 'call.resume', call_id: c.id }, at) : undefined));
+        this.talk(c.id, agent, t);
+      }
+    }
+    for (const a of [...this.acd.state.agents()]) {
+      if (!this.simulated.has(a.id)) continue;
+      if (a.state === 'wrapup') {
+        // The call it wraps up has ended (gone from the state): the wrap-up time of the agent's first queue.
+        const wl = a.queues.map((q) => this.opts.config.sim.queues[q]).find((w) => w !== undefined);
+        this.wrapupOf.set(a.id, sampleDuration(this.rng, wl ? wl.wrapup : OUTBOUND_WRAPUP));
+        this.wrapUp(a.id, t);
+      } else if (a.state === 'away') this.returnLater(a.id, t, sampleDuration(this.rng, this.opts.config.sim.breaks.length), true);
+    }
+    return { calls };
+  }
+
   /** Live: the people react to a decision of the shared ACD (theirs or anyone's). */
   observe(events: readonly CallEvent[], at: number): void {
     this.events += events.length;

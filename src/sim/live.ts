@@ -26,6 +26,11 @@ export interface LiveSimulationOptions {
   /** Event and call id prefix; a random one per run by default, so a restart never reuses ids. */
   idPrefix?: string;
   answerDelay?: Duration;
+  /**
+   * A restart: the ACD's state already holds the previous run's calls and agents (the log's
+   * fold); the simulation takes up the calls this says it placed, and the agents, at `from`.
+   */
+  resume?: (call: string) => boolean;
   /** Told when emit fails; the run goes on (the log may come back). */
   onError?: (error: unknown) => void;
 }
@@ -41,6 +46,8 @@ export class LiveSimulation {
   private off: (() => void) | undefined;
   private timer: (() => void) | undefined;
   private running = false;
+  /** Calls of the previous run taken up at start (a restart). */
+  resumed = 0;
 
   constructor(private readonly options: LiveSimulationOptions) {}
 
@@ -74,6 +81,7 @@ export class LiveSimulation {
       simulatedAgents: config.agents.filter((a) => !(shared && a.sip)).map((a) => a.id),
     }));
     sim.start(from);
+    if (this.options.resume) this.resumed = sim.resume(from, this.options.resume).calls;
     // Catch-up: each slice goes to the log through the ACD's append chain, and is waited for
     // before the next is simulated.
     let t = from;

@@ -149,7 +149,7 @@ async function* callChunks(client: ClickHouseClient, openRawReader: () => RawRea
 
 /** Agent export columns: header (with unit) and report field. */
 export const AGENT_COLUMNS: readonly [string, keyof AgentsReportRow][] = [
-  ['agent', 'agent'], ['calls', 'calls'], ['total_duration_seconds', 'total_duration_s'], ['average_duration_seconds', 'average_duration_s'],
+  ['agent', 'agent'], ['agent_name', 'name'], ['calls', 'calls'], ['total_duration_seconds', 'total_duration_s'], ['average_duration_seconds', 'average_duration_s'],
   ['talk_seconds', 'talk_s'], ['hold_seconds', 'hold_s'], ['acw_seconds', 'acw_s'], ['aht_seconds', 'aht_s'],
   ['idle_seconds', 'idle_s'], ['ringing_seconds', 'ringing_s'], ['busy_seconds', 'busy_s'], ['wrapup_seconds', 'wrapup_s'],
   ['away_seconds', 'away_s'], ['logged_in_seconds', 'logged_in_s'], ['idle_rate_pct', 'idle_rate'], ['occupancy_pct', 'occupancy'],

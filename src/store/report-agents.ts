@@ -20,11 +20,12 @@ export async function agentsReport(client: ClickHouseClient, config: Config, p: 
     query_params: { ...windowParams(p), ...(members ? { members } : {}) },
     format: 'JSONEachRow',
   });
-  const rows = (await rs.json<Record<string, string | number>>()).map(agentRow);
+  const nameOf = new Map(config.agents.map((a) => [a.id, a.name ?? a.id]));
+  const rows = (await rs.json<Record<string, string | number>>()).map((r) => agentRow(r, nameOf));
   return { from: new Date(p.from).toISOString(), to: new Date(p.to).toISOString(), rows };
 }
 
-function agentRow(r: Record<string, string | number>): AgentsReportRow {
+function agentRow(r: Record<string, string | number>, nameOf: ReadonlyMap<string, string>): AgentsReportRow {
   const n = (k: string) => num(r[k] ?? 0);
   const calls = n('calls');
   const [talk, hold, acw] = [n('talk_s'), n('hold_s'), n('acw_s')];
@@ -32,6 +33,7 @@ function agentRow(r: Record<string, string | number>): AgentsReportRow {
   const loggedIn = idle + ringing + busy + wrapup + away;
   return {
     agent: String(r.agent),
+    name: nameOf.get(String(r.agent)) ?? String(r.agent),
     calls,
     total_duration_s: n('duration_s'),
     average_duration_s: ratio(n('duration_s'), calls),

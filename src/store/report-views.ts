@@ -41,6 +41,7 @@ export type CallsReport = z.infer<typeof CallsReport>;
 
 export const AgentsReportRow = z.object({
   agent: z.string(),
+  name: z.string().describe("The agent's configured name (its id when it has none): what the wallboard and the CSV show beside the id"),
   calls: Count.describe('Calls the agent answered in the window (by answer time)'),
   total_duration_s: Seconds.describe("Σ answer → end of the agent's calls (talk + hold)"),
   average_duration_s: Seconds.nullable(),

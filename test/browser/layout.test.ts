@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, shiftedClock } from '../../src/domain/index.js';
 import { TOKENS } from '../support/engine.js';
 import { waitUntil } from '../support/time.js';
-import { ensureBuilt, launchChromium, layoutSettled, SHOTS, startWallboard, type Wallboard } from '../support/wallboard.js';
+import { ensureBuilt, launchChromium, layoutSettled, overflowing, SHOTS, startWallboard, type Wallboard } from '../support/wallboard.js';
 
 // Mid-morning: the day so far is a few hours of history (quick to simulate), the queues busy.
 const START = Date.parse('2026-06-15T09:40:00Z');
@@ -56,25 +56,6 @@ async function signedIn(o: { width: number; height: number; tv?: boolean; as?: k
   await page.goto(`${w.url}/${o.tv ? '?tv' : ''}#/dashboard`);
   await page.waitForSelector('[data-tile="calls_waiting"]', { timeout: 30_000 });
   return { context, page };
-}
-
-/** Elements wider than their box or reaching past the screen's edge, as "tag#id.class: why". */
-function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    const vw = document.documentElement.clientWidth;
-    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 40)}"`;
-    for (const el of Array.from(document.querySelectorAll('body *'))) {
-      if (el.closest('.uplot') && !el.classList.contains('uplot')) continue; // the chart's own canvas and legend cells
-      const cs = getComputedStyle(el);
-      if (cs.display === 'none' || cs.visibility === 'hidden' || cs.display === 'contents' || cs.display === 'inline' || el.closest('[hidden]')) continue;
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0) continue;
-      if (r.right > vw + 1 || r.left < -1) out.push(`${name(el)}: past the screen's edge (${Math.round(r.left)}..${Math.round(r.right)} of ${vw})`);
-      else if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) out.push(`${name(el)}: content ${el.scrollWidth} px in a ${el.clientWidth} px box`);
-    }
-    return out;
-  });
 }
 
 describe.each(SCREENS)('on a $name screen ($width×$height)', (screen) => {
@@ -206,7 +187,7 @@ describe('what each role is offered', () => {
       await page.click(end);
       await page.click('#confirm-ok');
       await waitUntil(async () => ['ended', 'wrapup'].includes(await state()), 'the call ended');
-      await waitUntil(async () => (await page.textContent('#call-toast'))?.includes('done'), 'the toast');
+      await waitUntil(async () => (await page.textContent('#call-toast'))?.startsWith('Ended the call from'), 'the toast');
     } finally {
       await context.close();
     }

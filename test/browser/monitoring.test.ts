@@ -5,7 +5,9 @@
  * simulated caller and agent hear is analysed at their phones. Listen / whisper / barge /
  * take over from the calls page, a mode switch that takes effect within 200 ms of audio,
  * two supervisors on one call, ICE kept on loopback, a closed tab ending its leg, and a
- * WHEP client page that knows nothing but RFC 9725.
+ * WHEP client page that knows nothing but RFC 9725. The engine starts as the demo does (the
+ * day so far simulated first), so the calls monitored here were connected before the
+ * telephony driver existed: each must be heard, never "done" over silence.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_TONES, type SimulatorTelephony } from '../../src/callcontrol/index.js';
+import { shiftedClock } from '../../src/domain/index.js';
 import { decodeFrame, goertzelAmplitude } from '../../src/media/index.js';
 import { TOKENS } from '../support/engine.js';
 import { waitUntil } from '../support/time.js';
@@ -21,7 +24,10 @@ import { CAPTURE_SCRIPT, writeToneWav, type PageAudio } from './audio-capture.js
 import { ensureBuilt, startWallboard, type Wallboard } from '../support/wallboard.js';
 
 const MIC_HZ = 1650;
+/** Just after midnight: the day so far (an hour) is simulated in a moment, and leaves every agent on a call. */
+const START = Date.parse('2026-06-15T00:20:00Z');
 const config = {
+  timezone: 'UTC',
   queues: [{ id: 'support-queue', name: 'Support' }],
   agents: Array.from({ length: 7 }, (_, i) => ({ id: `agent-${i + 1}`, name: `Agent ${i + 1}`, queues: ['support-queue'] })),
   // Calls that last: each test has its own call for as long as it needs.
@@ -62,12 +68,12 @@ const audio = (page: Page) => ({
 });
 
 /** A talking call no other test used, with its agent. */
-async function freshCall(): Promise<{ call_id: string; agent: string }> {
+async function freshCall(): Promise<{ call_id: string; agent: string; answered_at: string }> {
   const c = await waitUntil(async () => {
-    const active = (await (await w.t.req('/cc/calls/active', { as: 'viewer' })).json()).calls as Array<{ call_id: string; state: string; agent: string | null }>;
+    const active = (await (await w.t.req('/cc/calls/active', { as: 'viewer' })).json()).calls as Array<{ call_id: string; state: string; agent: string | null; answered_at: string }>;
     const c = active.find((x) => x.state === 'talking' && x.agent && !used.has(x.call_id));
     if (c) used.add(c.call_id);
-    return c as { call_id: string; agent: string } | undefined;
+    return c as { call_id: string; agent: string; answered_at: string } | undefined;
   }, 'a talking call', AUDIO_DEADLINE_MS);
   return c!;
 }
@@ -118,7 +124,7 @@ beforeAll(async () => {
   await ensureBuilt();
   dir = await mkdtemp(join(tmpdir(), 'cc-monitoring-'));
   await writeToneWav(join(dir, 'mic.wav'), MIC_HZ);
-  w = await startWallboard(config, { sim: true });
+  w = await startWallboard(config, { sim: true, catchUp: true, clock: shiftedClock(START) });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -138,9 +144,14 @@ afterAll(async () => {
 describe('monitoring from the wallboard, by ear', { timeout: 240_000 }, () => {
   it('listen hears caller and agent and is heard by nobody; whisper reaches the agent only; barge both; ICE stays on loopback', async () => {
     const c = await freshCall();
+    expect(Date.parse(c.answered_at)).toBeLessThan(START); // connected before the engine (and its driver) started
     const { context, page } = await signedIn('supervisor');
     await monitorFromCallsPage(page, c.call_id, 'Listen');
-    expect(await page.textContent('#monitor-bar [data-field="call"]')).toBe(c.call_id);
+    expect(await page.getAttribute('#monitor-bar [data-call]', 'data-call')).toBe(c.call_id);
+    // The bar and the toast name caller and agent, and the toast says "connected" only once the audio is.
+    const agentName = `Agent ${c.agent.replace('agent-', '')}`;
+    expect(await page.textContent('#monitor-bar [data-field="who"]')).toMatch(new RegExp(`^the call from .+ with ${agentName}$`));
+    await expect.poll(() => page.textContent('#call-toast')).toMatch(new RegExp(`^Listening to the call from .+ with ${agentName}: nobody hears you \\(audio connected\\)$`));
     expect(await page.textContent('#monitor-bar [data-field="mode"]')).toBe('Listen');
     expect(await page.getAttribute('#monitor-bar', 'data-mic')).toBe('live');
     expect((await audio(page).levels([MIC_HZ]))[0]).toBeLessThan(PAGE_SILENT); // never hears itself
@@ -158,6 +169,9 @@ describe('monitoring from the wallboard, by ear', { timeout: 240_000 }, () => {
     await heardAtPhones(c.call_id, c.agent, true, false);
     await page.click('#monitor-bar button[data-mode="barge"]');
     await heardAtPhones(c.call_id, c.agent, true, true);
+    // The toast follows the bar: it no longer says "Listen" once the supervisor barged in; one button looks selected.
+    await expect.poll(() => page.textContent('#call-toast')).toMatch(/^Barged into the call from .+: the caller and the agent hear you$/);
+    expect(await page.$$eval('#monitor-bar button[aria-pressed="true"]', (b) => b.map((x) => x.getAttribute('data-mode')))).toEqual(['barge']);
     // What the page hears did not change with the mode.
     await pagesHear([page], 'the page still hears caller and agent in barge');
     await page.screenshot({ path: 'test-output/wallboard/monitoring-bar.png' });
@@ -238,6 +252,23 @@ describe('monitoring from the wallboard, by ear', { timeout: 240_000 }, () => {
     await a.page.waitForSelector('#monitor-bar', { state: 'detached', timeout: AUDIO_DEADLINE_MS });
     await a.context.close();
     await b.context.close();
+  });
+
+  it('a leg the engine refuses (the call ended while the audio was set up) is said so, never "done", and leaves no session', async () => {
+    const c = await freshCall();
+    const { context, page } = await signedIn('supervisor');
+    await page.goto(`${w.url}/#/calls`);
+    // The call ends between the session's start and the browser's offer: the engine refuses the leg.
+    await page.route('**/cc/supervisor/sessions/*/media', async (route) => {
+      if (route.request().method() === 'POST') await w.t.req(`/cc/calls/${c.call_id}/end`, { method: 'POST', as: 'manager' });
+      await route.continue();
+    });
+    await page.click(`#calls tr[data-call="${c.call_id}"] button:has-text("Listen")`);
+    await expect.poll(() => page.textContent('#call-toast'), { timeout: 20_000 }).toMatch(/^Listen: the call from .+ refused: no audio: .+; monitoring stopped$/);
+    expect(await page.textContent('#call-toast')).not.toMatch(/done|connected/);
+    await page.waitForSelector('#monitor-bar', { state: 'detached' });
+    await waitUntil(() => w.t.engine.callControl.service.sessions.onCall(c.call_id).length === 0, 'no session left');
+    await context.close();
   });
 
   it('closing the tab ends the leg (and the session), leaving no socket or timer', async () => {

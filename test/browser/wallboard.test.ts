@@ -75,6 +75,13 @@ describe('wallboard', () => {
     await shot('dashboard');
   });
 
+  it('serves its icon at /favicon.ico (what browsers ask for whatever the page links)', async () => {
+    const res = await fetch(`${w.url}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await res.text()).toMatch(/^<svg /);
+  });
+
   it('figures on screen equal the API at the same moment', async () => {
     // The feed pushes at most every 250 ms: compare at a moment when two API reads around the
     // screen read agree. A loaded machine may take a while to bring a push to the screen, so
@@ -218,6 +225,14 @@ describe('wallboard', () => {
     const fromApi = await exportNow();
     const apiIds = new Set(fromApi.map((r) => r.call_id));
     for (const r of rows) expect(apiIds.has(r.call_id)).toBe(true);
+    // The agents table has its CSV too: one row per agent of the table, as /cc/reports/agents/export gives it.
+    const [agentsFile] = await Promise.all([page.waitForEvent('download'), page.click('#r-csv-agents')]);
+    expect(agentsFile.suggestedFilename()).toMatch(/^cc-agents_.*\.csv$/);
+    const agentRows = parse(await readFile((await agentsFile.path())!), { columns: true, skip_empty_lines: true, bom: true }) as Array<Record<string, string>>;
+    expect(agentRows.length).toBeGreaterThan(0);
+    expect(Object.keys(agentRows[0]!)).toEqual(expect.arrayContaining(['agent', 'calls', 'talk_seconds', 'occupancy_pct']));
+    // The page says what the report counts: ended calls, the calls in progress elsewhere, short abandons left out.
+    await expect.poll(() => page.textContent('#r-counts')).toMatch(/have ended.*calls in progress now are on the Calls page.*short abandons/);
     await shot('reports');
   });
 

@@ -9,6 +9,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { realClockEnv } from '../fixtures/real-clock-env.js';
 import { WALLBOARD_DIST } from '../../src/api/wallboard-static.js';
@@ -93,4 +95,66 @@ export async function startWallboard(config: ConfigInput, o: { sim?: boolean; cl
     },
     stop: () => t.stop(),
   };
+}
+
+/** Elements wider than their box or reaching past the screen's edge, as "tag#id.class: why". */
+export function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const vw = document.documentElement.clientWidth;
+    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 40)}"`;
+    for (const el of Array.from(document.querySelectorAll('body *'))) {
+      if (el.closest('.uplot') && !el.classList.contains('uplot')) continue; // the chart's own canvas and legend cells
+      if (el.closest('.sr-only')) continue; // read by screen readers, clipped on purpose
+      const cs = getComputedStyle(el);
+      if (cs.display === 'none' || cs.visibility === 'hidden' || cs.display === 'contents' || cs.display === 'inline' || el.closest('[hidden]')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if (r.right > vw + 1 || r.left < -1) out.push(`${name(el)}: past the screen's edge (${Math.round(r.left)}..${Math.round(r.right)} of ${vw})`);
+      else if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) out.push(`${name(el)}: content ${el.scrollWidth} px in a ${el.clientWidth} px box`);
+    }
+    return out;
+  });
+}
+
+/**
+ * Every piece of text drawn on the screen (text nodes inside the viewport, screen-reader-only
+ * headings left out) with its type size in CSS px, and the charts' axis type (drawn on their
+ * canvas, so read from the size the chart was made with): for the TV's least type size.
+ */
+export function textSizes(page: Page): Promise<Array<{ text: string; px: number }>> {
+  return page.evaluate(() => {
+    const out: Array<{ text: string; px: number }> = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = (n.textContent ?? '').trim();
+      const el = n.parentElement;
+      if (!text || !el || el.closest('.sr-only, [hidden], script, style, title')) continue;
+      const cs = getComputedStyle(el);
+      if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      const r = range.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.bottom <= 0 || r.top >= innerHeight || r.right <= 0 || r.left >= innerWidth) continue;
+      out.push({ text: text.slice(0, 40), px: parseFloat(cs.fontSize) });
+    }
+    for (const box of Array.from(document.querySelectorAll<HTMLElement>('[data-axis-px]'))) out.push({ text: `axis of #${box.id}`, px: Number(box.dataset.axisPx) });
+    return out;
+  });
+}
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core run in the page as it is now: its serious and critical violations, one line each. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated through the devtools protocol, not as an inline script: the page's CSP (script-src 'self') refuses those.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[]; failureSummary?: string }> }> }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n').slice(1, 2).join('') ?? ''}`).join(' | ')}`);
+  });
 }

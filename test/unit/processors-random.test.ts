@@ -113,6 +113,15 @@ function runSeed(seed: number, tick: boolean): { mismatches: string[]; checks: n
     for (const q of realtime.queues) {
       const waiting = attempts.filter((a) => a.queue === q.queue && (a.tOut === null || a.tOut > now));
       if (q.calls_waiting !== waiting.length) mismatches.push(`${at} ${q.queue} calls_waiting ${q.calls_waiting} != ${waiting.length}`);
+      // The current window: the queue's SLA rule's window, by its formula (what its alert judges).
+      const settings = queueSettings(config, q.queue);
+      const windowMin = Math.min(settings.alerts.sla_below_threshold.window_min, 60);
+      const naive = naiveSla(config, attempts.filter((a) => a.queue === q.queue), now - windowMin * 60_000, false, now);
+      const cw = q.current_window;
+      if (cw.window_min !== windowMin || cw.offered !== naive.offered || !close(cw.value, naive.service_levels[settings.service_level.formula]!)) {
+        mismatches.push(`${at} ${q.queue} current window ${JSON.stringify(cw)} != naive ${naive.offered} offered, ${naive.service_levels[settings.service_level.formula]}`);
+      }
+      checks++;
     }
     for (const id of runner.knownAgents()) {
       const view = AgentView.parse(runner.agent(id, now));

@@ -41,6 +41,22 @@ export class AlertsStore {
     return [...this.byId.values()].filter((a) => a.state === 'firing').length;
   }
 
+  /** Alerts still holding (firing or acknowledged), newest first. */
+  live(): AlertItem[] {
+    return [...this.byId.values()].filter((a) => a.state !== 'resolved').sort((a, b) => b.started_at.localeCompare(a.started_at));
+  }
+
+  /** A queue's worst alert state now: `firing` outranks `acknowledged`; null when none holds. */
+  queueState(queue: string): 'firing' | 'acknowledged' | null {
+    let out: 'firing' | 'acknowledged' | null = null;
+    for (const a of this.byId.values()) {
+      if (a.queue !== queue || a.state === 'resolved') continue;
+      if (a.state === 'firing') return 'firing';
+      out = 'acknowledged';
+    }
+    return out;
+  }
+
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);

@@ -22,9 +22,10 @@ import { callsPage } from './pages/calls.js';
 import { alertsPage } from './pages/alerts.js';
 import { reportsPage } from './pages/reports.js';
 
-const PAGES: Record<string, { title: string; page: Page; nav: boolean }> = {
+/** `ownTitle`: the page shows its own h1 (a queue's name); the others get one for screen readers, the nav naming them already. */
+const PAGES: Record<string, { title: string; page: Page; nav: boolean; ownTitle?: boolean }> = {
   dashboard: { title: 'Dashboard', page: dashboardPage, nav: true },
-  queue: { title: 'Queue', page: queuePage, nav: false },
+  queue: { title: 'Queue', page: queuePage, nav: false, ownTitle: true },
   agents: { title: 'Agents', page: agentsPage, nav: true },
   calls: { title: 'Calls', page: callsPage, nav: true },
   alerts: { title: 'Alerts', page: alertsPage, nav: true },
@@ -166,6 +167,8 @@ function start(session: SessionInfo): void {
     leave();
     nav.querySelectorAll('a').forEach((a) => a.classList.toggle('active', a.dataset.page === (PAGES[name] ? name : 'dashboard')));
     main.replaceChildren();
+    document.body.dataset.page = PAGES[name] ? name : 'dashboard';
+    if (!entry.ownTitle) main.append(h('h1', { class: 'sr-only', id: 'page-title' }, entry.title));
     const role = user.role;
     const ctx: Ctx = { feed, api, alerts, names, user, can: (action) => can(role, action), param: param ? decodeURIComponent(param) : undefined };
     leave = entry.page(main, ctx);

@@ -12,6 +12,7 @@ import {
   SlaView,
   SlaWindow,
   type Runner,
+  type SlaRuleOf,
 } from '../../../processors/index.js';
 import { AGENT_STATES } from '../../domain/index.js';
 import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../auth.js';
@@ -24,8 +25,8 @@ const problems = commonProblems;
 
 const get = <P extends string>(path: P, operationId: string, summary: string) => ({ method: 'get' as const, path, operationId, summary, tags: ['live'], ...needs('viewer') });
 
-/** `now`: the engine's clock, the instant every live view is read at. */
-export function liveRoutes(runner: Runner, now: () => number) {
+/** `now`: the engine's clock, the instant every live view is read at; `slaRule`: each queue's rule in force (alert overrides). */
+export function liveRoutes(runner: Runner, now: () => number, slaRule?: SlaRuleOf) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const visibleQueues = (u: AuthUser) => (u.queues === null ? null : runner.knownQueues().filter((q) => u.queues!.includes(q)));
   const agentVisible = (u: AuthUser, a: { queues: string[] }) => visibleToScope(u.queues, a);
@@ -38,7 +39,7 @@ export function liveRoutes(runner: Runner, now: () => number) {
 
   app.openapi(
     createRoute({ ...get('/realtime', 'getRealtime', 'Calls waiting, active calls, idle agents, average wait and service level: all queues and per queue (today)'), responses: { 200: json(RealtimeView, 'live figures'), ...problems } }),
-    (c) => c.json(realtimeFor(runner, c.get('user').queues, now()), 200),
+    (c) => c.json(realtimeFor(runner, c.get('user').queues, now(), slaRule), 200),
   );
 
   app.openapi(

@@ -8,13 +8,19 @@ import { h } from '../dom.js';
 export type Mode = 'listen' | 'whisper' | 'barge' | 'takeover';
 export type MicState = 'live' | 'muted' | 'none';
 
-const WHO_HEARS: Record<Mode, string> = {
+export const WHO_HEARS: Record<Mode, string> = {
   listen: 'nobody hears you',
   whisper: 'only the agent hears you',
   barge: 'the caller and the agent hear you',
   takeover: 'you have the caller; the agent has left',
 };
-const LABEL: Record<Mode, string> = { listen: 'Listen', whisper: 'Whisper', barge: 'Barge', takeover: 'Take over' };
+/** A mode's button, and what the supervisor is doing in it. */
+export const LABEL: Record<Mode, { button: string; doing: string }> = {
+  listen: { button: 'Listen', doing: 'Listening to' },
+  whisper: { button: 'Whisper', doing: 'Whispering to the agent on' },
+  barge: { button: 'Barge', doing: 'Barged into' },
+  takeover: { button: 'Take over', doing: 'Took over' },
+};
 
 const CSS = `
 #monitor-bar { position: fixed; left: 0; right: 0; bottom: 0; z-index: 5; display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: center; padding: 10px 16px; background: #020617; border-top: 2px solid var(--accent); }
@@ -22,7 +28,17 @@ const CSS = `
 #monitor-bar .mode { color: var(--accent); font-weight: 700; }
 #monitor-bar .meter { width: 160px; height: 12px; background: #0b1220; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
 #monitor-bar .meter > div { height: 100%; width: 0; background: var(--ok); transition: width 80ms linear; }
-#monitor-bar button.on { border-color: var(--accent); color: var(--accent); }
+#monitor-bar button.on, #monitor-bar button.on:disabled { background: var(--accent); border-color: var(--accent); color: #020617; font-weight: 800; opacity: 1; }
+/* A clicked button keeps the focus: only a keyboard user's focus is drawn, never beside the active mode as a second "selected". */
+#monitor-bar button:focus:not(:focus-visible) { outline: none; }
+#monitor-bar button:focus-visible { outline: 3px solid #f8fafc; outline-offset: 2px; }
+@media (max-width: 760px) {
+  #monitor-bar { gap: 4px 8px; padding: 6px 8px; font-size: 14px; }
+  #monitor-bar .meter { width: 60px; }
+  #monitor-bar [data-field='who-hears'], #monitor-bar [data-field='mic'] { display: none; }
+  #monitor-bar .actions button { padding: 3px 8px; font-size: 14px; }
+  body.monitoring main { padding-bottom: 130px; }
+}
 #monitor-bar .status { color: var(--muted); }
 body.monitoring main { padding-bottom: 90px; }
 `;
@@ -45,15 +61,16 @@ export class MonitorBar {
   private readonly mute: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
 
-  constructor(call: string, actions: BarActions) {
+  /** `call`: the call's id; `who`: the call in people's words ("the call from Sam Lee with Ava Martin"). */
+  constructor(call: string, who: string, actions: BarActions) {
     if (!document.getElementById('monitor-bar-css')) document.head.append(h('style', { id: 'monitor-bar-css' }, CSS));
-    this.modes = Object.fromEntries((Object.keys(LABEL) as Mode[]).map((m) => [m, h('button', { 'data-mode': m, onclick: () => actions.switchMode(m) }, LABEL[m])])) as Record<Mode, HTMLButtonElement>;
+    this.modes = Object.fromEntries((Object.keys(LABEL) as Mode[]).map((m) => [m, h('button', { 'data-mode': m, 'aria-pressed': 'false', onclick: () => actions.switchMode(m) }, LABEL[m].button)])) as Record<Mode, HTMLButtonElement>;
     this.mute = h('button', { id: 'monitor-mute', onclick: () => actions.toggleMute() }, 'Mute');
     this.stopButton = h('button', { id: 'monitor-stop', class: 'danger', onclick: () => actions.stop() }, 'Stop');
     this.el = h(
       'div',
       { id: 'monitor-bar', role: 'region', 'aria-label': 'monitoring' },
-      h('span', { class: 'what' }, 'Monitoring ', h('span', { 'data-field': 'call' }, call)),
+      h('span', { class: 'what', 'data-call': call, title: `call ${call}` }, 'Monitoring ', h('span', { 'data-field': 'who' }, who)),
       this.mode,
       this.who,
       this.meter,
@@ -66,10 +83,13 @@ export class MonitorBar {
   }
 
   setMode(mode: Mode): void {
-    this.mode.textContent = LABEL[mode];
+    this.mode.textContent = LABEL[mode].button;
     this.el.dataset.mode = mode;
     this.who.textContent = `· ${WHO_HEARS[mode]}`;
-    for (const [m, b] of Object.entries(this.modes)) b.classList.toggle('on', m === mode);
+    for (const [m, b] of Object.entries(this.modes)) {
+      b.classList.toggle('on', m === mode);
+      b.setAttribute('aria-pressed', String(m === mode));
+    }
     // A takeover ends with the call, not with Stop; there is no mode to go back to.
     for (const b of Object.values(this.modes)) b.disabled = mode === 'takeover';
     this.stopButton.disabled = mode === 'takeover';

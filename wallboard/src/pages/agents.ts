@@ -24,6 +24,11 @@ export const agentsPage: Page = (root, { feed, names }) => {
     });
   }
   const counts = h('p', { class: 'muted', id: 'agent-count' });
+  const definitions = h(
+    'p',
+    { class: 'muted not-tv', id: 'agents-definitions' },
+    'Answered today: every call the agent answered since midnight, the one in progress included; the Reports count a call once it has ended. Average handle and occupancy: today, by the agent figures of the metrics.',
+  );
   const describe = () =>
     [filter.state ? stateLabel(filter.state).toLowerCase() : '', filter.team ? `in team ${filter.team}` : '', filter.queue ? `in ${names.queue(filter.queue)}` : '']
       .filter(Boolean)
@@ -37,12 +42,13 @@ export const agentsPage: Page = (root, { feed, names }) => {
       { key: 'agent', label: 'Agent', sort: (a) => a.name ?? a.agent, cell: (a) => a.name ?? a.agent },
       { key: 'team', label: 'Team', sort: (a) => a.team, cell: (a) => a.team },
       { key: 'queues', label: 'Queues', cell: (a) => a.queues.map((q) => names.queue(q)).join(', ') || '—' },
-      { key: 'state', label: 'State', sort: (a) => STATES.indexOf(a.state), cell: (a) => h('span', {}, h('span', { class: `state ${a.state}` }, stateLabel(a.state)), a.reason ? h('small', {}, ` ${a.reason}`) : null) },
+      // An agent whose call is on hold is not talking: the badge says so.
+      { key: 'state', label: 'State', sort: (a) => STATES.indexOf(a.state), cell: (a) => (a.state === 'busy' && a.current_call?.on_hold ? h('span', { class: 'state held' }, stateLabel('held')) : h('span', {}, h('span', { class: `state ${a.state}` }, stateLabel(a.state)), a.reason ? h('small', {}, ` ${a.reason}`) : null)) },
       // The SIP registration: a simulated agent has no phone to show.
       { key: 'phone', label: 'Phone', field: 'phone', sort: (a) => (a.device === null ? null : a.device.registered ? 1 : 0), cell: (a) => (a.device === null ? '—' : h('span', { class: `phone ${a.device.registered ? 'registered' : 'unregistered'}`, title: a.device.contact ?? '' }, a.device.registered ? 'registered' : 'not registered')) },
       { key: 'in', label: 'In state (m:ss)', class: 'num', sort: (a) => a.time_in_state_s, cell: (a) => ticking(a.time_in_state_s, a.at) },
       { key: 'call', label: 'Current call (m:ss)', class: 'num', sort: (a) => a.current_call?.duration_s ?? null, cell: (a) => (a.current_call ? currentCall(a, names.queue(a.current_call.queue)) : '—') },
-      { key: 'handled', label: 'Handled today (calls)', class: 'num', field: 'handled', sort: (a) => a.calls_handled_today, cell: (a) => a.calls_handled_today },
+      { key: 'handled', label: 'Answered today (calls)', class: 'num', field: 'handled', sort: (a) => a.calls_handled_today, cell: (a) => a.calls_handled_today },
       { key: 'aht', label: 'Average handle (m:ss)', class: 'num', sort: (a) => a.stats.aht_s, cell: (a) => seconds(a.stats.aht_s) },
       { key: 'occupancy', label: 'Occupancy today', class: 'num', sort: (a) => a.stats.occupancy, cell: (a) => pct(a.stats.occupancy) },
     ],
@@ -50,6 +56,7 @@ export const agentsPage: Page = (root, { feed, names }) => {
   root.append(
     h('section', { class: 'filters' }, h('label', {}, 'Queue ', selects.queue), h('label', {}, 'Team ', selects.team), h('label', {}, 'State ', selects.state), counts),
     h('section', { class: 'panel' }, table.el),
+    definitions,
   );
 
   const options = (el: HTMLSelectElement, values: Array<[string, string]>, current: string) =>

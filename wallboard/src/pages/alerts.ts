@@ -4,27 +4,12 @@
  */
 import type { AlertItem } from '../../../src/realtime/protocol.js';
 import { h } from '../dom.js';
-import { seconds, stateLabel, time } from '../format.js';
+import { alertText } from '../alert-text.js';
+import { stateLabel, time } from '../format.js';
 import type { Page } from '../page.js';
 import { SortTable } from '../table.js';
-import type { Names } from '../names.js';
 
 const ORDER: Record<AlertItem['state'], number> = { firing: 0, acknowledged: 1, resolved: 2 };
-
-/** What the alert says, in the board's words (queue names, waits as m:ss). */
-export function alertText(a: AlertItem, names: Names): string {
-  const q = names.queue(a.queue);
-  switch (a.type) {
-    case 'sla_below_threshold':
-      return `Service level of ${q} at ${a.last_value.toFixed(1)}% is below its target of ${a.threshold}%`;
-    case 'queue_overflow':
-      return `${a.last_value} calls wait in ${q}, more than its maximum of ${a.threshold}`;
-    case 'wait_timeout':
-      return `A call in ${q} has waited more than ${seconds(a.threshold)}`;
-    case 'no_available_agents':
-      return `Every member agent of ${q} is offline or away`;
-  }
-}
 
 export const alertsPage: Page = (root, { alerts, api, names, can }) => {
   const note = h('p', { class: 'muted' });

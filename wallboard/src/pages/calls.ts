@@ -8,7 +8,7 @@ import type { CallView } from '../../../src/realtime/protocol.js';
 import { confirmAction } from '../confirm.js';
 import { h } from '../dom.js';
 import { stateLabel, time } from '../format.js';
-import { startMonitoring, type Mode } from '../monitor/index.js';
+import { startMonitoring, type Mode, type MonitorTarget } from '../monitor/index.js';
 import type { Page } from '../page.js';
 import { SortTable, type Column } from '../table.js';
 import { ticking } from '../tick.js';
@@ -19,6 +19,12 @@ const MONITOR: Array<[Mode, string]> = [
   ['barge', 'Barge'],
 ];
 type Row = { view: CallView; at: number };
+/**
+ * The list's order by state: the calls a supervisor acts on (talking, on hold) first, then the
+ * callers still waiting, then wrap-ups; never mixed. Connected calls come first so their rows
+ * (and their Listen buttons) stay put while waiting callers come and go below them.
+ */
+const STATE_ORDER: Record<string, number> = { talking: 0, held: 1, arrived: 2, queued: 2, ringing: 2, abandoned: 3, wrapup: 4 };
 
 export const callsPage: Page = (root, { feed, api, names, can }) => {
   const calls = new Map<string, Row>();
@@ -26,25 +32,32 @@ export const callsPage: Page = (root, { feed, api, names, can }) => {
   const caller = (c: CallView) => c.caller.name ?? c.caller.number;
   const what = (c: CallView) => `the call from ${caller(c)}${c.agent ? ` with ${names.agent(c.agent)}` : ''}`;
 
-  const act = (label: string, run: () => Promise<unknown>) =>
-    run().then(
-      () => (toast.textContent = `${label}: done`),
-      (e: Error) => (toast.textContent = `${label}: ${e.message}`),
+  // The toast says what really happened: the action's own words when it worked, the engine's reason when not.
+  const act = (label: string, run: () => Promise<string | void>) => {
+    toast.textContent = `${label}…`;
+    return run().then(
+      (said) => (toast.textContent = said || `${label}: done`),
+      (e: Error) => (toast.textContent = `${label} refused: ${e.message}`),
     );
+  };
+  const target = (c: CallView): MonitorTarget => ({ callId: c.call_id, caller: caller(c), agent: c.agent ? names.agent(c.agent) : null });
+  const monitor = (c: CallView, mode: Mode, label: string) => act(`${label}: ${what(c)}`, () => startMonitoring(api, target(c), mode, (text) => (toast.textContent = text)));
+  const agentCell = (c: CallView) =>
+    c.agent !== null || c.offered_to.length === 0 ? names.agent(c.agent) : h('span', { class: 'offered' }, h('small', {}, 'ringing at '), c.offered_to.map((a) => names.agent(a)).join(', '));
   const path = (c: CallView) => `/cc/calls/${encodeURIComponent(c.call_id)}`;
   // A note being typed survives the table re-rendering on every call change.
   const notes = new Map<string, HTMLInputElement>();
   const actions = (c: CallView) => {
     const talking = c.state === 'talking' || c.state === 'held';
     const buttons: Array<HTMLElement | null> = [
-      ...(can('monitor') ? MONITOR.map(([mode, label]) => h('button', { 'data-action': mode, disabled: !talking, onclick: () => act(`${label}: ${what(c)}`, () => startMonitoring(api, c.call_id, mode)) }, label)) : []),
+      ...(can('monitor') ? MONITOR.map(([mode, label]) => h('button', { 'data-action': mode, disabled: !talking, onclick: () => void monitor(c, mode, label) }, label)) : []),
       can('takeover')
         ? h('button', {
             'data-action': 'takeover',
             disabled: !talking,
             onclick: async () => {
               if (await confirmAction('Take over this call?', `You will talk with ${caller(c)}; ${c.agent ? names.agent(c.agent) : 'the agent'} leaves the call and goes to wrap-up.`, 'Take over'))
-                void act(`Take over: ${what(c)}`, () => startMonitoring(api, c.call_id, 'takeover'));
+                void monitor(c, 'takeover', 'Take over');
             },
           }, 'Take over')
         : null,
@@ -54,7 +67,10 @@ export const callsPage: Page = (root, { feed, api, names, can }) => {
             'data-action': 'end',
             onclick: async () => {
               if (await confirmAction('End this call?', `${what(c)[0]!.toUpperCase()}${what(c).slice(1)} is cut for everyone on it. This cannot be undone.`, 'End call'))
-                void act(`End ${what(c)}`, () => api.post(`${path(c)}/end`, {}));
+                void act(`End ${what(c)}`, async () => {
+                  await api.post(`${path(c)}/end`, {});
+                  return `Ended ${what(c)}`;
+                });
             },
           }, 'End')
         : null,
@@ -79,6 +95,7 @@ export const callsPage: Page = (root, { feed, api, names, can }) => {
               void act(`Note on ${what(c)}`, async () => {
                 await api.post(path(c), { note: text }, 'PATCH');
                 if (input.value.trim() === text) input.value = '';
+                return `Note added to ${what(c)}`;
               });
             },
           }, 'Add note')
@@ -88,8 +105,10 @@ export const callsPage: Page = (root, { feed, api, names, can }) => {
   const columns: Array<Column<Row>> = [
     { key: 'caller', label: 'Caller', sort: (r) => caller(r.view), cell: ({ view: c }) => h('span', { title: `call ${c.call_id}` }, caller(c), c.direction === 'outbound' ? h('small', {}, ' outbound') : null) },
     { key: 'queue', label: 'Queue', sort: (r) => names.queue(r.view.queue), cell: (r) => names.queue(r.view.queue) },
-    { key: 'agent', label: 'Agent', sort: (r) => names.agent(r.view.agent), cell: (r) => names.agent(r.view.agent) },
-    { key: 'state', label: 'State', sort: (r) => r.view.state, cell: (r) => h('span', { class: `state ${r.view.state}` }, stateLabel(r.view.state)) },
+    // A ringing call has no agent yet: the agents whose phones ring are named instead of a dash.
+    { key: 'agent', label: 'Agent', sort: (r) => names.agent(r.view.agent ?? r.view.offered_to[0] ?? null), cell: (r) => agentCell(r.view) },
+    // By state group, then the longest first (answered earliest, or waiting since earliest): a row keeps its place.
+    { key: 'state', label: 'State', sort: (r) => (STATE_ORDER[r.view.state] ?? 5) * 1e13 + Date.parse(r.view.answered_at ?? r.view.arrived_at), cell: (r) => h('span', { class: `state ${r.view.state}` }, stateLabel(r.view.state)) },
     {
       key: 'wait',
       label: 'Wait (m:ss)',
@@ -124,8 +143,7 @@ export const callsPage: Page = (root, { feed, api, names, can }) => {
   if (can('monitor') || can('note') || can('end')) columns.push({ key: 'actions', label: 'Actions', cell: (r) => actionsOf(r.view) });
   const table = new SortTable<Row>({
     id: 'calls',
-    sortBy: 'wait',
-    descending: true,
+    sortBy: 'state',
     empty: 'No call in progress.',
     rowAttrs: (r) => ({ 'data-call': r.view.call_id }),
     columns,

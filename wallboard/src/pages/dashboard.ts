@@ -1,26 +1,41 @@
 /**
- * The dashboard: today's headline figures, agents by state, one service-level tile per
- * queue against its own target, the queues table with the staffing hint, the last hour as
- * a live chart and today's 15-minute intervals from history. In TV mode the tiles and the
- * live chart fill one screen in large type.
+ * The dashboard: today's headline figures, agents by state, the alerts holding now, one
+ * tile per queue with its current window's service level (what its alert judges) beside
+ * today's, each against the queue's own target and marked when the queue has an alert,
+ * the queues table with the staffing hint, the last hour as a live chart and today's
+ * 15-minute intervals from history. In TV mode the tiles, the alerts and the charts fill
+ * one screen in large type.
  */
 import type { DashboardSample, RealtimeView, StaffingHint } from '../../../src/realtime/protocol.js';
+import type uPlot from 'uplot';
+import { alertText } from '../alert-text.js';
 import { timeChart } from '../chart.js';
 import { fill, h } from '../dom.js';
-import { pct, seconds, slState, target } from '../format.js';
+import { pct, seconds, slState, stateLabel, target, time } from '../format.js';
 import type { Page } from '../page.js';
 import { SortTable } from '../table.js';
 import { ticking } from '../tick.js';
-import { agentStates, tile } from '../widgets.js';
+import { agentStates, alertFlag, queueTile, tile } from '../widgets.js';
 
 type Row = RealtimeView['queues'][number] & { at: number };
 const HISTORY_MINUTES = 480;
+/** Samples come every 15 s; a longer silence than this is a stretch the engine did not run. */
+const GAP_MS = 120_000;
 
-export const dashboardPage: Page = (root, { feed, api, names }) => {
+export const dashboardPage: Page = (root, { feed, api, names, alerts }) => {
   const nowTiles = h('section', { class: 'tiles', id: 'headline', 'aria-label': 'now' });
   const todayTiles = h('section', { class: 'tiles', id: 'today', 'aria-label': 'today' });
+  // What "today" counts, said under its figures (docs/metrics.md): Reports and Agents count differently, and say so too.
+  const todayNote = h('p', { class: 'muted not-tv', id: 'today-note' });
+  const sayToday = (short: number | null) =>
+    (todayNote.textContent =
+      'Today: since midnight. Offered, answered and abandoned count calls as they leave a queue (a call still waiting counts once it is answered or abandoned)' +
+      `${short === null ? '; short abandons' : `; ${short} short abandon${short === 1 ? '' : 's'}`} (callers who hung up within the queue's short-abandon time) are left out of them and of every rate. ` +
+      'Reports count a call once it has ended.');
+  sayToday(null);
   const agentsBox = h('section', { class: 'panel agents-summary' });
-  const slTiles = h('section', { class: 'tiles queue-tiles', id: 'queue-sl' });
+  const slTiles = h('section', { class: 'tiles queue-tiles', id: 'queue-sl', 'aria-label': 'service level per queue' });
+  const alertsBox = h('section', { class: 'panel alerts-now', id: 'alerts-now', 'aria-label': 'alerts now' });
   const chartBox = h('div', { class: 'chart', id: 'live-chart' });
   const historyBox = h('div', { class: 'chart', id: 'history-chart' });
   const historyNote = h('p', { class: 'muted' });
@@ -38,7 +53,7 @@ export const dashboardPage: Page = (root, { feed, api, names }) => {
     empty: 'No queue yet: queues appear here with their first call or from the configuration.',
     rowAttrs: (r) => ({ 'data-queue': r.queue }),
     columns: [
-      { key: 'queue', label: 'Queue', sort: (r) => r.name, cell: (r) => h('a', { href: `#/queue/${encodeURIComponent(r.queue)}` }, r.name) },
+      { key: 'queue', label: 'Queue', sort: (r) => r.name, cell: (r) => h('span', { class: 'queue-name' }, h('a', { href: `#/queue/${encodeURIComponent(r.queue)}` }, r.name), alertFlag(alerts.queueState(r.queue))) },
       { key: 'waiting', label: 'Waiting (calls)', class: 'num', field: 'calls_waiting', sort: (r) => r.calls_waiting, cell: (r) => r.calls_waiting },
       { key: 'longest', label: 'Longest wait (m:ss)', class: 'num', sort: (r) => r.longest_wait_s, cell: (r) => ticking(r.longest_wait_s, r.at) },
       { key: 'active', label: 'On calls', class: 'num', field: 'active_calls', sort: (r) => r.active_calls, cell: (r) => r.active_calls },
@@ -47,8 +62,19 @@ export const dashboardPage: Page = (root, { feed, api, names }) => {
       { key: 'offered', label: 'Offered today', class: 'num', sort: (r) => r.offered, cell: (r) => r.offered },
       { key: 'abandoned', label: 'Abandoned today', class: 'num', sort: (r) => r.abandonment_rate, cell: (r) => `${r.abandoned} (${pct(r.abandonment_rate)})` },
       { key: 'wait', label: 'Average wait (m:ss)', class: 'num', sort: (r) => r.average_wait_s, cell: (r) => seconds(r.average_wait_s) },
+      {
+        key: 'current',
+        label: 'Service level, current window',
+        class: 'num',
+        field: 'current_window',
+        sort: (r) => r.current_window.value,
+        cell: (r) => {
+          const c = r.current_window;
+          return h('span', {}, h('span', { class: `sl ${slState(c.value, c.target)}` }, pct(c.value)), h('small', {}, ` ${c.window_min} min`));
+        },
+      },
       { key: 'sl', label: 'Service level today', class: 'num', field: 'service_level', sort: (r) => r.service_level.value, cell: (r) => h('span', { class: `sl ${slState(r.service_level.value, r.service_level.target)}` }, pct(r.service_level.value)) },
-      { key: 'target', label: 'Target', cell: (r) => target(r.service_level.target, r.service_level.threshold_s) },
+      { key: 'target', label: 'Target', class: 'nowrap', cell: (r) => target(r.service_level.target, r.service_level.threshold_s) },
       {
         key: 'needed',
         label: 'Agents needed now',
@@ -67,7 +93,9 @@ export const dashboardPage: Page = (root, { feed, api, names }) => {
   root.append(
     nowTiles,
     todayTiles,
+    todayNote,
     agentsBox,
+    alertsBox,
     slTiles,
     h('section', { class: 'panel not-tv' }, h('h2', {}, 'Queues'), table.el, shared),
     h(
@@ -113,25 +141,49 @@ export const dashboardPage: Page = (root, { feed, api, names }) => {
       tile('average_wait', 'Average wait', seconds(t.average_wait_s), 'none', 'today'),
     );
     fill(agentsBox, h('h2', {}, 'Agents now'), agentStates(t.agents, 'agents-all'));
-    fill(
-      slTiles,
-      ...list.map((r) =>
-        tile(
-          `sl:${r.queue}`,
-          r.name,
-          pct(r.service_level.value),
-          slState(r.service_level.value, r.service_level.target),
-          `target ${target(r.service_level.target, r.service_level.threshold_s)} · ${r.calls_waiting} waiting`,
-        ),
-      ),
-    );
+    fill(slTiles, ...list.map((r) => queueTile(r, alerts.queueState(r.queue))));
+    renderAlerts();
     table.render(list);
     const memberships = list.reduce((n, r) => n + Object.values(r.agents).reduce((a, b) => a + b, 0), 0);
     const agents = Object.values(t.agents).reduce((a, b) => a + b, 0);
     shared.textContent = memberships > agents ? `An agent in several queues counts in each of them: ${memberships} queue memberships, ${agents} agents.` : '';
   };
-  const plot = () =>
-    chart.setData([samples.map((s) => s.t / 1000), samples.map((s) => s.calls_waiting), samples.map((s) => s.active_calls), samples.map((s) => s.idle_agents), samples.map((s) => s.service_level)]);
+  // The alerts holding now, firing first: the same words as the alerts page.
+  const renderAlerts = () => {
+    const live = alerts.live().sort((a, b) => (a.state === b.state ? 0 : a.state === 'firing' ? -1 : 1));
+    const shown = live.slice(0, tv ? 3 : 6);
+    fill(
+      alertsBox,
+      h('h2', {}, h('a', { href: '#/alerts' }, 'Alerts now')),
+      live.length === 0
+        ? h('p', { class: 'muted quiet', id: 'no-alert' }, alerts.available ? 'No alert: every queue is within its limits.' : `Alerts are not available: ${alerts.error}`)
+        : h(
+            'ul',
+            { class: 'alert-list' },
+            ...shown.map((a) =>
+              h('li', { 'data-alert': a.alert_id, 'data-queue': a.queue, class: a.state }, h('span', { class: `state ${a.state}` }, stateLabel(a.state)), ` ${alertText(a, names)} `, h('small', {}, `since ${time(a.started_at)}`)),
+            ),
+            live.length > shown.length ? h('li', { class: 'more' }, h('a', { href: '#/alerts' }, `and ${live.length - shown.length} more`)) : null,
+          ),
+    );
+  };
+  const offAlerts = alerts.subscribe(() => {
+    if (totals) render();
+    else renderAlerts();
+  });
+  const offNames = names.subscribe(renderAlerts);
+  renderAlerts();
+
+  // A stretch with no sample (the engine was stopped: the chart keeps the hour across a restart) is a break in the lines, not a slope.
+  const plot = () => {
+    const cols: Array<Array<number | null>> = [[], [], [], [], []];
+    samples.forEach((s, i) => {
+      const before = samples[i - 1];
+      if (before && s.t - before.t > GAP_MS) [before.t + 1, null, null, null, null].forEach((v, k) => cols[k]!.push(k === 0 ? v! / 1000 : null));
+      [s.t / 1000, s.calls_waiting, s.active_calls, s.idle_agents, s.service_level].forEach((v, k) => cols[k]!.push(v));
+    });
+    chart.setData(cols as uPlot.AlignedData);
+  };
 
   const leave = feed.join({ view: 'dashboard' }, (snap) => {
     totals = snap.realtime.totals;
@@ -157,13 +209,18 @@ export const dashboardPage: Page = (root, { feed, api, names }) => {
   // History from the store; absent on an engine without one, and the live chart stands alone.
   let history: ReturnType<typeof timeChart> | null = null;
   const loadHistory = () => {
+    api.json<{ all: { short_abandons: number } }>('/cc/sla?window=today').then((s) => sayToday(s.all.short_abandons), () => sayToday(null));
     api
       .json<{ times: string[]; series: Array<{ queue: string; offered: number[]; answered: number[] }> }>(`/cc/dashboard/timeseries?minutes=${tv ? 240 : HISTORY_MINUTES}`)
       .then((ts) => {
         historyNote.textContent = ts.times.length === 0 ? 'No call in the last 8 hours yet.' : '';
         history ??= timeChart(historyBox, [{ label: 'Offered', color: '#38bdf8', bars: true }, { label: 'Answered', color: '#a3e635', bars: true }], { height: tv ? 160 : 220, stepS: 900, fill: tv });
         const sum = (k: 'offered' | 'answered') => ts.times.map((_, i) => ts.series.reduce((a, s) => a + (s[k][i] ?? 0), 0));
-        history.setData([ts.times.map((t) => Date.parse(t) / 1000), sum('offered'), sum('answered')]);
+        const offered = sum('offered');
+        const answered = sum('answered');
+        // Intervals before the first call (before the engine existed) are not drawn as zeros.
+        const first = Math.max(0, offered.findIndex((n, i) => n > 0 || (answered[i] ?? 0) > 0));
+        history.setData([ts.times.slice(first).map((t) => Date.parse(t) / 1000), offered.slice(first), answered.slice(first)]);
       })
       .catch((e: Error) => (historyNote.textContent = `History is not available: ${e.message}`));
   };
@@ -175,6 +232,8 @@ export const dashboardPage: Page = (root, { feed, api, names }) => {
   return () => {
     leave();
     off();
+    offAlerts();
+    offNames();
     clearInterval(every);
     feed.socket.off('connect', reload);
     chart.destroy();

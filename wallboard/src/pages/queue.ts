@@ -30,7 +30,8 @@ export const queuePage: Page = (root, { feed, names, param }) => {
     rowAttrs: (w) => ({ 'data-call': w.call_id }),
     columns: [
       { key: 'position', label: 'Position', class: 'num', sort: (w) => w.position, cell: (w) => w.position },
-      { key: 'caller', label: 'Caller', sort: (w) => w.caller.name ?? w.caller.number, cell: (w) => w.caller.name ?? w.caller.number },
+      // The name when the caller gave one; the number has its own column, never shown twice.
+      { key: 'caller', label: 'Caller', sort: (w) => w.caller.name ?? '', cell: (w) => w.caller.name ?? h('span', { class: 'muted' }, 'no name') },
       { key: 'number', label: 'Number', sort: (w) => w.caller.number, cell: (w) => w.caller.number },
       { key: 'wait', label: 'Waiting (m:ss)', class: 'num', sort: (w) => w.wait_s, cell: (w) => ticking(w.wait_s, at) },
       { key: 'priority', label: 'Priority', class: 'num', sort: (w) => w.priority, cell: (w) => w.priority },

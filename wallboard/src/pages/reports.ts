@@ -20,6 +20,7 @@ type CallsRow = {
   calls: number;
   answered: number;
   abandoned: number;
+  short_abandoned: number;
   answer_rate: number | null;
   abandonment_rate: number | null;
   service_level_pct: number | null;
@@ -51,6 +52,8 @@ export const reportsPage: Page = (root, { api, names }) => {
     group_by: h('select', { id: 'r-group' }, ...GROUPS.map(([g, label]) => h('option', { value: g }, label))),
   };
   const status = h('p', { class: 'muted', id: 'r-status', role: 'status' });
+  // What a report counts, said where it is read: Dashboard and Agents count the calls in progress too.
+  const counts = h('p', { class: 'muted', id: 'r-counts' });
   let groupBy = 'queue';
   const calls = new SortTable<CallsRow>({ id: 'r-table', empty: 'No call arrived in this range with these filters.', columns: [] });
   const agents = new SortTable<AgentsRow>({
@@ -94,14 +97,22 @@ export const reportsPage: Page = (root, { api, names }) => {
       plotVolume(volBox, vol);
       const total = rows.reduce((n, r) => n + r.calls, 0);
       status.textContent = `${rows.length} rows · ${total} calls`;
+      const short = rows.reduce((n, r) => n + r.short_abandoned, 0);
+      const inProgress = await api.json<{ calls: unknown[] }>('/cc/calls/active').then((a) => a.calls.length, () => null);
+      counts.textContent =
+        `Calls that arrived in the range and have ended: history holds a call once it ends${inProgress === null ? '' : `, so the ${inProgress} calls in progress now are on the Calls page and the Dashboard, not here yet`}. ` +
+        `Abandoned leaves out short abandons (callers who hung up within the queue's short-abandon time: ${short} here, in their own column); the calls CSV has one row per call, short abandons included (outcome "abandoned", with their wait).`;
     } catch (e) {
       status.textContent = `Report failed: ${(e as Error).message}`;
     }
   };
-  const download = async () => {
+  // The agents export takes the agents report's filters (no direction), as the Agents table does.
+  const download = async (what: 'calls' | 'agents') => {
     try {
-      const res = await api.fetch(`/cc/reports/calls/export?${params()}`);
-      const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'calls.csv';
+      const p = params();
+      if (what === 'agents') p.delete('direction');
+      const res = await api.fetch(`/cc/reports/${what}/export?${p}`);
+      const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `${what}.csv`;
       const url = URL.createObjectURL(await res.blob());
       const a = h('a', { href: url, download: name });
       document.body.append(a);
@@ -127,9 +138,11 @@ export const reportsPage: Page = (root, { api, names }) => {
       h('label', {}, 'From ', f.from), h('label', {}, 'To ', f.to), h('label', {}, 'Queue ', f.queue), h('label', {}, 'Agent ', f.agent),
       h('label', {}, 'Direction ', f.direction), h('label', {}, 'Group by ', f.group_by),
       h('button', { type: 'submit', id: 'r-run' }, 'Run'),
-      h('button', { type: 'button', id: 'r-csv', onclick: () => void download() }, 'Download CSV'),
+      h('button', { type: 'button', id: 'r-csv', onclick: () => void download('calls') }, 'Calls CSV'),
+      h('button', { type: 'button', id: 'r-csv-agents', onclick: () => void download('agents') }, 'Agents CSV'),
     ),
     status,
+    counts,
     h('section', { class: 'panel' }, h('h2', {}, 'Calls'), calls.el),
     h('section', { class: 'panel' }, h('h2', {}, 'Agents'), agents.el),
     h('section', { class: 'panel' }, h('h2', {}, 'Service level per hour'), slaBox),
@@ -160,14 +173,18 @@ export const reportsPage: Page = (root, { api, names }) => {
 };
 
 function renderCalls(table: SortTable<CallsRow>, rows: CallsRow[], groupBy: string, names: Names): void {
+  const noQueue = (r: CallsRow) => groupBy === 'queue' && r.group === null;
+  const notQueued = () => h('span', { title: 'never queued: no queue figures' }, '—');
   const groupLabel = GROUPS.find(([g]) => g === groupBy)?.[1] ?? 'Group';
   const groupText = (r: CallsRow) =>
-    groupBy === 'none' ? 'All calls' : groupBy === 'queue' ? (r.group ? names.queue(r.group) : 'No queue (outbound, direct)') : groupBy === 'agent' ? (r.group ? names.agent(r.group) : 'No agent (not answered)') : r.group ? dateTime(r.group) : '—';
+    groupBy === 'none' ? 'All calls' : groupBy === 'queue' ? (r.group ? names.queue(r.group) : 'No queue (outbound, direct: talk only)') : groupBy === 'agent' ? (r.group ? names.agent(r.group) : 'No agent (not answered)') : r.group ? dateTime(r.group) : '—';
   const columns: Array<Column<CallsRow>> = [
     { key: 'group', label: groupBy === 'none' ? '' : groupLabel, sort: (r) => (groupBy === 'hour' || groupBy === 'day' ? r.group : groupText(r)), cell: groupText },
     { key: 'calls', label: 'Calls', class: 'num', sort: (r) => r.calls, cell: (r) => r.calls },
-    { key: 'answered', label: 'Answered', class: 'num', sort: (r) => r.answered, cell: (r) => r.answered },
-    { key: 'abandoned', label: 'Abandoned', class: 'num', sort: (r) => r.abandoned, cell: (r) => r.abandoned },
+    // Calls that never queued (outbound, direct) have no queue figures: a dash, not a 0 that reads as "none answered".
+    { key: 'answered', label: 'Answered', class: 'num', sort: (r) => r.answered, cell: (r) => (noQueue(r) ? notQueued() : r.answered) },
+    { key: 'abandoned', label: 'Abandoned', class: 'num', sort: (r) => r.abandoned, cell: (r) => (noQueue(r) ? notQueued() : r.abandoned) },
+    { key: 'short', label: 'Short abandons (left out)', class: 'num', sort: (r) => r.short_abandoned, cell: (r) => (noQueue(r) ? notQueued() : r.short_abandoned) },
     { key: 'answer_rate', label: 'Answer rate', class: 'num', sort: (r) => r.answer_rate, cell: (r) => pct(r.answer_rate) },
     { key: 'abandonment_rate', label: 'Abandonment rate', class: 'num', sort: (r) => r.abandonment_rate, cell: (r) => pct(r.abandonment_rate) },
     { key: 'sl', label: 'Service level', class: 'num', sort: (r) => r.service_level_pct, cell: (r) => pct(r.service_level_pct) },
