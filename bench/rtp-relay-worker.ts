@@ -6,6 +6,7 @@
 import dgram from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AudioRoom, FRAME_MS } from '../src/media/index.js';
+import { systemClock } from '../src/domain/index.js';
 import { PortPool, RtpLeg } from '../src/sip/rtp/leg.js';
 
 interface Setup {
@@ -18,7 +19,7 @@ interface Setup {
 
 const HOST = '127.0.0.1';
 const setup = workerData as Setup;
-const pool = new PortPool(HOST, 42_000, 59_999);
+const pool = new PortPool(HOST, 42_000, 59_999, { clock: systemClock });
 const rooms: AudioRoom[] = [];
 const sockets: dgram.Socket[] = [];
 

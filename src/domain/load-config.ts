@@ -25,6 +25,14 @@ export function parseConfig(raw: unknown, origin = 'configuration'): Config {
   if (ds) throw new ConfigError(`${origin}: the SIP user "${ds}" is given to two agents or users`);
   const dn = dup(config.queues.flatMap((q) => q.numbers));
   if (dn) throw new ConfigError(`${origin}: the number "${dn}" is given to two queues`);
+  // One challenge for every phone (so a challenge never tells which accounts exist): a phone's own algorithms must be among it.
+  const offered = config.sip?.digest ?? ['MD5'];
+  for (const [kind, list] of [['agents', config.agents.map((a) => ({ id: a.id, sip: a.sip }))], ['users', config.users.map((u) => ({ id: u.name, sip: u.sip }))]] as const) {
+    for (const x of list) {
+      const missing = x.sip?.digest?.find((alg) => !offered.includes(alg));
+      if (missing) throw new ConfigError(`${origin}: ${kind}.${x.id}.sip.digest names ${missing}, which sip.digest (${offered.join(', ')}) does not offer: every phone gets the same challenge, so add it there`);
+    }
+  }
   for (const u of config.users) {
     if (u.agent !== undefined && !config.agents.some((a) => a.id === u.agent)) throw new ConfigError(`${origin}: users.${u.name}.agent names "${u.agent}", which is not in agents`);
   }

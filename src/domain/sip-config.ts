@@ -91,6 +91,13 @@ export const SipTrunk = z
     from: Cidr.optional(),
     /** Media encryption of this trunk's calls (default: sip.srtp). */
     srtp: MediaEncryption.optional(),
+    /**
+     * `latch` (the default): the caller's media source is learned from its packets, as
+     * for phones; `strict`: media only from the address and port its SDP names (a
+     * trunk whose media never crosses a NAT, which wants injected packets dropped even
+     * before the stream starts).
+     */
+    media: z.enum(['latch', 'strict']).default('latch'),
     /** Outbound calls: agents' calls to matching numbers leave through this trunk. */
     outbound: OutboundTrunk.optional(),
   })
@@ -127,6 +134,15 @@ export const SipConfig = z.strictObject({
         .tuple([z.number().int().min(1024).max(65534), z.number().int().min(1025).max(65535)])
         .refine(([a, b]) => b - a >= 1, 'must be [from, to] with from < to')
         .default([20000, 29999]),
+      /**
+       * Latching (symmetric RTP): packets in a row, with one SSRC and consecutive sequence
+       * numbers, that a source other than the SDP's must send before a leg learns it.
+       */
+      probation_packets: z.number().int().min(1).max(50).default(3),
+      /** After this long without a packet from the learned source, a leg may learn another (a phone that moved). */
+      relearn_after_s: z.number().min(0.2).max(300).default(2),
+      /** The mean interval between a leg's RTCP reports (RFC 3550: 5 s). */
+      rtcp_interval_s: z.number().min(1).max(60).default(5),
     })
     .prefault({}),
   /** The digest algorithms challenges offer, in order (a phone's own `digest` overrides it). */
@@ -145,12 +161,31 @@ export const SipConfig = z.strictObject({
       registrations_per_address: z.number().int().min(1).max(100_000).default(50),
       /** Contacts one SIP user may register at once. */
       contacts_per_user: z.number().int().min(1).max(20).default(5),
+      /**
+       * Requests one source address may send per second, on average, and in one burst; more
+       * are answered 503 with Retry-After without a transaction (a flood holds no state).
+       * Trusted trunks are not limited.
+       */
+      requests_per_s: z.number().int().min(1).max(100_000).default(50),
+      request_burst: z.number().int().min(1).max(100_000).default(200),
     })
     .prefault({}),
   registration: z
     .strictObject({
       min_expires_s: z.number().int().min(10).max(86_400).default(60),
       max_expires_s: z.number().int().min(10).max(86_400).default(3600),
+    })
+    .prefault({}),
+  /**
+   * Keep-alives toward registered phones, so a NAT keeps their flow open and a dead flow is
+   * found: over TCP a CRLF ping (RFC 5626 §4.4.1), over UDP an OPTIONS request, every
+   * `interval_s`. A UDP phone that answers nothing within `timeout_s`, or a TCP connection
+   * that closes, loses the bindings it registered over that flow.
+   */
+  keepalive: z
+    .strictObject({
+      interval_s: z.number().min(1).max(3600).nullable().default(30),
+      timeout_s: z.number().min(0.5).max(120).default(10),
     })
     .prefault({}),
   /** How long a phone may ring a supervisor before the monitoring session fails. */

@@ -18,8 +18,11 @@ export const newCallId = (host: string): string => `${randomBytes(12).toString('
 /**
  * A response to `req`: Via (all of them), From, To (with `toTag` added when it has none and
  * the status is above 100), Call-ID and CSeq copied, then `extra` headers and the body.
+ * `dialog`: the response makes (or refreshes) a dialog, so it copies the request's
+ * Record-Route in order (RFC 3261 §12.1.1): a proxy in front then stays on the path of the
+ * caller's ACK and BYE.
  */
-export function responseTo(req: SipRequest, status: number, o: { reason?: string; toTag?: string; headers?: Array<[string, string]>; body?: Buffer; contentType?: string } = {}): SipResponse {
+export function responseTo(req: SipRequest, status: number, o: { reason?: string; toTag?: string; headers?: Array<[string, string]>; body?: Buffer; contentType?: string; dialog?: boolean } = {}): SipResponse {
   const hs: Header[] = [];
   for (const v of headers(req, 'via')) hs.push({ name: 'via', value: v });
   hs.push({ name: 'from', value: header(req, 'from')! });
@@ -28,6 +31,7 @@ export function responseTo(req: SipRequest, status: number, o: { reason?: string
   hs.push({ name: 'to', value: to });
   hs.push({ name: 'call-id', value: header(req, 'call-id')! });
   hs.push({ name: 'cseq', value: header(req, 'cseq')! });
+  if (o.dialog) for (const h of req.headers) if (h.name === 'record-route') hs.push({ name: 'record-route', value: h.value });
   for (const [name, value] of o.headers ?? []) hs.push({ name: name.toLowerCase(), value });
   const body = o.body ?? EMPTY;
   if (body.length > 0) hs.push({ name: 'content-type', value: o.contentType ?? 'application/sdp' });
@@ -41,8 +45,11 @@ export function markReceived(req: SipRequest, address: string, port: number): Si
   const all = headers(req, 'via');
   const top = parseVia(all[0]!);
   if (!top) return req;
-  if (top.host !== address) top.params.set('received', address);
-  if (top.params.has('rport')) top.params.set('rport', String(port));
+  // RFC 3581 §4: with rport, both the source port and the source address go in, even when equal to sent-by.
+  if (top.params.has('rport')) {
+    top.params.set('rport', String(port));
+    top.params.set('received', address);
+  } else if (top.host !== address) top.params.set('received', address);
   const rest = req.headers.filter((h) => h.name !== 'via');
   const vias = [formatVia(top), ...all.slice(1)].map((value) => ({ name: 'via', value }));
   rest.splice(idx, 0, ...vias);

@@ -5,7 +5,7 @@
  * the nonce count is remembered per nonce to refuse a replayed response.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { parseAuth } from './headers.js';
+import { parseAuth, parseUri } from './headers.js';
 
 export type DigestAlgorithm = 'MD5' | 'SHA-256';
 
@@ -129,23 +129,40 @@ export class NonceIssuer {
   }
 }
 
-export type Verdict = { ok: true; username: string } | { ok: false; stale: boolean; reason: string };
+export type Verdict = { ok: true; username: string } | { ok: false; stale: boolean; reason: string; malformed?: boolean };
+
+/** Whether a digest's `uri` names the request's Request-URI (RFC 2617 §3.2.2.5): the same scheme, user, host and port. */
+export function sameRequestUri(digestUri: string, requestUri: string): boolean {
+  const a = parseUri(digestUri);
+  const b = parseUri(requestUri);
+  if (!a || !b) return digestUri === requestUri;
+  return a.scheme === b.scheme && a.user === b.user && a.host === b.host && (a.port ?? 5060) === (b.port ?? 5060);
+}
 
 /**
- * Checks credentials for a request: a known user, our realm, our nonce, a response computed
- * with the user's password, a nonce count not seen before.
+ * Checks credentials for a request: qop=auth (an RFC 2069 digest without it covers no
+ * client nonce and no count, so it can be replayed for the nonce's life), the digest's uri
+ * is the Request-URI (else a response computed for another request would do), our realm,
+ * our nonce, a response computed with the user's password, a nonce count not seen before.
+ * An unknown user costs the same work as a known one, and fails the same way.
  */
-export function verifyCredentials(c: Credentials, o: { method: string; realm: string; nonces: NonceIssuer; now: number; password: (username: string) => string | undefined }): Verdict {
+export function verifyCredentials(c: Credentials, o: { method: string; requestUri: string; realm: string; nonces: NonceIssuer; now: number; password: (username: string) => string | undefined }): Verdict {
+  if (c.qop !== 'auth') return { ok: false, stale: false, reason: 'digest without qop=auth (RFC 2069) is not accepted' };
+  if (!sameRequestUri(c.uri, o.requestUri)) return { ok: false, stale: false, reason: 'the digest uri is not the Request-URI', malformed: true };
   if (c.realm !== o.realm) return { ok: false, stale: false, reason: `realm "${c.realm}" is not ours` };
   const nonce = o.nonces.check(c.nonce, o.now);
   if (nonce === 'bad') return { ok: false, stale: false, reason: 'nonce was not issued here' };
   const password = o.password(c.username);
-  if (password === undefined) return { ok: false, stale: false, reason: `unknown user ${c.username}` };
-  const want = digestResponse({ ...c, method: o.method, password });
+  const want = digestResponse({ ...c, method: o.method, password: password ?? UNKNOWN_USER_PASSWORD });
   const a = Buffer.from(want);
   const b = Buffer.from(c.response);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return { ok: false, stale: false, reason: 'wrong password' };
+  const match = a.length === b.length && timingSafeEqual(a, b);
+  if (password === undefined) return { ok: false, stale: false, reason: `unknown user ${c.username}` };
+  if (!match) return { ok: false, stale: false, reason: 'wrong password' };
   if (nonce === 'stale') return { ok: false, stale: true, reason: 'nonce expired' };
   if (!o.nonces.fresh(c.nonce, c.nc, o.now)) return { ok: false, stale: false, reason: 'replayed nonce count' };
   return { ok: true, username: c.username };
 }
+
+/** A password no account has (it is random per process), hashed for unknown users so they cost what known ones do. */
+const UNKNOWN_USER_PASSWORD = randomBytes(24).toString('base64url');

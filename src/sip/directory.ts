@@ -5,6 +5,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { normalizeNumber, type Config, type MediaEncryption, type SipTrunk } from '../domain/index.js';
+import type { MediaPolicy } from './rtp/latch.js';
 
 export interface Account {
   /** An agent's phone (rung with offers) or a user's (rung when the user monitors). */
@@ -27,7 +28,7 @@ export class Directory {
   private readonly agents = new Map<string, Account>();
   private readonly users = new Map<string, Account>();
   private readonly numbers = new Map<string, string>();
-  private readonly trunks: Array<{ name: string; list: BlockList }> = [];
+  private readonly trunks: Array<{ name: string; list: BlockList; media: MediaPolicy }> = [];
   private readonly trunkConfig = new Map<string, SipTrunk>();
   private readonly srtpDefault: MediaEncryption;
 
@@ -44,7 +45,7 @@ export class Directory {
       const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
       if (bits === undefined) list.addAddress(addr, family);
       else list.addSubnet(addr, Number(bits), family);
-      this.trunks.push({ name: t.name, list });
+      this.trunks.push({ name: t.name, list, media: t.media });
     }
   }
 
@@ -80,6 +81,11 @@ export class Directory {
   trunkOf(address: string): string | undefined {
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     return this.trunks.find((t) => t.list.check(address, family))?.name;
+  }
+
+  /** How a trunk's media source is checked: learned (latch) or only the SDP's (strict). */
+  trunkMedia(name: string): MediaPolicy {
+    return this.trunkConfig.get(name)?.media ?? 'latch';
   }
 
   /** The media encryption of a phone account or a trunk (its own, else the edge's). */

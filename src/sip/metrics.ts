@@ -31,13 +31,48 @@ export function registerSipMetrics(registry: Registry, edge: () => SipEdge | und
   // RTP and refusal counts only go up, but they are read from the edge: gauges of running totals.
   new Gauge({
     name: 'cc_sip_rtp_packets',
-    help: 'RTP packets since start: received, sent, ignored (from an address the SDP did not name), malformed, unauthenticated (SRTP that failed authentication or replayed)',
+    help: 'RTP packets since start: received, sent, ignored (from a source the leg did not learn, or on probation), malformed, unauthenticated (SRTP that failed authentication or replayed)',
     labelNames: ['kind'],
     registers: [registry],
     collect() {
       const s = status();
       if (!s) return;
       for (const kind of ['received', 'sent', 'ignored', 'malformed', 'unauthenticated'] as const) this.set({ kind }, s.rtp[kind]);
+    },
+  });
+  new Gauge({
+    name: 'cc_sip_rtp_latches',
+    help: "Legs that learned their peer's media source since start (latched), and that moved to another one (relatched)",
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const s = status();
+      if (!s) return;
+      for (const kind of ['latched', 'relatched'] as const) this.set({ kind }, s.rtp[kind]);
+    },
+  });
+  new Gauge({
+    name: 'cc_sip_rtcp_packets',
+    help: 'RTCP compound packets since start: sent (our SR/RR reports) and received from peers',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const s = status();
+      if (!s) return;
+      this.set({ kind: 'sent' }, s.rtp.rtcp_sent);
+      this.set({ kind: 'received' }, s.rtp.rtcp_received);
+    },
+  });
+  new Gauge({
+    name: 'cc_sip_keepalives',
+    help: 'Keep-alives sent down registered flows since start (sent), and flows found dead by them or by a closed connection (dead_flows: their bindings were dropped)',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const s = status();
+      if (!s) return;
+      this.set({ kind: 'sent' }, s.keepalives.sent);
+      this.set({ kind: 'dead_flows' }, s.keepalives.dead_flows);
     },
   });
   new Gauge({

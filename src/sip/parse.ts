@@ -47,7 +47,8 @@ export function parseMessage(buf: Buffer): Parsed {
     if (hs.length > LIMITS.maxHeaders) return { ok: false, error: 'too many headers' };
   }
   let body = buf.subarray(hend.end);
-  const cl = hs.find((h) => h.name === 'content-length');
+  const cls = hs.filter((h) => h.name === 'content-length');
+  const cl = new Set(cls.map((h) => h.value)).size === 1 ? cls[0] : undefined; // two that disagree: refused below, with a 400
   if (cl) {
     if (!/^\d+$/.test(cl.value)) return { ok: false, error: 'Content-Length is not a number' };
     const n = Number(cl.value);
@@ -63,7 +64,7 @@ function parseResponse(start: string, hs: Header[], body: Buffer): Parsed {
   const m = /^SIP\/2\.0 ([1-6]\d\d)(?: (.*))?$/.exec(start);
   if (!m) return { ok: false, error: `bad status line "${start.slice(0, 60)}"` };
   const message: SipMessage = { kind: 'response', status: Number(m[1]), reason: m[2] ?? '', headers: hs, body };
-  const missing = required(message, ['via', 'from', 'to', 'call-id', 'cseq']);
+  const missing = required(message, ['via', 'from', 'to', 'call-id', 'cseq']) ?? duplicated(message);
   if (missing) return { ok: false, error: missing };
   return { ok: true, message };
 }
@@ -76,15 +77,21 @@ function parseRequest(start: string, hs: Header[], body: Buffer): Parsed {
   const missing = required(message, ['via', 'from', 'to', 'call-id', 'cseq']);
   if (missing) return { ok: false, error: missing };
   const answerable = message;
+  const twice = duplicated(message);
+  if (twice) return { ok: false, error: twice, answerable };
   if (version !== 'SIP/2.0') return { ok: false, error: `version ${version} is not SIP/2.0`, answerable };
   if (!/^[a-z][a-z0-9+.-]*:/i.test(uri)) return { ok: false, error: 'Request-URI has no scheme', answerable };
   const cseq = parseCSeq(header(message, 'cseq')!);
   if (!cseq) return { ok: false, error: 'CSeq must be "<number> <method>"', answerable };
   if (cseq.method !== message.method) return { ok: false, error: `CSeq method ${cseq.method} differs from the request's ${message.method}`, answerable };
   const mf = header(message, 'max-forwards');
-  if (mf !== undefined && !/^\d{1,3}$/.test(mf)) return { ok: false, error: 'Max-Forwards must be a number', answerable };
+  // 1*DIGIT (RFC 3261 §25.1), so leading zeros are valid: RFC 4475's wsinv has "Max-Forwards: 0068".
+  if (mf !== undefined && (!/^\d{1,10}$/.test(mf) || Number(mf) > 255)) return { ok: false, error: 'Max-Forwards must be a number from 0 to 255', answerable };
   return { ok: true, message };
 }
+
+/** Headers a message has exactly one of (RFC 3261 §7.3.1, §20): two are a malformed message, not a choice. */
+const SINGLETONS = ['from', 'to', 'call-id', 'cseq', 'max-forwards', 'content-type'];
 
 function required(m: SipMessage, names: string[]): string | null {
   for (const n of names) {
@@ -92,5 +99,12 @@ function required(m: SipMessage, names: string[]): string | null {
     if (v === undefined || v === '') return `missing ${n} header`;
   }
   if (!parseVia(header(m, 'via')!)) return 'malformed Via header';
+  return null;
+}
+
+function duplicated(m: SipMessage): string | null {
+  for (const n of SINGLETONS) if (m.headers.filter((h) => h.name === n).length > 1) return `more than one ${n} header`;
+  const lengths = new Set(m.headers.filter((h) => h.name === 'content-length').map((h) => h.value));
+  if (lengths.size > 1) return 'Content-Length headers disagree';
   return null;
 }

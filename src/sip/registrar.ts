@@ -3,7 +3,7 @@
  * until when, and from where (the flow a REGISTER came in on, so a phone behind NAT or on
  * TCP is reached the way it came). Pure: time is passed in; the edge runs the expiry timer.
  */
-import type { Flow } from './transport.js';
+import { sameFlow, type Flow } from './transport.js';
 
 export interface Binding {
   user: string;
@@ -78,6 +78,26 @@ export class Registrar {
     const out: Array<{ user: string; before: Binding[]; left: Binding[] }> = [];
     for (const [user, list] of this.byUser) {
       const left = list.filter((b) => b.expiresAt > now);
+      if (left.length === list.length) continue;
+      if (left.length === 0) this.byUser.delete(user);
+      else this.byUser.set(user, left);
+      out.push({ user, before: list, left });
+    }
+    return out;
+  }
+
+  /** Every binding still valid at `now` (the keep-alives go down their flows). */
+  all(now: number): Binding[] {
+    const out: Binding[] = [];
+    for (const list of this.byUser.values()) for (const b of list) if (b.expiresAt > now) out.push(b);
+    return out;
+  }
+
+  /** Drops every binding registered over `flow` (it is dead); returns the users who lost bindings, as expire() does. */
+  dropFlow(flow: Flow): Array<{ user: string; before: Binding[]; left: Binding[] }> {
+    const out: Array<{ user: string; before: Binding[]; left: Binding[] }> = [];
+    for (const [user, list] of this.byUser) {
+      const left = list.filter((b) => !sameFlow(b.flow, flow));
       if (left.length === list.length) continue;
       if (left.length === 0) this.byUser.delete(user);
       else this.byUser.set(user, left);

@@ -29,6 +29,10 @@ export interface AudioOffer {
   /** The payload type of telephone-event/8000 (RFC 4733), or null. */
   telephoneEvent: number | null;
   direction: Direction;
+  /** The `a=rtcp` port (RFC 3605), when the SDP names one. */
+  rtcpPort: number | null;
+  /** The `o=` line as written: a new one (its version went up) is a new offer (RFC 3264 §8). */
+  origin: string;
   profile: MediaProfile;
   /** The peer's usable SDES keys, in its order (other suites, MKIs and session parameters are left out). */
   crypto: SdesKey[];
@@ -66,8 +70,10 @@ export function readAudio(sdp: string): AudioOffer | { error: string } {
     if (r === undefined ? STATIC[p] !== undefined : (name === 'PCMU' || name === 'PCMA') && r.rate === 8000) codecs.push({ codec: STATIC[p] ?? (name === 'PCMU' ? 'pcmu' : 'pcma'), pt: p });
     else if (name === 'TELEPHONE-EVENT' && r?.rate === 8000 && telephoneEvent === null) telephoneEvent = p;
   }
+  const rtcpPort = m.rtcp?.port && m.rtcp.port > 0 && m.rtcp.port < 65536 ? m.rtcp.port : null;
+  const origin = /^o=(.*)$/m.exec(sdp)?.[1]?.trim() ?? '';
   const crypto = (m.crypto ?? []).map(readSdes).filter((k): k is SdesKey => k !== null);
-  return { address, port: m.port, codecs, telephoneEvent, direction: (m.direction ?? s.direction ?? 'sendrecv') as Direction, profile, crypto };
+  return { address, port: m.port, codecs, telephoneEvent, direction: (m.direction ?? s.direction ?? 'sendrecv') as Direction, rtcpPort, origin, profile, crypto };
 }
 
 /** One a=crypto line of the supported suite with a single inline key and no MKI; null otherwise. */
@@ -138,6 +144,29 @@ export function writeAudio(a: LocalAudio): string {
       },
     ],
   });
+}
+
+/**
+ * Our side's SDP over one session (RFC 3264 §8): the same `o=` session id throughout, and
+ * its version up by one each time the content changes, never when it does not (a strict
+ * peer ignores an SDP whose version did not move, so a changed one must move it; an
+ * unchanged one may not).
+ */
+export class LocalSdp {
+  private version = 0;
+  private last: string | null = null;
+
+  constructor(readonly sessionId: number) {}
+
+  /** The SDP for `a`, versioned against the one written before. */
+  write(a: Omit<LocalAudio, 'session'>): Buffer {
+    const content = writeAudio({ ...a, session: { id: this.sessionId, version: 0 } });
+    if (content !== this.last) {
+      this.version++;
+      this.last = content;
+    }
+    return Buffer.from(writeAudio({ ...a, session: { id: this.sessionId, version: this.version } }));
+  }
 }
 
 /** What the engine offers to a phone it rings: both G.711 laws and telephone-event on 101. */

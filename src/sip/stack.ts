@@ -34,6 +34,14 @@ export interface TransactionUser {
   onStrayResponse(res: SipResponse, flow: Flow): void;
   /** Input that is not SIP, for the stats: dropped, or answered 400. */
   onMalformed?(error: string, flow: Flow, answered: boolean): void;
+  /** A request over its source's rate limit (answered 503 without a transaction). */
+  onLimited?(flow: Flow): void;
+}
+
+export interface StackOptions {
+  maxTransactions?: number;
+  /** Whether a request from this flow may go on (a rate limit per source); absent: all may. */
+  admit?(flow: Flow): boolean;
 }
 
 interface Entry {
@@ -48,11 +56,16 @@ export class SipStack {
   private readonly server = new Map<string, Entry>();
   private readonly client = new Map<string, Entry>();
 
+  private readonly maxTransactions: number;
+  private readonly admit: (flow: Flow) => boolean;
+
   constructor(
     readonly transport: SipTransport,
     private readonly tu: TransactionUser,
-    private readonly maxTransactions = 20_000,
+    o: StackOptions = {},
   ) {
+    this.maxTransactions = o.maxTransactions ?? 20_000;
+    this.admit = o.admit ?? (() => true);
     transport.onMessage((bytes, flow) => this.receive(bytes, flow));
     transport.onFailure((flow) => this.flowFailed(flow));
   }
@@ -92,6 +105,12 @@ export class SipStack {
     }
     const m = p.message;
     if (m.kind === 'response') return this.response(m, flow);
+    if (!this.admit(flow)) {
+      // Stateless: no transaction, no challenge, nothing kept for a flood.
+      if (m.method !== 'ACK') this.sendRaw(responseTo(markReceived(m, flow.address, flow.port), 503, { reason: 'Service Unavailable (too many requests from this address)', headers: [['Retry-After', '5']] }), flow);
+      this.tu.onLimited?.(flow);
+      return;
+    }
     this.incoming(markReceived(m, flow.address, flow.port), flow);
   }
 

@@ -42,6 +42,18 @@ export type TransportHealth = { ok: true; detail: string } | { ok: false; reason
 
 type Listener = (bytes: Buffer, flow: Flow) => void;
 
+/** Whether two flows are the same way to a peer: the same TCP connection, or the same UDP source. */
+export function sameFlow(a: Flow, b: Flow): boolean {
+  if (a.transport !== b.transport) return false;
+  if (a.connection !== undefined && b.connection !== undefined) return a.connection === b.connection;
+  return a.address === b.address && a.port === b.port;
+}
+
+/** A flow as a string key (for maps of flows). */
+export function flowKey(f: Flow): string {
+  return isStream(f.transport) && f.connection !== undefined ? `${f.transport}#${f.connection}` : `${f.transport}:${f.address}:${f.port}`;
+}
+
 export class SipTransport {
   private udp: dgram.Socket | undefined;
   private tcp: net.Server | undefined;
@@ -51,6 +63,7 @@ export class SipTransport {
   private readonly byRemote = new Map<string, number>();
   private nextConn = 1;
   private listener: Listener = () => {};
+  private closed: (flow: Flow) => void = () => {};
   private failure: (flow: Flow, reason: string) => void = () => {};
   private lastError: string | null = null;
   port = 0;
@@ -64,6 +77,23 @@ export class SipTransport {
 
   onMessage(l: Listener): void {
     this.listener = l;
+  }
+
+  /** Told when a TCP or TLS connection closes (a phone registered over it can no longer be reached that way). */
+  onClosed(l: (flow: Flow) => void): void {
+    this.closed = l;
+  }
+
+  /**
+   * A keep-alive down a TCP flow: the double-CRLF ping of RFC 5626 §4.4.1 (a phone that
+   * supports it answers with a CRLF pong; any traffic keeps a NAT's mapping open). False
+   * when the flow's connection is gone.
+   */
+  ping(flow: Flow): boolean {
+    const sock = flow.connection !== undefined ? this.conns.get(flow.connection) : undefined;
+    if (!sock || sock.destroyed) return false;
+    sock.write('\r\n\r\n');
+    return true;
   }
 
   /** Told when a connection fails (refused, reset, a TLS handshake that did not verify): what was sent on it is lost. */
@@ -203,6 +233,7 @@ export class SipTransport {
     s.on('close', () => {
       this.conns.delete(id);
       if (this.byRemote.get(key) === id) this.byRemote.delete(key);
+      this.closed({ transport, address, port, connection: id });
     });
   }
 }

@@ -33,6 +33,8 @@ beforeAll(async () => {
       sip: {
         listen: '127.0.0.1:0',
         rtp: { ports: [41000, 41999] },
+        // Every phone gets this one challenge; the SHA-256 phone's own list must be within it.
+        digest: ['MD5', 'SHA-256'],
         trunks: [{ name: 'pbx', from: '127.0.0.2/32' }],
         limits: { calls: 1, registrations_per_address: 2 },
         wrapup_timeout_s: 1,
@@ -77,12 +79,45 @@ describe('SIP edge on the wire', () => {
     c.close();
   });
 
-  it('a phone held to SHA-256 is challenged with SHA-256 only, registers with it, and may not fall back to MD5', async () => {
+  it('every phone, known or not, gets the same challenge; one held to SHA-256 registers with it and may not use MD5 (the same 403 as a wrong password)', async () => {
     const c = await RawSip.open(to);
-    const { challenge, final } = await register(c, '1003', 'secret-1003');
-    expect(challenge.headers.filter((h) => h.name === 'www-authenticate').map((h) => /algorithm=([\w-]+)/.exec(h.value)![1])).toEqual(['SHA-256']);
+    const challenges = async (user: string) => {
+      const aor = `<sip:${user}@127.0.0.1>`;
+      const r = c.request('REGISTER', `sip:127.0.0.1:${to.port}`, { from: aor, to: aor });
+      c.send(r.text);
+      const res = await c.response(r.callId, 'REGISTER');
+      return { status: res.status, reason: res.reason, challenges: res.headers.filter((h) => h.name === 'www-authenticate').map((h) => h.value.replace(/nonce="[^"]+"/, 'nonce="…"')) };
+    };
+    const known = await challenges('1003');
+    expect(known.challenges).toEqual(['Digest realm="cc-supervisor", nonce="…", algorithm=MD5, qop="auth"', 'Digest realm="cc-supervisor", nonce="…", algorithm=SHA-256, qop="auth"']);
+    expect(await challenges('no-such-phone')).toEqual(known);
+    const { final } = await register(c, '1003', 'secret-1003', 'SHA-256');
     expect(final.status).toBe(200);
-    expect((await register(c, '1003', 'secret-1003', 'MD5')).final.status).toBe(403);
+    const md5 = (await register(c, '1003', 'secret-1003', 'MD5')).final;
+    const wrong = (await register(c, '1003', 'wrong-password', 'SHA-256')).final;
+    const unknown = (await register(c, 'no-such-phone', 'secret-1003', 'SHA-256')).final;
+    expect([md5, wrong, unknown].map((r) => `${r.status} ${r.reason}`)).toEqual(Array(3).fill('403 Forbidden (wrong credentials)'));
+    c.close();
+  });
+
+  it('a digest without qop (RFC 2069, replayable) is 403; one computed for another Request-URI is 400', async () => {
+    const c = await RawSip.open(to, '127.0.0.4');
+    const uri = `sip:127.0.0.1:${to.port}`;
+    const aor = '<sip:1004@127.0.0.1>';
+    const first = c.request('REGISTER', uri, { from: aor, to: aor });
+    c.send(first.text);
+    const offered = header(await c.response(first.callId, 'REGISTER'), 'www-authenticate')!;
+    const nonce = /nonce="([^"]+)"/.exec(offered)![1]!;
+    const noQop = digestResponse({ algorithm: 'MD5', username: '1004', realm: 'cc-supervisor', password: 'secret-1004', method: 'REGISTER', uri, nonce });
+    const second = c.request('REGISTER', uri, { from: aor, to: aor, callId: first.callId, cseq: 2, headers: [`Authorization: Digest username="1004", realm="cc-supervisor", nonce="${nonce}", uri="${uri}", response="${noQop}", algorithm=MD5`] });
+    c.send(second.text);
+    expect(await c.response(first.callId, 'REGISTER', { after: c.received.length })).toMatchObject({ status: 403, reason: 'Forbidden (digest needs qop=auth)' });
+    const other = 'sip:elsewhere.example.com';
+    const forOther = digestResponse({ algorithm: 'MD5', username: '1004', realm: 'cc-supervisor', password: 'secret-1004', method: 'REGISTER', uri: other, nonce, qop: 'auth', nc: '00000001', cnonce: 'c1' });
+    const third = c.request('REGISTER', uri, { from: aor, to: aor, callId: first.callId, cseq: 3, headers: [`Authorization: Digest username="1004", realm="cc-supervisor", nonce="${nonce}", uri="${other}", response="${forOther}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c1"`] });
+    const n = c.received.length;
+    c.send(third.text);
+    expect(await c.response(first.callId, 'REGISTER', { after: n })).toMatchObject({ status: 400, reason: 'Bad Request (the digest uri is not the Request-URI)' });
     c.close();
   });
 
@@ -109,7 +144,7 @@ describe('SIP edge on the wire', () => {
     trunk.close();
   });
 
-  it('a trunk call is answered with the music; RTP from another address is ignored; a second call is over the limit (503)', async () => {
+  it('a trunk call is answered with the music; once its media is learned a stranger\'s stream is ignored; a second call is over the limit (503)', async () => {
     const trunk = await RawSip.open(to, '127.0.0.2');
     const media = dgram.createSocket('udp4');
     await new Promise<void>((r) => media.bind(0, '127.0.0.2', () => r()));
@@ -128,11 +163,17 @@ describe('SIP edge on the wire', () => {
     const music = new Int16Array(heard.slice(-10).flatMap((f) => [...f]));
     expect(goertzelAmplitude(music, 350)).toBeGreaterThan(2000);
 
+    // The caller's media comes from where its SDP says: the leg learns it at once (a latch).
+    const latched = (await status()).rtp.latched;
+    for (let i = 0; i < 3; i++) media.send(writeRtp({ marker: false, payloadType: 0, sequence: 100 + i, timestamp: i * 160, ssrc: 5, payload: encodeFrame('pcmu', new Tone(450).next()) }), answer.port, answer.address);
+    await waitUntil(async () => (await status()).rtp.latched === latched + 1, 'the caller latched', 20_000);
+    // A stranger's well-formed stream (one SSRC, sequence numbers in order) after the latch: ignored, never learned.
     const stranger = dgram.createSocket('udp4');
     await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', () => r()));
-    const before = (await status()).rtp.ignored;
+    const before = (await status()).rtp;
     for (let i = 0; i < 5; i++) stranger.send(writeRtp({ marker: false, payloadType: 0, sequence: i, timestamp: i * 160, ssrc: 7, payload: encodeFrame('pcmu', new Tone(1050).next()) }), answer.port, answer.address);
-    await waitUntil(async () => (await status()).rtp.ignored >= before + 5, 'the stranger ignored', 20_000);
+    await waitUntil(async () => (await status()).rtp.ignored >= before.ignored + 5, 'the stranger ignored', 20_000);
+    expect((await status()).rtp).toMatchObject({ latched: before.latched, relatched: before.relatched });
 
     const second = trunk.request('INVITE', `sip:+15550100@127.0.0.1:${to.port}`, { body: offer('127.0.0.2', 40002) });
     trunk.send(second.text);
@@ -213,5 +254,5 @@ describe('SIP edge on the wire', () => {
 async function status() {
   const res = await t.req('/cc/sip/status');
   expect(res.status).toBe(200);
-  return (await res.json()) as { rtp: { ignored: number }; malformed_dropped: number; malformed_answered_400: number; registrations: Array<{ id: string; contacts: unknown[] }> };
+  return (await res.json()) as { rtp: { ignored: number; latched: number; relatched: number }; malformed_dropped: number; malformed_answered_400: number; registrations: Array<{ id: string; contacts: unknown[] }> };
 }

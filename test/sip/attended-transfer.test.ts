@@ -45,28 +45,28 @@ describe.skipIf(skip !== null)("an attended transfer pressed on the agent's phon
     const arrived = (await until('call.arrived', async () => (await c.engine.events()).slice(before).find((e) => e.type === 'call.arrived'))) as Extract<CallEvent, { type: 'call.arrived' }>;
     const id = arrived.call_id;
     c.began('caller', Date.parse(arrived.time));
-    await ann.waitFor(/Receiving new incoming call from .*assigned id 1/);
+    await ann.waitLine(/Receiving new incoming call from .*assigned id 1/);
     ann.command('answer 1');
     await c.mark('ann answers', (e) => e.type === 'call.answered' && e.call_id === id && e.agent === 'ann');
     await hold(AUDIO_MS);
     expect((await c.engine.req('/cc/agents/bob/state', { method: 'POST', body: { state: 'idle' } })).status).toBe(200);
     const mark = ann.lines.length;
     ann.command('pause 1'); // linphonec calls out only with the current call on hold
-    await ann.waitFor(/Call 1 with .* is now paused/, mark);
+    await ann.waitLine(/Call 1 with .* is now paused/, mark);
     await c.mark('held', (e) => e.type === 'call.held' && e.call_id === id);
     ann.command(`call sip:1002@${c.registrar}`);
     await c.mark('consultation', (e) => e.type === 'call.consult_started' && e.call_id === id);
     const bob = c.phones.get('bob')!;
     await until('bob rings for the consultation', () => bob.ringing);
     await bob.accept();
-    await ann.waitFor(/Call 2 with .* connected/, mark);
+    await ann.waitLine(/Call 2 with .* connected/, mark);
     const consulting = c.began('bob', await c.engineNow());
     await hold(AUDIO_MS + 500);
     ann.command('transfer 1 --to-call 2');
     const done = await c.mark('transferred', (e) => e.type === 'call.transferred' && e.call_id === id);
     // The NOTIFY's sipfrag (200) tells linphone the transfer is done; its calls end.
-    await ann.waitFor(/Call 1 with .* ended/, mark);
-    await ann.waitFor(/Call 2 with .* ended/, mark); // the engine hangs the consultation call up too
+    await ann.waitLine(/Call 1 with .* ended/, mark);
+    await ann.waitLine(/Call 2 with .* ended/, mark); // the engine hangs the consultation call up too
     await hold(AUDIO_MS + 500);
     const end = await c.engineNow();
     await c.phones.get('caller')!.hangup();

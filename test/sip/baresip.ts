@@ -24,6 +24,8 @@ export interface PhoneOptions {
   transport?: 'udp' | 'tcp' | 'tls';
   /** auto: answers every call at once; manual: rings until accept(). */
   answer?: 'auto' | 'manual';
+  /** Run in this namespace (a holder's pid, e.g. Lab.home()) instead of the lab's, with its control port on `ctrlHost` there. */
+  net?: { pid: number; ctrlHost: string };
   /** Media encryption (baresip's srtp module): srtp (best effort, RTP/AVP with keys) or srtp-mand (RTP/SAVP only). */
   mediaenc?: 'srtp' | 'srtp-mand';
   /** The CA (PEM) the phone trusts for SIP over TLS. */
@@ -98,7 +100,7 @@ export class Phone {
         ...(o.certificate ? [`sip_certificate ${o.certificate}`] : []),
         'module_app menu.so',
         'module_app ctrl_tcp.so',
-        `ctrl_tcp_listen ${lab.address}:${ctrlPort}`,
+        `ctrl_tcp_listen ${o.net?.ctrlHost ?? lab.address}:${ctrlPort}`,
         `snd_path ${dir}`,
         'sip_trans_def udp',
         '',
@@ -111,12 +113,12 @@ export class Phone {
       : `<sip:${o.user ?? o.name}@${bind}${t}>;${answer};regint=0`;
     await writeFile(join(dir, 'accounts'), `${line}\n`);
     // LAB_SIP_TRACE=1 prints each phone's SIP trace (baresip -s), to see what went over the wire.
-    const proc = lab.spawn('baresip', ['-f', dir, ...(process.env.LAB_SIP_TRACE ? ['-s'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = lab.spawn('baresip', ['-f', dir, ...(process.env.LAB_SIP_TRACE ? ['-s'] : [])], { stdio: ['ignore', 'pipe', 'pipe'], ...(o.net ? { net: o.net.pid } : {}) });
     const log: string[] = [];
     if (process.env.LAB_SIP_TRACE) proc.stdout!.on('data', (d: Buffer) => process.stderr.write(`[${o.name}] ${d.toString()}`));
     proc.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
     proc.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
-    const path = await lab.forward(ctrlPort);
+    const path = await lab.forward(ctrlPort, o.net?.ctrlHost, o.net?.pid);
     const sock = await until(`${o.name}'s control port`, () => connect(path), 10_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${log.join('')}`);
     });

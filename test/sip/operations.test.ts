@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
 import { Lab, labUnavailable, until } from '../support/sip/lab.js';
 import { Center, hold, SALES_NUMBER } from './scenario.js';
+import type { Phone } from './baresip.js';
 
 const skip = labUnavailable();
 const AUDIO_MS = 2500;
@@ -30,7 +31,8 @@ describe.skipIf(skip !== null)('call operations on real SIP calls', () => {
     await lab?.close();
   });
 
-  const phone = (n: string) => c.phones.get(n)!;
+  // Every phone here is a baresip (Center.phone): its own commands (hold, sndcode) are used.
+  const phone = (n: string) => c.phones.get(n) as Phone;
   const api = (path: string, body?: unknown) => c.engine.req(path, { method: 'POST', ...(body === undefined ? {} : { body }) });
   const ofCall = async (id: string) => (await c.engine.events()).filter((e) => 'call_id' in e && e.call_id === id);
   const brief = (e: CallEvent) => [e.type, 'agent' in e ? e.agent : '', 'reason' in e ? e.reason : '', 'by' in e ? e.by : '', e.type === 'call.transferred' ? `${e.kind}→${e.to.agent ?? e.to.queue ?? e.to.number}` : ''].filter(Boolean).join(' ');

@@ -52,7 +52,7 @@ describe.skipIf(skip !== null)("the agent's own phone: transfers, consultation, 
     await lab?.close();
   });
 
-  const phone = (n: string) => c.phones.get(n)!;
+  const phone = (n: string) => c.baresip(n);
   const api = (path: string, body?: unknown, as?: string) => c.engine.req(path, { method: 'POST', ...(body === undefined ? {} : { body }), ...(as ? { as } : {}) });
   const ofCall = async (id: string) => (await c.engine.events()).filter((e) => 'call_id' in e && e.call_id === id);
   const brief = (e: CallEvent) =>

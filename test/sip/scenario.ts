@@ -36,8 +36,11 @@ export function centerConfig(extra: Partial<ConfigInput> = {}): ConfigInput {
 
 export const SUPERVISOR = { name: 'sup', role: 'manager', sip: { user: '2001', password: 'secret-2001' } };
 
+/** What a scenario needs of a phone, whatever its brand (baresip.ts, linphone.ts). */
+export type LabPhone = Pick<Phone, 'name' | 'events' | 'ringing' | 'dial' | 'accept' | 'hangup' | 'waitFor' | 'heard' | 'stop'>;
+
 export class Center {
-  readonly phones = new Map<string, Phone>();
+  readonly phones = new Map<string, LabPhone>();
   /** When each phone's current call was established (test wall clock, ms). */
   private readonly since = new Map<string, number>();
 
@@ -46,17 +49,17 @@ export class Center {
     readonly engine: LabEngine,
   ) {}
 
-  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean; users?: Array<Record<string, unknown> & { name: string; role: string }> } = {}): Promise<Center> {
-    return new Center(lab, await LabEngine.start(lab, { config: o.config ?? centerConfig(), users: o.users ?? [SUPERVISOR], ...(o.sim ? { sim: true } : {}) }));
+  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean; address?: string; users?: Array<Record<string, unknown> & { name: string; role: string }> } = {}): Promise<Center> {
+    return new Center(lab, await LabEngine.start(lab, { config: o.config ?? centerConfig(), users: o.users ?? [SUPERVISOR], ...(o.sim ? { sim: true } : {}), ...(o.address ? { address: o.address } : {}) }));
   }
 
   get registrar(): string {
-    return `${this.lab.address}:${this.engine.sipPort}`;
+    return `${this.engine.address}:${this.engine.sipPort}`;
   }
 
   /** The engine's SIP over TLS (its TLS port). */
   get tlsRegistrar(): string {
-    return `${this.lab.address}:${this.engine.tlsPort}`;
+    return `${this.engine.address}:${this.engine.tlsPort}`;
   }
 
   /** A phone for an agent or the supervisor (registered), or the trunk's caller (not). */
@@ -72,6 +75,18 @@ export class Center {
     });
     this.phones.set(o.name ?? name, p);
     return p;
+  }
+
+  /** A party's baresip phone, for what only baresip's control does (transfer, hold). */
+  baresip(name: string): Phone {
+    const p = this.phones.get(name);
+    if (!(p instanceof Phone)) throw new Error(`${name}'s phone is not a baresip`);
+    return p;
+  }
+
+  /** A phone started elsewhere (another brand) plays `name`'s part. */
+  adopt(name: Party, phone: LabPhone): void {
+    this.phones.set(name, phone);
   }
 
   /** Waits until an agent's phone is registered, then logs the agent in. */

@@ -36,7 +36,7 @@ export class RawSip {
   }
 
   /** A request's head lines with a fresh branch, tag and Call-ID unless given. */
-  request(method: string, uri: string, o: { from?: string; to?: string; callId?: string; cseq?: number; headers?: string[]; body?: string } = {}): { text: string; callId: string } {
+  request(method: string, uri: string, o: { from?: string; to?: string; callId?: string; cseq?: number; headers?: string[]; body?: string; contact?: string } = {}): { text: string; callId: string } {
     const callId = o.callId ?? `${randomBytes(6).toString('hex')}@test`;
     const body = o.body ?? '';
     const lines = [
@@ -47,7 +47,7 @@ export class RawSip {
       `To: ${o.to ?? `<${uri}>`}`,
       `Call-ID: ${callId}`,
       `CSeq: ${o.cseq ?? 1} ${method}`,
-      `Contact: <sip:tester@${this.host}:${this.port}>`,
+      `Contact: ${o.contact ?? `<sip:tester@${this.host}:${this.port}>`}`,
       ...(o.headers ?? []),
       ...(body ? ['Content-Type: application/sdp'] : []),
       `Content-Length: ${Buffer.byteLength(body)}`,
@@ -73,8 +73,8 @@ export class RawSip {
   }
 
   /** Answers a request the engine sent (a phone's 180, 486 or 200), with a To tag of its own. */
-  answer(req: SipRequest, status: number, o: { body?: string; tag?: string } = {}): void {
-    const res = responseTo(req, status, { toTag: o.tag ?? 'phone1', headers: [['Contact', `<sip:phone@${this.host}:${this.port}>`]], ...(o.body ? { body: Buffer.from(o.body) } : {}) });
+  answer(req: SipRequest, status: number, o: { body?: string; tag?: string; contact?: string } = {}): void {
+    const res = responseTo(req, status, { toTag: o.tag ?? 'phone1', headers: [['Contact', o.contact ?? `<sip:phone@${this.host}:${this.port}>`]], ...(o.body ? { body: Buffer.from(o.body) } : {}) });
     this.send(serialize(res));
   }
 

@@ -12,6 +12,7 @@ import type { Registrar } from '../registrar.js';
 import type { PortPool } from '../rtp/leg.js';
 import type { SipStack } from '../stack.js';
 import type { Flow } from '../transport.js';
+import type { KeepAlive } from './keepalive.js';
 
 export interface EdgeContext {
   sip: SipConfig;
@@ -33,6 +34,7 @@ export interface EdgeContext {
   envelope(): { id: string; time: string; source: 'sip'; v: 1 };
   say(line: string): void;
   stats: EdgeStats;
+  keepalive: KeepAlive;
 }
 
 export interface EdgeStats {

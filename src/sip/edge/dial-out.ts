@@ -84,8 +84,9 @@ function answer(ctx: EdgeContext, inv: Invite, rtp: RtpLeg, onEnd: (leg: Leg, ho
   if (terms.offer) applyTerms(rtp, terms, null, wantsAudio(terms.offer));
   const leg: Leg = new Leg(ctx, uasDialog(inv.req, inv.tag, inv.tx.flow), rtp, (how) => onEnd(leg, how), onHold);
   leg.media = { ...inv.media, security: terms.security };
+  if (terms.offer) leg.peerOrigin = terms.offer.origin;
   const body = terms.offer ? leg.sdp(answerDirection(terms.offer.direction), [{ codec: terms.chosen.codec, pt: terms.chosen.pt }], terms.chosen.telephoneEvent) : leg.offer();
-  leg.sendOk(responseTo(inv.req, 200, { toTag: inv.tag, body, headers: [['Contact', contactFor(ctx, inv.tx.flow)], ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, REFER']] }), inv.tx);
+  leg.sendOk(responseTo(inv.req, 200, { dialog: true, toTag: inv.tag, body, headers: [['Contact', contactFor(ctx, inv.tx.flow)], ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, REFER']] }), inv.tx);
   return leg;
 }
 

@@ -14,6 +14,7 @@ import { NonceIssuer } from '../digest.js';
 import { Directory } from '../directory.js';
 import { parseNameAddr } from '../headers.js';
 import { header, type SipRequest, type SipResponse } from '../message.js';
+import { RateLimit } from '../rate.js';
 import { Registrar } from '../registrar.js';
 import { PortPool } from '../rtp/leg.js';
 import { SipStack, type ServerTx } from '../stack.js';
@@ -22,6 +23,7 @@ import { CertificateWatch } from '../tls-files.js';
 import { SipCalls } from './calls.js';
 import type { EdgeContext } from './context.js';
 import { inboundCall } from './inbound.js';
+import { KeepAlive } from './keepalive.js';
 import type { Leg, LegEnd } from './leg.js';
 import { Reactor } from './reactor.js';
 import { Registrations } from './register.js';
@@ -78,7 +80,12 @@ export class SipEdge {
       directory: new Directory(o.config),
       registrar: new Registrar({ minExpiresS: o.sip.registration.min_expires_s, maxExpiresS: o.sip.registration.max_expires_s, contactsPerUser: o.sip.limits.contacts_per_user, registrationsPerAddress: o.sip.limits.registrations_per_address }),
       nonces: new NonceIssuer(),
-      pool: new PortPool(o.sip.rtp.host ?? o.sip.listen.host, o.sip.rtp.ports[0], o.sip.rtp.ports[1]),
+      pool: new PortPool(o.sip.rtp.host ?? o.sip.listen.host, o.sip.rtp.ports[0], o.sip.rtp.ports[1], {
+        clock: o.clock,
+        probation: o.sip.rtp.probation_packets,
+        relearnAfterMs: o.sip.rtp.relearn_after_s * 1000,
+        rtcpIntervalMs: o.sip.rtp.rtcp_interval_s * 1000,
+      }),
       acd: o.acd,
       clock: o.clock,
       publish: (events: CallEvent[]) => o.acd.publish(events),
@@ -86,6 +93,7 @@ export class SipEdge {
       say: o.say ?? (() => {}),
       stats: { malformed: 0, answered400: 0, refused: {} },
     } as EdgeContext;
+    const limit = new RateLimit(o.sip.limits.requests_per_s, o.sip.limits.request_burst);
     const calls = new SipCalls(ctx);
     let reactor: Reactor | null = null;
     const regs = new Registrations(ctx, (agent) => reactor?.agentGone(agent));
@@ -97,7 +105,17 @@ export class SipEdge {
       onCancel: (tx) => edge.cancel(tx),
       onStrayResponse: (res) => edge.stray(res),
       onMalformed: (_e, _f, answered) => (answered ? ctx.stats.answered400++ : ctx.stats.malformed++),
+      onLimited: () => (ctx.stats.refused.rate_limited = (ctx.stats.refused.rate_limited ?? 0) + 1),
+    }, {
+      // Trusted trunks carry many calls from one address: only phones and strangers are limited.
+      admit: (flow) => ctx.directory.trunkOf(flow.address) !== undefined || limit.take(flow.address, o.clock.now()),
     });
+    ctx.keepalive = new KeepAlive(ctx, (flow, why) => regs.dropFlow(flow, why));
+    // A closed TCP or TLS connection is a dead flow too (counted when something was registered over it).
+    transport.onClosed((flow) => {
+      if (regs.dropFlow(flow, `its ${flow.transport.toUpperCase()} connection closed`) > 0) ctx.keepalive.totals.dead++;
+    });
+    ctx.keepalive.start();
     edge.off = o.feed.onChange((_changed, events) => {
       for (const { event } of events) reactor!.apply(event);
     });
@@ -160,6 +178,8 @@ export class SipEdge {
 
   async stop(): Promise<void> {
     this.off();
+    this.ctx.keepalive.stop();
+    this.transport.onClosed(() => {}); // our own closing of connections is not a phone going away
     this.certificate?.stop();
     this.reactor.stop();
     this.regs.stop();

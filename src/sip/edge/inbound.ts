@@ -61,7 +61,7 @@ export async function inboundCall(
 
   let rtp: RtpLeg;
   try {
-    rtp = await RtpLeg.open(ctx.pool);
+    rtp = await RtpLeg.open(ctx.pool, trunk === undefined ? 'latch' : ctx.directory.trunkMedia(trunk));
   } catch {
     return refuse(503, 'Service Unavailable (no RTP port free)', [['Retry-After', '10']]);
   }
@@ -71,6 +71,7 @@ export async function inboundCall(
   const tag = newTag();
   const leg = new Leg(ctx, uasDialog(req, tag, tx.flow), rtp, (how) => onCallerGone(callId, how));
   leg.media = { ...media, security: terms.security };
+  if (terms.offer) leg.peerOrigin = terms.offer.origin;
   const c = calls.call(callId);
   c.caller = leg;
   calls.track(leg);
@@ -95,5 +96,5 @@ export async function inboundCall(
     return refuse(500, `Server Internal Error (${decision.refused})`);
   }
   const body = terms.offer ? leg.sdp(answerDirection(terms.offer.direction), [{ codec: terms.chosen.codec, pt: terms.chosen.pt }], terms.chosen.telephoneEvent) : leg.offer();
-  leg.sendOk(responseTo(req, 200, { toTag: tag, body, headers: [['Contact', contactFor(ctx, tx.flow)], ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE']] }), tx);
+  leg.sendOk(responseTo(req, 200, { dialog: true, toTag: tag, body, headers: [['Contact', contactFor(ctx, tx.flow)], ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE']] }), tx);
 }

@@ -9,7 +9,7 @@ import { responseTo } from '../build.js';
 import { inDialog, nextHop, type Dialog } from '../dialog.js';
 import { header, type SipRequest, type SipResponse } from '../message.js';
 import type { RtpLeg } from '../rtp/leg.js';
-import { answerDirection, OFFER_CODECS, OFFER_TELEPHONE_EVENT, writeAudio, type Direction } from '../sdp.js';
+import { answerDirection, LocalSdp, OFFER_CODECS, OFFER_TELEPHONE_EVENT, type Direction } from '../sdp.js';
 import type { ServerTx } from '../stack.js';
 import { T1, T2 } from '../transaction.js';
 import { isStream } from '../transport.js';
@@ -23,7 +23,8 @@ const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE';
 export class Leg {
   private ended = false;
   private retransmit: NodeJS.Timeout | null = null;
-  private version = 1;
+  /** The peer's last `o=` line: an offer with another one is new, and the media source is learned again. */
+  peerOrigin: string | null = null;
   /** The ACK of our INVITE's 2xx, kept to answer its retransmissions. */
   ack: SipRequest | null = null;
   /** Whether the peer asked us to stop sending (its re-INVITE said sendonly or inactive). */
@@ -42,16 +43,18 @@ export class Leg {
     /** Told once, when the leg is over (the peer's BYE, no ACK, or our own hang-up). */
     private readonly onEnd: (how: LegEnd) => void,
     private readonly onHold?: (held: boolean) => void,
+    /** Our SDP's versions: the offer this leg's INVITE carried already counts (a UAC leg). */
+    private readonly local: LocalSdp = new LocalSdp(rtp.port),
   ) {}
 
   get over(): boolean {
     return this.ended;
   }
 
-  /** Our SDP for this leg (version up each time it is sent anew). */
+  /** Our SDP for this leg (its version goes up when its content changes, RFC 3264 §8). */
   sdp(direction: Direction = 'sendrecv', codecs = [{ codec: this.rtp.codec, pt: this.rtp.remote?.pt ?? 0 }], telephoneEvent = this.rtp.remote?.telephoneEvent ?? null): Buffer {
     const { profile, local } = this.media.security;
-    return Buffer.from(writeAudio({ address: this.ctx.host, port: this.rtp.port, session: { id: this.rtp.port, version: this.version++ }, codecs, telephoneEvent, direction, profile, ...(local ? { crypto: local } : {}) }));
+    return this.local.write({ address: this.ctx.pool.host, port: this.rtp.port, codecs, telephoneEvent, direction, profile, ...(local ? { crypto: local } : {}) });
   }
 
   /** Our offer (a delayed-offer INVITE, or a re-INVITE without SDP): every codec we take; the ACK must answer it. */
@@ -142,15 +145,18 @@ export class Leg {
 
   /** A re-INVITE (or UPDATE) with an offer: a new address, or hold (sendonly/inactive) and resume. */
   private reoffer(req: SipRequest, tx: ServerTx): void {
-    if (req.body.length === 0) return this.sendOk(responseTo(req, 200, { body: this.offer(), headers: [['Contact', contactFor(this.ctx, this.dialog.flow)]] }), tx);
+    if (req.body.length === 0) return this.sendOk(responseTo(req, 200, { dialog: true, body: this.offer(), headers: [['Contact', contactFor(this.ctx, this.dialog.flow)]] }), tx);
     const t = answerTerms(req.body, this.media);
     if (!t.ok) return tx.respond(responseTo(req, 488, { reason: `Not Acceptable Here (${t.reason})` }));
     const { offer, chosen } = t;
     const held = !wantsAudio(offer);
-    applyTerms(this.rtp, t, this.media.security, !held);
+    // A session refresh repeats the same offer (same o= line): the learned source stays.
+    const relearn = offer.origin !== this.peerOrigin;
+    this.peerOrigin = offer.origin;
+    applyTerms(this.rtp, t, this.media.security, !held, relearn);
     this.media = { ...this.media, security: t.security };
     const body = this.sdp(answerDirection(offer.direction), [{ codec: chosen.codec, pt: chosen.pt }], chosen.telephoneEvent);
-    const ok = responseTo(req, 200, { body, headers: [['Contact', contactFor(this.ctx, this.dialog.flow)]] });
+    const ok = responseTo(req, 200, { dialog: true, body, headers: [['Contact', contactFor(this.ctx, this.dialog.flow)]] });
     if (req.method === 'INVITE') this.sendOk(ok, tx);
     else tx.respond(ok);
     if (held !== this.heldByPeer) {
@@ -170,6 +176,7 @@ export class Leg {
       this.ctx.say(`call leg ${this.dialog.callId}: ${t.reason}; hanging up`);
       return this.hangUp('no-ack');
     }
+    this.peerOrigin = t.offer.origin;
     applyTerms(this.rtp, t, this.media.security, wantsAudio(t.offer));
     this.media = { ...this.media, security: t.security };
   }

@@ -53,9 +53,13 @@ export function offerTerms(policy: MediaEncryption, tls: boolean, who: string): 
   return s.ok ? { ok: true, offer: null, chosen: null, security: { profile: s.profile, local: s.local, remote: null } } : s;
 }
 
-/** Points the RTP leg at the peer's media with the agreed codec, and keys it (only when the keys changed: re-keying resets the packet index). */
-export function applyTerms(rtp: RtpLeg, t: Extract<Terms, { ok: true }>, before: MediaSecurity | null, send: boolean): void {
-  rtp.connect({ address: t.offer.address, port: t.offer.port, ...t.chosen, send });
+/**
+ * Points the RTP leg at the peer's media with the agreed codec, and keys it (only when the
+ * keys changed: re-keying resets the packet index). `relearn` (a new offer or answer, not
+ * a refresh of the same one): the peer's media source is learned again (latching).
+ */
+export function applyTerms(rtp: RtpLeg, t: Extract<Terms, { ok: true }>, before: MediaSecurity | null, send: boolean, relearn = true): void {
+  rtp.connect({ address: t.offer.address, port: t.offer.port, rtcpPort: t.offer.rtcpPort, ...t.chosen, send }, { relearn });
   const { local, remote } = t.security;
   const same = before?.local && before.remote && local && remote && before.local.key.equals(local.key) && before.remote.key.equals(remote.key);
   if (!same || !rtp.encrypted) rtp.secure(local && remote ? { local: local.key, remote: remote.key } : null);

@@ -10,6 +10,7 @@ import { parseNameAddr, parseUri } from '../headers.js';
 import { header, headers, type SipRequest } from '../message.js';
 import type { Binding, ContactRequest } from '../registrar.js';
 import type { ServerTx } from '../stack.js';
+import type { Flow } from '../transport.js';
 import { authenticate } from './auth.js';
 import type { EdgeContext } from './context.js';
 
@@ -47,6 +48,18 @@ export class Registrations {
     tx.respond(responseTo(req, 200, { toTag: newTag(), headers: [...contacts, ['Date', new Date(now).toUTCString()]] }));
     if (account.kind === 'agent') this.changed(account.id, out.before, out.bindings);
     this.arm();
+  }
+
+  /** A flow died (a TCP connection closed, a UDP phone stopped answering keep-alives): what was registered over it goes. */
+  dropFlow(flow: Flow, why: string): number {
+    const dropped = this.ctx.registrar.dropFlow(flow);
+    for (const { user, before, left } of dropped) {
+      this.ctx.say(`SIP user ${user}: ${before.length - left.length} binding(s) dropped, ${why} (${flow.transport} ${flow.address}:${flow.port})`);
+      const a = this.ctx.directory.account(user);
+      if (a?.kind === 'agent') this.changed(a.id, before, left);
+    }
+    this.arm();
+    return dropped.length;
   }
 
   stop(): void {

@@ -11,7 +11,7 @@ import { formatUri } from '../headers.js';
 import { header, request, type SipRequest, type SipResponse } from '../message.js';
 import type { Binding } from '../registrar.js';
 import { RtpLeg } from '../rtp/leg.js';
-import { OFFER_CODECS, OFFER_TELEPHONE_EVENT, writeAudio } from '../sdp.js';
+import { LocalSdp, OFFER_CODECS, OFFER_TELEPHONE_EVENT } from '../sdp.js';
 import type { MediaSecurity } from '../srtp-policy.js';
 import type { Account } from '../directory.js';
 import { contactFor, selfFor, type EdgeContext } from './context.js';
@@ -47,12 +47,16 @@ export class Ringing {
   private readonly forks: Fork[] = [];
   private state: 'ringing' | 'answered' | 'failed' | 'cancelled' = 'ringing';
   leg: Leg | null = null;
+  /** Our offer's versions, handed to the leg that answers (its next SDP continues from them). */
+  private readonly local: LocalSdp;
 
   private constructor(
     private readonly ctx: EdgeContext,
     private readonly o: RingOptions,
     private readonly rtp: RtpLeg,
-  ) {}
+  ) {
+    this.local = new LocalSdp(rtp.port);
+  }
 
   static async start(ctx: EdgeContext, o: RingOptions): Promise<Ringing> {
     const r = new Ringing(ctx, o, await RtpLeg.open(ctx.pool));
@@ -85,7 +89,7 @@ export class Ringing {
       return queueMicrotask(() => this.finishFork(f, 488));
     }
     const { profile, local } = terms.security;
-    const sdp = Buffer.from(writeAudio({ address: this.ctx.host, port: this.rtp.port, session: { id: this.rtp.port, version: 1 }, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT, profile, ...(local ? { crypto: local } : {}) }));
+    const sdp = this.local.write({ address: this.ctx.pool.host, port: this.rtp.port, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT, profile, ...(local ? { crypto: local } : {}) });
     const invite = request(
       'INVITE',
       binding.contact,
@@ -134,8 +138,9 @@ export class Ringing {
     }
     this.state = 'answered';
     applyTerms(this.rtp, terms, null, wantsAudio(terms.offer));
-    const leg = new Leg(this.ctx, dialog, this.rtp, (how) => this.o.onLegEnd(leg, how), (held) => this.o.onHold?.(leg, held));
+    const leg = new Leg(this.ctx, dialog, this.rtp, (how) => this.o.onLegEnd(leg, how), (held) => this.o.onHold?.(leg, held), this.local);
     leg.media = { policy, who: `phone ${this.o.account.user}`, tls: f.binding.flow.transport === 'tls', security: terms.security };
+    leg.peerOrigin = terms.offer.origin;
     leg.ack = ack;
     this.leg = leg;
     for (const other of this.forks) if (other !== f) this.cancelFork(other);

@@ -2,6 +2,7 @@
  * The SIP edge's status as a value: where it listens, each phone account's registered
  * contacts (and where they registered from), calls, RTP packet counts, refusals.
  */
+import type { RtpTotals } from '../rtp/leg.js';
 import type { CertificateStatus } from '../tls-files.js';
 import type { TransportHealth } from '../transport.js';
 import type { EdgeContext } from './context.js';
@@ -14,7 +15,8 @@ export interface SipStatus {
   registrations: Array<{ user: string; kind: 'agent' | 'user'; id: string; contacts: Array<{ contact: string; transport: string; source: string; expires_s: number }> }>;
   calls: number;
   rtp_port_pairs: number;
-  rtp: { received: number; sent: number; ignored: number; malformed: number; events: number; unauthenticated: number };
+  rtp: RtpTotals;
+  keepalives: { sent: number; dead_flows: number };
   transactions: number;
   malformed_dropped: number;
   malformed_answered_400: number;
@@ -37,6 +39,7 @@ export function edgeStatus(ctx: EdgeContext, calls: number, transport: Transport
     calls,
     rtp_port_pairs: ctx.pool.inUse,
     rtp: { ...ctx.pool.totals },
+    keepalives: { sent: ctx.keepalive.totals.sent, dead_flows: ctx.keepalive.totals.dead },
     transactions: ctx.stack.size,
     malformed_dropped: ctx.stats.malformed,
     malformed_answered_400: ctx.stats.answered400,

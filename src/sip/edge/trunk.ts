@@ -11,7 +11,7 @@ import { inDialog, uacDialog } from '../dialog.js';
 import type { OutboundRoute } from '../directory.js';
 import { header, request, type SipRequest, type SipResponse } from '../message.js';
 import { RtpLeg } from '../rtp/leg.js';
-import { OFFER_CODECS, OFFER_TELEPHONE_EVENT, writeAudio } from '../sdp.js';
+import { LocalSdp, OFFER_CODECS, OFFER_TELEPHONE_EVENT } from '../sdp.js';
 import type { MediaSecurity } from '../srtp-policy.js';
 import type { Flow } from '../transport.js';
 import { contactFor, selfFor, type EdgeContext } from './context.js';
@@ -42,6 +42,8 @@ export class TrunkCall {
   private readonly flow: Flow;
   private readonly callId: string;
   private readonly fromTag = newTag();
+  /** Our offer's versions, handed to the leg (its next SDP continues from them, RFC 3264 §8). */
+  private readonly local: LocalSdp;
 
   private constructor(
     private readonly ctx: EdgeContext,
@@ -52,6 +54,7 @@ export class TrunkCall {
     const t = o.route.outbound;
     this.flow = { transport: t.transport, address: t.host, port: t.port };
     this.callId = newCallId(ctx.host);
+    this.local = new LocalSdp(rtp.port);
   }
 
   /** Opens the RTP port and sends the INVITE; failures (no port, a policy we cannot offer) come through onFailed. */
@@ -64,7 +67,7 @@ export class TrunkCall {
     }
     let rtp: RtpLeg;
     try {
-      rtp = await RtpLeg.open(ctx.pool);
+      rtp = await RtpLeg.open(ctx.pool, ctx.directory.trunkMedia(o.route.name));
     } catch {
       o.onFailed(503, 'no RTP port free');
       return null;
@@ -89,7 +92,7 @@ export class TrunkCall {
 
   private send(cseq: number, auth: Array<[string, string]>): void {
     const { profile, local } = this.offered;
-    const sdp = Buffer.from(writeAudio({ address: this.ctx.host, port: this.rtp.port, session: { id: this.rtp.port, version: 1 }, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT, profile, ...(local ? { crypto: local } : {}) }));
+    const sdp = this.local.write({ address: this.ctx.pool.host, port: this.rtp.port, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT, profile, ...(local ? { crypto: local } : {}) });
     const t = this.o.route.outbound;
     const display = (this.o.from.name ?? '').replace(/["\\]/g, '');
     const invite = request(
@@ -137,7 +140,8 @@ export class TrunkCall {
     }
     this.state = 'answered';
     applyTerms(this.rtp, terms, null, wantsAudio(terms.offer));
-    const leg = new Leg(this.ctx, dialog, this.rtp, (how) => this.o.onLegEnd(leg, how));
+    const leg = new Leg(this.ctx, dialog, this.rtp, (how) => this.o.onLegEnd(leg, how), undefined, this.local);
+    leg.peerOrigin = terms.offer.origin;
     leg.media = { policy: this.o.route.srtp, who: `trunk ${this.o.route.name}`, tls: this.flow.transport === 'tls', security: terms.security };
     leg.ack = ack;
     this.o.onAnswered(leg);

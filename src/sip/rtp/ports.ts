@@ -1,33 +1,57 @@
 /**
  * The RTP ports of the configured range: a leg takes an even port for RTP and the next for
- * RTCP (bound, read and dropped, so peers' RTCP meets an open port), in turn, so a port
- * just closed rests before it is used again. The pool also adds up every leg's packets.
+ * RTCP, in turn, so a port just closed rests before it is used again. The pool also holds
+ * what every leg shares (the clock, the latching and report settings) and adds up every
+ * leg's packets.
  */
 import dgram from 'node:dgram';
+import type { Clock } from '../../domain/index.js';
+import { RTCP_INTERVAL_MS } from './rtcp.js';
 
 export interface RtpTotals {
   received: number;
   sent: number;
-  /** Packets from an address the leg's SDP did not name (dropped). */
+  /** Packets dropped for their source: not the learned one (or, strict, not the SDP's), or on probation. */
   ignored: number;
   malformed: number;
   events: number;
+  /** Legs that learned their peer's media source (a first latch). */
+  latched: number;
+  /** Legs that moved to another source (after the learned one fell silent, or a new offer). */
+  relatched: number;
+  rtcp_sent: number;
+  rtcp_received: number;
   /** SRTP packets that failed authentication or were replays (dropped). */
   unauthenticated: number;
+}
+
+export const noTotals = (): RtpTotals => ({ received: 0, sent: 0, ignored: 0, malformed: 0, events: 0, unauthenticated: 0, latched: 0, relatched: 0, rtcp_sent: 0, rtcp_received: 0 });
+
+export interface MediaSettings {
+  clock: Clock;
+  /** Packets in a row a source other than the SDP's must send before a leg learns it. */
+  probation: number;
+  /** Silence of the learned source after which a leg may learn another. */
+  relearnAfterMs: number;
+  /** The mean interval between a leg's RTCP reports. */
+  rtcpIntervalMs: number;
 }
 
 export class PortPool {
   private next: number;
   private readonly used = new Set<number>();
   /** Every leg's packets, added up (the edge's status shows them). */
-  readonly totals: RtpTotals = { received: 0, sent: 0, ignored: 0, malformed: 0, events: 0, unauthenticated: 0 };
+  readonly totals: RtpTotals = noTotals();
+  readonly media: MediaSettings;
 
   constructor(
     readonly host: string,
     private readonly from: number,
     private readonly to: number,
+    media: Partial<MediaSettings> & { clock: Clock },
   ) {
     this.next = from + (from % 2);
+    this.media = { probation: 3, relearnAfterMs: 2000, rtcpIntervalMs: RTCP_INTERVAL_MS, ...media };
   }
 
   get inUse(): number {

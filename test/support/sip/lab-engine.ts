@@ -24,6 +24,8 @@ export interface LabEngineOptions {
   sim?: boolean;
   /** Users to add (with `sip` phones, an `agent`...); each gets token `<name>-token-0123456789`. */
   users?: Array<Record<string, unknown> & { name: string; role: string }>;
+  /** The address the engine listens on (SIP, RTP, HTTP): the lab address unless given (phones on another one). */
+  address?: string;
 }
 
 export interface LabResponse {
@@ -35,6 +37,7 @@ export class LabEngine {
   private constructor(
     private readonly proc: ChildProcess,
     readonly dataDir: string,
+    readonly address: string,
     readonly httpPort: number,
     readonly sipPort: number,
     private readonly socket: string,
@@ -49,10 +52,11 @@ export class LabEngine {
       ...Object.entries(LAB_TOKENS).map(([role, token]) => ({ name: `lab-${role}`, role, token_sha256: sha256(token) })),
       ...(o.users ?? []).map((u) => ({ ...u, token_sha256: sha256(`${u.name}-token-0123456789`) })),
     ];
-    const config = { ...o.config, users, sip: { ...(o.config.sip ?? {}), listen: `${lab.address}:0`, rtp: { ports: [30_000, 39_999], ...(o.config.sip?.rtp ?? {}) } } };
+    const address = o.address ?? lab.address;
+    const config = { ...o.config, users, sip: { ...(o.config.sip ?? {}), listen: `${address}:0`, rtp: { ports: [30_000, 39_999], ...(o.config.sip?.rtp ?? {}) } } };
     const spec = join(dataDir, 'spec.json');
     // The simulated parties play their test tones (not the demo's voices): the tests listen for them.
-    await writeFile(spec, JSON.stringify({ settings: { port: 0, host: lab.address, dataDir, sim: o.sim ?? false, simCatchUp: false, simVoices: false }, config }));
+    await writeFile(spec, JSON.stringify({ settings: { port: 0, host: address, dataDir, sim: o.sim ?? false, simCatchUp: false, simVoices: false }, config }));
     const proc = lab.spawnTs(join(HERE, 'engine-proc.ts'), [spec], { stdio: ['ignore', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     proc.stderr!.on('data', (d: Buffer) => {
@@ -62,7 +66,7 @@ export class LabEngine {
     const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
     const first = await Promise.race([lines.next(), new Promise<never>((_, reject) => proc.once('exit', (c) => reject(new Error(`the engine exited (${c}): ${stderr.join('')}`))))]);
     const ports = JSON.parse(String(first.value)) as { http: number; sip: number; tls: number };
-    return new LabEngine(proc, dataDir, ports.http, ports.sip, await lab.forward(ports.http), ports.tls);
+    return new LabEngine(proc, dataDir, address, ports.http, ports.sip, await lab.forward(ports.http, address), ports.tls);
   }
 
   /** The engine process's pid (in /proc: its CPU time). */

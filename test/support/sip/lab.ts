@@ -23,6 +23,10 @@ import { realClockEnv } from '../../fixtures/real-clock-env.js';
 export const LAB_ADDRESS = '198.51.100.1';
 /** A second address on the lab's loopback: a "PBX trunk" sends from here (the trunk's CIDR in tests), phones from the first. */
 export const LAB_TRUNK_ADDRESS = '198.51.100.2';
+/** A third address on the lab's loopback: phones "on another address than the engine" bind here (what they send to the engine leaves from the first). */
+export const LAB_OTHER_ADDRESS = '198.51.100.3';
+/** A home network behind a NAT (Lab.home): the phone's private address, and the router's outside one that the engine sees. */
+export const HOME = { phone: '192.168.1.10', gateway: '192.168.1.1', outside: '203.0.113.2', labSide: '203.0.113.1' } as const;
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 /** Whether this machine can make a lab (unshare, nsenter, ip, baresip, sipp, user namespaces): SIP tests skip with the reason otherwise. */
@@ -36,8 +40,10 @@ export class Lab {
   readonly address = LAB_ADDRESS;
   private readonly children = new Set<ChildProcess>();
   private nextPort = 20_000;
-  private forwarder: { proc: ChildProcess; lines: AsyncIterator<string> } | null = null;
+  /** One forwarder per namespace (by holder pid; 0 for the lab's own). */
+  private readonly forwarders = new Map<number, { proc: ChildProcess; lines: AsyncIterator<string> }>();
   private forwards = 0;
+  private homePid: number | undefined;
 
   private constructor(
     private readonly holder: ChildProcess,
@@ -47,7 +53,7 @@ export class Lab {
 
   static async open(): Promise<Lab> {
     const dir = await mkdtemp(join(tmpdir(), 'cc-sip-lab-'));
-    const script = `ip link set lo up && ip addr add ${LAB_ADDRESS}/32 dev lo && ip addr add ${LAB_TRUNK_ADDRESS}/32 dev lo && ip route add default dev lo src ${LAB_ADDRESS} && echo ready && exec sleep 86400`;
+    const script = `ip link set lo up && ip addr add ${LAB_ADDRESS}/32 dev lo && ip addr add ${LAB_TRUNK_ADDRESS}/32 dev lo && ip addr add ${LAB_OTHER_ADDRESS}/32 dev lo && ip route add default dev lo src ${LAB_ADDRESS} && echo ready && exec sleep 86400`;
     const holder = spawn('unshare', ['-r', '-n', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'inherit'], env: realClockEnv() });
     await new Promise<void>((resolve, reject) => {
       holder.once('exit', (code) => reject(new Error(`the lab namespace did not start (exit ${code})`)));
@@ -68,28 +74,86 @@ export class Lab {
    * load generators are peers with clocks of their own: under a faked suite clock they run
    * on the real one (real-clock-env.ts); the engine (spawnTs) keeps the suite's.
    */
-  spawn(cmd: string, args: string[], opts: SpawnOptions = {}): ChildProcess {
+  spawn(cmd: string, args: string[], opts: SpawnOptions & { net?: number } = {}): ChildProcess {
     const ns = `/proc/${this.holder.pid}/ns`;
-    const child = spawn('nsenter', ['--preserve-credentials', `--user=${ns}/user`, `--net=${ns}/net`, '--', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: realClockEnv(), ...opts });
+    const net = opts.net === undefined ? `${ns}/net` : `/proc/${opts.net}/ns/net`;
+    const child = spawn('nsenter', ['--preserve-credentials', `--user=${ns}/user`, `--net=${net}`, '--', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: realClockEnv(), ...opts });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
     return child;
   }
 
   /** Runs a TypeScript file of this repository inside the namespace with tsx. */
-  spawnTs(file: string, args: string[] = [], opts: SpawnOptions = {}): ChildProcess {
+  spawnTs(file: string, args: string[] = [], opts: SpawnOptions & { net?: number } = {}): ChildProcess {
     return this.spawn(process.execPath, ['--import', 'tsx', file, ...args], { env: process.env, ...opts });
   }
 
-  /** A Unix socket path that reaches `port` on the lab address. */
-  async forward(port: number): Promise<string> {
-    if (!this.forwarder) {
-      const proc = this.spawnTs(join(HERE, 'forwarder.ts'), [], { stdio: ['pipe', 'pipe', 'inherit'] });
-      this.forwarder = { proc, lines: createInterface({ input: proc.stdout! })[Symbol.asyncIterator]() };
+  /**
+   * A home network behind a NAT, as an agent at home has it: a phone's namespace with the
+   * private HOME.phone on its interface (so a phone advertises it, as it would at home),
+   * behind a router's namespace that forwards and masquerades (nftables) what leaves toward
+   * the lab through its outside address HOME.outside. The engine sees the home's traffic
+   * from HOME.outside; the private range is not routable from the lab. Returns the phone
+   * namespace's holder pid (Lab.spawn's `net`).
+   */
+  async home(): Promise<number> {
+    if (this.homePid !== undefined) return this.homePid;
+    const router = await this.namespace('router');
+    const phone = await this.namespace('home phone');
+    await this.run(`ip link add wan0 type veth peer name wan1 && ip link set wan1 netns ${router} && ip addr add ${HOME.labSide}/24 dev wan0 && ip link set wan0 up`);
+    await this.run(
+      [
+        'ip link set lo up',
+        `ip addr add ${HOME.outside}/24 dev wan1`,
+        'ip link set wan1 up',
+        `ip route add default via ${HOME.labSide}`,
+        `ip link add lan0 type veth peer name lan1 && ip link set lan1 netns ${phone}`,
+        `ip addr add ${HOME.gateway}/24 dev lan0`,
+        'ip link set lan0 up',
+        'echo 1 > /proc/sys/net/ipv4/ip_forward',
+        'nft add table ip nat',
+        "nft 'add chain ip nat post { type nat hook postrouting priority 100; }'",
+        'nft add rule ip nat post oifname wan1 masquerade',
+      ].join(' && '),
+      router,
+    );
+    await this.run(['ip link set lo up', `ip addr add ${HOME.phone}/24 dev lan1`, 'ip link set lan1 up', `ip route add default via ${HOME.gateway}`].join(' && '), phone);
+    this.homePid = phone;
+    return phone;
+  }
+
+  /** A new network namespace inside the lab's user namespace, held by a sleeping process (stopped by close); its pid. */
+  private async namespace(what: string): Promise<number> {
+    const holder = this.spawn('unshare', ['-n', 'sh', '-c', 'echo ready && exec sleep 86400']);
+    await new Promise<void>((resolve, reject) => {
+      holder.once('exit', (code) => reject(new Error(`the ${what} namespace did not start (exit ${code})`)));
+      holder.stdout!.once('data', () => resolve());
+    });
+    return holder.pid!;
+  }
+
+  /** Runs a shell command in the lab (or in the namespace of `net`), to its end; throws with its output if it fails. */
+  async run(script: string, net?: number): Promise<string> {
+    const c = this.spawn('sh', ['-c', script], net === undefined ? {} : { net });
+    let out = '';
+    c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    c.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((r) => c.once('exit', (n) => r(n)));
+    if (code !== 0) throw new Error(`${script}: exit ${code}: ${out}`);
+    return out;
+  }
+
+  /** A Unix socket path that reaches `port` on the lab address (or on `host`, from the namespace of `net`: a socket file is in no network namespace). */
+  async forward(port: number, host: string = LAB_ADDRESS, net?: number): Promise<string> {
+    let f = this.forwarders.get(net ?? 0);
+    if (!f) {
+      const proc = this.spawnTs(join(HERE, 'forwarder.ts'), [], { stdio: ['pipe', 'pipe', 'inherit'], ...(net === undefined ? {} : { net }) });
+      f = { proc, lines: createInterface({ input: proc.stdout! })[Symbol.asyncIterator]() };
+      this.forwarders.set(net ?? 0, f);
     }
     const path = join(this.dir, `fwd-${++this.forwards}.sock`);
-    this.forwarder.proc.stdin!.write(`${path} ${LAB_ADDRESS} ${port}\n`);
-    const line = await this.forwarder.lines.next();
+    f.proc.stdin!.write(`${path} ${host} ${port}\n`);
+    const line = await f.lines.next();
     if (line.done || line.value !== `ok ${path}`) throw new Error(`the forwarder did not open ${path}: ${String(line.value)}`);
     return path;
   }

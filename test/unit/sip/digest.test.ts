@@ -39,7 +39,7 @@ describe('the server side', () => {
     const response = digestResponse({ ...base, algorithm, method: 'REGISTER', password: o.pass ?? 'secret-1001' });
     return `Digest username="1001", realm="${base.realm}", nonce="${base.nonce}", uri="${base.uri}", response="${response}", algorithm=${algorithm}, qop=auth, nc=${base.nc}, cnonce="abc"`;
   }
-  const verify = (header: string, now = T0) => verifyCredentials(parseCredentials(header)!, { method: 'REGISTER', realm, nonces, now, password });
+  const verify = (header: string, now = T0, requestUri = 'sip:cc.example.com') => verifyCredentials(parseCredentials(header)!, { method: 'REGISTER', requestUri, realm, nonces, now, password });
 
   it('challenges name the realm, the nonce, the algorithm and qop', () => {
     expect(challengeHeader({ realm, nonce: 'n', algorithm: 'SHA-256', stale: true })).toBe('Digest realm="cc.example.com", nonce="n", algorithm=SHA-256, qop="auth", stale=true');
@@ -61,6 +61,24 @@ describe('the server side', () => {
     const v = verify(credentials({ nonce: nonces.issue(T0), ...o }));
     expect(v).toMatchObject({ ok: false, stale });
     expect(!v.ok && v.reason).toContain(reason);
+  });
+
+  it('refuses an RFC 2069 digest (no qop: replayable for the life of the nonce)', () => {
+    const nonce = nonces.issue(T0);
+    const response = digestResponse({ algorithm: 'MD5', username: '1001', realm, password: 'secret-1001', method: 'REGISTER', uri: 'sip:cc.example.com', nonce });
+    expect(verify(`Digest username="1001", realm="${realm}", nonce="${nonce}", uri="sip:cc.example.com", response="${response}"`)).toMatchObject({ ok: false, reason: expect.stringContaining('qop=auth') });
+  });
+
+  it("refuses a digest computed for another Request-URI (malformed: a 400), accepts the same URI written differently", () => {
+    expect(verify(credentials({ nonce: nonces.issue(T0) }), T0, 'sip:other.example.com')).toMatchObject({ ok: false, malformed: true, reason: 'the digest uri is not the Request-URI' });
+    expect(verify(credentials({ nonce: nonces.issue(T0) }), T0, 'sip:CC.example.com:5060;transport=udp')).toEqual({ ok: true, username: '1001' });
+  });
+
+  it('an unknown user fails like a wrong password (no stale hint, no other shape)', () => {
+    const nonce = nonces.issue(T0);
+    const v = verifyCredentials(parseCredentials(credentials({ nonce }).replace('username="1001"', 'username="9999"'))!, { method: 'REGISTER', requestUri: 'sip:cc.example.com', realm, nonces, now: T0, password });
+    expect(v).toMatchObject({ ok: false, stale: false });
+    expect(v).not.toHaveProperty('malformed');
   });
 
   it('two challenges in the same millisecond get nonces of their own', () => {

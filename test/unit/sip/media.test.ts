@@ -4,7 +4,8 @@
  * and written, and in-dialog requests built from a dialog.
  */
 import { describe, expect, it } from 'vitest';
-import { answerDirection, negotiate, OFFER_CODECS, readAudio, writeAudio } from '../../../src/sip/sdp.js';
+import { answerDirection, LocalSdp, negotiate, OFFER_CODECS, readAudio, writeAudio } from '../../../src/sip/sdp.js';
+import { responseTo } from '../../../src/sip/build.js';
 import { readRtp, readTelephoneEvent, telephoneEventPayload, writeRtp } from '../../../src/sip/rtp/packet.js';
 import { inDialog, nextHop, uacDialog, uasDialog } from '../../../src/sip/dialog.js';
 import { header, request, type SipResponse } from '../../../src/sip/message.js';
@@ -39,6 +40,26 @@ describe('SDP', () => {
     expect(mine).toContain('m=audio 30000 RTP/AVP 0 8 101');
     expect(mine).toContain('a=ptime:20');
     expect(readAudio(mine)).toMatchObject({ port: 30000, codecs: OFFER_CODECS, telephoneEvent: 101, direction: 'sendrecv' });
+  });
+});
+
+describe("the engine's SDP versions (RFC 3264 §8)", () => {
+  const a = { address: '198.51.100.1', port: 30000, codecs: [{ codec: 'pcmu' as const, pt: 0 }], telephoneEvent: 101 };
+  const origin = (b: Buffer) => /^o=(.*)$/m.exec(b.toString())![1];
+
+  it('goes up by one when the content changes, and only then; the session id stays', () => {
+    const local = new LocalSdp(30000);
+    const offer = local.write(a);
+    const again = local.write(a); // a refresh, or the SDP of a delayed-offer answer: unchanged
+    const hold = local.write({ ...a, direction: 'recvonly' });
+    const resume = local.write(a);
+    expect([offer, again, hold, resume].map(origin)).toEqual(['cc-supervisor 30000 1 IN IP4 198.51.100.1', 'cc-supervisor 30000 1 IN IP4 198.51.100.1', 'cc-supervisor 30000 2 IN IP4 198.51.100.1', 'cc-supervisor 30000 3 IN IP4 198.51.100.1']);
+    expect(again.equals(offer)).toBe(true);
+  });
+
+  it("reads the peer's o= line and a=rtcp port", () => {
+    expect(readAudio(sdp('m=audio 4000 RTP/AVP 0', ['a=rtcp:4005']))).toMatchObject({ origin: '- 1 1 IN IP4 198.51.100.1', rtcpPort: 4005 });
+    expect(readAudio(sdp('m=audio 4000 RTP/AVP 0'))).toMatchObject({ rtcpPort: null });
   });
 });
 
@@ -87,6 +108,13 @@ describe('dialogs', () => {
     expect(bye.headers.filter((h) => h.name === 'route').map((h) => h.value)).toEqual(['<sip:proxy1;lr>', '<sip:proxy2;lr>']);
     expect(dialog.localSeq).toBe(2);
     expect(dialog.remoteSeq).toBe(7);
+  });
+
+  it('a response that makes a dialog copies the Record-Route values in order (RFC 3261 §12.1.1); others do not', () => {
+    const proxied = { ...invite, headers: [...invite.headers, { name: 'record-route', value: '<sip:proxy3;lr;ftag=x>' }] };
+    const rr = (m: SipResponse) => m.headers.filter((h) => h.name === 'record-route').map((h) => h.value);
+    expect(rr(responseTo(proxied, 200, { toTag: 't', dialog: true }))).toEqual(['<sip:proxy1;lr>, <sip:proxy2;lr>', '<sip:proxy3;lr;ftag=x>']);
+    expect(rr(responseTo(proxied, 486, { toTag: 't' }))).toEqual([]);
   });
 
   it('UAC: the route set is the 2xx Record-Route reversed; the ACK keeps the INVITE\'s CSeq number', () => {

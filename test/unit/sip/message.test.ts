@@ -78,6 +78,13 @@ describe('parseMessage', () => {
     ['a Request-URI without scheme', crlf(['OPTIONS nowhere SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'From: <sip:x@y>;tag=1', 'To: <sip:a@b>', 'Call-ID: 1', 'CSeq: 1 OPTIONS']), 'no scheme', true],
     ['a status out of range', crlf(['SIP/2.0 99 Odd', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'From: <sip:x@y>;tag=1', 'To: <sip:a@b>', 'Call-ID: 1', 'CSeq: 1 OPTIONS']), 'bad status line', false],
     ['too large', Buffer.alloc(70_000, 65), 'larger than', false],
+    // Singleton headers twice: which one would the edge believe? Neither (RFC 4475 §3.1.2.19 and kin).
+    ['two To headers', crlf(['OPTIONS sip:a@b SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'From: <sip:x@y>;tag=1', 'To: <sip:a@b>', 'To: <sip:c@d>', 'Call-ID: 1', 'CSeq: 1 OPTIONS']), 'more than one to header', true],
+    ['two Call-IDs', crlf(['OPTIONS sip:a@b SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'From: <sip:x@y>;tag=1', 'To: <sip:a@b>', 'Call-ID: 1', 'i: 2', 'CSeq: 1 OPTIONS']), 'more than one call-id header', true],
+    ['two CSeqs', crlf(['OPTIONS sip:a@b SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'From: <sip:x@y>;tag=1', 'To: <sip:a@b>', 'Call-ID: 1', 'CSeq: 1 OPTIONS', 'CSeq: 2 OPTIONS']), 'more than one cseq header', true],
+    ['two Froms', crlf(['OPTIONS sip:a@b SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'From: <sip:x@y>;tag=1', 'f: <sip:z@y>;tag=2', 'To: <sip:a@b>', 'Call-ID: 1', 'CSeq: 1 OPTIONS']), 'more than one from header', true],
+    ['two Content-Lengths that disagree', crlf(['OPTIONS sip:a@b SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'From: <sip:x@y>;tag=1', 'To: <sip:a@b>', 'Call-ID: 1', 'CSeq: 1 OPTIONS', 'Content-Length: 2', 'l: 4'], 'abcd'), 'Content-Length headers disagree', true],
+    ['Max-Forwards above 255', crlf(['OPTIONS sip:a@b SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'Max-Forwards: 256', 'From: <sip:x@y>;tag=1', 'To: <sip:a@b>', 'Call-ID: 1', 'CSeq: 1 OPTIONS']), 'Max-Forwards', true],
   ];
   it.each(refusals)('refuses %s', (_name, bytes, error, answerable) => {
     const p = parseMessage(bytes);
@@ -85,6 +92,14 @@ describe('parseMessage', () => {
     if (p.ok) return;
     expect(p.error).toContain(error);
     expect(p.answerable !== undefined).toBe(answerable);
+  });
+
+  it.each([
+    ['Max-Forwards with leading zeros (RFC 4475 wsinv)', 'Max-Forwards: 0068'],
+    ['two Content-Lengths that agree', 'Content-Length: 0\r\nl: 0'],
+  ])('accepts %s', (_n, line) => {
+    const p = parseMessage(crlf(['OPTIONS sip:a@b SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'From: <sip:x@y>;tag=1', 'To: <sip:a@b>', 'Call-ID: 1', 'CSeq: 1 OPTIONS', line]));
+    expect(p.ok, p.ok ? '' : p.error).toBe(true);
   });
 
   it('serialize → parse is the identity on what matters, and Content-Length comes from the body', () => {
@@ -107,6 +122,14 @@ describe('responses and Via', () => {
     expect(header(r, 'to')).toBe('<sip:1001@198.51.100.1:5060>;tag=abc');
     expect(header(r, 'expires')).toBe('60');
     expect(responseTo(m, 100, { toTag: 'abc' }).headers.find((h) => h.name === 'to')!.value).toBe('<sip:1001@198.51.100.1:5060>');
+  });
+
+  it('with rport, received is added even when the source is the sent-by address (RFC 3581 §4); without, only when it differs', () => {
+    const m = (parseMessage(REGISTER) as { message: SipRequest }).message;
+    expect(header(markReceived(m, '198.51.100.1', 15060), 'via')).toBe('SIP/2.0/UDP 198.51.100.1:15060;branch=z9hG4bK67cfffc38bbccb15;rport=15060;received=198.51.100.1');
+    const plain = { ...m, headers: m.headers.map((h) => (h.name === 'via' ? { ...h, value: 'SIP/2.0/UDP 198.51.100.1:15060;branch=z9hG4bK1' } : h)) };
+    expect(header(markReceived(plain, '198.51.100.1', 15060), 'via')).toBe('SIP/2.0/UDP 198.51.100.1:15060;branch=z9hG4bK1');
+    expect(header(markReceived(plain, '203.0.113.9', 40000), 'via')).toBe('SIP/2.0/UDP 198.51.100.1:15060;branch=z9hG4bK1;received=203.0.113.9');
   });
 });
 

@@ -63,7 +63,7 @@ describe('our digest answer to a carrier', () => {
     expect(a.value).toContain('opaque="op\\"q"');
     const creds = parseCredentials(a.value)!;
     expect(creds).toMatchObject({ username: 'cc-trunk', realm: 'carrier.example', uri, algorithm, qop: 'auth', nc: '00000001' });
-    const verify = (password: string) => verifyCredentials(creds, { method: 'INVITE', realm: 'carrier.example', nonces, now, password: () => password });
+    const verify = (password: string) => verifyCredentials(creds, { method: 'INVITE', requestUri: uri, realm: 'carrier.example', nonces, now, password: () => password });
     expect(verify('pw-1')).toEqual({ ok: true, username: 'cc-trunk' });
     expect(verify('pw-2')).toMatchObject({ ok: false, reason: 'wrong password' });
   });

@@ -36,7 +36,7 @@ describe('SDES key lines', () => {
 });
 
 describe('the encryption policy', () => {
-  const offer = (profile: 'RTP/AVP' | 'RTP/SAVP', keys: number): AudioOffer => ({ address: '198.51.100.1', port: 4000, codecs: [{ codec: 'pcmu', pt: 0 }], telephoneEvent: null, direction: 'sendrecv', profile, crypto: keys ? [{ tag: 5, key: KEY }] : [] });
+  const offer = (profile: 'RTP/AVP' | 'RTP/SAVP', keys: number): AudioOffer => ({ address: '198.51.100.1', port: 4000, codecs: [{ codec: 'pcmu', pt: 0 }], telephoneEvent: null, direction: 'sendrecv', rtcpPort: null, origin: '', profile, crypto: keys ? [{ tag: 5, key: KEY }] : [] });
   const ours = randomBytes(30);
   const answer = (o: AudioOffer, policy: 'off' | 'optional' | 'mandatory', tls: boolean) => {
     const r = answerSecurity(o, policy, tls, ours, 'phone 1001');
