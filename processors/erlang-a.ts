@@ -37,6 +37,10 @@ export interface CallerFates {
   answeredWithin(ahead: number, t: number): number;
   /** P(hung up after a wait ≤ t). */
   abandonedWithin(ahead: number, t: number): number;
+  /** answeredWithin(ahead, t) for every ahead = 0..maxAhead at once. */
+  answeredWithinEvery(t: number): Float64Array;
+  /** abandonedWithin(ahead, t) for every ahead = 0..maxAhead at once. */
+  abandonedWithinEvery(t: number): Float64Array;
 }
 
 /** ln m! for m = 0..n, grown on demand and shared. */
@@ -120,6 +124,19 @@ export function callerFates(r: QueueRates, maxAhead: number, maxT: number): Call
     for (let m = 1; m <= M; m++) s += weights[m]! * table[m * width + i]!;
     return Math.min(1, s);
   };
+  const every = (table: Float64Array, t: number): Float64Array => {
+    const outAll = new Float64Array(J + 1);
+    if (rate === 0 || t <= 0) return outAll;
+    const weights = poissonWeights(rate * Math.min(t, tMax), M);
+    for (let m = 1; m <= M; m++) {
+      const wm = weights[m]!;
+      if (wm < 1e-300) continue;
+      const row = m * width;
+      for (let i = 0; i <= J; i++) outAll[i]! += wm * table[row + i]!;
+    }
+    for (let i = 0; i <= J; i++) if (outAll[i]! > 1) outAll[i] = 1;
+    return outAll;
+  };
   const at = (a: Float64Array, ahead: number) => a[Math.min(Math.max(0, Math.round(ahead)), J)]!;
   return {
     maxAhead: J,
@@ -127,6 +144,8 @@ export function callerFates(r: QueueRates, maxAhead: number, maxT: number): Call
     answeredWait: (ahead) => at(answeredWait, ahead),
     answeredWithin: (ahead, t) => within(h, ahead, t),
     abandonedWithin: (ahead, t) => within(g, ahead, t),
+    answeredWithinEvery: (t) => every(h, t),
+    abandonedWithinEvery: (t) => every(g, t),
   };
 }
 

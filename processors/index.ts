@@ -69,3 +69,22 @@ export {
   type RuleOverridesJson,
   type RulesDescription,
 } from './alerts-rules.js';
+export { erlangA, callerFates, type ErlangA, type ErlangAInput, type CallerFates, type QueueRates } from './erlang-a.js';
+export { arrivalRates, dayProfile, SLOT_MS, SLOTS, type DayProfile } from './forecast-arrivals.js';
+export { runModel, type ModelInput, type ModelOutput, type Expected } from './forecast-model.js';
+export { workloadOf, agentShares, type WorkloadState, type QueueWorkloadFigures } from './forecast-workload.js';
+export {
+  forecastQueue,
+  forecastInputs,
+  expectedTally,
+  expectedLevel,
+  modelInterval,
+  ForecastView,
+  ForecastInterval,
+  HorizonForecast,
+  ForecastHorizon,
+  FORECAST_HORIZONS,
+  HORIZON_MIN,
+  type ForecastOptions,
+  type ForecastStates,
+} from './forecast-view.js';
