@@ -3,7 +3,7 @@
  * state. The runner's single gate: an event refused here is counted as rejected and
  * changes nothing in any processor. Call events are checked against the call only, never
  * against the agent's state, because a source orders events per call and per agent, not
- * across them (EVENTS.md).
+ * across them (docs/events.md).
  */
 import type { TimedEvent } from './timed-event.js';
 import { isAgentEvent, type CallScopedEvent } from '../src/domain/index.js';

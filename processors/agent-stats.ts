@@ -1,5 +1,5 @@
 /**
- * Today's figures per agent (METRICS.md, Agent figures): calls handled, talk, hold, ACW,
+ * Today's figures per agent (docs/metrics.md, Agent figures): calls handled, talk, hold, ACW,
  * AHT, idle rate, occupancy. Every duration is the part of its interval that falls in
  * today (local midnight → now), so a call or a state that spans midnight is split there,
  * and an interval still open counts up to `now`.
@@ -164,7 +164,7 @@ export interface AgentFigures {
   occupancy: number | null;
 }
 
-/** AHT, idle rate and occupancy from a tally (METRICS.md); empty denominators give null. */
+/** AHT, idle rate and occupancy from a tally (docs/metrics.md); empty denominators give null. */
 export function agentFigures(t: AgentTally): AgentFigures {
   const m = t.stateMs;
   const loggedIn = m.idle + m.ringing + m.busy + m.wrapup + m.away;

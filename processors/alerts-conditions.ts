@@ -1,5 +1,5 @@
 /**
- * The four alert rules of METRICS.md ("Alerts"), read from the live and service-level
+ * The four alert rules of docs/metrics.md ("Alerts"), read from the live and service-level
  * states at one instant. Pure: the same states, rules and `now` give the same conditions.
  * A condition is what holds now; whether it fires (its `for` duration) and whether it is
  * new is the lifecycle's business (alerts-lifecycle.ts).

@@ -1,5 +1,5 @@
 /**
- * The alert lifecycle (METRICS.md, Alerts): one alert per key while its condition holds,
+ * The alert lifecycle (docs/metrics.md, Alerts): one alert per key while its condition holds,
  * `firing` → `acknowledged` → `resolved`. A pure fold over what the rules report: the
  * shell says which queue it evaluated, at what time, and what held; this decides what
  * fires, what resolves, and keeps the book of alerts (live ones, and recent resolved ones

@@ -1,6 +1,6 @@
 /**
  * Service level per queue and for all queues, over "today" (local midnight → now) and the
- * rolling 15/30/60-minute windows (now − W, now]. Definitions: METRICS.md, exactly.
+ * rolling 15/30/60-minute windows (now − W, now]. Definitions: docs/metrics.md, exactly.
  *
  * A queue attempt runs from `call.queued` (t_in) to the one event that takes the call out
  * of the queue (t_out): answered, abandoned, or flowed out (dequeued, or ended by anyone

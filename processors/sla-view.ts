@@ -1,6 +1,6 @@
 /**
  * The service-level figures of a window, per queue and for all queues, from the tallies
- * the service-level processor keeps (METRICS.md, Queue figures).
+ * the service-level processor keeps (docs/metrics.md, Queue figures).
  */
 import { queueSettings, type Config, type SlFormula } from '../src/domain/index.js';
 import { addTally, emptyTally, tallyOf, type ServiceLevelState, type Tally } from './service-level.js';
@@ -11,7 +11,7 @@ const WINDOW_MS: Record<Exclude<SlaWindow, 'today'>, number> = { '15m': 900_000,
 
 const pct = (n: number, d: number): number | null => (d === 0 ? null : (n / d) * 100);
 
-/** Every formula of METRICS.md, by name, over one tally. */
+/** Every formula of docs/metrics.md, by name, over one tally. */
 export function serviceLevels(t: Tally): Record<SlFormula, number | null> {
   const offered = t.answered + t.abandoned + t.flowedOut;
   const lateAbandons = t.abandoned - t.abandonedWithin;

@@ -2,7 +2,7 @@
  * What the processors show the API, the wallboard and the metrics: one zod schema per view
  * (the OpenAPI document derives from them), snake_case, durations in seconds, times as ISO
  * strings, ratios as percentages 0-100 or null when the denominator is empty. Every ratio
- * block names the window and the formula that produced it (METRICS.md).
+ * block names the window and the formula that produced it (docs/metrics.md).
  */
 import { z } from 'zod';
 import { AGENT_STATES, MONITOR_MODES, SL_FORMULAS } from '../src/domain/index.js';
@@ -30,7 +30,7 @@ export const ServiceLevelHeadline = z.object({
 export const AgentStateCounts = z.object(Object.fromEntries(AGENT_STATES.map((s) => [s, z.number().int()])) as Record<(typeof AGENT_STATES)[number], z.ZodNumber>);
 export type AgentStateCounts = z.infer<typeof AgentStateCounts>;
 
-/** Today's queue figures (METRICS.md; short abandons left out while the queue excludes them). */
+/** Today's queue figures (docs/metrics.md; short abandons left out while the queue excludes them). */
 const TodayCounts = {
   offered: z.number().int(),
   answered: z.number().int(),

@@ -1,4 +1,4 @@
--- One row per stay of a call in a queue (METRICS.md: an attempt belongs to the window that
+-- One row per stay of a call in a queue (docs/metrics.md: an attempt belongs to the window that
 -- contains its t_out), written once when the call leaves the queue.
 CREATE TABLE IF NOT EXISTS queue_attempts
 (

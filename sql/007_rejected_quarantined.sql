@@ -1,5 +1,5 @@
 -- Events the processors refused (valid CallEvent v1, impossible in the call's or agent's
--- state: METRICS.md figures never include them), recorded once each with the reason, keyed
+-- state: docs/metrics.md figures never include them), recorded once each with the reason, keyed
 -- by log seq so a replay collapses into the original row.
 CREATE TABLE IF NOT EXISTS events_rejected
 (

@@ -1,6 +1,6 @@
 -- Every queue attempt of a call on its row, aligned with `queues` (one element per attempt):
 -- how it left that queue and after how long. The calls report then counts a call once and
--- its attempts each in their own queue (METRICS.md, call report figures) in one pass over
+-- its attempts each in their own queue (docs/metrics.md, call report figures) in one pass over
 -- the calls, without joining the attempts table.
 ALTER TABLE calls ADD COLUMN IF NOT EXISTS attempt_outcomes Array(LowCardinality(String)) DEFAULT [];
 ALTER TABLE calls ADD COLUMN IF NOT EXISTS attempt_waits Array(Float64) DEFAULT [];

@@ -1,4 +1,4 @@
--- Calls report (METRICS.md, call report figures) over calls that arrived in [from, to).
+-- Calls report (docs/metrics.md, call report figures) over calls that arrived in [from, to).
 -- One row per call attempt (LEFT ARRAY JOIN over the call's attempts; a call that never
 -- queued gives one row with i = 0): `calls` and the per-call figures count each call once,
 -- on the row of its last attempt (or its only row); the queue figures count every attempt,

@@ -1,5 +1,5 @@
 -- Rebuilds the 15-minute queue rollups over [from, to) from the deduplicated attempts.
--- METRICS.md: an attempt belongs to the interval containing its t_out; a short abandon
+-- docs/metrics.md: an attempt belongs to the interval containing its t_out; a short abandon
 -- (wait < short_abandon_s) is left out of offered, abandoned and waits while excluded.
 INSERT INTO queue_rollup_15m
 SELECT

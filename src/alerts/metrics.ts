@@ -1,5 +1,5 @@
 /**
- * The alerts' Prometheus series (METRICS.md): `cc_alerts_firing{type,queue}` counts the live
+ * The alerts' Prometheus series (docs/metrics.md): `cc_alerts_firing{type,queue}` counts the live
  * alerts (firing or acknowledged: an acknowledged condition still holds), read at scrape
  * time from the book; `cc_alerts_total{type}` counts alerts that fired, since the alert
  * history began: a restart starts it from the count in history (fired and resolved are not

@@ -1,5 +1,5 @@
 /**
- * The alerts' own events (EVENTS.md, operational events): an acknowledgement or a rule
+ * The alerts' own events (docs/events.md, operational events): an acknowledgement or a rule
  * override is appended to the log, and the API answers once the pipeline admitted it and the
  * alerts folded it, with the outcome of that fold (the alert may have resolved in between).
  * The same fold runs on replay, so a restart rebuilds acknowledgements and overrides.

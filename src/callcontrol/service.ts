@@ -1,7 +1,7 @@
 /**
  * Call control: the supervisor's actions on live calls. Nothing here writes state: each
  * action asks the driver (or appends call control's own event) and answers once the
- * processors applied what came of it (ARCHITECTURE.md).
+ * processors applied what came of it (docs/architecture.md).
  */
 import type { CallView } from '../../processors/index.js';
 import { ApiError, conflict, notFound } from '../api/problem.js';

@@ -1,11 +1,11 @@
 /**
- * Per-queue alert rules (METRICS.md, Alerts): the config's `alerts:` of a queue, and what a
+ * Per-queue alert rules (docs/metrics.md, Alerts): the config's `alerts:` of a queue, and what a
  * manager's override sets (PUT /cc/queues/{queue}/alert-rules, logged as the operational
  * event queue.alert_rules_set). Apart from config.ts so events.ts can use it without a cycle.
  */
 import { z } from 'zod';
 
-/** Per-queue alert thresholds (METRICS.md, Alerts). */
+/** Per-queue alert thresholds (docs/metrics.md, Alerts). */
 export const AlertRuleSettings = z.strictObject({
   sla_below_threshold: z
     .strictObject({
@@ -24,7 +24,7 @@ export const AlertRuleSettings = z.strictObject({
 
 export type AlertRules = z.output<typeof AlertRuleSettings>;
 
-/** The alert rules of METRICS.md, one per key of AlertRuleSettings. */
+/** The alert rules of docs/metrics.md, one per key of AlertRuleSettings. */
 export const ALERT_TYPES = ['sla_below_threshold', 'queue_overflow', 'wait_timeout', 'no_available_agents'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 export const ALERT_EVENTS = ['fired', 'acknowledged', 'resolved'] as const;

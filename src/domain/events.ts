@@ -1,5 +1,5 @@
 /**
- * CallEvent v1: the vocabulary every source and processor speaks (../shared/EVENTS.md).
+ * CallEvent v1: the vocabulary every source and processor speaks (docs/events.md).
  * These zod schemas are the authority: the TypeScript types, the validation of every
  * way in (log, replay, POST /cc/events) and the OpenAPI document all derive from them.
  */
@@ -112,7 +112,7 @@ export const MonitorEnded = event('monitor.ended', { ...monitor, reason: z.enum(
 
 
 /*
- * Operational events (EVENTS.md): what a supervisor or manager changed in the engine itself,
+ * Operational events (docs/events.md): what a supervisor or manager changed in the engine itself,
  * logged like everything else so a replay rebuilds it. Only the engine publishes them: POST
  * /cc/events refuses them, and over NATS their subjects belong to the engine's user.
  */

@@ -1,6 +1,6 @@
 /**
  * Feeds the log to the processors' runner and counts what happened in Prometheus. This is
- * the "one runner" shell of STYLE.md: the processors stay pure, this owns the subscription.
+ * the "one runner" shell (docs/architecture.md, "How the code is shaped"): the processors stay pure, this owns the subscription.
  */
 import type { EventLog, LogStatus, Subscription, LoggedEvent } from '../bus/index.js';
 import type { EngineMetrics } from '../metrics/index.js';

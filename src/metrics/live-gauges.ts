@@ -1,5 +1,5 @@
 /**
- * The gauges a scrape reads from the live processors (METRICS.md, Prometheus): queue
+ * The gauges a scrape reads from the live processors (docs/metrics.md, Prometheus): queue
  * length, longest wait, calls with an agent, member agents by state, service level. Read at
  * scrape time, so /metrics, /cc/realtime and the wallboard show the same figures at the
  * same instant. Every label combination of a known queue is present, at 0 when nothing is

@@ -1,5 +1,5 @@
 /**
- * Prometheus exposition (METRICS.md, Prometheus). The call-center metrics have exactly the
+ * Prometheus exposition (docs/metrics.md, Prometheus). The call-center metrics have exactly the
  * specified names, types and labels, with no per-agent or per-call label. Every label
  * combination a configured queue can have is exported from the start at 0, so `rate()` and
  * `increase()` see the first event; calls that never queued carry `queue="none"`. The
@@ -26,7 +26,7 @@ export interface ClosedAttempt {
 
 const WAIT_BUCKETS = [1, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600];
 const TALK_BUCKETS = [10, 30, 60, 120, 180, 300, 600, 900, 1800, 3600];
-/** cc_calls_total and cc_wait_duration_seconds outcomes: a short abandon is counted apart (METRICS.md). */
+/** cc_calls_total and cc_wait_duration_seconds outcomes: a short abandon is counted apart (docs/metrics.md). */
 export const CALL_OUTCOMES = ['answered', 'abandoned', 'short_abandoned', 'flowed_out'] as const;
 export const DIRECTIONS = ['inbound', 'outbound'] as const;
 

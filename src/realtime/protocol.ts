@@ -23,7 +23,7 @@ export type ViewRequest =
   | { view: 'alerts' };
 export type ViewName = ViewRequest['view'];
 
-/** Agents needed now to reach the queue's target (Erlang C, METRICS.md) beside those staffed. */
+/** Agents needed now to reach the queue's target (Erlang C, docs/metrics.md) beside those staffed. */
 export interface StaffingHint {
   queue: string;
   /** Offered calls over the last 60 minutes, per hour. */
@@ -61,7 +61,7 @@ export interface DashboardDelta {
   sample?: DashboardSample;
 }
 
-/** An alert as the alerts processor shows it (processors/alerts-view.ts, METRICS.md Alerts). */
+/** An alert as the alerts processor shows it (processors/alerts-view.ts, docs/metrics.md Alerts). */
 export type AlertItem = AlertView;
 
 export interface Snapshots {

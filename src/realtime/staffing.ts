@@ -1,6 +1,6 @@
 /**
  * The staffing hint per queue: the least number of agents whose Erlang C service level
- * reaches the queue's target (METRICS.md), on the arrival rate of the last 60 minutes and
+ * reaches the queue's target (docs/metrics.md), on the arrival rate of the last 60 minutes and
  * today's average handle time of the queue's agents. It is a hint for a supervisor, not a
  * forecast: Erlang C assumes patient callers and exponential handle times.
  */

@@ -1,5 +1,5 @@
 /**
- * Erlang C (METRICS.md): N agents, Poisson arrivals at rate λ, exponential handle time h,
+ * Erlang C (docs/metrics.md): N agents, Poisson arrivals at rate λ, exponential handle time h,
  * infinitely patient callers, first come first served. Offered load A = λh.
  *
  * P(wait) comes from the Erlang B recursion B(0) = 1, B(k) = A·B(k−1) / (k + A·B(k−1)),

@@ -1,5 +1,5 @@
 /**
- * The ratios of METRICS.md computed from counted components, shared by every report so a
+ * The ratios of docs/metrics.md computed from counted components, shared by every report so a
  * figure has one formula wherever it appears. An empty denominator gives null, never 0 or 100.
  */
 import { queueSettings, type Config, type SlFormula } from '../domain/index.js';
@@ -40,7 +40,7 @@ export function serviceLevel(c: QueueCounts, formula: SlFormula): number | null 
   }
 }
 
-/** The queue figures of METRICS.md from counts. */
+/** The queue figures of docs/metrics.md from counts. */
 export function queueFigures(c: QueueCounts, formula: SlFormula) {
   return {
     service_level_pct: serviceLevel(c, formula),

@@ -179,7 +179,7 @@ function agentChanged(state: FoldState, seq: number, agent: string, next: string
     out.agentStates.push({ agent, state: now.state, reason: now.reason, start: now.since, end: t, duration_s: (t - now.since) / 1000 });
     widen(out, 'agentSpan', now.since);
     widen(out, 'agentSpan', t);
-    // METRICS.md: ACW time = time in wrap-up after the call.
+    // docs/metrics.md: ACW time = time in wrap-up after the call.
     const call = now.last_call ? state.calls[now.last_call] : undefined;
     if (now.state === 'wrapup' && call?.ended && call.agent === agent && seq > call.last_seq) {
       call.acw_s += (t - now.since) / 1000;

@@ -2,7 +2,7 @@
  * Request parameters of every history report, as zod schemas: the API documents and
  * validates query strings with them (a failure names the parameter, e.g. `to`, `group_by`,
  * `tz`) and the report functions take their output. Limits are part of the contract (docs
- * in README of the API): calls/agents reports and exports span at most MAX_RANGE_DAYS;
+ * in docs/api.md): calls/agents reports and exports span at most MAX_RANGE_DAYS;
  * chart series at most SERIES_MAX_DAYS for their interval, so a response never exceeds a
  * few thousand points. Dates, numbers and zones use the shared parsers (domain/time.ts,
  * domain/params.ts); unknown parameters are refused (strict objects).

@@ -2,7 +2,7 @@
  * What the report and dashboard routes answer, as zod schemas: the one definition of each
  * response body, for the report functions' types and the OpenAPI document (so a client
  * generated from /cc/openapi.json knows every field, and the conformance test checks every
- * answer against it). Figures are defined in ../shared/METRICS.md; rates and service levels
+ * answer against it). Figures are defined in docs/metrics.md; rates and service levels
  * are percentages, durations seconds, times RFC 3339 UTC; null where a figure has no basis
  * (nothing offered, nothing answered).
  */

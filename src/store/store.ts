@@ -1,5 +1,5 @@
 /**
- * HistoryStore: the one narrow interface over ClickHouse history (ARCHITECTURE.md, store).
+ * HistoryStore: the one narrow interface over ClickHouse history (docs/architecture.md, store).
  * Embedded: chDB in-process with its data in `dataDir`; distributed: a server by `url`.
  * One store per process (chDB is one engine per process).
  */

@@ -1,6 +1,6 @@
 /**
- * Roles × routes. The table below is the least role of every operation, as the README's
- * tables state it; the test holds three things to it: the README (every row parsed), the
+ * Roles × routes. The table below is the least role of every operation, as the tables of
+ * docs/api.md state it; the test holds three things to it: docs/api.md (every row parsed), the
  * OpenAPI document (`x-cc-role` of every operation) and the engine's answers (each role,
  * and no token, on every operation: with ids that exist, ids that do not, and a broken
  * body). A role below the least one is 403 before anything else: never a 400 that tells
@@ -99,10 +99,10 @@ describe('roles × routes', () => {
     for (const op of ops) expect(op.role, op.operationId).toBe(ROLE_OF[op.operationId]);
   });
 
-  it("the README's tables list every operation with the same role", async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  it("docs/api.md's tables list every operation with the same role", async () => {
+    const page = await readFile(new URL('../../docs/api.md', import.meta.url), 'utf8');
     const rows = new Map<string, string>();
-    for (const line of readme.split('\n')) {
+    for (const line of page.split('\n')) {
       // Cells split on unescaped pipes (`\|` is a pipe inside a cell).
       const [, method, where, who] = line.split(/(?<!\\)\|/).map((c) => c.trim());
       if (!method || !/^(GET|POST|PUT|PATCH|DELETE)$/.test(method) || !where || !who) continue;

@@ -85,7 +85,7 @@ describe('calls export', () => {
     for await (const c of store.exportCalls(p).chunks) chunks.push(c);
     const rows = parse(Buffer.concat(chunks).toString('utf8'), { columns: true }) as Record<string, string>[];
     const report = await store.calls(p);
-    // METRICS.md: the report's `calls` is every call of the filters, short abandons too: the CSV has exactly that many rows.
+    // docs/metrics.md: the report's `calls` is every call of the filters, short abandons too: the CSV has exactly that many rows.
     expect(rows.length).toBe(report.rows[0]!.calls);
     expect(rows.every((r) => restoreCell(r.queue!) === 'sales-queue' && r.direction === 'inbound')).toBe(true);
     expect(chunks.length).toBeGreaterThanOrEqual(2);

@@ -1,6 +1,6 @@
 /**
  * Test helper: the history figures recomputed the naive way, straight from the event list
- * with METRICS.md in hand, sharing no code with src/store. The history tests compare the
+ * with docs/metrics.md in hand, sharing no code with src/store. The history tests compare the
  * stored reports with these.
  */
 import { queueSettings, type CallEvent, type Config, type SlFormula } from '../../src/domain/index.js';
@@ -81,7 +81,7 @@ function sl(f: SlFormula, aw: number, a: number, ab: number, abw: number, abl: n
 }
 
 /**
- * Call report figures (METRICS.md, call report figures) for the calls that arrived in
+ * Call report figures (docs/metrics.md, call report figures) for the calls that arrived in
  * [from, to): `calls` counts every one of them; the queue figures count their attempts, each
  * at its own queue's settings, judged by `formula`. With `queue`, the calls whose last queue
  * it is and the attempts made in it.

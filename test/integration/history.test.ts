@@ -1,6 +1,6 @@
 /**
  * History written from the event log, checked against a naive recomputation from the raw
- * events (METRICS.md by hand), and idempotence: a replay of the same log and a crash in the
+ * events (docs/metrics.md by hand), and idempotence: a replay of the same log and a crash in the
  * middle of writing give exactly the history of one clean pass. Real chDB, in-process.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

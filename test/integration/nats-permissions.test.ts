@@ -1,5 +1,5 @@
 /**
- * The README's NATS permissions, run as written against a real nats-server: the engine's
+ * The NATS permissions of docs/events.md, run as written against a real nats-server: the engine's
  * user logs operational events; a call source's user publishes call events but is refused
  * on the operational subjects (cc.events.alert.*, cc.events.queue.*), so nothing of its
  * attempt reaches the log.
@@ -14,9 +14,9 @@ import { TEST_NOW } from '../support/time.js';
 
 let server: NatsServer;
 beforeAll(async () => {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-  const block = /```conf\n([\s\S]*?)```/.exec(readme);
-  if (!block) throw new Error('README.md has no ```conf block');
+  const doc = await readFile(new URL('../../docs/events.md', import.meta.url), 'utf8');
+  const block = /```conf\n([\s\S]*?)```/.exec(doc);
+  if (!block) throw new Error('docs/events.md has no ```conf block');
   server = await startNatsServer({ config: block[1]! });
 });
 afterAll(async () => server?.stop());
@@ -25,7 +25,7 @@ const time = new Date(TEST_NOW).toISOString();
 const ack = (id: string) => ({ id, type: 'alert.acknowledged', time, source: 'alerts', v: 1, alert_id: 'queue_overflow:sales-queue:1', by: 'sam' });
 const url = (user: string, password: string) => `nats://${user}:${password}@127.0.0.1:${server.port}`;
 
-describe('NATS permissions of the README', () => {
+describe('NATS permissions of docs/events.md', () => {
   it('let the engine log operational events and a call source only call events', async () => {
     const engine = await JetStreamLog.connect({ url: url('cc-engine', 'change-me-engine') });
     const pbx = await connect({ servers: `127.0.0.1:${server.port}`, user: 'pbx-adapter', pass: 'change-me-pbx' });

@@ -3,7 +3,7 @@
  * test's user to root in it, so no real root is needed where unprivileged user namespaces
  * are allowed, as on Debian 12) whose loopback
  * holds the documentation address 198.51.100.1 and is the default route, so real phones
- * (baresip, sipp) advertise that address and every packet stays inside (../shared/SIP-LAB.md).
+ * (baresip, sipp) advertise that address and every packet stays inside (docs/testing.md, "The SIP tests").
  * Anything runs in it through nsenter; a TCP port inside is reached from the test through a
  * Unix socket (forwarder.ts), since a socket file is not bound to a network namespace.
  *

@@ -204,7 +204,7 @@ describe.skipIf(skip !== null)('call operations on real SIP calls', () => {
   it('the figures count every call once, as a naive count of the raw log does', async () => {
     const all = await c.engine.events();
     const arrived = all.filter((e) => e.type === 'call.arrived').map((e) => (e as { call_id: string }).call_id);
-    // Naive (METRICS.md): each call.queued opens an attempt that an answer, an abandon or a move out closes;
+    // Naive (docs/metrics.md): each call.queued opens an attempt that an answer, an abandon or a move out closes;
     // an abandon within short_abandon_s (5 s) is a short abandon, left out of offered.
     type Tally = { offered: number; answered: number; abandoned: number; short_abandons: number; flowed_out: number };
     const naive: Record<string, Tally> = {};

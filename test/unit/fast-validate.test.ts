@@ -34,7 +34,7 @@ const consult = fc.record(
 const monitor = { session_id: id, call_id: id, supervisor: id };
 const mode = fc.constantFrom('listen', 'whisper', 'barge', 'takeover');
 
-/** The fields of each type beside the envelope, following ../shared/EVENTS.md (not the schemas). */
+/** The fields of each type beside the envelope, following docs/events.md (not the schemas). */
 const FIELDS: Record<string, fc.Arbitrary<Obj>> = {
   'call.arrived': fc.record(
     {
@@ -83,7 +83,7 @@ const FIELDS: Record<string, fc.Arbitrary<Obj>> = {
   'monitor.started': fc.record({ ...monitor, mode, endpoint: fc.constantFrom('phone', 'browser', 'sim') }, { requiredKeys: ['session_id', 'call_id', 'supervisor', 'mode'] }),
   'monitor.mode_changed': fc.record({ ...monitor, mode }),
   'monitor.ended': fc.record({ ...monitor, reason: fc.constantFrom('supervisor', 'call_ended', 'failed') }),
-  // Operational events (EVENTS.md): the same envelope, the same validators.
+  // Operational events (docs/events.md): the same envelope, the same validators.
   'alert.acknowledged': fc.record(
     { alert_id: fc.oneof(id, fc.constant(`wait_timeout:${'q'.repeat(200)}:${'c'.repeat(200)}:1781524800000`)), by: id, comment: str(0, 60) },
     { requiredKeys: ['alert_id', 'by'] },

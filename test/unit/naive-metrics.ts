@@ -1,5 +1,5 @@
 /**
- * A deliberately naive recomputation of METRICS.md from a raw list of valid events: filter,
+ * A deliberately naive recomputation of docs/metrics.md from a raw list of valid events: filter,
  * pair, recount from scratch at every question. Slow and obvious on purpose, and sharing no
  * code with processors/, so that agreeing with it means something.
  */

@@ -1,4 +1,4 @@
-/** Agent statistics for today as tables (METRICS.md, Agent figures). */
+/** Agent statistics for today as tables (docs/metrics.md, Agent figures). */
 import { describe, expect, it } from 'vitest';
 import { feed, t, type Row } from './naive-table.js';
 

@@ -1,4 +1,4 @@
-/** Service level as tables: given these events, at this time, the figures are these (METRICS.md). */
+/** Service level as tables: given these events, at this time, the figures are these (docs/metrics.md). */
 import { describe, expect, it } from 'vitest';
 import { SlaView } from '../../processors/index.js';
 import { attempt, feed, t, type Row } from './naive-table.js';

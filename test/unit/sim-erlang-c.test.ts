@@ -62,7 +62,7 @@ describe('Erlang C formula', () => {
     expect(e.serviceLevel(20)).toBeCloseTo(1 - (4 / 9) * Math.exp(-0.2), 12);
   });
 
-  it('agrees with the factorial formula of METRICS.md up to N = 30', () => {
+  it('agrees with the factorial formula of docs/metrics.md up to N = 30', () => {
     for (const [n, a] of [[5, 2.5], [10, 8], [30, 27]] as const) {
       let sum = 0;
       let term = 1;

@@ -1,5 +1,5 @@
 /**
- * What the signed-in role may do, as the API decides it (README, Security): the page offers
+ * What the signed-in role may do, as the API decides it (docs/api.md, "Signing in and roles"): the page offers
  * only the actions the role can use, so nobody clicks a button to be refused.
  */
 const ORDER = ['viewer', 'supervisor', 'manager', 'admin'];

@@ -87,7 +87,7 @@ const route = createRoute({
 type Parsed = { index: number; value: unknown } | { index: number; error: string; id?: string | null };
 
 /**
- * EVENTS.md: a source other than the engine may not publish operational events (they would
+ * docs/events.md: a source other than the engine may not publish operational events (they would
  * acknowledge alerts or change rules behind the API's roles). The rule, as a result's reason.
  */
 const OPERATIONAL_USE: Record<OperationalEventType, string> = {
