@@ -23,7 +23,7 @@ import { breachOutlook } from '../processors/forecast-breach.js';
 import { forecastInputs, expectedLevel, modelInterval, HORIZON_MIN } from '../processors/forecast-view.js';
 import { runModel } from '../processors/forecast-model.js';
 import { demoConfig, parseConfig, queueSettings, type CallEvent, type Config } from '../src/domain/index.js';
-import { erlangC, simulate } from '../src/sim/index.js';
+import { erlangC, localHourOf, simulate, surgeOf } from '../src/sim/index.js';
 import { staffingHints } from '../src/realtime/staffing.js';
 import { ForecastLedger } from '../processors/forecast-ledger.js';
 
@@ -34,6 +34,25 @@ const DAY = 86_400_000;
 const MINUTE = 60_000;
 const JUDGE_MS = 10_000;
 const DEBUG = process.env.BENCH_DEBUG === '1';
+/** Diagnostics: the simulator's true arrival rates instead of the forecast's (how much is lost to estimating them). */
+const ORACLE = process.env.BENCH_ORACLE === '1';
+const MARGIN = Number(process.env.BENCH_MARGIN ?? 0);
+const BLENDS = [0.5, 0.6, 0.7, 0.8, 0.9];
+
+function trueRates(config: Config, queue: string, now: number, minutes: number): number[] {
+  const w = config.sim.queues[queue]!;
+  const index = Object.keys(config.sim.queues).indexOf(queue);
+  const surge = surgeOf(config.sim.surges, index, Object.keys(config.sim.queues).length);
+  const hour = localHourOf(config.timezone);
+  return Array.from({ length: minutes }, (_, m) => {
+    let sum = 0;
+    for (let s = 0; s < 60; s++) {
+      const t = now + m * MINUTE + s * 1000 + 500;
+      sum += (w.calls_per_hour * (w.hourly_profile ? w.hourly_profile[hour(t)]! : 1) * surge.at(t)) / 3600;
+    }
+    return sum / 60;
+  });
+}
 
 interface Pending {
   queue: string;
@@ -93,6 +112,7 @@ function runSeed(seed: number) {
   const pending: Pending[] = [];
   const ledger = new ForecastLedger();
   const out = { n: 0, forecast: 0, persistence: 0, erlangC: 0, inside: 0, breaches: 0, warned: 0, falseWarnings: 0, queueHours: 0, warnings: 0 };
+  const blendErr = BLENDS.map(() => 0);
   const inputsDbg = new Map<string, { n: number; agents: number; staffed: number; handle: number; patience: number; ring: number; rate: number }>();
   const debug = new Map<string, { n: number; f: number; p: number; c: number; real: number; fa: number }>();
   const breachStarts: Episode[] = [];
@@ -128,6 +148,7 @@ function runSeed(seed: number) {
       const settings = queueSettings(config, q);
       const sl = settings.service_level;
       const { model, described } = forecastInputs({ live: runner.states.live, workload: runner.states.workload }, config, q, t, { history: profiles.get(q) ?? null }, 15);
+      if (ORACLE) model.rates = trueRates(config, q, t, model.rates.length);
       const m = runModel(model);
       if (DEBUG) {
         const a = inputsDbg.get(q) ?? { n: 0, agents: 0, staffed: 0, handle: 0, patience: 0, ring: 0, rate: 0 };
@@ -144,7 +165,7 @@ function runSeed(seed: number) {
       if (level !== null) ledger.record(q, '15m', t, level);
       // The warning, as the sla_forecast rule judges it.
       const rule = settings.alerts.sla_below_threshold;
-      const outlook = inBreach.get(q) === null ? breachOutlook(runner.states.serviceLevel, q, t, { windowMin: rule.window_min, minOffered: rule.min_offered, targetPct: sl.target_pct, formula: sl.formula, leadMin: LEAD_MIN }, m.byStep) : null;
+      const outlook = inBreach.get(q) === null ? breachOutlook(runner.states.serviceLevel, q, t, { windowMin: rule.window_min, minOffered: rule.min_offered, targetPct: sl.target_pct + MARGIN, formula: sl.formula, leadMin: LEAD_MIN }, m.byStep) : null;
       const w = warning.get(q)!;
       if (outlook !== null && w === null) warning.set(q, t);
       else if (outlook === null && w !== null) {
@@ -169,6 +190,7 @@ function runSeed(seed: number) {
         d.real += realised;
         debug.set(p.queue, d);
       }
+      for (const [i, w] of BLENDS.entries()) blendErr[i]! += Math.abs(w * p.forecast + (1 - w) * p.persistence - realised);
       out.forecast += Math.abs(p.forecast - realised);
       out.persistence += Math.abs(p.persistence - realised);
       out.erlangC += Math.abs(p.erlangC - realised);
@@ -210,6 +232,7 @@ function runSeed(seed: number) {
     const w = warning.get(q);
     if (w != null) warnings.push({ queue: q, from: w, to: evalTo });
   }
+  if (DEBUG) console.log('  blends ' + BLENDS.map((w, i) => `${w}: ${(blendErr[i]! / out.n).toFixed(2)}`).join(', '));
   if (DEBUG) for (const [q, a] of inputsDbg) console.log(`  ${q} inputs: agents ${(a.agents / a.n).toFixed(2)} of staffed ${(a.staffed / a.n).toFixed(2)}, handle ${(a.handle / a.n).toFixed(0)} s, patience ${(a.patience / a.n).toFixed(0)} s, ring ${(a.ring / a.n).toFixed(1)} s, arrivals ${(a.rate / a.n).toFixed(1)}/h`);
   if (DEBUG) for (const [q, d] of debug) console.log(`  ${q}: n ${d.n} realised ${(d.real / d.n).toFixed(1)}; bias forecast ${(d.f / d.n).toFixed(2)} (MAE ${(d.fa / d.n).toFixed(2)}), persistence ${(d.p / d.n).toFixed(2)}, Erlang C ${(d.c / d.n).toFixed(2)}`);
   out.queueHours = (queues.length * (evalTo - evalFrom)) / 3_600_000;
