@@ -88,3 +88,5 @@ export {
   type ForecastOptions,
   type ForecastStates,
 } from './forecast-view.js';
+export { ForecastLedger } from './forecast-ledger.js';
+export { breachOutlook, type BreachRule, type BreachOutlook } from './forecast-breach.js';

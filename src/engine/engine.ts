@@ -20,6 +20,7 @@ import { AcdTelephony, appliedThrough, createCallControl, clickhouseAudit, loadV
 import { LiveAcd } from '../acd/index.js';
 import { createBrowserMedia, type BrowserMedia } from '../webrtc/index.js';
 import { createRealtime, type Realtime } from '../realtime/index.js';
+import { createForecasts, forecastRoutes, type Forecasts } from '../forecast/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { appendOrThrow, JetStreamLog, openEventLog, type EventLog, type Health } from '../bus/index.js';
 import { HostPort, SipConfig, type Clock, type Config } from '../domain/index.js';
@@ -69,6 +70,7 @@ export class Engine {
     readonly store: HistoryStore,
     readonly writer: HistoryWriter,
     readonly alerts: Alerts,
+    readonly forecasts: Forecasts,
     readonly callControl: ReturnType<typeof createCallControl>,
     readonly realtime: Realtime,
     /** Supervisors' browser media legs (WebRTC). */
@@ -156,6 +158,8 @@ export class Engine {
       if (restored?.parts) alerts.rules.restore(restored.parts.rules);
       await alerts.start();
       cleanup.unshift(() => alerts.stop());
+      const forecasts = createForecasts({ config, runner, history: store, clock, registry: metrics.registry, say });
+      cleanup.unshift(async () => forecasts.stop());
 
       // The writer takes the runner's decisions from the first replayed batch on: it joins before the replay.
       const writer = createHistoryWriter({
@@ -208,6 +212,7 @@ export class Engine {
       };
       const routes: Array<OpenAPIHono<AppEnv>> = [
         liveRoutes(runner, () => clock.now()),
+        forecastRoutes(forecasts, () => runner.knownQueues(), () => clock.now()),
         reportRoutes(store, config.timezone, () => clock.now()),
         setAsideRoutes(store),
         ...alerts.routes,
@@ -215,7 +220,7 @@ export class Engine {
         ...media.routes,
         sipRoutes(() => sip),
       ];
-      const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, clock });
+      const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, forecasts, clock });
       const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, wallboard: realtime.wallboard });
       const server = await listen(app.fetch, settings.port, settings.host);
       cleanup.unshift(() => closeServer(server));
@@ -261,8 +266,10 @@ export class Engine {
         await appliedThrough(pipeline, await log.lastSeq(), 120_000);
       }
       alerts.startJudging();
+      // Forecasts read the state once the start-up is applied, like the alerts' judgement.
+      await forecasts.start();
       callControl.start();
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, callControl, realtime, media, snapshots, restored?.from ?? null, peers);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, forecasts, callControl, realtime, media, snapshots, restored?.from ?? null, peers);
       engine.demoTokens.push(...issued);
       const stopTick = clock.every(1000, () => {
         runner.tick(clock.now());
@@ -322,6 +329,7 @@ export class Engine {
     if (this.stopped) return;
     this.stopped = true;
     this.stopTick?.();
+    this.forecasts.stop();
     await this.media.stop();
     this.callControl.stop();
     await this.sim?.stop();

@@ -11,7 +11,7 @@ import type { Runner, Changed } from '../../processors/index.js';
 import type { TokenRegistry } from '../api/auth.js';
 import type { Clock, Config } from '../domain/index.js';
 import { DashboardHistory } from './history.js';
-import type { AlertItem, ClientToServerEvents, ServerToClientEvents, SocketData } from './protocol.js';
+import type { AlertItem, ClientToServerEvents, ForecastView, ServerToClientEvents, SocketData } from './protocol.js';
 import { agentVisible, queueVisible, realtimeFor, scopeKey, scopeOfKey, agentsFor } from './scope.js';
 import { JoinRefused, ViewRequestSchema, roomOf, snapshotOf, type SnapshotDeps } from './snapshots.js';
 import { staffingHints } from './staffing.js';
@@ -32,6 +32,8 @@ export interface GatewayOptions {
   pipeline: { onChange(listener: (changed: Changed) => void): () => void };
   tokens: TokenRegistry;
   alerts?: AlertsSource;
+  /** The once-a-minute forecasts (src/forecast `Forecasts` fits as it is). */
+  forecasts?: { latest(): ForecastView[]; onForecast(listener: (views: ForecastView[]) => void): () => void };
   /** Least time between two pushes of one view (default 250 ms: four updates a second). */
   flushMs?: number;
   /** Every view is pushed whole this often, so figures that age with time stay honest (default 5 s). */
@@ -57,7 +59,7 @@ export class RealtimeGateway {
 
   constructor(private readonly o: GatewayOptions) {
     this.now = () => o.clock.now();
-    this.deps = { runner: o.runner, config: o.config, history: new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts };
+    this.deps = { runner: o.runner, config: o.config, history: new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts, forecasts: o.forecasts };
   }
 
   /** Attaches to the engine's HTTP server (path /socket.io/) and starts pushing. */
@@ -76,6 +78,7 @@ export class RealtimeGateway {
     io.on('connection', (socket) => this.serve(socket));
     this.unsubscribe.push(this.o.pipeline.onChange((c) => this.mark(c)));
     if (this.o.alerts) this.unsubscribe.push(this.o.alerts.onAlert((e) => this.pushAlert(e.kind === 'fired', e.alert)));
+    if (this.o.forecasts) this.unsubscribe.push(this.o.forecasts.onForecast((views) => this.pushForecasts(views)));
     // Ages, samples and whole-view refreshes: once a second, whether or not events came.
     this.timers.push(this.o.clock.every(1000, () => this.flush()));
     this.timers.push(this.o.clock.every(1000, () => this.pulse()));
@@ -199,6 +202,17 @@ export class RealtimeGateway {
 
   private pulse(): void {
     this.io?.emit('feed:pulse', { now: this.now(), seq: this.o.runner.lastSeq, last_event_at: this.lastEventAt });
+  }
+
+  private pushForecasts(views: ForecastView[]): void {
+    const io = this.io;
+    if (!io) return;
+    for (const key of this.scopes) {
+      const room = `forecast@${key}`;
+      if (!this.members(room)) continue;
+      const scope = scopeOfKey(key);
+      io.to(room).emit('forecast:updated', { forecasts: views.filter((v) => queueVisible(scope, v.queue)) });
+    }
   }
 
   private pushAlert(fresh: boolean, a: AlertItem): void {

@@ -28,6 +28,7 @@ const ROLE_OF: Record<string, Role> = {
   getCall: 'viewer',
   addCallNote: 'supervisor',
   getServiceLevel: 'viewer',
+  getForecast: 'viewer',
   getCallsReport: 'viewer',
   getAgentsReport: 'viewer',
   getSlaTrend: 'viewer',
