@@ -1,4 +1,5 @@
 /** Real-time processors: pure folds of CallEvent v1 and the runner that feeds them. */
+export { isoMs } from './iso-ms.js';
 export { createRunner, type Runner, type RunnerOptions, type RunnerSnapshot, type RunnerCounts, type ApplyResult, type ClosedAttemptRecord, type EndedTalkRecord, type DecidedBatch } from './runner.js';
 export { type Changed } from './touched.js';
 export { type TimedEvent } from './timed-event.js';

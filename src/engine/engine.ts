@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRunner, SLA_WINDOWS } from '../../processors/index.js';
+import { createRunner, isoMs, SLA_WINDOWS } from '../../processors/index.js';
 import { createApp, type App, type Readiness } from '../api/app.js';
 import { registryFrom, demoTokens, type AppEnv } from '../api/auth.js';
 import { liveRoutes } from '../api/routes/live.js';
@@ -21,6 +21,7 @@ import { LiveAcd } from '../acd/index.js';
 import { createBrowserMedia, type BrowserMedia } from '../webrtc/index.js';
 import { createRealtime, type Realtime } from '../realtime/index.js';
 import { createForecasts, forecastRoutes, type Forecasts } from '../forecast/index.js';
+import { Rewinder } from '../rewind/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { appendOrThrow, JetStreamLog, openEventLog, type EventLog, type Health } from '../bus/index.js';
 import { HostPort, SipConfig, type Clock, type Config } from '../domain/index.js';
@@ -71,6 +72,8 @@ export class Engine {
     readonly writer: HistoryWriter,
     readonly alerts: Alerts,
     readonly forecasts: Forecasts,
+    /** Rewind's checkpoints (`?at=` on the live views). */
+    readonly rewinder: Rewinder,
     readonly callControl: ReturnType<typeof createCallControl>,
     readonly realtime: Realtime,
     /** Supervisors' browser media legs (WebRTC). */
@@ -175,6 +178,13 @@ export class Engine {
       });
       await writer.start();
       cleanup.unshift(() => writer.stop({ flush: true }));
+      // Rewind's checkpoints follow the runner from where it starts (a snapshot's state is the first).
+      const rewinder = new Rewinder({ config, log, everyEvents: settings.rewindEveryEvents });
+      if (runner.lastSeq > 0) {
+        const [at] = await log.read(runner.lastSeq, 1);
+        rewinder.checkpoint(runner, at ? isoMs(at.event.time) : -Infinity);
+      }
+      pipeline.consume((decided) => rewinder.consume(decided, runner));
       await peers?.start(writer);
       await pipeline.start(restored?.lastId ?? null);
       cleanup.unshift(() => pipeline.stop());
@@ -211,7 +221,7 @@ export class Engine {
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
       const routes: Array<OpenAPIHono<AppEnv>> = [
-        liveRoutes(runner, () => clock.now()),
+        liveRoutes(runner, () => clock.now(), (at, now) => rewinder.at(at, now)),
         forecastRoutes(forecasts, () => runner.knownQueues(), () => clock.now()),
         reportRoutes(store, config.timezone, () => clock.now()),
         setAsideRoutes(store),
@@ -269,7 +279,7 @@ export class Engine {
       // Forecasts read the state once the start-up is applied, like the alerts' judgement.
       await forecasts.start();
       callControl.start();
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, forecasts, callControl, realtime, media, snapshots, restored?.from ?? null, peers);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, forecasts, rewinder, callControl, realtime, media, snapshots, restored?.from ?? null, peers);
       engine.demoTokens.push(...issued);
       const stopTick = clock.every(1000, () => {
         runner.tick(clock.now());
