@@ -222,13 +222,13 @@ export class Engine {
       };
       const routes: Array<OpenAPIHono<AppEnv>> = [
         liveRoutes(runner, () => clock.now(), (at, now) => rewinder.at(at, now)),
-        forecastRoutes(forecasts, () => runner.knownQueues(), () => clock.now()),
         reportRoutes(store, config.timezone, () => clock.now()),
         setAsideRoutes(store),
         ...alerts.routes,
         ...callControl.routes,
         ...media.routes,
         sipRoutes(() => sip),
+        forecastRoutes(forecasts, () => runner.knownQueues(), () => clock.now()),
       ];
       const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, forecasts, clock });
       const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, wallboard: realtime.wallboard });
