@@ -23,6 +23,8 @@ export const AlertView = z.object({
   value: z.number().describe('the figure when it fired: service level %, queue length, wait s, or available agents'),
   last_value: z.number().describe('the latest figure while it held'),
   threshold: z.number().describe("the rule's limit"),
+  /** What the figure alone does not say: a forecast's predicted time, the agent asking for help (null when not kept). */
+  detail: z.string().nullable(),
   message: z.string(),
 });
 export type AlertView = z.infer<typeof AlertView>;
@@ -39,6 +41,10 @@ function message(a: Alert): string {
       return `call ${a.call ?? '?'} has waited more than ${a.threshold} s in ${a.queue}`;
     case 'no_available_agents':
       return `every member agent of ${a.queue} is offline or away`;
+    case 'sla_forecast':
+      return `service level of ${a.queue} is predicted to fall to ${a.value.toFixed(1)} %, below its target of ${a.threshold} %${a.detail ? `, ${a.detail}` : ''}`;
+    case 'help_requested':
+      return `${a.detail ?? 'an agent'} asks for help on call ${a.call ?? '?'} in ${a.queue}`;
   }
 }
 
@@ -58,6 +64,7 @@ export function viewAlert(a: Alert): AlertView {
     value: a.value,
     last_value: a.lastValue,
     threshold: a.threshold,
+    detail: a.detail,
     message: message(a),
   };
 }
@@ -74,6 +81,7 @@ export function alertFromView(v: AlertView): Alert {
     state: v.state,
     startedAt: Date.parse(v.started_at),
     acknowledgedAt: ms(v.acknowledged_at),
+    detail: v.detail,
     acknowledgedBy: v.acknowledged_by,
     comment: v.comment,
     resolvedAt: ms(v.resolved_at),

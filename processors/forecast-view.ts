@@ -1,5 +1,5 @@
 /**
- * A queue's forecast for the next 15, 30 and 60 minutes (METRICS.md, Forecast): the state
+ * A queue's forecast for the next 15, 30 and 60 minutes (docs/forecast.md): the state
  * now (who waits, since when, which agents are taken), the arrival rate (recent minutes and
  * the same time of day in history, forecast-arrivals.ts), the time an agent is taken per
  * call and the callers' patience (forecast-workload.ts), and the agents who can answer
@@ -184,7 +184,7 @@ export function forecastInputs(states: ForecastStates, config: Config, queue: st
   };
 }
 
-/** Expected counts as a tally (fractional), so every formula of METRICS.md reads them alike. */
+/** Expected counts as a tally (fractional), so every formula of docs/metrics.md reads them alike. */
 export function expectedTally(e: Expected): Tally {
   return {
     answered: e.answered,

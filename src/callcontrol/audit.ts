@@ -26,6 +26,10 @@ export const AUDIT_ACTIONS = [
   'call.hold',
   'call.resume',
   'agent.state',
+  /** An agent's help request (POST /cc/me/help or the phone), its cancel, and a supervisor's answer. */
+  'help.request',
+  'help.cancel',
+  'help.join',
 ] as const;
 
 export const AuditEntry = z

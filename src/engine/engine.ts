@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRunner, isoMs, SLA_WINDOWS } from '../../processors/index.js';
+import { createRunner, isoMs, SLA_WINDOWS, type ExtraSources } from '../../processors/index.js';
 import { createApp, type App, type Readiness } from '../api/app.js';
 import { registryFrom, demoTokens, type AppEnv } from '../api/auth.js';
 import { liveRoutes } from '../api/routes/live.js';
@@ -157,11 +157,15 @@ export class Engine {
       const media = createBrowserMedia({ callControl, pipeline, audit, network: { address: mediaAddressOf(settings), ports: settings.mediaPorts ?? null }, registry: metrics.registry, now: () => clock.now() });
       cleanup.unshift(() => media.stop());
       // Alerts too: the replay rebuilds acknowledgements and rule overrides (on the alerts of history).
-      const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock, say, ...(peers ? { peers: peers.alerts } : {}) });
+      // The rules beyond the processors' states (the forecast's outlook, open help requests), once those exist.
+      let extra: ExtraSources = {};
+      const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock, say, extra: () => extra, ...(peers ? { peers: peers.alerts } : {}) });
       if (restored?.parts) alerts.rules.restore(restored.parts.rules);
       await alerts.start();
       cleanup.unshift(() => alerts.stop());
       const forecasts = createForecasts({ config, runner, history: store, clock, registry: metrics.registry, say });
+      // The rules beyond the processors' states: the forecast's outlook and the open help requests.
+      extra = { breach: (q, rule, at) => forecasts.outlook(q, rule, at), helps: (q) => callControl.service.help.ofQueue(q) };
       cleanup.unshift(async () => forecasts.stop());
 
       // The writer takes the runner's decisions from the first replayed batch on: it joins before the replay.
@@ -229,6 +233,7 @@ export class Engine {
         ...media.routes,
         sipRoutes(() => sip),
         forecastRoutes(forecasts, () => runner.knownQueues(), () => clock.now()),
+        callControl.helpRoutes,
       ];
       const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, forecasts, clock });
       const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, wallboard: realtime.wallboard });

@@ -11,6 +11,10 @@
  */
 import { Gauge, type Registry } from 'prom-client';
 import {
+  breachOutlook,
+  forecastInputs,
+  runModel,
+  type Expected,
   dayProfile,
   FORECAST_HORIZONS,
   ForecastLedger,
@@ -59,6 +63,12 @@ export interface Forecasts {
   refreshHistory(now: number): Promise<void>;
   /** The minute's work: forecast every queue, settle those whose window has passed. */
   minute(now: number): void;
+  /**
+   * The `sla_forecast` rule's outlook: when the queue's alert window is predicted below
+   * target within `leadMin` (forecast-breach.ts), or null. The model runs once a minute per
+   * queue and lead time; the window's closed part is read at each call.
+   */
+  outlook(queue: string, rule: { windowMin: number; minOffered: number; targetPct: number; leadMin: number }, now: number): { at: number; level: number } | null;
   /** Listens for the minute's forecasts (the feed pushes them). */
   onForecast(listener: (views: ForecastView[]) => void): () => void;
   start(): Promise<void>;
@@ -73,6 +83,22 @@ export function createForecasts(d: ForecastDeps): Forecasts {
   const timers: Array<() => void> = [];
   const say = d.say ?? (() => {});
   let refreshing: Promise<void> | null = null;
+  const steps = new Map<string, { minute: number; byStep: Expected[] }>();
+
+  function outlook(queue: string, rule: { windowMin: number; minOffered: number; targetPct: number; leadMin: number }, now: number) {
+    if (!d.runner.knownQueues().includes(queue)) return null;
+    const key = `${queue}\u0000${rule.leadMin}`;
+    const minute = Math.floor(now / MINUTE);
+    let run = steps.get(key);
+    if (run === undefined || run.minute !== minute) {
+      const { model } = forecastInputs({ live: d.runner.states.live, workload: d.runner.states.workload }, d.config, queue, now, { history: profiles.get(queue) ?? null }, rule.leadMin);
+      run = { minute, byStep: runModel(model).byStep };
+      steps.set(key, run);
+    }
+    const formula = queueSettings(d.config, queue).service_level.formula;
+    const b = breachOutlook(d.runner.states.serviceLevel, queue, now, { ...rule, formula }, run.byStep);
+    return b === null ? null : { at: b.at, level: b.level };
+  }
 
   function view(queue: string, now: number, whatIf: WhatIf = {}, horizons?: readonly ForecastHorizon[]): ForecastView | null {
     return d.runner.forecast(queue, now, {
@@ -135,6 +161,7 @@ export function createForecasts(d: ForecastDeps): Forecasts {
     latest: () => [...latest.values()],
     refreshHistory: (now) => (refreshing ??= refreshHistory(now).finally(() => (refreshing = null))),
     minute,
+    outlook,
     onForecast(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

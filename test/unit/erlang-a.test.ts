@@ -6,7 +6,7 @@
  *   A(x,y) = x·∫₀¹ u^(x−1)·e^(y(1−u)) du (here by numeric quadrature, not the series the
  *   model sums), and P(Ab | W>0) = 1/(ρ·A(x,y)) + 1 − 1/ρ with ρ = λ/(nμ);
  * - published Erlang B table values, the limit of hang-ups at once (θ → ∞);
- * - Erlang C (METRICS.md, the project's own implementation) when patience is infinite;
+ * - Erlang C (docs/metrics.md, the project's own implementation) when patience is infinite;
  * - θ = μ: everyone leaves at rate μ, served or not, so the number in system is Poisson(λ/μ);
  * - Little-type identity P(Ab) = θ·E[queue] ÷ λ;
  * - the simulator itself under Erlang A conditions (exponential handle and patience, no
