@@ -4,7 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { EventLog } from '../bus/index.js';
 import type { EngineMetrics } from '../metrics/index.js';
@@ -28,6 +28,8 @@ export interface ApiDeps {
   maxBodyBytes: number;
   /** Further /cc route groups (live views, reports...), each mounted under /cc. */
   routes: Array<OpenAPIHono<AppEnv>>;
+  /** The analysts' read-only ClickHouse HTTP interface, mounted at /clickhouse (outside /cc and the document: its contract is ClickHouse's). */
+  clickhouse?: Hono;
   /** Serves the wallboard's files for paths outside /cc. */
   wallboard?: (c: Context) => Promise<Response | null>;
 }
@@ -91,6 +93,8 @@ export function createApp(deps: ApiDeps) {
   app.use('/cc/*', enforceContract(openApi));
   app.route('/cc', eventRoutes(deps.log));
   for (const r of deps.routes) app.route('/cc', r);
+
+  if (deps.clickhouse) app.route('/clickhouse', deps.clickhouse);
 
   if (deps.wallboard) {
     const serve = deps.wallboard;

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { ROLES, type Role, type UserConfig } from '../domain/index.js';
+import { ROLE_RANK, ROLES, type Role, type UserConfig } from '../domain/index.js';
 import { ApiError } from './problem.js';
 
 export interface AuthUser {
@@ -70,7 +70,7 @@ export function demoTokens(reg: TokenRegistry): Array<{ role: Role; name: string
   });
 }
 
-export const roleRank = (r: Role) => ROLES.indexOf(r);
+export const roleRank = (r: Role) => ROLE_RANK[r];
 export const hasRole = (user: AuthUser, min: Role) => roleRank(user.role) >= roleRank(min);
 export const canSeeQueue = (user: AuthUser, queue: string | null | undefined) =>
   user.queues === null || (queue != null && user.queues.includes(queue));

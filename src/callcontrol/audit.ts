@@ -1,5 +1,6 @@
 /**
- * The audit trail: every monitoring session and call action, with its outcome, stored in
+ * The audit trail: every monitoring session and call action, and every analyst's query
+ * through the ClickHouse door, with its outcome, stored in
  * ClickHouse (sql/060_audit.sql) and listed for managers. The interface only appends and
  * lists: there is no way to change or remove an entry.
  */
@@ -30,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'help.request',
   'help.cancel',
   'help.join',
+  /** An analyst's SQL through the read-only ClickHouse door (/clickhouse): detail.query, its outcome and figures. */
+  'history.query',
 ] as const;
 
 export const AuditEntry = z

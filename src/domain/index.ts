@@ -34,6 +34,8 @@ export {
   SlFormula,
   Role,
   ROLES,
+  ROLE_RANK,
+  HISTORY_QUERY_ROLES,
   SL_FORMULAS,
   queueSettings,
   AlertRuleSettings,

@@ -35,7 +35,8 @@ import { Pipeline } from './pipeline.js';
 import { openSnapshots, snapshotter } from './restore.js';
 import { historyCatchUp, openPeers, type Peers } from './peers.js';
 import { encodeParts, type Snapshotter } from '../snapshot/index.js';
-import { engineNameOf, mediaAddressOf, type EngineSettings } from './settings.js';
+import { analystLimitsOf, engineNameOf, mediaAddressOf, type EngineSettings } from './settings.js';
+import { clickhouseRoutes, createAnalyticsDoor, type DoorOrAbsence } from '../analytics/index.js';
 
 export interface EngineOptions {
   settings: EngineSettings;
@@ -51,6 +52,8 @@ export interface EngineOptions {
 export class Engine {
   private stopped = false;
   private stopTick: (() => void) | undefined;
+  /** Closes the analysts' read-only connections (before the store: chDB keeps its directory while one is open). */
+  private closeAnalysts: (() => Promise<void>) | undefined;
   readonly demoTokens: Array<{ role: string; name: string; token: string }> = [];
 
   private constructor(
@@ -154,6 +157,13 @@ export class Engine {
       });
       cleanup.unshift(async () => callControl.stop());
       if (restored?.parts) callControl.restore(restored.parts.sessions);
+      // The analysts' door: read-only connections to the embedded history (none with a server,
+      // whose own read-only analyst user is the door there).
+      const analystReader = await store.openAnalystReader(analystLimitsOf(settings));
+      if (analystReader) cleanup.unshift(() => analystReader.close());
+      const door: DoorOrAbsence = analystReader
+        ? { door: createAnalyticsDoor({ reader: analystReader, audit, now: () => clock.now() }) }
+        : { absent: 'this engine keeps its history in a ClickHouse server: analysts query that server as its read-only analyst user (docs/analytics.md, distributed mode)' };
       const media = createBrowserMedia({ callControl, pipeline, audit, network: { address: mediaAddressOf(settings), ports: settings.mediaPorts ?? null }, registry: metrics.registry, now: () => clock.now() });
       cleanup.unshift(() => media.stop());
       // Alerts too: the replay rebuilds acknowledgements and rule overrides (on the alerts of history).
@@ -236,7 +246,7 @@ export class Engine {
         callControl.helpRoutes,
       ];
       const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, forecasts, clock });
-      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, wallboard: realtime.wallboard });
+      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, clickhouse: clickhouseRoutes(tokens, door), wallboard: realtime.wallboard });
       const server = await listen(app.fetch, settings.port, settings.host);
       cleanup.unshift(() => closeServer(server));
       realtime.start(server);
@@ -286,6 +296,7 @@ export class Engine {
       callControl.start();
       const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, forecasts, rewinder, callControl, realtime, media, snapshots, restored?.from ?? null, peers);
       engine.demoTokens.push(...issued);
+      engine.closeAnalysts = async () => analystReader?.close();
       const stopTick = clock.every(1000, () => {
         runner.tick(clock.now());
         void pipeline.refreshLag().catch(() => {});
@@ -352,6 +363,7 @@ export class Engine {
     await this.acd?.stop();
     await this.realtime.stop();
     await closeServer(this.server);
+    await within(1000, this.closeAnalysts?.() ?? Promise.resolve());
     await within(1000, this.alerts.stop());
     // The pipeline may be waiting on the writer (backpressure from a failing store): give it a
     // moment, stop the writer (which lets it go), then make sure it is stopped.

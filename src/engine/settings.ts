@@ -55,6 +55,20 @@ export const EngineSettings = z.strictObject({
   leaseTtlS: z.coerce.number().min(1).max(300).default(10),
   /** Where clients reach this engine directly (named in the 409 of call control sent to another engine). */
   advertiseUrl: z.url({ error: 'must be a URL such as http://engine-a:8080' }).optional(),
+  /** The analysts' door (/clickhouse, embedded history): seconds a query may run before the engine stops it. */
+  analyticsMaxExecutionS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Megabytes of memory one analyst query may use. */
+  analyticsMaxMemoryMb: z.coerce.number().int().min(16).max(1_048_576).default(1024),
+  /** Rows one analyst query may answer (more is an error, not a cut answer). */
+  analyticsMaxResultRows: z.coerce.number().int().min(1).default(1_000_000),
+  /** Megabytes one analyst query may answer. */
+  analyticsMaxResultMb: z.coerce.number().int().min(1).max(4096).default(256),
+  /** Rows one analyst query may read. */
+  analyticsMaxRowsToRead: z.coerce.number().int().min(1).default(1_000_000_000),
+  /** Threads one analyst query may use (the engine's own work keeps the rest). */
+  analyticsMaxThreads: z.coerce.number().int().min(1).max(256).default(2),
+  /** Analyst queries running at once; one more answers 429 until one ends. */
+  analyticsMaxConcurrent: z.coerce.number().int().min(1).max(32).default(2),
 });
 export type EngineSettings = z.output<typeof EngineSettings>;
 
@@ -84,6 +98,13 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown>
     engineName: env.CC_ENGINE_NAME,
     leaseTtlS: env.CC_LEASE_TTL_S,
     advertiseUrl: env.CC_ADVERTISE_URL,
+    analyticsMaxExecutionS: env.CC_ANALYTICS_MAX_EXECUTION_S,
+    analyticsMaxMemoryMb: env.CC_ANALYTICS_MAX_MEMORY_MB,
+    analyticsMaxResultRows: env.CC_ANALYTICS_MAX_RESULT_ROWS,
+    analyticsMaxResultMb: env.CC_ANALYTICS_MAX_RESULT_MB,
+    analyticsMaxRowsToRead: env.CC_ANALYTICS_MAX_ROWS_TO_READ,
+    analyticsMaxThreads: env.CC_ANALYTICS_MAX_THREADS,
+    analyticsMaxConcurrent: env.CC_ANALYTICS_MAX_CONCURRENT,
   };
   return Object.fromEntries(Object.entries(pick).filter(([, v]) => v !== undefined && v !== ''));
 }
@@ -103,4 +124,17 @@ export function engineNameOf(s: EngineSettings): string {
 export function mediaAddressOf(s: EngineSettings): string | null {
   if (s.mediaAddress) return s.mediaAddress;
   return isIP(s.host) !== 0 && s.host !== '0.0.0.0' && s.host !== '::' ? s.host : null;
+}
+
+/** The analysts' door's limits from the settings. */
+export function analystLimitsOf(s: EngineSettings) {
+  return {
+    maxExecutionS: s.analyticsMaxExecutionS,
+    maxMemoryBytes: s.analyticsMaxMemoryMb * 1024 * 1024,
+    maxResultRows: s.analyticsMaxResultRows,
+    maxResultBytes: s.analyticsMaxResultMb * 1024 * 1024,
+    maxRowsToRead: s.analyticsMaxRowsToRead,
+    maxThreads: s.analyticsMaxThreads,
+    maxConcurrent: s.analyticsMaxConcurrent,
+  };
 }

@@ -24,3 +24,5 @@ export { serviceLevel, queueFigures } from './figures.js';
 export { foldBatch, initialFoldState, callsToLoad, loadCalls, type FoldState } from './fold.js';
 export type { CallRow, AttemptRow, AgentStateRow, FoldOutput } from './rows.js';
 export { forgetWriterCheckpoints } from './forget-checkpoints.js';
+export { analystSettings, type AnalystLimits, type AnalystReader, type AnalystResult } from './analyst-reader.js';
+export { configSnapshot } from './config-snapshot.js';

@@ -7,8 +7,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
 import type { Health } from '../bus/index.js';
 import { openClient } from './client.js';
+import { openChdbAnalystReader, type AnalystLimits, type AnalystReader } from './analyst-reader.js';
 import { callRecords, exportAgents, exportCalls, type CallRecord, type CsvExport, type ExportFilters } from './export.js';
 import { migrate } from './migrate.js';
+import { publishConfig } from './config-snapshot.js';
 import type { AgentsReportParams, CallsReportParams, DashboardSummaryParams, DashboardTimeseriesParams, SeriesParams } from './params.js';
 import { agentsReport } from './report-agents.js';
 import { callsReport } from './report-calls.js';
@@ -34,10 +36,15 @@ export interface HistoryStore {
   readonly config: Config;
   /** The client, for tests and tools that read the tables directly. */
   readonly client: ClickHouseClient;
-  /** Applies pending sql/ migrations; returns the versions applied now. */
+  /** Applies pending sql/ migrations and records the configuration the analysts' views judge by; returns the versions applied now. */
   migrate(): Promise<number[]>;
   health(): Promise<Health>;
   close(): Promise<void>;
+  /**
+   * Read-only connections for the analysts' door (after migrate: they open on cc_analytics).
+   * Null with a server: there the analysts' door is the server's own read-only user.
+   */
+  openAnalystReader(limits: AnalystLimits): Promise<AnalystReader | null>;
 
   calls(p: CallsReportParams): Promise<CallsReport>;
   agents(p: AgentsReportParams): Promise<AgentsReport>;
@@ -76,7 +83,11 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     kind,
     config,
     client,
-    migrate: () => migrate(client, options.now),
+    async migrate() {
+      const applied = await migrate(client, options.now);
+      await publishConfig(client, config, options.now());
+      return applied;
+    },
     async health() {
       try {
         const rs = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
@@ -87,6 +98,7 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
       }
     },
     close: () => client.close(),
+    openAnalystReader: (limits) => (kind === 'chdb' ? openChdbAnalystReader(where, limits) : Promise.resolve(null)),
     calls: (p) => callsReport(client, config, p),
     agents: (p) => agentsReport(client, config, p),
     slaTrend: (p) => slaTrend(client, config, p),

@@ -107,7 +107,7 @@ describe('deploy/prometheus/rules.yml', () => {
 
 describe('docker-compose.yml', () => {
   it("scrapes /metrics with the token the engine is given, with the rules loaded, in a config promtool accepts", async () => {
-    const env = { CC_METRICS_TOKEN: 'compose-metrics-token-0123456789', CC_TOKENS: '' };
+    const env = { CC_METRICS_TOKEN: 'compose-metrics-token-0123456789', CC_ANALYST_PASSWORD: 'compose-analyst-password-0123', CC_TOKENS: '' };
     const compose = parseYaml(interpolate(await readFile(join(ROOT, 'docker-compose.yml'), 'utf8'), env));
     const engine = compose.services.engine.environment;
     expect(String(engine.CC_METRICS_AUTH)).toBe('true');

@@ -11,6 +11,7 @@ import { TEST_NOW, waitUntil } from './time.js';
 
 export const TOKENS = {
   viewer: 'viewer-token-0123456789abcdef',
+  analyst: 'analyst-token-0123456789abcdef',
   supervisor: 'supervisor-token-0123456789ab',
   manager: 'manager-token-0123456789abcdef',
   admin: 'admin-token-0123456789abcdefgh',
@@ -61,7 +62,7 @@ export async function startTestEngine(o: TestEngineOptions = {}): Promise<TestEn
     // The simulator's parties play their tones, which tests analyse; the demo's voices are for people.
     simVoices: false,
     simCatchUp: o.catchUp ?? false,
-    tokens: (['viewer', 'supervisor', 'manager', 'admin'] as const).map((r) => `${r}-bot:${r}:${TOKENS[r]}`).join(','),
+    tokens: (['viewer', 'analyst', 'supervisor', 'manager', 'admin'] as const).map((r) => `${r}-bot:${r}:${TOKENS[r]}`).join(','),
     ...(o.natsUrl ? { natsUrl: o.natsUrl } : {}),
     ...o.settings,
   });
