@@ -6,11 +6,12 @@
  * after it is the one difference, and is left out, as it was then).
  *
  * Checkpoints are the runner's own snapshot (the one a restart starts from), taken as the
- * pipeline applies the log, every `everyEvents` events, kept as text so a rewind starts
- * from a private copy. At most `kept` are held: when full, every other one of the older
+ * pipeline applies the log, every `everyEvents` events; a rewind starts from a copy. A
+ * checkpoint costs what a snapshot costs (the runner's state, which grows with the day's
+ * ended calls), so they are far apart: 100,000 events by default. At most `kept` are held: when full, every other one of the older
  * half goes, so recent instants stay close to a checkpoint and old ones still have one.
  */
-import { createRunner, isoMs, type DecidedBatch, type Runner } from '../../processors/index.js';
+import { createRunner, isoMs, type DecidedBatch, type Runner, type RunnerSnapshot } from '../../processors/index.js';
 import type { EventLog } from '../bus/index.js';
 import type { Config } from '../domain/index.js';
 
@@ -19,7 +20,8 @@ export interface Checkpoint {
   seq: number;
   /** The latest event time among seq 1..seq (epoch ms): valid for any T at or after it. */
   through: number;
-  text: string;
+  /** The runner's snapshot (never handed out: a rewind starts from a copy). */
+  state: RunnerSnapshot;
 }
 
 /** What a rewind gives: the state at T, or why there is none. */
@@ -30,7 +32,7 @@ export type RewindOutcome =
 export interface RewinderOptions {
   config: Config;
   log: EventLog;
-  /** Checkpoint every this many events (default 20,000). */
+  /** Checkpoint every this many events (default 100,000). */
   everyEvents?: number;
   /** Checkpoints held at most (default 32). */
   kept?: number;
@@ -53,7 +55,7 @@ export class Rewinder {
     for (const e of batch.events) this.note(e.event.time);
     for (const e of batch.rejected) this.note(e.event.time);
     this.sinceLast += batch.events.length + batch.rejected.length;
-    if (this.sinceLast >= (this.o.everyEvents ?? 20_000) && runner.lastSeq === batch.lastSeq) this.checkpoint(runner);
+    if (this.sinceLast >= (this.o.everyEvents ?? 100_000) && runner.lastSeq === batch.lastSeq) this.checkpoint(runner);
   };
 
   /** Takes a checkpoint of `runner` now (the engine's start from a snapshot takes one at once). */
@@ -62,7 +64,8 @@ export class Rewinder {
     if (through > this.through) this.through = through;
     const last = this.checkpoints.at(-1);
     if (last !== undefined && last.seq >= runner.lastSeq) return;
-    this.checkpoints.push({ seq: runner.lastSeq, through, text: JSON.stringify(runner.snapshot()) });
+    // A copy: the snapshot shares arrays with the live state, which goes on changing.
+    this.checkpoints.push({ seq: runner.lastSeq, through, state: structuredClone(runner.snapshot()) });
     const kept = this.o.kept ?? 32;
     if (this.checkpoints.length > kept) {
       const half = Math.floor(this.checkpoints.length / 2);
@@ -91,7 +94,7 @@ export class Rewinder {
     if (this.last !== null && this.last.at === at) return { ok: true, runner: this.last.runner, at, replayed: 0, from: this.last.seq };
     let base: Checkpoint | undefined;
     for (const c of this.checkpoints) if (c.through <= at) base = c;
-    const runner = createRunner(this.o.config, base ? { from: JSON.parse(base.text) } : {});
+    const runner = createRunner(this.o.config, base ? { from: structuredClone(base.state) } : {});
     let seq = (base?.seq ?? 0) + 1;
     let replayed = 0;
     const size = this.o.readBatch ?? 5000;
