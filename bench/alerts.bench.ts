@@ -39,7 +39,7 @@ export async function bench(): Promise<void> {
   alerts.startJudging();
   const tokens = new TokenRegistry();
   tokens.addToken('bench-viewer-token-0123', { name: 'bench', role: 'viewer', queues: null });
-  const app = createApp({ tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, routes: [liveRoutes(runner, systemClock.now), ...alerts.routes] });
+  const app = createApp({ tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, routes: [liveRoutes(runner, systemClock.now), ...alerts.routes], admission: { now: systemClock.now, bounds: config.ingest } });
   const get = (path: string) => app.request(path, { headers: { authorization: 'Bearer bench-viewer-token-0123' } });
 
   let n = 0;

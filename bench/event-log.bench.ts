@@ -19,7 +19,7 @@ import { connect } from '@nats-io/transport-node';
 import { InProcessLog, JetStreamLog, type EventLog } from '../src/bus/index.js';
 import { validateEvent } from '../src/domain/index.js';
 import { startNatsServer } from '../test/fixtures/nats-server.js';
-import { callEvents } from '../test/integration/event-log.events.js';
+import { callEvents } from '../test/support/call-events.js';
 import { report } from './report.js';
 
 const IN_PROCESS_EVENTS = 300_000;

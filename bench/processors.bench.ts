@@ -5,7 +5,7 @@
  */
 import { demoConfig, parseConfig, validateEvent, type CallEvent } from '../src/domain/index.js';
 import { createRunner } from '../processors/index.js';
-import { generateTraffic } from '../test/unit/naive-traffic.js';
+import { generateTraffic } from '../test/support/naive-traffic.js';
 import { report } from './report.js';
 
 const TARGET_EVENTS = 1_000_000;

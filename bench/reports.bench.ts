@@ -8,16 +8,18 @@
  * Rows are synthetic, made by the same integer formulas in both engines so both hold the
  * same data (the bench checks the two reports agree).
  * While iterating: CC_BENCH_REPORTS=export runs only the export part, and
- * CC_BENCH_REPORTS_CALLS=1200000 loads fewer calls (the export then starts at the first call).
+ * CC_BENCH_REPORTS_CALLS=1200000 loads fewer calls (the export then starts at the first call);
+ * CC_BENCH_REPORTS_DIR=/tmp/x keeps the loaded data there and a later run with the same
+ * number of calls reuses it (loading 10 M calls takes minutes on a shared machine).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { demoConfig, parseConfig, systemClock } from '../src/domain/index.js';
 import { CallsReportParams, openHistoryStore } from '../src/store/index.js';
 import { csvLine } from '../src/store/csv.js';
-import { percentile, report } from './report.js';
+import { guard, percentile, report } from './report.js';
 
 const N = Number(process.env.CC_BENCH_REPORTS_CALLS ?? 10_000_000);
 const ONLY_EXPORT = process.env.CC_BENCH_REPORTS === 'export';
@@ -38,20 +40,29 @@ const F = {
 
 export async function bench(): Promise<void> {
   const config = parseConfig(demoConfig());
-  const dir = mkdtempSync(join(tmpdir(), 'cc-bench-reports-'));
+  const kept = process.env.CC_BENCH_REPORTS_DIR;
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'cc-bench-reports-'));
+  if (kept) mkdirSync(kept, { recursive: true });
+  const marker = join(dir, 'loaded');
+  const reuse = kept !== undefined && existsSync(marker) && readFileSync(marker, 'utf8') === String(N);
+  if (kept && !reuse) for (const f of ['chdb', 'calls.sqlite', 'calls.sqlite-wal', 'calls.sqlite-shm']) rmSync(join(dir, f), { recursive: true, force: true });
   const store = openHistoryStore({ dataDir: join(dir, 'chdb'), config, now: systemClock.now });
   const sqlite = new Database(join(dir, 'calls.sqlite'));
   try {
     await store.migrate();
-    let t = performance.now();
-    await loadClickHouse(store.client);
-    const chLoad = performance.now() - t;
-    t = performance.now();
-    await store.client.command({ query: 'OPTIMIZE TABLE calls FINAL' });
-    const chMerge = performance.now() - t;
-    t = performance.now();
-    loadSqlite(sqlite);
-    console.log(`loaded ${N.toLocaleString('en-US')} calls: chDB ${(chLoad / 1000).toFixed(1)} s (+ merge ${(chMerge / 1000).toFixed(1)} s), SQLite ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    if (reuse) console.log(`reusing the ${N.toLocaleString('en-US')} calls loaded in ${dir}`);
+    else {
+      let t = performance.now();
+      await loadClickHouse(store.client);
+      const chLoad = performance.now() - t;
+      t = performance.now();
+      await store.client.command({ query: 'OPTIMIZE TABLE calls FINAL' });
+      const chMerge = performance.now() - t;
+      t = performance.now();
+      loadSqlite(sqlite);
+      console.log(`loaded ${N.toLocaleString('en-US')} calls: chDB ${(chLoad / 1000).toFixed(1)} s (+ merge ${(chMerge / 1000).toFixed(1)} s), SQLite ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      if (kept) writeFileSync(marker, String(N));
+    }
 
     if (!ONLY_EXPORT) await reportPart(store, sqlite);
 
@@ -63,6 +74,7 @@ export async function bench(): Promise<void> {
     const exp = await measureExport(1, () => store.exportCalls(range(1_000_000)).chunks);
     const base = await measureExport(0, () => sqliteExport(sqlite, range(1_000_000).from, range(1_000_000).to));
     report('calls CSV export, chDB (rows/s)', exp.rowsPerS, 'rows/s', { name: 'SQLite + JS CSV', value: base.rowsPerS });
+    guard('calls-csv-export', 'calls CSV export, 1 M rows, vs SQLite + JS CSV', exp.rowsPerS, base.rowsPerS, 'higher');
     console.log(`  ${exp.rows.toLocaleString('en-US')} rows, ${(exp.bytes / 1e6).toFixed(0)} MB; peak RSS +${exp.rssMb.toFixed(0)} MB, peak heap +${exp.heapMb.toFixed(0)} MB over the engine's before the export (SQLite: +${base.rssMb.toFixed(0)} / +${base.heapMb.toFixed(0)} MB)`);
     if (N >= 5_000_000 && process.env.CC_BENCH_EXPORT_5M !== '0') {
       const big = await measureExport(1, () => store.exportCalls(range(5_000_000)).chunks);
@@ -71,7 +83,7 @@ export async function bench(): Promise<void> {
   } finally {
     sqlite.close();
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -91,6 +103,7 @@ async function reportPart(store: ReturnType<typeof openHistoryStore>, sqlite: Da
   console.log(`30 days = ${chRows.reduce((s, r) => s + r.calls, 0).toLocaleString('en-US')} calls`);
   report('calls report by queue, 30 days, chDB (median ms)', percentile(ch, 50), 'ms', { name: 'SQLite covering index', value: percentile(lite, 50) });
   report('  speed-up over SQLite', percentile(lite, 50) / percentile(ch, 50), 'x');
+  guard('calls-report-by-queue', 'calls report by queue, 30 days of 10 M calls, vs SQLite covering index', percentile(ch, 50), percentile(lite, 50), 'lower');
 }
 
 async function loadClickHouse(client: ReturnType<typeof openHistoryStore>['client']): Promise<void> {

@@ -18,7 +18,7 @@ import { connect, headers } from '@nats-io/transport-node';
 import { JetStreamLog } from '../src/bus/index.js';
 import { demoConfig, parseConfig, systemClock, validateEvent, type CallEvent, type Config } from '../src/domain/index.js';
 import { openHistoryStore, initialFoldState } from '../src/store/index.js';
-import { generateTraffic } from '../test/unit/naive-traffic.js';
+import { generateTraffic } from '../test/support/naive-traffic.js';
 import { startNatsServer } from '../test/fixtures/nats-server.js';
 import { report } from './report.js';
 import type { SnapshotReport } from '../src/snapshot/index.js';

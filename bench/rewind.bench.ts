@@ -11,7 +11,7 @@ import { decideBatch } from '../src/engine/pipeline.js';
 import { InProcessLog } from '../src/bus/index.js';
 import { demoConfig, parseConfig } from '../src/domain/index.js';
 import { Rewinder } from '../src/rewind/index.js';
-import { generateTraffic } from '../test/unit/naive-traffic.js';
+import { generateTraffic } from '../test/support/naive-traffic.js';
 
 const HOUR = 3_600_000;
 

@@ -4,8 +4,8 @@
  * must succeed and be counted once. Figures: calls held and the engine's CPU per call,
  * beside sipp's own CPU for the same calls and packets in the same run.
  */
-import { Lab, labUnavailable } from '../test/sip/lab.js';
-import { runLoad } from '../test/sip/load.js';
+import { Lab, labUnavailable } from '../test/support/sip/lab.js';
+import { runLoad } from '../test/support/sip/load.js';
 import { report } from './report.js';
 
 const CALLS = 200;

@@ -33,6 +33,18 @@ export const LONGEST_SLA_WINDOW_MIN = 60;
 
 const UNAVAILABLE = new Set(['offline', 'away']);
 
+/**
+ * Which calls and agents the rules may count now. The alerts shell leaves out those whose
+ * events arrived late and are still settling (a backfill: src/alerts/settling.ts), so a call
+ * already over when its events arrive never fires; by default everything counts.
+ */
+export interface Presence {
+  /** `lateFromMs`: the rule's own measure of late (wait_timeout: its wait limit); default the shell's. */
+  call(id: string, lateFromMs?: number): boolean;
+  agent(id: string): boolean;
+}
+const EVERYTHING: Presence = { call: () => true, agent: () => true };
+
 export const alertKey = (type: AlertType, queue: string, call?: string | null) => (call == null ? `${type}:${queue}` : `${type}:${queue}:${call}`);
 
 /**
@@ -74,6 +86,7 @@ export function queueConditions(
   queue: string,
   rules: AlertRules,
   now: number,
+  presence: Presence = EVERYTHING,
   extra: ExtraSources = {},
 ): AlertCondition[] {
   const out: AlertCondition[] = [];
@@ -119,14 +132,18 @@ export function queueConditions(
   if (q === undefined) return out;
 
   if (rules.queue_overflow.enabled && q.waiting.size > settings.max_size) {
-    out.push({ key: alertKey('queue_overflow', queue), type: 'queue_overflow', queue, call: null, value: q.waiting.size, threshold: settings.max_size, forMs: rules.queue_overflow.for_s * 1000 });
+    let waiting = 0;
+    for (const c of q.waiting.values()) if (presence.call(c.id)) waiting++;
+    if (waiting > settings.max_size) {
+      out.push({ key: alertKey('queue_overflow', queue), type: 'queue_overflow', queue, call: null, value: waiting, threshold: settings.max_size, forMs: rules.queue_overflow.for_s * 1000 });
+    }
   }
 
   const wt = rules.wait_timeout;
   if (wt.enabled) {
     const limitMs = wt.max_wait_s * 1000;
     for (const c of q.waiting.values()) {
-      if (c.queuedAt === null || now - c.queuedAt <= limitMs) continue;
+      if (c.queuedAt === null || now - c.queuedAt <= limitMs || !presence.call(c.id, limitMs)) continue;
       out.push({ key: alertKey('wait_timeout', queue, c.id), type: 'wait_timeout', queue, call: c.id, value: (now - c.queuedAt) / 1000, threshold: wt.max_wait_s, forMs: wt.for_s * 1000 });
     }
   }
@@ -135,7 +152,8 @@ export function queueConditions(
     let available = 0;
     for (const id of q.members) {
       const a = states.live.agents.get(id);
-      if (a !== undefined && !UNAVAILABLE.has(a.state)) available++;
+      // A settling agent's state may be a moment of the past: counted as available, never a page.
+      if (a !== undefined && (!UNAVAILABLE.has(a.state) || !presence.agent(id))) available++;
     }
     // A queue without members has nobody to answer either: "every member" holds vacuously.
     if (available === 0) {

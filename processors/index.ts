@@ -37,7 +37,7 @@ export {
   AgentStateCounts,
   type AgentFilter,
 } from './views.js';
-export { queueConditions, ruleThresholds, alertKey, LONGEST_SLA_WINDOW_MIN, type AlertCondition, type ExtraSources } from './alerts-conditions.js';
+export { queueConditions, ruleThresholds, alertKey, LONGEST_SLA_WINDOW_MIN, type AlertCondition, type ExtraSources, type Presence } from './alerts-conditions.js';
 export {
   initialAlertBook,
   reconcileQueue,

@@ -72,9 +72,11 @@ export async function main(argv: string[]): Promise<void> {
     .argument('<file>', 'NDJSON file ("-" for standard input)')
     .option('--data <dir>', 'data directory of the embedded log (env CC_DATA_DIR)')
     .option('--nats <url>', 'NATS JetStream URL (env NATS_URL)')
-    .action(async (file: string, opts: { data?: string; nats?: string }) => {
-      const settings = parseSettings({ ...settingsFromEnv(process.env), ...defined({ dataDir: opts.data, natsUrl: opts.nats }) });
-      const code = await runReplay({ file, settings, clock });
+    .option('--config <file>', "configuration file whose ingest.max_future_skew_s bounds the lines' times (env CC_CONFIG); default: the built-in demo's")
+    .action(async (file: string, opts: { data?: string; nats?: string; config?: string }) => {
+      const settings = parseSettings({ ...settingsFromEnv(process.env), ...defined({ dataDir: opts.data, natsUrl: opts.nats, configPath: opts.config }) });
+      const config = await loadConfig(settings.configPath);
+      const code = await runReplay({ file, settings, clock, ingest: config.ingest });
       process.exitCode = code;
     });
 

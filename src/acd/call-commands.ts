@@ -23,7 +23,7 @@ export function decideCall(out: Emitter, c: CallCommand): string | undefined {
       return;
     }
     if (d.agent(c.agent)?.state !== 'idle') return `agent ${c.agent} is not idle`;
-    out.emit('call.arrived', { call_id: c.call_id, direction: 'outbound', caller: c.caller, callee: c.callee });
+    out.emit('call.arrived', { call_id: c.call_id, direction: 'outbound', caller: c.caller, callee: c.callee, ...opt('attributes', c.attributes) });
     out.emit('call.answered', { call_id: c.call_id, agent: c.agent });
     out.agentState(c.agent, 'busy');
     return;

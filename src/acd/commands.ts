@@ -15,8 +15,8 @@ export type TransferTarget = { queue: string } | { agent: string };
 export type AcdCommand =
   /** An inbound call reaches a queue. */
   | { type: 'call.arrive'; call_id: string; queue: string; caller: Party; callee?: Party; attributes?: Record<string, string>; priority?: number }
-  /** An idle agent places an outbound call, connected at once. */
-  | { type: 'call.dial'; call_id: string; agent: string; caller: Party; callee: Party }
+  /** An idle agent places an outbound call, connected at once (a real phone's: once the far end answered). */
+  | { type: 'call.dial'; call_id: string; agent: string; caller: Party; callee: Party; attributes?: Record<string, string> }
   | { type: 'offer.answer'; call_id: string; agent: string }
   | { type: 'offer.decline'; call_id: string; agent: string }
   /** The agent's phone could not be rung (not registered, unreachable, refused): the agent goes away. */

@@ -5,7 +5,7 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ALERT_STATES, AlertView } from '../../processors/index.js';
-import { ALERT_TYPES, AlertRuleSettings, Instant, WholeNumber, type AlertRules } from '../domain/index.js';
+import { ALERT_TYPES, AlertRuleSettings, Instant, Text, WholeNumber, type AlertRules } from '../domain/index.js';
 import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../api/auth.js';
 import { ApiError, conflict, notFound } from '../api/problem.js';
 import { validationHook } from '../api/validation.js';
@@ -62,7 +62,11 @@ export function alertRoutes(alerts: Alerts) {
           to: Instant.optional().meta({ description: 'started before (RFC 3339)' }),
           limit: WholeNumber({ min: 1, max: 500, fallback: 50 }),
           offset: WholeNumber({ min: 0, max: 1_000_000, fallback: 0 }),
-        }),
+        })
+          // As the reports: an empty or inverted range is a mistake to name, not an empty page.
+          .superRefine((v, ctx) => {
+            if (v.from !== undefined && v.to !== undefined && v.from >= v.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+          }),
       },
       responses: { 200: json(AlertPage, 'a page of alerts'), ...problems },
     }),
@@ -125,7 +129,7 @@ export function alertRoutes(alerts: Alerts) {
       ...needs('supervisor'),
       request: {
         params: AlertId,
-        body: { required: false, content: { 'application/json': { schema: z.strictObject({ comment: z.string().max(2000).optional() }) } } },
+        body: { required: false, content: { 'application/json': { schema: z.strictObject({ comment: Text(0, 2000).optional() }) } } },
       },
       responses: {
         200: json(AlertView, 'acknowledged (now, or before: then unchanged)'),

@@ -41,6 +41,7 @@ import { notStored, OperationalWriter } from './operations.js';
 import { WebhookDispatcher } from './webhooks.js';
 import { alertRoutes } from './routes.js';
 import { AlertJudge } from './judge.js';
+import { Settling } from './settling.js';
 import { SharedAlerts, type AlertStep } from './shared.js';
 import type { AcknowledgeResult, AlertListener, Alerts, AlertsDeps } from './types.js';
 
@@ -62,6 +63,8 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   const ruleWrites = new OperationalWriter<null>(deps.log, now);
   const listeners = new Set<AlertListener>();
   const say = deps.say ?? ((line: string) => console.error(line));
+  // Calls and agents whose events arrived late are left out of the rules while they settle.
+  const settling = new Settling(now);
   // Engines on one stream: one judges and logs, all fold (shared.ts); alone, it applies at once.
   const peers = deps.peers ?? null;
   const shared = peers ? new SharedAlerts({ peers, book, history, webhooks, lastSeq: () => deps.runner.lastSeq, caughtUp: () => deps.pipeline.caughtUp, say }) : null;
@@ -105,7 +108,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     const names = (first ? undefined : queues) ?? [...new Set([...deps.runner.knownQueues(), ...queuesWithAlerts(book)])];
     const changes: AlertChange[] = [];
     for (const q of names) {
-      const held = queueConditions(deps.config, deps.runner.states, q, rulesOf(deps.config, overrides, q), at, deps.extra?.() ?? {});
+      const held = queueConditions(deps.config, deps.runner.states, q, rulesOf(deps.config, overrides, q), at, settling, deps.extra?.() ?? {});
       if (!judge) changes.push(...reconcileQueue(book, q, held, at));
       else {
         // The standby judges in its head too (pending `for` durations, latest figures): a takeover goes on from there.
@@ -124,7 +127,10 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       if (s) changes.push(s);
     };
     const queues = new Set(changed.queues);
+    // Replayed at start-up, the log's past is not a late arrival: it is judged as it stands once caught up.
+    const live = ready();
     for (const { seq, event: e } of admitted) {
+      if (live) settling.admitted(e);
       if (e.type === 'alert.acknowledged') {
         const r = acknowledgeAlert(book, e.alert_id, e.by, e.comment ?? null, Date.parse(e.time));
         step(seq, e.id, r.outcome === 'acknowledged' ? r.change : null, e.alert_id, 'acknowledged');
@@ -142,13 +148,14 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         ruleWrites.settle(e.id, null);
       }
     }
-    publish(changes, ready());
+    publish(changes, live);
     if (queues.size > 0) evaluate([...queues]);
   }
 
   /** Every tick: judge every queue; engines on one stream also follow the leases. */
   function tick(): void {
     shared?.sync();
+    settling.sweep();
     evaluate();
   }
 

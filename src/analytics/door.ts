@@ -29,6 +29,8 @@ export interface DoorRequest {
 export interface DoorUser {
   name: string;
   role: Role;
+  /** Who that is at its source, for the audit (`token:<name>` for a static token). */
+  subject?: string;
 }
 
 /** A request as read from HTTP (protocol.ts), or why it could not be. */
@@ -104,6 +106,7 @@ export function createAnalyticsDoor(deps: { reader: AnalystReader; audit: AuditL
         await audit.record({
           time: new Date(started).toISOString(),
           actor: user.name,
+          subject: user.subject ?? '',
           role: user.role,
           action: 'history.query',
           call_id: '',

@@ -16,7 +16,7 @@ import { contentTypeOf, credentialsOf, errorText, httpStatusOf, MAX_QUERY_BYTES,
 
 export interface DoorUserLookup {
   /** The user a token belongs to, or null. */
-  verify(token: string): { name: string; role: Role } | null;
+  verify(token: string): { name: string; role: Role; subject?: string } | null;
 }
 
 /** Who answers: the door, or why there is none (distributed mode: the ClickHouse server's own analyst user is the door). */

@@ -8,10 +8,11 @@ import type { Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { EventLog } from '../bus/index.js';
 import type { EngineMetrics } from '../metrics/index.js';
-import { authenticate, type AppEnv, type TokenRegistry } from './auth.js';
+import { authenticate, tokensOnly, TokenRegistry, type AppEnv, type Identifies } from './auth.js';
+import { securityHeaders } from './security-headers.js';
 import { ApiError, problem } from './problem.js';
 import { validationHook } from './validation.js';
-import { eventRoutes } from './routes/events.js';
+import { eventRoutes, type IngestAdmission } from './routes/events.js';
 import { allowed, enforceContract, methodNotAllowed, type OpenApiDoc } from './contract.js';
 
 export interface Readiness {
@@ -20,7 +21,16 @@ export interface Readiness {
 }
 
 export interface ApiDeps {
-  tokens: TokenRegistry;
+  /** Who is asking: bearer tokens (static or the provider's JWTs) and the wallboard's session cookie (src/auth's Authenticator). */
+  auth?: Identifies;
+  /** Static tokens alone, when there is no `auth` (tests, benchmarks). */
+  tokens?: TokenRegistry;
+  /** The browser's sign-in routes (/auth/*). */
+  authRoutes?: Hono;
+  /** Origins that may frame the wallboard (CSP frame-ancestors); empty: none. */
+  frameAncestors?: string[];
+  /** The page is served over HTTPS (auth.public_url): HSTS too. */
+  https?: boolean;
   log: EventLog;
   metrics: EngineMetrics;
   readiness: () => Promise<Readiness>;
@@ -28,6 +38,8 @@ export interface ApiDeps {
   maxBodyBytes: number;
   /** Further /cc route groups (live views, reports...), each mounted under /cc. */
   routes: Array<OpenAPIHono<AppEnv>>;
+  /** The engine's clock and the config's time bounds, for POST /cc/events. */
+  admission: IngestAdmission;
   /** The analysts' read-only ClickHouse HTTP interface, mounted at /clickhouse (outside /cc and the document: its contract is ClickHouse's). */
   clickhouse?: Hono;
   /** Serves the wallboard's files for paths outside /cc. */
@@ -35,6 +47,7 @@ export interface ApiDeps {
 }
 
 export function createApp(deps: ApiDeps) {
+  const identify = deps.auth ?? tokensOnly(deps.tokens ?? new TokenRegistry());
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.onError((err, c) => {
@@ -44,13 +57,25 @@ export function createApp(deps: ApiDeps) {
     return problem(c, 500, 'the engine failed to answer this request; it has been logged');
   });
   app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+  app.use('*', securityHeaders({ frameAncestors: deps.frameAncestors ?? [], https: deps.https ?? false }));
+  // What a signed-in user was shown stays out of every cache (the browser's, a proxy's).
+  for (const path of ['/cc/*', '/auth/*']) {
+    app.use(path, async (c, next) => {
+      await next();
+      c.res.headers.set('cache-control', 'no-store');
+    });
+  }
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Open to a load balancer's probe; the details (data directory, peers, seqs) only to a valid token.
   app.get('/readyz', async (c) => {
     const r = await deps.readiness();
-    return c.json({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks }, r.ready ? 200 : 503);
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+    const known = m !== null && (await identify.bearer(m[1]!)).ok;
+    const checks = known ? r.checks : Object.fromEntries(Object.entries(r.checks).map(([k, v]) => [k, { ok: v.ok }]));
+    return c.json({ status: r.ready ? 'ready' : 'not_ready', checks }, r.ready ? 200 : 503);
   });
-  if (deps.metricsAuth) app.use('/metrics', authenticate(deps.tokens));
+  if (deps.metricsAuth) app.use('/metrics', authenticate(identify));
   app.get('/metrics', async (c) => {
     const { contentType, body } = await deps.metrics.exposition();
     return c.body(body, 200, { 'content-type': contentType });
@@ -64,7 +89,8 @@ export function createApp(deps: ApiDeps) {
       info: {
         title: 'cc-supervisor API',
         version: '1',
-        description: 'Every /cc operation needs Authorization: Bearer <token> and at least the role its x-cc-role names.',
+        description:
+          "Every /cc operation needs Authorization: Bearer <token> (a static token, or an access token from the configured OpenID Connect provider) and at least the role its x-cc-role names. The wallboard calls it with its session cookie instead, and sends X-CSRF-Token with every call that changes something.",
         license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
       },
       // Relative to the document's own address: the engine that served it.
@@ -89,9 +115,13 @@ export function createApp(deps: ApiDeps) {
     }),
   );
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.use('/cc/*', authenticate(deps.tokens));
+  app.use('/cc/*', authenticate(identify));
   app.use('/cc/*', enforceContract(openApi));
-  app.route('/cc', eventRoutes(deps.log));
+  if (deps.authRoutes) {
+    app.use('/auth/*', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new ApiError(413, 'a sign-in request is at most 16 KiB'); } }));
+    app.route('/', deps.authRoutes);
+  }
+  app.route('/cc', eventRoutes(deps.log, deps.admission));
   for (const r of deps.routes) app.route('/cc', r);
 
   if (deps.clickhouse) app.route('/clickhouse', deps.clickhouse);

@@ -1,11 +1,15 @@
 /**
- * Bearer tokens with a role and an optional queue scope. Tokens come from the config
- * (stored as SHA-256 hashes), from CC_TOKENS (`name:role:token,...`, all queues) and, in
- * demo mode, from tokens generated at start and printed once.
+ * Who may call the API. Static bearer tokens with a role and an optional queue scope come
+ * from the config (stored as SHA-256 hashes), from CC_TOKENS (`name:role:token,...`, all
+ * queues) and, in demo mode, from tokens kept in the data directory (src/auth/demo-tokens.ts).
+ * The provider's JWTs and the wallboard's session cookie are resolved by src/auth's
+ * Authenticator; authenticate() below puts whichever answered on the request.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { ROLE_RANK, ROLES, type Role, type UserConfig } from '../domain/index.js';
+import type { Identified } from '../auth/authenticator.js';
+import type { Session } from '../auth/session.js';
 import { ApiError } from './problem.js';
 
 export interface AuthUser {
@@ -15,19 +19,28 @@ export interface AuthUser {
   queues: string[] | null;
   /** The agent this user is (config `users[].agent`): it may set that agent's own state. */
   agent?: string;
+  /**
+   * Who this is at its source, for the audit: the provider's `sub` for a company account,
+   * `token:<name>` for a static token, `display:<link id>` for a display link's screen.
+   */
+  subject: string;
 }
 
-export type AppEnv = { Variables: { user: AuthUser } };
+export type AppEnv = { Variables: { user: AuthUser; session: Session | null } };
+
+/** A static token's user as the config or CC_TOKENS gives it. */
+export type TokenUser = Omit<AuthUser, 'subject'> & { subject?: string };
 
 export const sha256 = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 export class TokenRegistry {
   private readonly byHash = new Map<string, AuthUser>();
 
-  add(tokenSha256: string, user: AuthUser): void {
-    this.byHash.set(tokenSha256.toLowerCase(), user);
+  /** A static token's user; its subject is `token:<name>` unless given. */
+  add(tokenSha256: string, user: TokenUser): void {
+    this.byHash.set(tokenSha256.toLowerCase(), { subject: `token:${user.name}`, ...user });
   }
-  addToken(token: string, user: AuthUser): void {
+  addToken(token: string, user: TokenUser): void {
     this.add(sha256(token), user);
   }
   get size(): number {
@@ -37,11 +50,15 @@ export class TokenRegistry {
   verify(token: string): AuthUser | null {
     return this.byHash.get(sha256(token)) ?? null;
   }
+  /** The user of a token by its SHA-256 (a session opened with a static token looks its user up again at each use). */
+  byTokenHash(tokenSha256: string): AuthUser | null {
+    return this.byHash.get(tokenSha256.toLowerCase()) ?? null;
+  }
 }
 
 /** Parses CC_TOKENS: `name:role:token` entries separated by commas. */
-export function parseTokenList(text: string): Array<{ token: string; user: AuthUser }> {
-  const out: Array<{ token: string; user: AuthUser }> = [];
+export function parseTokenList(text: string): Array<{ token: string; user: TokenUser }> {
+  const out: Array<{ token: string; user: TokenUser }> = [];
   for (const [i, entry] of text.split(',').map((s) => s.trim()).filter(Boolean).entries()) {
     const [name, role, ...rest] = entry.split(':');
     const token = rest.join(':');
@@ -60,30 +77,74 @@ export function registryFrom(users: UserConfig[], envTokens: string | undefined)
   return reg;
 }
 
-/** One fresh token per role for the demo, printed at start so a person can sign in. */
-export function demoTokens(reg: TokenRegistry): Array<{ role: Role; name: string; token: string }> {
-  return ROLES.map((role) => {
-    const token = `demo-${role}-${randomBytes(12).toString('hex')}`;
-    const name = `demo-${role}`;
-    reg.addToken(token, { name, role, queues: null });
-    return { role, name, token };
-  });
-}
-
 export const roleRank = (r: Role) => ROLE_RANK[r];
 export const hasRole = (user: AuthUser, min: Role) => roleRank(user.role) >= roleRank(min);
 export const canSeeQueue = (user: AuthUser, queue: string | null | undefined) =>
   user.queues === null || (queue != null && user.queues.includes(queue));
 
-/** Reads the bearer token, or answers 401. Every /cc route sits behind this. */
-export function authenticate(reg: TokenRegistry): MiddlewareHandler<AppEnv> {
+/** What authenticate() and the Socket.IO gateway ask (the Authenticator of src/auth answers it). */
+export interface Identifies {
+  bearer(token: string): Promise<Identified>;
+  /** null: the header carries no session cookie. */
+  cookie(cookieHeader: string | undefined): Promise<Identified | null>;
+}
+
+/** Static tokens alone (no sessions, no provider): for an app or a gateway built without src/auth, as tests and benchmarks do. */
+export function tokensOnly(reg: TokenRegistry): Identifies {
+  return {
+    bearer: async (token) => {
+      const user = reg.verify(token);
+      return user ? { ok: true, user, session: null, expiresAt: null } : { ok: false, status: 401, reason: 'the bearer token is not valid', bearer: true };
+    },
+    cookie: async () => null,
+  };
+}
+
+const REALM = 'Bearer realm="cc-supervisor"';
+const quoted = (s: string) => s.replace(/["\\]/g, "'");
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A refusal as the API answers it: 401 with WWW-Authenticate (RFC 6750), 403, or 503 with Retry-After. */
+export function refusal(id: Extract<Identified, { ok: false }>): ApiError {
+  if (id.status === 401) {
+    const challenge = id.bearer ? `${REALM}, error="invalid_token", error_description="${quoted(id.reason)}"` : REALM;
+    return new ApiError(401, id.reason, undefined, { 'www-authenticate': challenge });
+  }
+  if (id.status === 503) return new ApiError(503, id.reason, undefined, { 'retry-after': '5' });
+  return new ApiError(403, id.reason);
+}
+
+/** The CSRF token a cookie session's page must send (X-CSRF-Token), compared in constant time. */
+export function csrfMatches(sent: string | undefined, expected: string): boolean {
+  if (!sent) return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Every /cc route sits behind this: a bearer token (static or the provider's JWT), or the
+ * wallboard's session cookie, whose state-changing calls must carry its CSRF token (a
+ * cookie rides along with any site's request; the token only with the wallboard's own).
+ */
+export function authenticate(auth: Identifies): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) throw new ApiError(401, 'Authorization: Bearer <token> is required');
-    const user = reg.verify(m[1]!);
-    if (!user) throw new ApiError(401, 'the bearer token is not valid');
-    c.set('user', user);
+    const header = c.req.header('authorization');
+    let id: Identified;
+    if (header !== undefined) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      id = m ? await auth.bearer(m[1]!) : { ok: false, status: 401, reason: 'Authorization must be "Bearer <token>"', bearer: true };
+    } else {
+      const fromCookie = await auth.cookie(c.req.header('cookie'));
+      if (!fromCookie) throw refusal({ ok: false, status: 401, reason: 'Authorization: Bearer <token> (or the wallboard\'s sign-in) is required', bearer: false });
+      id = fromCookie;
+      if (id.ok && !SAFE.has(c.req.method) && !csrfMatches(c.req.header('x-csrf-token'), id.session!.csrf)) {
+        throw new ApiError(403, 'the X-CSRF-Token header is missing or wrong: a call made with the session cookie must carry the token GET /auth/session gives');
+      }
+    }
+    if (!id.ok) throw refusal(id);
+    c.set('user', id.user);
+    c.set('session', id.session);
     await next();
   };
 }

@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
+import { ApiError } from './problem.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,7 +27,14 @@ export function wallboardStatic(dir: string = WALLBOARD_DIST): (c: Context) => P
   const root = resolve(dir);
   return async (c) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return null;
-    const path = decodeURIComponent(new URL(c.req.url).pathname);
+    const raw = new URL(c.req.url).pathname;
+    let path: string;
+    try {
+      path = decodeURIComponent(raw);
+    } catch {
+      // `/%E0%A4%A` names no file: a malformed request, not an engine failure.
+      throw new ApiError(400, `the path ${raw} is not valid percent-encoded UTF-8`, [{ field: 'path', rule: 'must be valid percent-encoded UTF-8' }]);
+    }
     const rel = path === '/' ? 'index.html' : normalize(path).replace(/^[/\\]+/, '');
     const file = resolve(join(root, rel));
     if (file !== root && !file.startsWith(root + sep)) return null;

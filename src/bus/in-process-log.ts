@@ -14,6 +14,7 @@ import { validateEvent, type CallEvent } from '../domain/index.js';
 import { deliverBatch, Wakeup } from './deliver.js';
 import type { AppendResult, BatchHandler, EventLog, Health, LoggedEvent, StoreFailure, SubscribeOptions, Subscription } from './log.js';
 import { LoadedLines, NdjsonEventFile, type OpenLogFile, type WriteOutcome } from './ndjson-file.js';
+import { duplicateOrConflict } from './conflict.js';
 
 const DEFAULT_MAX_BATCH = 512;
 const CLOSED: StoreFailure = { kind: 'closed', message: 'the event log is closed (the engine is stopping)' };
@@ -30,6 +31,8 @@ export interface InProcessLogOptions {
 }
 
 type Checked = { ok: true; event: CallEvent } | { ok: false; result: AppendResult };
+/** Where an input is (or would be) in the log; `seen`: the answer for an id known before. */
+type Plan = { seq: number; fresh: boolean; seen?: AppendResult };
 interface Waiting {
   checked: Checked[];
   resolve: (results: AppendResult[]) => void;
@@ -169,12 +172,16 @@ export class InProcessLog implements EventLog {
     const base = this.count;
     const planned: CallEvent[] = [];
     const plannedAt = new Map<string, number>();
-    // Per input: the log seq it is (or would be) at, and whether it is new.
+    // Per input: the log seq it is (or would be) at, and whether it is new; a known id is
+    // a duplicate when its content is the stored event's, else a conflict (conflict.ts).
     const plans = group.map(({ checked }) =>
-      checked.map((c) => {
+      checked.map((c): Plan | null => {
         if (!c.ok) return null;
         const known = this.seqById.get(c.event.id) ?? this.loaded?.ids.get(c.event.id) ?? plannedAt.get(c.event.id);
-        if (known !== undefined) return { seq: known, fresh: false };
+        if (known !== undefined) {
+          const stored = known > base ? planned[known - base - 1]! : this.range(known, 1)[0]!.event;
+          return { seq: known, fresh: false, seen: duplicateOrConflict(stored, c.event, known) };
+        }
         planned.push(c.event);
         plannedAt.set(c.event.id, base + planned.length);
         return { seq: base + planned.length, fresh: true };
@@ -201,7 +208,7 @@ function check(input: unknown): Checked {
  * One append's results: a valid input is accepted or a duplicate when its seq is stored,
  * and from the first one that is not, it and every later valid input are not_stored.
  */
-function settle(checked: Checked[], plan: (k: number) => { seq: number; fresh: boolean } | null, failure: StoreFailure | null, storedThrough = 0): AppendResult[] {
+function settle(checked: Checked[], plan: (k: number) => Plan | null, failure: StoreFailure | null, storedThrough = 0): AppendResult[] {
   let stopped = false;
   return checked.map((c, k) => {
     if (!c.ok) return c.result;
@@ -210,7 +217,7 @@ function settle(checked: Checked[], plan: (k: number) => { seq: number; fresh: b
       stopped = true;
       return { status: 'not_stored', id: c.event.id, cause: failure ?? CLOSED };
     }
-    return p.fresh ? { status: 'accepted', id: c.event.id, seq: p.seq } : { status: 'duplicate', id: c.event.id, seq: p.seq };
+    return p.fresh ? { status: 'accepted', id: c.event.id, seq: p.seq } : (p.seen ?? { status: 'duplicate', id: c.event.id, seq: p.seq });
   });
 }
 

@@ -26,6 +26,7 @@ import { validateEvent, type CallEvent } from '../domain/index.js';
 import { decode, dropConsumer, openEphemeral, type StreamRef } from './jetstream-consumers.js';
 import { JetStreamSubscription } from './jetstream-subscription.js';
 import { publishInOrder, type Publication } from './jetstream-append.js';
+import { duplicateOrConflict } from './conflict.js';
 import type { AppendResult, BatchHandler, EventLog, Health, LoggedEvent, SubscribeOptions, Subscription } from './log.js';
 
 export interface JetStreamLogOptions {
@@ -101,7 +102,7 @@ export class JetStreamLog implements EventLog {
    */
   async append(inputs: readonly unknown[]): Promise<AppendResult[]> {
     const results: AppendResult[] = new Array(inputs.length);
-    const valid: { index: number; item: Publication }[] = [];
+    const valid: { index: number; event: CallEvent; item: Publication }[] = [];
     for (let i = 0; i < inputs.length; i++) {
       const checked = validateEvent(inputs[i]);
       if (!checked.ok) {
@@ -111,19 +112,43 @@ export class JetStreamLog implements EventLog {
         continue;
       }
       const event = checked.value;
-      valid.push({ index: i, item: { subject: this.subjectOf(event), data: JSON.stringify(event), id: event.id } });
+      valid.push({ index: i, event, item: { subject: this.subjectOf(event), data: JSON.stringify(event), id: event.id } });
     }
     const { acks, failure } = await publishInOrder(
       this.ref.js,
       valid.map((v) => v.item),
       { timeoutMs: this.publishTimeoutMs, connected: () => this.connected && !this.nc.isClosed(), closing: () => this.closing },
     );
-    valid.forEach(({ index, item }, k) => {
+    const seen: Promise<void>[] = [];
+    valid.forEach(({ index, item, event }, k) => {
       const ack = acks[k];
       if (!ack) results[index] = { status: 'not_stored', id: item.id, cause: failure! };
-      else results[index] = ack.duplicate ? { status: 'duplicate', id: item.id, seq: ack.seq } : { status: 'accepted', id: item.id, seq: ack.seq };
+      else if (!ack.duplicate) results[index] = { status: 'accepted', id: item.id, seq: ack.seq };
+      else {
+        results[index] = { status: 'duplicate', id: item.id, seq: ack.seq };
+        // The server answers a duplicate with the original's seq: compare the content (conflict.ts).
+        seen.push(this.storedAt(ack.seq).then((stored) => {
+          if (stored) results[index] = duplicateOrConflict(stored, event, ack.seq);
+        }));
+      }
     });
+    await Promise.all(seen);
     return results;
+  }
+
+  /**
+   * The event stored at `seq`, or null when it cannot be read (gone, invalid, the server
+   * not answering): then a duplicate is answered as one, unchecked.
+   */
+  private async storedAt(seq: number): Promise<CallEvent | null> {
+    try {
+      const m = await this.ref.jsm.streams.getMessage(this.ref.stream, { seq });
+      if (!m) return null;
+      const v = validateEvent(m.json());
+      return v.ok ? v.value : null;
+    } catch {
+      return null;
+    }
   }
 
   async read(fromSeq: number, max = Number.POSITIVE_INFINITY): Promise<LoggedEvent[]> {

@@ -34,6 +34,11 @@ export type AppendResult =
   | { status: 'accepted'; id: string; seq: number }
   /** The id was appended before: nothing changes; `seq` is the original's where known. */
   | { status: 'duplicate'; id: string; seq: number | null }
+  /**
+   * The id was appended before with other content: nothing changes (the first is kept),
+   * `seq` is the original's. Like a duplicate, it does not stop the append.
+   */
+  | { status: 'conflict'; id: string; seq: number; message: string }
   /** It failed the CallEvent v1 schema: nothing of it was appended. */
   | { status: 'rejected'; id: string | null; problems: FieldProblem[]; message: string }
   /**

@@ -10,7 +10,7 @@ import type { AuthUser } from '../api/auth.js';
 import { hasRole } from '../api/auth.js';
 import { NotStoredError, type EventLog, type StoreFailure } from '../bus/index.js';
 import type { CallEvent, CallEventInput, Role } from '../domain/index.js';
-import { appliedThrough, type AppliedFeed } from './applied.js';
+import { appliedThrough, refusedOf, type AppliedFeed } from './applied.js';
 import type { AuditEntry, AuditLog } from './audit.js';
 import type { Telephony } from './telephony.js';
 
@@ -62,6 +62,7 @@ export class Actions {
         .record({
           time: new Date(this.deps.now()).toISOString(),
           actor: ctx.user.name,
+          subject: ctx.user.subject,
           role: ctx.user.role,
           action: ctx.action,
           call_id: ctx.call_id,
@@ -102,16 +103,24 @@ export class Actions {
       await this.ownerFirst();
       throw new ApiError(503, 'no telephony driver is running (neither the simulator nor the SIP edge is on): this action needs one');
     }
-    let outcome;
-    try {
-      outcome = await t.execute(command);
-    } catch (e) {
-      if (e instanceof NotStoredError) throw notStoredError(e.failure, `the ${t.name} driver may have acted, the figures do not show it yet`);
-      throw new ApiError(502, `the ${t.name} driver failed: ${(e as Error).message}; nothing was changed`);
+    const { events, refused } = await refusedOf(this.deps.feed, async () => {
+      let outcome;
+      try {
+        outcome = await t.execute(command);
+      } catch (e) {
+        if (e instanceof NotStoredError) throw notStoredError(e.failure, `the ${t.name} driver may have acted, the figures do not show it yet`);
+        throw new ApiError(502, `the ${t.name} driver failed: ${(e as Error).message}; nothing was changed`);
+      }
+      if (!outcome.ok) throw conflict(outcome.refused);
+      await appliedThrough(this.deps.feed, await this.deps.log.lastSeq());
+      return outcome.events;
+    });
+    // The driver decided, but the figures (the one gate) refused its event: the change did not happen.
+    if (refused.length > 0) {
+      const why = refused.map((r) => `${r.event.type} ${r.reason}`).join('; ');
+      throw conflict(`the ${t.name} driver's change was refused by the live state (${why}): nothing was changed`);
     }
-    if (!outcome.ok) throw conflict(outcome.refused);
-    await appliedThrough(this.deps.feed, await this.deps.log.lastSeq());
-    return outcome.events;
+    return [...events];
   }
 
   /** Appends call control's own event (notes, monitoring) and resolves once it was applied. */

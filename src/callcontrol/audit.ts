@@ -31,6 +31,12 @@ export const AUDIT_ACTIONS = [
   'help.request',
   'help.cancel',
   'help.join',
+  /** Sign-in (a session opened: company account, static token or display link) and sign-out. */
+  'session.sign_in',
+  'session.sign_out',
+  /** An admin made or revoked a wall screen's display link (detail.link). */
+  'display_link.create',
+  'display_link.revoke',
   /** An analyst's SQL through the read-only ClickHouse door (/clickhouse): detail.query, its outcome and figures. */
   'history.query',
 ] as const;
@@ -39,7 +45,10 @@ export const AuditEntry = z
   .object({
     id: z.string(),
     time: z.string(),
+    /** The user's name (auth.oidc.name_claim for a company account). */
     actor: z.string(),
+    /** Who that is at its source: the provider's `sub`, `token:<name>`, `display:<link>` (empty for entries older than subjects). */
+    subject: z.string(),
     role: z.string(),
     action: z.enum(AUDIT_ACTIONS),
     call_id: z.string(),
@@ -75,6 +84,7 @@ interface AuditRow {
   id: string;
   time: string;
   actor: string;
+  subject: string;
   role: string;
   action: string;
   call_id: string;
@@ -117,6 +127,7 @@ function fromRow(r: AuditRow): AuditEntry {
     id: r.id,
     time: `${r.time.replace(' ', 'T')}${r.time.includes('.') ? '' : '.000'}Z`,
     actor: r.actor,
+    subject: r.subject ?? '',
     role: r.role,
     action: r.action as AuditEntry['action'],
     call_id: r.call_id,

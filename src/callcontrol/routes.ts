@@ -8,7 +8,7 @@ import { AgentView, CallView } from '../../processors/index.js';
 import { SETTABLE_STATES } from './agent-state.js';
 import type { AppEnv } from '../api/auth.js';
 import { validationHook } from '../api/validation.js';
-import { Instant, MONITOR_MODES, WholeNumber, type Config } from '../domain/index.js';
+import { Id, Instant, MONITOR_MODES, NoteText, Text, WholeNumber, type Config } from '../domain/index.js';
 import { AuditEntry, type AuditLog } from './audit.js';
 import type { CallControl } from './service.js';
 import { body, bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
@@ -43,7 +43,7 @@ const acwBody = (w: Config['wrapup']) =>
   Body({
     category: oneOf(w.categories),
     result: oneOf(w.results),
-    note: z.string().max(4000).optional(),
+    note: NoteText(4000).optional(),
   });
 
 export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Config['wrapup']) {
@@ -69,7 +69,7 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
     },
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/calls/{call_id}', operationId: 'addCallNote', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(Body({ note: z.string().min(1).max(4000) })) }, responses: { 200: json(CallView, 'the call'), ...commonProblems, ...unknown, ...bodyProblems } }),
+    createRoute({ method: 'patch', path: '/calls/{call_id}', operationId: 'addCallNote', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(Body({ note: NoteText(4000) })) }, responses: { 200: json(CallView, 'the call'), ...commonProblems, ...unknown, ...bodyProblems } }),
     async (c) => c.json(await cc.note(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').note), 200),
   );
   app.openapi(
@@ -77,7 +77,7 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
     async (c) => c.json(await cc.acw(c.get('user'), c.req.valid('param').call_id, c.req.valid('json')), 200),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/calls/{call_id}/consult', operationId: 'transferCall', tags, ...supervisor, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(Body({ target: z.string().min(1), type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...actionWithBody } }),
+    createRoute({ method: 'post', path: '/calls/{call_id}/consult', operationId: 'transferCall', tags, ...supervisor, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(Body({ target: Id, type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...actionWithBody } }),
     async (c) => {
       const { target, type } = c.req.valid('json');
       return c.json(await cc.consult(c.get('user'), c.req.valid('param').call_id, target, type), 201);
@@ -98,7 +98,7 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
       async (c) => c.json(await cc.hold(c.get('user'), c.req.valid('param').call_id, how === 'hold'), 200),
     );
   }
-  const StateBody = Body({ state: z.enum(SETTABLE_STATES), reason: z.string().min(1).max(200).optional() });
+  const StateBody = Body({ state: z.enum(SETTABLE_STATES), reason: Text(1, 200).optional() });
   const stateSummary = 'idle (log in, back from a break, wrap-up done), away (a break, with a reason) or offline (log out); an agent with a SIP phone logs in once the phone is registered, an agent on a call changes after it (409)';
   app.openapi(
     createRoute({

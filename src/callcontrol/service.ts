@@ -103,7 +103,7 @@ export class CallControl {
 
   /** Logs the end of a session the call's end cut (monitor.ended, reason call_ended). */
   async closeCutSession(s: SupervisorSession): Promise<void> {
-    const user: AuthUser = { name: s.supervisor, role: 'supervisor', queues: null };
+    const user: AuthUser = { name: s.supervisor, role: 'supervisor', queues: null, subject: 'system' };
     await this.act.audited({ user, action: 'monitor.cut', call_id: s.call_id, session_id: s.session_id, detail: { mode: s.mode } }, async () => {
       await this.act.emit({ type: 'monitor.ended', session_id: s.session_id, call_id: s.call_id, supervisor: s.supervisor, reason: 'call_ended' });
     });
@@ -214,7 +214,12 @@ export class CallControl {
 
   private target(user: AuthUser, target: string): TransferTarget {
     const runner = this.deps.feed.runner;
-    if (this.isAgent(target)) return { agent: target };
+    if (this.isAgent(target)) {
+      // An agent is in scope when one of its queues is (as for setting its state): a call never leaves the user's queues through an agent.
+      const queues = runner.agent(target, this.deps.now())?.queues ?? this.config.agents.find((a) => a.id === target)?.queues ?? [];
+      if (user.queues !== null && !queues.some((q) => user.queues!.includes(q))) throw new ApiError(403, `${user.name} may not transfer to agent ${target} (none of its queues is in scope)`);
+      return { agent: target };
+    }
     if (this.config.queues.some((q) => q.id === target) || runner.knownQueues().includes(target)) {
       assertQueueScope(user, target);
       return { queue: target };

@@ -5,9 +5,13 @@
  */
 import { z } from 'zod';
 import { Id } from './events.js';
+import { Text } from './text.js';
+import { IngestSettings } from './admission.js';
 import { TimeZone } from './params.js';
 import { AlertRuleSettings, ALERT_EVENTS, ALERT_TYPES } from './alert-rules.js';
 import { DialNumber, SipConfig, SipCredentials } from './sip-config.js';
+import { Role } from './roles.js';
+import { AuthConfig } from './auth-config.js';
 
 export const SL_FORMULAS = [
   'answered_within_over_offered',
@@ -18,20 +22,7 @@ export const SL_FORMULAS = [
 export const SlFormula = z.enum(SL_FORMULAS);
 export type SlFormula = z.infer<typeof SlFormula>;
 
-export const ROLES = ['viewer', 'analyst', 'supervisor', 'manager', 'admin'] as const;
-export const Role = z.enum(ROLES);
-export type Role = z.infer<typeof Role>;
-
-/**
- * Where each role stands in the chain of live rights (each includes the ones below it). An
- * analyst reads what a viewer reads and acts on nothing; what sets it apart is not a rank but
- * a door: with admin it alone may query the history in SQL (HISTORY_QUERY_ROLES), which a
- * supervisor or a manager, whose work is the live floor, may not.
- */
-export const ROLE_RANK: Readonly<Record<Role, number>> = { viewer: 0, analyst: 0, supervisor: 1, manager: 2, admin: 3 };
-
-/** Roles that may query the history with SQL (the read-only ClickHouse door, /clickhouse). */
-export const HISTORY_QUERY_ROLES: readonly Role[] = ['analyst', 'admin'];
+export { ROLES, Role, ROLE_RANK, HISTORY_QUERY_ROLES } from './roles.js';
 
 export const ServiceLevelSettings = z.strictObject({
   threshold_s: z.number().positive().max(3600).default(20),
@@ -71,7 +62,7 @@ export const WebhookConfig = z.strictObject({
 export type WebhookConfig = z.output<typeof WebhookConfig>;
 
 export const QueueSettings = z.strictObject({
-  name: z.string().min(1).max(200).optional(),
+  name: Text(1, 200).optional(),
   max_size: z.number().int().positive().max(100_000).default(50),
   service_level: ServiceLevelSettings.prefault({}),
   routing: RoutingSettings.prefault({}),
@@ -86,9 +77,9 @@ export type QueueConfig = z.output<typeof QueueConfig>;
 
 export const AgentConfig = z.strictObject({
   id: Id,
-  name: z.string().min(1).max(200).optional(),
+  name: Text(1, 200).optional(),
   queues: z.array(Id).default([]),
-  team: z.string().min(1).max(200).default('default'),
+  team: Text(1, 200).default('default'),
   /** The agent's SIP phone: with it the agent is real (offline until the phone registers and the agent logs in). */
   sip: SipCredentials.optional(),
 });
@@ -176,8 +167,8 @@ export const Config = z.strictObject({
   users: z.array(UserConfig).default([]),
   wrapup: z
     .strictObject({
-      categories: z.array(z.string().min(1)).default(['sales', 'support', 'billing', 'complaint', 'other']),
-      results: z.array(z.string().min(1)).default(['resolved', 'callback', 'escalated', 'no_resolution']),
+      categories: z.array(Text(1, 200)).default(['sales', 'support', 'billing', 'complaint', 'other']),
+      results: z.array(Text(1, 200)).default(['resolved', 'callback', 'escalated', 'no_resolution']),
     })
     .prefault({}),
   sim: SimConfig.prefault({}),
@@ -185,6 +176,10 @@ export const Config = z.strictObject({
   webhooks: z.array(WebhookConfig).default([]),
   /** The SIP edge (registrar, inbound calls, RTP); absent: off unless --sip is given. */
   sip: SipConfig.optional(),
+  /** What POST /cc/events admits: event times within these bounds of the engine's clock (admission.ts). */
+  ingest: IngestSettings.prefault({}),
+  /** Sign-in: OpenID Connect, sessions, display links (static tokens in `users` need none of it). */
+  auth: AuthConfig.prefault({}),
 });
 export type Config = z.output<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;

@@ -6,12 +6,13 @@
 import { z } from 'zod';
 import { parsedBy } from './params.js';
 import { TIME_RULE, isCanonicalTime, parseTime, timeMeta } from './time.js';
-import { ALERT_TYPES, AlertRuleSettings } from './alert-rules.js';
+import { ALERT_TYPES, LoggedAlertRules } from './alert-rules.js';
+import { Attributes, NoteText, Text } from './text.js';
 
 const MAX_ID = 200;
 
 /** A non-empty identifier (call, agent, queue, session...). */
-export const Id = z.string().min(1, 'must not be empty').max(MAX_ID, `must be at most ${MAX_ID} characters`);
+export const Id = Text(1, MAX_ID);
 
 /**
  * RFC 3339 time. Any offset is accepted and normalised to UTC with milliseconds, so two
@@ -39,7 +40,7 @@ export type MonitorMode = z.infer<typeof MonitorMode>;
 const envelope = {
   id: Id,
   time: EventTime,
-  source: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+  source: Text(1, 64),
   v: z.literal(1, { error: 'must be 1 (CallEvent v1)' }),
 };
 
@@ -47,14 +48,14 @@ function event<T extends string, S extends z.ZodRawShape>(type: T, shape: S) {
   return z.strictObject({ ...envelope, type: z.literal(type), ...shape });
 }
 
-const Party = z.strictObject({ number: z.string().min(1, 'must not be empty').max(64), name: z.string().max(200).optional() });
+const Party = z.strictObject({ number: Text(1, 64), name: Text(0, 200).optional() });
 
 export const CallArrived = event('call.arrived', {
   call_id: Id,
   direction: z.enum(['inbound', 'outbound']),
   caller: Party,
   callee: Party.optional(),
-  attributes: z.record(z.string(), z.string()).optional(),
+  attributes: Attributes.optional(),
 });
 export const CallQueued = event('call.queued', { call_id: Id, queue: Id, priority: z.number().int().min(0).max(100).optional() });
 export const CallOffered = event('call.offered', { call_id: Id, queue: Id, agent: Id });
@@ -79,7 +80,7 @@ export const CallTransferred = event('call.transferred', {
   kind: z.enum(['blind', 'consult']),
   from_agent: Id,
   to: z
-    .strictObject({ agent: Id.optional(), queue: Id.optional(), number: z.string().min(1).max(64).optional() })
+    .strictObject({ agent: Id.optional(), queue: Id.optional(), number: Text(1, 64).optional() })
     .refine((t) => t.agent !== undefined || t.queue !== undefined || t.number !== undefined, {
       message: 'must name an agent, a queue or a number',
     }),
@@ -87,23 +88,23 @@ export const CallTransferred = event('call.transferred', {
 const consult = { call_id: Id, consult_id: Id, agent: Id, target: Id, outcome: z.enum(['completed', 'cancelled', 'failed']).optional() };
 export const CallConsultStarted = event('call.consult_started', consult);
 export const CallConsultEnded = event('call.consult_ended', consult);
-export const CallNoteAdded = event('call.note_added', { call_id: Id, note: z.string().min(1, 'must not be empty').max(4000), author: Id });
+export const CallNoteAdded = event('call.note_added', { call_id: Id, note: NoteText(4000), author: Id });
 export const CallWrapupSubmitted = event('call.wrapup_submitted', {
   call_id: Id,
   agent: Id,
-  category: z.string().min(1).max(200),
-  result: z.string().min(1).max(200),
-  note: z.string().max(4000).optional(),
+  category: Text(1, 200),
+  result: Text(1, 200),
+  note: NoteText(4000).optional(),
 });
 export const CallEnded = event('call.ended', {
   call_id: Id,
   by: z.enum(['caller', 'agent', 'supervisor', 'system']),
-  cause: z.string().max(200).optional(),
+  cause: Text(0, 200).optional(),
 });
-export const AgentStateChanged = event('agent.state_changed', { agent: Id, state: AgentState, reason: z.string().max(200).optional() });
+export const AgentStateChanged = event('agent.state_changed', { agent: Id, state: AgentState, reason: Text(0, 200).optional() });
 export const AgentQueuesChanged = event('agent.queues_changed', { agent: Id, queues: z.array(Id).max(500) });
 /** The agent's phone registered (or its registration ended): the agent board shows it. */
-export const AgentDeviceChanged = event('agent.device_changed', { agent: Id, registered: z.boolean(), contact: z.string().min(1).max(500).optional() });
+export const AgentDeviceChanged = event('agent.device_changed', { agent: Id, registered: z.boolean(), contact: Text(1, 500).optional() });
 const monitor = { session_id: Id, call_id: Id, supervisor: Id };
 export const MONITOR_ENDPOINTS = ['phone', 'browser', 'sim'] as const;
 export const MonitorStarted = event('monitor.started', { ...monitor, mode: MonitorMode, endpoint: z.enum(MONITOR_ENDPOINTS).optional() });
@@ -117,8 +118,8 @@ export const MonitorEnded = event('monitor.ended', { ...monitor, reason: z.enum(
  * /cc/events refuses them, and over NATS their subjects belong to the engine's user.
  */
 /** Alert ids read `<type>:<queue>[:<call>]:<start ms>`: longer than one Id can be. */
-const AlertId = z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
-export const AlertAcknowledged = event('alert.acknowledged', { alert_id: AlertId, by: Id, comment: z.string().max(2000).optional() });
+const AlertId = Text(1, 1000);
+export const AlertAcknowledged = event('alert.acknowledged', { alert_id: AlertId, by: Id, comment: Text(0, 2000).optional() });
 /**
  * Alert transitions, in distributed mode only: the engine holding the `alerts` lease judges
  * the rules and logs what fired and what resolved, and every engine on the stream folds
@@ -138,7 +139,7 @@ export const AlertResolved = event('alert.resolved', { alert_id: AlertId, last_v
 export const QueueAlertRulesSet = event('queue.alert_rules_set', {
   queue: Id,
   /** The whole rule set now in force (an override), or null: back to the config's. */
-  rules: AlertRuleSettings.nullable(),
+  rules: LoggedAlertRules.nullable(),
   /** Who set them (the API shows it as `updated_by`). */
   by: Id,
 });

@@ -15,6 +15,7 @@ import type { z } from 'zod';
 import { globalConfig, util } from 'zod/v4/core';
 import { EventTime } from './events.js';
 import { isCanonicalTime } from './time.js';
+import { FAST_RECORD_CHECKS, FAST_STRING_CHECKS } from './text.js';
 
 /** "Not sure, ask zod": never a valid output, since nothing in a schema can produce it. */
 export const BAIL: unique symbol = Symbol('ask zod');
@@ -44,25 +45,43 @@ function only(def: Def | CheckDef, allowed: readonly string[]): boolean {
 // Keys every def may carry without changing what is accepted: error customisation only.
 const COMMON = ['type', 'checks', 'error'];
 
-/** Length bounds of strings and arrays (zod's min_length / max_length checks), or undefined. */
-function lengthBounds(def: Def): { min: number; max: number } | undefined {
+/**
+ * A refine whose function is one of `known` (text.ts's pure predicates, recognised by
+ * identity), or undefined for any other check.
+ */
+function knownRefine(cd: CheckDef, known: ReadonlySet<unknown>): ((v: never) => boolean) | undefined {
+  if (cd.check !== 'custom' || !only(cd, ['type', 'check', 'fn', 'error', 'when', 'abort']) || cd.when !== undefined) return undefined;
+  return known.has(cd.fn) ? (cd.fn as (v: never) => boolean) : undefined;
+}
+
+/**
+ * Length bounds of strings and arrays (zod's min_length / max_length checks) and the known
+ * refines among the checks (`known`), or undefined.
+ */
+function lengthBounds(def: Def, known: ReadonlySet<unknown> = new Set()): { min: number; max: number; refines: Array<(v: never) => boolean> } | undefined {
   let min = 0;
   let max = Infinity;
+  const refines: Array<(v: never) => boolean> = [];
   for (const c of def.checks ?? []) {
     const cd = c._zod.def;
+    const refine = knownRefine(cd, known);
+    if (refine) {
+      refines.push(refine);
+      continue;
+    }
     if (!only(cd, ['check', 'minimum', 'maximum', 'error', 'when', 'abort'])) return undefined;
     if (cd.check === 'min_length' && typeof cd.minimum === 'number') min = Math.max(min, cd.minimum);
     else if (cd.check === 'max_length' && typeof cd.maximum === 'number') max = Math.min(max, cd.maximum);
     else return undefined;
   }
-  return { min, max };
+  return { min, max, refines };
 }
 
 function compileString(def: Def): Checker | undefined {
   if (!only(def, COMMON) || def.coerce) return undefined;
-  const b = lengthBounds(def);
+  const b = lengthBounds(def, FAST_STRING_CHECKS);
   if (!b) return undefined;
-  const { min, max } = b;
+  const { min, max, refines } = b;
   // zod measures strings in code points, counting them only when UTF-16 units leave it in
   // doubt: past the maximum, or under twice the minimum (a floor of 1 is never in doubt).
   const minInDoubt = min > 1;
@@ -71,6 +90,7 @@ function compileString(def: Def): Checker | undefined {
     const units = v.length;
     if (units < min || (units > max && util.codePointLength(v) > max)) return BAIL;
     if (minInDoubt && units < min * 2 && util.codePointLength(v) < min) return BAIL;
+    for (let i = 0; i < refines.length; i++) if (!refines[i]!(v as never)) return BAIL;
     return v;
   };
 }
@@ -174,7 +194,14 @@ function generateObjectChecker(fields: Field[], strict: boolean): Checker | unde
 }
 
 function compileRecord(def: Def): Checker | undefined {
-  if (!only(def, ['type', 'keyType', 'valueType', 'error', 'checks']) || def.checks?.length) return undefined;
+  if (!only(def, ['type', 'keyType', 'valueType', 'error', 'checks'])) return undefined;
+  // Known refines of the whole record (text.ts), run on zod's output as zod runs them.
+  const refines: Array<(v: never) => boolean> = [];
+  for (const c of def.checks ?? []) {
+    const refine = knownRefine(c._zod.def, FAST_RECORD_CHECKS);
+    if (!refine) return undefined;
+    refines.push(refine);
+  }
   const keyType = schemaOf(def.keyType);
   // A key schema with a fixed set of values makes an exhaustive record: not handled here.
   if (keyType._zod.def.type !== 'string' || keyType._zod.values) return undefined;
@@ -194,6 +221,7 @@ function compileRecord(def: Def): Checker | undefined {
       if (r === BAIL) return BAIL;
       out[key] = r;
     }
+    for (let i = 0; i < refines.length; i++) if (!refines[i]!(out as never)) return BAIL;
     return out;
   };
 }

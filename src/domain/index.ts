@@ -48,11 +48,14 @@ export {
   type ConfigInput,
   type Duration,
 } from './config.js';
-export { SipConfig, SipCredentials, HostPort, normalizeNumber } from './sip-config.js';
+export { AuthConfig, OidcConfig, isLoopbackUrl } from './auth-config.js';
+export { SipConfig, SipCredentials, SipTrunk, MediaEncryption, HostPort, normalizeNumber } from './sip-config.js';
 export { demoConfig, demoProfile, type DemoOptions } from './demo-config.js';
 export { loadConfig, parseConfig, ConfigError } from './load-config.js';
 export { systemClock, shiftedClock, ManualClock, type Clock, type CancelTimer } from './clock.js';
 export { parseTime, isCanonicalTime, Instant, TIME_RULE, TIME_YEARS, timeMeta } from './time.js';
 export { WholeNumber, TimeZone, TimeZoneOr, canonicalTimeZone, TIME_ZONE_RULE } from './params.js';
 export { asciiJson } from './ascii-json.js';
+export { IngestSettings, timeOutOfBounds } from './admission.js';
+export { Text, NoteText, Attributes, ATTRIBUTE_LIMITS, TEXT_RULE, VISIBLE_RULE, isWellFormedText, hasVisibleCharacter } from './text.js';
 export { sourceFingerprint } from './source-fingerprint.js';

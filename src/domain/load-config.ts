@@ -28,6 +28,7 @@ export function parseConfig(raw: unknown, origin = 'configuration'): Config {
   for (const u of config.users) {
     if (u.agent !== undefined && !config.agents.some((a) => a.id === u.agent)) throw new ConfigError(`${origin}: users.${u.name}.agent names "${u.agent}", which is not in agents`);
   }
+  if (config.auth.oidc && !config.auth.public_url) throw new ConfigError(`${origin}: auth.public_url is required with auth.oidc (the provider sends the browser back to <public_url>/auth/callback)`);
   return config;
 }
 

@@ -54,11 +54,36 @@ export function canonicalTimeZone(tz: string): string | null {
   // Intl also takes offsets such as "+01:00" in newer engines; a zone here is a name.
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(tz)) return null;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+    const icu = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+    return ICU_TO_IANA[icu] ?? icu;
   } catch {
     return null;
   }
 }
+
+/**
+ * Where ICU (so Intl) still answers a zone's old name, the IANA database's current one:
+ * `Asia/Kolkata` comes back from Intl as `Asia/Calcutta`. These are every name of Node's
+ * Intl.supportedValuesOf('timeZone') that the IANA database keeps only as a backward link
+ * (tzdata.zi, 2024); Intl and ClickHouse read both names.
+ */
+const ICU_TO_IANA: Readonly<Record<string, string>> = {
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+};
 
 export const TIME_ZONE_RULE = 'must be an IANA time zone such as Europe/Paris';
 

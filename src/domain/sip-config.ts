@@ -35,12 +35,22 @@ const Cidr = z.string().refine((s) => {
  */
 const DigestOrder = z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2);
 
+/**
+ * Media encryption (SDES-SRTP, RFC 4568) of a phone's or a trunk's calls: `off` plain RTP
+ * only; `optional` SRTP when the peer offers or accepts it over TLS, plain RTP otherwise;
+ * `mandatory` SRTP or no call (a plain offer is answered 488).
+ */
+export const MediaEncryption = z.enum(['off', 'optional', 'mandatory']);
+export type MediaEncryption = z.output<typeof MediaEncryption>;
+
 /** A phone's digest credentials: the SIP user it registers as and its password. */
 export const SipCredentials = z.strictObject({
   user: z.string().regex(/^[A-Za-z0-9._~+-]{1,64}$/, 'must be 1-64 letters, digits or . _ ~ + -'),
   password: z.string().min(8, 'must be at least 8 characters'),
   /** The algorithms this phone may use, in the challenge's order (default: sip.digest). */
   digest: DigestOrder.optional(),
+  /** This phone's media encryption (default: sip.srtp). */
+  srtp: MediaEncryption.optional(),
 });
 export type SipCredentials = z.output<typeof SipCredentials>;
 
@@ -53,6 +63,57 @@ export const DialNumber = z
 export function normalizeNumber(s: string): string {
   return s.replace(/[\s().-]/g, '');
 }
+
+/**
+ * A number pattern of an outbound trunk: digits (and a leading +) match themselves, `X` any
+ * one digit, a trailing `*` any further digits: `+1XXXXXXXXXX`, `+44*`, `0*`.
+ */
+const NumberPattern = z.string().regex(/^\+?[0-9X]*\*?$/, 'must be digits, X (any digit) and an optional trailing *, such as +1XXXXXXXXXX or +44*').refine((s) => s.length > 0 && s !== '+', 'must not be empty');
+
+/** Where calls an agent dials from a phone leave for the public network. */
+const OutboundTrunk = z.strictObject({
+  /** The carrier's (or the PBX's) SIP address. */
+  host: z.string().refine((s) => isIP(s) === 4, 'must be an IPv4 address'),
+  port: z.number().int().min(1).max(65535).default(5060),
+  transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
+  /** The numbers this trunk carries, tried in the trunks' order: the first trunk with a matching pattern takes the call. */
+  numbers: z.array(NumberPattern).min(1),
+  /** The number the called party sees (the From user); absent: the agent's SIP user. */
+  caller_id: DialNumber.optional(),
+  /** Digest credentials the carrier challenges for (401 or 407); absent: the trunk trusts our address. */
+  auth: z.strictObject({ user: z.string().min(1).max(128), password: z.string().min(1).max(256) }).optional(),
+});
+
+export const SipTrunk = z
+  .strictObject({
+    name: Id,
+    /** Source addresses whose INVITEs are this trunk's, trusted without digest. */
+    from: Cidr.optional(),
+    /** Media encryption of this trunk's calls (default: sip.srtp). */
+    srtp: MediaEncryption.optional(),
+    /** Outbound calls: agents' calls to matching numbers leave through this trunk. */
+    outbound: OutboundTrunk.optional(),
+  })
+  .refine((t) => t.from !== undefined || t.outbound !== undefined, 'a trunk needs `from` (inbound), `outbound`, or both');
+export type SipTrunk = z.output<typeof SipTrunk>;
+
+/**
+ * SIP over TLS (RFC 3261 §26.2.1): a listener beside UDP and TCP on the same address. The
+ * certificate and key are PEM files, read again whenever they change (a renewal needs no
+ * restart); a change that does not load keeps the certificate in use and is reported.
+ */
+const SipTls = z.strictObject({
+  /** The TLS port (0: any free port, for tests). */
+  port: z.number().int().min(0).max(65535).default(5061),
+  /** PEM certificate chain (the server's certificate first). */
+  cert: z.string().min(1),
+  /** PEM private key of the certificate. */
+  key: z.string().min(1),
+  /** How often the files are checked for a renewal. */
+  reload_check_s: z.number().positive().max(86_400).default(30),
+  /** PEM CA bundle that outbound TLS trunks are verified with (absent: the system's CAs). */
+  ca: z.string().min(1).optional(),
+});
 
 export const SipConfig = z.strictObject({
   listen: HostPort.default({ host: '127.0.0.1', port: 5060 }),
@@ -70,8 +131,12 @@ export const SipConfig = z.strictObject({
     .prefault({}),
   /** The digest algorithms challenges offer, in order (a phone's own `digest` overrides it). */
   digest: DigestOrder.default(['MD5']),
-  /** PBXs and carriers whose INVITEs are trusted without digest, by source address. */
-  trunks: z.array(z.strictObject({ name: Id, from: Cidr })).default([]),
+  /** PBXs and carriers: trusted for inbound INVITEs by source address, and the way out for outbound calls. */
+  trunks: z.array(SipTrunk).default([]),
+  /** SIP over TLS beside UDP and TCP; absent: no TLS. */
+  tls: SipTls.optional(),
+  /** Media encryption of accounts and trunks that do not set their own. */
+  srtp: MediaEncryption.default('off'),
   limits: z
     .strictObject({
       /** Concurrent calls (caller legs) the edge accepts; more answer 503. */

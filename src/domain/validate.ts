@@ -28,6 +28,14 @@ export function problemsOf(error: z.ZodError, unknownKey = 'is not a field of th
       for (const key of issue.keys) out.push({ field: base ? `${base}.${key}` : key, rule: unknownKey });
       continue;
     }
+    if (issue.code === 'invalid_key') {
+      // A record's key broke its rule: the field is the record, the key is quoted (escaped: it may not be text at all).
+      const key = issue.path[issue.path.length - 1];
+      const parent = issue.path.slice(0, -1).map(String).join('.');
+      const inner = issue.issues.map((i) => i.message).join(', ');
+      out.push({ field: parent || '(root)', rule: `key ${JSON.stringify(String(key))} ${inner}` });
+      continue;
+    }
     let rule = issue.message;
     if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) rule = 'is required';
     // A query parameter given twice (?limit=1&limit=2) arrives as an array.

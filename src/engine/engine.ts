@@ -11,7 +11,8 @@ import { serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRunner, isoMs, SLA_WINDOWS, type ExtraSources } from '../../processors/index.js';
 import { createApp, type App, type Readiness } from '../api/app.js';
-import { registryFrom, demoTokens, type AppEnv } from '../api/auth.js';
+import type { AppEnv } from '../api/auth.js';
+import { createAuth, END_REASONS, type Auth } from '../auth/index.js';
 import { liveRoutes } from '../api/routes/live.js';
 import { reportRoutes } from '../api/routes/reports.js';
 import { setAsideRoutes } from '../api/routes/set-aside.js';
@@ -87,6 +88,8 @@ export class Engine {
     readonly startedFrom: { seq: number; source: string } | null,
     /** Engines on one stream (distributed mode): leases and the telephony registry; null when embedded. */
     readonly peers: Peers | null,
+    /** Sign-in: tokens, the OpenID Connect provider, sessions, display links. */
+    readonly auth: Auth,
   ) {}
 
   static async start(o: EngineOptions): Promise<Engine> {
@@ -213,8 +216,22 @@ export class Engine {
       // Both lags read the one known end of the log, refreshed once a tick by the pipeline.
       metrics.trackLag('history_writer', () => Math.max(0, pipeline.logEnd - writer.status().writtenSeq));
 
-      const tokens = registryFrom(config.users, settings.tokens);
-      const issued = tokens.size === 0 ? demoTokens(tokens) : [];
+      const auth = await createAuth({
+        config,
+        dataDir: settings.dataDir,
+        envTokens: settings.tokens,
+        clientSecret: settings.oidcClientSecret,
+        sessionKey: settings.sessionKey,
+        nats: log instanceof JetStreamLog ? log.connection : undefined,
+        clock,
+        say,
+        knownQueues: () => [...new Set([...config.queues.map((q) => q.id), ...runner.knownQueues()])],
+        audit,
+      });
+      cleanup.unshift(() => auth.stop());
+      if (log instanceof JetStreamLog && !settings.sessionKey && !config.auth.session_key) {
+        say('sign-in: sessions are signed with this data directory\'s key; engines behind one address need one key (auth.session_key or CC_SESSION_KEY), or a browser signed in at one is not at the others');
+      }
 
       const from = restored?.from ? ` (started from the snapshot at seq ${restored.from.seq})` : restored ? ' (replayed the whole log)' : '';
       const readiness = async (): Promise<Readiness> => {
@@ -242,11 +259,29 @@ export class Engine {
         ...callControl.routes,
         ...media.routes,
         sipRoutes(() => sip),
+        ...auth.ccRoutes,
+        // Mounted last: the conformance fuzz seeds each operation by its place in the document.
         forecastRoutes(forecasts, () => runner.knownQueues(), () => clock.now()),
         callControl.helpRoutes,
       ];
-      const realtime = createRealtime({ config, runner, pipeline, tokens, alerts, forecasts, clock });
-      const app = createApp({ tokens, log, metrics, readiness, metricsAuth: settings.metricsAuth, maxBodyBytes: settings.maxBodyBytes, routes, clickhouse: clickhouseRoutes(tokens, door), wallboard: realtime.wallboard });
+      const sessions = { current: (id: string) => auth.sessions.current(id), onEnded: (fn: (id: string, reason: string) => void) => auth.sessions.onEnded((id, r) => fn(id, END_REASONS[r])) };
+      const realtime = createRealtime({ config, runner, pipeline, auth: auth.authenticator, sessions, alerts, forecasts, clock });
+      const app = createApp({
+        auth: auth.authenticator,
+        authRoutes: auth.routes,
+        frameAncestors: config.auth.frame_ancestors,
+        https: auth.authenticator.secure,
+        log,
+        metrics,
+        readiness,
+        metricsAuth: settings.metricsAuth,
+        maxBodyBytes: settings.maxBodyBytes,
+        routes,
+        // Static tokens only: the door speaks ClickHouse's HTTP protocol (basic auth or X-ClickHouse-Key), as an analyst's client does.
+        clickhouse: clickhouseRoutes(auth.tokens, door),
+        wallboard: realtime.wallboard,
+        admission: { now: () => clock.now(), bounds: config.ingest },
+      });
       const server = await listen(app.fetch, settings.port, settings.host);
       cleanup.unshift(() => closeServer(server));
       realtime.start(server);
@@ -278,7 +313,7 @@ export class Engine {
           sip = await SipEdge.start({ config, sip: sipConfig, acd, clock, feed: pipeline, say: (l) => say(`sip: ${l}`) });
           cleanup.unshift(() => sip!.stop());
           registerSipMetrics(metrics.registry, () => sip);
-          say(`SIP edge on ${sipConfig.listen.host}:${sip.port} (udp+tcp), RTP ${sipConfig.rtp.host ?? sipConfig.listen.host}:${sipConfig.rtp.ports.join('-')}`);
+          say(`SIP edge on ${sipConfig.listen.host}:${sip.port} (udp+tcp)${sip.tlsPort ? `, tls :${sip.tlsPort}` : ''}, RTP ${sipConfig.rtp.host ?? sipConfig.listen.host}:${sipConfig.rtp.ports.join('-')}`);
         }
         const name = [settings.sim ? 'simulator' : '', sip ? 'sip' : ''].filter(Boolean).join('+');
         driver = new AcdTelephony(name, acd, sip ? [sip] : [], new SimulatedPhones('pcmu', new Map(), settings.simVoices ? loadVoices() : null));
@@ -294,8 +329,8 @@ export class Engine {
       // Forecasts read the state once the start-up is applied, like the alerts' judgement.
       await forecasts.start();
       callControl.start();
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, forecasts, rewinder, callControl, realtime, media, snapshots, restored?.from ?? null, peers);
-      engine.demoTokens.push(...issued);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, forecasts, rewinder, callControl, realtime, media, snapshots, restored?.from ?? null, peers, auth);
+      engine.demoTokens.push(...auth.demoTokens);
       engine.closeAnalysts = async () => analystReader?.close();
       const stopTick = clock.every(1000, () => {
         runner.tick(clock.now());
@@ -364,6 +399,7 @@ export class Engine {
     await this.realtime.stop();
     await closeServer(this.server);
     await within(1000, this.closeAnalysts?.() ?? Promise.resolve());
+    await within(1000, this.auth.stop());
     await within(1000, this.alerts.stop());
     // The pipeline may be waiting on the writer (backpressure from a failing store): give it a
     // moment, stop the writer (which lets it go), then make sure it is stopped.

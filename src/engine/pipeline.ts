@@ -11,9 +11,10 @@ export type DecisionConsumer = (batch: DecidedBatch) => void | Promise<void>;
 
 /**
  * Told after each applied batch: what changed, and the events the runner admitted, in log
- * order (duplicates and rejected events are not among them: they changed nothing).
+ * order (duplicates and rejected events are not among them: they changed nothing); then
+ * the ones it rejected, with why (call control answers a refused change as refused).
  */
-export type ChangeListener = (changed: Changed, admitted: LoggedEvent[]) => void;
+export type ChangeListener = (changed: Changed, admitted: LoggedEvent[], rejected: DecidedBatch['rejected']) => void;
 
 /**
  * Applies a batch to the runner (the one gate) and gathers its decisions for the history
@@ -133,7 +134,7 @@ export class Pipeline {
     const changed: Changed = { queues: [...queues], agents: [...agents], calls: [...calls] };
     for (const l of this.listeners) {
       try {
-        l(changed, admitted);
+        l(changed, admitted, decided.rejected);
       } catch (e) {
         console.error('change listener failed', e);
       }

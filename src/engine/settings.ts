@@ -24,6 +24,10 @@ export const EngineSettings = z.strictObject({
   clickhouseUrl: z.url({ error: 'must be a URL such as http://user:pass@localhost:8123/cc' }).optional(),
   /** CC_TOKENS: `name:role:token,...` for automation; all queues. */
   tokens: z.string().optional(),
+  /** CC_OIDC_CLIENT_SECRET: the OpenID Connect client's secret (over auth.oidc.client_secret), kept out of the config file. */
+  oidcClientSecret: z.string().min(1).optional(),
+  /** CC_SESSION_KEY: the session key (over auth.session_key), 32 bytes in base64url. */
+  sessionKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'must be 32 bytes in base64url (43 characters)' }).optional(),
   /** Require a bearer token (any role) on /metrics. */
   metricsAuth: Bool.default(false),
   /** Largest request body accepted (POST /cc/events); larger answers 413. */
@@ -85,6 +89,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown>
     natsUrl: env.NATS_URL,
     clickhouseUrl: env.CLICKHOUSE_URL,
     tokens: env.CC_TOKENS,
+    oidcClientSecret: env.CC_OIDC_CLIENT_SECRET,
+    sessionKey: env.CC_SESSION_KEY,
     metricsAuth: env.CC_METRICS_AUTH,
     maxBodyBytes: env.CC_MAX_BODY_BYTES,
     stallAfterS: env.CC_STALL_AFTER_S,

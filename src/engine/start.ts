@@ -23,10 +23,12 @@ export async function runStart(settings: EngineSettings, config: Config, clock: 
   say(`wallboard  ${base}/`);
   say(`API        ${base}/cc/realtime   (OpenAPI: ${base}/cc/openapi.json)`);
   say(`health     ${base}/healthz  ${base}/readyz    metrics ${base}/metrics`);
+  if (engine.auth.oidc) say(`sign-in    ${config.auth.public_url ?? base}/ with ${engine.auth.oidc.issuer} (OpenID Connect)`);
   if (engine.demoTokens.length > 0) {
-    say('demo sign-in (no users configured, so these tokens were made for this run):');
+    say(`demo sign-in (no users configured; these tokens are kept in ${settings.dataDir}/auth/demo-tokens.json, the same at every start):`);
     for (const t of engine.demoTokens) say(`  ${t.role.padEnd(10)} ${t.token}`);
-    say(`  e.g. curl -H "Authorization: Bearer ${engine.demoTokens[0]!.token}" ${base}/cc/realtime`);
+    say(`  paste one on the wallboard's sign-in page, or: curl -H "Authorization: Bearer ${engine.demoTokens[0]!.token}" ${base}/cc/realtime`);
+    say(`  a wall screen stays signed in with a display link: curl -X POST -H "Authorization: Bearer ${engine.demoTokens.find((t) => t.role === 'admin')!.token}" -H 'content-type: application/json' -d '{"name":"TV"}' ${base}/cc/display-links`);
   }
   let stopping = false;
   const stop = async (signal: string) => {

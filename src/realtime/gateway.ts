@@ -8,7 +8,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Socket } from 'socket.io';
 import type { Runner, Changed } from '../../processors/index.js';
-import type { TokenRegistry } from '../api/auth.js';
+import { tokensOnly, type Identifies, type TokenRegistry } from '../api/auth.js';
 import type { Clock, Config } from '../domain/index.js';
 import { DashboardHistory } from './history.js';
 import type { AlertItem, ClientToServerEvents, ForecastView, ServerToClientEvents, SocketData } from './protocol.js';
@@ -26,11 +26,26 @@ export interface AlertsSource {
   onAlert(listener: (e: { kind: 'fired' | 'acknowledged' | 'resolved'; alert: AlertItem }) => void): () => void;
 }
 
+/** What the gateway needs of the wallboard's sessions (src/auth's Sessions fits as it is). */
+export interface SessionWatch {
+  /** Brings a session up to date (refresh at the provider, limits) and counts the open socket as use. */
+  current(id: string): Promise<{ ok: boolean }>;
+  onEnded(listener: (id: string, reason: string) => void): () => void;
+}
+
+/** How often the sessions behind open sockets are brought up to date (their use counted, refreshed when due). */
+const SESSION_CHECK_MS = 30_000;
+
 export interface GatewayOptions {
   config: Config;
   runner: Runner;
   pipeline: { onChange(listener: (changed: Changed) => void): () => void };
-  tokens: TokenRegistry;
+  /** Who is connecting: a bearer token (static or the provider's JWT) or the wallboard's session cookie. */
+  auth?: Identifies;
+  /** Static tokens alone, when there is no `auth` (tests, benchmarks). */
+  tokens?: TokenRegistry;
+  /** The sessions behind cookie sockets: a session that ends closes its sockets. */
+  sessions?: SessionWatch;
   alerts?: AlertsSource;
   /** The once-a-minute forecasts (src/forecast `Forecasts` fits as it is). */
   forecasts?: { latest(): ForecastView[]; onForecast(listener: (views: ForecastView[]) => void): () => void };
@@ -66,17 +81,17 @@ export class RealtimeGateway {
   start(server: HttpServer): void {
     const io: RealtimeServer = new IoServer(server, { serveClient: false });
     this.io = io;
+    const identify = this.o.auth ?? tokensOnly(this.o.tokens!);
     io.use((socket, next) => {
-      const auth = socket.handshake.auth as { token?: unknown };
-      const header = /^Bearer\s+(\S+)\s*$/i.exec(socket.handshake.headers.authorization ?? '')?.[1];
-      const token = typeof auth.token === 'string' ? auth.token : header;
-      const user = token ? this.o.tokens.verify(token) : null;
-      if (!user) return next(new Error(token ? 'the token is not valid' : 'a token is required'));
-      socket.data.user = user;
-      next();
+      void this.admit(identify, socket).then(() => next(), (e: unknown) => next(e as Error));
     });
     io.on('connection', (socket) => this.serve(socket));
     this.unsubscribe.push(this.o.pipeline.onChange((c) => this.mark(c)));
+    if (this.o.sessions) {
+      const sessions = this.o.sessions;
+      this.unsubscribe.push(sessions.onEnded((id, reason) => this.endSession(id, reason)));
+      this.timers.push(this.o.clock.every(SESSION_CHECK_MS, () => void this.checkSessions(sessions)));
+    }
     if (this.o.alerts) this.unsubscribe.push(this.o.alerts.onAlert((e) => this.pushAlert(e.kind === 'fired', e.alert)));
     if (this.o.forecasts) this.unsubscribe.push(this.o.forecasts.onForecast((views) => this.pushForecasts(views)));
     // Ages, samples and whole-view refreshes: once a second, whether or not events came.
@@ -100,6 +115,52 @@ export class RealtimeGateway {
 
   get clients(): number {
     return this.io?.engine.clientsCount ?? 0;
+  }
+
+  /**
+   * The handshake: a token in `auth.token` or an Authorization header, else the session
+   * cookie. A cookie rides along with a page of any origin, so a cookie handshake must come
+   * from a page of this engine's own origin (cross-site WebSocket hijacking).
+   */
+  private async admit(identify: Identifies, socket: RealtimeSocket): Promise<void> {
+    const auth = socket.handshake.auth as { token?: unknown };
+    const header = /^Bearer\s+(\S+)\s*$/i.exec(socket.handshake.headers.authorization ?? '')?.[1];
+    const token = typeof auth.token === 'string' ? auth.token : header;
+    const id = token ? await identify.bearer(token) : await identify.cookie(socket.handshake.headers.cookie);
+    if (!id) throw new Error('a token is required (or the session cookie of a signed-in wallboard)');
+    if (!id.ok) throw new Error(id.reason);
+    if (id.session) {
+      const origin = socket.handshake.headers.origin;
+      if (origin && new URL(origin).host !== socket.handshake.headers.host) throw new Error(`a session cookie is accepted only from this engine's own pages, not from ${origin}`);
+      socket.data.session = id.session.id;
+    }
+    socket.data.user = { name: id.user.name, role: id.user.role, queues: id.user.queues };
+    // A JWT's socket closes when the token lapses; the client signs in again with a fresh one.
+    if (id.expiresAt !== null) {
+      const cancel = this.o.clock.timeout(id.expiresAt - this.now(), () => {
+        socket.emit('session:ended', { reason: 'the token has expired' });
+        socket.disconnect(true);
+      });
+      socket.once('disconnect', cancel);
+    }
+  }
+
+  /** Closes the sockets of a session that ended, saying why. */
+  private endSession(id: string, reason: string): void {
+    for (const socket of this.io?.of('/').sockets.values() ?? []) {
+      if (socket.data.session !== id) continue;
+      socket.emit('session:ended', { reason });
+      socket.disconnect(true);
+    }
+  }
+
+  private async checkSessions(sessions: SessionWatch): Promise<void> {
+    const ids = new Set<string>();
+    for (const socket of this.io?.of('/').sockets.values() ?? []) if (socket.data.session) ids.add(socket.data.session);
+    for (const id of ids) {
+      const r = await sessions.current(id).catch(() => ({ ok: true }));
+      if (!r.ok) this.endSession(id, 'the session has ended');
+    }
   }
 
   private serve(socket: RealtimeSocket): void {
@@ -181,7 +242,8 @@ export class RealtimeGateway {
       if (this.members(callsRoom) && calls.size > 0) {
         const views = [...calls].map((id) => [id, runner.call(id, now)] as const);
         const live = views.flatMap(([, v]) => (v && v.state !== 'ended' && queueVisible(scope, v.queue) ? [v] : []));
-        const ended = views.flatMap(([id, v]) => (!v || v.state === 'ended' ? [id] : []));
+        // An ended call's id goes only to those who may see its queue; one no longer kept live (no queue to judge by) only to the unscoped.
+        const ended = views.flatMap(([id, v]) => ((v ? v.state === 'ended' && queueVisible(scope, v.queue) : scope === null) ? [id] : []));
         io.to(callsRoom).emit('calls:updated', { calls: live, ended });
       }
     }

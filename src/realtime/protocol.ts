@@ -93,6 +93,8 @@ export interface ServerToClientEvents {
   /** Sent once per connection: who the token belongs to. */
   /** `now`: the engine's clock (epoch ms) at the handshake, so a page's "now" is the engine's from the start. */
   'session:ready': (s: { user: SocketData['user']; now: number }) => void;
+  /** The session (or the token) behind this socket ended: sign-out, a limit, the provider, a revoked display link. The server closes the socket next. */
+  'session:ended': (e: { reason: string }) => void;
   'feed:pulse': (p: FeedPulse) => void;
   'dashboard:updated': (d: DashboardDelta) => void;
   'queue:updated': (q: QueueDetailView) => void;
@@ -116,4 +118,6 @@ export interface ClientToServerEvents {
 /** Who is connected: set at the handshake, read by every handler. */
 export interface SocketData {
   user: { name: string; role: string; queues: string[] | null };
+  /** The cookie session it came with (its id), when it did. */
+  session?: string;
 }

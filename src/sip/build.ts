@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { formatParams, parseNameAddr, parseVia, formatVia } from './headers.js';
 import { EMPTY, header, headers, reasonPhrase, type Header, type SipRequest, type SipResponse } from './message.js';
+import type { TransportName } from './transport.js';
 
 /** The magic cookie of RFC 3261 branches (§8.1.1.7). */
 export const BRANCH_COOKIE = 'z9hG4bK';
@@ -61,6 +62,6 @@ export function tagOf(value: string | undefined): string | null {
 }
 
 /** A Via value for a request this stack sends. */
-export function viaFor(transport: 'udp' | 'tcp', host: string, port: number, branch: string): string {
+export function viaFor(transport: TransportName, host: string, port: number, branch: string): string {
   return `SIP/2.0/${transport.toUpperCase()} ${host}:${port}${formatParams(new Map([['branch', branch], ['rport', null]]))}`;
 }

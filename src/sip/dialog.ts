@@ -6,7 +6,7 @@
 import { newBranch, viaFor } from './build.js';
 import { parseNameAddr, parseUri } from './headers.js';
 import { header, headers, request, type SipRequest, type SipResponse } from './message.js';
-import type { Flow, TransportName } from './transport.js';
+import { isStream, type Flow, type TransportName } from './transport.js';
 
 export interface Dialog {
   callId: string;
@@ -67,7 +67,7 @@ export function uacDialog(invite: SipRequest, ok: SipResponse, flow: Flow): Dial
 }
 
 /** A request inside the dialog; its CSeq is the next one (ACK and CANCEL reuse the INVITE's). */
-export function inDialog(d: Dialog, method: string, self: Self, o: { body?: Buffer; cseq?: number; headers?: Array<[string, string]> } = {}): { dialog: Dialog; request: SipRequest } {
+export function inDialog(d: Dialog, method: string, self: Self, o: { body?: Buffer; cseq?: number; headers?: Array<[string, string]>; contentType?: string } = {}): { dialog: Dialog; request: SipRequest } {
   const seq = o.cseq ?? d.localSeq + 1;
   const dialog = method === 'ACK' || o.cseq !== undefined ? d : { ...d, localSeq: seq };
   const hs: Array<[string, string]> = [
@@ -79,9 +79,9 @@ export function inDialog(d: Dialog, method: string, self: Self, o: { body?: Buff
     ['CSeq', `${seq} ${method}`],
     ...d.routeSet.map((r): [string, string] => ['Route', r]),
   ];
-  if (method === 'INVITE' || method === 'UPDATE') hs.push(['Contact', self.contact]);
+  if (method === 'INVITE' || method === 'UPDATE' || method === 'NOTIFY') hs.push(['Contact', self.contact]);
   hs.push(...(o.headers ?? []));
-  if (o.body && o.body.length > 0) hs.push(['Content-Type', 'application/sdp']);
+  if (o.body && o.body.length > 0) hs.push(['Content-Type', o.contentType ?? 'application/sdp']);
   return { dialog, request: request(method, d.remoteTarget, hs, o.body) };
 }
 
@@ -98,9 +98,9 @@ export function requestDialogKey(req: SipRequest): string | null {
   return dialogKey(header(req, 'call-id') ?? '', local, remote);
 }
 
-/** Where a request to the peer goes: the first route (loose routing), else the remote target; over the dialog's flow when it is TCP. */
+/** Where a request to the peer goes: the first route (loose routing), else the remote target; over the dialog's flow when it is TCP or TLS. */
 export function nextHop(d: Dialog): Flow {
-  if (d.flow.transport === 'tcp') return d.flow;
+  if (isStream(d.flow.transport)) return d.flow;
   const first = d.routeSet[0] ? parseNameAddr(d.routeSet[0])?.uri : d.remoteTarget;
   const u = first ? parseUri(first) : null;
   if (!u || !/^\d{1,3}(\.\d{1,3}){3}$/.test(u.host)) return d.flow;

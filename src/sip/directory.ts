@@ -1,9 +1,10 @@
 /**
  * Who is who on the SIP side, read once from the config: the phone accounts of agents and
- * supervisors (by SIP user), the numbers of the queues, and the trunks trusted by address.
+ * supervisors (by SIP user), the numbers of the queues, the trunks trusted by address, the
+ * trunks that carry outbound calls by number pattern, and each one's media encryption.
  */
 import { BlockList, isIP } from 'node:net';
-import { normalizeNumber, type Config } from '../domain/index.js';
+import { normalizeNumber, type Config, type MediaEncryption, type SipTrunk } from '../domain/index.js';
 
 export interface Account {
   /** An agent's phone (rung with offers) or a user's (rung when the user monitors). */
@@ -14,7 +15,12 @@ export interface Account {
   password: string;
   /** Algorithms this phone may use (none: the edge's default order). */
   digest?: ReadonlyArray<'SHA-256' | 'MD5'>;
+  /** This phone's media encryption (none: the edge's default). */
+  srtp?: MediaEncryption;
 }
+
+/** An outbound trunk: where a dialled number goes. */
+export type OutboundRoute = Required<Pick<SipTrunk, 'name' | 'outbound'>> & { srtp: MediaEncryption };
 
 export class Directory {
   private readonly byUser = new Map<string, Account>();
@@ -22,12 +28,17 @@ export class Directory {
   private readonly users = new Map<string, Account>();
   private readonly numbers = new Map<string, string>();
   private readonly trunks: Array<{ name: string; list: BlockList }> = [];
+  private readonly trunkConfig = new Map<string, SipTrunk>();
+  private readonly srtpDefault: MediaEncryption;
 
   constructor(config: Config) {
+    this.srtpDefault = config.sip?.srtp ?? 'off';
     for (const a of config.agents) if (a.sip) this.add(this.agents, { kind: 'agent', id: a.id, ...a.sip });
     for (const u of config.users) if (u.sip) this.add(this.users, { kind: 'user', id: u.name, ...u.sip });
     for (const q of config.queues) for (const n of q.numbers) this.numbers.set(n, q.id);
     for (const t of config.sip?.trunks ?? []) {
+      this.trunkConfig.set(t.name, t);
+      if (t.from === undefined) continue;
       const list = new BlockList();
       const [addr, bits] = t.from.split('/') as [string, string | undefined];
       const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
@@ -71,8 +82,36 @@ export class Directory {
     return this.trunks.find((t) => t.list.check(address, family))?.name;
   }
 
+  /** The media encryption of a phone account or a trunk (its own, else the edge's). */
+  srtpOf(who: { account: Account } | { trunk: string }): MediaEncryption {
+    const own = 'account' in who ? who.account.srtp : this.trunkConfig.get(who.trunk)?.srtp;
+    return own ?? this.srtpDefault;
+  }
+
+  /** The first outbound trunk whose patterns match a dialled number (separators ignored). */
+  outboundRoute(number: string): OutboundRoute | undefined {
+    const n = normalizeNumber(number);
+    for (const t of this.trunkConfig.values()) {
+      if (t.outbound && t.outbound.numbers.some((p) => matchesPattern(p, n))) return { name: t.name, outbound: t.outbound, srtp: this.srtpOf({ trunk: t.name }) };
+    }
+    return undefined;
+  }
+
   private add(into: Map<string, Account>, a: Account): void {
     into.set(a.id, a);
     this.byUser.set(a.user, a);
   }
+}
+
+/** `+1XXXXXXXXXX`, `+44*`: X is one digit, a trailing * any further digits, the rest itself. */
+export function matchesPattern(pattern: string, number: string): boolean {
+  const open = pattern.endsWith('*');
+  const p = open ? pattern.slice(0, -1) : pattern;
+  if (open ? number.length < p.length : number.length !== p.length) return false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    const d = number[i]!;
+    if (c === 'X' ? !/[0-9]/.test(d) : c !== d) return false;
+  }
+  return open ? /^[0-9]*$/.test(number.slice(p.length)) : true;
 }

@@ -31,13 +31,13 @@ export function registerSipMetrics(registry: Registry, edge: () => SipEdge | und
   // RTP and refusal counts only go up, but they are read from the edge: gauges of running totals.
   new Gauge({
     name: 'cc_sip_rtp_packets',
-    help: 'RTP packets since start: received, sent, ignored (from an address the SDP did not name), malformed',
+    help: 'RTP packets since start: received, sent, ignored (from an address the SDP did not name), malformed, unauthenticated (SRTP that failed authentication or replayed)',
     labelNames: ['kind'],
     registers: [registry],
     collect() {
       const s = status();
       if (!s) return;
-      for (const kind of ['received', 'sent', 'ignored', 'malformed'] as const) this.set({ kind }, s.rtp[kind]);
+      for (const kind of ['received', 'sent', 'ignored', 'malformed', 'unauthenticated'] as const) this.set({ kind }, s.rtp[kind]);
     },
   });
   new Gauge({

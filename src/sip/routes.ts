@@ -15,6 +15,17 @@ const SipStatus = z
   .object({
     listen: z.string(),
     transport: z.string(),
+    tls: z
+      .object({
+        listen: z.string(),
+        cert: z.string(),
+        subject: z.string(),
+        not_after: z.string(),
+        fingerprint_sha256: z.string(),
+        loaded_at: z.string(),
+        last_error: z.string().nullable().openapi({ description: 'why the files\' latest change was not taken (the certificate in use stays)' }),
+      })
+      .nullable(),
     registrations: z.array(
       z.object({
         user: z.string(),
@@ -25,7 +36,7 @@ const SipStatus = z
     ),
     calls: Count,
     rtp_port_pairs: Count,
-    rtp: z.object({ received: Count, sent: Count, ignored: Count, malformed: Count, events: Count }),
+    rtp: z.object({ received: Count, sent: Count, ignored: Count, malformed: Count, events: Count, unauthenticated: Count }),
     transactions: Count,
     malformed_dropped: Count,
     malformed_answered_400: Count,

@@ -1,13 +1,25 @@
 /**
  * SDP offer/answer for G.711 audio (RFC 3264, RFC 4566) with sdp-transform: read a peer's
- * audio line (address, port, codecs, telephone-event, direction), pick a codec, and write
- * the engine's own offers and answers. Only what a B2BUA for G.711 needs; anything else in
- * the peer's SDP is answered with a rejected (port 0) line or ignored.
+ * audio line (address, port, codecs, telephone-event, direction, SDES keys), pick a codec,
+ * and write the engine's own offers and answers. Only what a B2BUA for G.711 needs;
+ * anything else in the peer's SDP is answered with a rejected (port 0) line or ignored.
  */
 import { parse, write, type MediaDescription, type SessionDescription } from 'sdp-transform';
 import type { Codec } from '../media/index.js';
 
 export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+/** RTP/AVP plain (or best-effort SRTP when it carries keys), RTP/SAVP SRTP only (RFC 3711 §12). */
+export type MediaProfile = 'RTP/AVP' | 'RTP/SAVP';
+
+/** The one SDES suite the edge speaks (RFC 4568 §6.2.1): what every SRTP phone and carrier offers. */
+export const SDES_SUITE = 'AES_CM_128_HMAC_SHA1_80';
+
+/** An SDES key line (a=crypto, RFC 4568 §9.1) of the supported suite: 16 key and 14 salt bytes. */
+export interface SdesKey {
+  tag: number;
+  key: Buffer;
+}
 
 export interface AudioOffer {
   address: string;
@@ -17,6 +29,9 @@ export interface AudioOffer {
   /** The payload type of telephone-event/8000 (RFC 4733), or null. */
   telephoneEvent: number | null;
   direction: Direction;
+  profile: MediaProfile;
+  /** The peer's usable SDES keys, in its order (other suites, MKIs and session parameters are left out). */
+  crypto: SdesKey[];
 }
 
 export interface Negotiated {
@@ -38,7 +53,8 @@ export function readAudio(sdp: string): AudioOffer | { error: string } {
   }
   const m = s.media?.find((x) => x.type === 'audio' && x.port > 0);
   if (!m) return { error: 'no audio stream' };
-  if (!/^RTP\/AVP$/i.test(m.protocol)) return { error: `audio over ${m.protocol} is not supported (RTP/AVP only: no SRTP or WebRTC here)` };
+  const profile = m.protocol.toUpperCase();
+  if (profile !== 'RTP/AVP' && profile !== 'RTP/SAVP') return { error: `audio over ${m.protocol} is not supported (RTP/AVP, or RTP/SAVP with SDES keys)` };
   const address = m.connection?.ip ?? s.connection?.ip;
   if (!address || !/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) return { error: 'no IPv4 connection address' };
   const rtpmap = new Map((m.rtp ?? []).map((r) => [r.payload, r]));
@@ -50,7 +66,21 @@ export function readAudio(sdp: string): AudioOffer | { error: string } {
     if (r === undefined ? STATIC[p] !== undefined : (name === 'PCMU' || name === 'PCMA') && r.rate === 8000) codecs.push({ codec: STATIC[p] ?? (name === 'PCMU' ? 'pcmu' : 'pcma'), pt: p });
     else if (name === 'TELEPHONE-EVENT' && r?.rate === 8000 && telephoneEvent === null) telephoneEvent = p;
   }
-  return { address, port: m.port, codecs, telephoneEvent, direction: (m.direction ?? s.direction ?? 'sendrecv') as Direction };
+  const crypto = (m.crypto ?? []).map(readSdes).filter((k): k is SdesKey => k !== null);
+  return { address, port: m.port, codecs, telephoneEvent, direction: (m.direction ?? s.direction ?? 'sendrecv') as Direction, profile, crypto };
+}
+
+/** One a=crypto line of the supported suite with a single inline key and no MKI; null otherwise. */
+function readSdes(c: { id: number; suite: string; config: string; sessionConfig?: string }): SdesKey | null {
+  if (c.suite.toUpperCase() !== SDES_SUITE || c.sessionConfig) return null;
+  const params = c.config.split(';');
+  const m = /^inline:([A-Za-z0-9+/]+={0,2})(\|[^|]*)?(\|[^|]*)?$/.exec(params[0] ?? '');
+  if (params.length !== 1 || !m) return null;
+  // A lifetime is fine (the edge never sends 2^31 packets on one key); an MKI is not supported.
+  const extra = [m[2], m[3]].filter(Boolean).map((x) => x!.slice(1));
+  if (extra.some((x) => x.includes(':')) || extra.length > 1) return null;
+  const key = Buffer.from(m[1]!, 'base64');
+  return key.length === 30 ? { tag: c.id, key } : null;
 }
 
 /** The codec the answer uses: the peer's first G.711 choice; null when it offered none. */
@@ -72,9 +102,13 @@ export interface LocalAudio {
   codecs: Array<{ codec: Codec; pt: number }>;
   telephoneEvent: number | null;
   direction?: Direction;
+  /** RTP/AVP when absent. */
+  profile?: MediaProfile;
+  /** Our SDES key, when the audio is (or may be) SRTP. */
+  crypto?: SdesKey;
 }
 
-/** The engine's SDP: one audio line over RTP/AVP, 20 ms frames. */
+/** The engine's SDP: one audio line over RTP/AVP (or RTP/SAVP), 20 ms frames. */
 export function writeAudio(a: LocalAudio): string {
   const rtp: MediaDescription['rtp'] = a.codecs.map((c) => ({ payload: c.pt, codec: NAMES[c.codec], rate: 8000 }));
   const payloads = a.codecs.map((c) => c.pt);
@@ -90,7 +124,19 @@ export function writeAudio(a: LocalAudio): string {
     name: 'cc-supervisor',
     timing: { start: 0, stop: 0 },
     connection: { version: 4, ip: a.address },
-    media: [{ type: 'audio', port: a.port, protocol: 'RTP/AVP', payloads: payloads.join(' '), rtp, fmtp, ptime: 20, direction: a.direction ?? 'sendrecv' }],
+    media: [
+      {
+        type: 'audio',
+        port: a.port,
+        protocol: a.profile ?? 'RTP/AVP',
+        payloads: payloads.join(' '),
+        rtp,
+        fmtp,
+        ptime: 20,
+        direction: a.direction ?? 'sendrecv',
+        ...(a.crypto ? { crypto: [{ id: a.crypto.tag, suite: SDES_SUITE, config: `inline:${a.crypto.key.toString('base64')}` }] } : {}),
+      },
+    ],
   });
 }
 

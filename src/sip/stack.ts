@@ -10,7 +10,7 @@ import { parseCSeq } from './headers.js';
 import { header, serialize, type SipRequest, type SipResponse } from './message.js';
 import { parseMessage } from './parse.js';
 import { newTransaction, step, type TimerName, type Transaction, type TxAction, type TxInput } from './transaction.js';
-import type { Flow, SipTransport } from './transport.js';
+import { isStream, type Flow, type SipTransport } from './transport.js';
 
 export interface ServerTx {
   readonly request: SipRequest;
@@ -54,6 +54,7 @@ export class SipStack {
     private readonly maxTransactions = 20_000,
   ) {
     transport.onMessage((bytes, flow) => this.receive(bytes, flow));
+    transport.onFailure((flow) => this.flowFailed(flow));
   }
 
   get size(): number {
@@ -63,7 +64,7 @@ export class SipStack {
   /** Sends a request in a new client transaction (ACK of a 2xx: use sendAck, it has none). */
   request(req: SipRequest, flow: Flow, cb: ClientCallbacks, buildAck?: (res: SipResponse) => SipRequest): void {
     const kind = req.method === 'INVITE' ? 'invite-client' : 'non-invite-client';
-    const entry: Entry = { tx: newTransaction(kind, req, flow.transport === 'tcp'), flow, timers: new Map(), client: cb };
+    const entry: Entry = { tx: newTransaction(kind, req, isStream(flow.transport)), flow, timers: new Map(), client: cb };
     const key = `${branchOf(req)}|${req.method}`;
     this.client.set(key, entry);
     this.run(this.client, key, entry, { type: 'start' }, buildAck);
@@ -94,6 +95,19 @@ export class SipStack {
     this.incoming(markReceived(m, flow.address, flow.port), flow);
   }
 
+  /**
+   * A connection failed: the client transactions still waiting on it fail now (RFC 3261
+   * §17.1.4, a transport error), not when timer B or F runs out 32 s later.
+   */
+  private flowFailed(flow: Flow): void {
+    for (const [key, e] of [...this.client]) {
+      const f = e.flow;
+      if (f.transport !== flow.transport || f.address !== flow.address || f.port !== flow.port) continue;
+      if (f.connection !== undefined && f.connection !== flow.connection) continue;
+      if (e.tx.state === 'calling' || e.tx.state === 'trying' || e.tx.state === 'proceeding') this.run(this.client, key, e, { type: 'transport-error' });
+    }
+  }
+
   private response(res: SipResponse, flow: Flow): void {
     const method = parseCSeq(header(res, 'cseq')!)?.method ?? '';
     const key = `${branchOf(res)}|${method}`;
@@ -116,7 +130,7 @@ export class SipStack {
       this.sendRaw(responseTo(req, 503, { headers: [['Retry-After', '5']] }), flow);
       return;
     }
-    const entry: Entry = { tx: newTransaction(req.method === 'INVITE' ? 'invite-server' : 'non-invite-server', req, flow.transport === 'tcp'), flow, timers: new Map() };
+    const entry: Entry = { tx: newTransaction(req.method === 'INVITE' ? 'invite-server' : 'non-invite-server', req, isStream(flow.transport)), flow, timers: new Map() };
     this.server.set(key, entry);
     const handle: ServerTx = { request: req, flow, respond: (res) => this.run(this.server, key, entry, { type: 'respond', message: res }) };
     if (req.method === 'CANCEL') return this.cancel(req, branch, handle);

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
+import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
 
 export interface StoreTarget {
@@ -20,6 +21,19 @@ export interface OpenedClient {
   kind: 'chdb' | 'server';
   /** Where the data lives, for health and logs (the URL without credentials). */
   where: string;
+  /** A reader of long raw results (exports), opened per use and closed after it. */
+  openRawReader: () => RawReader;
+}
+
+/**
+ * Streams a query's output bytes as the engine makes them (a query with its own FORMAT), so a
+ * long result never sits whole in memory: with chDB a session of its own (chDB runs one stream
+ * per session, and the store's session stays free for the writer and the reports), with a
+ * server the HTTP body.
+ */
+export interface RawReader {
+  stream(query: string, params: Record<string, string>): AsyncIterable<Uint8Array>;
+  close(): void;
 }
 
 /**
@@ -30,14 +44,36 @@ export function openClient(target: StoreTarget): OpenedClient {
   if (target.url) {
     const u = new URL(target.url);
     const where = `${u.protocol}//${u.host}${u.pathname}`;
-    return { client: createClient({ url: target.url, request_timeout: 120_000 }), kind: 'server', where };
+    const client = createClient({ url: target.url, request_timeout: 120_000 });
+    return { client, kind: 'server', where, openRawReader: () => serverRawReader(client) };
   }
   const dir = resolve(target.dataDir ?? 'data/history');
   mkdirSync(dir, { recursive: true });
   // chdb types its Connection against its own copy of @clickhouse/client-common; the shape is
   // the same contract (chdb's README), only the declaration files differ.
   const connection = createChdbConnection({ path: dir }) as unknown as ClickHouseClientConfigOptions['connection'];
-  return { client: createClient({ connection }), kind: 'chdb', where: dir };
+  return { client: createClient({ connection }), kind: 'chdb', where: dir, openRawReader: () => chdbRawReader(dir) };
+}
+
+function chdbRawReader(dir: string): RawReader {
+  const session = new Session(dir);
+  return {
+    async *stream(query, params) {
+      for await (const chunk of session.queryStreamBind(query, params, { format: 'TabSeparatedRaw' })) yield chunk.raw();
+    },
+    close: () => session.close(),
+  };
+}
+
+function serverRawReader(client: ClickHouseClient): RawReader {
+  return {
+    async *stream(query, params) {
+      // wait_end_of_query: a failure is reported as an error, not as text in the body.
+      const { stream } = await client.exec({ query, query_params: params, clickhouse_settings: { wait_end_of_query: 1 } });
+      yield* stream as AsyncIterable<Buffer>;
+    },
+    close: () => undefined,
+  };
 }
 
 /** A DateTime64(3) query parameter value from epoch ms or an ISO string (always UTC). */

@@ -1,13 +1,15 @@
 /**
  * CSV as RFC 4180 (every text cell quoted, quotes doubled, CRLF line ends) with spreadsheet
  * formula injection neutralised: a text cell starting with = + - @ TAB or CR would be run as
- * a formula by Excel, LibreOffice or Sheets, so it gets a leading apostrophe. A cell that
+ * a formula by Excel, LibreOffice or Sheets, so it gets a leading apostrophe; so does one
+ * starting with LF or NUL (a spreadsheet drops or splits on them, and the next character
+ * would lead the cell). A cell that
  * already starts with an apostrophe gets one too, so the rule is reversible: strip one
  * leading apostrophe and you have the stored value back (`restoreCell`).
  * The per-call export renders the same rule in SQL (export.ts, NEUTRAL_SQL).
  */
 
-const RISKY = /^[=+\-@\t\r']/;
+const RISKY = /^[=+\-@\t\r\n\0']/;
 
 export function neutraliseCell(text: string): string {
   return RISKY.test(text) ? `'${text}` : text;

@@ -3,13 +3,13 @@
  * they share their columns with. The per-call CSV is rendered by ClickHouse itself: each
  * line is built in SQL by csv.ts's rules (RFC 4180, same neutralising, nulls empty, numbers
  * bare), so the file is byte for byte what csvLine would write from the JSON records. It is
- * read one bounded slice of calls at a time (EXPORT_SLICE_ROWS), the next slice while this
- * one is consumed, so memory stays flat however many rows; the same SQL serves chDB and a
- * server.
+ * read one bounded slice of calls at a time (EXPORT_SLICE_ROWS), each slice streamed as the
+ * engine renders it (client.ts, RawReader), so memory stays flat however many rows; the same
+ * SQL serves chDB and a server.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
-import { chTime } from './client.js';
+import { chTime, type RawReader } from './client.js';
 import { CSV_DECIMALS, csvHeader, csvLine, exportFilename, packSlices } from './csv.js';
 import type { AgentsReportParams, CallsReportParams } from './params.js';
 import { agentsReport } from './report-agents.js';
@@ -48,7 +48,7 @@ export const CALL_COLUMNS: readonly { name: string; sql: string; kind: Kind }[] 
 ];
 
 /** csv.ts's rule in SQL: a text cell starting with = + - @ TAB CR or ' gets a leading '. */
-const NEUTRAL_SQL = (x: string) => `if(match(${x}, '^[=+\\\\-@\\t\\r'']'), concat('''', ${x}), ${x})`;
+const NEUTRAL_SQL = (x: string) => `if(match(${x}, '^[=+\\\\-@\\t\\r\\n'']') OR startsWith(${x}, char(0)), concat('''', ${x}), ${x})`;
 /** csvField in SQL, as the arguments of a concat: text neutralised and quoted with quotes doubled, null empty, numbers bare. */
 const FIELD_SQL: Record<Kind, (x: string) => string> = {
   text: (x) => `'"', replaceAll(${NEUTRAL_SQL(x)}, '"', '""'), '"'`,
@@ -90,15 +90,17 @@ export interface CsvExport {
 }
 
 /**
- * Rows per slice: bounds the memory of an export. chDB hands a query's whole result back in
- * one buffer (and keeps what it allocated for it a while), so the peak grows with the slice,
- * not with the export: 10,000 rows (≈2.5 MB of CSV) keep it well under 100 MB above the
- * engine's own, where 50,000 cost about 300 MB (npm run bench -- reports).
+ * Rows per slice: each slice is one query, sorted by ClickHouse (the table is ordered by
+ * queue first, so arrival order is a sort) and streamed out a block at a time, so the slice
+ * bounds the engine's sort (≈25 MB of lines at 100,000 calls), not what Node holds. Fewer,
+ * larger queries are what made the export faster: at 10,000 rows a slice, the per-query cost
+ * (planning, FINAL, threads) was most of the time (docs/benchmarks.md).
  */
-export const EXPORT_SLICE_ROWS = 10_000;
+export const EXPORT_SLICE_ROWS = 100_000;
 
-export function exportCalls(client: ClickHouseClient, p: ExportFilters): CsvExport {
-  return { filename: exportFilename('calls', p), contentType: 'text/csv; charset=utf-8', chunks: callChunks(client, p) };
+/** `sliceRows` is for tests that check the slicing on small data. */
+export function exportCalls(client: ClickHouseClient, openRawReader: () => RawReader, p: ExportFilters, sliceRows = EXPORT_SLICE_ROWS): CsvExport {
+  return { filename: exportFilename('calls', p), contentType: 'text/csv; charset=utf-8', chunks: callChunks(client, openRawReader, p, sliceRows) };
 }
 
 /** Calls per [start, start + unit) of arrival within [from, to), ms, non-empty ones in order. */
@@ -112,17 +114,17 @@ async function countsBy(client: ClickHouseClient, p: ExportFilters, unitS: numbe
 }
 
 /**
- * The export's slices, [from, to) ms, each of at most EXPORT_SLICE_ROWS calls: whole hours
+ * The export's slices, [from, to) ms, each of at most `sliceRows` calls: whole hours
  * packed together, an hour with more calls cut into minutes, a minute with more into
  * seconds (a second with more is one slice). Planned lazily, an hour at a time.
  */
-async function* planSlices(client: ClickHouseClient, p: ExportFilters): AsyncGenerator<[number, number]> {
+async function* planSlices(client: ClickHouseClient, p: ExportFilters, sliceRows: number): AsyncGenerator<[number, number]> {
   const clip = ([lo, hi]: [number, number]): [number, number] => [Math.max(p.from, lo), Math.min(p.to, hi)];
   async function* within(lo: number, hi: number, units: readonly number[]): AsyncGenerator<[number, number]> {
     const [unit, ...finer] = units as [number, ...number[]];
     const counts = await countsBy(client, p, unit, lo, hi);
     // The finest unit is not split further: a second with more calls is one slice.
-    for (const part of packSlices(counts, unit * 1000, finer.length > 0 ? EXPORT_SLICE_ROWS : Infinity)) {
+    for (const part of packSlices(counts, unit * 1000, finer.length > 0 ? sliceRows : Infinity)) {
       if ('slice' in part) yield clip(part.slice);
       else yield* within(Math.max(lo, part.split[0]), Math.min(hi, part.split[1]), finer);
     }
@@ -132,35 +134,16 @@ async function* planSlices(client: ClickHouseClient, p: ExportFilters): AsyncGen
 
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
-async function* callChunks(client: ClickHouseClient, p: ExportFilters): AsyncGenerator<Uint8Array> {
+async function* callChunks(client: ClickHouseClient, openRawReader: () => RawReader, p: ExportFilters, sliceRows: number): AsyncGenerator<Uint8Array> {
   yield utf8(csvHeader(CALL_COLUMNS.map((c) => c.name)));
   const params = windowParams(p);
-  const slice = async ([lo, hi]: [number, number]): Promise<Uint8Array> => {
-    // exec hands back the raw bytes (one buffer from chDB, the HTTP body from a server);
-    // wait_end_of_query makes a server report a failure as an error, not as text in the body.
-    const { stream } = await client.exec({
-      query: `SELECT ${csvLineSql} AS csv_line ${callsWhere(p)} ORDER BY arrival, call_id
-        SETTINGS query_plan_execute_functions_after_sorting = 0 FORMAT TabSeparatedRaw`,
-      query_params: { ...params, from: chTime(lo), to: chTime(hi) },
-      clickhouse_settings: { wait_end_of_query: 1 },
-    });
-    const parts: Buffer[] = [];
-    for await (const part of stream as AsyncIterable<Buffer>) parts.push(part);
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-  };
-  // The next slice is read while this one is consumed: at most two slices in memory.
-  const slices = planSlices(client, p);
-  let next: Promise<Uint8Array> | undefined;
+  const query = `SELECT ${csvLineSql} AS csv_line ${callsWhere(p)} ORDER BY arrival, call_id
+    SETTINGS query_plan_execute_functions_after_sorting = 0 FORMAT TabSeparatedRaw`;
+  const reader = openRawReader();
   try {
-    let s = await slices.next();
-    while (!s.done) {
-      const current = next ?? slice(s.value);
-      s = await slices.next();
-      next = s.done ? undefined : slice(s.value);
-      yield await current;
-    }
+    for await (const [lo, hi] of planSlices(client, p, sliceRows)) yield* reader.stream(query, { ...params, from: chTime(lo), to: chTime(hi) });
   } finally {
-    next?.catch(() => undefined); // an abandoned read-ahead must not become an unhandled rejection
+    reader.close();
   }
 }
 

@@ -57,7 +57,8 @@ export interface HistoryStore {
   dashboardSummary(p: DashboardSummaryParams & { now: number }): Promise<DashboardSummary>;
   /** One JSON record per call with the export's columns (at most `limit`). */
   callRecords(p: ExportFilters, limit?: number): Promise<CallRecord[]>;
-  exportCalls(p: ExportFilters): CsvExport;
+  /** `sliceRows` (default EXPORT_SLICE_ROWS) is for tests of the slicing. */
+  exportCalls(p: ExportFilters, sliceRows?: number): CsvExport;
   exportAgents(p: AgentsReportParams): CsvExport;
 
   /** Writer side: stores one folded batch (idempotent). */
@@ -77,7 +78,7 @@ export interface HistoryStore {
  * @example const store = openHistoryStore({ dataDir: 'data/history', config, now: () => clock.now() }); await store.migrate();
  */
 export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
-  const { client, kind, where } = openClient(options);
+  const { client, kind, where, openRawReader } = openClient(options);
   const config = options.config;
   return {
     kind,
@@ -110,7 +111,7 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     dashboardTimeseries: (p) => dashboardTimeseries(client, config, p),
     dashboardSummary: (p) => dashboardSummary(client, config, p),
     callRecords: (p, limit) => callRecords(client, p, limit),
-    exportCalls: (p) => exportCalls(client, p),
+    exportCalls: (p, sliceRows) => exportCalls(client, openRawReader, p, sliceRows),
     exportAgents: (p) => exportAgents(client, config, p),
     write: (out) => writeFold(client, config, out),
     callRows: (ids) => callRows(client, ids),

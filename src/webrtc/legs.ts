@@ -153,7 +153,7 @@ export class BrowserLegs {
 
   private async audit(user: AuthUser, action: 'media.start' | 'media.end', at: { session_id: string; call_id: string }, detail: Record<string, unknown>): Promise<void> {
     await this.d.audit
-      .record({ time: new Date(this.d.now()).toISOString(), actor: user.name, role: user.role, action, call_id: at.call_id, agent: null, session_id: at.session_id, detail, outcome: 'ok', status: action === 'media.start' ? 201 : 200, message: action === 'media.start' ? 'browser leg open' : `browser leg ended: ${String(detail.reason)}` })
+      .record({ time: new Date(this.d.now()).toISOString(), actor: user.name, subject: user.subject, role: user.role, action, call_id: at.call_id, agent: null, session_id: at.session_id, detail, outcome: 'ok', status: action === 'media.start' ? 201 : 200, message: action === 'media.start' ? 'browser leg open' : `browser leg ended: ${String(detail.reason)}` })
       .catch((err: unknown) => console.error('browser media: could not write the audit entry', err));
   }
 }

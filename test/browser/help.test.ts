@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/api/auth.js';
 import { eventMaker, settled, TOKENS } from '../support/engine.js';
-import { ensureBuilt, launchChromium, SHOTS, startWallboard, type Wallboard } from './harness.js';
+import { ensureBuilt, launchChromium, SHOTS, startWallboard, type Wallboard } from '../support/wallboard.js';
 
 const ANN = 'agent-ann-token-0123456789abcdef';
 let w: Wallboard;

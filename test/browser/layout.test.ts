@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, shiftedClock } from '../../src/domain/index.js';
 import { TOKENS } from '../support/engine.js';
 import { waitUntil } from '../support/time.js';
-import { ensureBuilt, launchChromium, SHOTS, startWallboard, type Wallboard } from './harness.js';
+import { ensureBuilt, launchChromium, layoutSettled, SHOTS, startWallboard, type Wallboard } from '../support/wallboard.js';
 
 // Mid-morning: the day so far is a few hours of history (quick to simulate), the queues busy.
 const START = Date.parse('2026-06-15T09:40:00Z');
@@ -48,7 +48,9 @@ afterAll(async () => {
 
 async function signedIn(o: { width: number; height: number; tv?: boolean; as?: keyof typeof TOKENS }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: o.width, height: o.height } });
-  await context.addInitScript((token) => localStorage.setItem('cc-wallboard-token', token), TOKENS[o.as ?? 'supervisor']);
+  // The page keeps no token: a static token opens a session cookie, which the context's pages share.
+  const signIn = await context.request.post(`${w.url}/auth/token`, { data: { token: TOKENS[o.as ?? 'supervisor'] } });
+  if (!signIn.ok()) throw new Error(`sign-in answered ${signIn.status()}: ${await signIn.text()}`);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`${w.url}/${o.tv ? '?tv' : ''}#/dashboard`);
@@ -86,7 +88,7 @@ describe.each(SCREENS)('on a $name screen ($width×$height)', (screen) => {
     it(`${view}: no horizontal scroll, no text out of its box`, async () => {
       await page.evaluate((h) => (location.hash = h), hash);
       await page.waitForSelector(ready, { timeout: 30_000 });
-      await page.waitForTimeout(400); // the charts size themselves to their boxes
+      await layoutSettled(page); // the charts size themselves to their boxes
       await page.screenshot({ path: `${SHOTS}/${screen.name}-${view}.png`, fullPage: !screen.tv });
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
       expect(await overflowing(page)).toEqual([]);
@@ -175,7 +177,9 @@ describe('what each role is offered', () => {
       await page.evaluate(() => (location.hash = '#/calls'));
       await page.waitForSelector('#calls tr[data-call]', { timeout: 30_000 });
       expect(await buttons(page)).toEqual(expected);
-      expect(await page.$$('#calls input.note')).toHaveLength(role === 'viewer' ? 0 : await page.$$eval('#calls tr[data-call]', (r) => r.length));
+      // One look at every row (calls come and go between two looks): each has its note field, or none for a viewer.
+      const notesPerRow = await page.$$eval('#calls tr[data-call]', (rows) => rows.map((r) => r.querySelectorAll('input.note').length));
+      expect(notesPerRow).toEqual(notesPerRow.map(() => (role === 'viewer' ? 0 : 1)));
     } finally {
       await context.close();
     }

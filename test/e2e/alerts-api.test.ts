@@ -12,6 +12,7 @@ import { ManualClock, parseConfig } from '../../src/domain/index.js';
 import { Pipeline } from '../../src/engine/pipeline.js';
 import { EngineMetrics } from '../../src/metrics/index.js';
 import { createAlerts, type Alerts } from '../../src/alerts/index.js';
+import { waitUntil } from '../support/time.js';
 
 const BASE = Date.parse('2026-01-05T09:00:00.000Z');
 const config = parseConfig({
@@ -34,8 +35,9 @@ let app: ReturnType<typeof createApp>;
 const req = (path: string, as: string, init: RequestInit = {}) =>
   app.request(path, { ...init, headers: { authorization: `Bearer ${as}-token-0123456789`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
 
+/** Until the pipeline applied the log up to `target` (the log is in-process: milliseconds), with a deadline. */
 async function waitFor(p: Pipeline, target: number): Promise<void> {
-  while (p.runner.lastSeq < target) await new Promise((r) => setTimeout(r, 2));
+  await waitUntil(() => p.runner.lastSeq >= target, `the pipeline to apply seq ${target}`, 15_000, 2);
 }
 async function events(s: number, list: Array<[string, Record<string, unknown>]>): Promise<void> {
   clock.set(BASE + s * 1000);
@@ -56,7 +58,7 @@ beforeAll(async () => {
   await alerts.start();
   await pipeline.start();
   alerts.startJudging();
-  app = createApp({ tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, routes: alerts.routes });
+  app = createApp({ tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, routes: alerts.routes, admission: { now: () => clock.now(), bounds: config.ingest } });
 });
 afterAll(async () => {
   await alerts?.stop();

@@ -13,8 +13,8 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type CallEvent, type Config, type ConfigInput } from '../../src/domain/index.js';
 import { CALL_COLUMNS, restoreCell } from '../../src/store/index.js';
-import { generateDay } from '../integration/history-gen.js';
-import { naiveCallFigures, naiveQueueSl, replay, type NaiveAttempt, type NaiveCall } from '../integration/history-naive.js';
+import { generateDay } from '../support/history-gen.js';
+import { naiveCallFigures, naiveQueueSl, replay, type NaiveAttempt, type NaiveCall } from '../support/history-naive.js';
 import { historySettled, settled, startTestEngine, TOKENS, type TestEngine } from '../support/engine.js';
 
 const TZ = 'Europe/Paris';

@@ -200,7 +200,7 @@ describe('POST /cc/events bad input', () => {
     expect(Object.keys(op.requestBody.content)).toEqual(expect.arrayContaining(['application/json', 'application/x-ndjson']));
     // Every type a source may publish: the operational ones only the engine logs are left out.
     expect(doc.components.schemas.CallEvent.oneOf).toHaveLength(EVENT_TYPES.filter((type) => !isOperationalType(type)).length);
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '422', '503', '507']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '415', '422', '503', '507']);
   });
 });
 

@@ -96,7 +96,7 @@ beforeAll(async () => {
   sim.start();
   cc.start();
   await until('agents logged in', () => agentState('s1') === 'idle');
-  const deps = { tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6 };
+  const deps = { tokens, log, metrics, readiness: async () => ({ ready: true, checks: {} }), metricsAuth: false, maxBodyBytes: 1e6, admission: { now: () => clock.now(), bounds: config.ingest } };
   app = createApp({ ...deps, routes: cc.routes });
   noDriverApp = createApp({ ...deps, routes: bare.routes });
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { mountTmpfs, type Tmpfs } from '../fixtures/tmpfs.js';
-import { callEvent } from '../integration/event-log.events.js';
+import { callEvent } from '../support/call-events.js';
 import { runCli } from '../support/cli.js';
 import { startTestEngine, historySettled } from '../support/engine.js';
 

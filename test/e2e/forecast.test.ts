@@ -18,6 +18,8 @@ const DAY = 86_400_000;
 const json = { 'content-type': 'application/json' };
 const config = {
   timezone: 'UTC',
+  // Yesterday's calls are posted as history (older than the default day of ingest.max_age_s).
+  ingest: { max_age_s: null },
   queues: [{ id: 'sales-queue', name: 'Sales' }, { id: 'support-queue', name: 'Support' }],
   agents: [
     { id: 'agent-001', queues: ['sales-queue'] },

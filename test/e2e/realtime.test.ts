@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshots, ViewRequest } from '../../src/realtime/index.js';
 import { eventMaker, settled, TOKENS } from '../support/engine.js';
 import { TEST_NOW, waitUntil } from '../support/time.js';
-import { startWallboard, type Wallboard } from '../browser/harness.js';
+import { startWallboard, type Wallboard } from '../support/wallboard.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 let w: Wallboard;
@@ -157,10 +157,11 @@ describe('reconnect', () => {
     c.on('connect', rejoin);
     rejoin();
     await waitUntil(() => snapshots.length === 1, 'the first snapshot');
-    const drop = w.dropConnections(500);
+    const restore = await w.dropConnections();
     await waitUntil(() => !c.connected, 'the client to notice the dropped connection');
+    // A call arrives while the client is away; the connection comes back only after it has.
     await post([ev(40, 'call.arrived', { call_id: 'late', direction: 'inbound', caller: { number: '+339' } }), ev(40, 'call.queued', { call_id: 'late', queue: 'sales-queue' })]);
-    await drop;
+    await restore();
     await waitUntil(() => snapshots.length === 2, 'the snapshot after the reconnect');
     expect(snapshots[1]).toBe(snapshots[0]! + 1);
   });

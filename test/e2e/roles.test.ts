@@ -67,6 +67,9 @@ const ROLE_OF: Record<string, Role> = {
   setOwnAgentState: 'viewer',
   getSipStatus: 'manager',
   listAudit: 'manager',
+  listDisplayLinks: 'admin',
+  createDisplayLink: 'admin',
+  revokeDisplayLink: 'admin',
 };
 
 let t: TestEngine;

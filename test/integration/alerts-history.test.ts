@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/domain/index.js';
 import { openHistoryStore, type HistoryStore } from '../../src/store/index.js';
-import { alertHarness } from '../unit/alerts-harness.js';
+import { alertHarness } from '../support/alerts-harness.js';
 import { TEST_NOW } from '../support/time.js';
 
 const input = {

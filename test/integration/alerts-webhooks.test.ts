@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNATURE_HEADER, verifySignature } from '../../src/alerts/index.js';
-import { alertHarness } from '../unit/alerts-harness.js';
+import { alertHarness } from '../support/alerts-harness.js';
 import { waitUntil } from '../support/time.js';
 
 const SECRET = 'a-shared-secret-for-tests';

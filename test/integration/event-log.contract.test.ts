@@ -10,7 +10,7 @@ import { InProcessLog, JetStreamLog, type EventLog } from '../../src/bus/index.j
 import { faultyDisk } from '../fixtures/faulty-file.js';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { eventLogContract } from './event-log.contract.js';
-import { callEvent } from './event-log.events.js';
+import { callEvent } from '../support/call-events.js';
 
 let server: NatsServer;
 let dir: string;

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InProcessLog, type AppendResult } from '../../src/bus/index.js';
 import { faultyDisk } from '../fixtures/faulty-file.js';
-import { callEvent, callEvents } from './event-log.events.js';
+import { waitUntil } from '../support/time.js';
+import { callEvent, callEvents } from '../support/call-events.js';
 
 let dir: string;
 let file: string;
@@ -80,7 +81,7 @@ describe('in-process log on a failing disk', () => {
     await log.append(callEvents(1, 3));
     disk.heal();
     await log.append(callEvents(1, 4));
-    await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => seen.length >= 4, 'the four stored events');
     await sub.stop();
     await log.close();
     expect(seen).toEqual(['ev-1', 'ev-2', 'ev-3', 'ev-4']);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DamagedLogFileError, InProcessLog, openEventLog } from '../../src/bus/index.js';
 import { sealPath } from '../../src/bus/ndjson-seal.js';
-import { callEvent, callEvents } from './event-log.events.js';
+import { waitUntil } from '../support/time.js';
+import { callEvent, callEvents } from '../support/call-events.js';
 
 let dir: string;
 let file: string;
@@ -75,7 +76,7 @@ describe('in-process event log file', () => {
     const seen: number[] = [];
     const sub = reopened.subscribe(0, (batch) => void seen.push(...batch.map((e) => e.seq)));
     await reopened.append(callEvents(6, 8));
-    await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => seen.length >= 8, 'the history and the new events');
     await sub.stop();
     await reopened.close();
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

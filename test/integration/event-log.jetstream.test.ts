@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { JetStreamLog } from '../../src/bus/index.js';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { Recorder } from './event-log.contract.js';
-import { callEvent, callEvents } from './event-log.events.js';
+import { callEvent, callEvents } from '../support/call-events.js';
 
 let server: NatsServer;
 beforeAll(async () => {
@@ -100,9 +100,12 @@ describe('JetStream event log', () => {
     const after = new Recorder(second, 1, { durable: 'history-writer' });
     recorders.push(after);
     await after.until(5);
-    await new Promise((r) => setTimeout(r, 300));
+    // Nothing more arrives before a last event appended now: delivery is in order, so a
+    // redelivery of 1..10 would come before it.
+    await second.append([callEvent(16)]);
+    await after.until(6);
     expect(before.seqs()).toEqual(range(1, 10));
-    expect(after.seqs()).toEqual(range(11, 15));
+    expect(after.seqs()).toEqual(range(11, 16));
   });
 
   it('delivery goes on after the server is killed and restarted: nothing lost, nothing twice', async () => {
@@ -121,10 +124,13 @@ describe('JetStream event log', () => {
     await log.append(callEvents(51, 120));
     await durable.until(120);
     await ephemeral.until(120);
-    await new Promise((r) => setTimeout(r, 300));
+    // Nothing more before a last event: a repeat would come before it (delivery is in order).
+    await log.append([callEvent(121)]);
+    await durable.until(121);
+    await ephemeral.until(121);
 
     for (const r of [durable, ephemeral]) {
-      expect(r.seqs()).toEqual(range(1, 120));
+      expect(r.seqs()).toEqual(range(1, 121));
       expect(r.statuses.map((s) => s.kind)).toEqual(expect.arrayContaining(['disconnected', 'reconnected', 'resumed']));
     }
   });
@@ -140,8 +146,10 @@ describe('JetStream event log', () => {
     await healthy(log);
     await log.append(callEvents(201, 260));
     await slow.until(260, 30_000);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(slow.seqs()).toEqual(range(1, 260));
+    // Nothing more before a last event: a repeat would come before it (delivery is in order).
+    await log.append([callEvent(261)]);
+    await slow.until(261, 30_000);
+    expect(slow.seqs()).toEqual(range(1, 261));
   });
 
   it('a server killed mid-append leaves a prefix; the same append again completes it, in order', async () => {

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig, type CallEvent } from '../../src/domain/index.js';
 import { AgentsReportParams, CallsReportParams, SeriesParams, openHistoryStore, type HistoryStore } from '../../src/store/index.js';
 import { startHistory } from './history-feed.js';
-import { generateDay } from './history-gen.js';
+import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
-import { naiveAgent, naiveCallFigures, naiveQueueSl, replay } from './history-naive.js';
+import { naiveAgent, naiveCallFigures, naiveQueueSl, replay } from '../support/history-naive.js';
 import { TEST_NOW } from '../support/time.js';
 
 const config = parseConfig(demoConfig());

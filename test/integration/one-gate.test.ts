@@ -14,11 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, localDay } from '../../processors/index.js';
 import { demoConfig, parseConfig, validateEvent, type CallEvent, type CallEventInput, type Config } from '../../src/domain/index.js';
 import { AgentsReportParams, CallsReportParams, SeriesParams, openHistoryStore, type HistoryStore } from '../../src/store/index.js';
-import { prng } from '../unit/naive-traffic.js';
+import { prng } from '../support/naive-traffic.js';
 import { startHistory } from './history-feed.js';
-import { generateDay } from './history-gen.js';
+import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
-import { naiveAgent, naiveCallFigures, naiveQueueSl, replay } from './history-naive.js';
+import { naiveAgent, naiveCallFigures, naiveQueueSl, replay } from '../support/history-naive.js';
 import { TEST_NOW } from '../support/time.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cc-one-gate-'));

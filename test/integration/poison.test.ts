@@ -17,7 +17,7 @@ import { eventMaker } from '../support/engine.js';
 import { settledProcess, startEngineProcess } from '../support/engine-process.js';
 import { TEST_NOW, waitUntil } from '../support/time.js';
 import { startHistory } from './history-feed.js';
-import { generateDay } from './history-gen.js';
+import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
 
 describe('the poison event of issue 11', () => {

@@ -14,8 +14,8 @@ import { readAudio } from '../../src/sip/sdp.js';
 import { readRtp, writeRtp } from '../../src/sip/rtp/packet.js';
 import { encodeFrame, goertzelAmplitude, decodeFrame, Tone } from '../../src/media/index.js';
 import { startTestEngine, type TestEngine } from '../support/engine.js';
-import { RawSip, offer } from '../sip/raw-client.js';
-import { until } from '../sip/lab.js';
+import { RawSip, offer } from '../support/raw-sip.js';
+import { waitUntil } from '../support/time.js';
 
 let t: TestEngine;
 let to: { host: string; port: number };
@@ -124,7 +124,7 @@ describe('SIP edge on the wire', () => {
     expect(ok.status).toBe(200);
     const answer = readAudio(ok.body.toString());
     if ('error' in answer) throw new Error(answer.error);
-    await until('the hold music arrives', () => heard.length >= 25);
+    await waitUntil(() => heard.length >= 25, 'the hold music arrives', 20_000);
     const music = new Int16Array(heard.slice(-10).flatMap((f) => [...f]));
     expect(goertzelAmplitude(music, 350)).toBeGreaterThan(2000);
 
@@ -132,7 +132,7 @@ describe('SIP edge on the wire', () => {
     await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', () => r()));
     const before = (await status()).rtp.ignored;
     for (let i = 0; i < 5; i++) stranger.send(writeRtp({ marker: false, payloadType: 0, sequence: i, timestamp: i * 160, ssrc: 7, payload: encodeFrame('pcmu', new Tone(1050).next()) }), answer.port, answer.address);
-    await until('the stranger ignored', async () => (await status()).rtp.ignored >= before + 5);
+    await waitUntil(async () => (await status()).rtp.ignored >= before + 5, 'the stranger ignored', 20_000);
 
     const second = trunk.request('INVITE', `sip:+15550100@127.0.0.1:${to.port}`, { body: offer('127.0.0.2', 40002) });
     trunk.send(second.text);
@@ -145,7 +145,7 @@ describe('SIP edge on the wire', () => {
     const bye = ['BYE sip:cc@127.0.0.1:' + to.port + ' SIP/2.0', `Via: SIP/2.0/UDP 127.0.0.2:${trunk.port};branch=z9hG4bKbye1;rport`, 'Max-Forwards: 70', `From: ${from}`, `To: <sip:+15550100@127.0.0.1:${to.port}>;tag=${toTag}`, `Call-ID: ${inv.callId}`, 'CSeq: 2 BYE', 'Content-Length: 0', '', ''].join('\r\n');
     trunk.send(bye);
     expect((await trunk.response(inv.callId, 'BYE')).status).toBe(200);
-    await until('the call ended', () => t.engine.pipeline.runner.activeCalls(t.clock.now()).length === 0);
+    await waitUntil(() => t.engine.pipeline.runner.activeCalls(t.clock.now()).length === 0, 'the call ended', 20_000);
     media.close();
     stranger.close();
     trunk.close();
@@ -185,15 +185,15 @@ describe('SIP edge on the wire', () => {
     // Declined: dan stays available, so the ACD offers the call to dan again at once.
     const second = await phone.incoming('INVITE', 1);
     phone.answer(second, 200, { body: offer('127.0.0.3', 40006), tag: 'phone2' });
-    await until('answered by dan', () => t.engine.pipeline.runner.agent('dan', t.clock.now())?.state === 'busy');
+    await waitUntil(() => t.engine.pipeline.runner.agent('dan', t.clock.now())?.state === 'busy', 'answered by dan', 20_000);
     const events = (await t.req(`/cc/calls/${t.engine.pipeline.runner.activeCalls(t.clock.now())[0]!.call_id}`).then((r) => r.json())) as { timeline: Array<{ type: string; reason?: string }> };
     expect(events.timeline.map((e) => e.type + (e.reason ? ` ${e.reason}` : ''))).toEqual(['call.arrived', 'call.queued', 'call.offered', 'call.offer_ended declined', 'call.offered', 'call.answered']);
     const toTag = /tag=([^;>\s]+)/.exec(header(ok, 'to')!)![1];
     trunk.send(['BYE sip:cc@127.0.0.1:' + to.port + ' SIP/2.0', `Via: SIP/2.0/UDP 127.0.0.2:${trunk.port};branch=z9hG4bKbye2;rport`, 'Max-Forwards: 70', `From: ${header(ok, 'from')!}`, `To: <sip:+15550100@127.0.0.1:${to.port}>;tag=${toTag}`, `Call-ID: ${inv.callId}`, 'CSeq: 2 BYE', 'Content-Length: 0', '', ''].join('\r\n'));
     const bye = await phone.incoming('BYE');
     phone.answer(bye, 200, { tag: 'phone2' });
-    await until('dan in wrap-up', () => t.engine.pipeline.runner.agent('dan', t.clock.now())?.state === 'wrapup');
-    await until('the wrap-up ended by itself (wrapup_timeout_s: 1)', () => t.engine.pipeline.runner.agent('dan', t.clock.now())?.state === 'idle');
+    await waitUntil(() => t.engine.pipeline.runner.agent('dan', t.clock.now())?.state === 'wrapup', 'dan in wrap-up', 20_000);
+    await waitUntil(() => t.engine.pipeline.runner.agent('dan', t.clock.now())?.state === 'idle', 'the wrap-up ended by itself (wrapup_timeout_s: 1)', 20_000);
     phone.close();
     trunk.close();
   });

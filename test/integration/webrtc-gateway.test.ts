@@ -72,7 +72,9 @@ describe('WebRTC gateway (werift)', () => {
     // Listen: the same leg, the same connection; the caller no longer hears it.
     r.room.mixer.setMode('sup', 'listen');
     r.caller.take();
-    await new Promise((res) => setTimeout(res, 200));
+    // 200 ms of audio after the switch (10 frames the caller heard), however slow the machine.
+    const switched = r.caller.frames;
+    await waitUntil(() => r.caller.frames >= switched + 10, '10 frames at the caller after the switch');
     expect(goertzelAmplitude(r.caller.take(5), PEER_HZ)).toBeLessThan(100);
     r.stop();
 

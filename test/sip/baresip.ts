@@ -9,8 +9,8 @@ import net from 'node:net';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { writeToneWav, readWav } from './audio.js';
-import { stopChild, until, type Lab } from './lab.js';
+import { writeToneWav, readWav } from '../support/sip/audio.js';
+import { stopChild, until, type Lab } from '../support/sip/lab.js';
 
 export interface PhoneOptions {
   name: string;
@@ -21,9 +21,19 @@ export interface PhoneOptions {
   registrar: string;
   /** The address the phone's SIP binds (the lab address, or the trunk's). */
   bind?: string;
-  transport?: 'udp' | 'tcp';
+  transport?: 'udp' | 'tcp' | 'tls';
   /** auto: answers every call at once; manual: rings until accept(). */
   answer?: 'auto' | 'manual';
+  /** Media encryption (baresip's srtp module): srtp (best effort, RTP/AVP with keys) or srtp-mand (RTP/SAVP only). */
+  mediaenc?: 'srtp' | 'srtp-mand';
+  /** The CA (PEM) the phone trusts for SIP over TLS. */
+  cafile?: string;
+  /** With an account: register (default), or only authenticate the calls it makes. */
+  register?: boolean;
+  /** Without an account: the user part of its address (default: its name), e.g. the number a carrier's customer has. */
+  user?: string;
+  /** A PEM file holding its certificate and key: the phone then takes SIP over TLS on its SIP port + 1 (a carrier's side). */
+  certificate?: string;
 }
 
 export interface PhoneEvent {
@@ -81,7 +91,11 @@ export class Phone {
         'module aufile.so',
         'module sndfile.so',
         'module alsa.so',
+        // Before account.so: an account's mediaenc names a module already loaded.
+        ...(o.mediaenc ? ['module srtp.so'] : []),
         'module account.so',
+        ...(o.cafile ? [`sip_cafile ${o.cafile}`] : []),
+        ...(o.certificate ? [`sip_certificate ${o.certificate}`] : []),
         'module_app menu.so',
         'module_app ctrl_tcp.so',
         `ctrl_tcp_listen ${lab.address}:${ctrlPort}`,
@@ -90,11 +104,11 @@ export class Phone {
         '',
       ].join('\n'),
     );
-    const t = o.transport === 'tcp' ? ';transport=tcp' : '';
-    const answer = `answermode=${o.answer ?? 'manual'}`;
+    const t = o.transport === 'tcp' || o.transport === 'tls' ? `;transport=${o.transport}` : '';
+    const answer = `answermode=${o.answer ?? 'manual'}${o.mediaenc ? `;mediaenc=${o.mediaenc}` : ''}`;
     const line = o.account
-      ? `<sip:${o.account.user}@${o.registrar}${t}>;auth_pass=${o.account.password};${answer};regint=600`
-      : `<sip:${o.name}@${bind}${t}>;${answer};regint=0`;
+      ? `<sip:${o.account.user}@${o.registrar}${t}>;auth_pass=${o.account.password};${answer};regint=${o.register === false ? 0 : 600}`
+      : `<sip:${o.user ?? o.name}@${bind}${t}>;${answer};regint=0`;
     await writeFile(join(dir, 'accounts'), `${line}\n`);
     // LAB_SIP_TRACE=1 prints each phone's SIP trace (baresip -s), to see what went over the wire.
     const proc = lab.spawn('baresip', ['-f', dir, ...(process.env.LAB_SIP_TRACE ? ['-s'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });

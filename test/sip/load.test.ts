@@ -6,8 +6,8 @@
  * and a half, too long for every run of the suite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lab, labUnavailable } from './lab.js';
-import { runLoad, type LoadResult } from './load.js';
+import { Lab, labUnavailable } from '../support/sip/lab.js';
+import { runLoad, type LoadResult } from '../support/sip/load.js';
 
 const skip = labUnavailable();
 const CALLS = 200;

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
-import { Lab, labUnavailable, until } from './lab.js';
+import { Lab, labUnavailable, until } from '../support/sip/lab.js';
 import { Center, hold, SALES_NUMBER } from './scenario.js';
 
 const skip = labUnavailable();

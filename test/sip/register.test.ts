@@ -4,8 +4,8 @@
  * phone is registered, and a phone that unregisters takes its agent offline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lab, labUnavailable, until } from './lab.js';
-import { LabEngine } from './lab-engine.js';
+import { Lab, labUnavailable, until } from '../support/sip/lab.js';
+import { LabEngine } from '../support/sip/lab-engine.js';
 import { Phone } from './baresip.js';
 
 const skip = labUnavailable();

@@ -11,10 +11,10 @@
  */
 import type { CallEvent } from '../../src/domain/index.js';
 import type { ConfigInput } from '../../src/domain/index.js';
-import { heardTones } from './audio.js';
+import { heardTones } from '../support/sip/audio.js';
 import { Phone, type PhoneOptions } from './baresip.js';
-import { LAB_TRUNK_ADDRESS, until, type Lab } from './lab.js';
-import { LabEngine } from './lab-engine.js';
+import { LAB_TRUNK_ADDRESS, until, type Lab } from '../support/sip/lab.js';
+import { LabEngine } from '../support/sip/lab-engine.js';
 
 /** Every party's tone (Hz): the simulator's plan, so simulated and real parties never clash. */
 export const TONES = { music: 350, caller: 450, ann: 650, bob: 850, sup: 1050 } as const;
@@ -46,12 +46,17 @@ export class Center {
     readonly engine: LabEngine,
   ) {}
 
-  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean } = {}): Promise<Center> {
-    return new Center(lab, await LabEngine.start(lab, { config: o.config ?? centerConfig(), users: [SUPERVISOR], ...(o.sim ? { sim: true } : {}) }));
+  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean; users?: Array<Record<string, unknown> & { name: string; role: string }> } = {}): Promise<Center> {
+    return new Center(lab, await LabEngine.start(lab, { config: o.config ?? centerConfig(), users: o.users ?? [SUPERVISOR], ...(o.sim ? { sim: true } : {}) }));
   }
 
   get registrar(): string {
     return `${this.lab.address}:${this.engine.sipPort}`;
+  }
+
+  /** The engine's SIP over TLS (its TLS port). */
+  get tlsRegistrar(): string {
+    return `${this.lab.address}:${this.engine.tlsPort}`;
   }
 
   /** A phone for an agent or the supervisor (registered), or the trunk's caller (not). */
@@ -65,7 +70,7 @@ export class Center {
       ...(account ? { account, answer: name === 'sup' ? 'auto' : 'manual' } : { bind: LAB_TRUNK_ADDRESS, answer: 'manual' }),
       ...o,
     });
-    this.phones.set(name, p);
+    this.phones.set(o.name ?? name, p);
     return p;
   }
 

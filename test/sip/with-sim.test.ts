@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
 import { SIM_TONES } from '../../src/callcontrol/index.js';
-import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from './lab.js';
-import { heardTones } from './audio.js';
+import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from '../support/sip/lab.js';
+import { heardTones } from '../support/sip/audio.js';
 import { Center, hold, SALES_NUMBER } from './scenario.js';
 
 const skip = labUnavailable();

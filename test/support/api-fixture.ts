@@ -2,7 +2,7 @@
  * A real engine with something behind every kind of id, for the tests that walk the whole
  * OpenAPI document (conformance, roles): three agents, a talking call (c-talk), a call
  * ended today with its agent in wrap-up (c-done), two waiting calls in a queue of at most
- * one (a queue_overflow alert), and a supervisor listening to c-talk.
+ * one (a queue_overflow alert), a supervisor listening to c-talk, and two display links.
  */
 import { expect } from 'vitest';
 import { eventMaker, settled, startTestEngine, type TestEngine } from './engine.js';
@@ -13,7 +13,7 @@ export interface ApiFixture {
   t: TestEngine;
   doc: Doc;
   /** Ids that exist, by the name of the parameter that takes them. */
-  ids: { queue: string[]; id: string[]; agent: string[]; call_id: string[]; session_id: string[]; alert_id: string[] };
+  ids: { queue: string[]; id: string[]; agent: string[]; call_id: string[]; session_id: string[]; alert_id: string[]; link_id: string[] };
 }
 
 const AGENTS = ['agent-001', 'agent-002', 'agent-003'];
@@ -59,6 +59,8 @@ export async function startApiFixture(): Promise<ApiFixture> {
   expect(session.status).toBe(201);
   const alerts = (await (await t.req('/cc/alerts', { as: 'viewer' })).json()).alerts as Array<{ alert_id: string }>;
   expect(alerts.length).toBeGreaterThan(0);
+  const links = await Promise.all(['Lobby TV', 'Sales floor'].map(async (name) => t.req('/cc/display-links', { method: 'POST', body: JSON.stringify({ name }), headers: json, as: 'admin' })));
+  for (const l of links) expect(l.status).toBe(201);
   const doc = (await (await t.req('/cc/openapi.json', { as: null })).json()) as Doc;
   return {
     t,
@@ -70,6 +72,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
       call_id: ['c-talk', 'c-wait1', 'c-done'],
       session_id: [(await session.json()).session_id as string],
       alert_id: alerts.map((a) => a.alert_id),
+      link_id: await Promise.all(links.map(async (l) => (await l.json()).link.id as string)),
     },
   };
 }

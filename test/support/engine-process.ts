@@ -16,16 +16,23 @@ export interface EngineProcess {
   /** Everything it printed so far. */
   output(): string;
   req(path: string, init?: RequestInit): Promise<Response>;
-  /** Posts events; the answer's JSON (or the problem document). */
-  post(events: unknown[]): Promise<{ status: number; body: Record<string, unknown> }>;
+  /**
+   * Posts events; the answer's JSON (or the problem document). As backfill by default: the
+   * tests post figures over fixed event times, older than the engine's ingest.max_age_s on
+   * the machine's clock; `{ backfill: false }` posts them as a live source does.
+   */
+  post(events: unknown[], o?: { backfill?: boolean }): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Resolves with the exit code (or the signal) once the process is gone. */
   exited: Promise<number | string>;
   kill(signal: NodeJS.Signals): void;
 }
 
-/** `sim`: run the simulator (the engine's ACD: a telephony driver); off by default. */
-export async function startEngineProcess(o: { dataDir: string; natsUrl?: string; env?: Record<string, string>; sim?: boolean }): Promise<EngineProcess> {
-  const args = [BIN, 'start', '--port', '0', '--host', '127.0.0.1', '--data', o.dataDir, ...(o.sim ? [] : ['--no-sim']), ...(o.natsUrl ? ['--nats', o.natsUrl] : [])];
+/**
+ * `sim`: run the simulator (the engine's ACD: a telephony driver); off by default. `port`:
+ * a fixed one (a restart on the same address); `config`: a config file.
+ */
+export async function startEngineProcess(o: { dataDir: string; natsUrl?: string; env?: Record<string, string>; sim?: boolean; port?: number; config?: string }): Promise<EngineProcess> {
+  const args = [BIN, 'start', '--port', String(o.port ?? 0), '--host', '127.0.0.1', '--data', o.dataDir, ...(o.sim ? [] : ['--no-sim']), ...(o.natsUrl ? ['--nats', o.natsUrl] : []), ...(o.config ? ['--config', o.config] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CC_TOKENS: `process-bot:admin:${PROCESS_TOKEN}`, ...o.env } });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -44,8 +51,8 @@ export async function startEngineProcess(o: { dataDir: string; natsUrl?: string;
     url,
     output: () => out,
     req,
-    async post(events) {
-      const res = await req('/cc/events', { method: 'POST', body: JSON.stringify(events), headers: { 'content-type': 'application/json' } });
+    async post(events, o = {}) {
+      const res = await req(`/cc/events${(o.backfill ?? true) ? '?backfill=true' : ''}`, { method: 'POST', body: JSON.stringify(events), headers: { 'content-type': 'application/json' } });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     },
     exited,

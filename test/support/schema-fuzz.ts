@@ -21,7 +21,7 @@ const NOTES = new Set(['description', 'default', 'examples', 'example', 'title',
 const HANDLED = new Set([
   ...NOTES, 'type', '$ref', 'enum', 'const', 'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum',
   'exclusiveMinimum', 'exclusiveMaximum', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems',
-  'anyOf', 'oneOf',
+  'anyOf', 'oneOf', 'maxProperties',
 ]);
 
 /** Date-times the strict parser must refuse, each for its own reason (see src/domain/time.ts). */
@@ -117,7 +117,7 @@ export class SchemaFuzz {
     const extra = s.additionalProperties;
     if (extra === undefined || extra === false || extra === true || Object.keys(props).length > 0) return known;
     // A map (a record of string to a schema).
-    return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), this.valid(extra as Schema), { maxKeys: 3 });
+    return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), this.valid(extra as Schema), { maxKeys: Math.min(3, (s.maxProperties as number | undefined) ?? 3) });
   }
 
   /**
@@ -173,6 +173,8 @@ export class SchemaFuzz {
       if (s.format === 'date-time') for (const t of BAD_TIMES) at(`date-time ${JSON.stringify(t)}`, replace(t));
       if (typeof s.maxLength === 'number' && s.maxLength < 10_000) at('one character too long', replace('x'.repeat(s.maxLength + 1)));
       if (typeof s.minLength === 'number' && s.minLength > 0) at('one character too short', replace('x'.repeat(s.minLength - 1)));
+      // I-JSON (RFC 7493 §2.1): a string is Unicode characters; a lone surrogate names none.
+      if (s.pattern === undefined) at('a lone UTF-16 surrogate', replace(`${'x'.repeat(Math.max(0, ((s.minLength as number | undefined) ?? 1) - 1))}\ud800`));
     } else if ((type.includes('integer') || type.includes('number')) && typeof value === 'number') {
       at('a string for a number', replace(String(value)));
       if (type.includes('integer') && !type.includes('number')) at('a fraction for an integer', replace(value + 0.5));
@@ -193,6 +195,10 @@ export class SchemaFuzz {
       at('an array for an object', replace([]));
       for (const k of (s.required ?? []) as string[]) at('a required field left out', (v) => omit(v as Record<string, unknown>, k), [...path, k]);
       if (s.additionalProperties === false) at('a field it does not have', (v) => ({ ...(v as object), unexpected_field: 1 }), [...path, 'unexpected_field']);
+      if (typeof s.maxProperties === 'number' && s.maxProperties < 1000) {
+        const extra = (s.additionalProperties ?? {}) as Schema;
+        at('one key too many', (v) => ({ ...(v as object), ...Object.fromEntries(Array.from({ length: (s.maxProperties as number) + 1 }, (_, i) => [`key${i}`, this.example(extra, "2026-01-01T00:00:00Z")])) }));
+      }
       for (const [k, sub] of Object.entries(props)) {
         if (!(k in o)) continue;
         out.push(...this.violations(sub, o[k], [...path, k], matches).map((x) => nest(x, k)));

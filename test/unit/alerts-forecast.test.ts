@@ -9,7 +9,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createForecasts } from '../../src/forecast/index.js';
 import type { ExtraSources } from '../../processors/index.js';
-import { alertHarness } from './alerts-harness.js';
+import { alertHarness } from '../support/alerts-harness.js';
 
 const noHistory = { arrivalSlots: async () => [] };
 const rules = (forecast: boolean) => ({

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeRules, evolveRuleOverrides, initialRuleOverrides, rulesOf } from '../../processors/index.js';
 import { parseConfig, validateEvent } from '../../src/domain/index.js';
-import { alertHarness, BASE } from './alerts-harness.js';
+import { alertHarness, BASE } from '../support/alerts-harness.js';
 
 const quiet = { no_available_agents: { enabled: false } };
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InProcessLog, type LoggedEvent } from '../../src/bus/index.js';
-import { callEvent } from '../integration/event-log.events.js';
+import { callEvent } from '../support/call-events.js';
 
 type Input = { kind: 'event'; n: number } | { kind: 'invalid'; n: number };
 const input = fc.oneof(

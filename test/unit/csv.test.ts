@@ -11,6 +11,8 @@ describe('neutralising spreadsheet formulas', () => {
     ['@SUM(A1)', `'@SUM(A1)`],
     ['\tTab', `'\tTab`],
     ['\rCR', `'\rCR`],
+    ['\nLF', `'\nLF`],
+    ['\0NUL', `'\0NUL`],
     ["'quoted", `''quoted`],
     ['Plain name', 'Plain name'],
     ['a=b', 'a=b'],

@@ -20,6 +20,8 @@ const checkers = compileDiscriminated(CallEvent);
 type Obj = Record<string, unknown>;
 
 const str = (min: number, max: number) => fc.string({ minLength: min, maxLength: max });
+/** A note says something (text.ts): a visible character somewhere. */
+const note = (max: number) => fc.tuple(str(0, max - 1), fc.constantFrom('n', 'é', '😀')).map(([s, c]) => s + c);
 const id = fc.oneof({ arbitrary: str(1, 8), weight: 8 }, { arbitrary: fc.constant('i'.repeat(200)), weight: 1 });
 const time = fc.oneof(
   { arbitrary: fc.integer({ min: Date.parse('1970-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }).map((ms) => new Date(ms).toISOString()), weight: 6 },
@@ -42,7 +44,7 @@ const FIELDS: Record<string, fc.Arbitrary<Obj>> = {
       direction: fc.constantFrom('inbound', 'outbound'),
       caller: party,
       callee: party,
-      attributes: fc.dictionary(str(0, 6), str(0, 10), { maxKeys: 4 }),
+      attributes: fc.dictionary(str(1, 6), str(0, 10), { maxKeys: 4 }),
     },
     { requiredKeys: ['call_id', 'direction', 'caller'] },
   ),
@@ -65,9 +67,9 @@ const FIELDS: Record<string, fc.Arbitrary<Obj>> = {
   }),
   'call.consult_started': consult,
   'call.consult_ended': consult,
-  'call.note_added': fc.record({ call_id: id, note: str(1, 40), author: id }),
+  'call.note_added': fc.record({ call_id: id, note: note(40), author: id }),
   'call.wrapup_submitted': fc.record(
-    { call_id: id, agent: id, category: str(1, 20), result: str(1, 20), note: str(0, 40) },
+    { call_id: id, agent: id, category: str(1, 20), result: str(1, 20), note: note(40) },
     { requiredKeys: ['call_id', 'agent', 'category', 'result'] },
   ),
   'call.ended': fc.record(
@@ -140,7 +142,9 @@ const long = (n: number) => 'x'.repeat(n);
 /** Values a field may be swapped for: wrong types, limits either side, odd numbers. */
 const oddValue = fc.constantFrom<unknown>(
   undefined, null, true, 0, -0, 1, 1.5, -1, 100, 101, NaN, Infinity, '', 'x', '1', 'nope', long(64), long(65), long(200), long(201),
-  long(4000), long(4001), `${long(63)}😀`, [], ['q'], {}, { number: '1' }, new Date(0), 'inbound', 'listen', 'call.ended',
+  long(4000), long(4001), `${long(63)}😀`,
+  // The text rule (text.ts): a lone surrogate anywhere, a note of nothing visible.
+  'x\ud800y', '\udc00', '😀\ud83d', ' ', '\t\r\n', '\u0000', '\u200b\ufeff', [], ['q'], {}, { number: '1' }, new Date(0), 'inbound', 'listen', 'call.ended',
 );
 const oddTime = fc.oneof(
   fc.constantFrom(
@@ -199,7 +203,8 @@ function mutate(e: Obj, kind: number, n: number, value: unknown, t: string): Obj
       return o;
     case 6: // records and arrays
       if (o.type === 'call.arrived') {
-        o.attributes = pick<unknown>([{ a: 1 }, { a: value }, JSON.parse('{"__proto__":"x","b":"y"}'), { 10: 'a', 2: 'b', z: 'c' }, ['a'], null, new Map()], n);
+        const many = (k: number) => Object.fromEntries(Array.from({ length: k }, (_, i) => [`k${i}`, 'v']));
+        o.attributes = pick<unknown>([{ a: 1 }, { a: value }, { [String(value)]: 'v' }, { '': 'v' }, { a: long(1000) }, { a: long(1001) }, many(50), many(51), JSON.parse('{"__proto__":"x","b":"y"}'), { 10: 'a', 2: 'b', z: 'c' }, ['a'], null, new Map()], n);
       } else if (o.type === 'agent.queues_changed') {
         o.queues = pick<unknown>([[1], [''], ['q', value], Array.from({ length: 500 }, () => 'q'), Array.from({ length: 501 }, () => 'q'), [['q']], 'q', {}], n);
       } else if (o.type === 'call.queued') {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, queueSettings, validateEvent, type CallEvent } from '../../src/domain/index.js';
 import { AgentView, createRunner, SlaView } from '../../processors/index.js';
-import { generateTraffic, prng } from './naive-traffic.js';
+import { generateTraffic, prng } from '../support/naive-traffic.js';
 import { naiveAgent, naiveAttempts, naiveMidnight, naiveSla, type NaiveSla } from './naive-metrics.js';
 
 const TZ = 'America/New_York';

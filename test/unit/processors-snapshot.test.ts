@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRunner, TIMELINE_EVENTS, type ApplyResult, type Runner, type RunnerSnapshot } from '../../processors/index.js';
 import { demoConfig, parseConfig, validateEvent, type CallEvent } from '../../src/domain/index.js';
-import { generateTraffic } from './naive-traffic.js';
+import { generateTraffic } from '../support/naive-traffic.js';
 import { snapshot as views } from '../support/views.js';
 import { decodeParts, encodeParts } from '../../src/snapshot/index.js';
 

@@ -1,4 +1,9 @@
-/** The /cc API with the signed-in token; errors carry the problem's detail (RFC 9457). */
+/**
+ * The /cc API with the browser's session cookie (HttpOnly: the page never sees it). Calls
+ * that change something carry the session's CSRF token, which the page holds in memory
+ * only; a 401 means the session ended, and the shell shows the sign-in page. Errors carry
+ * the problem's detail (RFC 9457).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -8,17 +13,24 @@ export class ApiError extends Error {
   }
 }
 
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Dispatched on window when the API answers 401: the session is over. */
+export const SIGNED_OUT_EVENT = 'cc:signed-out';
+
 export class Api {
-  constructor(private readonly token: string) {}
+  constructor(private readonly csrf: string) {}
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${this.token}`);
+    if (!SAFE.has((init.method ?? 'GET').toUpperCase())) headers.set('x-csrf-token', this.csrf);
     if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
-    const res = await fetch(path, { ...init, headers });
+    const res = await fetch(path, { ...init, headers, credentials: 'same-origin' });
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as { detail?: string } | null;
-      throw new ApiError(res.status, body?.detail ?? `${res.status} ${res.statusText}`);
+      const detail = body?.detail ?? `${res.status} ${res.statusText}`;
+      if (res.status === 401) window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail }));
+      throw new ApiError(res.status, detail);
     }
     return res;
   }

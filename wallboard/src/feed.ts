@@ -1,7 +1,8 @@
 /**
  * The wallboard's live feed: one Socket.IO connection, the views the open page joined, and
  * the age of the data. After a reconnect every joined view is joined again and its
- * snapshot replaces what the page shows: no reload, no gap.
+ * snapshot replaces what the page shows: no reload, no gap. The connection signs in with
+ * the page's session cookie (the browser sends it; the page never holds a token).
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshots, ViewRequest } from '../../src/realtime/protocol.js';
@@ -19,9 +20,12 @@ export class Feed {
   /** Client clock (ms) of the last thing heard from the server; null before any. */
   lastHeard: number | null = null;
   private readonly joined = new Set<Joined>();
+  private closed = false;
 
-  constructor(token: string, onAuthError: (message: string) => void) {
-    this.socket = io({ auth: { token }, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
+  constructor(onAuthError: (message: string) => void) {
+    this.socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
+    // The session ended (sign-out elsewhere, a limit, the provider, a revoked display link): the server closes the socket next.
+    this.socket.on('session:ended', (e) => onAuthError(e.reason));
     this.socket.on('connect', () => {
       this.lastHeard = Date.now();
       for (const j of this.joined) this.send(j);
@@ -32,7 +36,7 @@ export class Feed {
     });
     this.socket.on('disconnect', (reason) => {
       // The server closing the socket (an engine restart) is not retried by socket.io itself.
-      if (reason === 'io server disconnect') setTimeout(() => this.socket.connect(), 1000);
+      if (reason === 'io server disconnect') setTimeout(() => this.closed || this.socket.connect(), 1000);
     });
     this.socket.onAny(() => (this.lastHeard = Date.now()));
     this.socket.on('session:ready', (s) => heardEngineTime(s.now));
@@ -60,6 +64,7 @@ export class Feed {
   }
 
   close(): void {
+    this.closed = true;
     this.socket.disconnect();
   }
 

@@ -1,10 +1,12 @@
 /**
- * The wallboard's shell: sign-in with a token, the nav (with the engine's clock), the
- * "connection lost" banner, the full-screen TV mode and a hash router over the pages
- * (#/dashboard, #/queue/<id>, #/agents, #/calls, #/alerts, #/reports). Pages start once
+ * The wallboard's shell: sign-in (the company's identity provider, or a token), the nav
+ * (with the engine's clock), the "connection lost" banner, the full-screen TV mode and a
+ * hash router over the pages (#/dashboard, #/queue/<id>, #/agents, #/calls, #/alerts,
+ * #/reports). The page keeps no token: the engine holds the session behind an HttpOnly
+ * cookie, and the page holds only the session's CSRF token, in memory. Pages start once
  * the feed said who is signed in, so they offer only what the role can do.
  */
-import { Api } from './api.js';
+import { Api, SIGNED_OUT_EVENT } from './api.js';
 import { AlertsStore, chime } from './alerts-store.js';
 import { engineNow } from './clock.js';
 import { h, fill } from './dom.js';
@@ -28,33 +30,104 @@ const PAGES: Record<string, { title: string; page: Page; nav: boolean }> = {
   alerts: { title: 'Alerts', page: alertsPage, nav: true },
   reports: { title: 'Reports', page: reportsPage, nav: true },
 };
-const TOKEN_KEY = 'cc-wallboard-token';
 const app = document.getElementById('app')!;
 
-function signIn(message = ''): void {
+/** GET /auth/session: who this browser is, or how it may sign in. */
+interface SessionInfo {
+  signed_in: boolean;
+  kind?: 'oidc' | 'token' | 'display';
+  user?: { name: string; role: string; queues: string[] | null };
+  csrf?: string;
+  reason?: string;
+  methods: { oidc: { issuer: string; ready: boolean; reason?: string } | null; token: boolean };
+  limits: { idle_timeout_s: number; absolute_timeout_s: number };
+}
+
+const hours = (s: number) => (s % 86_400 === 0 ? `${s / 86_400} day${s === 86_400 ? '' : 's'}` : s % 3600 === 0 ? `${s / 3600} hour${s === 3600 ? '' : 's'}` : `${Math.round(s / 60)} minutes`);
+
+/** Why the last session ended, carried over the reload that clears its page (a sentence, never a secret). */
+const MESSAGE_KEY = 'cc-signin-message';
+
+async function boot(): Promise<void> {
+  // Left by wallboards before sessions: the page keeps no token any more.
+  localStorage.removeItem('cc-wallboard-token');
+  const message = sessionStorage.getItem(MESSAGE_KEY) ?? '';
+  sessionStorage.removeItem(MESSAGE_KEY);
+  const info = (await (await fetch('/auth/session', { credentials: 'same-origin' })).json()) as SessionInfo;
+  if (info.signed_in && info.csrf) start(info);
+  else signIn(info, message || (info.reason ? `Signed out: ${info.reason}` : ''));
+}
+
+function signIn(info: SessionInfo, message = ''): void {
   document.body.classList.remove('signed-in');
-  const input = h('input', { id: 'token', type: 'password', placeholder: 'Bearer token', autocomplete: 'current-password', required: true });
-  const form = h(
-    'form',
-    { class: 'signin', onsubmit: (e: Event) => { e.preventDefault(); localStorage.setItem(TOKEN_KEY, input.value.trim()); start(input.value.trim()); } },
-    h('h1', {}, 'cc-supervisor'),
-    h('label', { for: 'token' }, 'Sign in with your token (the engine prints demo tokens at start)'),
-    input,
-    h('button', { type: 'submit', id: 'signin' }, 'Sign in'),
-    message ? h('p', { class: 'error', id: 'signin-error' }, message) : null,
+  const input = h('input', { id: 'token', type: 'password', placeholder: 'Token', autocomplete: 'current-password', required: true });
+  const error = h('p', { class: 'error', id: 'signin-error', role: 'alert', hidden: !message }, message);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const res = await fetch('/auth/token', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: input.value.trim() }) });
+    const body = (await res.json().catch(() => null)) as (SessionInfo & { detail?: string }) | null;
+    if (res.ok && body?.signed_in) return start(body);
+    error.hidden = false;
+    error.textContent = `Sign-in refused: ${body?.detail ?? res.statusText}`;
+  };
+  const oidc = info.methods.oidc;
+  const back = () => encodeURIComponent(location.search + location.hash);
+  const limits = info.limits;
+  fill(
+    app,
+    h(
+      'main',
+      { class: 'signin' },
+      h('h1', {}, 'cc-supervisor'),
+      // Back to the view open at the click (the hash may have changed since the page was drawn).
+      oidc ? h('a', { class: 'button primary', id: 'signin-oidc', href: `/auth/login?back=${back()}`, onclick: (e: Event) => ((e.currentTarget as HTMLAnchorElement).href = `/auth/login?back=${back()}`) }, 'Sign in with your company account') : null,
+      oidc && !oidc.ready ? h('p', { class: 'muted', id: 'provider-status' }, `${oidc.reason ?? 'The identity provider does not answer yet'}.`) : null,
+      h(
+        'form',
+        { class: 'token-form', onsubmit: (e: Event) => void submit(e) },
+        h('label', { for: 'token' }, oidc ? 'Or sign in with a token (automation, the demo)' : 'Sign in with your token (the engine prints demo tokens at start)'),
+        input,
+        h('button', { type: 'submit', id: 'signin' }, 'Sign in'),
+      ),
+      error,
+      h(
+        'section',
+        { id: 'stay-signed-in', 'aria-label': 'staying signed in' },
+        h('h2', {}, 'Staying signed in'),
+        h('p', {}, `This browser stays signed in while you use it: a session ends after ${hours(limits.idle_timeout_s)} without use or ${hours(limits.absolute_timeout_s)} after sign-in${oidc ? ', or sooner when your company account is signed out or loses its access' : ''}. Restarting the engine signs no one out.`),
+        h('p', {}, 'A screen on the wall: ask an admin for a display link. Opening it once signs the screen in as a read-only viewer that stays signed in, through restarts, until the admin revokes the link.'),
+      ),
+    ),
   );
-  fill(app, form);
   input.focus();
 }
 
-function start(token: string): void {
-  const api = new Api(token);
+function start(session: SessionInfo): void {
+  const api = new Api(session.csrf!);
   const names = new Names(api);
-  const feed = new Feed(token, (message) => {
+  let over = false;
+  // The page starts afresh (timers, listeners, the feed) on the sign-in page, saying why.
+  const signedOut = (message: string) => {
+    if (over) return;
+    over = true;
     feed.close();
-    localStorage.removeItem(TOKEN_KEY);
-    signIn(`Sign-in refused: ${message}`);
-  });
+    sessionStorage.setItem(MESSAGE_KEY, `Signed out: ${message}`);
+    location.reload();
+  };
+  const feed = new Feed(signedOut);
+  window.addEventListener(SIGNED_OUT_EVENT, (e) => signedOut((e as CustomEvent<string>).detail));
+  const signOut = async () => {
+    over = true;
+    feed.close();
+    const res = await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': session.csrf! } });
+    const body = (await res.json().catch(() => null)) as { provider_logout_url?: string | null } | null;
+    // Signed out here; then at the provider too, when it offers it (RP-initiated logout), which sends the browser back.
+    if (body?.provider_logout_url) location.assign(body.provider_logout_url);
+    else {
+      location.hash = '';
+      location.reload();
+    }
+  };
   const badge = h('span', { class: 'badge', id: 'alert-badge' });
   const alerts = new AlertsStore(feed, () => {
     chime();
@@ -77,7 +150,7 @@ function start(token: string): void {
     who,
     h('span', { class: 'tools' },
       h('button', { id: 'tv', title: 'Full-screen wallboard for a TV', onclick: () => toggleTv() }, 'TV mode'),
-      h('button', { id: 'signout', onclick: () => { localStorage.removeItem(TOKEN_KEY); location.hash = ''; location.reload(); } }, 'Sign out'),
+      h('button', { id: 'signout', onclick: () => void signOut() }, 'Sign out'),
     ),
   );
   const main = h('main', { id: 'page' }, h('p', { class: 'muted' }, 'Connecting…'));
@@ -140,6 +213,4 @@ function toggleTv(): void {
 }
 
 if (new URLSearchParams(location.search).has('tv')) document.body.classList.add('tv');
-const saved = localStorage.getItem(TOKEN_KEY);
-if (saved) start(saved);
-else signIn();
+void boot();

@@ -5,7 +5,7 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { STORE_FAILURE_KINDS, type EventLog, type StoreFailure } from '../../bus/index.js';
-import { CallCenterEvent } from '../../domain/index.js';
+import { CallCenterEvent, timeOutOfBounds, validateEvent, type IngestSettings } from '../../domain/index.js';
 import type { AppEnv } from '../auth.js';
 import { ProblemSchema } from '../openapi.js';
 import { ApiError, problem, problemBody, problemDocument, retryAfter, storeFailureStatus } from '../problem.js';
@@ -16,14 +16,17 @@ import { isOperationalType, type OperationalEventType } from '../../domain/index
 const Result = z.object({
   index: z.number().int().describe('position in the body (0-based; the line number minus one for NDJSON)'),
   id: z.string().nullable(),
-  status: z.enum(['accepted', 'duplicate', 'rejected', 'not_stored']),
-  seq: z.number().int().nullable().optional(),
+  status: z
+    .enum(['accepted', 'duplicate', 'conflict', 'rejected', 'not_stored'])
+    .describe('conflict: the id is in the log with other content (the first is kept; 409 for this event)'),
+  seq: z.number().int().nullable().optional().describe("the event's seq in the log (the original's for a duplicate or a conflict)"),
   reason: z.string().optional(),
 });
 const NotStoredProblem = ProblemSchema.extend({
   cause: z.enum(STORE_FAILURE_KINDS).describe('why the log could not store them'),
   accepted: z.number().int(),
   duplicate: z.number().int(),
+  conflict: z.number().int(),
   rejected: z.number().int(),
   not_stored: z.number().int(),
   results: z.array(Result),
@@ -34,7 +37,7 @@ const notStored = (description: string) => ({
   content: { 'application/problem+json': { schema: NotStoredProblem } },
 });
 const IngestResponse = z
-  .object({ accepted: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), results: z.array(Result) })
+  .object({ accepted: z.number().int(), duplicate: z.number().int(), conflict: z.number().int(), rejected: z.number().int(), results: z.array(Result) })
   .openapi('IngestResult');
 
 /** The event schema as a named component of the document (the same schema validateEvent uses). */
@@ -57,12 +60,20 @@ const route = createRoute({
   summary: 'Ingest CallEvent v1: one JSON object, a JSON array, or NDJSON (application/x-ndjson)',
   description:
     'Body: a CallEvent v1 object or an array of them (application/json), or one per line (application/x-ndjson). ' +
-    'Needs the manager role and an unscoped token. Duplicates (same id) change nothing. Each event is judged on its own, ' +
+    'Needs the manager role and an unscoped token. Duplicates (same id, same content) change nothing; the same id with other ' +
+    'content is a conflict (the first is kept). An event time must be within ingest.max_future_skew_s after the engine\'s ' +
+    'clock and, unless backfill=true, within ingest.max_age_s before it. Each event is judged on its own, ' +
     'so one bad event never costs the good ones beside it: the answer lists a result per event. Events are stored in body ' +
     'order and storing stops at the first failure, so what is stored is a prefix; sending the same body again after a 503 ' +
     'or 507 stores the rest, in order. Operational events (alert.acknowledged, alert.fired, alert.resolved, ' +
     'queue.alert_rules_set) are refused: only the engine publishes them (the alerts API, the alert rules).',
   request: {
+    query: z.object({
+      backfill: z
+        .enum(['true', 'false'], { error: 'must be true or false' })
+        .optional()
+        .meta({ description: 'true: events older than ingest.max_age_s are admitted (history sent late); the future bound holds' }),
+    }),
     body: {
       required: true,
       content: {
@@ -74,6 +85,7 @@ const route = createRoute({
   },
   responses: {
     200: json(IngestResponse, 'per-event results; at least one event was accepted or was a duplicate'),
+    409: json(IngestResponse, 'no event was accepted, and one or more reuse an id of the log with other content'),
     422: json(IngestResponse, 'every event was rejected'),
     400: problemResponse('the body is not JSON, not UTF-8, or holds no event'),
     401: commonProblems[401],
@@ -133,13 +145,42 @@ async function parseBody(req: { header(name: string): string | undefined; text()
   return list.map((value, index) => ({ index, value }));
 }
 
-export function eventRoutes(log: EventLog) {
+/** What admission needs beside the log: the engine's clock and the config's time bounds (domain/admission.ts). */
+export interface IngestAdmission {
+  now: () => number;
+  bounds: IngestSettings;
+}
+
+/**
+ * An input judged by the schema first (so a broken event is named by its own field), then
+ * by the time bounds: either becomes a rejected input, named like any refusal.
+ */
+function admit(p: Parsed, now: number, bounds: IngestSettings, backfill: boolean): Parsed {
+  if (!('value' in p)) return p;
+  const v = validateEvent(p.value);
+  const id = idOf(p.value);
+  if (!v.ok) return { index: p.index, error: v.message, id };
+  const problem = timeOutOfBounds(v.value.time, now, bounds, backfill);
+  return problem ? { index: p.index, error: `${problem.field} ${problem.rule}`, id } : { index: p.index, value: v.value };
+}
+
+function idOf(value: unknown): string | null {
+  const id = value !== null && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : null;
+}
+
+export function eventRoutes(log: EventLog, admission: IngestAdmission) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.openAPIRegistry.registerPath(route);
   app.post('/events', async (c) => {
     const user = c.get('user');
     if (user.queues !== null) throw new ApiError(403, `${user.name} is scoped to some queues and may not publish events`);
-    const parsed = (await parseBody(c.req)).map(refuseOperational);
+    const flags = c.req.queries('backfill') ?? [];
+    if (flags.length > 1) throw new ApiError(400, 'backfill must be given once', [{ field: 'backfill', rule: 'must be given once' }]);
+    const flag = flags[0];
+    if (flag !== undefined && flag !== 'true' && flag !== 'false') throw new ApiError(400, 'backfill must be true or false', [{ field: 'backfill', rule: 'must be true or false' }]);
+    const now = admission.now();
+    const parsed = (await parseBody(c.req)).map(refuseOperational).map((p) => admit(p, now, admission.bounds, flag === 'true'));
     if (parsed.length === 0) return problem(c, 400, 'body holds no event');
     const good = parsed.filter((p): p is { index: number; value: unknown } => 'value' in p);
     const appended = await log.append(good.map((p) => p.value));
@@ -153,20 +194,21 @@ export function eventRoutes(log: EventLog) {
       }
       const r = appended[g++]!;
       if (r.status === 'rejected') results.push({ index: p.index, id: r.id, status: 'rejected', reason: r.message });
+      else if (r.status === 'conflict') results.push({ index: p.index, id: r.id, status: 'conflict', seq: r.seq, reason: r.message });
       else if (r.status === 'not_stored') {
         cause ??= r.cause;
         results.push({ index: p.index, id: r.id, status: 'not_stored', reason: r.cause.message });
       } else results.push({ index: p.index, id: r.id, status: r.status, seq: r.seq });
     }
     const count = (s: string) => results.filter((r) => r.status === s).length;
-    const body = { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), results };
+    const body = { accepted: count('accepted'), duplicate: count('duplicate'), conflict: count('conflict'), rejected: count('rejected'), results };
     if (cause) {
       const { status, retryAfterS } = storeFailureStatus(cause);
       const stored = body.accepted + body.duplicate;
       const detail = `${cause.message}: ${stored} of ${stored + count('not_stored')} valid events are stored (the first ones, in order), the rest are not; send the same body again (stored events come back as duplicates)`;
       return problemDocument({ ...problemBody(status, detail), cause: cause.kind, ...body, not_stored: count('not_stored') }, retryAfter(retryAfterS)) as never;
     }
-    return c.json(body, body.accepted + body.duplicate === 0 ? 422 : 200);
+    return c.json(body, body.accepted + body.duplicate > 0 ? 200 : body.conflict > 0 ? 409 : 422);
   });
   return app;
 }

@@ -46,6 +46,11 @@ export function liveRoutes(runner: Runner, now: () => number, rewind?: RewindTo)
   const visibleQueues = (u: AuthUser) => (u.queues === null ? null : runner.knownQueues().filter((q) => u.queues!.includes(q)));
   const agentVisible = (u: AuthUser, a: { queues: string[] }) => visibleToScope(u.queues, a);
   const callVisible = (u: AuthUser, c: { queue: string | null }) => canSeeQueue(u, c.queue);
+  /** One rule for a `queue` filter on every live view: out of scope 403, unknown 404 (never an empty 200). */
+  const knownQueue = (u: AuthUser, queue: string) => {
+    assertQueueScope(u, queue);
+    if (!runner.knownQueues().includes(queue)) throw notFound(`queue "${queue}" is not known`);
+  };
 
   app.openapi(
     createRoute({
@@ -80,12 +85,12 @@ export function liveRoutes(runner: Runner, now: () => number, rewind?: RewindTo)
     createRoute({
       ...get('/agents', 'listAgents', 'Agents: state, time in state, current call, calls handled today'),
       request: { query: z.object({ queue: z.string().min(1).optional(), team: z.string().min(1).optional(), state: z.enum(AGENT_STATES).optional(), at: At }) },
-      responses: { 200: json(z.object({ agents: z.array(AgentView) }), 'matching agents'), ...problems },
+      responses: { 200: json(z.object({ agents: z.array(AgentView) }), 'matching agents'), 404: problemResponse('unknown queue'), ...problems },
     }),
     async (c) => {
       const { at, ...filter } = c.req.valid('query');
       const user = c.get('user');
-      if (filter.queue) assertQueueScope(user, filter.queue);
+      if (filter.queue) knownQueue(user, filter.queue);
       const s = await source(at);
       const agents = s.runner.agents(filter, s.at).filter((a) => agentVisible(user, a));
       return c.json({ agents }, 200, asOf(s));
@@ -110,12 +115,12 @@ export function liveRoutes(runner: Runner, now: () => number, rewind?: RewindTo)
     createRoute({
       ...get('/calls/active', 'listActiveCalls', 'Calls in progress: queued, ringing, talking, on hold, in wrap-up'),
       request: { query: z.object({ queue: z.string().min(1).optional() }) },
-      responses: { 200: json(z.object({ calls: z.array(CallView) }), 'active calls'), ...problems },
+      responses: { 200: json(z.object({ calls: z.array(CallView) }), 'active calls'), 404: problemResponse('unknown queue'), ...problems },
     }),
     (c) => {
       const { queue } = c.req.valid('query');
       const user = c.get('user');
-      if (queue) assertQueueScope(user, queue);
+      if (queue) knownQueue(user, queue);
       const calls = runner.activeCalls(now()).filter((x) => callVisible(user, x) && (!queue || x.queue === queue));
       return c.json({ calls }, 200);
     },
@@ -145,8 +150,7 @@ export function liveRoutes(runner: Runner, now: () => number, rewind?: RewindTo)
       const { window, queue } = c.req.valid('query');
       const user = c.get('user');
       if (queue) {
-        assertQueueScope(user, queue);
-        if (!runner.knownQueues().includes(queue)) throw notFound(`queue "${queue}" is not known`);
+        knownQueue(user, queue);
       }
       const view = runner.sla(window, queue, now());
       const qs = visibleQueues(user);

@@ -8,6 +8,7 @@ import type { AcdCommand } from '../../acd/index.js';
 import { RecordingEndpoint, type Endpoint, type PartyRole } from '../../media/index.js';
 import type { MonitorMode } from '../../domain/index.js';
 import { dialogKey, type Dialog } from '../dialog.js';
+import type { SipRequest } from '../message.js';
 import type { EdgeContext } from './context.js';
 import type { Leg, LegEnd } from './leg.js';
 import type { Ringing } from './ring.js';
@@ -27,6 +28,13 @@ export interface Line {
   consult?: string;
   /** Cancels the ring timer of a supervisor's phone. */
   stopTimer?: () => void;
+  /**
+   * An agent's own second call from its phone, to the colleague it consults (RFC 5589's
+   * transferor–target dialog): the party's audio rides it while the consultation lasts.
+   */
+  consultLeg?: Leg | null;
+  /** The agent's consultation call rings the colleague: told whether the colleague answered (200) or not (the INVITE fails). */
+  consultPending?: ((answered: boolean) => void) | null;
   /** Who waits for a supervisor's phone to answer (the session starts then). */
   waiter?: { resolve: () => void; reject: (e: Error) => void };
 }
@@ -41,6 +49,8 @@ export interface EdgeCall {
 export class SipCalls {
   readonly calls = new Map<string, EdgeCall>();
   private readonly dialogs = new Map<string, Leg>();
+  /** What a CANCEL of a phone's own INVITE still pending (a consultation, an outbound call) stops. */
+  readonly onCancel = new Map<SipRequest, () => void>();
 
   constructor(private readonly ctx: EdgeContext) {}
 
@@ -107,6 +117,7 @@ export class SipCalls {
     l.waiter = undefined;
     l.ringing?.cancel();
     l.ringing = null;
+    this.endConsultLeg(call, party);
     if (l.leg) {
       this.untrack(l.leg);
       l.leg.hangUp();
@@ -114,6 +125,42 @@ export class SipCalls {
     l.leg = null;
     l.slot.bind(null);
     c.lines.delete(party);
+  }
+
+  /** The agent's consultation call from its phone is over: it hangs up (or fails while ringing), and the agent hears the call again. */
+  endConsultLeg(call: string, party: string): void {
+    const l = this.calls.get(call)?.lines.get(party);
+    if (!l) return;
+    const pending = l.consultPending;
+    l.consultPending = null;
+    pending?.(false);
+    const leg = l.consultLeg;
+    if (!leg) return;
+    l.consultLeg = null;
+    this.untrack(leg);
+    leg.hangUp();
+    if (l.leg) l.slot.bind(l.leg.rtp);
+  }
+
+  /** The colleague an agent's phone consults answered: the agent's consultation call is answered now. */
+  consultAnswered(call: string, agent: string): void {
+    const l = this.calls.get(call)?.lines.get(agent);
+    const pending = l?.consultPending;
+    if (!l || !pending) return;
+    l.consultPending = null;
+    pending(true);
+  }
+
+  /** The consultation in progress on a call (the consultee's line, rung for it), if any. */
+  consultation(call: string): Line | undefined {
+    for (const l of this.calls.get(call)?.lines.values() ?? []) if (l.role === 'consultee' && l.consult) return l;
+    return undefined;
+  }
+
+  /** The call (and line) a leg belongs to, as its call leg or its consultation leg. */
+  lineOfLeg(leg: Leg): { call: string; line: Line } | undefined {
+    for (const c of this.calls.values()) for (const l of c.lines.values()) if (l.leg === leg || l.consultLeg === leg) return { call: c.id, line: l };
+    return undefined;
   }
 
   /** The call is over: every line and the caller's leg hang up. */
@@ -138,6 +185,8 @@ export class SipCalls {
     }
     const l = c?.lines.get(party);
     if (!c || !l) return null;
+    // Its consultation call from the same phone goes with it (after an attended transfer the phone hangs up the caller's call first).
+    this.endConsultLeg(call, party);
     if (l.leg) this.untrack(l.leg);
     l.leg = null;
     l.slot.bind(null);

@@ -5,6 +5,7 @@
  */
 import type { LiveAcd } from '../../acd/index.js';
 import type { CallEvent, Clock, SipConfig } from '../../domain/index.js';
+import type { Self } from '../dialog.js';
 import type { Directory } from '../directory.js';
 import type { NonceIssuer } from '../digest.js';
 import type { Registrar } from '../registrar.js';
@@ -18,6 +19,8 @@ export interface EdgeContext {
   /** The address and port in our Via, Contact and SDP. */
   host: string;
   port: number;
+  /** The TLS port (0: no TLS). */
+  tlsPort: number;
   directory: Directory;
   registrar: Registrar;
   nonces: NonceIssuer;
@@ -38,7 +41,13 @@ export interface EdgeStats {
   refused: Record<string, number>;
 }
 
-/** Our Contact for a flow's transport. */
-export function contactFor(ctx: Pick<EdgeContext, 'host' | 'port'>, flow: Flow): string {
-  return `<sip:cc@${ctx.host}:${ctx.port}${flow.transport === 'tcp' ? ';transport=tcp' : ''}>`;
+/** Our Contact for a flow's transport (TLS: the TLS port). */
+export function contactFor(ctx: Pick<EdgeContext, 'host' | 'port' | 'tlsPort'>, flow: Flow): string {
+  const port = flow.transport === 'tls' ? ctx.tlsPort : ctx.port;
+  return `<sip:cc@${ctx.host}:${port}${flow.transport === 'udp' ? '' : `;transport=${flow.transport}`}>`;
+}
+
+/** Who we are on a flow: the Via's transport and port, and our Contact. */
+export function selfFor(ctx: Pick<EdgeContext, 'host' | 'port' | 'tlsPort'>, flow: Flow): Self {
+  return { host: ctx.host, port: flow.transport === 'tls' ? ctx.tlsPort : ctx.port, transport: flow.transport, contact: contactFor(ctx, flow) };
 }

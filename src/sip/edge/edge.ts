@@ -18,9 +18,11 @@ import { Registrar } from '../registrar.js';
 import { PortPool } from '../rtp/leg.js';
 import { SipStack, type ServerTx } from '../stack.js';
 import { SipTransport } from '../transport.js';
+import { CertificateWatch } from '../tls-files.js';
 import { SipCalls } from './calls.js';
 import type { EdgeContext } from './context.js';
 import { inboundCall } from './inbound.js';
+import type { Leg, LegEnd } from './leg.js';
 import { Reactor } from './reactor.js';
 import { Registrations } from './register.js';
 import { edgeStatus, type SipStatus } from './status.js';
@@ -50,17 +52,29 @@ export class SipEdge {
     private readonly calls: SipCalls,
     private readonly regs: Registrations,
     private readonly reactor: Reactor,
+    private readonly certificate: CertificateWatch | null,
   ) {}
 
   static async start(o: SipEdgeOptions): Promise<SipEdge> {
     const transport = new SipTransport(o.sip.listen.host);
     await transport.start(o.sip.listen.port);
+    let certificate: CertificateWatch | null = null;
+    if (o.sip.tls) {
+      const t = o.sip.tls;
+      const w = await CertificateWatch.start(t, { everyMs: t.reload_check_s * 1000, now: () => o.clock.now(), apply: (creds) => transport.setTlsCredentials(creds) }).catch(async (e: unknown) => {
+        await transport.stop();
+        throw e;
+      });
+      certificate = w.watch;
+      await transport.startTls(t.port, w.creds);
+    }
     let n = 0;
     const prefix = `sip-${randomBytes(4).toString('hex')}-`;
     const ctx = {
       sip: o.sip,
       host: o.sip.listen.host,
       port: transport.port,
+      tlsPort: transport.tlsPort,
       directory: new Directory(o.config),
       registrar: new Registrar({ minExpiresS: o.sip.registration.min_expires_s, maxExpiresS: o.sip.registration.max_expires_s, contactsPerUser: o.sip.limits.contacts_per_user, registrationsPerAddress: o.sip.limits.registrations_per_address }),
       nonces: new NonceIssuer(),
@@ -76,7 +90,7 @@ export class SipEdge {
     let reactor: Reactor | null = null;
     const regs = new Registrations(ctx, (agent) => reactor?.agentGone(agent));
     reactor = new Reactor(ctx, calls, regs);
-    const edge = new SipEdge(ctx, transport, calls, regs, reactor);
+    const edge = new SipEdge(ctx, transport, calls, regs, reactor, certificate);
     ctx.stack = new SipStack(transport, {
       onRequest: (req, tx) => edge.request(req, tx),
       onAck: (ack) => edge.inDialog(ack, null),
@@ -92,6 +106,16 @@ export class SipEdge {
 
   get port(): number {
     return this.ctx.port;
+  }
+
+  /** The TLS port (0: no TLS). */
+  get tlsPort(): number {
+    return this.ctx.tlsPort;
+  }
+
+  /** Checks the TLS certificate files now (they are also checked every reload_check_s). */
+  async reloadCertificate(): Promise<void> {
+    await this.certificate?.check();
   }
 
   /** The phone of a real party, for the audio rooms (PartyPhones). */
@@ -131,11 +155,12 @@ export class SipEdge {
 
   /** What the edge is doing now: registrations by account, calls, RTP and refusal counts (GET /cc/sip/status). */
   status(): SipStatus {
-    return edgeStatus(this.ctx, this.calls.callers, this.transport.health());
+    return edgeStatus(this.ctx, this.calls.callers, this.transport.health(), this.certificate?.status ?? null);
   }
 
   async stop(): Promise<void> {
     this.off();
+    this.certificate?.stop();
     this.reactor.stop();
     this.regs.stop();
     this.calls.stop();
@@ -149,7 +174,13 @@ export class SipEdge {
     if (req.method === 'REGISTER') return this.regs.handle(req, tx);
     if (requestDialogKey(req) !== null) return this.inDialog(req, tx);
     if (req.method === 'INVITE') {
-      void inboundCall(this.ctx, this.calls, req, tx, (call, how) => this.callerGone(call, how), () => this.cancelled.has(req)).catch((e: unknown) => {
+      const hooks = {
+        legEnded: (call: string, party: string, leg: Leg, how: LegEnd) => this.reactor.legEnded(call, party, leg, how),
+        callerGone: (call: string, how: LegEnd) => this.callerGone(call, how),
+        refer: (call: string, party: string, leg: Leg, r: SipRequest, t: ServerTx) => this.reactor.refer(call, party, leg, r, t),
+        hold: (call: string, held: boolean) => this.reactor.hold(call, held),
+      };
+      void inboundCall(this.ctx, this.calls, req, tx, (call, how) => this.callerGone(call, how), () => this.cancelled.has(req), hooks).catch((e: unknown) => {
         this.ctx.say(`inbound call failed: ${(e as Error).message}`);
         tx.respond(responseTo(req, 500));
       });
@@ -169,6 +200,10 @@ export class SipEdge {
   private cancel(tx: ServerTx): void {
     this.cancelled.add(tx.request);
     tx.respond(responseTo(tx.request, 487, { toTag: 'cancelled' }));
+    // A phone's own call still pending (a consultation ringing, an outbound number ringing) stops too.
+    const stop = this.calls.onCancel.get(tx.request);
+    this.calls.onCancel.delete(tx.request);
+    stop?.();
   }
 
   /** A 2xx of our INVITE retransmitted after its transaction ended: the leg ACKs it again. */

@@ -9,12 +9,16 @@ import { responseTo } from '../build.js';
 import { inDialog, nextHop, type Dialog } from '../dialog.js';
 import { header, type SipRequest, type SipResponse } from '../message.js';
 import type { RtpLeg } from '../rtp/leg.js';
-import { answerDirection, negotiate, readAudio, writeAudio, type Direction } from '../sdp.js';
+import { answerDirection, OFFER_CODECS, OFFER_TELEPHONE_EVENT, writeAudio, type Direction } from '../sdp.js';
 import type { ServerTx } from '../stack.js';
 import { T1, T2 } from '../transaction.js';
-import { contactFor, type EdgeContext } from './context.js';
+import { isStream } from '../transport.js';
+import { contactFor, selfFor, type EdgeContext } from './context.js';
+import { answerOf, answerTerms, applyTerms, PLAIN, wantsAudio, type LegMedia } from './media.js';
 
 export type LegEnd = 'bye' | 'no-ack' | 'local';
+
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE';
 
 export class Leg {
   private ended = false;
@@ -24,6 +28,12 @@ export class Leg {
   ack: SipRequest | null = null;
   /** Whether the peer asked us to stop sending (its re-INVITE said sendonly or inactive). */
   heldByPeer = false;
+  /** The leg's encryption policy and what was agreed (set by whoever made the leg). */
+  media: LegMedia = { policy: 'off', who: 'the peer', tls: false, security: PLAIN };
+  /** Our 2xx carried an offer (the peer's INVITE had none): its ACK carries the answer. */
+  private awaitingAnswer = false;
+  /** Who acts on a REFER from this leg's phone (an agent's transfer); none: 405. */
+  onRefer: ((req: SipRequest, tx: ServerTx) => void) | null = null;
 
   constructor(
     private readonly ctx: EdgeContext,
@@ -40,13 +50,20 @@ export class Leg {
 
   /** Our SDP for this leg (version up each time it is sent anew). */
   sdp(direction: Direction = 'sendrecv', codecs = [{ codec: this.rtp.codec, pt: this.rtp.remote?.pt ?? 0 }], telephoneEvent = this.rtp.remote?.telephoneEvent ?? null): Buffer {
-    return Buffer.from(writeAudio({ address: this.ctx.host, port: this.rtp.port, session: { id: this.rtp.port, version: this.version++ }, codecs, telephoneEvent, direction }));
+    const { profile, local } = this.media.security;
+    return Buffer.from(writeAudio({ address: this.ctx.host, port: this.rtp.port, session: { id: this.rtp.port, version: this.version++ }, codecs, telephoneEvent, direction, profile, ...(local ? { crypto: local } : {}) }));
+  }
+
+  /** Our offer (a delayed-offer INVITE, or a re-INVITE without SDP): every codec we take; the ACK must answer it. */
+  offer(): Buffer {
+    this.awaitingAnswer = true;
+    return this.sdp('sendrecv', OFFER_CODECS, OFFER_TELEPHONE_EVENT);
   }
 
   /** UAS: sends our 2xx and repeats it (T1 doubling to T2) until the ACK comes, for 64×T1. */
   sendOk(res: SipResponse, tx: ServerTx): void {
     tx.respond(res);
-    if (this.dialog.flow.transport === 'tcp') return;
+    if (isStream(this.dialog.flow.transport)) return;
     let interval = T1;
     let spent = 0;
     const again = () => {
@@ -68,6 +85,7 @@ export class Leg {
     if (req.method === 'ACK') {
       if (this.retransmit) clearTimeout(this.retransmit);
       this.retransmit = null;
+      if (this.awaitingAnswer) this.takeAnswer(req);
       return;
     }
     if (!tx) return;
@@ -85,14 +103,29 @@ export class Leg {
       case 'OPTIONS':
       case 'NOTIFY':
         return tx.respond(responseTo(req, 200));
+      case 'REFER':
+        if (this.onRefer) return this.onRefer(req, tx);
+        return tx.respond(responseTo(req, 405, { headers: [['Allow', ALLOW]] }));
       default:
-        return tx.respond(responseTo(req, 405, { headers: [['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE']] }));
+        return tx.respond(responseTo(req, 405, { headers: [['Allow', this.onRefer ? `${ALLOW}, REFER` : ALLOW]] }));
     }
   }
 
   /** The peer retransmitted the 2xx of our INVITE (our ACK was lost): ACK again. */
   onStrayOk(): void {
     if (this.ack) this.ctx.stack.sendRaw(this.ack, nextHop(this.dialog));
+  }
+
+  /**
+   * Tells the phone how the call it referred went (RFC 3515 §2.4.5): a NOTIFY of the refer
+   * event with the outcome as a sipfrag status line, ending the implicit subscription.
+   */
+  notifyRefer(statusLine: string): void {
+    if (this.ended) return;
+    const hs: Array<[string, string]> = [['Event', 'refer'], ['Subscription-State', 'terminated;reason=noresource']];
+    const { dialog, request } = inDialog(this.dialog, 'NOTIFY', this.self(), { headers: hs, body: Buffer.from(`${statusLine}\r\n`), contentType: 'message/sipfrag;version=2.0' });
+    this.dialog = dialog;
+    this.ctx.stack.request(request, nextHop(this.dialog), { onResponse: () => {} });
   }
 
   /** We hang up: BYE (the peer's answer does not matter), RTP closed. */
@@ -104,17 +137,18 @@ export class Leg {
   }
 
   private self() {
-    return { host: this.ctx.host, port: this.ctx.port, transport: this.dialog.flow.transport, contact: contactFor(this.ctx, this.dialog.flow) };
+    return selfFor(this.ctx, this.dialog.flow);
   }
 
   /** A re-INVITE (or UPDATE) with an offer: a new address, or hold (sendonly/inactive) and resume. */
   private reoffer(req: SipRequest, tx: ServerTx): void {
-    if (req.body.length === 0) return tx.respond(responseTo(req, 200, { body: this.sdp(), headers: [['Contact', contactFor(this.ctx, this.dialog.flow)]] }));
-    const offer = readAudio(req.body.toString('utf8'));
-    const chosen = 'error' in offer ? null : negotiate(offer);
-    if ('error' in offer || !chosen) return tx.respond(responseTo(req, 488, { reason: `Not Acceptable Here (${'error' in offer ? offer.error : 'no G.711 codec'})` }));
-    const held = offer.direction === 'sendonly' || offer.direction === 'inactive' || offer.address === '0.0.0.0';
-    this.rtp.connect({ address: offer.address, port: offer.port, ...chosen, send: !held });
+    if (req.body.length === 0) return this.sendOk(responseTo(req, 200, { body: this.offer(), headers: [['Contact', contactFor(this.ctx, this.dialog.flow)]] }), tx);
+    const t = answerTerms(req.body, this.media);
+    if (!t.ok) return tx.respond(responseTo(req, 488, { reason: `Not Acceptable Here (${t.reason})` }));
+    const { offer, chosen } = t;
+    const held = !wantsAudio(offer);
+    applyTerms(this.rtp, t, this.media.security, !held);
+    this.media = { ...this.media, security: t.security };
     const body = this.sdp(answerDirection(offer.direction), [{ codec: chosen.codec, pt: chosen.pt }], chosen.telephoneEvent);
     const ok = responseTo(req, 200, { body, headers: [['Contact', contactFor(this.ctx, this.dialog.flow)]] });
     if (req.method === 'INVITE') this.sendOk(ok, tx);
@@ -123,6 +157,21 @@ export class Leg {
       this.heldByPeer = held;
       this.onHold?.(held);
     }
+  }
+
+  /**
+   * The answer in the ACK to our offer (RFC 3261 §13.2.1). An ACK without a usable one
+   * cannot be refused (no response to an ACK): the leg hangs up, as for a missing ACK.
+   */
+  private takeAnswer(ack: SipRequest): void {
+    this.awaitingAnswer = false;
+    const t = ack.body.length > 0 ? answerOf(ack.body, this.media.security, this.media.policy) : { ok: false as const, reason: 'the ACK has no answer to our offer' };
+    if (!t.ok) {
+      this.ctx.say(`call leg ${this.dialog.callId}: ${t.reason}; hanging up`);
+      return this.hangUp('no-ack');
+    }
+    applyTerms(this.rtp, t, this.media.security, wantsAudio(t.offer));
+    this.media = { ...this.media, security: t.security };
   }
 
   private finish(how: LegEnd): void {

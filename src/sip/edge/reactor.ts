@@ -11,8 +11,11 @@ import type { CallEvent, CancelTimer } from '../../domain/index.js';
 import type { Account } from '../directory.js';
 import type { SipCalls, Line, LineRole } from './calls.js';
 import type { EdgeContext } from './context.js';
+import type { SipRequest } from '../message.js';
+import type { ServerTx } from '../stack.js';
 import type { Leg, LegEnd } from './leg.js';
 import type { Registrations } from './register.js';
+import { referFromPhone } from './refer.js';
 import { Ringing } from './ring.js';
 
 export class Reactor {
@@ -47,6 +50,8 @@ export class Reactor {
         if (this.ctx.directory.hasPhone(e.target)) this.ring(e.call_id, e.target, 'consultee', (l) => (l.consult = e.consult_id));
         return;
       case 'call.consult_ended':
+        // The agent's own consultation call (from its phone) ends with the consultation, however it ended.
+        this.calls.endConsultLeg(e.call_id, e.agent);
         if (e.outcome !== 'completed') this.calls.drop(e.call_id, e.target);
         return;
       case 'call.transferred':
@@ -129,7 +134,7 @@ export class Reactor {
       onFailed: (outcome, why) => this.failed(call, line, account, outcome, why),
       onLegEnd: (leg, how) => this.legEnded(call, party, leg, how),
       // The agent's phone holds the call (a re-INVITE with sendonly): the caller waits with the music.
-      onHold: (_leg, held) => (line.role === 'agent' ? this.decide({ type: held ? 'call.hold' : 'call.resume', call_id: call }) : undefined),
+      onHold: (_leg, held) => (line.role === 'agent' ? this.hold(call, held) : undefined),
     }).then(
       (r) => {
         if (this.calls.calls.get(call)?.lines.get(party) === line && !line.leg) line.ringing = r.ringing ? r : null;
@@ -163,6 +168,12 @@ export class Reactor {
     this.calls.track(leg);
     line.waiter?.resolve();
     line.waiter = undefined;
+    if (line.role !== 'supervisor') leg.onRefer = (req, tx) => this.refer(call, line.party, leg, req, tx);
+    if (line.role === 'consultee' && line.consult) {
+      // A consultation the agent placed from its phone: that call is answered now.
+      const agent = this.ctx.acd.state.call(call)?.agent;
+      if (agent) this.calls.consultAnswered(call, agent);
+    }
     if (line.role !== 'agent') return;
     // The ACD hears of the answer; if the offer ended meanwhile (it rang out), the phone hangs up.
     const { decision } = this.ctx.acd.decide({ type: 'offer.answer', call_id: call, agent: line.party }, 'sip');
@@ -186,7 +197,18 @@ export class Reactor {
     this.calls.drop(call, line.party);
   }
 
-  private legEnded(call: string, party: string, _leg: Leg, how: LegEnd): void {
+  /** A REFER from an agent's phone (refer.ts). */
+  refer(call: string, party: string, leg: Leg, req: SipRequest, tx: ServerTx): void {
+    referFromPhone(this.ctx, this.calls, call, party, leg, req, tx);
+  }
+
+  /** The agent's phone held or resumed the call (a re-INVITE with sendonly, then sendrecv): the caller waits with the music. */
+  hold(call: string, held: boolean): void {
+    this.decide({ type: held ? 'call.hold' : 'call.resume', call_id: call });
+  }
+
+  /** A phone's leg on a call ended: what that means for the call (a hang-up, a monitoring session's end). */
+  legEnded(call: string, party: string, _leg: Leg, how: LegEnd): void {
     const line = this.calls.calls.get(call)?.lines.get(party);
     const session = line?.session;
     const cmd = this.calls.hungUp(call, party, how);

@@ -11,10 +11,12 @@ import { formatUri } from '../headers.js';
 import { header, request, type SipRequest, type SipResponse } from '../message.js';
 import type { Binding } from '../registrar.js';
 import { RtpLeg } from '../rtp/leg.js';
-import { negotiate, OFFER_CODECS, OFFER_TELEPHONE_EVENT, readAudio, writeAudio } from '../sdp.js';
+import { OFFER_CODECS, OFFER_TELEPHONE_EVENT, writeAudio } from '../sdp.js';
+import type { MediaSecurity } from '../srtp-policy.js';
 import type { Account } from '../directory.js';
-import { contactFor, type EdgeContext } from './context.js';
+import { contactFor, selfFor, type EdgeContext } from './context.js';
 import { Leg, type LegEnd } from './leg.js';
+import { answerOf, applyTerms, offerTerms, PLAIN, wantsAudio } from './media.js';
 
 export interface RingOptions {
   account: Account;
@@ -31,6 +33,8 @@ export interface RingOptions {
 interface Fork {
   invite: SipRequest;
   binding: Binding;
+  /** What this fork's offer carried (SRTP keys when the phone's policy and transport allow). */
+  offered: MediaSecurity;
   provisional: boolean;
   cancelWanted: boolean;
   done: boolean;
@@ -72,25 +76,35 @@ export class Ringing {
   private fork(binding: Binding): void {
     const host = this.ctx.sip.domain;
     const display = this.o.from.name ?? this.o.from.number;
-    const sdp = Buffer.from(writeAudio({ address: this.ctx.host, port: this.rtp.port, session: { id: this.rtp.port, version: 1 }, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT }));
+    const policy = this.ctx.directory.srtpOf({ account: this.o.account });
+    const terms = offerTerms(policy, binding.flow.transport === 'tls', `phone ${this.o.account.user}`);
+    if (!terms.ok) {
+      this.ctx.say(`phone ${this.o.account.user} at ${binding.contact}: ${terms.reason}`);
+      const f: Fork = { invite: request('INVITE', binding.contact, []), binding, offered: PLAIN, provisional: false, cancelWanted: false, done: false, status: null };
+      this.forks.push(f);
+      return queueMicrotask(() => this.finishFork(f, 488));
+    }
+    const { profile, local } = terms.security;
+    const sdp = Buffer.from(writeAudio({ address: this.ctx.host, port: this.rtp.port, session: { id: this.rtp.port, version: 1 }, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT, profile, ...(local ? { crypto: local } : {}) }));
     const invite = request(
       'INVITE',
       binding.contact,
       [
-        ['Via', viaFor(binding.flow.transport, this.ctx.host, this.ctx.port, newBranch())],
+        ['Via', viaFor(binding.flow.transport, this.ctx.host, selfFor(this.ctx, binding.flow).port, newBranch())],
         ['Max-Forwards', '70'],
         ['From', `"${display.replace(/["\\]/g, '')}" <${formatUri({ scheme: 'sip', user: this.o.from.number, host, port: null, params: new Map(), headers: '' })}>;tag=${newTag()}`],
         ['To', `<sip:${this.o.account.user}@${host}>`],
         ['Call-ID', newCallId(this.ctx.host)],
         ['CSeq', '1 INVITE'],
         ['Contact', contactFor(this.ctx, binding.flow)],
-        ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE'],
+        // REFER: an agent's phone may transfer the call itself (refer.ts); a supervisor's REFER is refused.
+        ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, REFER'],
         ...this.o.headers,
         ['Content-Type', 'application/sdp'],
       ],
       sdp,
     );
-    const f: Fork = { invite, binding, provisional: false, cancelWanted: false, done: false, status: null };
+    const f: Fork = { invite, binding, offered: terms.security, provisional: false, cancelWanted: false, done: false, status: null };
     this.forks.push(f);
     this.ctx.stack.request(invite, binding.flow, { onResponse: (res) => this.response(f, res), onTimeout: () => this.finishFork(f, null) }, (res) => ackFor(invite, res));
   }
@@ -104,22 +118,24 @@ export class Ringing {
     if (res.status >= 300) return this.finishFork(f, res.status);
     // A 2xx: the winner, a retransmission of the winner's, or a second phone that also answered.
     const dialog = uacDialog(f.invite, res, f.binding.flow);
-    const self = { host: this.ctx.host, port: this.ctx.port, transport: f.binding.flow.transport, contact: contactFor(this.ctx, f.binding.flow) };
+    const self = selfFor(this.ctx, f.binding.flow);
     const ack = inDialog(dialog, 'ACK', self, { cseq: 1 }).request;
     if (this.leg && this.leg.dialog.remoteTag === dialog.remoteTag && this.leg.dialog.callId === dialog.callId) return this.leg.onStrayOk();
     this.ctx.stack.sendRaw(ack, f.binding.flow);
     f.done = true;
-    const answer = readAudio(res.body.toString('utf8'));
-    const chosen = 'error' in answer ? null : negotiate(answer);
-    if (this.state !== 'ringing' || 'error' in answer || !chosen) {
+    const policy = this.ctx.directory.srtpOf({ account: this.o.account });
+    const terms = answerOf(res.body, f.offered, policy);
+    if (this.state !== 'ringing' || !terms.ok) {
       // Too late (another fork won, or we cancelled) or nothing we can play: hang this one up.
+      if (!terms.ok && this.state === 'ringing') this.ctx.say(`phone ${this.o.account.user}: ${terms.reason}`);
       this.ctx.stack.request(inDialog(dialog, 'BYE', self).request, f.binding.flow, { onResponse: () => {} });
       if (this.state === 'ringing') this.finishFork(f, 488);
       return;
     }
     this.state = 'answered';
-    this.rtp.connect({ address: answer.address, port: answer.port, ...chosen, send: answer.direction !== 'sendonly' && answer.direction !== 'inactive' });
+    applyTerms(this.rtp, terms, null, wantsAudio(terms.offer));
     const leg = new Leg(this.ctx, dialog, this.rtp, (how) => this.o.onLegEnd(leg, how), (held) => this.o.onHold?.(leg, held));
+    leg.media = { policy, who: `phone ${this.o.account.user}`, tls: f.binding.flow.transport === 'tls', security: terms.security };
     leg.ack = ack;
     this.leg = leg;
     for (const other of this.forks) if (other !== f) this.cancelFork(other);
@@ -157,7 +173,7 @@ export class Ringing {
 }
 
 /** The ACK of a non-2xx final (§17.1.1.3): same branch, the response's To. */
-function ackFor(invite: SipRequest, res: SipResponse): SipRequest {
+export function ackFor(invite: SipRequest, res: SipResponse): SipRequest {
   const hs: Array<[string, string]> = [
     ['Via', header(invite, 'via')!],
     ['Max-Forwards', '70'],

@@ -2,23 +2,26 @@
  * The SIP edge's status as a value: where it listens, each phone account's registered
  * contacts (and where they registered from), calls, RTP packet counts, refusals.
  */
+import type { CertificateStatus } from '../tls-files.js';
 import type { TransportHealth } from '../transport.js';
 import type { EdgeContext } from './context.js';
 
 export interface SipStatus {
   listen: string;
   transport: string;
+  /** SIP over TLS: where, and the certificate in use (null: no TLS). */
+  tls: (CertificateStatus & { listen: string }) | null;
   registrations: Array<{ user: string; kind: 'agent' | 'user'; id: string; contacts: Array<{ contact: string; transport: string; source: string; expires_s: number }> }>;
   calls: number;
   rtp_port_pairs: number;
-  rtp: { received: number; sent: number; ignored: number; malformed: number; events: number };
+  rtp: { received: number; sent: number; ignored: number; malformed: number; events: number; unauthenticated: number };
   transactions: number;
   malformed_dropped: number;
   malformed_answered_400: number;
   refused: Record<string, number>;
 }
 
-export function edgeStatus(ctx: EdgeContext, calls: number, transport: TransportHealth): SipStatus {
+export function edgeStatus(ctx: EdgeContext, calls: number, transport: TransportHealth, certificate: CertificateStatus | null): SipStatus {
   const now = ctx.clock.now();
   const registrations = ctx.directory.accounts().map((a) => ({
     user: a.user,
@@ -29,6 +32,7 @@ export function edgeStatus(ctx: EdgeContext, calls: number, transport: Transport
   return {
     listen: `${ctx.host}:${ctx.port}`,
     transport: transport.ok ? transport.detail : transport.reason,
+    tls: certificate && { listen: `${ctx.host}:${ctx.tlsPort}`, ...certificate },
     registrations,
     calls,
     rtp_port_pairs: ctx.pool.inUse,

@@ -3,13 +3,16 @@
  * dropped) from the configured range, G.711 frames in and out. It is an Endpoint of the
  * call's audio room: arriving frames go to the room at once (see room.ts) and wait in a
  * short queue for the tick; RFC 4733 events go to whoever hears this party. Packets from
- * any address but the one the peer's SDP named are ignored and counted.
+ * any address but the one the peer's SDP named are ignored and counted. A leg keyed by
+ * SDES is SRTP both ways (srtp.ts): protected as it leaves, authenticated and decrypted
+ * before anything else looks at it, so a packet that fails is counted and goes no further.
  */
 import type dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { FRAME_SAMPLES, type Codec, type Endpoint, type PhoneLink, type TelephoneEvent } from '../../media/index.js';
 import { readRtp, readTelephoneEvent, telephoneEventPayload, writeRtp } from './packet.js';
 import type { PortPool, RtpTotals } from './ports.js';
+import { SrtpStream } from './srtp.js';
 
 export { PortPool, type RtpTotals } from './ports.js';
 
@@ -30,7 +33,7 @@ const QUEUE_FRAMES = 5;
 export class RtpLeg implements Endpoint {
   codec: Codec = 'pcmu';
   remote: RemoteMedia | null = null;
-  readonly stats: RtpTotals = { received: 0, sent: 0, ignored: 0, malformed: 0, events: 0 };
+  readonly stats: RtpTotals = { received: 0, sent: 0, ignored: 0, malformed: 0, events: 0, unauthenticated: 0 };
   private link: PhoneLink | null = null;
   private readonly queue: Uint8Array[] = [];
   private partial: Uint8Array | null = null;
@@ -41,6 +44,7 @@ export class RtpLeg implements Endpoint {
   private eventIn = -1;
   private eventOut = 0;
   private closed = false;
+  private srtp: SrtpStream | null = null;
 
   private constructor(
     private readonly pool: PortPool,
@@ -64,6 +68,15 @@ export class RtpLeg implements Endpoint {
     if (this.remote && (this.remote.address !== remote.address || this.remote.port !== remote.port)) this.queue.length = 0;
     this.remote = remote;
     this.codec = remote.codec;
+  }
+
+  /** SRTP with these SDES keys (ours, the peer's), or plain RTP (null); a re-offer may re-key. */
+  secure(keys: { local: Buffer; remote: Buffer } | null): void {
+    this.srtp = keys ? new SrtpStream(keys.local, keys.remote) : null;
+  }
+
+  get encrypted(): boolean {
+    return this.srtp !== null;
   }
 
   read(): Uint8Array | null {
@@ -109,10 +122,15 @@ export class RtpLeg implements Endpoint {
   private send(packet: Buffer): void {
     const r = this.remote!;
     this.count('sent');
-    this.rtp.send(packet, r.port, r.address);
+    this.rtp.send(this.srtp ? this.srtp.protect(packet) : packet, r.port, r.address);
   }
 
-  private receive(b: Buffer, address: string, port: number): void {
+  private receive(wire: Buffer, address: string, port: number): void {
+    const b = this.srtp ? this.srtp.unprotect(wire) : wire;
+    if (!b) {
+      this.count('unauthenticated');
+      return;
+    }
     const r = this.remote;
     if (!r || address !== r.address || port !== r.port) {
       this.count('ignored');

@@ -12,13 +12,15 @@ export interface RtpTotals {
   ignored: number;
   malformed: number;
   events: number;
+  /** SRTP packets that failed authentication or were replays (dropped). */
+  unauthenticated: number;
 }
 
 export class PortPool {
   private next: number;
   private readonly used = new Set<number>();
   /** Every leg's packets, added up (the edge's status shows them). */
-  readonly totals: RtpTotals = { received: 0, sent: 0, ignored: 0, malformed: 0, events: 0 };
+  readonly totals: RtpTotals = { received: 0, sent: 0, ignored: 0, malformed: 0, events: 0, unauthenticated: 0 };
 
   constructor(
     readonly host: string,

@@ -23,7 +23,7 @@ describe('SDP', () => {
 
   it.each([
     ['no audio', sdp('m=video 4000 RTP/AVP 96'), 'no audio stream'],
-    ['SRTP', sdp('m=audio 4000 RTP/SAVP 0'), 'RTP/AVP only'],
+    ['WebRTC (DTLS-SRTP)', sdp('m=audio 4000 UDP/TLS/RTP/SAVPF 111'), 'RTP/SAVP with SDES keys'],
     ['no connection address', sdp('m=audio 4000 RTP/AVP 0', [], ''), 'no IPv4 connection address'],
     ['garbage', 'not sdp at all', 'no audio stream'],
   ])('refuses %s', (_n, text, error) => {

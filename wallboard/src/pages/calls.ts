@@ -107,7 +107,21 @@ export const callsPage: Page = (root, { feed, api, names, can }) => {
         r.view.notes.length === 0 ? '—' : h('ul', { class: 'notes' }, ...r.view.notes.map((n) => h('li', {}, n.note, h('small', {}, ` ${n.author}, ${time(n.time)}`)))),
     },
   ];
-  if (can('monitor') || can('note') || can('end')) columns.push({ key: 'actions', label: 'Actions', cell: (r) => actions(r.view) });
+  // A call's buttons are kept across re-renders (the table re-renders on every call change,
+  // several times a second in a busy center): a button made anew each time would lose its
+  // keyboard focus, and a click whose press and release straddle a re-render would land on
+  // two different buttons and do nothing. They are made again only when what they offer or
+  // say changes: talking or not, the caller, the agent.
+  const actionCells = new Map<string, { key: string; el: HTMLElement }>();
+  const actionsOf = (c: CallView) => {
+    const key = JSON.stringify([c.state === 'talking' || c.state === 'held', caller(c), c.agent]);
+    const kept = actionCells.get(c.call_id);
+    if (kept?.key === key) return kept.el;
+    const el = actions(c);
+    actionCells.set(c.call_id, { key, el });
+    return el;
+  };
+  if (can('monitor') || can('note') || can('end')) columns.push({ key: 'actions', label: 'Actions', cell: (r) => actionsOf(r.view) });
   const table = new SortTable<Row>({
     id: 'calls',
     sortBy: 'wait',
@@ -127,6 +141,7 @@ export const callsPage: Page = (root, { feed, api, names, can }) => {
   const leave = feed.join({ view: 'calls' }, (snap) => {
     calls.clear();
     for (const c of snap.calls) calls.set(c.call_id, { view: c, at: Date.now() });
+    for (const id of actionCells.keys()) if (!calls.has(id)) actionCells.delete(id);
     render();
   });
   const off = feed.on('calls:updated', (d) => {
@@ -134,6 +149,7 @@ export const callsPage: Page = (root, { feed, api, names, can }) => {
     for (const id of d.ended) {
       calls.delete(id);
       notes.delete(id);
+      actionCells.delete(id);
     }
     render();
   });

@@ -1,16 +1,16 @@
 /**
  * The engine as a process inside a lab's namespace (the test itself cannot enter one):
  * reads its settings and config from the JSON file named by argv[2], starts, prints
- * `{"http":…, "sip":…}` on one line, and stops cleanly on SIGTERM.
+ * `{"http":…, "sip":…, "tls":…}` on one line, and stops cleanly on SIGTERM.
  */
 import { readFileSync } from 'node:fs';
-import { Engine } from '../../src/engine/engine.js';
-import { parseSettings } from '../../src/engine/settings.js';
-import { parseConfig, systemClock } from '../../src/domain/index.js';
+import { Engine } from '../../../src/engine/engine.js';
+import { parseSettings } from '../../../src/engine/settings.js';
+import { parseConfig, systemClock } from '../../../src/domain/index.js';
 
 const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { settings: Record<string, unknown>; config: unknown };
 const engine = await Engine.start({ settings: parseSettings(spec.settings), config: parseConfig(spec.config), clock: systemClock, say: (l) => process.stderr.write(`[engine] ${l}\n`) });
-process.stdout.write(`${JSON.stringify({ http: engine.port, sip: engine.sip?.port ?? null })}\n`);
+process.stdout.write(`${JSON.stringify({ http: engine.port, sip: engine.sip?.port ?? null, tls: engine.sip?.tlsPort ?? 0 })}\n`);
 let stopping = false;
 process.on('SIGTERM', () => {
   if (stopping) return;

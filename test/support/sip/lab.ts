@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { realClockEnv } from '../fixtures/real-clock-env.js';
+import { realClockEnv } from '../../fixtures/real-clock-env.js';
 
 export const LAB_ADDRESS = '198.51.100.1';
 /** A second address on the lab's loopback: a "PBX trunk" sends from here (the trunk's CIDR in tests), phones from the first. */

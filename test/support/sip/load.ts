@@ -8,7 +8,7 @@
 import { copyFile, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CallEvent } from '../../src/domain/index.js';
+import type { CallEvent } from '../../../src/domain/index.js';
 import { writeMulawWav } from './audio.js';
 import { LAB_TRUNK_ADDRESS, until, type Lab } from './lab.js';
 import { LabEngine } from './lab-engine.js';

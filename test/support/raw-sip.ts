@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { parseMessage } from '../../src/sip/parse.js';
 import { header, serialize, type SipMessage, type SipRequest, type SipResponse } from '../../src/sip/message.js';
 import { responseTo } from '../../src/sip/build.js';
-import { until } from './lab.js';
+import { waitUntil } from './time.js';
 
 export class RawSip {
   readonly received: SipMessage[] = [];
@@ -60,14 +60,16 @@ export class RawSip {
   /** The final response (or the first matching one) to the request with this Call-ID and CSeq method. */
   response(callId: string, method: string, o: { final?: boolean; after?: number } = {}): Promise<SipResponse> {
     const from = o.after ?? 0;
-    return until(`${method} response for ${callId}`, () =>
-      this.received.slice(from).find((m): m is SipResponse => m.kind === 'response' && header(m, 'call-id') === callId && (header(m, 'cseq') ?? '').endsWith(method) && (o.final === false || m.status >= 200)),
-    10_000);
+    return waitUntil(
+      () => this.received.slice(from).find((m): m is SipResponse => m.kind === 'response' && header(m, 'call-id') === callId && (header(m, 'cseq') ?? '').endsWith(method) && (o.final === false || m.status >= 200)),
+      `${method} response for ${callId}`,
+      10_000,
+    );
   }
 
   /** The n-th request of a method the engine sent to this client (an INVITE to a phone, a BYE). */
   incoming(method: string, n = 0): Promise<SipRequest> {
-    return until(`incoming ${method} #${n + 1}`, () => this.received.filter((m): m is SipRequest => m.kind === 'request' && m.method === method)[n], 10_000);
+    return waitUntil(() => this.received.filter((m): m is SipRequest => m.kind === 'request' && m.method === method)[n], `incoming ${method} #${n + 1}`, 10_000);
   }
 
   /** Answers a request the engine sent (a phone's 180, 486 or 200), with a To tag of its own. */

@@ -5,8 +5,8 @@
  * multiples of 10 Hz, so a 100 ms window holds whole cycles of each.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { encodeFrame, goertzelAmplitude, Tone } from '../../src/media/index.js';
-import { wav } from '../support/wav.js';
+import { encodeFrame, goertzelAmplitude, Tone } from '../../../src/media/index.js';
+import { wav } from '../wav.js';
 
 export const RATE = 8000;
 

@@ -6,7 +6,7 @@
  * wrap-ups, monitoring, outbound calls and caller names built to break a CSV.
  */
 import type { CallEventInput } from '../../src/domain/index.js';
-import { prng } from '../unit/naive-traffic.js';
+import { prng } from './naive-traffic.js';
 
 const NASTY_NAMES = ['=HYPERLINK("http://x","click")', '+cmd|calc', '-2+3', '@SUM(A1)', '\tTabbed', 'Quote "Q" Smith', 'Comma, Inc', 'Line\nBreak', "'apostrophe", 'Zoë Ünïcode'];
 

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
-import type { CallEvent, ConfigInput } from '../../src/domain/index.js';
-import { sha256 } from '../../src/api/auth.js';
+import type { CallEvent, ConfigInput } from '../../../src/domain/index.js';
+import { sha256 } from '../../../src/api/auth.js';
 import { stopChild, until, type Lab } from './lab.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -38,6 +38,8 @@ export class LabEngine {
     readonly httpPort: number,
     readonly sipPort: number,
     private readonly socket: string,
+    /** The SIP edge's TLS port (0: no TLS). */
+    readonly tlsPort = 0,
   ) {}
 
   static async start(lab: Lab, o: LabEngineOptions): Promise<LabEngine> {
@@ -59,8 +61,8 @@ export class LabEngine {
     });
     const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
     const first = await Promise.race([lines.next(), new Promise<never>((_, reject) => proc.once('exit', (c) => reject(new Error(`the engine exited (${c}): ${stderr.join('')}`))))]);
-    const ports = JSON.parse(String(first.value)) as { http: number; sip: number };
-    return new LabEngine(proc, dataDir, ports.http, ports.sip, await lab.forward(ports.http));
+    const ports = JSON.parse(String(first.value)) as { http: number; sip: number; tls: number };
+    return new LabEngine(proc, dataDir, ports.http, ports.sip, await lab.forward(ports.http), ports.tls);
   }
 
   /** The engine process's pid (in /proc: its CPU time). */
