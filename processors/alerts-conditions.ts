@@ -21,6 +21,8 @@ export interface AlertCondition {
   threshold: number;
   /** How long it must hold before it fires, ms. */
   forMs: number;
+  /** What the figure alone does not say (the alert's message shows it). */
+  detail?: string;
 }
 
 /**
@@ -57,8 +59,21 @@ export function ruleThresholds(config: Config, queue: string, rules: AlertRules)
     { type: 'queue_overflow', threshold: settings.max_size, enabled: rules.queue_overflow.enabled },
     { type: 'wait_timeout', threshold: rules.wait_timeout.max_wait_s, enabled: rules.wait_timeout.enabled },
     { type: 'no_available_agents', threshold: 1, enabled: rules.no_available_agents.enabled },
+    { type: 'sla_forecast', threshold: settings.service_level.target_pct, enabled: rules.sla_forecast.enabled },
+    { type: 'help_requested', threshold: 1, enabled: rules.help_requested.enabled },
   ];
   return all.filter((r) => r.enabled).map(({ type, threshold }) => ({ type, threshold }));
+}
+
+/**
+ * What the processors' states alone do not hold: the forecast's breach outlook (it reads
+ * history) and the open help requests (call control folds them).
+ */
+export interface ExtraSources {
+  /** When the rule's window is predicted below target within `leadMin`, or null. */
+  breach?(queue: string, rule: { windowMin: number; minOffered: number; targetPct: number; leadMin: number }, now: number): { at: number; level: number } | null;
+  /** The queue's open help requests. */
+  helps?(queue: string): ReadonlyArray<{ call: string; agent: string; since: number }>;
 }
 
 /**
@@ -72,6 +87,7 @@ export function queueConditions(
   rules: AlertRules,
   now: number,
   presence: Presence = EVERYTHING,
+  extra: ExtraSources = {},
 ): AlertCondition[] {
   const out: AlertCondition[] = [];
   const settings = queueSettings(config, queue);
@@ -87,6 +103,30 @@ export function queueConditions(
     const level = offered >= sla.min_offered ? serviceLevels(t)[settings.service_level.formula] : null;
     if (level !== null && level < target) {
       out.push({ key: alertKey('sla_below_threshold', queue), type: 'sla_below_threshold', queue, call: null, value: level, threshold: target, forMs: sla.for_s * 1000 });
+    }
+  }
+  // The warning before the breach; once the window is below target the real alert takes over.
+  const fc = rules.sla_forecast;
+  if (fc.enabled && extra.breach && !out.some((c) => c.type === 'sla_below_threshold')) {
+    const rule = { windowMin: Math.min(sla.window_min, LONGEST_SLA_WINDOW_MIN), minOffered: sla.min_offered, targetPct: settings.service_level.target_pct, leadMin: fc.lead_min };
+    const b = extra.breach(queue, rule, now);
+    if (b !== null) {
+      const inMin = Math.max(1, Math.round((b.at - now) / 60_000));
+      out.push({
+        key: alertKey('sla_forecast', queue),
+        type: 'sla_forecast',
+        queue,
+        call: null,
+        value: b.level,
+        threshold: rule.targetPct,
+        forMs: fc.for_s * 1000,
+        detail: `at ${new Date(b.at).toISOString()} (in about ${inMin} min, over the ${rule.windowMin}-minute window)`,
+      });
+    }
+  }
+  if (rules.help_requested.enabled && extra.helps) {
+    for (const h of extra.helps(queue)) {
+      out.push({ key: alertKey('help_requested', queue, h.call), type: 'help_requested', queue, call: h.call, value: 1, threshold: 1, forMs: rules.help_requested.for_s * 1000, detail: h.agent });
     }
   }
   if (q === undefined) return out;

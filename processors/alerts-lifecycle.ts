@@ -26,6 +26,8 @@ export interface Alert {
   value: number;
   lastValue: number;
   threshold: number;
+  /** What the figure alone does not say (a forecast's predicted time, the agent asking for help); null when restored from history. */
+  detail: string | null;
 }
 
 export type AlertChangeKind = 'fired' | 'acknowledged' | 'resolved';
@@ -93,6 +95,7 @@ export function decideQueue(book: AlertBook, queue: string, held: readonly Alert
     const a = live.get(c.key);
     if (a !== undefined) {
       a.lastValue = c.value;
+      if (c.detail !== undefined) a.detail = c.detail;
       continue;
     }
     if (inFlight.fires.has(c.key)) continue;
@@ -147,6 +150,7 @@ export function fireAlert(book: AlertBook, f: Omit<AlertCondition, 'forMs'> & { 
     value: f.value,
     lastValue: f.value,
     threshold: f.threshold,
+    detail: f.detail ?? null,
   };
   book.byId.set(f.id, alert);
   live.set(f.key, alert);

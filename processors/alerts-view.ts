@@ -24,6 +24,8 @@ export const AlertView = z.object({
   last_value: z.number().describe('the latest figure while it held'),
   threshold: z.number().describe("the rule's limit"),
   window_min: z.number().int().nullable().describe("sla_below_threshold: the rolling window (minutes) of the queue's rule in force, which the value is over; null for the other types"),
+  /** What the figure alone does not say: a forecast's predicted time, the agent asking for help (null when not kept). */
+  detail: z.string().nullable(),
   message: z.string(),
 });
 export type AlertView = z.infer<typeof AlertView>;
@@ -40,6 +42,10 @@ function message(a: Alert, windowMin: number | null): string {
       return `call ${a.call ?? '?'} has waited more than ${a.threshold} s in ${a.queue}`;
     case 'no_available_agents':
       return `every member agent of ${a.queue} is offline or away`;
+    case 'sla_forecast':
+      return `service level of ${a.queue} is predicted to fall to ${a.value.toFixed(1)} %, below its target of ${a.threshold} %${a.detail ? `, ${a.detail}` : ''}`;
+    case 'help_requested':
+      return `${a.detail ?? 'an agent'} asks for help on call ${a.call ?? '?'} in ${a.queue}`;
   }
 }
 
@@ -65,6 +71,7 @@ export function viewAlert(a: Alert, slaWindowMin: number | null = null): AlertVi
     last_value: a.lastValue,
     threshold: a.threshold,
     window_min,
+    detail: a.detail,
     message: message(a, window_min),
   };
 }
@@ -81,6 +88,7 @@ export function alertFromView(v: AlertView): Alert {
     state: v.state,
     startedAt: Date.parse(v.started_at),
     acknowledgedAt: ms(v.acknowledged_at),
+    detail: v.detail,
     acknowledgedBy: v.acknowledged_by,
     comment: v.comment,
     resolvedAt: ms(v.resolved_at),

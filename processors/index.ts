@@ -1,4 +1,5 @@
 /** Real-time processors: pure folds of CallEvent v1 and the runner that feeds them. */
+export { isoMs } from './iso-ms.js';
 export { createRunner, type Runner, type RunnerOptions, type RunnerSnapshot, type RunnerCounts, type ApplyResult, type ClosedAttemptRecord, type EndedTalkRecord, type DecidedBatch } from './runner.js';
 export { type Changed } from './touched.js';
 export { type TimedEvent } from './timed-event.js';
@@ -37,7 +38,7 @@ export {
   AgentStateCounts,
   type AgentFilter,
 } from './views.js';
-export { queueConditions, ruleThresholds, alertKey, LONGEST_SLA_WINDOW_MIN, type AlertCondition, type Presence } from './alerts-conditions.js';
+export { queueConditions, ruleThresholds, alertKey, LONGEST_SLA_WINDOW_MIN, type AlertCondition, type ExtraSources, type Presence } from './alerts-conditions.js';
 export {
   initialAlertBook,
   reconcileQueue,
@@ -70,3 +71,24 @@ export {
   type RuleOverridesJson,
   type RulesDescription,
 } from './alerts-rules.js';
+export { erlangA, callerFates, type ErlangA, type ErlangAInput, type CallerFates, type QueueRates } from './erlang-a.js';
+export { arrivalRates, dayProfile, SLOT_MS, SLOTS, type DayProfile } from './forecast-arrivals.js';
+export { runModel, type ModelInput, type ModelOutput, type Expected } from './forecast-model.js';
+export { workloadOf, agentShares, type WorkloadState, type QueueWorkloadFigures } from './forecast-workload.js';
+export {
+  forecastQueue,
+  forecastInputs,
+  expectedTally,
+  expectedLevel,
+  modelInterval,
+  ForecastView,
+  ForecastInterval,
+  HorizonForecast,
+  ForecastHorizon,
+  FORECAST_HORIZONS,
+  HORIZON_MIN,
+  type ForecastOptions,
+  type ForecastStates,
+} from './forecast-view.js';
+export { ForecastLedger } from './forecast-ledger.js';
+export { breachOutlook, type BreachRule, type BreachOutlook } from './forecast-breach.js';

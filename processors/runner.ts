@@ -19,6 +19,8 @@ import type { TimedEvent } from './timed-event.js';
 import type { AgentFilter, AgentView, CallView, QueueDetailView, RealtimeView, SlaView, SlaWindow } from './views.js';
 import { restoreLive, snapshotLive, type LiveJson } from './live-snapshot.js';
 import { restoreAgentStats, restoreServiceLevel, snapshotAgentStats, snapshotServiceLevel, type AgentStatsJson, type ServiceLevelJson } from './figures-snapshot.js';
+import { evolveWorkload, initialWorkload, restoreWorkload, snapshotWorkload, tickWorkload, type WorkloadJson, type WorkloadState } from './forecast-workload.js';
+import { forecastQueue, type ForecastOptions, type ForecastView } from './forecast-view.js';
 
 /**
  * A queue attempt that closed: feeds cc_calls_total and cc_wait_duration_seconds, and is the
@@ -104,6 +106,8 @@ export interface RunnerSnapshot {
   live: LiveJson;
   serviceLevel: ServiceLevelJson;
   agentStats: AgentStatsJson;
+  /** The forecast's workload estimators (forecast-workload.ts). */
+  workload: WorkloadJson;
 }
 
 export interface Runner {
@@ -115,7 +119,7 @@ export interface Runner {
   readonly lastSeq: number;
   readonly counts: RunnerCounts;
   /** The processors' states, for processors built on top (alerts); read only. */
-  readonly states: { live: LiveState; serviceLevel: ServiceLevelState; agentStats: AgentStatsState };
+  readonly states: { live: LiveState; serviceLevel: ServiceLevelState; agentStats: AgentStatsState; workload: WorkloadState };
   /** `slaRule`: each queue's service-level rule in force (the alerts' overrides); the config's by default. */
   realtime(now: number, slaRule?: SlaRuleOf): RealtimeView;
   queueDetail(queue: string, now: number): QueueDetailView | null;
@@ -125,6 +129,8 @@ export interface Runner {
   call(id: string, now: number): CallView | null;
   /** Service level over the window ending at `now`; one queue when named (empty when unknown), else every known queue. */
   sla(window: SlaWindow, queue: string | undefined, now: number): SlaView;
+  /** A queue's forecast for the next minutes (null: unknown queue); what-if through the options. */
+  forecast(queue: string, now: number, o: ForecastOptions): ForecastView | null;
   knownQueues(): string[];
   knownAgents(): string[];
 }
@@ -159,6 +165,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   const live = from ? restoreLive(config, from.live) : initialLiveState(config, options.endedCallsKept);
   const sl = from ? restoreServiceLevel(config, from.serviceLevel) : initialServiceLevel(config);
   const stats = from ? restoreAgentStats(config, from.agentStats) : initialAgentStats(config);
+  const workload = from ? restoreWorkload(from.workload) : initialWorkload(config);
   const memory = options.dedupeMemory ?? 16_384;
   // Two generations: bounded memory, and every id of the latest `memory` events is still known.
   let seen = new Set<string>(from?.dedupe.seen);
@@ -202,6 +209,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
         const call = isAgentEvent(e) ? undefined : findCall(live, e.call_id);
         const attempt = evolveServiceLevel(sl, t);
         const talk = evolveAgentStats(stats, t);
+        evolveWorkload(workload, t, attempt);
         evolveLive(live, t);
         bump(counts.applied, e.type);
         return {
@@ -228,17 +236,19 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
       live: snapshotLive(live),
       serviceLevel: snapshotServiceLevel(sl),
       agentStats: snapshotAgentStats(stats),
+      workload: snapshotWorkload(workload),
     }),
     // Ticks age only what the views show: whether an event is admitted never depends on them.
     tick(now) {
       tickServiceLevel(sl, now);
       tickAgentStats(stats, now);
+      tickWorkload(workload, now);
     },
     get lastSeq() {
       return lastSeq;
     },
     counts,
-    states: { live, serviceLevel: sl, agentStats: stats },
+    states: { live, serviceLevel: sl, agentStats: stats, workload },
     realtime: (now, slaRule) => viewRealtime(live, sl, knownQueues(), now, slaRule),
     queueDetail: (queue, now) => viewQueueDetail(live, queue, now),
     agents: (filter, now) => viewAgents(live, stats, filter, now),
@@ -255,6 +265,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
       const queues = queue === undefined ? knownQueues() : live.queues.has(queue) ? [queue] : [];
       return viewSla(sl, window, queues, now, (q) => longestWait(live, q, now));
     },
+    forecast: (queue, now, o) => forecastQueue({ live, workload }, config, queue, now, o),
     knownQueues,
     knownAgents: () => [...live.agents.keys()],
   };

@@ -36,6 +36,7 @@ interface Row {
 
 const num = (v: string | number | null) => (v === null ? null : Number(v));
 const fromRow = (r: Row): Alert => ({
+  detail: null,
   id: r.alert_id,
   key: r.key,
   type: r.type,

@@ -112,7 +112,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     const names = (first ? undefined : queues) ?? [...new Set([...deps.runner.knownQueues(), ...queuesWithAlerts(book)])];
     const changes: AlertChange[] = [];
     for (const q of names) {
-      const held = queueConditions(deps.config, deps.runner.states, q, rulesOf(deps.config, overrides, q), at, settling);
+      const held = queueConditions(deps.config, deps.runner.states, q, rulesOf(deps.config, overrides, q), at, settling, deps.extra?.() ?? {});
       if (!judge) changes.push(...reconcileQueue(book, q, held, at));
       else {
         // The standby judges in its head too (pending `for` durations, latest figures): a takeover goes on from there.

@@ -1,4 +1,5 @@
 /** The alerts service's surface: what it needs from the engine and what it offers the API and the gateway. */
+import type { ExtraSources } from '../../processors/index.js';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Registry } from 'prom-client';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -43,6 +44,8 @@ export interface AlertsDeps {
   peers?: AlertPeers;
   /** Where the alerts say what went wrong off the request path (default stderr). */
   say?: (line: string) => void;
+  /** What the rules read beyond the processors' states (the forecast's outlook, open help requests); set once those parts exist. */
+  extra?: () => ExtraSources;
 }
 
 export type AcknowledgeResult =

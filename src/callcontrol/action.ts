@@ -23,6 +23,8 @@ export interface ActionDeps {
   driverElsewhere?: () => Promise<{ engine: string; url: string | null } | null>;
   audit: AuditLog;
   now: () => number;
+  /** Whether the processors reached the log's end (a replayed event is not news to act on). */
+  caughtUp?: () => boolean;
 }
 
 export interface ActionContext {

@@ -27,6 +27,10 @@ export const AUDIT_ACTIONS = [
   'call.hold',
   'call.resume',
   'agent.state',
+  /** An agent's help request (POST /cc/me/help or the phone), its cancel, and a supervisor's answer. */
+  'help.request',
+  'help.cancel',
+  'help.join',
   /** Sign-in (a session opened: company account, static token or display link) and sign-out. */
   'session.sign_in',
   'session.sign_out',

@@ -17,15 +17,17 @@ import { loadVoices } from './sim-voices.js';
 import type { SimulationHandle, Telephony } from './telephony.js';
 import type { SessionBookJson, SupervisorSession } from './sessions.js';
 import type { Consultation } from './consults.js';
+import type { OpenHelp } from './help.js';
+import { helpRoutes } from './help-routes.js';
 
 /** Call control's folds of the log (snapshots): monitoring sessions and consultations in progress. */
-export type CallControlJson = SessionBookJson & { consults: Consultation[] };
+export type CallControlJson = SessionBookJson & { consults: Consultation[]; help?: OpenHelp[] };
 
 export interface CallControlOptions {
   config: Config;
   log: EventLog;
   /** The engine's Pipeline (runner + onChange). */
-  pipeline: AppliedFeed;
+  pipeline: AppliedFeed & { readonly caughtUp?: boolean };
   audit: AuditLog;
   /** The running simulation, looked up when an action needs it (undefined: no driver, 503). */
   simulation?: () => SimulationHandle | undefined;
@@ -43,6 +45,8 @@ export interface CallControlOptions {
 
 export interface CallControlPart {
   routes: Array<OpenAPIHono<AppEnv>>;
+  /** Help requests (mounted after every other group: the conformance fuzz seeds operations by their place in the document). */
+  helpRoutes: OpenAPIHono<AppEnv>;
   service: CallControl;
   /** The rooms of calls with a driver's audio (null until a driver exists). */
   audio(): CallAudio | null;
@@ -70,7 +74,7 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
     if (!sim) sim = new SimulatorTelephony(handle, new SimulatedPhones('pcmu', new Map(), o.simVoices ? loadVoices() : null));
     return sim;
   };
-  const service = new CallControl(o.config, { log: o.log, feed: o.pipeline, telephony, audit: o.audit, now, ...(o.driverElsewhere ? { driverElsewhere: o.driverElsewhere } : {}) });
+  const service = new CallControl(o.config, { log: o.log, feed: o.pipeline, telephony, audit: o.audit, now, caughtUp: () => o.pipeline.caughtUp ?? true, ...(o.driverElsewhere ? { driverElsewhere: o.driverElsewhere } : {}) });
   const isAgent = (id: string) => service.isAgent(id);
   let audio: CallAudio | null = null;
   const audioNow = (): CallAudio | null => {
@@ -103,19 +107,22 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
       room?.apply(event);
       const cut = service.sessions.apply(event);
       service.consults.apply(event);
+      service.help.apply(event);
       for (const s of cut) closeLater(s);
     }
   });
 
   return {
     routes: [callControlRoutes(service, o.audit, o.config.wrapup)],
+    helpRoutes: helpRoutes(service),
     service,
     audio: audioNow,
     telephony,
-    snapshot: () => ({ ...service.sessions.snapshot(), consults: service.consults.all() }),
+    snapshot: () => ({ ...service.sessions.snapshot(), consults: service.consults.all(), help: service.help.snapshot() }),
     restore(j) {
       service.sessions.restore(j);
       service.consults.restore(j.consults);
+      service.help.restore(j.help);
       for (const s of service.sessions.cut.values()) closeLater(s);
     },
     start() {

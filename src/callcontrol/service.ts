@@ -3,6 +3,7 @@
  * action asks the driver (or appends call control's own event) and answers once the
  * processors applied what came of it (docs/architecture.md).
  */
+import { HelpDesk } from './help.js';
 import type { CallView } from '../../processors/index.js';
 import { ApiError, conflict, notFound } from '../api/problem.js';
 import { assertQueueScope, hasRole, type AuthUser } from '../api/auth.js';
@@ -22,6 +23,7 @@ export class CallControl {
   readonly consults: ConsultBook;
   private readonly act: Actions;
   readonly agents: AgentStates;
+  readonly help: HelpDesk;
 
   constructor(
     private readonly config: Config,
@@ -30,6 +32,7 @@ export class CallControl {
     this.act = new Actions(deps);
     this.consults = new ConsultBook((id) => this.isAgent(id));
     this.agents = new AgentStates(config, this.act);
+    this.help = new HelpDesk(this.act, (user, callId, mode) => this.monitor(user, callId, mode), () => deps.caughtUp?.() ?? true);
   }
 
   /** A known call the user may act on: 404 unknown, 403 outside the user's queues. */

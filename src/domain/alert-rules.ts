@@ -30,6 +30,10 @@ export const AlertRuleSettings = z.strictObject({
     })
     .prefault({}),
   no_available_agents: z.strictObject({ enabled: z.boolean().default(true), for_s: ForS }).prefault({}),
+  /** Opt-in: the forecast sees the sla_below_threshold window fall below target within lead_min minutes. */
+  sla_forecast: z.strictObject({ enabled: z.boolean().default(false), lead_min: z.number().int().min(1).max(60).default(10), for_s: ForS }).prefault({}),
+  /** An agent of the queue asked for help on a call (phone feature code or POST /cc/me/help). */
+  help_requested: z.strictObject({ enabled: z.boolean().default(true), for_s: ForS }).prefault({}),
 });
 
 /**
@@ -51,11 +55,15 @@ export const LoggedAlertRules = z.strictObject({
   queue_overflow: z.strictObject({ enabled: z.boolean().default(true), for_s: LoggedForS }).prefault({}),
   wait_timeout: z.strictObject({ enabled: z.boolean().default(true), max_wait_s: z.number().positive().default(120), for_s: LoggedForS }).prefault({}),
   no_available_agents: z.strictObject({ enabled: z.boolean().default(true), for_s: LoggedForS }).prefault({}),
+  /** Opt-in: the forecast sees the sla_below_threshold window fall below target within lead_min minutes. */
+  sla_forecast: z.strictObject({ enabled: z.boolean().default(false), lead_min: z.number().int().min(1).max(60).default(10), for_s: LoggedForS }).prefault({}),
+  /** An agent of the queue asked for help on a call (phone feature code or POST /cc/me/help). */
+  help_requested: z.strictObject({ enabled: z.boolean().default(true), for_s: LoggedForS }).prefault({}),
 });
 
 export type AlertRules = z.output<typeof AlertRuleSettings>;
 
 /** The alert rules of docs/metrics.md, one per key of AlertRuleSettings. */
-export const ALERT_TYPES = ['sla_below_threshold', 'queue_overflow', 'wait_timeout', 'no_available_agents'] as const;
+export const ALERT_TYPES = ['sla_below_threshold', 'queue_overflow', 'wait_timeout', 'no_available_agents', 'sla_forecast', 'help_requested'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 export const ALERT_EVENTS = ['fired', 'acknowledged', 'resolved'] as const;

@@ -144,6 +144,16 @@ export const QueueAlertRulesSet = event('queue.alert_rules_set', {
   by: Id,
 });
 
+/**
+ * An agent's call for help (docs/forecast.md, Help requests): raised from the agent's phone
+ * (a feature code) or POST /cc/me/help, ended when a supervisor joins the call, the agent
+ * cancels, or the call ends. The engine publishes them (call control's own events).
+ */
+export const HELP_VIA = ['api', 'phone'] as const;
+export const HELP_END_REASONS = ['joined', 'cancelled', 'call_ended'] as const;
+export const HelpRequested = event('help.requested', { help_id: Id, call_id: Id, agent: Id, queue: Id.optional(), via: z.enum(HELP_VIA) });
+export const HelpEnded = event('help.ended', { help_id: Id, call_id: Id, agent: Id, reason: z.enum(HELP_END_REASONS), by: Id });
+
 /** The events of calls, agents and monitoring: what every source may publish (POST /cc/events documents these). */
 export const CallCenterEvent = z.discriminatedUnion('type', [
   CallArrived,
@@ -170,7 +180,7 @@ export const CallCenterEvent = z.discriminatedUnion('type', [
 ]);
 
 /** The whole vocabulary: what the log holds, the engine's operational events included. */
-export const CallEvent = z.discriminatedUnion('type', [...CallCenterEvent.options, AlertAcknowledged, AlertFired, AlertResolved, QueueAlertRulesSet]);
+export const CallEvent = z.discriminatedUnion('type', [...CallCenterEvent.options, AlertAcknowledged, AlertFired, AlertResolved, QueueAlertRulesSet, HelpRequested, HelpEnded]);
 
 /** A validated CallEvent v1 (time normalised to UTC with milliseconds). */
 export type CallEvent = z.output<typeof CallEvent>;
@@ -188,7 +198,7 @@ export const isAgentEvent = (e: CallEvent): e is AgentEvent => e.type === 'agent
 
 export const EVENT_TYPES = CallEvent.options.map((o) => o.shape.type.value) as CallEventType[];
 
-export const OPERATIONAL_EVENT_TYPES = ['alert.acknowledged', 'alert.fired', 'alert.resolved', 'queue.alert_rules_set'] as const satisfies readonly CallEventType[];
+export const OPERATIONAL_EVENT_TYPES = ['alert.acknowledged', 'alert.fired', 'alert.resolved', 'queue.alert_rules_set', 'help.requested', 'help.ended'] as const satisfies readonly CallEventType[];
 export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
 export type OperationalEvent = EventOf<OperationalEventType>;
 /** The events of calls, agents and monitoring: what the call-center processors fold. */
@@ -196,7 +206,7 @@ export type CallCenterEvent = Exclude<CallEvent, OperationalEvent>;
 
 /** True for the type of an operational event (only the engine publishes those): any input, validated or not. */
 export function isOperationalType(type: unknown): type is OperationalEventType {
-  return type === 'alert.acknowledged' || type === 'alert.fired' || type === 'alert.resolved' || type === 'queue.alert_rules_set';
+  return type === 'alert.acknowledged' || type === 'alert.fired' || type === 'alert.resolved' || type === 'queue.alert_rules_set' || type === 'help.requested' || type === 'help.ended';
 }
 
 /** True for an operational event; narrows a validated event to OperationalEvent. */

@@ -3,6 +3,8 @@ export {
   CallCenterEvent,
   EVENT_TYPES,
   OPERATIONAL_EVENT_TYPES,
+  HELP_VIA,
+  HELP_END_REASONS,
   isOperationalType,
   isOperational,
   type OperationalEvent,

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRunner, SLA_WINDOWS } from '../../processors/index.js';
+import { createRunner, isoMs, SLA_WINDOWS, type ExtraSources } from '../../processors/index.js';
 import { createApp, type App, type Readiness } from '../api/app.js';
 import type { AppEnv } from '../api/auth.js';
 import { createAuth, END_REASONS, type Auth } from '../auth/index.js';
@@ -21,6 +21,8 @@ import { AcdTelephony, appliedThrough, createCallControl, clickhouseAudit, loadV
 import { LiveAcd } from '../acd/index.js';
 import { createBrowserMedia, type BrowserMedia } from '../webrtc/index.js';
 import { createRealtime, DashboardHistory, loadChartSamples, sampleReplay, saveChartSamples, type Realtime } from '../realtime/index.js';
+import { createForecasts, forecastRoutes, type Forecasts } from '../forecast/index.js';
+import { Rewinder } from '../rewind/index.js';
 import { openHistoryStore, createHistoryWriter, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { appendOrThrow, JetStreamLog, openEventLog, type EventLog, type Health } from '../bus/index.js';
 import { HostPort, SipConfig, type Clock, type Config } from '../domain/index.js';
@@ -76,6 +78,9 @@ export class Engine {
     readonly store: HistoryStore,
     readonly writer: HistoryWriter,
     readonly alerts: Alerts,
+    readonly forecasts: Forecasts,
+    /** Rewind's checkpoints (`?at=` on the live views). */
+    readonly rewinder: Rewinder,
     readonly callControl: ReturnType<typeof createCallControl>,
     readonly realtime: Realtime,
     /** Supervisors' browser media legs (WebRTC). */
@@ -168,10 +173,16 @@ export class Engine {
       const media = createBrowserMedia({ callControl, pipeline, audit, network: { address: mediaAddressOf(settings), ports: settings.mediaPorts ?? null }, registry: metrics.registry, now: () => clock.now() });
       cleanup.unshift(() => media.stop());
       // Alerts too: the replay rebuilds acknowledgements and rule overrides (on the alerts of history).
-      const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock, say, ...(peers ? { peers: peers.alerts } : {}) });
+      // The rules beyond the processors' states (the forecast's outlook, open help requests), once those exist.
+      let extra: ExtraSources = {};
+      const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock, say, extra: () => extra, ...(peers ? { peers: peers.alerts } : {}) });
       if (restored?.parts) alerts.rules.restore(restored.parts.rules);
       await alerts.start();
       cleanup.unshift(() => alerts.stop());
+      const forecasts = createForecasts({ config, runner, history: store, clock, registry: metrics.registry, say });
+      // The rules beyond the processors' states: the forecast's outlook and the open help requests.
+      extra = { breach: (q, rule, at) => forecasts.outlook(q, rule, at), helps: (q) => callControl.service.help.ofQueue(q) };
+      cleanup.unshift(async () => forecasts.stop());
 
       // The writer takes the runner's decisions from the first replayed batch on: it joins before the replay.
       const writer = createHistoryWriter({
@@ -187,6 +198,13 @@ export class Engine {
       });
       await writer.start();
       cleanup.unshift(() => writer.stop({ flush: true }));
+      // Rewind's checkpoints follow the runner from where it starts (a snapshot's state is the first).
+      const rewinder = new Rewinder({ config, log, everyEvents: settings.rewindEveryEvents });
+      if (runner.lastSeq > 0) {
+        const [at] = await log.read(runner.lastSeq, 1);
+        rewinder.checkpoint(runner, at ? isoMs(at.event.time) : -Infinity);
+      }
+      pipeline.consume((decided) => rewinder.consume(decided, runner));
       await peers?.start(writer);
       // The dashboard's last-hour chart: the hour before the stop, then what the replay goes through.
       const chart = new DashboardHistory(15_000, 3_600_000, () => pipeline.caughtUp);
@@ -244,7 +262,7 @@ export class Engine {
         return { ready: Object.values(checks).every((c) => c.ok), checks };
       };
       const routes: Array<OpenAPIHono<AppEnv>> = [
-        liveRoutes(runner, () => clock.now(), (q) => alerts.rules.rulesOf(q).sla_below_threshold),
+        liveRoutes(runner, () => clock.now(), (q) => alerts.rules.rulesOf(q).sla_below_threshold, (at, now) => rewinder.at(at, now)),
         reportRoutes(store, config.timezone, () => clock.now()),
         setAsideRoutes(store),
         ...alerts.routes,
@@ -252,9 +270,12 @@ export class Engine {
         ...media.routes,
         sipRoutes(() => sip),
         ...auth.ccRoutes,
+        // Mounted last: the conformance fuzz seeds each operation by its place in the document.
+        forecastRoutes(forecasts, () => runner.knownQueues(), () => clock.now()),
+        callControl.helpRoutes,
       ];
       const sessions = { current: (id: string) => auth.sessions.current(id), onEnded: (fn: (id: string, reason: string) => void) => auth.sessions.onEnded((id, r) => fn(id, END_REASONS[r])) };
-      const realtime = createRealtime({ config, runner, pipeline, auth: auth.authenticator, sessions, alerts, clock, history: chart });
+      const realtime = createRealtime({ config, runner, pipeline, auth: auth.authenticator, sessions, alerts, forecasts, clock, history: chart });
       const app = createApp({
         auth: auth.authenticator,
         authRoutes: auth.routes,
@@ -314,8 +335,10 @@ export class Engine {
         await appliedThrough(pipeline, await log.lastSeq(), 120_000);
       }
       alerts.startJudging();
+      // Forecasts read the state once the start-up is applied, like the alerts' judgement.
+      await forecasts.start();
       callControl.start();
-      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, callControl, realtime, media, snapshots, restored?.from ?? null, peers, auth);
+      const engine = new Engine(settings, config, log, pipeline, metrics, server, app, lock, sim, acd, sip, store, writer, alerts, forecasts, rewinder, callControl, realtime, media, snapshots, restored?.from ?? null, peers, auth);
       engine.demoTokens.push(...auth.demoTokens);
       engine.closeAnalysts = async () => analystReader?.close();
       const stopTick = clock.every(1000, () => {
@@ -379,6 +402,7 @@ export class Engine {
     if (this.stopped) return;
     this.stopped = true;
     this.stopTick?.();
+    this.forecasts.stop();
     await this.media.stop();
     this.callControl.stop();
     await this.sim?.stop();

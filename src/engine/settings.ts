@@ -51,6 +51,8 @@ export const EngineSettings = z.strictObject({
   snapshots: Bool.default(true),
   /** Seconds between snapshots (one is also written at a clean stop); 0: only at a clean stop. */
   snapshotIntervalS: z.coerce.number().min(0).default(300),
+  /** Rewind (`?at=` on the live views): a checkpoint of the processors every this many events. */
+  rewindEveryEvents: z.coerce.number().int().min(100).default(100_000),
   /** This engine's name among engines on one stream (its snapshot's key, its history lease); default: the host name. */
   engineName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1-64 letters, digits, - or _' }).optional(),
   /** Engines on one stream and one ClickHouse: seconds a lapsed history lease (or telephony entry) lasts before another engine takes over. */
@@ -98,6 +100,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown>
     sip: env.CC_SIP,
     snapshots: env.CC_SNAPSHOTS,
     snapshotIntervalS: env.CC_SNAPSHOT_INTERVAL_S,
+    rewindEveryEvents: env.CC_REWIND_EVERY_EVENTS,
     engineName: env.CC_ENGINE_NAME,
     leaseTtlS: env.CC_LEASE_TTL_S,
     advertiseUrl: env.CC_ADVERTISE_URL,

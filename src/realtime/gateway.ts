@@ -11,7 +11,7 @@ import type { Runner, Changed, SlaRuleOf } from '../../processors/index.js';
 import { tokensOnly, type Identifies, type TokenRegistry } from '../api/auth.js';
 import type { Clock, Config } from '../domain/index.js';
 import { DashboardHistory } from './history.js';
-import type { AlertItem, ClientToServerEvents, ServerToClientEvents, SocketData } from './protocol.js';
+import type { AlertItem, ClientToServerEvents, ForecastView, ServerToClientEvents, SocketData } from './protocol.js';
 import { agentVisible, queueVisible, realtimeFor, scopeKey, scopeOfKey, agentsFor } from './scope.js';
 import { JoinRefused, ViewRequestSchema, roomOf, snapshotOf, type SnapshotDeps } from './snapshots.js';
 import { staffingHints } from './staffing.js';
@@ -49,6 +49,8 @@ export interface GatewayOptions {
   /** The sessions behind cookie sockets: a session that ends closes its sockets. */
   sessions?: SessionWatch;
   alerts?: AlertsSource;
+  /** The once-a-minute forecasts (src/forecast `Forecasts` fits as it is). */
+  forecasts?: { latest(): ForecastView[]; onForecast(listener: (views: ForecastView[]) => void): () => void };
   /** Least time between two pushes of one view (default 250 ms: four updates a second). */
   flushMs?: number;
   /** Every view is pushed whole this often, so figures that age with time stay honest (default 5 s). */
@@ -78,7 +80,7 @@ export class RealtimeGateway {
     this.now = () => o.clock.now();
     const rules = o.alerts?.rules;
     const slaRule: SlaRuleOf | undefined = rules ? (q) => rules.rulesOf(q).sla_below_threshold : undefined;
-    this.deps = { runner: o.runner, config: o.config, history: o.history ?? new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts, slaRule };
+    this.deps = { runner: o.runner, config: o.config, history: o.history ?? new DashboardHistory(o.sampleMs ?? 15_000), alerts: o.alerts, slaRule, forecasts: o.forecasts };
   }
 
   /** Attaches to the engine's HTTP server (path /socket.io/) and starts pushing. */
@@ -97,6 +99,7 @@ export class RealtimeGateway {
       this.timers.push(this.o.clock.every(SESSION_CHECK_MS, () => void this.checkSessions(sessions)));
     }
     if (this.o.alerts) this.unsubscribe.push(this.o.alerts.onAlert((e) => this.pushAlert(e.kind === 'fired', e.alert)));
+    if (this.o.forecasts) this.unsubscribe.push(this.o.forecasts.onForecast((views) => this.pushForecasts(views)));
     // Ages, samples and whole-view refreshes: once a second, whether or not events came.
     this.timers.push(this.o.clock.every(1000, () => this.flush()));
     this.timers.push(this.o.clock.every(1000, () => this.pulse()));
@@ -267,6 +270,17 @@ export class RealtimeGateway {
 
   private pulse(): void {
     this.io?.emit('feed:pulse', { now: this.now(), seq: this.o.runner.lastSeq, last_event_at: this.lastEventAt });
+  }
+
+  private pushForecasts(views: ForecastView[]): void {
+    const io = this.io;
+    if (!io) return;
+    for (const key of this.scopes) {
+      const room = `forecast@${key}`;
+      if (!this.members(room)) continue;
+      const scope = scopeOfKey(key);
+      io.to(room).emit('forecast:updated', { forecasts: views.filter((v) => queueVisible(scope, v.queue)) });
+    }
   }
 
   private pushAlert(fresh: boolean, a: AlertItem): void {

@@ -10,8 +10,9 @@
  */
 import type { AgentView, CallView, QueueDetailView, RealtimeView } from '../../processors/views.js';
 import type { AlertView } from '../../processors/alerts-view.js';
+import type { ForecastView } from '../../processors/forecast-view.js';
 
-export type { AgentView, AlertView, CallView, QueueDetailView, RealtimeView };
+export type { AgentView, AlertView, CallView, ForecastView, QueueDetailView, RealtimeView };
 
 /** A view a client can join: one room per view (and per queue scope, see gateway). */
 export type ViewRequest =
@@ -20,7 +21,8 @@ export type ViewRequest =
   | { view: 'agents' }
   | { view: 'calls' }
   | { view: 'call'; call_id: string }
-  | { view: 'alerts' };
+  | { view: 'alerts' }
+  | { view: 'forecast' };
 export type ViewName = ViewRequest['view'];
 
 /** Agents needed now to reach the queue's target (Erlang C, docs/metrics.md) beside those staffed. */
@@ -71,6 +73,8 @@ export interface Snapshots {
   calls: { calls: CallView[] };
   call: CallView;
   alerts: { alerts: AlertItem[] };
+  /** The latest once-a-minute forecast of every queue in scope, as staffed. */
+  forecast: { forecasts: ForecastView[] };
 }
 
 export type Ack<T> = { data: T } | { error: string };
@@ -101,6 +105,8 @@ export interface ServerToClientEvents {
   'call:updated': (c: CallView) => void;
   'alert:fired': (a: AlertItem) => void;
   'alert:updated': (a: AlertItem) => void;
+  /** Once a minute: every queue's new forecast in the room's scope. */
+  'forecast:updated': (d: { forecasts: ForecastView[] }) => void;
 }
 
 export interface ClientToServerEvents {

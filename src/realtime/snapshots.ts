@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Runner, SlaRuleOf } from '../../processors/index.js';
 import type { Config } from '../domain/index.js';
 import type { DashboardHistory } from './history.js';
-import type { AlertItem, Snapshots, ViewRequest } from './protocol.js';
+import type { AlertItem, ForecastView, Snapshots, ViewRequest } from './protocol.js';
 import { activeCallsFor, agentsFor, queueVisible, realtimeFor, scopeKey, type Scope } from './scope.js';
 import { staffingHints } from './staffing.js';
 
@@ -19,6 +19,7 @@ export const ViewRequestSchema = z.discriminatedUnion('view', [
   z.strictObject({ view: z.literal('calls') }),
   z.strictObject({ view: z.literal('call'), call_id: Name }),
   z.strictObject({ view: z.literal('alerts') }),
+  z.strictObject({ view: z.literal('forecast') }),
 ]);
 
 /** Room names: views whose content depends on the scope get one room per scope. */
@@ -43,6 +44,7 @@ export interface SnapshotDeps {
   alerts?: { live(): AlertItem[] } | undefined;
   /** Each queue's service-level rule in force: the window of its tile's current figure. */
   slaRule?: SlaRuleOf | undefined;
+  forecasts?: { latest(): ForecastView[] } | undefined;
 }
 
 export function dashboardSnapshot(d: SnapshotDeps, scope: Scope, now: number): Snapshots['dashboard'] {
@@ -81,6 +83,10 @@ export async function snapshotOf(
     case 'alerts': {
       if (!d.alerts) throw new JoinRefused('alerts are not available on this engine');
       return { alerts: d.alerts.live().filter((a) => queueVisible(scope, a.queue)) };
+    }
+    case 'forecast': {
+      if (!d.forecasts) throw new JoinRefused('forecasts are not available on this engine');
+      return { forecasts: d.forecasts.latest().filter((f) => queueVisible(scope, f.queue)) };
     }
   }
 }

@@ -3,7 +3,8 @@
  * part of the fingerprint (this file is fingerprinted), so adding a part invalidates older
  * snapshots instead of restoring a state without it.
  *
- * - runner: live state, service level, agent statistics, recent ids, counts (processors/)
+ * - runner: live state, service level, agent statistics, the forecast's workload, recent ids,
+ *   counts (processors/)
  * - sessions: call control's monitoring sessions and consultations in progress
  *   (src/callcontrol/sessions.ts, consults.ts)
  * - rules: the alert rule overrides (queue.alert_rules_set events, processors/alerts-rules.ts)
@@ -59,7 +60,7 @@ function partsOf(body: Record<string, unknown>): { ok: true; parts: SnapshotPart
   const r = body.runner as Partial<RunnerSnapshot> | undefined;
   const s = body.sessions as Partial<CallControlJson> | undefined;
   const rules = body.rules as Partial<RuleOverridesJson> | undefined;
-  if (!r || typeof r.lastSeq !== 'number' || !r.live || !r.serviceLevel || !r.agentStats || !r.dedupe) return { ok: false, reason: 'no runner state' };
+  if (!r || typeof r.lastSeq !== 'number' || !r.live || !r.serviceLevel || !r.agentStats || !r.workload || !r.dedupe) return { ok: false, reason: 'no runner state' };
   if (!s || !Array.isArray(s.live) || !Array.isArray(s.cut) || !Array.isArray(s.consults)) return { ok: false, reason: 'no monitoring sessions or consultations' };
   if (!rules || !Array.isArray(rules.byQueue) || !Array.isArray(rules.applied)) return { ok: false, reason: 'no alert rule overrides' };
   return { ok: true, parts: body as unknown as SnapshotParts };

@@ -15,7 +15,7 @@ import type { AgentsReportParams, CallsReportParams, DashboardSummaryParams, Das
 import { agentsReport } from './report-agents.js';
 import { callsReport } from './report-calls.js';
 import { dashboardSummary, dashboardTimeseries } from './report-dashboard.js';
-import { callVolume, slaTrend } from './report-series.js';
+import { callVolume, queueBuckets, slaTrend } from './report-series.js';
 import type { AgentsReport, CallsReport, CallVolume, DashboardSummary, DashboardTimeseries, SlaTrend } from './report-views.js';
 import type { CallRow, FoldOutput } from './rows.js';
 import { listSetAside, quarantine, type QuarantinedRow, type SetAsideEvent } from './quarantine.js';
@@ -50,6 +50,8 @@ export interface HistoryStore {
   agents(p: AgentsReportParams): Promise<AgentsReport>;
   slaTrend(p: SeriesParams): Promise<SlaTrend>;
   callVolume(p: SeriesParams): Promise<CallVolume>;
+  /** Offered calls per queue and 15-minute slot (start, epoch ms) over [from, to): the forecast's usual day. */
+  arrivalSlots(from: number, to: number): Promise<Array<{ queue: string; slotStart: number; arrivals: number }>>;
   /** `now` ends the series (the engine's clock unless the query named an instant). */
   dashboardTimeseries(p: DashboardTimeseriesParams & { now: number }): Promise<DashboardTimeseries>;
   dashboardSummary(p: DashboardSummaryParams & { now: number }): Promise<DashboardSummary>;
@@ -102,6 +104,10 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     agents: (p) => agentsReport(client, config, p),
     slaTrend: (p) => slaTrend(client, config, p),
     callVolume: (p) => callVolume(client, p),
+    async arrivalSlots(from, to) {
+      const { byQueue } = await queueBuckets(client, { from, to, tz: 'UTC', interval: '15m' });
+      return [...byQueue].flatMap(([queue, slots]) => [...slots].map(([slotStart, b]) => ({ queue, slotStart, arrivals: b.offered })));
+    },
     dashboardTimeseries: (p) => dashboardTimeseries(client, config, p),
     dashboardSummary: (p) => dashboardSummary(client, config, p),
     callRecords: (p, limit) => callRecords(client, p, limit),

@@ -5,6 +5,7 @@
  * fires nothing the replayed state does not justify, even with the simulator starting a new
  * shift (no phantom no_available_agents fired and resolved, nothing sent to webhooks).
  */
+import { ALERT_TYPES } from '../../src/domain/index.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -35,7 +36,7 @@ const alertsOf = async (t: TestEngine): Promise<Alert[]> => (await (await t.req(
 /** The alert types that fired (every type is exported from the start, at 0: those are left out here). */
 const alertsTotal = async (t: TestEngine) => {
   const lines = (await (await t.req('/metrics', { as: null })).text()).split('\n').filter((l) => l.startsWith('cc_alerts_total{'));
-  expect(lines).toHaveLength(4);
+  expect(lines).toHaveLength(ALERT_TYPES.length);
   return lines.filter((l) => !l.endsWith(' 0')).sort();
 };
 const rules = async (t: TestEngine, q: string) => (await t.req(`/cc/queues/${q}/alert-rules`, { as: 'viewer' })).json();

@@ -43,10 +43,11 @@ const NEEDS_DRIVER = new Set(['submitAfterCallWork', 'transferCall', 'completeCo
 
 /**
  * Operations that need what this engine is not given: a SIP edge (getSipStatus is 404
- * without one) or an agent's own token (setOwnAgentState is 404 for any other). Their
- * successes are tested in sip-edge.test.ts and test/sip/register.test.ts.
+ * without one) or an agent's own token (setOwnAgentState, requestHelp and cancelHelp are
+ * 404 for any other), or an open help request (joinHelpRequest). Their successes are tested
+ * in sip-edge.test.ts, test/sip/register.test.ts and help.test.ts.
  */
-const NEEDS_SETUP = new Set(['getSipStatus', 'setOwnAgentState']);
+const NEEDS_SETUP = new Set(['getSipStatus', 'setOwnAgentState', 'requestHelp', 'cancelHelp', 'joinHelpRequest']);
 
 /**
  * Operations whose success needs a real WebRTC peer: a generated string is never an SDP offer

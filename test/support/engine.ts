@@ -41,6 +41,8 @@ export interface TestEngineOptions {
   telephony?: () => Telephony | null;
   /** Settings beyond the test defaults (CLI names: snapshotIntervalS, engineName...). */
   settings?: Record<string, unknown>;
+  /** Users beyond the test's (e.g. an agent's own token: `agent`), tokens given by their SHA-256. */
+  users?: NonNullable<ConfigInput['users']>;
   /** The engine's own lines (start-up, snapshots used or ignored and why). */
   say?: (line: string) => void;
 }
@@ -50,7 +52,7 @@ export async function startTestEngine(o: TestEngineOptions = {}): Promise<TestEn
   const dataDir = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'cc-engine-')));
   const config = parseConfig({
     ...(o.config ?? {}),
-    users: [{ name: 'sales-lead', role: 'supervisor', token_sha256: sha256(TOKENS.scoped), queues: ['sales-queue'] }],
+    users: [{ name: 'sales-lead', role: 'supervisor', token_sha256: sha256(TOKENS.scoped), queues: ['sales-queue'] }, ...(o.users ?? [])],
   });
   const settings = parseSettings({
     port: 0,

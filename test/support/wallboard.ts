@@ -18,7 +18,7 @@ import type { Alerts } from '../../src/alerts/index.js';
 import type { Clock, ConfigInput } from '../../src/domain/index.js';
 import type { Realtime } from '../../src/realtime/index.js';
 import { buildWallboard } from '../../wallboard/build.js';
-import { startTestEngine, type TestEngine } from './engine.js';
+import { startTestEngine, type TestEngine, type TestEngineOptions } from './engine.js';
 
 const WALLBOARD_SRC = fileURLToPath(new URL('../../wallboard/src/', import.meta.url));
 
@@ -72,8 +72,8 @@ export async function layoutSettled(page: Page): Promise<void> {
 }
 
 /** `catchUp`: the simulator first simulates the day so far, as the demo does. */
-export async function startWallboard(config: ConfigInput, o: { sim?: boolean; clock?: Clock; catchUp?: boolean } = {}): Promise<Wallboard> {
-  const t = await startTestEngine({ config, sim: o.sim ?? true, ...(o.clock ? { clock: o.clock } : {}), ...(o.catchUp ? { catchUp: true } : {}) });
+export async function startWallboard(config: ConfigInput, o: { sim?: boolean; clock?: Clock; catchUp?: boolean; users?: TestEngineOptions['users'] } = {}): Promise<Wallboard> {
+  const t = await startTestEngine({ config, sim: o.sim ?? true, ...(o.clock ? { clock: o.clock } : {}), ...(o.catchUp ? { catchUp: true } : {}), ...(o.users ? { users: o.users } : {}) });
   const e = t.engine;
   const server = e.httpServer;
   const port = e.port;

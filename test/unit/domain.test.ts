@@ -29,6 +29,8 @@ const examples: Record<string, Record<string, unknown>> = {
   'alert.fired': { alert_id: 'wait_timeout:q:c:1781524800000', alert_type: 'wait_timeout', queue: 'q', call: 'c', value: 121.5, threshold: 120 },
   'alert.resolved': { alert_id: 'wait_timeout:q:c:1781524800000', last_value: 130 },
   'queue.alert_rules_set': { queue: 'q', rules: { queue_overflow: { enabled: false } }, by: 'boss' },
+  'help.requested': { help_id: 'h1', call_id: 'c1', agent: 'a1', queue: 'q', via: 'phone' },
+  'help.ended': { help_id: 'h1', call_id: 'c1', agent: 'a1', reason: 'joined', by: 'sup' },
 };
 
 describe('CallEvent v1', () => {

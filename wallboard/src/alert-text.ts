@@ -14,5 +14,9 @@ export function alertText(a: AlertItem, names: Names): string {
       return `A call in ${q} has waited more than ${seconds(a.threshold)}`;
     case 'no_available_agents':
       return `Every member agent of ${q} is offline or away`;
+    case 'sla_forecast':
+      return `Service level of ${q} predicted to fall to ${a.last_value.toFixed(1)}%, below its target of ${a.threshold}%${a.detail ? ` (${a.detail})` : ''}`;
+    case 'help_requested':
+      return `${a.detail ?? 'An agent'} asks for help on a call in ${q}`;
   }
 }

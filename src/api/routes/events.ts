@@ -107,6 +107,8 @@ const OPERATIONAL_USE: Record<OperationalEventType, string> = {
   'alert.fired': 'alerts fire when the rules of GET /cc/queues/{queue}/alert-rules say so',
   'alert.resolved': 'alerts resolve when their condition clears',
   'queue.alert_rules_set': 'use PUT or DELETE /cc/queues/{queue}/alert-rules',
+  'help.requested': "use POST /cc/me/help with the agent's token, or the phone's feature code",
+  'help.ended': 'use DELETE /cc/me/help (the agent) or POST /cc/help-requests/{help_id}/join (a supervisor)',
 };
 function refuseOperational(p: Parsed): Parsed {
   if (!('value' in p) || p.value === null || typeof p.value !== 'object') return p;

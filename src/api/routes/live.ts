@@ -14,9 +14,9 @@ import {
   type Runner,
   type SlaRuleOf,
 } from '../../../processors/index.js';
-import { AGENT_STATES } from '../../domain/index.js';
+import { AGENT_STATES, Instant, timeMeta } from '../../domain/index.js';
 import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../auth.js';
-import { notFound } from '../problem.js';
+import { badRequest, notFound } from '../problem.js';
 import { agentVisible as visibleToScope, realtimeFor, scopeSla } from '../scope.js';
 import { validationHook } from '../validation.js';
 import { commonProblems, json, needs, problemResponse } from '../openapi.js';
@@ -25,9 +25,28 @@ const problems = commonProblems;
 
 const get = <P extends string>(path: P, operationId: string, summary: string) => ({ method: 'get' as const, path, operationId, summary, tags: ['live'], ...needs('viewer') });
 
-/** `now`: the engine's clock, the instant every live view is read at; `slaRule`: each queue's rule in force (alert overrides). */
-export function liveRoutes(runner: Runner, now: () => number, slaRule?: SlaRuleOf) {
+/** The processors as they were at an instant (src/rewind), or why there is none. */
+export type RewindTo = (at: number, now: number) => Promise<{ ok: true; runner: Runner; at: number } | { ok: false; detail: string }>;
+
+const At = Instant.optional().meta({
+  ...timeMeta('rewind: the view as it was at this instant (RFC 3339), from the event log; read-only, answered with the header CC-As-Of'),
+} as never);
+
+/**
+ * `now`: the engine's clock, the instant every live view is read at; `slaRule`: each queue's
+ * rule in force (alert overrides); `rewind`: the past (`?at=`, read with the rules in force now).
+ */
+export function liveRoutes(runner: Runner, now: () => number, slaRule?: SlaRuleOf, rewind?: RewindTo) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  /** The runner and instant a view is read at: now, or the past `at` asks for. */
+  const source = async (at: number | undefined): Promise<{ runner: Runner; at: number; past: boolean }> => {
+    if (at === undefined) return { runner, at: now(), past: false };
+    if (!rewind) throw badRequest('invalid query: at is not available on this engine', [{ field: 'at', rule: 'is not available on this engine' }]);
+    const r = await rewind(at, now());
+    if (!r.ok) throw badRequest(`invalid query: at ${r.detail}`, [{ field: 'at', rule: r.detail }]);
+    return { runner: r.runner, at: r.at, past: true };
+  };
+  const asOf = (s: { at: number; past: boolean }): Record<string, string> => (s.past ? { 'cc-as-of': new Date(s.at).toISOString() } : {});
   const visibleQueues = (u: AuthUser) => (u.queues === null ? null : runner.knownQueues().filter((q) => u.queues!.includes(q)));
   const agentVisible = (u: AuthUser, a: { queues: string[] }) => visibleToScope(u.queues, a);
   const callVisible = (u: AuthUser, c: { queue: string | null }) => canSeeQueue(u, c.queue);
@@ -38,37 +57,47 @@ export function liveRoutes(runner: Runner, now: () => number, slaRule?: SlaRuleO
   };
 
   app.openapi(
-    createRoute({ ...get('/realtime', 'getRealtime', 'Calls waiting, active calls, idle agents, average wait and service level: all queues and per queue (today)'), responses: { 200: json(RealtimeView, 'live figures'), ...problems } }),
-    (c) => c.json(realtimeFor(runner, c.get('user').queues, now(), slaRule), 200),
+    createRoute({
+      ...get('/realtime', 'getRealtime', 'Calls waiting, active calls, idle agents, average wait and service level: all queues and per queue (today); as it was at a past instant with at'),
+      request: { query: z.object({ at: At }) },
+      responses: { 200: json(RealtimeView, 'live figures'), ...problems },
+    }),
+    async (c) => {
+      const s = await source(c.req.valid('query').at);
+      return c.json(realtimeFor(s.runner, c.get('user').queues, s.at, slaRule), 200, asOf(s));
+    },
   );
 
   app.openapi(
     createRoute({
       ...get('/queue-detail', 'getQueueDetail', "A queue's waiting calls (wait, position, caller) and ringing offers"),
-      request: { query: z.object({ queue: z.string().min(1).openapi({ example: 'sales-queue' }) }) },
+      request: { query: z.object({ queue: z.string().min(1).openapi({ example: 'sales-queue' }), at: At }) },
       responses: { 200: json(QueueDetailView, 'the queue now'), 404: problemResponse('unknown queue'), ...problems },
     }),
-    (c) => {
-      const { queue } = c.req.valid('query');
+    async (c) => {
+      const { queue, at } = c.req.valid('query');
       assertQueueScope(c.get('user'), queue);
-      const view = runner.queueDetail(queue, now());
+      if (!runner.knownQueues().includes(queue)) throw notFound(`queue "${queue}" is not known`);
+      const s = await source(at);
+      const view = s.runner.queueDetail(queue, s.at);
       if (!view) throw notFound(`queue "${queue}" is not known`);
-      return c.json(view, 200);
+      return c.json(view, 200, asOf(s));
     },
   );
 
   app.openapi(
     createRoute({
       ...get('/agents', 'listAgents', 'Agents: state, time in state, current call, calls handled today'),
-      request: { query: z.object({ queue: z.string().min(1).optional(), team: z.string().min(1).optional(), state: z.enum(AGENT_STATES).optional() }) },
+      request: { query: z.object({ queue: z.string().min(1).optional(), team: z.string().min(1).optional(), state: z.enum(AGENT_STATES).optional(), at: At }) },
       responses: { 200: json(z.object({ agents: z.array(AgentView) }), 'matching agents'), 404: problemResponse('unknown queue'), ...problems },
     }),
-    (c) => {
-      const filter = c.req.valid('query');
+    async (c) => {
+      const { at, ...filter } = c.req.valid('query');
       const user = c.get('user');
       if (filter.queue) knownQueue(user, filter.queue);
-      const agents = runner.agents(filter, now()).filter((a) => agentVisible(user, a));
-      return c.json({ agents }, 200);
+      const s = await source(at);
+      const agents = s.runner.agents(filter, s.at).filter((a) => agentVisible(user, a));
+      return c.json({ agents }, 200, asOf(s));
     },
   );
 

@@ -20,6 +20,23 @@ export const alertsPage: Page = (root, { alerts, api, names, can }) => {
       note.textContent = `Could not acknowledge: ${e.message}`;
     });
   };
+  const joinHelp = (a: AlertItem, button: HTMLButtonElement) => {
+    button.disabled = true;
+    api
+      .json<{ help_requests: Array<{ help_id: string; call_id: string }> }>('/cc/help-requests')
+      .then((r) => {
+        const help = r.help_requests.find((x) => x.call_id === a.call_id);
+        if (!help) throw new Error('the request has ended');
+        return api.post(`/cc/help-requests/${encodeURIComponent(help.help_id)}/join`, { mode: 'whisper' });
+      })
+      .then(() => {
+        note.textContent = `Whispering on the call of ${a.detail ?? 'the agent'}: open the call to hear it.`;
+      })
+      .catch((e: Error) => {
+        button.disabled = false;
+        note.textContent = `Could not join: ${e.message}`;
+      });
+  };
   // Inputs outlive re-renders: a comment being typed survives other alerts changing.
   const comments = new Map<string, HTMLInputElement>();
   const table = new SortTable<AlertItem>({
@@ -43,6 +60,12 @@ export const alertsPage: Page = (root, { alerts, api, names, can }) => {
                 comments.set(a.alert_id, comment);
                 const button = h('button', {}, 'Acknowledge');
                 button.addEventListener('click', () => acknowledge(a, comment.value.trim(), button));
+                // An agent's call for help: one click whispers on its call (the agent hears you, the caller does not).
+                if (a.type === 'help_requested' && can('monitor')) {
+                  const whisper = h('button', { class: 'primary', 'data-help-join': a.call_id ?? '' }, 'Whisper');
+                  whisper.addEventListener('click', () => joinHelp(a, whisper));
+                  return h('div', { class: 'actions' }, whisper, comment, button);
+                }
                 return h('div', { class: 'actions' }, comment, button);
               },
             },

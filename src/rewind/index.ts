@@ -1,0 +1,1 @@
+export { Rewinder, type Checkpoint, type RewindOutcome, type RewinderOptions } from './rewinder.js';
