@@ -7,7 +7,7 @@ import type { AppEnv, AuthUser } from '../api/auth.js';
 import { ApiError, notFound } from '../api/problem.js';
 import { bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 import { validationHook } from '../api/validation.js';
-import { Id } from '../domain/index.js';
+import { Id, isWellFormedText, TEXT_RULE } from '../domain/index.js';
 import type { DisplayLinks } from './display-links.js';
 
 const tags = ['sign-in'];
@@ -23,7 +23,7 @@ const DisplayLinkSchema = z
   .openapi('DisplayLink');
 
 const NewDisplayLink = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').meta({ description: 'what the screen is ("Sales floor TV")' }),
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').refine(isWellFormedText, TEXT_RULE).meta({ description: 'what the screen is ("Sales floor TV")' }),
   queues: z.array(Id).max(200).optional().meta({ description: "queues its screens see (within the creator's own); absent or empty: the creator's (every queue for an unscoped admin)" }),
 });
 

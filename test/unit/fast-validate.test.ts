@@ -93,7 +93,7 @@ const FIELDS: Record<string, fc.Arbitrary<Obj>> = {
   'alert.fired': fc.record(
     {
       alert_id: id,
-      alert_type: fc.constantFrom('sla_below_threshold', 'queue_overflow', 'wait_timeout', 'no_available_agents'),
+      alert_type: fc.constantFrom('sla_below_threshold', 'queue_overflow', 'wait_timeout', 'no_available_agents', 'sla_forecast', 'help_requested'),
       queue: id,
       call: id,
       value: fc.double({ noNaN: true, noDefaultInfinity: true }),
@@ -102,6 +102,8 @@ const FIELDS: Record<string, fc.Arbitrary<Obj>> = {
     { requiredKeys: ['alert_id', 'alert_type', 'queue', 'value', 'threshold'] },
   ),
   'alert.resolved': fc.record({ alert_id: id, last_value: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
+  'help.requested': fc.record({ help_id: id, call_id: id, agent: id, queue: id, via: fc.constantFrom('api', 'phone') }, { requiredKeys: ['help_id', 'call_id', 'agent', 'via'] }),
+  'help.ended': fc.record({ help_id: id, call_id: id, agent: id, reason: fc.constantFrom('joined', 'cancelled', 'call_ended'), by: id }),
   'queue.alert_rules_set': fc.record({
     queue: id,
     by: id,
