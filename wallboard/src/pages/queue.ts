@@ -4,6 +4,7 @@
  */
 import type { QueueDetailView, RealtimeView } from '../../../src/realtime/protocol.js';
 import { engineNow } from '../clock.js';
+import { forecastPanel } from '../forecast-panel.js';
 import { fill, h } from '../dom.js';
 import { pct, seconds, slState, stateLabel, target, time } from '../format.js';
 import type { Page } from '../page.js';
@@ -16,8 +17,9 @@ type Ringing = QueueDetailView['ringing'][number];
 type Member = QueueDetailView['members'][number] & { at: number };
 type Row = RealtimeView['queues'][number];
 
-export const queuePage: Page = (root, { feed, names, param }) => {
+export const queuePage: Page = (root, { feed, api, names, param }) => {
   const queue = param ?? '';
+  const forecast = forecastPanel(api, queue);
   const title = h('h1', {}, names.queue(queue));
   const summary = h('section', { class: 'tiles' });
   const states = h('section', { class: 'panel agents-summary' });
@@ -64,6 +66,7 @@ export const queuePage: Page = (root, { feed, names, param }) => {
     error,
     summary,
     states,
+    forecast.el,
     h('section', { class: 'panel' }, h('h2', {}, 'Waiting calls'), waiting.el),
     h('section', { class: 'panel' }, h('h2', {}, 'Ringing offers'), ringing.el),
     h('section', { class: 'panel' }, h('h2', {}, 'Member agents'), members.el),
@@ -105,9 +108,17 @@ export const queuePage: Page = (root, { feed, names, param }) => {
     if (mine) row = mine;
     render();
   };
-  const leaveDash = feed.join({ view: 'dashboard' }, (snap) => onRows(snap.realtime.queues));
-  const offDash = feed.on('dashboard:updated', (d) => onRows(d.queues));
+  const leaveDash = feed.join({ view: 'dashboard' }, (snap) => {
+    forecast.staffing(snap.staffing.find((s) => s.queue === queue));
+    onRows(snap.realtime.queues);
+  });
+  const offDash = feed.on('dashboard:updated', (d) => {
+    const s = d.staffing.find((x) => x.queue === queue);
+    if (s) forecast.staffing(s);
+    onRows(d.queues);
+  });
   return () => {
+    forecast.stop();
     leaveQueue();
     offQueue();
     leaveDash();
