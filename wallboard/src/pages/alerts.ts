@@ -7,6 +7,7 @@ import { h } from '../dom.js';
 import { alertText } from '../alert-text.js';
 import { stateLabel, time } from '../format.js';
 import type { Page } from '../page.js';
+import { helpPanel } from '../help-panel.js';
 import { SortTable } from '../table.js';
 
 const ORDER: Record<AlertItem['state'], number> = { firing: 0, acknowledged: 1, resolved: 2 };
@@ -73,7 +74,8 @@ export const alertsPage: Page = (root, { alerts, api, names, can }) => {
         : []),
     ],
   });
-  root.append(h('section', { class: 'panel' }, h('h2', {}, 'Alerts'), note, table.el));
+  const help = can('monitor') ? helpPanel(api, alerts, names) : null;
+  root.append(...(help ? [help.el] : []), h('section', { class: 'panel' }, h('h2', {}, 'Alerts'), note, table.el));
   const render = () => {
     note.textContent = alerts.available ? '' : `Alerts are not available: ${alerts.error}`;
     table.render([...alerts.byId.values()].sort((a, b) => ORDER[a.state] - ORDER[b.state] || b.started_at.localeCompare(a.started_at)));
@@ -82,6 +84,7 @@ export const alertsPage: Page = (root, { alerts, api, names, can }) => {
   const offNames = names.subscribe(render);
   const off = alerts.subscribe(render);
   return () => {
+    help?.stop();
     off();
     offNames();
   };

@@ -13,6 +13,7 @@ import { timeChart } from '../chart.js';
 import { fill, h } from '../dom.js';
 import { pct, seconds, slState, stateLabel, target, time } from '../format.js';
 import type { Page } from '../page.js';
+import { helpPanel } from '../help-panel.js';
 import { SortTable } from '../table.js';
 import { ticking } from '../tick.js';
 import { agentStates, alertFlag, queueTile, tile } from '../widgets.js';
@@ -22,7 +23,9 @@ const HISTORY_MINUTES = 480;
 /** Samples come every 15 s; a longer silence than this is a stretch the engine did not run. */
 const GAP_MS = 120_000;
 
-export const dashboardPage: Page = (root, { feed, api, names, alerts }) => {
+export const dashboardPage: Page = (root, { feed, api, names, alerts, can }) => {
+  // Agents' calls for help, for the roles that can answer them (GET /cc/help-requests needs a supervisor).
+  const help = can('monitor') ? helpPanel(api, alerts, names) : null;
   const nowTiles = h('section', { class: 'tiles', id: 'headline', 'aria-label': 'now' });
   const todayTiles = h('section', { class: 'tiles', id: 'today', 'aria-label': 'today' });
   // What "today" counts, said under its figures (docs/metrics.md): Reports and Agents count differently, and say so too.
@@ -96,6 +99,7 @@ export const dashboardPage: Page = (root, { feed, api, names, alerts }) => {
     todayNote,
     agentsBox,
     alertsBox,
+    ...(help ? [help.el] : []),
     slTiles,
     h('section', { class: 'panel not-tv' }, h('h2', {}, 'Queues'), table.el, shared),
     h(
@@ -236,6 +240,7 @@ export const dashboardPage: Page = (root, { feed, api, names, alerts }) => {
     offNames();
     clearInterval(every);
     feed.socket.off('connect', reload);
+    help?.stop();
     chart.destroy();
     history?.destroy();
   };
