@@ -14,6 +14,7 @@ import { Feed } from './feed.js';
 import { Names } from './names.js';
 import { can } from './roles.js';
 import { startTicking } from './tick.js';
+import { freeze, pastFeed, REWINDABLE, rewindControl } from './rewind.js';
 import type { Ctx, Page } from './page.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { queuePage } from './pages/queue.js';
@@ -160,6 +161,12 @@ function start(session: SessionInfo): void {
 
   let user: Ctx['user'] | null = null;
   let leave: () => void = () => {};
+  // Rewind: the instant the rewindable pages show, or null (live). Kept across those pages.
+  let pastAt: string | null = null;
+  const rewind = rewindControl(engineNow, (at) => {
+    pastAt = at;
+    route();
+  });
   const route = () => {
     if (!user) return;
     const [, name = 'dashboard', param] = /^#\/([a-z]+)\/?(.*)$/.exec(location.hash) ?? [];
@@ -167,11 +174,24 @@ function start(session: SessionInfo): void {
     leave();
     nav.querySelectorAll('a').forEach((a) => a.classList.toggle('active', a.dataset.page === (PAGES[name] ? name : 'dashboard')));
     main.replaceChildren();
-    document.body.dataset.page = PAGES[name] ? name : 'dashboard';
+    const page = PAGES[name] ? name : 'dashboard';
+    document.body.dataset.page = page;
     if (!entry.ownTitle) main.append(h('h1', { class: 'sr-only', id: 'page-title' }, entry.title));
     const role = user.role;
-    const ctx: Ctx = { feed, api, alerts, names, user, can: (action) => can(role, action), param: param ? decodeURIComponent(param) : undefined };
-    leave = entry.page(main, ctx);
+    // Leaving the rewindable pages goes back to live: elsewhere there is no past to show.
+    if (!REWINDABLE.has(page)) pastAt = null;
+    const at = pastAt;
+    document.body.classList.toggle('past', at !== null);
+    if (REWINDABLE.has(page)) main.append(rewind.el(at));
+    const pageFeed = at === null ? feed : pastFeed(feed, api, at, (iso) => rewind.asOf(iso), (m) => rewind.failed(m));
+    // The past is read-only: nothing is offered, and whatever acts stays disabled.
+    const ctx: Ctx = { feed: pageFeed, api, alerts, names, user, can: (action) => at === null && can(role, action), param: param ? decodeURIComponent(param) : undefined, at };
+    const unfreeze = at === null ? () => {} : freeze(main);
+    const leavePage = entry.page(main, ctx);
+    leave = () => {
+      unfreeze();
+      leavePage();
+    };
     document.title = `${entry.title} · cc-supervisor`;
   };
   feed.on('session:ready', (s) => {

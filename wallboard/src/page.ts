@@ -16,6 +16,8 @@ export interface Ctx {
   can: (action: Action) => boolean;
   /** The part of the hash after the page name (a queue id). */
   param: string | undefined;
+  /** The past instant the page shows (rewind, read-only), or null: live. */
+  at: string | null;
 }
 
 export type Page = (root: HTMLElement, ctx: Ctx) => () => void;

@@ -21,6 +21,8 @@ export function ticking(baseS: number | null, at = Date.now(), cls = ''): HTMLSp
 
 export function startTicking(): () => void {
   const t = setInterval(() => {
+    // A rewound page shows durations as they were at that instant: they do not tick.
+    if (document.body.classList.contains('past')) return;
     const now = Date.now();
     document.querySelectorAll<HTMLElement>('span.tick[data-base]:not(.frozen)').forEach((el) => {
       el.textContent = seconds(Number(el.dataset.base) + (now - Number(el.dataset.at)) / 1000);

@@ -17,9 +17,9 @@ type Ringing = QueueDetailView['ringing'][number];
 type Member = QueueDetailView['members'][number] & { at: number };
 type Row = RealtimeView['queues'][number];
 
-export const queuePage: Page = (root, { feed, api, names, param }) => {
+export const queuePage: Page = (root, { feed, api, names, param, at: past }) => {
   const queue = param ?? '';
-  const forecast = forecastPanel(api, queue);
+  const forecast = forecastPanel(api, queue, { at: () => past });
   const title = h('h1', {}, names.queue(queue));
   const summary = h('section', { class: 'tiles' });
   const states = h('section', { class: 'panel agents-summary' });
