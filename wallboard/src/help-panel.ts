@@ -15,7 +15,7 @@ interface HelpRequest {
   call_id: string;
   agent: string;
   queue: string | null;
-  via: 'dtmf' | 'api';
+  via: 'api' | 'phone';
   requested_at: string;
 }
 type Mode = 'listen' | 'whisper';
@@ -55,7 +55,7 @@ export function helpPanel(api: Api, alerts: AlertsStore, names: Names, opts: { r
           'li',
           { 'data-help': r.help_id, 'data-call': r.call_id },
           h('strong', {}, names.agent(r.agent)),
-          ` asks for help${r.queue ? ` on a ${names.queue(r.queue)} call` : ''} since ${time(r.requested_at)}${r.via === 'dtmf' ? ' (from the phone)' : ''} `,
+          ` asks for help${r.queue ? ` on a ${names.queue(r.queue)} call` : ''} since ${time(r.requested_at)}${r.via === 'phone' ? ' (from the phone)' : ''} `,
           h('span', { class: 'actions' }, ...(['listen', 'whisper'] as const).map((mode) => {
             const b = h('button', { type: 'button', class: mode === 'whisper' ? 'primary' : '', 'data-join': mode, disabled: ro }, mode === 'listen' ? 'Listen' : 'Whisper');
             b.addEventListener('click', () => join(r, mode, b));
