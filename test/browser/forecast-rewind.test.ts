@@ -101,7 +101,7 @@ describe('rewind', () => {
     const live = await api<{ totals: { calls_waiting: number } }>('/cc/realtime');
     expect(past.totals.calls_waiting).toBe(1);
     expect(live.totals.calls_waiting).toBe(0);
-    const detail = await api<{ waiting: Array<{ call_id: string; wait_s: number }> }>(`/cc/queue-detail?queue=${Q}&at=${iso}`);
+    const detail = await api<{ waiting: Array<{ call_id: string; wait_s: number }>; members: Array<{ agent: string; since: string | null }> }>(`/cc/queue-detail?queue=${Q}&at=${iso}`);
     expect(detail.waiting.map((x) => x.call_id)).toEqual(['c-help']);
 
     await page.goto(`${w.url}/#/dashboard`);
@@ -120,6 +120,9 @@ describe('rewind', () => {
     await page.waitForSelector('#rewind-banner');
     await expect.poll(() => page.textContent('#waiting tr[data-call="c-help"] td[data-label="Waiting (m:ss)"]'), { timeout: 15_000 }).toBe(seconds(detail.waiting[0]!.wait_s));
     expect(await page.textContent('#forecast')).toContain('live view only');
+    // Time in state counts to the rewound instant, not to now.
+    const ann = detail.members.find((m) => m.agent === 'agent-001')!;
+    expect(await page.textContent('#members tr[data-agent="agent-001"] td[data-label="In state (m:ss)"]')).toBe(seconds((pastAt - Date.parse(ann.since!)) / 1000));
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: `${SHOTS}/rewind-390.png`, fullPage: true });
     expect(await overflowing(page)).toEqual([]);

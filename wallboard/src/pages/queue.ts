@@ -20,6 +20,8 @@ type Row = RealtimeView['queues'][number];
 export const queuePage: Page = (root, { feed, api, names, param, at: past }) => {
   const queue = param ?? '';
   const forecast = forecastPanel(api, queue, { at: () => past });
+  // Time in state counts to the instant shown: now, or the rewound instant.
+  const viewedAt = () => (past === null ? engineNow() : Date.parse(past));
   const title = h('h1', {}, names.queue(queue));
   const summary = h('section', { class: 'tiles' });
   const states = h('section', { class: 'panel agents-summary' });
@@ -57,7 +59,7 @@ export const queuePage: Page = (root, { feed, api, names, param, at: past }) => 
     columns: [
       { key: 'name', label: 'Agent', sort: (m) => m.name ?? m.agent, cell: (m) => m.name ?? m.agent },
       { key: 'state', label: 'State', sort: (m) => m.state, cell: (m) => h('span', {}, h('span', { class: `state ${m.state}` }, stateLabel(m.state)), m.reason ? h('small', {}, ` ${m.reason}`) : null) },
-      { key: 'since', label: 'In state (m:ss)', class: 'num', sort: (m) => (m.since === null ? null : -Date.parse(m.since)), cell: (m) => ticking(m.since === null ? null : Math.max(0, (engineNow() - Date.parse(m.since)) / 1000), m.at) },
+      { key: 'since', label: 'In state (m:ss)', class: 'num', sort: (m) => (m.since === null ? null : -Date.parse(m.since)), cell: (m) => ticking(m.since === null ? null : Math.max(0, (viewedAt() - Date.parse(m.since)) / 1000), m.at) },
     ],
   });
   root.append(
