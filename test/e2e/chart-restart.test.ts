@@ -79,10 +79,11 @@ describe('the last-hour chart', () => {
       // Nothing was closed by the restart; the calls of before are still on the board or ended as calls end.
       const restartEvents = all.filter(({ event: e }) => ('cause' in e && e.cause === 'simulator_restart') || ('reason' in e && e.reason === 'simulator_restart'));
       expect(restartEvents).toEqual([]);
-      const endedBy = async () => new Map((await engine.log.read(1)).flatMap(({ event: e }) => (e.type === 'call.ended' ? [[e.call_id, e.by] as const] : [])));
+      // A call ends as calls end: hung up by its caller or agent, or out of its queue at its max wait.
+      const endedBy = async () => new Map((await engine.log.read(1)).flatMap(({ event: e }) => (e.type === 'call.ended' ? [[e.call_id, e.cause === 'max_wait' ? 'max_wait' : e.by] as const] : [])));
       const stillActive = new Set(engine.pipeline.runner.activeCalls(clock.now()).map((c) => c.call_id));
       const ended = await endedBy();
-      for (const c of inProgress) expect(stillActive.has(c.call_id) || ['caller', 'agent'].includes(ended.get(c.call_id) ?? ''), `${c.call_id} (${c.state})`).toBe(true);
+      for (const c of inProgress) expect(stillActive.has(c.call_id) || ['caller', 'agent', 'max_wait'].includes(ended.get(c.call_id) ?? ''), `${c.call_id} (${c.state})`).toBe(true);
       // The board did not empty: as busy as before the stop (the calls of before that went on, and new ones).
       expect(stillActive.size).toBeGreaterThan(inProgress.length * 0.6);
       expect(inProgress.some((c) => stillActive.has(c.call_id))).toBe(true);
@@ -94,7 +95,7 @@ describe('the last-hour chart', () => {
       const later = await endedBy();
       const done = inProgress.filter((c) => later.has(c.call_id));
       expect(done.length).toBeGreaterThan(inProgress.length * 0.7);
-      for (const c of done) expect(['caller', 'agent'], c.call_id).toContain(later.get(c.call_id));
+      for (const c of done) expect(['caller', 'agent', 'max_wait'], c.call_id).toContain(later.get(c.call_id));
     } finally {
       await engine.stop();
       await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
