@@ -69,7 +69,8 @@ FROM
     WHERE version = (SELECT max(version) FROM config_snapshots)
 );
 
--- One row per ended call, final: the calls CSV export's columns and units, arrival first.
+-- One row per ended call, final: the calls CSV export's columns and units, arrival first
+-- (071_calls_names.sql replaces it with the queue's and agent's names added).
 CREATE OR REPLACE VIEW cc_analytics.calls SQL SECURITY DEFINER AS
 SELECT
     arrival AS arrival_utc,

@@ -96,6 +96,18 @@ export class HelpDesk {
     });
   }
 
+  /**
+   * The agent keyed the help feature code on its phone (sip.feature_codes.help) during call
+   * `call`. The phone is the agent's own, so the request is the agent's: audited as
+   * `phone:<agent>`. A code keyed on a call the agent is no longer on asks nothing.
+   */
+  async fromPhone(agent: string, call: string): Promise<{ created: boolean; help: HelpRequestView } | null> {
+    const a = this.act.deps.feed.runner.agent(agent, this.act.deps.now());
+    if (a?.current_call?.call_id !== call) return null;
+    const user: AuthUser = { name: `phone:${agent}`, role: 'viewer', queues: null, agent, subject: `sip:${agent}` };
+    return this.request(user, agent, 'phone');
+  }
+
   /** The agent takes its request back. */
   async cancel(user: AuthUser, agent: string | undefined): Promise<HelpRequestView> {
     if (agent === undefined) throw notFound(`${user.name}'s token is not an agent's (give the user an agent in the config's users[].agent)`);

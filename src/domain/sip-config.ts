@@ -192,5 +192,16 @@ export const SipConfig = z.strictObject({
   monitor_ring_timeout_s: z.number().positive().max(300).default(30),
   /** After-call work of agents on SIP phones ends by itself after this long (null: only when the agent or a supervisor ends it). */
   wrapup_timeout_s: z.number().positive().max(86_400).nullable().default(null),
+  /**
+   * Feature codes an agent keys on its phone during a call (RFC 4733 digits). `help`: asks a
+   * supervisor for help, like POST /cc/me/help (null: no code). Their digits never reach the caller.
+   */
+  feature_codes: z
+    .strictObject({
+      help: z.string().regex(/^[0-9*#A-D]{1,8}$/, 'must be 1 to 8 of the keys 0-9 * # A-D').nullable().default('*9'),
+      /** The longest pause between two digits of a code before collection starts over. */
+      inter_digit_ms: z.number().int().min(200).max(10_000).default(2000),
+    })
+    .prefault({}),
 });
 export type SipConfig = z.output<typeof SipConfig>;

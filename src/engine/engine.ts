@@ -319,7 +319,17 @@ export class Engine {
           await closeLeftovers(log, runner, clock.now());
         }
         if (sipConfig) {
-          sip = await SipEdge.start({ config, sip: sipConfig, acd, clock, feed: pipeline, say: (l) => say(`sip: ${l}`) });
+          sip = await SipEdge.start({
+            config,
+            sip: sipConfig,
+            acd,
+            clock,
+            feed: pipeline,
+            say: (l) => say(`sip: ${l}`),
+            // The agent's help code on its phone asks like POST /cc/me/help (via: phone).
+            onFeatureCode: (k) =>
+              void callControl.service.help.fromPhone(k.agent, k.call).catch((e: unknown) => say(`sip: ${k.agent}'s help code on call ${k.call} asked nothing: ${(e as Error).message}`)),
+          });
           cleanup.unshift(() => sip!.stop());
           registerSipMetrics(metrics.registry, () => sip);
           say(`SIP edge on ${sipConfig.listen.host}:${sip.port} (udp+tcp)${sip.tlsPort ? `, tls :${sip.tlsPort}` : ''}, RTP ${sipConfig.rtp.host ?? sipConfig.listen.host}:${sipConfig.rtp.ports.join('-')}`);

@@ -14,8 +14,8 @@
  * simulated agent, who answers and hangs up as simulated agents do, and a simulated
  * caller may reach a real agent, who answers on a phone.
  */
-import { Acd, type AcdCommand, type Decision, type LiveAcd } from '../acd/index.js';
-import { DEFAULT_ANSWER_DELAY, type CallEvent, type Config, type Duration, type QueueWorkload } from '../domain/index.js';
+import { Acd, ringTimerKey, waitTimerKey, type AcdCall, type AcdCommand, type Decision, type LiveAcd } from '../acd/index.js';
+import { DEFAULT_ANSWER_DELAY, queueSettings, type CallEvent, type Config, type Duration, type QueueWorkload } from '../domain/index.js';
 import { Rng, sampleDuration } from './random.js';
 import { Scheduler } from './scheduler.js';
 import { ArrivalProcess, localHourOf, surgeOf } from './workload.js';
@@ -126,6 +126,7 @@ export class CallCenterSim {
       this.workloadOf.set(c.id, wl);
       calls++;
       if (c.phase === 'queued' || c.phase === 'ringing') {
+        this.rearm(c, t);
         if (wl?.patience) {
           this.after(t, sampleDuration(this.rng, wl.patience), (at) => {
             const phase = this.acd.state.call(c.id)?.phase;
@@ -221,11 +222,34 @@ export class CallCenterSim {
         this.scheduler.cancel(op.key);
         continue;
       }
-      if (this.opts.live) this.acdTimers.set(op.key, { at: op.at, command: op.command });
-      this.scheduler.at(op.at, (at) => (this.acdTimers.delete(op.key), this.exec(op.command, at)), op.key);
+      this.armTimer(op.key, op.at, op.command);
     }
     for (const e of d.events) this.react(e, t);
     return d;
+  }
+
+  /** An ACD timer while virtual: in the scheduler, and kept for the live ACD to take over at goLive(). */
+  private armTimer(key: string, at: number, command: AcdCommand): void {
+    if (this.opts.live) this.acdTimers.set(key, { at, command });
+    this.scheduler.at(at, (t) => (this.acdTimers.delete(key), this.exec(command, t)), key);
+  }
+
+  /**
+   * The ACD's timers of a call taken up at a restart, which the fold of the log does not
+   * set (timers live beside the state, not in it): the max-wait of its queue attempt, from
+   * when the attempt began, so a call that waits past its queue's max wait leaves the queue
+   * as it would have without the restart (at once when it is due already); the ring timeout
+   * of a ringing offer, from `t` (the state does not keep when the offer began).
+   */
+  private rearm(c: AcdCall, t: number): void {
+    if (c.queue === null || c.direct) return;
+    const routing = queueSettings(this.opts.config, c.queue).routing;
+    const command = (cmd: AcdCommand, key: string, at: number) => {
+      if (this.opts.live && !this.virtual) this.opts.live.adopt([{ key, at, command: cmd }], t);
+      else this.armTimer(key, at, cmd);
+    };
+    if (routing.max_wait_s !== null) command({ type: 'wait.timeout', call_id: c.id, queue: c.queue }, waitTimerKey(c.id), Math.max(t, c.queuedAt + routing.max_wait_s * 1000));
+    if (c.phase === 'ringing' && c.agent !== null) command({ type: 'ring.timeout', call_id: c.id, agent: c.agent }, ringTimerKey(c.id), t + routing.ring_timeout_s * 1000);
   }
 
   private react(e: CallEvent, t: number): void {

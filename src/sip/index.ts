@@ -1,4 +1,5 @@
 export { SipEdge, type SipEdgeOptions, type EdgeHealth, type SipStatus } from './edge/edge.js';
+export type { FeatureCodeKeyed } from './edge/context.js';
 export { sipRoutes } from './routes.js';
 export { registerSipMetrics } from './metrics.js';
 export { parseMessage, type Parsed } from './parse.js';

@@ -28,11 +28,13 @@ export const CALL_COLUMNS: readonly { name: string; sql: string; kind: Kind }[] 
   { name: 'caller_name', sql: 'caller_name', kind: 'text' },
   { name: 'callee_number', sql: 'callee_number', kind: 'text' },
   { name: 'queue', sql: 'toString(queue)', kind: 'text' },
+  { name: 'queue_name', sql: `transform(toString(queue), names.1, names.2, '')`, kind: 'text' },
   { name: 'queues', sql: `arrayStringConcat(queues, '|')`, kind: 'text' },
   { name: 'attempts', sql: 'attempts', kind: 'number' },
   { name: 'outcome', sql: 'toString(outcome)', kind: 'text' },
   { name: 'wait_seconds', sql: 'wait_s', kind: 'number' },
   { name: 'agent', sql: 'toString(agent)', kind: 'text' },
+  { name: 'agent_name', sql: `transform(toString(agent), names.3, names.4, '')`, kind: 'text' },
   { name: 'answered_at_utc', sql: iso('answered_at'), kind: 'time' },
   { name: 'ended_at_utc', sql: iso('ended_at'), kind: 'time' },
   { name: 'ended_by', sql: 'toString(ended_by)', kind: 'text' },
@@ -57,7 +59,7 @@ const FIELD_SQL: Record<Kind, (x: string) => string> = {
 };
 /**
  * One whole CSV line per call, built in SQL. The expressions run in parallel before the sort,
- * the sort moves one string instead of 24 columns, and the TabSeparatedRaw output writes the
+ * the sort moves one string instead of 26 columns, and the TabSeparatedRaw output writes the
  * line as is followed by LF, so the '\r' ending makes the line CRLF.
  */
 const csvLineSql = `concat(${CALL_COLUMNS.map((c) => FIELD_SQL[c.kind](c.sql)).join(`, ',', `)}, '\\r')`;
@@ -66,13 +68,29 @@ const jsonSelect = CALL_COLUMNS.map((c) => `${c.sql} AS ${c.name}`).join(', ');
 export type CallRecord = Record<string, string | number | null>;
 export type ExportFilters = Omit<CallsReportParams, 'group_by'> & { group_by?: CallsReportParams['group_by'] };
 
+/**
+ * The queues' and agents' display names beside their ids, as of the export: the newest
+ * configuration snapshot (written by each start, so the running engine's own names), read
+ * once per query as four arrays (queue ids, queue names, agent ids, agent names) that
+ * `transform` looks each row's id up in. An id the configuration does not name gets ''.
+ * cc_analytics.calls (sql/071_calls_names.sql) reads the same snapshot the same way.
+ */
+const NAMES_SQL = `WITH (
+  SELECT (
+    arrayMap(x -> JSONExtractString(x, 'id'), JSONExtractArrayRaw(config, 'queues')),
+    arrayMap(x -> JSONExtractString(x, 'name'), JSONExtractArrayRaw(config, 'queues')),
+    arrayMap(x -> JSONExtractString(x, 'id'), JSONExtractArrayRaw(config, 'agents')),
+    arrayMap(x -> JSONExtractString(x, 'name'), JSONExtractArrayRaw(config, 'agents')))
+  FROM config_snapshots FINAL WHERE version = (SELECT max(version) FROM config_snapshots)
+) AS names`;
+
 const callsWhere = (p: ExportFilters) =>
   `FROM calls FINAL WHERE arrival >= {from:DateTime64(3, 'UTC')} AND arrival < {to:DateTime64(3, 'UTC')} ${callFilters(p)}`;
 
 /** Calls as JSON records with the export's columns, by arrival; `limit` caps the rows. */
 export async function callRecords(client: ClickHouseClient, p: ExportFilters, limit = 10_000): Promise<CallRecord[]> {
   const rs = await client.query({
-    query: `SELECT ${jsonSelect} ${callsWhere(p)} ORDER BY arrival, call_id LIMIT {limit:UInt32}`,
+    query: `${NAMES_SQL} SELECT ${jsonSelect} ${callsWhere(p)} ORDER BY arrival, call_id LIMIT {limit:UInt32}`,
     query_params: { ...windowParams(p), limit },
     format: 'JSONEachRow',
   });
@@ -137,7 +155,7 @@ const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 async function* callChunks(client: ClickHouseClient, openRawReader: () => RawReader, p: ExportFilters, sliceRows: number): AsyncGenerator<Uint8Array> {
   yield utf8(csvHeader(CALL_COLUMNS.map((c) => c.name)));
   const params = windowParams(p);
-  const query = `SELECT ${csvLineSql} AS csv_line ${callsWhere(p)} ORDER BY arrival, call_id
+  const query = `${NAMES_SQL} SELECT ${csvLineSql} AS csv_line ${callsWhere(p)} ORDER BY arrival, call_id
     SETTINGS query_plan_execute_functions_after_sorting = 0 FORMAT TabSeparatedRaw`;
   const reader = openRawReader();
   try {

@@ -5,7 +5,8 @@
  * events; a restart on the same data directory puts back the hour before the stop and
  * samples the gap the simulator fills. And the board does not empty: the calls in progress
  * at the stop go on after it (none is closed by the restart) and end as calls do, by a
- * caller's or an agent's hang-up.
+ * caller's or an agent's hang-up; a call waiting at the stop leaves its queue at its max wait
+ * (the timer is set again when the call is taken up), as it would have without the restart.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -78,10 +79,11 @@ describe('the last-hour chart', () => {
       // Nothing was closed by the restart; the calls of before are still on the board or ended as calls end.
       const restartEvents = all.filter(({ event: e }) => ('cause' in e && e.cause === 'simulator_restart') || ('reason' in e && e.reason === 'simulator_restart'));
       expect(restartEvents).toEqual([]);
-      const endedBy = async () => new Map((await engine.log.read(1)).flatMap(({ event: e }) => (e.type === 'call.ended' ? [[e.call_id, e.by] as const] : [])));
+      // A call ends as calls end: hung up by its caller or agent, or out of its queue at its max wait.
+      const endedBy = async () => new Map((await engine.log.read(1)).flatMap(({ event: e }) => (e.type === 'call.ended' ? [[e.call_id, e.cause === 'max_wait' ? 'max_wait' : e.by] as const] : [])));
       const stillActive = new Set(engine.pipeline.runner.activeCalls(clock.now()).map((c) => c.call_id));
       const ended = await endedBy();
-      for (const c of inProgress) expect(stillActive.has(c.call_id) || ['caller', 'agent'].includes(ended.get(c.call_id) ?? ''), `${c.call_id} (${c.state})`).toBe(true);
+      for (const c of inProgress) expect(stillActive.has(c.call_id) || ['caller', 'agent', 'max_wait'].includes(ended.get(c.call_id) ?? ''), `${c.call_id} (${c.state})`).toBe(true);
       // The board did not empty: as busy as before the stop (the calls of before that went on, and new ones).
       expect(stillActive.size).toBeGreaterThan(inProgress.length * 0.6);
       expect(inProgress.some((c) => stillActive.has(c.call_id))).toBe(true);
@@ -93,7 +95,71 @@ describe('the last-hour chart', () => {
       const later = await endedBy();
       const done = inProgress.filter((c) => later.has(c.call_id));
       expect(done.length).toBeGreaterThan(inProgress.length * 0.7);
-      for (const c of done) expect(['caller', 'agent'], c.call_id).toContain(later.get(c.call_id));
+      for (const c of done) expect(['caller', 'agent', 'max_wait'], c.call_id).toContain(later.get(c.call_id));
+    } finally {
+      await engine.stop();
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    }
+  });
+});
+
+describe('a waiting call taken up at a restart', () => {
+  it('leaves its queue at its max wait, as it would have without the restart', { timeout: 240_000 }, async () => {
+    const clock = new ManualClock(START);
+    const dataDir = await mkdtemp(join(tmpdir(), 'cc-maxwait-'));
+    const settings = parseSettings({ port: 0, host: '127.0.0.1', dataDir, tokens: 'wall:viewer:maxwait-test-viewer-token-0123' });
+    // Three agents for the demo's load, callers who never hang up, a 60 s max wait with no overflow:
+    // calls wait at the stop, and only the max-wait timer takes them out of their queue.
+    const base = demoConfig({ now: START, timezone: 'UTC' });
+    const MAX_WAIT_S = 60;
+    const input = {
+      ...base,
+      agents: base.agents!.filter((a) => ['agent-001', 'agent-015', 'agent-031'].includes(a.id)),
+      queues: base.queues!.map((q) => ({ ...q, routing: { ...q.routing, max_wait_s: MAX_WAIT_S, overflow_queue: null } })),
+      sim: { ...base.sim, queues: Object.fromEntries(Object.entries(base.sim!.queues!).map(([id, wl]) => [id, { ...wl, patience: null }])) },
+    };
+    const config = parseConfig(input);
+    let engine = await Engine.start({ settings, config, clock });
+    try {
+      await settled(engine);
+      // The calls waiting at the stop, each with the start of its queue attempt (from the raw events).
+      const waitingSince = (events: LoggedEvent[]) => {
+        const since = new Map<string, number>();
+        for (const { event: e } of events) {
+          if (e.type === 'call.queued') since.set(e.call_id, Date.parse(e.time));
+          else if (e.type === 'call.answered' || e.type === 'call.abandoned' || e.type === 'call.dequeued' || e.type === 'call.ended' || e.type === 'call.offered') since.delete(e.call_id);
+        }
+        return since;
+      };
+      const waiting = waitingSince(await engine.log.read(1));
+      expect(waiting.size).toBeGreaterThan(2);
+      await engine.stop();
+      clock.advance(20_000);
+      engine = await Engine.start({ settings, config, clock });
+      await settled(engine);
+      // Two driven minutes on (every max wait of the calls of before is past), a second at a time.
+      for (let s = 0; s < 120; s++) {
+        clock.advance(1_000);
+        if (s % 10 === 9) await settled(engine);
+      }
+      await settled(engine);
+      const all = await engine.log.read(1);
+      let timedOut = 0;
+      for (const [call, since] of waiting) {
+        const mine = all.map((l) => l.event).filter((e) => 'call_id' in e && e.call_id === call && Date.parse(e.time) >= since);
+        const answered = mine.find((e) => e.type === 'call.answered');
+        const offered = mine.find((e) => e.type === 'call.offered');
+        const ended = mine.find((e) => e.type === 'call.ended');
+        // Taken out of the queue by an agent (offered before its max wait) or by the timer, at its max wait.
+        if (offered && Date.parse(offered.time) < since + MAX_WAIT_S * 1000) continue;
+        expect(answered, call).toBeUndefined();
+        expect(ended && 'cause' in ended ? ended.cause : undefined, call).toBe('max_wait');
+        expect(Math.abs(Date.parse(ended!.time) - (since + MAX_WAIT_S * 1000)), call).toBeLessThanOrEqual(1);
+        timedOut++;
+      }
+      // Most of them waited out (three agents for the demo's load): without the timer set again they would still wait.
+      expect(timedOut).toBeGreaterThan(0);
+      expect(engine.pipeline.runner.activeCalls(clock.now()).filter((c) => waiting.has(c.call_id) && c.state === 'queued')).toEqual([]);
     } finally {
       await engine.stop();
       await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });

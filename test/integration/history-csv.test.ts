@@ -13,6 +13,7 @@ import {
   type CsvExport, type HistoryStore,
 } from '../../src/store/index.js';
 import { csvHeader, csvLine } from '../../src/store/csv.js';
+import { publishConfig } from '../../src/store/config-snapshot.js';
 import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
 import { TEST_NOW } from '../support/time.js';
@@ -119,6 +120,41 @@ describe('calls export rendered by ClickHouse', () => {
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => restoreCell(r.caller_name!))).toEqual(names);
     expect(rows.every((r) => !isRisky(r.caller_name!) && !isRisky(r.notes!) && r.answered_at_utc === '')).toBe(true);
+  });
+});
+
+describe('names beside ids', () => {
+  it('carries the queue\'s and agent\'s display names as of the export, neutralised like any text', async () => {
+    const p = CallsReportParams.parse(window);
+    const byId = (list: readonly { id: string; name?: string | undefined }[]) => new Map(list.map((x) => [x.id, x.name ?? x.id]));
+    const check = async (cfg: typeof config) => {
+      const rows = parse(await text(store.exportCalls(p)), { columns: true }) as Record<string, string>[];
+      const queues = byId(cfg.queues);
+      const agents = byId(cfg.agents);
+      for (const r of rows) {
+        expect(restoreCell(r.queue_name!)).toBe(queues.get(restoreCell(r.queue!)) ?? '');
+        expect(restoreCell(r.agent_name!)).toBe(agents.get(restoreCell(r.agent!)) ?? '');
+        expect(isRisky(r.queue_name!) || isRisky(r.agent_name!)).toBe(false);
+      }
+      return rows;
+    };
+    const before = await check(config);
+    expect(before.some((r) => r.queue_name !== '' && r.agent_name !== '')).toBe(true);
+    expect(before.some((r) => r.agent === '' && r.agent_name === '')).toBe(true);
+    // A restart with renamed queues and agents: the export names them as the running configuration does.
+    const renamed = parseConfig({
+      ...demoConfig(),
+      queues: config.queues.map((q, i) => ({ ...q, name: i === 0 ? '=Sales+1' : `Q "${q.id}"` })),
+      agents: config.agents.map((a, i) => ({ ...a, name: i === 0 ? '@Ann' : `Agent, ${a.id}` })),
+    });
+    await publishConfig(store.client, renamed, TEST_NOW);
+    try {
+      const after = await check(renamed);
+      expect(after.some((r) => r.queue_name === `'=Sales+1`)).toBe(true);
+      expect(await text(store.exportCalls(p))).toBe(await jsRendering(p));
+    } finally {
+      await publishConfig(store.client, config, TEST_NOW);
+    }
   });
 });
 

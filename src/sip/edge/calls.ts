@@ -12,7 +12,7 @@ import type { SipRequest } from '../message.js';
 import type { EdgeContext } from './context.js';
 import type { Leg, LegEnd } from './leg.js';
 import type { Ringing } from './ring.js';
-import { PhoneSlot } from './slot.js';
+import { PhoneSlot, type FeatureCodeWatch } from './slot.js';
 
 export type LineRole = 'agent' | 'consultee' | 'supervisor';
 
@@ -74,8 +74,19 @@ export class SipCalls {
   line(call: string, party: string, role: LineRole): Line {
     const c = this.call(call);
     let l = c.lines.get(party);
-    if (!l) c.lines.set(party, (l = { party, role, slot: new PhoneSlot(), ringing: null, leg: null }));
+    if (!l) c.lines.set(party, (l = { party, role, slot: new PhoneSlot(role === 'agent' ? this.featureCodes(call, party) : null), ringing: null, leg: null }));
     return l;
+  }
+
+  /** An agent's feature codes on a call (null: none configured). */
+  private featureCodes(call: string, agent: string): FeatureCodeWatch | null {
+    const f = this.ctx.sip.feature_codes;
+    if (f.help === null) return null;
+    return {
+      rules: { codes: [f.help], interDigitMs: f.inter_digit_ms },
+      now: () => this.ctx.clock.now(),
+      keyed: () => this.ctx.onFeatureCode({ feature: 'help', call, agent }),
+    };
   }
 
   /** The leg a request inside a dialog belongs to. */

@@ -33,8 +33,16 @@ export interface EdgeContext {
   /** A CallEvent envelope for the edge's events (source `sip`). */
   envelope(): { id: string; time: string; source: 'sip'; v: 1 };
   say(line: string): void;
+  /** An agent keyed a feature code on its phone during a call. */
+  onFeatureCode(keyed: FeatureCodeKeyed): void;
   stats: EdgeStats;
   keepalive: KeepAlive;
+}
+
+export interface FeatureCodeKeyed {
+  feature: 'help';
+  call: string;
+  agent: string;
 }
 
 export interface EdgeStats {

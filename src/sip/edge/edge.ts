@@ -21,7 +21,7 @@ import { SipStack, type ServerTx } from '../stack.js';
 import { SipTransport } from '../transport.js';
 import { CertificateWatch } from '../tls-files.js';
 import { SipCalls } from './calls.js';
-import type { EdgeContext } from './context.js';
+import type { EdgeContext, FeatureCodeKeyed } from './context.js';
 import { inboundCall } from './inbound.js';
 import { KeepAlive } from './keepalive.js';
 import type { Leg, LegEnd } from './leg.js';
@@ -40,6 +40,8 @@ export interface SipEdgeOptions {
   /** The log as the processors applied it: the edge reacts to every event. */
   feed: { onChange(l: (changed: unknown, events: ReadonlyArray<{ seq: number; event: CallEvent }>) => void): () => void };
   say?: (line: string) => void;
+  /** An agent keyed a feature code (sip.feature_codes) on its phone during a call. */
+  onFeatureCode?: (keyed: FeatureCodeKeyed) => void;
 }
 
 export type EdgeHealth = { ok: true; detail: string } | { ok: false; reason: string };
@@ -91,6 +93,7 @@ export class SipEdge {
       publish: (events: CallEvent[]) => o.acd.publish(events),
       envelope: () => ({ id: `${prefix}${++n}`, time: new Date(o.acd.now()).toISOString(), source: 'sip' as const, v: 1 as const }),
       say: o.say ?? (() => {}),
+      onFeatureCode: o.onFeatureCode ?? (() => {}),
       stats: { malformed: 0, answered400: 0, refused: {} },
     } as EdgeContext;
     const limit = new RateLimit(o.sip.limits.requests_per_s, o.sip.limits.request_burst);

@@ -5,11 +5,23 @@
  * phone answers (and unbound when it hangs up). Unbound, the party sends and hears nothing.
  */
 import type { Codec, Endpoint, PhoneLink, TelephoneEvent } from '../../media/index.js';
+import { evolve, initialFeatureCodes, type FeatureCodeRules } from '../rtp/feature-codes.js';
 import type { RtpLeg } from '../rtp/leg.js';
+
+/** An agent's keyed feature codes: the rules, the clock, and who acts on a completed code. */
+export interface FeatureCodeWatch {
+  rules: FeatureCodeRules;
+  now(): number;
+  keyed(code: string): void;
+}
 
 export class PhoneSlot implements Endpoint {
   private leg: RtpLeg | null = null;
   private link: PhoneLink | null = null;
+  private codes = initialFeatureCodes();
+
+  /** With `watch`, the phone's telephone events are read for feature codes, whose digits the other parties never get. */
+  constructor(private readonly watch: FeatureCodeWatch | null = null) {}
 
   get codec(): Codec {
     return this.leg?.codec ?? 'pcmu';
@@ -34,8 +46,20 @@ export class PhoneSlot implements Endpoint {
   }
 
   attach(link: PhoneLink | null): void {
-    this.link = link;
-    this.leg?.attach(link);
+    this.link = link && this.watch ? this.screened(link, this.watch) : link;
+    this.leg?.attach(this.link);
+  }
+
+  private screened(link: PhoneLink, watch: FeatureCodeWatch): PhoneLink {
+    return {
+      frame: (p) => link.frame(p),
+      event: (e) => {
+        const step = evolve(this.codes, e, watch.now(), watch.rules);
+        this.codes = step.state;
+        if (step.forward) link.event(e);
+        if (step.code !== null) watch.keyed(step.code);
+      },
+    };
   }
 
   sendEvent(e: TelephoneEvent): void {
