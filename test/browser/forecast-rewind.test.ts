@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/api/auth.js';
-import { pct, seconds } from '../../wallboard/src/format.js';
+import { pct, seconds, stateLabel } from '../../wallboard/src/format.js';
 import { eventMaker, settled, TOKENS } from '../support/engine.js';
 import { ensureBuilt, launchChromium, overflowing, SHOTS, startWallboard, type Wallboard } from '../support/wallboard.js';
 
@@ -130,11 +130,19 @@ describe('rewind', () => {
     await page.screenshot({ path: `${SHOTS}/rewind-1920.png`, fullPage: true });
     await page.setViewportSize({ width: 1400, height: 900 });
 
+    // The agents page keeps the instant: Ann was idle then (talking now).
+    const agentsThen = await api<{ agents: Array<{ agent: string; state: string }> }>(`/cc/agents?at=${iso}`);
+    expect(agentsThen.agents.find((a) => a.agent === 'agent-001')!.state).toBe('idle');
+    await page.goto(`${w.url}/#/agents`);
+    await page.waitForSelector('#rewind-banner');
+    await expect.poll(() => page.locator('tr[data-agent="agent-001"] td[data-label="State"]').textContent({ timeout: 1000 }).catch(() => null), { timeout: 15_000 }).toBe('Idle');
     await page.click('#rewind-live');
     await page.waitForSelector('#rewind');
     expect(await page.$('#rewind-banner')).toBeNull();
+    // Live again: Ann is on her call now.
+    await expect.poll(() => page.locator('tr[data-agent="agent-001"] td[data-label="State"]').textContent({ timeout: 1000 }).catch(() => null), { timeout: 15_000 }).toBe(stateLabel('busy'));
+    await page.goto(`${w.url}/#/dashboard`);
     await expect.poll(() => page.textContent('[data-tile="calls_waiting"] .value'), { timeout: 15_000 }).toBe(String(live.totals.calls_waiting));
-    await page.waitForSelector('#what-if-table', { timeout: 30_000 });
   });
 });
 

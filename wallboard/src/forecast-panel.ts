@@ -99,7 +99,7 @@ export function forecastPanel(api: Api, queue: string, opts: { at?: () => string
     el,
     /** The live hint (Erlang C on the last hour), shown beside the forecast. */
     staffing(s: StaffingHint | undefined) {
-      fill(hint, s && s.agents_needed !== null ? `Staffing hint now: ${s.agents_needed} agents needed (have ${s.agents_staffed}), Erlang C on ${s.arrivals_per_hour} calls in the last hour` : '');
+      fill(hint, s && s.agents_needed !== null ? `Staffing hint now: ${s.agents_needed} agent${s.agents_needed === 1 ? '' : 's'} needed (have ${s.agents_staffed}), Erlang C on ${s.arrivals_per_hour} calls in the last hour` : '');
     },
     reload: () => void load(),
     stop() {
