@@ -51,11 +51,11 @@ export function forecastPanel(api: Api, queue: string, opts: { at?: () => string
         'tr',
         { 'data-horizon': x.horizon },
         h('th', { scope: 'row' }, `Next ${x.horizon.replace('m', ' min')}`, h('small', {}, ` until ${time(x.to)}`)),
-        h('td', { class: 'num', 'data-k': 'offered' }, x.offered.toFixed(1)),
-        h('td', { class: 'num', 'data-k': 'service_level' }, pct(x.service_level)),
-        h('td', { class: 'num', 'data-k': 'interval' }, interval(x)),
-        h('td', { class: 'num', 'data-k': 'asa' }, seconds(x.asa_s)),
-        h('td', { class: 'num', 'data-k': 'abandonment' }, pct(x.abandonment_rate)),
+        h('td', { class: 'num', 'data-k': 'offered', 'data-label': 'Offered' }, x.offered.toFixed(1)),
+        h('td', { class: 'num', 'data-k': 'service_level', 'data-label': 'Service level' }, pct(x.service_level)),
+        h('td', { class: 'num', 'data-k': 'interval', 'data-label': 'Interval' }, interval(x)),
+        h('td', { class: 'num', 'data-k': 'asa', 'data-label': 'ASA' }, seconds(x.asa_s)),
+        h('td', { class: 'num', 'data-k': 'abandonment', 'data-label': 'Abandoned' }, pct(x.abandonment_rate)),
       ),
     );
     const wrows = WHAT_IF_DELTAS.map((d, i) => {
@@ -66,9 +66,9 @@ export function forecastPanel(api: Api, queue: string, opts: { at?: () => string
         'tr',
         { 'data-delta': d, class: d === 0 ? 'now' : '' },
         h('th', { scope: 'row' }, d === 0 ? 'As staffed' : d > 0 ? `+${d}` : `−${-d}`, h('small', {}, n === null || n === undefined ? '' : ` (${agents(n)} agents)`)),
-        h('td', { class: 'num', 'data-k': 'service_level' }, pct(x?.service_level)),
-        h('td', { class: 'num', 'data-k': 'asa' }, seconds(x?.asa_s)),
-        h('td', { class: 'num', 'data-k': 'abandonment' }, pct(x?.abandonment_rate)),
+        h('td', { class: 'num', 'data-k': 'service_level', 'data-label': 'Service level' }, pct(x?.service_level)),
+        h('td', { class: 'num', 'data-k': 'asa', 'data-label': 'ASA' }, seconds(x?.asa_s)),
+        h('td', { class: 'num', 'data-k': 'abandonment', 'data-label': 'Abandoned' }, pct(x?.abandonment_rate)),
       );
     });
     fill(
