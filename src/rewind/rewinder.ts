@@ -18,7 +18,11 @@ import type { Config } from '../domain/index.js';
 export interface Checkpoint {
   /** The runner's state after this seq. */
   seq: number;
-  /** The latest event time among seq 1..seq (epoch ms): valid for any T at or after it. */
+  /**
+   * Valid for any T at or after it (epoch ms): the latest event time among seq 1..seq, or the
+   * instant the runner was last ticked at if later (a tick ages the rolling windows: a state
+   * ticked at 12:00 no longer holds 10:30's last 15 minutes).
+   */
   through: number;
   /** The runner's snapshot (never handed out: a rewind starts from a copy). */
   state: RunnerSnapshot;
@@ -64,8 +68,9 @@ export class Rewinder {
     if (through > this.through) this.through = through;
     const last = this.checkpoints.at(-1);
     if (last !== undefined && last.seq >= runner.lastSeq) return;
+    const ticked = runner.states.serviceLevel.latest;
     // A copy: the snapshot shares arrays with the live state, which goes on changing.
-    this.checkpoints.push({ seq: runner.lastSeq, through, state: structuredClone(runner.snapshot()) });
+    this.checkpoints.push({ seq: runner.lastSeq, through: Math.max(through, ticked), state: structuredClone(runner.snapshot()) });
     const kept = this.o.kept ?? 32;
     if (this.checkpoints.length > kept) {
       const half = Math.floor(this.checkpoints.length / 2);
