@@ -138,7 +138,8 @@ describe("docker-compose.yml's ClickHouse users", () => {
         }
       }
     }
-    expect(views.sort()).toEqual(['agent_intervals_15m', 'agent_states', 'agents', 'calls', 'center', 'queue_attempts', 'queue_intervals_15m', 'queues']);
+    // A later migration may redefine a view (071 gives calls its names): each view once.
+    expect([...new Set(views)].sort()).toEqual(['agent_intervals_15m', 'agent_states', 'agents', 'calls', 'center', 'queue_attempts', 'queue_intervals_15m', 'queues']);
   });
 });
 
