@@ -186,8 +186,9 @@ export class Sessions {
     if (!s) return;
     this.byId.delete(id);
     this.persistedSeen.delete(id);
-    await this.o.records.delete(id);
+    // Told before the store is written: anything that looks the session up meanwhile finds it gone, and its sockets must already have heard why.
     for (const l of this.listeners) l(id, reason);
+    await this.o.records.delete(id);
     if (o.atProvider !== false && s.sealed && this.o.onEnd) {
       const tokens = await unseal<ProviderTokens>(this.o.key, s.sealed).catch(() => null);
       if (tokens) await this.o.onEnd(tokens).catch(() => {});

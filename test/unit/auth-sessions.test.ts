@@ -110,6 +110,27 @@ describe('session limits', () => {
     expect(ended).toEqual(['refresh_refused']);
     await sessions.close();
   });
+
+  it('an ending is told before the store is written: a lookup meanwhile finds the session gone only after its sockets heard why', async () => {
+    const clock = new ManualClock(T0);
+    const dir = await mkdtemp(join(tmpdir(), 'cc-sessions-'));
+    dirs.push(dir);
+    const file = fileRecords<Session>(dir, 'sessions');
+    let release = () => {};
+    const slowDelete: typeof file = { ...file, where: file.where, delete: async (key) => (await new Promise<void>((r) => (release = r)), file.delete(key)) };
+    const sessions = await Sessions.open({ records: slowDelete, key: await sessionKey(dir, undefined), clock, idleMs: 3600_000, absoluteMs: 8 * 3600_000 });
+    const heard: string[] = [];
+    sessions.onEnded((_id, reason) => heard.push(reason));
+    const { secret, session } = await sessions.create('token', ANA);
+    clock.advance(3600_000);
+    const ending = sessions.resolve(secret);
+    // The store's write has not finished, yet the gateway's check of the same session finds it gone: its listeners must already know it was idle.
+    expect(await sessions.current(session.id)).toEqual({ ok: false, reason: 'unknown' });
+    expect(heard).toEqual(['idle']);
+    release();
+    expect(await ending).toEqual({ ok: false, reason: 'idle' });
+    await sessions.close();
+  });
 });
 
 describe('claims → role and queues', () => {
