@@ -30,15 +30,16 @@ export interface TelephoneEvent {
 
 /** What a live phone tells its room as things arrive. */
 export interface PhoneLink {
+  /** A 20 ms payload, lent for the call only: the phone reuses its buffer for later frames. */
   frame(payload: Uint8Array): void;
   event(e: TelephoneEvent): void;
 }
 
 export interface Endpoint {
   codec: Codec;
-  /** The next payload this party sends (FRAME_SAMPLES bytes), or null for nothing this frame. */
+  /** The next payload this party sends (FRAME_SAMPLES bytes), or null for nothing this frame; valid during the tick that read it. */
   read(): Uint8Array | null;
-  /** The payload this party hears this frame. */
+  /** The payload this party hears this frame (lent: copy what must outlive the call). */
   write(payload: Uint8Array): void;
   /** A live phone: the room links itself (null: unlinks) to hear of frames as they arrive. */
   attach?(link: PhoneLink | null): void;
