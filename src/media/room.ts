@@ -12,7 +12,7 @@
  * of delay. Listeners of two or more speakers, or of the hold music, are mixed on the tick.
  */
 import type { MonitorMode } from '../domain/index.js';
-import { decodeFrame, encodeFrame, type Codec } from './codec.js';
+import { decodeFrame, encodeFrame, transcodeFrame, type Codec } from './codec.js';
 import { FRAME_SAMPLES } from './frame.js';
 import type { PartyRole } from './hearing.js';
 import { CallMixer, type PcmSource } from './mixer.js';
@@ -148,7 +148,7 @@ export class AudioRoom {
     if (!from) return;
     for (const to of from.direct) {
       if (to.endpoint.codec === from.endpoint.codec) to.endpoint.write(payload);
-      else to.endpoint.write(encodeFrame(to.endpoint.codec, decodeFrame(from.endpoint.codec, payload, to.pcmIn), to.payloadOut));
+      else to.endpoint.write(transcodeFrame(from.endpoint.codec, to.endpoint.codec, payload, to.payloadOut));
     }
   }
 
