@@ -178,6 +178,12 @@ export class RelayPool {
     await Promise.all(this.list.map((w) => w.ask({ op: 'ping', id: this.nextPing++ })));
   }
 
+  /** Each worker thread's CPU time so far (µs, user + system), in worker order: what the media costs. */
+  async cpuUs(): Promise<number[]> {
+    const rs = await Promise.all(this.list.map((w) => w.ask({ op: 'ping', id: this.nextPing++ })));
+    return rs.map((r) => (r.op === 'pong' ? r.cpuUs : NaN));
+  }
+
   /** Every worker's legs' packets, added up (as of each worker's last tick). */
   totals(): RtpTotals {
     const sum = noTotals();

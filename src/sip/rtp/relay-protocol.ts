@@ -38,4 +38,5 @@ export type RelayReply =
   | { op: 'ready' }
   | { op: 'opened'; leg: number; port: number }
   | { op: 'failed'; leg: number; error: string }
-  | { op: 'pong'; id: number };
+  /** `cpuUs`: the worker thread's CPU time so far (user + system, µs). */
+  | { op: 'pong'; id: number; cpuUs: number };

@@ -78,9 +78,14 @@ async function apply(c: RelayCommand): Promise<void> {
       rooms.delete(c.call);
       return;
     case 'ping':
-      reply({ op: 'pong', id: c.id });
+      reply({ op: 'pong', id: c.id, cpuUs: cpuUs() });
       return;
   }
+}
+
+function cpuUs(): number {
+  const u = process.threadCpuUsage();
+  return u.user + u.system;
 }
 
 /** The legs' counters, for the main thread to add up (a plain copy: this thread is the only writer). */
