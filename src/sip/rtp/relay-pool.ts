@@ -67,6 +67,9 @@ class RelayWorker {
   readonly totals: Float64Array;
   /** Calls assigned here. */
   calls = 0;
+  /** Why the thread stopped (an uncaught error, an exit nobody asked for); null while it runs. */
+  failure: string | null = null;
+  private stopping = false;
   private readonly waiting = new Map<number, (r: RelayReply) => void>();
   readonly ready: Promise<void>;
 
@@ -74,6 +77,12 @@ class RelayWorker {
     const shared = new SharedArrayBuffer(TOTAL_KEYS.length * 8);
     this.totals = new Float64Array(shared);
     this.thread = new Worker(new URL('./relay-thread.mjs', import.meta.url), { workerData: { ...data, totals: shared } satisfies RelayWorkerData });
+    this.thread.on('error', (e) => (this.failure ??= e.message));
+    this.thread.on('exit', (code) => {
+      if (!this.stopping) this.failure ??= `exited with code ${code}`;
+      for (const w of this.waiting.values()) w({ op: 'failed', leg: -1, error: this.failure ?? 'stopped' });
+      this.waiting.clear();
+    });
     this.ready = new Promise((resolve, reject) => {
       this.thread.once('error', reject);
       const first = (r: RelayReply) => {
@@ -93,10 +102,16 @@ class RelayWorker {
   }
 
   send(c: RelayCommand): void {
-    this.thread.postMessage(c);
+    if (this.failure === null) this.thread.postMessage(c);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.thread.terminate();
   }
 
   ask(c: RelayCommand & { op: 'open' | 'ping' }): Promise<RelayReply> {
+    if (this.failure !== null) return Promise.resolve({ op: 'failed', leg: -1, error: `media worker failed: ${this.failure}` });
     return new Promise((resolve) => {
       this.waiting.set(c.op === 'open' ? c.leg : -c.id - 1, resolve);
       this.send(c);
@@ -142,7 +157,7 @@ export class RelayPool {
     const w = this.workerFor(call);
     const id = this.nextLeg++;
     const r = await w.ask({ op: 'open', leg: id, policy });
-    if (r.op !== 'opened') throw new Error(r.op === 'failed' ? r.error : `unexpected ${r.op}`);
+    if (r.op !== 'opened') throw new Error(r.op === 'failed' ? r.error : `unexpected reply ${r.op} to open`);
     return new RelayLeg(w, id, call, r.port);
   }
 
@@ -184,6 +199,12 @@ export class RelayPool {
     return rs.map((r) => (r.op === 'pong' ? r.cpuUs : NaN));
   }
 
+  /** Whether every worker runs, and why those that stopped did (a value, never a throw). */
+  health(): { ok: boolean; failed: Array<{ worker: number; reason: string }> } {
+    const failed = this.list.flatMap((w, worker) => (w.failure === null ? [] : [{ worker, reason: w.failure }]));
+    return { ok: failed.length === 0, failed };
+  }
+
   /** Every worker's legs' packets, added up (as of each worker's last tick). */
   totals(): RtpTotals {
     const sum = noTotals();
@@ -201,13 +222,15 @@ export class RelayPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.list.map((w) => w.thread.terminate()));
+    await Promise.all(this.list.map((w) => w.stop()));
   }
 
   private workerFor(call: string): RelayWorker {
     let w = this.assigned.get(call);
     if (!w) {
-      w = this.list.reduce((a, b) => (b.calls < a.calls ? b : a));
+      const running = this.list.filter((x) => x.failure === null);
+      if (running.length === 0) throw new Error('every media worker has failed');
+      w = running.reduce((a, b) => (b.calls < a.calls ? b : a));
       w.calls++;
       this.assigned.set(call, w);
     }

@@ -139,5 +139,6 @@ describe('the relay on worker threads', () => {
     expect(relay.totals().sent).toBe(each[0]!.sent + each[1]!.sent);
     relay.end('call-1');
     expect(relay.load().reduce((a, b) => a + b, 0)).toBe(1);
+    expect(relay.health()).toEqual({ ok: true, failed: [] });
   });
 });
