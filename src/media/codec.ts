@@ -25,6 +25,14 @@ function tables(codec: Codec): Tables {
 
 const TABLES: Record<Codec, Tables> = { pcmu: tables('pcmu'), pcma: tables('pcma') };
 
+/**
+ * µ-law ↔ A-law byte for byte: each of the 256 payload bytes of one law decoded to PCM and
+ * encoded in the other, once. A frame then costs 160 lookups instead of 320, with exactly the
+ * bytes decodeFrame then encodeFrame give.
+ */
+const crossTable = (from: Codec, to: Codec): Uint8Array => Uint8Array.from({ length: 256 }, (_, b) => TABLES[to].encode[TABLES[from].decode[b]! & 0xffff]!);
+const CROSS = { pcmu: crossTable('pcmu', 'pcma'), pcma: crossTable('pcma', 'pcmu') };
+
 /** The payload byte of silence (what a muted phone sends). */
 export const silenceByte = (codec: Codec): number => TABLES[codec].encode[0]!;
 
@@ -39,6 +47,17 @@ export function decodeFrame(codec: Codec, payload: Uint8Array, out: Int16Array =
 export function encodeFrame(codec: Codec, pcm: Int16Array, out: Uint8Array = new Uint8Array(pcm.length)): Uint8Array {
   const t = TABLES[codec].encode;
   for (let i = 0; i < pcm.length; i++) out[i] = t[pcm[i]! & 0xffff]!;
+  return out;
+}
+
+/** A payload of law `from` in law `to` (into `out` when given; the same law: copied as is). */
+export function transcodeFrame(from: Codec, to: Codec, payload: Uint8Array, out: Uint8Array = new Uint8Array(payload.length)): Uint8Array {
+  if (from === to) {
+    out.set(payload);
+    return out;
+  }
+  const t = CROSS[from];
+  for (let i = 0; i < payload.length; i++) out[i] = t[payload[i]!]!;
   return out;
 }
 

@@ -12,7 +12,7 @@
  * of delay. Listeners of two or more speakers, or of the hold music, are mixed on the tick.
  */
 import type { MonitorMode } from '../domain/index.js';
-import { decodeFrame, encodeFrame, type Codec } from './codec.js';
+import { decodeFrame, encodeFrame, transcodeFrame, type Codec } from './codec.js';
 import { FRAME_SAMPLES } from './frame.js';
 import type { PartyRole } from './hearing.js';
 import { CallMixer, type PcmSource } from './mixer.js';
@@ -30,15 +30,16 @@ export interface TelephoneEvent {
 
 /** What a live phone tells its room as things arrive. */
 export interface PhoneLink {
+  /** A 20 ms payload, lent for the call only: the phone reuses its buffer for later frames. */
   frame(payload: Uint8Array): void;
   event(e: TelephoneEvent): void;
 }
 
 export interface Endpoint {
   codec: Codec;
-  /** The next payload this party sends (FRAME_SAMPLES bytes), or null for nothing this frame. */
+  /** The next payload this party sends (FRAME_SAMPLES bytes), or null for nothing this frame; valid during the tick that read it. */
   read(): Uint8Array | null;
-  /** The payload this party hears this frame. */
+  /** The payload this party hears this frame (lent: copy what must outlive the call). */
   write(payload: Uint8Array): void;
   /** A live phone: the room links itself (null: unlinks) to hear of frames as they arrive. */
   attach?(link: PhoneLink | null): void;
@@ -147,7 +148,7 @@ export class AudioRoom {
     if (!from) return;
     for (const to of from.direct) {
       if (to.endpoint.codec === from.endpoint.codec) to.endpoint.write(payload);
-      else to.endpoint.write(encodeFrame(to.endpoint.codec, decodeFrame(from.endpoint.codec, payload, to.pcmIn), to.payloadOut));
+      else to.endpoint.write(transcodeFrame(from.endpoint.codec, to.endpoint.codec, payload, to.payloadOut));
     }
   }
 

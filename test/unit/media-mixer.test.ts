@@ -5,7 +5,7 @@
  * The expected tables are written out by hand here, not derived from hearing.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { AudioRoom, RecordingEndpoint, Tone, levelDbfs, decodeFrame, encodeFrame, type Codec, type Endpoint, type PartyRole, type PhoneLink, type TelephoneEvent } from '../../src/media/index.js';
+import { AudioRoom, RecordingEndpoint, Tone, levelDbfs, decodeFrame, encodeFrame, transcodeFrame, type Codec, type Endpoint, type PartyRole, type PhoneLink, type TelephoneEvent } from '../../src/media/index.js';
 import type { MonitorMode } from '../../src/domain/index.js';
 
 /** A tone of amplitude 3000 sits at -20.8 dBFS; heard tones must arrive within 10 dB of it. */
@@ -155,6 +155,19 @@ describe('G.711 edges', () => {
     const back = decodeFrame(codec, encodeFrame(codec, tone));
     expect(Math.abs(levelDbfs(back, 650) - levelDbfs(tone, 650))).toBeLessThan(0.5);
     expect(levelDbfs(back, 450)).toBeLessThan(SILENT_DBFS);
+  });
+
+  it.each([
+    ['pcmu', 'pcma'],
+    ['pcma', 'pcmu'],
+  ] as const)('%s → %s byte for byte gives what decoding then encoding gives, for every byte', (from, to) => {
+    const every = Uint8Array.from({ length: 256 }, (_, b) => b);
+    expect([...transcodeFrame(from, to, every)]).toEqual([...encodeFrame(to, decodeFrame(from, every))]);
+  });
+
+  it.each(['pcmu', 'pcma'] as const)('%s → the same law is every byte as it was (µ-law has two zeros: a decode and encode would not be)', (law) => {
+    const every = Uint8Array.from({ length: 256 }, (_, b) => b);
+    expect([...transcodeFrame(law, law, every)]).toEqual([...every]);
   });
 
   it('loud parties clip instead of wrapping round', () => {

@@ -107,6 +107,20 @@ export function onPacket(s: LatchState, p: PacketFacts, now: number, o: LatchSet
   return { state: { ...base, candidate: next }, accept: false, change: null };
 }
 
+/**
+ * The steady case of `onPacket`, on the relay's hot path without allocating: a packet from
+ * the learned source (or, strict, from the SDP's) is accepted, and the time it was last
+ * heard from moves on in place. False means "not the steady case": ask `onPacket`, which
+ * decides the rest (and for a strict leg says no just the same).
+ */
+export function steady(s: LatchState, address: string, port: number, now: number, policy: MediaPolicy): boolean {
+  if (policy === 'strict') return s.hint !== null && s.hint.port === port && s.hint.address === address;
+  const l = s.learned;
+  if (l === null || l.port !== port || l.address !== address) return false;
+  s.lastAt = now;
+  return true;
+}
+
 function learn(s: LatchState, source: Source, now: number): LatchStep {
   const change: LatchChange = s.previous === null ? 'latched' : same(s.previous, source) ? null : 'relatched';
   return { state: { ...s, learned: { ...source }, lastAt: now, candidate: null }, accept: true, change };

@@ -14,15 +14,22 @@
  * is counted (unauthenticated) and goes no further.
  * RTCP runs beside it (rtcp.ts, SRTCP on an SRTP leg): reports every few seconds, the
  * peer's SRs read for LSR.
+ *
+ * The audio path allocates nothing per packet on a clear leg: the header is read into one
+ * RtpHeader per leg, the latch's steady case and the reception statistics move in place,
+ * frames wait in a ring of preallocated 20 ms slots, and packets go out from a ring of
+ * preallocated buffers. A payload the room passes on unchanged (both legs speak the same
+ * G.711 law) is copied behind a fresh header as is; only the header (our SSRC, sequence and
+ * timestamp) is new. SRTP still allocates (the cipher's output).
  */
 import type dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import type { CancelTimer } from '../../domain/index.js';
 import { FRAME_SAMPLES, type Codec, type Endpoint, type PhoneLink, type TelephoneEvent } from '../../media/index.js';
-import { destination, initialLatch, newOffer, onPacket, rtcpFromPeer, sameOffer, type LatchState, type MediaPolicy, type Source } from './latch.js';
-import { readRtp, readTelephoneEvent, telephoneEventPayload, writeRtp, type RtpPacket } from './packet.js';
+import { destination, initialLatch, newOffer, onPacket, rtcpFromPeer, sameOffer, steady, type LatchSettings, type LatchState, type MediaPolicy, type Source } from './latch.js';
+import { emptyHeader, readRtpHeader, telephoneEventAt, telephoneEventPayload, writeRtp, writeRtpHeader } from './packet.js';
 import { noTotals, type PortPool, type RtpTotals } from './ports.js';
-import { compoundReport, readSenderReports, received, reportBlock, senderReportSeen, type Reception } from './rtcp.js';
+import { compoundReport, newReception, readSenderReports, receivedInPlace, reportBlock, senderReportSeen, type Reception } from './rtcp.js';
 import { SrtpStream } from './srtp.js';
 
 export { PortPool, type RtpTotals, type MediaSettings } from './ports.js';
@@ -61,6 +68,16 @@ export function srtpGuard(s: SrtpStream): PacketGuard {
 
 /** How many frames may wait for the tick: 100 ms of jitter; older ones are dropped. */
 const QUEUE_FRAMES = 5;
+/** Frame slots: the queue, the frame being filled, and the one the tick just read (still being decoded). */
+const FRAME_SLOTS = QUEUE_FRAMES + 3;
+/**
+ * Outgoing packet buffers, used in turn. A send the kernel takes at once (the usual case:
+ * Node tries a synchronous send first) is done with its buffer when send() returns; one it
+ * queues keeps it until sent, so a buffer comes round again only after OUT_BUFFERS more
+ * packets of this leg (160 ms of audio): far longer than a UDP send stays queued.
+ */
+const OUT_BUFFERS = 8;
+const PACKET_BYTES = 12 + FRAME_SAMPLES;
 
 export class RtpLeg implements Endpoint {
   codec: Codec = 'pcmu';
@@ -69,9 +86,16 @@ export class RtpLeg implements Endpoint {
   private link: PhoneLink | null = null;
   private guard: PacketGuard = CLEAR;
   private latch: LatchState = initialLatch();
-  private readonly queue: Uint8Array[] = [];
-  private partial: Uint8Array | null = null;
+  private readonly latchSettings: LatchSettings;
+  /** The packet being read (one per leg, filled in place). */
+  private readonly header = emptyHeader();
+  /** Frames as a ring: `queued` of them from `head`; the one being filled is at (head + queued) mod FRAME_SLOTS. */
+  private readonly slots: Uint8Array[] = Array.from({ length: FRAME_SLOTS }, () => new Uint8Array(FRAME_SAMPLES));
+  private head = 0;
+  private queued = 0;
   private filled = 0;
+  private readonly out: Buffer[] = Array.from({ length: OUT_BUFFERS }, () => Buffer.alloc(PACKET_BYTES));
+  private nextOut = 0;
   private seq = randomInt(0, 0xffff);
   private ts = randomInt(0, 0xffffffff);
   private readonly ssrc = randomInt(1, 0xffffffff);
@@ -95,6 +119,7 @@ export class RtpLeg implements Endpoint {
     readonly policy: MediaPolicy,
   ) {
     this.stats = noTotals();
+    this.latchSettings = { policy, probation: pool.media.probation, relearnAfterMs: pool.media.relearnAfterMs };
     rtp.on('message', (b, r) => this.receive(b, r.address, r.port));
     rtp.on('error', () => {});
     rtcp.on('message', (b, r) => this.receiveRtcp(b, r.address, r.port));
@@ -114,7 +139,11 @@ export class RtpLeg implements Endpoint {
   connect(remote: RemoteMedia, o: { relearn?: boolean } = {}): void {
     const hint = remote.address === '0.0.0.0' ? null : { address: remote.address, port: remote.port };
     const moved = !this.remote || this.remote.address !== remote.address || this.remote.port !== remote.port;
-    if (moved) this.queue.length = 0;
+    if (moved) {
+      // Drop what waits; a frame being filled stays in its slot, which becomes the head.
+      this.head = (this.head + this.queued) % FRAME_SLOTS;
+      this.queued = 0;
+    }
     this.latch = (o.relearn ?? true) || moved ? newOffer(this.latch, hint) : sameOffer(this.latch, hint);
     this.remote = remote;
     this.codec = remote.codec;
@@ -140,13 +169,26 @@ export class RtpLeg implements Endpoint {
   }
 
   read(): Uint8Array | null {
-    return this.queue.shift() ?? null;
+    if (this.queued === 0) return null;
+    const f = this.slots[this.head]!;
+    this.head = (this.head + 1) % FRAME_SLOTS;
+    this.queued--;
+    return f;
   }
 
   write(payload: Uint8Array): void {
     const r = this.remote;
     if (!r || !r.send || this.closed) return;
-    this.send(writeRtp({ marker: false, payloadType: r.pt, sequence: this.seq++, timestamp: this.ts, ssrc: this.ssrc, payload }), payload.length);
+    let packet: Buffer;
+    if (payload.length === FRAME_SAMPLES) {
+      packet = this.out[this.nextOut]!;
+      this.nextOut = (this.nextOut + 1) % OUT_BUFFERS;
+      writeRtpHeader(packet, false, r.pt, this.seq++ & 0xffff, this.ts, this.ssrc);
+      packet.set(payload, 12);
+    } else {
+      packet = writeRtp({ marker: false, payloadType: r.pt, sequence: this.seq++ & 0xffff, timestamp: this.ts, ssrc: this.ssrc, payload });
+    }
+    this.send(packet, payload.length);
     this.ts = (this.ts + payload.length) >>> 0;
   }
 
@@ -163,7 +205,7 @@ export class RtpLeg implements Endpoint {
       this.eventOut = this.ts;
     }
     const payload = telephoneEventPayload(e);
-    this.send(writeRtp({ marker: e.start, payloadType: r.telephoneEvent, sequence: this.seq++, timestamp: this.eventOut, ssrc: this.ssrc, payload }), payload.length);
+    this.send(writeRtp({ marker: e.start, payloadType: r.telephoneEvent, sequence: this.seq++ & 0xffff, timestamp: this.eventOut, ssrc: this.ssrc, payload }), payload.length);
   }
 
   close(): void {
@@ -199,57 +241,65 @@ export class RtpLeg implements Endpoint {
     // SRTP first: a packet that does not authenticate never reaches the latch (nor the mix).
     const clear = this.guard.unprotectRtp(b);
     if (!clear) return this.count(this.guard === CLEAR ? 'malformed' : 'unauthenticated');
-    const p = readRtp(clear);
-    if (!p) return this.count('malformed');
+    const h = this.header;
+    if (!readRtpHeader(clear, h)) return this.count('malformed');
     const now = this.pool.media.clock.now();
-    const negotiated = p.payloadType === r.pt || p.payloadType === r.telephoneEvent;
-    const step = onPacket(this.latch, { source: { address, port }, ssrc: p.ssrc, sequence: p.sequence, negotiated }, now, { policy: this.policy, ...this.pool.media });
-    this.latch = step.state;
-    if (step.change) {
-      this.count(step.change);
-      this.peerRtcpPort = null; // a new source: its RTCP port is learned anew
+    if (!steady(this.latch, address, port, now, this.policy)) {
+      const negotiated = h.payloadType === r.pt || h.payloadType === r.telephoneEvent;
+      const step = onPacket(this.latch, { source: { address, port }, ssrc: h.ssrc, sequence: h.sequence, negotiated }, now, this.latchSettings);
+      this.latch = step.state;
+      if (step.change) {
+        this.count(step.change);
+        this.peerRtcpPort = null; // a new source: its RTCP port is learned anew
+      }
+      if (!step.accept) return this.count('ignored');
     }
-    if (!step.accept) return this.count('ignored');
-    this.deliver(p, r, now);
+    this.deliver(clear, r, now);
   }
 
-  /** A packet of the peer's stream, past the source check: telephone events, then audio for the mix. */
-  private deliver(p: RtpPacket, r: RemoteMedia, now: number): void {
-    if (p.payloadType === r.telephoneEvent) {
-      const e = readTelephoneEvent(p);
+  /** The packet in `this.header`, past the source check: telephone events, then audio for the mix. */
+  private deliver(b: Buffer, r: RemoteMedia, now: number): void {
+    const h = this.header;
+    if (h.payloadType === r.telephoneEvent) {
+      const e = telephoneEventAt(b, h.payloadStart, h.payloadEnd, h.marker, h.timestamp);
       if (e) {
         this.count('events');
         this.link?.event(e);
       }
       return;
     }
-    if (p.payloadType !== r.pt) return; // comfort noise, another codec: not mixed
+    if (h.payloadType !== r.pt) return; // comfort noise, another codec: not mixed
     this.count('received');
-    this.reception = received(this.reception, p, now);
-    if (p.payload.length === FRAME_SAMPLES && this.filled === 0) return this.frame(p.payload);
-    this.reframe(p.payload);
+    if (this.reception === null || this.reception.ssrc !== h.ssrc) this.reception = newReception(h.ssrc, h.sequence);
+    receivedInPlace(this.reception, h.sequence, h.timestamp, now);
+    this.reframe(b, h.payloadStart, h.payloadEnd);
   }
 
-  /** Frames of another packet size (10 ms, 30 ms ptime) are cut into 20 ms ones. */
-  private reframe(bytes: Uint8Array): void {
-    for (let i = 0; i < bytes.length; ) {
-      this.partial ??= new Uint8Array(FRAME_SAMPLES);
-      const n = Math.min(FRAME_SAMPLES - this.filled, bytes.length - i);
-      this.partial.set(bytes.subarray(i, i + n), this.filled);
+  /**
+   * The payload `b[start, end)` into 20 ms frames: a 20 ms packet is one frame; other packet
+   * sizes (10 ms, 30 ms ptime) are cut into 20 ms ones.
+   */
+  private reframe(b: Buffer, start: number, end: number): void {
+    for (let i = start; i < end; ) {
+      const slot = this.slots[(this.head + this.queued) % FRAME_SLOTS]!;
+      const n = Math.min(FRAME_SAMPLES - this.filled, end - i);
+      b.copy(slot, this.filled, i, i + n);
       this.filled += n;
       i += n;
       if (this.filled === FRAME_SAMPLES) {
-        const f = this.partial;
-        this.partial = null;
         this.filled = 0;
-        this.frame(f);
+        this.frame(slot);
       }
     }
   }
 
+  /** The slot just filled joins the queue (the oldest is dropped past QUEUE_FRAMES) and goes to the room. */
   private frame(f: Uint8Array): void {
-    this.queue.push(f);
-    if (this.queue.length > QUEUE_FRAMES) this.queue.shift();
+    this.queued++;
+    if (this.queued > QUEUE_FRAMES) {
+      this.head = (this.head + 1) % FRAME_SLOTS;
+      this.queued--;
+    }
     this.link?.frame(f);
   }
 

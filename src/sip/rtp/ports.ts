@@ -5,6 +5,8 @@
  * leg's packets.
  */
 import dgram from 'node:dgram';
+import { lookup, type LookupOneOptions } from 'node:dns';
+import { isIPv4 } from 'node:net';
 import type { Clock } from '../../domain/index.js';
 import { RTCP_INTERVAL_MS } from './rtcp.js';
 
@@ -83,9 +85,19 @@ export class PortPool {
   }
 }
 
+/**
+ * How a leg's socket resolves where it sends: an address (a latched source, an SDP's IP, the
+ * usual case) is taken as it is at once; Node's default runs dns.lookup for every packet and
+ * answers on the next tick. A name still goes to dns.lookup.
+ */
+function addressFirst(host: string, options: LookupOneOptions | number, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  if (isIPv4(host)) return callback(null, host, 4);
+  lookup(host, typeof options === 'number' ? { family: options } : options, callback);
+}
+
 function bind(host: string, port: number): Promise<dgram.Socket | null> {
   return new Promise((resolve) => {
-    const s = dgram.createSocket('udp4');
+    const s = dgram.createSocket({ type: 'udp4', lookup: addressFirst });
     s.once('error', () => {
       s.close();
       resolve(null);

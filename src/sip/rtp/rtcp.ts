@@ -44,18 +44,27 @@ export function newReception(ssrc: number, seq: number): Reception {
  */
 export function received(r: Reception | null, p: { ssrc: number; sequence: number; timestamp: number }, arrivalMs: number): Reception {
   const s = r === null || r.ssrc !== p.ssrc ? newReception(p.ssrc, p.sequence) : { ...r };
-  const delta = (p.sequence - s.maxSeq + SEQ_MOD) % SEQ_MOD;
+  receivedInPlace(s, p.sequence, p.timestamp, arrivalMs);
+  return s;
+}
+
+/**
+ * `received` for a leg that owns its statistics: folds one packet of the same SSRC into `s`
+ * in place (the relay's hot path allocates nothing per packet).
+ */
+export function receivedInPlace(s: Reception, sequence: number, timestamp: number, arrivalMs: number): void {
+  const delta = (sequence - s.maxSeq + SEQ_MOD) % SEQ_MOD;
   if (s.received === 0) {
     // the first packet: base and max are it
   } else if (delta < MAX_DROPOUT) {
-    if (p.sequence < s.maxSeq) s.cycles += SEQ_MOD;
-    s.maxSeq = p.sequence;
+    if (sequence < s.maxSeq) s.cycles += SEQ_MOD;
+    s.maxSeq = sequence;
   } else if (delta <= SEQ_MOD - MAX_MISORDER) {
     // A very large jump: the sender restarted its sequence; count from here (§A.1, simplified).
-    Object.assign(s, newReception(p.ssrc, p.sequence), { lastSr: s.lastSr, lastSrAt: s.lastSrAt });
+    Object.assign(s, newReception(s.ssrc, sequence), { lastSr: s.lastSr, lastSrAt: s.lastSrAt });
   } // else: a duplicate or a late packet, counted below but not a new maximum
   s.received++;
-  const transit = Math.round(arrivalMs * 8) - p.timestamp;
+  const transit = Math.round(arrivalMs * 8) - timestamp;
   if (s.transit !== null) {
     let d = transit - s.transit;
     // Timestamps are 32-bit: a wrap is a small difference, not a huge one.
@@ -64,7 +73,6 @@ export function received(r: Reception | null, p: { ssrc: number; sequence: numbe
     s.jitter += (Math.abs(d) - s.jitter) / 16;
   }
   s.transit = transit;
-  return s;
 }
 
 /** The peer's SR arrived: remember its NTP time for our LSR/DLSR (RFC 3550 §6.4.1). */

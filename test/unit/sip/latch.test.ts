@@ -7,7 +7,7 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../../src/domain/index.js';
-import { DEFAULT_LATCH, destination, initialLatch, newOffer, onPacket, sameOffer, type LatchState, type PacketFacts } from '../../../src/sip/rtp/latch.js';
+import { DEFAULT_LATCH, destination, initialLatch, newOffer, onPacket, sameOffer, steady, type LatchState, type PacketFacts } from '../../../src/sip/rtp/latch.js';
 import { PortPool, RtpLeg } from '../../../src/sip/rtp/leg.js';
 import { readRtp, writeRtp } from '../../../src/sip/rtp/packet.js';
 import { SrtpStream } from '../../../src/sip/rtp/srtp.js';
@@ -92,6 +92,29 @@ describe('latching (symmetric RTP)', () => {
     const { out, state } = run(initialLatch(SDP), [[pkt(NAT, 1), 0], [pkt(NAT, 2), 20], [pkt(NAT, 3), 40], [pkt(SDP, 4), 60]], strict);
     expect(out).toEqual(['ignore', 'ignore', 'ignore', 'accept']);
     expect(destination(state, 'strict')).toEqual(SDP);
+  });
+});
+
+describe('the steady case without allocating (steady)', () => {
+  const learned = () => run(initialLatch(SDP), [[pkt(SDP, 1), 0]]).state;
+
+  it.each([
+    ['the learned source', learned, SDP, 'latch', true],
+    ['another port of the learned host', learned, { ...SDP, port: 4002 }, 'latch', false],
+    ['another host', learned, NAT, 'latch', false],
+    ['nothing learned yet', () => initialLatch(SDP), SDP, 'latch', false],
+    ['strict, the SDP address', () => initialLatch(SDP), SDP, 'strict', true],
+    ['strict, another source', () => initialLatch(SDP), NAT, 'strict', false],
+  ] as const)('%s', (_n, state, source, policy, accepts) => {
+    expect(steady(state(), source.address, source.port, 500, policy)).toBe(accepts);
+  });
+
+  it('agrees with onPacket where it accepts, and moves the time last heard in place', () => {
+    const s = learned();
+    const slow = onPacket(s, pkt(SDP, 2), 1500, DEFAULT_LATCH);
+    expect(steady(s, SDP.address, SDP.port, 1500, 'latch')).toBe(true);
+    expect(s).toEqual(slow.state);
+    expect(slow).toMatchObject({ accept: true, change: null });
   });
 });
 

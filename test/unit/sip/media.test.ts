@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerDirection, LocalSdp, negotiate, OFFER_CODECS, readAudio, writeAudio } from '../../../src/sip/sdp.js';
 import { responseTo } from '../../../src/sip/build.js';
-import { readRtp, readTelephoneEvent, telephoneEventPayload, writeRtp } from '../../../src/sip/rtp/packet.js';
+import { emptyHeader, readRtp, readRtpHeader, readTelephoneEvent, telephoneEventPayload, writeRtp, writeRtpHeader } from '../../../src/sip/rtp/packet.js';
 import { inDialog, nextHop, uacDialog, uasDialog } from '../../../src/sip/dialog.js';
 import { header, request, type SipResponse } from '../../../src/sip/message.js';
 
@@ -78,6 +78,23 @@ describe('RTP', () => {
     ['an extension past the end', Buffer.from([0x90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xbe, 0xde, 0, 9])],
   ])('refuses %s', (_n, b) => {
     expect(readRtp(b)).toBeNull();
+  });
+
+  it('reads a header in place into one reused value, as readRtp reads it', () => {
+    const h = emptyHeader();
+    const b = Buffer.from([0xb1, 0x00, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 9, 0xbe, 0xde, 0, 1, 0, 0, 0, 0, 7, 7, 0, 2]);
+    expect(readRtpHeader(b, h)).toBe(true);
+    expect(h).toEqual({ marker: false, payloadType: 0, sequence: 1, timestamp: 2, ssrc: 3, payloadStart: 24, payloadEnd: 26 });
+    const p = { marker: true, payloadType: 8, sequence: 65535, timestamp: 0xfffffff0, ssrc: 0xdeadbeef, payload: Buffer.from([1, 2, 3]) };
+    expect(readRtpHeader(writeRtp(p), h)).toBe(true);
+    expect(h).toEqual({ marker: true, payloadType: 8, sequence: 65535, timestamp: 0xfffffff0, ssrc: 0xdeadbeef, payloadStart: 12, payloadEnd: 15 });
+    expect(readRtpHeader(Buffer.alloc(8), h)).toBe(false);
+  });
+
+  it('writes a header over a reused buffer, the sequence taken modulo 2^16', () => {
+    const b = Buffer.alloc(14, 0xff);
+    writeRtpHeader(b, false, 0, 65536 + 7, 0x01020304, 0xfedcba98);
+    expect(readRtp(b)).toEqual({ marker: false, payloadType: 0, sequence: 7, timestamp: 0x01020304, ssrc: 0xfedcba98, payload: Buffer.from([0xff, 0xff]) });
   });
 
   it('reads and writes RFC 4733 telephone events', () => {
