@@ -3,9 +3,10 @@
  * they share their columns with. The per-call CSV is rendered by ClickHouse itself: each
  * line is built in SQL by csv.ts's rules (RFC 4180, same neutralising, nulls empty, numbers
  * bare), so the file is byte for byte what csvLine would write from the JSON records. It is
- * read one bounded slice of calls at a time (EXPORT_SLICE_ROWS), each slice streamed as the
- * engine renders it (client.ts, RawReader), so memory stays flat however many rows; the same
- * SQL serves chDB and a server.
+ * read in bounded slices of calls (EXPORT_SLICE_ROWS), at most two in the engine at once
+ * (the next one is sorted while the current one is sent), each streamed as the engine
+ * renders it (client.ts, RawReader), so memory stays flat however many rows; the same SQL
+ * serves chDB and a server.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
