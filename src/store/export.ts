@@ -3,9 +3,10 @@
  * they share their columns with. The per-call CSV is rendered by ClickHouse itself: each
  * line is built in SQL by csv.ts's rules (RFC 4180, same neutralising, nulls empty, numbers
  * bare), so the file is byte for byte what csvLine would write from the JSON records. It is
- * read one bounded slice of calls at a time (EXPORT_SLICE_ROWS), each slice streamed as the
- * engine renders it (client.ts, RawReader), so memory stays flat however many rows; the same
- * SQL serves chDB and a server.
+ * read in bounded slices of calls (EXPORT_SLICE_ROWS), at most two in the engine at once
+ * (the next one is sorted while the current one is sent), each streamed as the engine
+ * renders it (client.ts, RawReader), so memory stays flat however many rows; the same SQL
+ * serves chDB and a server.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
@@ -152,16 +153,58 @@ async function* planSlices(client: ClickHouseClient, p: ExportFilters, sliceRows
 
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
+/**
+ * A slice's stream, started: its first chunk is being made (the engine reads, renders and
+ * sorts the slice before it sends a byte) while the slice before it is still going out.
+ */
+interface StartedSlice {
+  chunks: AsyncIterator<Uint8Array>;
+  first: Promise<IteratorResult<Uint8Array>>;
+}
+
+function startSlice(reader: RawReader, query: string, params: Record<string, string>): StartedSlice {
+  const chunks = reader.stream(query, params)[Symbol.asyncIterator]();
+  const first = chunks.next();
+  // Awaited when its turn comes; an export abandoned before then must not leave an unhandled rejection.
+  first.catch(() => undefined);
+  return { chunks, first };
+}
+
+/**
+ * The header, then each slice's lines in order. The next slice is started while the current
+ * one is sent, on a reader of its own: a sorted query sends nothing until its sort is done,
+ * and then sends on one thread, so one slice at a time left a core idle through each sort's
+ * tail and each send (docs/benchmarks.md). Two readers alternate, each with at most one
+ * query, so the engine holds at most two slices: memory stays bounded by the slice size.
+ */
 async function* callChunks(client: ClickHouseClient, openRawReader: () => RawReader, p: ExportFilters, sliceRows: number): AsyncGenerator<Uint8Array> {
   yield utf8(csvHeader(CALL_COLUMNS.map((c) => c.name)));
   const params = windowParams(p);
   const query = `${NAMES_SQL} SELECT ${csvLineSql} AS csv_line ${callsWhere(p)} ORDER BY arrival, call_id
     SETTINGS query_plan_execute_functions_after_sorting = 0 FORMAT TabSeparatedRaw`;
-  const reader = openRawReader();
+  const readers = [openRawReader(), openRawReader()] as const;
+  const slices = planSlices(client, p, sliceRows);
+  const started: StartedSlice[] = [];
+  const startNext = async (k: number): Promise<StartedSlice | null> => {
+    const slice = await slices.next();
+    if (slice.done) return null;
+    const s = startSlice(readers[k % 2]!, query, { ...params, from: chTime(slice.value[0]), to: chTime(slice.value[1]) });
+    started.push(s);
+    return s;
+  };
   try {
-    for await (const [lo, hi] of planSlices(client, p, sliceRows)) yield* reader.stream(query, { ...params, from: chTime(lo), to: chTime(hi) });
+    let current = await startNext(0);
+    for (let k = 1; current; k++) {
+      const next = await startNext(k);
+      for (let r = await current.first; !r.done; r = await current.chunks.next()) yield r.value;
+      started.shift();
+      current = next;
+    }
   } finally {
-    reader.close();
+    // Abandoned mid-way: let any slice still running finish its first chunk, then release it.
+    for (const s of started) void s.first.then(() => s.chunks.return?.(), () => undefined);
+    await slices.return(undefined);
+    for (const r of readers) r.close();
   }
 }
 

@@ -26,6 +26,7 @@
 import type { DecidedBatch } from '../../processors/index.js';
 import type { Health } from '../bus/index.js';
 import { callsToLoad, foldBatch, initialFoldState, loadCalls, type FoldState } from './fold.js';
+import { stringifyInSlices } from './sliced-json.js';
 import type { HistoryStore } from './store.js';
 
 /** Where the writer's input comes from: the engine's Pipeline fits. */
@@ -134,7 +135,8 @@ export function createHistoryWriter(options: HistoryWriterOptions): HistoryWrite
       const need = callsToLoad(state, batch);
       if (need.length > 0) loadCalls(state, await store.callRows(need));
       const out = foldBatch(state, batch);
-      const json = JSON.stringify(state);
+      // In slices, so a large state does not hold up the event loop (appends, live views).
+      const json = await stringifyInSlices(state);
       await store.write(out);
       await store.writeCheckpoint(name, { seq: batch.lastSeq, state: json });
       stateJson = json;
