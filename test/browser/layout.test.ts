@@ -159,8 +159,13 @@ describe('what each role is offered', () => {
       await page.waitForSelector('#calls tr[data-call]', { timeout: 30_000 });
       expect(await buttons(page)).toEqual(expected);
       // One look at every row (calls come and go between two looks): each has its note field, or none for a viewer.
-      const notesPerRow = await page.$$eval('#calls tr[data-call]', (rows) => rows.map((r) => r.querySelectorAll('input.note').length));
-      expect(notesPerRow).toEqual(notesPerRow.map(() => (role === 'viewer' ? 0 : 1)));
+      // Looked at again until it holds (once, beside a loaded machine, every row read 0 right after the first row showed its Add note).
+      await expect
+        .poll(async () => {
+          const notesPerRow = await page.$$eval('#calls tr[data-call]', (rows) => rows.map((r) => r.querySelectorAll('input.note').length));
+          return notesPerRow.length > 0 && notesPerRow.every((n) => n === (role === 'viewer' ? 0 : 1));
+        }, { timeout: 15_000 })
+        .toBe(true);
     } finally {
       await context.close();
     }
