@@ -8,7 +8,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { ROLE_RANK, ROLES, type Role, type UserConfig } from '../domain/index.js';
-import type { Identified } from '../auth/authenticator.js';
 import type { Session } from '../auth/session.js';
 import { ApiError } from './problem.js';
 
@@ -81,6 +80,18 @@ export const roleRank = (r: Role) => ROLE_RANK[r];
 export const hasRole = (user: AuthUser, min: Role) => roleRank(user.role) >= roleRank(min);
 export const canSeeQueue = (user: AuthUser, queue: string | null | undefined) =>
   user.queues === null || (queue != null && user.queues.includes(queue));
+
+/** Who a request is, or why it is refused: what src/auth's Authenticator answers. */
+export type Identified =
+  | {
+      ok: true;
+      user: AuthUser;
+      /** The cookie session behind it; null for a bearer token. */
+      session: Session | null;
+      /** When this identity lapses by itself (a JWT's exp); null: it does not. */
+      expiresAt: number | null;
+    }
+  | { ok: false; status: 401 | 403 | 503; reason: string; /** A bearer token was sent and refused (RFC 6750's invalid_token). */ bearer: boolean };
 
 /** What authenticate() and the Socket.IO gateway ask (the Authenticator of src/auth answers it). */
 export interface Identifies {

@@ -4,7 +4,7 @@
  * shape, so both transports refuse the same things with the same words.
  */
 import { parse as parseCookies, parseSigned } from 'hono/utils/cookie';
-import type { AuthUser, TokenRegistry } from '../api/auth.js';
+import type { AuthUser, Identified, TokenRegistry } from '../api/auth.js';
 import type { Clock } from '../domain/index.js';
 import { mapClaims, type ClaimsMapping } from './claims.js';
 import type { JwtVerifier } from './jwt.js';
@@ -12,17 +12,6 @@ import type { SessionKey } from './keys.js';
 import { looksLikeJwt } from './jwt.js';
 import { END_REASONS, type Session, type SessionUser } from './session.js';
 import type { Sessions } from './sessions.js';
-
-export type Identified =
-  | {
-      ok: true;
-      user: AuthUser;
-      /** The cookie session behind it; null for a bearer token. */
-      session: Session | null;
-      /** When this identity lapses by itself (a JWT's exp); null: it does not. */
-      expiresAt: number | null;
-    }
-  | { ok: false; status: 401 | 403 | 503; reason: string; /** A bearer token was sent and refused (RFC 6750's invalid_token). */ bearer: boolean };
 
 /** The cookies' names: `__Host-` / `__Secure-` prefixes where the page is served over HTTPS (the browser then refuses them over plain HTTP or from a subdomain). */
 export function cookieNames(secure: boolean) {
