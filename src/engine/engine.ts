@@ -327,8 +327,13 @@ export class Engine {
             feed: pipeline,
             say: (l) => say(`sip: ${l}`),
             // The agent's help code on its phone asks like POST /cc/me/help (via: phone).
-            onFeatureCode: (k) =>
-              void callControl.service.help.fromPhone(k.agent, k.call).catch((e: unknown) => say(`sip: ${k.agent}'s help code on call ${k.call} asked nothing: ${(e as Error).message}`)),
+            onFeatureCode: (k) => {
+              const nothing = (why: string) => say(`sip: ${k.agent}'s help code on call ${k.call} asked nothing: ${why}`);
+              void callControl.service.help
+                .fromPhone(k.agent, k.call)
+                .then((o) => o === null || o.ok || nothing(o.refusal.detail))
+                .catch((e: unknown) => nothing((e as Error).message));
+            },
           });
           cleanup.unshift(() => sip!.stop());
           registerSipMetrics(metrics.registry, () => sip);
