@@ -6,11 +6,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ALERT_STATES, AlertView } from '../../processors/index.js';
 import { ALERT_TYPES, AlertRuleSettings, Instant, Text, WholeNumber, type AlertRules } from '../domain/index.js';
-import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../api/auth.js';
-import { ApiError, conflict, notFound } from '../api/problem.js';
-import { validationHook } from '../api/validation.js';
+import { ApiError, assertQueueScope, bodyProblems, canSeeQueue, commonProblems, conflict, json, needs, notFound, problemResponse, validationHook, type AppEnv, type AuthUser } from '../api/index.js';
 import type { Alerts } from './types.js';
-import { bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 
 const problems = commonProblems;
 const tags = ['alerts'];

@@ -35,7 +35,7 @@ import {
   type Changed,
 } from '../../processors/index.js';
 import type { CallEvent } from '../domain/index.js';
-import type { AppEnv } from '../api/auth.js';
+import type { AppEnv } from '../api/index.js';
 import { AlertHistory } from './history.js';
 import { AlertMetrics } from './metrics.js';
 import { clearLegacyRules, legacyRuleEvents } from './legacy-rules.js';

@@ -4,7 +4,7 @@
  * shape, so both transports refuse the same things with the same words.
  */
 import { parse as parseCookies, parseSigned } from 'hono/utils/cookie';
-import type { AuthUser, Identified, TokenRegistry } from '../api/auth.js';
+import type { AuthUser, Identified, TokenRegistry } from '../api/index.js';
 import type { Clock } from '../domain/index.js';
 import { mapClaims, type ClaimsMapping } from './claims.js';
 import type { JwtVerifier } from './jwt.js';

@@ -11,8 +11,7 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie, setSignedCookie } from 'hono/cookie';
 import { parse as parseCookies } from 'hono/utils/cookie';
-import { csrfMatches, sha256, type TokenRegistry } from '../api/auth.js';
-import { problem } from '../api/problem.js';
+import { csrfMatches, problem, sha256, type TokenRegistry } from '../api/index.js';
 import type { Clock, Role } from '../domain/index.js';
 import type { Authenticator } from './authenticator.js';
 import { mapClaims, type ClaimsMapping } from './claims.js';

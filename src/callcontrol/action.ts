@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AcdCommand } from '../acd/index.js';
-import type { AuthUser } from '../api/auth.js';
-import { canSeeQueue, hasRole } from '../api/auth.js';
+import { canSeeQueue, hasRole, type AuthUser } from '../api/index.js';
 import { NotStoredError, type EventLog, type StoreFailure } from '../bus/index.js';
 import type { CallEvent, CallEventInput, Role } from '../domain/index.js';
 import { appliedThrough, refusedOf, type AppliedFeed } from './applied.js';

@@ -4,7 +4,7 @@
  * wrap-up done, logout), so the change is an event and routing sees it at once. An agent
  * with a SIP phone logs in only once the phone is registered.
  */
-import { hasRole, type AuthUser } from '../api/auth.js';
+import { hasRole, type AuthUser } from '../api/index.js';
 import type { AcdCommand } from '../acd/index.js';
 import type { AgentState, Config } from '../domain/index.js';
 import type { Actions } from './action.js';

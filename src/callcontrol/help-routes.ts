@@ -4,9 +4,7 @@
  * supervisors in scope list them and answer by joining the call.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../api/auth.js';
-import { validationHook } from '../api/validation.js';
-import { body, bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
+import { body, bodyProblems, commonProblems, json, needs, problemResponse, validationHook, type AppEnv } from '../api/index.js';
 import { HELP_JOIN_MODES, HelpRequestView } from './help.js';
 import { answered, Session } from './routes.js';
 import type { CallControl } from './service.js';

@@ -8,7 +8,7 @@
  * rebuilds the open requests; and each request, cancel and join is in the audit trail.
  */
 import { z } from '@hono/zod-openapi';
-import { canSeeQueue, type AuthUser } from '../api/auth.js';
+import { canSeeQueue, type AuthUser } from '../api/index.js';
 import { HELP_VIA, type CallEvent, type MonitorMode } from '../domain/index.js';
 import type { Actions } from './action.js';
 import { done, refuse, type Outcome } from './outcome.js';

@@ -3,7 +3,7 @@
  * simulator for now), with a per-call audio mixer and an immutable audit trail.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../api/auth.js';
+import type { AppEnv } from '../api/index.js';
 import type { EventLog } from '../bus/index.js';
 import type { Config } from '../domain/index.js';
 import type { AppliedFeed } from './applied.js';

@@ -6,13 +6,10 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AgentView, CallView } from '../../processors/index.js';
 import { SETTABLE_STATES } from './agent-state.js';
-import type { AppEnv } from '../api/auth.js';
-import { validationHook } from '../api/validation.js';
+import { ApiError, body, bodyProblems, commonProblems, json, needs, problemResponse, retryAfter, storeFailureStatus, validationHook, type AppEnv } from '../api/index.js';
 import { Id, Instant, MONITOR_MODES, NoteText, Text, WholeNumber, type Config } from '../domain/index.js';
 import { AuditEntry, type AuditLog } from './audit.js';
 import type { CallControl } from './service.js';
-import { body, bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
-import { ApiError, retryAfter, storeFailureStatus } from '../api/problem.js';
 import type { Outcome, Refusal, RefusalKind } from './outcome.js';
 
 /** The status the API answers each kind of refusal with (the audit records it beside the refusal). */

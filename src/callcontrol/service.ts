@@ -6,7 +6,7 @@
  */
 import { HelpDesk } from './help.js';
 import type { CallView } from '../../processors/index.js';
-import { hasRole, type AuthUser } from '../api/auth.js';
+import { hasRole, type AuthUser } from '../api/index.js';
 import type { CallEvent, Config, MonitorMode } from '../domain/index.js';
 import type { TransferTarget } from '../acd/index.js';
 import { Actions, queueScopeRefusal, type ActionDeps } from './action.js';

@@ -5,7 +5,7 @@
  * when DELETE asks, when the session or the call ends (followed from the log), when a new
  * leg replaces it, or when the gateway reports the peer gone. Opening and ending are audited.
  */
-import type { AuthUser } from '../api/auth.js';
+import type { AuthUser } from '../api/index.js';
 import { done, refuse, type AppliedFeed, type AuditLog, type CallAudio, type CallControl, type Detach, type Outcome, type Refused } from '../callcontrol/index.js';
 import type { CallEvent } from '../domain/index.js';
 import type { LegEndReason, MediaLeg, OfferRefusal, WebRtcGateway } from './leg.js';

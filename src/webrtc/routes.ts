@@ -7,10 +7,7 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from '../api/auth.js';
-import { commonProblems, needs, problemResponse } from '../api/openapi.js';
-import { ApiError } from '../api/problem.js';
-import { validationHook } from '../api/validation.js';
+import { ApiError, commonProblems, needs, problemResponse, validationHook, type AppEnv } from '../api/index.js';
 import { answered } from '../callcontrol/index.js';
 import type { BrowserLegs } from './legs.js';
 

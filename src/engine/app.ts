@@ -8,12 +8,8 @@ import type { Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { EventLog } from '../bus/index.js';
 import type { EngineMetrics } from '../metrics/index.js';
-import { authenticate, tokensOnly, TokenRegistry, type AppEnv, type Identifies } from './auth.js';
-import { securityHeaders } from './security-headers.js';
-import { ApiError, problem } from './problem.js';
-import { validationHook } from './validation.js';
-import { eventRoutes, type IngestAdmission } from './routes/events.js';
-import { allowed, enforceContract, methodNotAllowed, type OpenApiDoc } from './contract.js';
+import { allowed, ApiError, authenticate, enforceContract, methodNotAllowed, problem, securityHeaders, TokenRegistry, tokensOnly, validationHook, type AppEnv, type Identifies, type OpenApiDoc } from '../api/index.js';
+import { eventRoutes, type IngestAdmission } from '../events/index.js';
 
 export interface Readiness {
   ready: boolean;

@@ -5,25 +5,11 @@
  * 400 naming the parameter. A scoped user must name one of its queues.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import {
-  DashboardTimeseriesParams,
-  AgentsReport,
-  CallsReport,
-  CallVolume,
-  DashboardSummary,
-  DashboardTimeseries,
-  SlaTrend,
-  agentsReportParams,
-  callsReportParams,
-  dashboardSummaryParams,
-  seriesParams,
-  type HistoryStore,
-  type CsvExport,
-} from '../../store/index.js';
-import { assertQueueScope, type AppEnv, type AuthUser } from '../auth.js';
-import { ApiError } from '../problem.js';
-import { validationHook } from '../validation.js';
-import { commonProblems, json, needs } from '../openapi.js';
+import { agentsReportParams, callsReportParams, DashboardTimeseriesParams, dashboardSummaryParams, seriesParams } from './params.js';
+import { AgentsReport, CallsReport, CallVolume, DashboardSummary, DashboardTimeseries, SlaTrend } from './report-views.js';
+import type { CsvExport } from './export.js';
+import type { HistoryStore } from './store.js';
+import { ApiError, assertQueueScope, commonProblems, json, needs, validationHook, type AppEnv, type AuthUser } from '../api/index.js';
 
 const errors = commonProblems;
 const csv = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } });

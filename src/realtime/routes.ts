@@ -13,13 +13,9 @@ import {
   SlaWindow,
   type Runner,
   type SlaRuleOf,
-} from '../../../processors/index.js';
-import { AGENT_STATES, Instant, timeMeta } from '../../domain/index.js';
-import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../auth.js';
-import { badRequest, notFound } from '../problem.js';
-import { agentVisible as visibleToScope, realtimeFor, scopeSla } from '../scope.js';
-import { validationHook } from '../validation.js';
-import { commonProblems, json, needs, problemResponse } from '../openapi.js';
+} from '../../processors/index.js';
+import { AGENT_STATES, Instant, timeMeta } from '../domain/index.js';
+import { agentVisible as visibleToScope, assertQueueScope, badRequest, canSeeQueue, commonProblems, json, needs, notFound, problemResponse, realtimeFor, scopeSla, validationHook, type AppEnv, type AuthUser } from '../api/index.js';
 
 const problems = commonProblems;
 
