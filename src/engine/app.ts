@@ -79,6 +79,7 @@ export function createApp(deps: ApiDeps) {
   // The OpenAPI document is public, like /healthz: it describes the API and holds no data,
   // and tools (client generators, linters) fetch it before they have a token.
   let document: OpenApiDoc | undefined;
+  // Cast below: the library types the document as OpenAPI's whole object (paths optional); contract.ts reads only its paths, which every built document has.
   const openApi = () =>
     (document ??= app.getOpenAPI31Document({
       openapi: '3.1.0',

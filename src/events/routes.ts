@@ -202,7 +202,7 @@ export function eventRoutes(log: EventLog, admission: IngestAdmission) {
       const { status, retryAfterS } = storeFailureStatus(cause);
       const stored = body.accepted + body.duplicate;
       const detail = `${cause.message}: ${stored} of ${stored + count('not_stored')} valid events are stored (the first ones, in order), the rest are not; send the same body again (stored events come back as duplicates)`;
-      return problemDocument({ ...problemBody(status, detail), cause: cause.kind, ...body, not_stored: count('not_stored') }, retryAfter(retryAfterS)) as never;
+      return problemDocument({ ...problemBody(status, detail), cause: cause.kind, ...body, not_stored: count('not_stored') }, retryAfter(retryAfterS));
     }
     return c.json(body, body.accepted + body.duplicate > 0 ? 200 : body.conflict > 0 ? 409 : 422);
   });

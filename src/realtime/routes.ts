@@ -26,7 +26,7 @@ export type RewindTo = (at: number, now: number) => Promise<{ ok: true; runner: 
 
 const At = Instant.optional().meta({
   ...timeMeta('rewind: the view as it was at this instant (RFC 3339), from the event log; read-only, answered with the header CC-As-Of'),
-} as never);
+});
 
 /**
  * `now`: the engine's clock, the instant every live view is read at; `slaRule`: each queue's
