@@ -10,7 +10,7 @@ import { mapClaims, type ClaimsMapping } from './claims.js';
 import type { JwtVerifier } from './jwt.js';
 import type { SessionKey } from './keys.js';
 import { looksLikeJwt } from './jwt.js';
-import { END_REASONS, type Session, type SessionUser } from './session.js';
+import { END_REASONS, type SessionUser } from './session.js';
 import type { Sessions } from './sessions.js';
 
 /** The cookies' names: `__Host-` / `__Secure-` prefixes where the page is served over HTTPS (the browser then refuses them over plain HTTP or from a subdomain). */
