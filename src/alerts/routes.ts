@@ -39,9 +39,18 @@ const RulesView = z.object({
 const AlertId = z.object({ alert_id: z.string().min(1) });
 const QueueParam = z.object({ queue: z.string().min(1) });
 
-export function alertRoutes(alerts: Alerts) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+type App = OpenAPIHono<AppEnv>;
 
+export function alertRoutes(alerts: Alerts) {
+  const app: App = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  alertListRoutes(app, alerts);
+  acknowledgeRoute(app, alerts);
+  alertRuleRoutes(app, alerts);
+  return app;
+}
+
+/** Alerts (paged), the webhook delivery log, one alert. */
+function alertListRoutes(app: App, alerts: Alerts): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -115,7 +124,10 @@ export function alertRoutes(alerts: Alerts) {
       return c.json(a, 200);
     },
   );
+}
 
+/** Acknowledging: the lifecycle's outcome, answered as its status. */
+function acknowledgeRoute(app: App, alerts: Alerts): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -150,7 +162,10 @@ export function alertRoutes(alerts: Alerts) {
       return c.json(r.alert, 200);
     },
   );
+}
 
+/** A queue's alert rules: read, replace (logged), reset to the config's. */
+function alertRuleRoutes(app: App, alerts: Alerts): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -206,5 +221,4 @@ export function alertRoutes(alerts: Alerts) {
     if (!r.ok) throw new ApiError(503, `the rules could not be logged (${r.reason}); the previous rules stay in force`);
     return answer({ queue, ...r.rules });
   }
-  return app;
 }

@@ -90,9 +90,21 @@ const acwBody = (w: Config['wrapup']) =>
     note: NoteText(4000).optional(),
   });
 
-export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Config['wrapup']) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+type App = OpenAPIHono<AppEnv>;
 
+/** Builds the group; each stage registers its routes in the order the document lists them. */
+export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Config['wrapup']) {
+  const app: App = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  monitoringRoutes(app, cc);
+  callActionRoutes(app, cc, wrapup);
+  agentStateRoutes(app, cc);
+  endCallRoute(app, cc);
+  auditRoute(app, audit);
+  return app;
+}
+
+/** Monitoring sessions: start (listen, whisper, barge, takeover), list, switch mode, stop. */
+function monitoringRoutes(app: App, cc: CallControl): void {
   app.openapi(
     createRoute({ method: 'post', path: '/calls/{call_id}/monitor', operationId: 'startMonitoring', tags, ...supervisor, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(Body({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...actionWithBody } }),
     async (c) => c.json(answered(await cc.monitor(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').action)), 201),
@@ -112,6 +124,10 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
       return c.body(null, 204);
     },
   );
+}
+
+/** What a supervisor does to a call: a note, after-call work, transfer and consultation, hold. */
+function callActionRoutes(app: App, cc: CallControl, wrapup: Config['wrapup']): void {
   app.openapi(
     createRoute({ method: 'patch', path: '/calls/{call_id}', operationId: 'addCallNote', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(Body({ note: NoteText(4000) })) }, responses: { 200: json(CallView, 'the call'), ...commonProblems, ...unknown, ...bodyProblems } }),
     async (c) => c.json(answered(await cc.note(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').note)), 200),
@@ -142,6 +158,10 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
       async (c) => c.json(answered(await cc.hold(c.get('user'), c.req.valid('param').call_id, how === 'hold')), 200),
     );
   }
+}
+
+/** An agent's state, set by a supervisor in scope or by the agent itself. */
+function agentStateRoutes(app: App, cc: CallControl): void {
   const StateBody = Body({ state: z.enum(SETTABLE_STATES), reason: Text(1, 200).optional() });
   const stateSummary = 'idle (log in, back from a break, wrap-up done), away (a break, with a reason) or offline (log out); an agent with a SIP phone logs in once the phone is registered, an agent on a call changes after it (409)';
   app.openapi(
@@ -180,10 +200,17 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
       return c.json(cc.agentView(agent), 200);
     },
   );
+}
+
+function endCallRoute(app: App, cc: CallControl): void {
   app.openapi(
     createRoute({ method: 'post', path: '/calls/{call_id}/end', operationId: 'endCall', tags, ...manager, summary: 'End a call (manager)', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...action } }),
     async (c) => c.json(answered(await cc.end(c.get('user'), c.req.valid('param').call_id)), 200),
   );
+}
+
+/** The audit trail, newest first (managers). */
+function auditRoute(app: App, audit: AuditLog): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -205,5 +232,4 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
     }),
     async (c) => c.json({ entries: await audit.list(c.req.valid('query')) }, 200),
   );
-  return app;
 }
