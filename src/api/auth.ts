@@ -8,7 +8,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { ROLE_RANK, ROLES, type Role, type UserConfig } from '../domain/index.js';
-import type { Session } from '../auth/session.js';
 import { ApiError } from './problem.js';
 
 export interface AuthUser {
@@ -25,7 +24,13 @@ export interface AuthUser {
   subject: string;
 }
 
-export type AppEnv = { Variables: { user: AuthUser; session: Session | null } };
+/** What the API reads of a cookie session (src/auth's Session): its id, and the CSRF token its page must send. */
+export interface SessionRef {
+  id: string;
+  csrf: string;
+}
+
+export type AppEnv = { Variables: { user: AuthUser; session: SessionRef | null } };
 
 /** A static token's user as the config or CC_TOKENS gives it. */
 export type TokenUser = Omit<AuthUser, 'subject'> & { subject?: string };
@@ -82,12 +87,13 @@ export const canSeeQueue = (user: AuthUser, queue: string | null | undefined) =>
   user.queues === null || (queue != null && user.queues.includes(queue));
 
 /** Who a request is, or why it is refused: what src/auth's Authenticator answers. */
-export type Identified =
+/** `S`: the session as its keeper (src/auth) knows it; the API reads only a SessionRef of it. */
+export type Identified<S extends SessionRef = SessionRef> =
   | {
       ok: true;
       user: AuthUser;
       /** The cookie session behind it; null for a bearer token. */
-      session: Session | null;
+      session: S | null;
       /** When this identity lapses by itself (a JWT's exp); null: it does not. */
       expiresAt: number | null;
     }

@@ -23,6 +23,7 @@ export {
   type AuthUser,
   type Identified,
   type Identifies,
+  type SessionRef,
   type TokenUser,
 } from './auth.js';
 export { allowed, enforceContract, methodNotAllowed, ROLE_KEY, type OpenApiDoc } from './contract.js';
