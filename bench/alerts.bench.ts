@@ -8,9 +8,9 @@
  * (the pipeline and API without any alert work).
  */
 import { createRunner } from '../processors/index.js';
-import { createApp } from '../src/api/app.js';
+import { createApp } from '../src/engine/app.js';
 import { TokenRegistry } from '../src/api/auth.js';
-import { liveRoutes } from '../src/api/routes/live.js';
+import { liveRoutes } from '../src/realtime/index.js';
 import { InProcessLog } from '../src/bus/index.js';
 import { parseConfig, systemClock } from '../src/domain/index.js';
 import { Pipeline } from '../src/engine/pipeline.js';

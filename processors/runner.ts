@@ -172,6 +172,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   let older = new Set<string>(from?.dedupe.older);
   let lastSeq = from?.lastSeq ?? 0;
   const counts: RunnerCounts = from ? structuredClone(from.counts) : { applied: {}, rejected: {}, duplicate: {} };
+  // One reused slot, its event set before every use (no allocation per event).
   const t: TimedEvent = { seq: 0, event: null as unknown as TimedEvent['event'], at: 0 };
   const bump = (into: Record<string, number>, type: string) => {
     into[type] = (into[type] ?? 0) + 1;

@@ -3,7 +3,7 @@
  * Each returns a refusal reason when the command does not fit the agent's state, and emits
  * nothing then.
  */
-import type { AgentCommand } from './decide.js';
+import type { AgentCommand } from './commands.js';
 import type { Emitter } from './routing.js';
 
 export function decideAgent(out: Emitter, c: AgentCommand): string | undefined {

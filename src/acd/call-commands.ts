@@ -5,7 +5,7 @@
  * emits nothing then.
  */
 import { queueSettings } from '../domain/index.js';
-import type { CallCommand } from './decide.js';
+import type { CallCommand } from './commands.js';
 import type { Emitter } from './routing.js';
 import type { AcdCall } from './state.js';
 import { decideConsult } from './consult-commands.js';

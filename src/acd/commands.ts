@@ -51,6 +51,16 @@ export type AcdCommand =
 
 export type AcdCommandType = AcdCommand['type'];
 
+/** Commands about an agent's own state (the rest are about a call). */
+export type AgentCommand = Extract<AcdCommand, { type: 'wrapup.done' | 'agent.break' | 'agent.return' | 'agent.login' | 'agent.logout' | 'agent.set_queues' }>;
+export type CallCommand = Exclude<AcdCommand, AgentCommand>;
+
+const AGENT_COMMANDS: ReadonlySet<string> = new Set(['wrapup.done', 'agent.break', 'agent.return', 'agent.login', 'agent.logout', 'agent.set_queues']);
+
+export function isAgentCommand(c: AcdCommand): c is AgentCommand {
+  return AGENT_COMMANDS.has(c.type);
+}
+
 /** A timer the shell must set (replacing any with the same key) or cancel. */
 export type TimerOp = { op: 'set'; key: string; at: number; command: AcdCommand } | { op: 'cancel'; key: string };
 

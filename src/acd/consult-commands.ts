@@ -4,8 +4,7 @@
  * events carry everything a replay needs: the consulted agent is `busy` (reason `consult`)
  * while it lasts, so routing leaves it alone, and the caller is on hold.
  */
-import type { CallCommand } from './decide.js';
-import type { TransferTarget } from './commands.js';
+import type { CallCommand, TransferTarget } from './commands.js';
 import type { Emitter } from './routing.js';
 import type { AcdCall } from './state.js';
 

@@ -3,7 +3,7 @@
  * what the command does, and the timers to set or cancel. Pure: the state is not touched
  * (the events are applied to a draft so routing sees them); the shell folds the events in.
  */
-import type { AcdCommand, AcdContext, Decision } from './commands.js';
+import { isAgentCommand, type AcdCommand, type AcdContext, type Decision } from './commands.js';
 import { Draft } from './draft.js';
 import { Emitter, route } from './routing.js';
 import type { AcdState } from './state.js';
@@ -22,14 +22,4 @@ export function decide(state: AcdState, command: AcdCommand, now: number, ctx: A
   if (refused !== undefined) return { events: [], timers: [], refused };
   route(out);
   return { events: out.events, timers: timersFor(out.events, ctx.config, now) };
-}
-
-/** Commands about an agent's own state (the rest are about a call). */
-export type AgentCommand = Extract<AcdCommand, { type: 'wrapup.done' | 'agent.break' | 'agent.return' | 'agent.login' | 'agent.logout' | 'agent.set_queues' }>;
-export type CallCommand = Exclude<AcdCommand, AgentCommand>;
-
-const AGENT_COMMANDS: ReadonlySet<string> = new Set(['wrapup.done', 'agent.break', 'agent.return', 'agent.login', 'agent.logout', 'agent.set_queues']);
-
-function isAgentCommand(c: AcdCommand): c is AgentCommand {
-  return AGENT_COMMANDS.has(c.type);
 }

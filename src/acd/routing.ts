@@ -27,6 +27,7 @@ export class Emitter {
 
   emit<T extends CallEventType>(type: T, fields: Fields<T>): void {
     // Envelope first, then the type's fields: one key order, so NDJSON output is stable.
+    // TypeScript cannot tie `type` to the union member that Fields<T> completes, though together they are that member.
     const e = { id: this.ctx.nextId(), type, time: this.time, source: this.ctx.source, v: 1, ...fields } as unknown as CallEvent;
     applyEvent(this.draft, e, this.now);
     this.events.push(e);

@@ -6,11 +6,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ALERT_STATES, AlertView } from '../../processors/index.js';
 import { ALERT_TYPES, AlertRuleSettings, Instant, Text, WholeNumber, type AlertRules } from '../domain/index.js';
-import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../api/auth.js';
-import { ApiError, conflict, notFound } from '../api/problem.js';
-import { validationHook } from '../api/validation.js';
+import { ApiError, assertQueueScope, bodyProblems, canSeeQueue, commonProblems, conflict, json, needs, notFound, problemResponse, validationHook, type AppEnv, type AuthUser } from '../api/index.js';
 import type { Alerts } from './types.js';
-import { bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
 
 const problems = commonProblems;
 const tags = ['alerts'];
@@ -42,9 +39,18 @@ const RulesView = z.object({
 const AlertId = z.object({ alert_id: z.string().min(1) });
 const QueueParam = z.object({ queue: z.string().min(1) });
 
-export function alertRoutes(alerts: Alerts) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+type App = OpenAPIHono<AppEnv>;
 
+export function alertRoutes(alerts: Alerts) {
+  const app: App = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  alertListRoutes(app, alerts);
+  acknowledgeRoute(app, alerts);
+  alertRuleRoutes(app, alerts);
+  return app;
+}
+
+/** Alerts (paged), the webhook delivery log, one alert. */
+function alertListRoutes(app: App, alerts: Alerts): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -118,7 +124,10 @@ export function alertRoutes(alerts: Alerts) {
       return c.json(a, 200);
     },
   );
+}
 
+/** Acknowledging: the lifecycle's outcome, answered as its status. */
+function acknowledgeRoute(app: App, alerts: Alerts): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -153,7 +162,10 @@ export function alertRoutes(alerts: Alerts) {
       return c.json(r.alert, 200);
     },
   );
+}
 
+/** A queue's alert rules: read, replace (logged), reset to the config's. */
+function alertRuleRoutes(app: App, alerts: Alerts): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -209,5 +221,4 @@ export function alertRoutes(alerts: Alerts) {
     if (!r.ok) throw new ApiError(503, `the rules could not be logged (${r.reason}); the previous rules stay in force`);
     return answer({ queue, ...r.rules });
   }
-  return app;
 }

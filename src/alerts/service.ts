@@ -35,7 +35,7 @@ import {
   type Changed,
 } from '../../processors/index.js';
 import type { CallEvent } from '../domain/index.js';
-import type { AppEnv } from '../api/auth.js';
+import type { AppEnv } from '../api/index.js';
 import { AlertHistory } from './history.js';
 import { AlertMetrics } from './metrics.js';
 import { clearLegacyRules, legacyRuleEvents } from './legacy-rules.js';
@@ -47,12 +47,31 @@ import { Settling } from './settling.js';
 import { SharedAlerts, type AlertStep } from './shared.js';
 import type { AcknowledgeResult, AlertListener, Alerts, AlertsDeps } from './types.js';
 
-/**
- * Creates the alerts service. start() loads the alerts that were live before a restart and
- * follows the pipeline; startJudging() once the engine is up.
- * @example const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock }); await alerts.start(); await pipeline.start(); alerts.startJudging();
- */
-export function createAlerts(deps: AlertsDeps): Alerts {
+/** Everything the alerts shell keeps: the book, the rule overrides and the parts that record, count, send and judge. */
+interface AlertsParts {
+  deps: AlertsDeps;
+  now: () => number;
+  keepResolved: number;
+  book: ReturnType<typeof initialAlertBook>;
+  overrides: ReturnType<typeof initialRuleOverrides>;
+  viewAlert: (a: Alert) => AlertView;
+  history: AlertHistory | null;
+  metrics: AlertMetrics | null;
+  webhooks: WebhookDispatcher;
+  acks: OperationalWriter<AcknowledgeOutcome>;
+  ruleWrites: OperationalWriter<null>;
+  listeners: Set<AlertListener>;
+  say: (line: string) => void;
+  settling: Settling;
+  peers: NonNullable<AlertsDeps['peers']> | null;
+  shared: SharedAlerts | null;
+  judge: AlertJudge | null;
+  /** judging: the engine is up (startJudging); judged: the first judgement (every queue) is done. */
+  flags: { judging: boolean; judged: boolean };
+}
+
+/** The alerts' parts, built from the deps: nothing runs yet. */
+function alertsParts(deps: AlertsDeps): AlertsParts {
   const now = () => deps.clock.now();
   const keepResolved = deps.keepResolved ?? 10_000;
   const book = initialAlertBook(keepResolved);
@@ -63,26 +82,39 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   const thresholds = () => deps.runner.knownQueues().flatMap((queue) => ruleThresholds(deps.config, queue, rulesOf(deps.config, overrides, queue)).map((t) => ({ ...t, queue })));
   const metrics = deps.registry ? new AlertMetrics(deps.registry, () => book, thresholds) : null;
   const webhooks = new WebhookDispatcher(deps.config.webhooks, { ...deps.webhookOptions, now });
-  const acks = new OperationalWriter<AcknowledgeOutcome>(deps.log, now);
-  const ruleWrites = new OperationalWriter<null>(deps.log, now);
-  const listeners = new Set<AlertListener>();
   const say = deps.say ?? ((line: string) => console.error(line));
-  // Calls and agents whose events arrived late are left out of the rules while they settle.
-  const settling = new Settling(now);
   // Engines on one stream: one judges and logs, all fold (shared.ts); alone, it applies at once.
   const peers = deps.peers ?? null;
-  const shared = peers ? new SharedAlerts({ peers, book, history, webhooks, lastSeq: () => deps.runner.lastSeq, caughtUp: () => deps.pipeline.caughtUp, say, view: viewAlert }) : null;
-  const judge = peers ? new AlertJudge(deps.log, now, say) : null;
-  let judging = false;
-  let judged = false;
-  let unsubscribe: (() => void) | undefined;
-  let stopTimer: (() => void) | undefined;
+  return {
+    deps,
+    now,
+    keepResolved,
+    book,
+    overrides,
+    viewAlert,
+    history,
+    metrics,
+    webhooks,
+    acks: new OperationalWriter<AcknowledgeOutcome>(deps.log, now),
+    ruleWrites: new OperationalWriter<null>(deps.log, now),
+    listeners: new Set<AlertListener>(),
+    say,
+    // Calls and agents whose events arrived late are left out of the rules while they settle.
+    settling: new Settling(now),
+    peers,
+    shared: peers ? new SharedAlerts({ peers, book, history, webhooks, lastSeq: () => deps.runner.lastSeq, caughtUp: () => deps.pipeline.caughtUp, say, view: viewAlert }) : null,
+    judge: peers ? new AlertJudge(deps.log, now, say) : null,
+    flags: { judging: false, judged: false },
+  };
+}
 
-  /**
-   * Records each change; `news` also tells listeners and webhooks (a replayed acknowledgement
-   * is not news). Engines on one stream: recorded and sent by shared.ts, from the log's steps.
-   */
-  function publish(changes: ReadonlyArray<AlertChange | AlertStep>, news = true): void {
+/**
+ * Records each change; `news` also tells listeners and webhooks (a replayed acknowledgement
+ * is not news). Engines on one stream: recorded and sent by shared.ts, from the log's steps.
+ */
+function publisher(p: AlertsParts): (changes: ReadonlyArray<AlertChange | AlertStep>, news?: boolean) => void {
+  const { shared, history, metrics, webhooks, listeners, viewAlert } = p;
+  return (changes, news = true) => {
     for (const c of changes) {
       if (shared) shared.folded(c as AlertStep);
       else history?.record(c.alert);
@@ -98,17 +130,23 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         }
       }
     }
-  }
+  };
+}
 
-  // Judged only once the engine is up and the processors reached the log's end: replayed
-  // history, and the engine's own start-up, are not news.
-  const ready = () => judging && deps.pipeline.caughtUp;
+/**
+ * Judged only once the engine is up and the processors reached the log's end: replayed
+ * history, and the engine's own start-up, are not news.
+ */
+const ready = (p: AlertsParts) => p.flags.judging && p.deps.pipeline.caughtUp;
 
-  function evaluate(queues?: readonly string[], at = now()): void {
-    if (!ready()) return;
+/** Judges `queues` (every queue at the first judgement, or when none is named) at `at`. */
+function judgement(p: AlertsParts, publish: ReturnType<typeof publisher>): (queues?: readonly string[], at?: number) => void {
+  const { deps, book, overrides, settling, judge, peers, now } = p;
+  return (queues, at = now()) => {
+    if (!ready(p)) return;
     // The first judgement looks at every queue: a restart may have changed any of them.
-    const first = !judged;
-    judged = true;
+    const first = !p.flags.judged;
+    p.flags.judged = true;
     const names = (first ? undefined : queues) ?? [...new Set([...deps.runner.knownQueues(), ...queuesWithAlerts(book)])];
     const changes: AlertChange[] = [];
     for (const q of names) {
@@ -121,10 +159,13 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       }
     }
     publish(changes);
-  }
+  };
+}
 
-
-  function fold(changed: Changed, admitted: ReadonlyArray<{ seq: number; event: CallEvent }>): void {
+/** Folds the alerts' events of an applied batch (fired, acknowledged, resolved, rule overrides), then judges the queues it changed. */
+function folder(p: AlertsParts, publish: ReturnType<typeof publisher>, evaluate: ReturnType<typeof judgement>) {
+  const { book, overrides, settling, acks, ruleWrites, shared, judge } = p;
+  return (changed: Changed, admitted: ReadonlyArray<{ seq: number; event: CallEvent }>): void => {
     const changes: Array<AlertChange | AlertStep> = [];
     const step = (seq: number, eventId: string, c: AlertChange | null, id: string, kind: AlertChange['kind']) => {
       const s = shared ? shared.step(seq, eventId, c, id, kind) : c;
@@ -132,7 +173,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     };
     const queues = new Set(changed.queues);
     // Replayed at start-up, the log's past is not a late arrival: it is judged as it stands once caught up.
-    const live = ready();
+    const live = ready(p);
     for (const { seq, event: e } of admitted) {
       if (live) settling.admitted(e);
       if (e.type === 'alert.acknowledged') {
@@ -154,25 +195,25 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     }
     publish(changes, live);
     if (queues.size > 0) evaluate([...queues]);
-  }
+  };
+}
 
+/**
+ * start(): the alerts that were live before a restart come back from history, the log's
+ * alert events are followed, the legacy rule overrides are moved into the log, and the
+ * tick begins; stop() undoes it.
+ */
+function lifecycle(p: AlertsParts, fold: ReturnType<typeof folder>, evaluate: ReturnType<typeof judgement>): Pick<Alerts, 'start' | 'startJudging' | 'stop'> {
+  const { deps, book, history, metrics, shared, settling, webhooks, keepResolved } = p;
+  let unsubscribe: (() => void) | undefined;
+  let stopTimer: (() => void) | undefined;
   /** Every tick: judge every queue; engines on one stream also follow the leases. */
-  function tick(): void {
+  const tick = (): void => {
     shared?.sync();
     settling.sweep();
     evaluate();
-  }
-
-  const alerts: Alerts = {
-    routes: [],
-    config: deps.config,
-    now,
-    rules: {
-      rulesOf: (q) => rulesOf(deps.config, overrides, q),
-      describe: (q) => describeRules(deps.config, overrides, q),
-      snapshot: () => snapshotRuleOverrides(overrides),
-      restore: (j) => restoreRuleOverrides(overrides, j),
-    },
+  };
+  return {
     async start() {
       if (history) {
         const loaded = await history.load(keepResolved);
@@ -194,17 +235,24 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       if (tickMs > 0) stopTimer = deps.clock.every(tickMs, tick);
     },
     startJudging() {
-      judging = true;
+      p.flags.judging = true;
       evaluate();
     },
     async stop() {
-      judging = false;
+      p.flags.judging = false;
       stopTimer?.();
       unsubscribe?.();
       await shared?.stop();
       await webhooks.stop();
       await history?.stop();
     },
+  };
+}
+
+/** What the API and the wallboard ask of the alerts: the live ones, history, acknowledging, the rules. */
+function alertQueries(p: AlertsParts): Omit<Alerts, 'routes' | 'config' | 'now' | 'rules' | 'start' | 'startJudging' | 'stop' | 'evaluate'> {
+  const { deps, book, overrides, history, webhooks, acks, ruleWrites, listeners, shared, viewAlert } = p;
+  return {
     onAlert(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -214,7 +262,6 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       for (const m of book.live.values()) for (const a of m.values()) out.push(viewAlert(a));
       return out.sort((x, y) => (x.started_at < y.started_at ? 1 : -1));
     },
-    evaluate,
     async list(f) {
       const hit = listAlerts(book, f) ?? (history ? await history.list(f) : { alerts: [], total: 0 });
       return { alerts: hit.alerts.map((a) => viewAlert(a)), total: hit.total };
@@ -223,7 +270,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       const a = book.byId.get(id) ?? (history ? await history.find(id) : null);
       return a ? viewAlert(a) : null;
     },
-    async acknowledge(id, by, comment) {
+    async acknowledge(id, by, comment): Promise<AcknowledgeResult> {
       const a = book.byId.get(id);
       if (a === undefined) {
         // Every live alert is in memory (restored at start): one only in history is resolved.
@@ -246,6 +293,33 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     describe: () => shared?.describe() ?? null,
     flush: async () => history?.flush(),
     knownQueue: (q) => deps.config.queues.some((c) => c.id === q) || deps.runner.states.live.queues.has(q),
+  };
+}
+
+/**
+ * Creates the alerts service. start() loads the alerts that were live before a restart and
+ * follows the pipeline; startJudging() once the engine is up.
+ * @example const alerts = createAlerts({ config, runner, pipeline, log, registry: metrics.registry, store, clock }); await alerts.start(); await pipeline.start(); alerts.startJudging();
+ */
+export function createAlerts(deps: AlertsDeps): Alerts {
+  const parts = alertsParts(deps);
+  const publish = publisher(parts);
+  const evaluate = judgement(parts, publish);
+  const fold = folder(parts, publish, evaluate);
+  const { overrides } = parts;
+  const alerts: Alerts = {
+    routes: [],
+    config: deps.config,
+    now: parts.now,
+    rules: {
+      rulesOf: (q) => rulesOf(deps.config, overrides, q),
+      describe: (q) => describeRules(deps.config, overrides, q),
+      snapshot: () => snapshotRuleOverrides(overrides),
+      restore: (j) => restoreRuleOverrides(overrides, j),
+    },
+    ...lifecycle(parts, fold, evaluate),
+    evaluate,
+    ...alertQueries(parts),
   };
   (alerts.routes as Array<OpenAPIHono<AppEnv>>).push(alertRoutes(alerts));
   return alerts;

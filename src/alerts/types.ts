@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AlertChangeKind, AlertFilter, AlertView, Changed, RuleOverridesJson, RulesDescription, Runner } from '../../processors/index.js';
 import type { AlertRules, CallEvent, Clock, Config } from '../domain/index.js';
-import type { AppEnv } from '../api/auth.js';
+import type { AppEnv } from '../api/index.js';
 import type { AppendOnly } from './operations.js';
 import type { AlertPeers } from './shared.js';
 import type { DeliveryRecord, DeliveryStatus, WebhookOptions } from './webhooks.js';

@@ -11,20 +11,8 @@ import type { AuditLog } from '../callcontrol/index.js';
 import { HISTORY_QUERY_ROLES, type Role } from '../domain/index.js';
 import type { AnalystReader } from '../store/index.js';
 import { scanStatement } from './lexer.js';
-import { httpStatusOf } from './protocol.js';
+import { httpStatusOf, type DoorRequest } from './protocol.js';
 import { judgeSqlTree, parseSqlTree } from './sql-tree.js';
-
-/** What a client sent, read from the HTTP request (protocol.ts). */
-export interface DoorRequest {
-  sql: string;
-  /** `param_<name>` values, unescaped: bound to `{name:Type}` in the query. */
-  params: Record<string, string>;
-  /** Other parameters: ClickHouse settings the client asks for. */
-  settings: Record<string, string>;
-  database: string | null;
-  defaultFormat: string | null;
-  queryId: string;
-}
 
 export interface DoorUser {
   name: string;

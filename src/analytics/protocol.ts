@@ -8,12 +8,23 @@
  */
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
-import type { DoorRequest } from './door.js';
 
 /** Parameters of the HTTP interface that are not settings: the protocol's own, accepted and not applied (a session, progress headers, compression of the request, which the body's Content-Encoding says). */
 const IGNORED = new Set(['session_id', 'session_timeout', 'session_check', 'compress', 'decompress', 'wait_end_of_query', 'send_progress_in_http_headers', 'http_headers_progress_interval_ms', 'buffer_size', 'role', 'quota_key', 'http_zlib_compression_level', 'enable_http_compression', 'client_protocol_version']);
 
 export type Credentials = { kind: 'password'; user: string; key: string } | { kind: 'bearer'; token: string };
+
+/** What a client sent, read from the HTTP request. */
+export interface DoorRequest {
+  sql: string;
+  /** `param_<name>` values, unescaped: bound to `{name:Type}` in the query. */
+  params: Record<string, string>;
+  /** Other parameters: ClickHouse settings the client asks for. */
+  settings: Record<string, string>;
+  database: string | null;
+  defaultFormat: string | null;
+  queryId: string;
+}
 
 export type ReadRequest = { ok: true; request: DoorRequest; compressResponse: boolean } | { ok: false; code: number; message: string; sql?: string };
 

@@ -8,8 +8,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { ROLE_RANK, ROLES, type Role, type UserConfig } from '../domain/index.js';
-import type { Identified } from '../auth/authenticator.js';
-import type { Session } from '../auth/session.js';
 import { ApiError } from './problem.js';
 
 export interface AuthUser {
@@ -26,7 +24,13 @@ export interface AuthUser {
   subject: string;
 }
 
-export type AppEnv = { Variables: { user: AuthUser; session: Session | null } };
+/** What the API reads of a cookie session (src/auth's Session): its id, and the CSRF token its page must send. */
+export interface SessionRef {
+  id: string;
+  csrf: string;
+}
+
+export type AppEnv = { Variables: { user: AuthUser; session: SessionRef | null } };
 
 /** A static token's user as the config or CC_TOKENS gives it. */
 export type TokenUser = Omit<AuthUser, 'subject'> & { subject?: string };
@@ -81,6 +85,19 @@ export const roleRank = (r: Role) => ROLE_RANK[r];
 export const hasRole = (user: AuthUser, min: Role) => roleRank(user.role) >= roleRank(min);
 export const canSeeQueue = (user: AuthUser, queue: string | null | undefined) =>
   user.queues === null || (queue != null && user.queues.includes(queue));
+
+/** Who a request is, or why it is refused: what src/auth's Authenticator answers. */
+/** `S`: the session as its keeper (src/auth) knows it; the API reads only a SessionRef of it. */
+export type Identified<S extends SessionRef = SessionRef> =
+  | {
+      ok: true;
+      user: AuthUser;
+      /** The cookie session behind it; null for a bearer token. */
+      session: S | null;
+      /** When this identity lapses by itself (a JWT's exp); null: it does not. */
+      expiresAt: number | null;
+    }
+  | { ok: false; status: 401 | 403 | 503; reason: string; /** A bearer token was sent and refused (RFC 6750's invalid_token). */ bearer: boolean };
 
 /** What authenticate() and the Socket.IO gateway ask (the Authenticator of src/auth answers it). */
 export interface Identifies {

@@ -4,7 +4,7 @@
  * shape, so both transports refuse the same things with the same words.
  */
 import { parse as parseCookies, parseSigned } from 'hono/utils/cookie';
-import type { AuthUser, TokenRegistry } from '../api/auth.js';
+import type { AuthUser, Identified, TokenRegistry } from '../api/index.js';
 import type { Clock } from '../domain/index.js';
 import { mapClaims, type ClaimsMapping } from './claims.js';
 import type { JwtVerifier } from './jwt.js';
@@ -12,17 +12,6 @@ import type { SessionKey } from './keys.js';
 import { looksLikeJwt } from './jwt.js';
 import { END_REASONS, type Session, type SessionUser } from './session.js';
 import type { Sessions } from './sessions.js';
-
-export type Identified =
-  | {
-      ok: true;
-      user: AuthUser;
-      /** The cookie session behind it; null for a bearer token. */
-      session: Session | null;
-      /** When this identity lapses by itself (a JWT's exp); null: it does not. */
-      expiresAt: number | null;
-    }
-  | { ok: false; status: 401 | 403 | 503; reason: string; /** A bearer token was sent and refused (RFC 6750's invalid_token). */ bearer: boolean };
 
 /** The cookies' names: `__Host-` / `__Secure-` prefixes where the page is served over HTTPS (the browser then refuses them over plain HTTP or from a subdomain). */
 export function cookieNames(secure: boolean) {
@@ -53,7 +42,7 @@ export class Authenticator {
     return this.o.secure;
   }
 
-  async bearer(token: string): Promise<Identified> {
+  async bearer(token: string): Promise<Identified<Session>> {
     const user = this.o.tokens.verify(token);
     if (user) return { ok: true, user, session: null, expiresAt: null };
     if (!this.o.jwt || !this.o.mapping || !looksLikeJwt(token)) return { ok: false, status: 401, reason: 'the bearer token is not valid', bearer: true };
@@ -73,7 +62,7 @@ export class Authenticator {
   }
 
   /** The session of a Cookie header; null when it carries no session cookie at all. */
-  async cookie(cookieHeader: string | undefined): Promise<Identified | null> {
+  async cookie(cookieHeader: string | undefined): Promise<Identified<Session> | null> {
     if (!cookieHeader || !parseCookies(cookieHeader, this.cookies.session)[this.cookies.session]) return null;
     const secret = await this.secretFrom(cookieHeader);
     if (!secret) return { ok: false, status: 401, reason: 'the session cookie is not valid: sign in again', bearer: false };

@@ -3,10 +3,7 @@
  * The link's address (with its secret) is in the creation's answer only.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { AppEnv, AuthUser } from '../api/auth.js';
-import { ApiError, notFound } from '../api/problem.js';
-import { bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
-import { validationHook } from '../api/validation.js';
+import { ApiError, bodyProblems, commonProblems, json, needs, notFound, problemResponse, validationHook, type AppEnv, type AuthUser } from '../api/index.js';
 import { Id, isWellFormedText, TEXT_RULE } from '../domain/index.js';
 import type { DisplayLinks } from './display-links.js';
 

@@ -11,8 +11,7 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie, setSignedCookie } from 'hono/cookie';
 import { parse as parseCookies } from 'hono/utils/cookie';
-import { csrfMatches, sha256, type TokenRegistry } from '../api/auth.js';
-import { problem } from '../api/problem.js';
+import { csrfMatches, problem, sha256, type TokenRegistry } from '../api/index.js';
 import type { Clock, Role } from '../domain/index.js';
 import type { Authenticator } from './authenticator.js';
 import { mapClaims, type ClaimsMapping } from './claims.js';
@@ -48,6 +47,19 @@ const BACK = /^\/?(\?tv)?(#\/[\w\-/%.]*)?$/;
 
 export function authRoutes(o: AuthRoutesOptions): Hono {
   const app = new Hono();
+  const k = signInKit(o);
+  sessionRoute(app, o, k);
+  providerRoutes(app, o, k);
+  tokenSignInRoute(app, o, k);
+  signOutRoute(app, o, k);
+  displayLinkRoute(app, o, k);
+  return app;
+}
+
+type SignInKit = ReturnType<typeof signInKit>;
+
+/** What every sign-in route shares: the clock, the cookies' names, the notice pages, opening a session and describing one. */
+function signInKit(o: AuthRoutesOptions) {
   const now = () => o.clock.now();
   const names = o.auth.cookies;
   const html = (c: Context, status: 200 | 400 | 403 | 404 | 503, page: NoticePage) => c.html(noticeHtml(page), status);
@@ -71,13 +83,20 @@ export function authRoutes(o: AuthRoutesOptions): Hono {
     },
     limits: o.limits,
   });
+  return { now, names, html, home, openSession, describe, ways };
+}
 
+/** GET /auth/session: who the session cookie is, and the ways to sign in. */
+function sessionRoute(app: Hono, o: AuthRoutesOptions, { describe, ways }: SignInKit): void {
   app.get('/auth/session', async (c) => {
     const id = await o.auth.cookie(c.req.header('cookie'));
     if (id?.ok && id.session) return c.json({ ...describe(id.session), ...ways() });
     return c.json({ signed_in: false, ...(id && !id.ok ? { reason: id.reason } : {}), ...ways() });
   });
+}
 
+/** The OpenID Connect provider's sign-in: off to the provider (login), and back (callback). */
+function providerRoutes(app: Hono, o: AuthRoutesOptions, { now, names, html, home, openSession }: SignInKit): void {
   app.get('/auth/login', async (c) => {
     if (!o.oidc) return html(c, 404, { title: 'No identity provider', lines: ['This engine has no OpenID Connect provider configured (auth.oidc): sign in with a token.'], actions: [home] });
     const back = c.req.query('back') ?? '';
@@ -131,7 +150,10 @@ export function authRoutes(o: AuthRoutesOptions): Hono {
     await o.audit({ user: mapped.user, action: 'session.sign_in', detail: { kind: 'oidc', issuer: o.oidc.issuer }, status: 200, message: `signed in at ${o.oidc.issuer} as ${mapped.user.role}` });
     return c.redirect(`/${transaction.back.replace(/^\//, '')}`, 302);
   });
+}
 
+/** POST /auth/token: a static token signs the browser in. */
+function tokenSignInRoute(app: Hono, o: AuthRoutesOptions, { openSession, describe, ways }: SignInKit): void {
   app.post('/auth/token', async (c) => {
     // JSON only: a cross-site form cannot send it without the browser asking first (CORS), so no one signs a browser in behind its back.
     if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) return problem(c, 415, 'send {"token": "..."} as application/json');
@@ -145,7 +167,10 @@ export function authRoutes(o: AuthRoutesOptions): Hono {
     await o.audit({ user: s.session.user, action: 'session.sign_in', detail: { kind: 'token' }, status: 200, message: 'signed in with a token' });
     return c.json({ ...describe(s.session), ...ways() });
   });
+}
 
+/** POST /auth/logout: the session ends (and, for a company account, where to sign out at the provider). */
+function signOutRoute(app: Hono, o: AuthRoutesOptions, { names }: SignInKit): void {
   app.post('/auth/logout', async (c) => {
     const id = await o.auth.cookie(c.req.header('cookie'));
     deleteCookie(c, names.session, { path: '/', secure: o.auth.secure });
@@ -157,7 +182,10 @@ export function authRoutes(o: AuthRoutesOptions): Hono {
     const url = id.session.kind === 'oidc' && o.oidc ? o.oidc.endSessionUrl(tokens?.id_token ?? null) : null;
     return c.json({ signed_out: true, provider_logout_url: url });
   });
+}
 
+/** GET /auth/display/{secret}: a wall screen's display link signs it in. */
+function displayLinkRoute(app: Hono, o: AuthRoutesOptions, { html, home, openSession }: SignInKit): void {
   app.get('/auth/display/:secret', async (c) => {
     const link = o.links.bySecret(c.req.param('secret'));
     if (!link) return html(c, 404, { title: 'Display link not valid', lines: ['This display link was revoked, or never existed. An admin makes a new one (POST /cc/display-links).'], actions: [home] });
@@ -171,7 +199,6 @@ export function authRoutes(o: AuthRoutesOptions): Hono {
     c.header('referrer-policy', 'no-referrer');
     return c.redirect('/?tv#/dashboard', 302);
   });
-  return app;
 }
 
 /** `<public_url>/auth/callback`: what the provider has registered, whatever proxy the request came through. */

@@ -8,7 +8,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import * as oidcLib from 'openid-client';
 import type { Hono } from 'hono';
-import { registryFrom, type AppEnv, type TokenRegistry } from '../api/auth.js';
+import { registryFrom, type AppEnv, type TokenRegistry } from '../api/index.js';
 import type { Clock, Config } from '../domain/index.js';
 import type { AuditEntry, AuditLog } from '../callcontrol/index.js';
 

@@ -16,9 +16,7 @@ import type { AppendResult } from './log.js';
  */
 export function duplicateOrConflict(stored: CallEvent, sent: CallEvent, seq: number): AppendResult {
   if (JSON.stringify(stored) === JSON.stringify(sent)) return { status: 'duplicate', id: sent.id, seq };
-  const a = stored as unknown as Record<string, unknown>;
-  const b = sent as unknown as Record<string, unknown>;
-  const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  const fields = [...new Set([...Object.keys(stored), ...Object.keys(sent)])].filter((k) => JSON.stringify(Reflect.get(stored, k)) !== JSON.stringify(Reflect.get(sent, k)));
   return {
     status: 'conflict',
     id: sent.id,

@@ -4,11 +4,11 @@
  * wrap-up done, logout), so the change is an event and routing sees it at once. An agent
  * with a SIP phone logs in only once the phone is registered.
  */
-import { ApiError, conflict, notFound } from '../api/problem.js';
-import { hasRole, type AuthUser } from '../api/auth.js';
+import { hasRole, type AuthUser } from '../api/index.js';
 import type { AcdCommand } from '../acd/index.js';
 import type { AgentState, Config } from '../domain/index.js';
 import type { Actions } from './action.js';
+import { done, refuse, type Outcome } from './outcome.js';
 
 export const SETTABLE_STATES = ['idle', 'away', 'offline'] as const;
 export type SettableState = (typeof SETTABLE_STATES)[number];
@@ -44,34 +44,38 @@ export class AgentStates {
   ) {}
 
   /** The signed-in user's own agent's state; resolves with the agent's id. */
-  async setOwn(user: AuthUser, target: SettableState, reason?: string): Promise<string> {
-    if (user.agent === undefined) throw notFound(`${user.name}'s token is not an agent's (give the user an agent in the config's users[].agent)`);
-    await this.set(user, user.agent, target, reason);
-    return user.agent;
+  async setOwn(user: AuthUser, target: SettableState, reason?: string): Promise<Outcome<string>> {
+    const agent = user.agent;
+    if (agent === undefined) return refuse('unknown', `${user.name}'s token is not an agent's (give the user an agent in the config's users[].agent)`);
+    const set = await this.set(user, agent, target, reason);
+    return set.ok ? done(agent) : set;
   }
 
   /** Sets the state; resolves once the processors applied it (or at once when nothing changes). */
-  async set(user: AuthUser, agent: string, target: SettableState, reason?: string): Promise<void> {
-    await this.act.audited({ user, action: 'agent.state', call_id: '', agent, detail: { state: target, ...(reason === undefined ? {} : { reason }) } }, async () => {
-      await this.act.ownerFirst();
+  async set(user: AuthUser, agent: string, target: SettableState, reason?: string): Promise<Outcome<null>> {
+    return this.act.audited({ user, action: 'agent.state', call_id: '', agent, detail: { state: target, ...(reason === undefined ? {} : { reason }) } }, async () => {
+      const elsewhere = await this.act.ownerFirst();
+      if (elsewhere) return elsewhere;
       const known = this.config.agents.find((a) => a.id === agent);
       const live = this.act.deps.feed.runner.agent(agent, this.act.deps.now());
-      if (!known && !live) throw notFound(`agent "${agent}" is not known`);
+      if (!known && !live) return refuse('unknown', `agent "${agent}" is not known`);
       const self = user.agent === agent;
       if (!self) {
-        this.act.requireRole(user, 'supervisor', "setting another agent's state");
+        const role = this.act.roleRefusal(user, 'supervisor', "setting another agent's state");
+        if (role) return role;
         const queues = live?.queues ?? known?.queues ?? [];
-        if (user.queues !== null && !hasRole(user, 'manager') && !queues.some((q) => user.queues!.includes(q))) throw new ApiError(403, `${user.name} may not manage agent ${agent} (none of its queues is in scope)`);
+        if (user.queues !== null && !hasRole(user, 'manager') && !queues.some((q) => user.queues!.includes(q))) return refuse('forbidden', `${user.name} may not manage agent ${agent} (none of its queues is in scope)`);
       }
       const current = this.act.deps.feed.runner.agent(agent, this.act.deps.now())?.state ?? 'offline';
       const cmd = commandFor(agent, current, target, reason);
-      if (typeof cmd === 'string') throw conflict(cmd);
-      if (cmd === null) return;
+      if (typeof cmd === 'string') return refuse('conflict', cmd);
+      if (cmd === null) return done(null);
       if (cmd.type === 'agent.login') {
         const why = this.act.deps.telephony()?.agentReady?.(agent);
-        if (why) throw conflict(`${why}: register the phone, then log in`);
+        if (why) return refuse('conflict', `${why}: register the phone, then log in`);
       }
-      await this.act.drive(cmd);
+      const driven = await this.act.drive(cmd);
+      return driven.ok ? done(null) : driven;
     });
   }
 }

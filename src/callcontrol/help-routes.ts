@@ -4,11 +4,9 @@
  * supervisors in scope list them and answer by joining the call.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../api/auth.js';
-import { validationHook } from '../api/validation.js';
-import { body, bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
+import { body, bodyProblems, commonProblems, json, needs, problemResponse, validationHook, type AppEnv } from '../api/index.js';
 import { HELP_JOIN_MODES, HelpRequestView } from './help.js';
-import { Session } from './routes.js';
+import { answered, Session } from './routes.js';
 import type { CallControl } from './service.js';
 
 const tags = ['call control'];
@@ -30,7 +28,7 @@ export function helpRoutes(cc: CallControl) {
     }),
     async (c) => {
       const user = c.get('user');
-      const r = await cc.help.request(user, user.agent, 'api');
+      const r = answered(await cc.help.request(user, user.agent, 'api'));
       return r.created ? c.json(r.help, 201) : c.json(r.help, 200);
     },
   );
@@ -46,7 +44,7 @@ export function helpRoutes(cc: CallControl) {
     }),
     async (c) => {
       const user = c.get('user');
-      return c.json(await cc.help.cancel(user, user.agent), 200);
+      return c.json(answered(await cc.help.cancel(user, user.agent)), 200);
     },
   );
   app.openapi(
@@ -78,7 +76,7 @@ export function helpRoutes(cc: CallControl) {
         409: problemResponse("the call's state does not allow it, or you already monitor it"),
       },
     }),
-    async (c) => c.json(await cc.help.join(c.get('user'), c.req.valid('param').help_id, c.req.valid('json').mode), 201),
+    async (c) => c.json(answered(await cc.help.join(c.get('user'), c.req.valid('param').help_id, c.req.valid('json').mode)), 201),
   );
   return app;
 }

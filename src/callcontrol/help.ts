@@ -8,10 +8,10 @@
  * rebuilds the open requests; and each request, cancel and join is in the audit trail.
  */
 import { z } from '@hono/zod-openapi';
-import { conflict, notFound } from '../api/problem.js';
-import { assertQueueScope, canSeeQueue, type AuthUser } from '../api/auth.js';
+import { canSeeQueue, type AuthUser } from '../api/index.js';
 import { HELP_VIA, type CallEvent, type MonitorMode } from '../domain/index.js';
 import type { Actions } from './action.js';
+import { done, refuse, type Outcome } from './outcome.js';
 import type { SupervisorSession } from './sessions.js';
 
 export const HelpRequestView = z
@@ -44,7 +44,7 @@ export class HelpDesk {
 
   constructor(
     private readonly act: Actions,
-    private readonly monitor: (user: AuthUser, callId: string, mode: MonitorMode) => Promise<SupervisorSession>,
+    private readonly monitor: (user: AuthUser, callId: string, mode: MonitorMode) => Promise<Outcome<SupervisorSession>>,
     /** Whether the replay reached the log's end: a replayed call end is not news to act on. */
     private readonly caughtUp: () => boolean = () => true,
   ) {}
@@ -78,21 +78,22 @@ export class HelpDesk {
   }
 
   /** The agent `agent` asks for help on its current call; an open request of that call is answered as it is. */
-  async request(user: AuthUser, agent: string | undefined, via: OpenHelp['via']): Promise<{ created: boolean; help: HelpRequestView }> {
-    if (agent === undefined) throw notFound(`${user.name}'s token is not an agent's (give the user an agent in the config's users[].agent)`);
+  async request(user: AuthUser, agent: string | undefined, via: OpenHelp['via']): Promise<Outcome<{ created: boolean; help: HelpRequestView }>> {
+    if (agent === undefined) return notAnAgent(user);
     const help_id = this.act.newId('help');
-    return this.act.audited({ user, action: 'help.request', call_id: '', agent, detail: { via } }, async (ctx) => {
+    return this.act.audited<{ created: boolean; help: HelpRequestView }>({ user, action: 'help.request', call_id: '', agent, detail: { via } }, async (ctx) => {
       const a = this.act.deps.feed.runner.agent(agent, this.act.deps.now());
-      if (!a) throw notFound(`agent "${agent}" is not known`);
+      if (!a) return refuse('unknown', `agent "${agent}" is not known`);
       const call = a.current_call;
-      if (call === null || call === undefined) throw conflict(`agent ${agent} is ${a.state} and on no call: help is asked during a call`);
+      if (call === null || call === undefined) return refuse('conflict', `agent ${agent} is ${a.state} and on no call: help is asked during a call`);
       ctx.call_id = call.call_id;
       const existing = [...this.open.values()].find((h) => h.call_id === call.call_id);
-      if (existing) return { created: false, help: view(existing) };
-      await this.act.emit({ type: 'help.requested', help_id, call_id: call.call_id, agent, ...(call.queue ? { queue: call.queue } : {}), via });
+      if (existing) return done({ created: false, help: view(existing) });
+      const requested = await this.act.emit({ type: 'help.requested', help_id, call_id: call.call_id, agent, ...(call.queue ? { queue: call.queue } : {}), via });
+      if (!requested.ok) return requested;
       const h = this.open.get(help_id);
-      if (!h) throw conflict(`the help request on call ${call.call_id} ended before it could be shown`);
-      return { created: true, help: view(h) };
+      if (!h) return refuse('conflict', `the help request on call ${call.call_id} ended before it could be shown`);
+      return done({ created: true, help: view(h) });
     });
   }
 
@@ -101,7 +102,7 @@ export class HelpDesk {
    * `call`. The phone is the agent's own, so the request is the agent's: audited as
    * `phone:<agent>`. A code keyed on a call the agent is no longer on asks nothing.
    */
-  async fromPhone(agent: string, call: string): Promise<{ created: boolean; help: HelpRequestView } | null> {
+  async fromPhone(agent: string, call: string): Promise<Outcome<{ created: boolean; help: HelpRequestView }> | null> {
     const a = this.act.deps.feed.runner.agent(agent, this.act.deps.now());
     if (a?.current_call?.call_id !== call) return null;
     const user: AuthUser = { name: `phone:${agent}`, role: 'viewer', queues: null, agent, subject: `sip:${agent}` };
@@ -109,34 +110,35 @@ export class HelpDesk {
   }
 
   /** The agent takes its request back. */
-  async cancel(user: AuthUser, agent: string | undefined): Promise<HelpRequestView> {
-    if (agent === undefined) throw notFound(`${user.name}'s token is not an agent's (give the user an agent in the config's users[].agent)`);
+  async cancel(user: AuthUser, agent: string | undefined): Promise<Outcome<HelpRequestView>> {
+    if (agent === undefined) return notAnAgent(user);
     const h = [...this.open.values()].find((x) => x.agent === agent);
     return this.act.audited({ user, action: 'help.cancel', call_id: h?.call_id ?? '', agent, detail: {} }, async () => {
-      if (!h) throw notFound(`agent ${agent} has no open help request`);
-      await this.end(h, 'cancelled', user.name);
-      return view(h);
+      if (!h) return refuse('unknown', `agent ${agent} has no open help request`);
+      const ended = await this.end(h, 'cancelled', user.name);
+      return ended.ok ? done(view(h)) : ended;
     });
   }
 
   /** A supervisor answers: joins the call (listen or whisper), which ends the request. */
-  async join(user: AuthUser, helpId: string, mode: (typeof HELP_JOIN_MODES)[number]): Promise<{ help: HelpRequestView; session: SupervisorSession }> {
+  async join(user: AuthUser, helpId: string, mode: (typeof HELP_JOIN_MODES)[number]): Promise<Outcome<{ help: HelpRequestView; session: SupervisorSession }>> {
     const h = this.open.get(helpId);
-    if (!h || !canSeeQueue(user, h.queue)) throw notFound(`help request "${helpId}" is not open`);
-    assertQueueScope(user, h.queue);
+    if (!h || !canSeeQueue(user, h.queue)) return refuse('unknown', `help request "${helpId}" is not open`);
     // Monitoring audits and checks itself (role, call connected, not already monitoring).
     const session = await this.monitor(user, h.call_id, mode);
-    await this.act.audited({ user, action: 'help.join', call_id: h.call_id, agent: h.agent, session_id: session.session_id, detail: { help_id: helpId, mode } }, async () => {
-      if (this.open.has(helpId)) await this.end(h, 'joined', user.name);
-    });
-    return { help: view(h), session };
+    if (!session.ok) return session;
+    const ended = await this.act.audited({ user, action: 'help.join', call_id: h.call_id, agent: h.agent, session_id: session.value.session_id, detail: { help_id: helpId, mode } }, async () =>
+      this.open.has(helpId) ? this.end(h, 'joined', user.name) : done(null),
+    );
+    return ended.ok ? done({ help: view(h), session: session.value }) : ended;
   }
 
-  private async end(h: OpenHelp, reason: 'joined' | 'cancelled' | 'call_ended', by: string): Promise<void> {
-    if (this.ending.has(h.help_id)) return;
+  private async end(h: OpenHelp, reason: 'joined' | 'cancelled' | 'call_ended', by: string): Promise<Outcome<null>> {
+    if (this.ending.has(h.help_id)) return done(null);
     this.ending.add(h.help_id);
     try {
-      await this.act.emit({ type: 'help.ended', help_id: h.help_id, call_id: h.call_id, agent: h.agent, reason, by });
+      const ended = await this.act.emit({ type: 'help.ended', help_id: h.help_id, call_id: h.call_id, agent: h.agent, reason, by });
+      return ended.ok ? done(null) : ended;
     } finally {
       this.ending.delete(h.help_id);
     }
@@ -151,3 +153,5 @@ export class HelpDesk {
 }
 
 const view = (h: OpenHelp): HelpRequestView => ({ help_id: h.help_id, call_id: h.call_id, agent: h.agent, queue: h.queue, via: h.via, requested_at: new Date(h.since).toISOString() });
+
+const notAnAgent = (user: AuthUser) => refuse('unknown', `${user.name}'s token is not an agent's (give the user an agent in the config's users[].agent)`);

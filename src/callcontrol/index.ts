@@ -3,13 +3,13 @@
  * simulator for now), with a per-call audio mixer and an immutable audit trail.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../api/auth.js';
+import type { AppEnv } from '../api/index.js';
 import type { EventLog } from '../bus/index.js';
 import type { Config } from '../domain/index.js';
 import type { AppliedFeed } from './applied.js';
 import type { AuditLog } from './audit.js';
 import { CallAudio } from './call-audio.js';
-import { callControlRoutes } from './routes.js';
+import { callControlRoutes, refusalStatus } from './routes.js';
 import { CallControl } from './service.js';
 import { SimulatorTelephony } from './sim-driver.js';
 import { SimulatedPhones } from './sim-audio.js';
@@ -74,7 +74,7 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
     if (!sim) sim = new SimulatorTelephony(handle, new SimulatedPhones('pcmu', new Map(), o.simVoices ? loadVoices() : null));
     return sim;
   };
-  const service = new CallControl(o.config, { log: o.log, feed: o.pipeline, telephony, audit: o.audit, now, caughtUp: () => o.pipeline.caughtUp ?? true, ...(o.driverElsewhere ? { driverElsewhere: o.driverElsewhere } : {}) });
+  const service = new CallControl(o.config, { log: o.log, feed: o.pipeline, telephony, audit: o.audit, answeredWith: refusalStatus, now, caughtUp: () => o.pipeline.caughtUp ?? true, ...(o.driverElsewhere ? { driverElsewhere: o.driverElsewhere } : {}) });
   const isAgent = (id: string) => service.isAgent(id);
   let audio: CallAudio | null = null;
   const audioNow = (): CallAudio | null => {
@@ -96,7 +96,10 @@ export function createCallControl(o: CallControlOptions): CallControlPart {
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (!service.sessions.cut.has(s.session_id)) return;
-      void service.closeCutSession(s).catch((e: unknown) => console.error('call control: could not close a cut session', e));
+      void service
+        .closeCutSession(s)
+        .then((o) => o.ok || console.error('call control: could not close a cut session', o.refusal.detail))
+        .catch((e: unknown) => console.error('call control: could not close a cut session', e));
     }, 500);
     timer.unref?.();
     timers.add(timer);
@@ -148,5 +151,6 @@ export { SimulatedPhones, SIM_TONES } from './sim-audio.js';
 export { Voices, loadVoices, type Conversation, type Speaker } from './sim-voices.js';
 export { clickhouseAudit, AuditEntry, AUDIT_ACTIONS, type AuditLog, type AuditInput, type AuditQuery } from './audit.js';
 export { appliedThrough, type AppliedFeed } from './applied.js';
-export { callControlRoutes } from './routes.js';
+export { callControlRoutes, answered, refusalError, refusalStatus } from './routes.js';
+export { done, refuse, refused, type Outcome, type Refusal, type RefusalKind, type Refused } from './outcome.js';
 export type { Telephony, DriverOutcome, SimulationHandle } from './telephony.js';

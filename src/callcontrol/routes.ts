@@ -6,12 +6,56 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AgentView, CallView } from '../../processors/index.js';
 import { SETTABLE_STATES } from './agent-state.js';
-import type { AppEnv } from '../api/auth.js';
-import { validationHook } from '../api/validation.js';
+import { ApiError, body, bodyProblems, commonProblems, json, needs, problemResponse, retryAfter, storeFailureStatus, validationHook, type AppEnv } from '../api/index.js';
 import { Id, Instant, MONITOR_MODES, NoteText, Text, WholeNumber, type Config } from '../domain/index.js';
 import { AuditEntry, type AuditLog } from './audit.js';
 import type { CallControl } from './service.js';
-import { body, bodyProblems, commonProblems, json, needs, problemResponse } from '../api/openapi.js';
+import type { Outcome, Refusal, RefusalKind } from './outcome.js';
+
+/** The status the API answers each kind of refusal with (the audit records it beside the refusal). */
+const REFUSAL_STATUS = {
+  forbidden: 403,
+  unknown: 404,
+  conflict: 409,
+  elsewhere: 409,
+  invalid: 400,
+  too_large: 413,
+  unsupported: 422,
+  stale: 412,
+  no_driver: 503,
+  driver_failed: 502,
+  not_stored: 503,
+} as const satisfies Record<RefusalKind, ApiError['status']>;
+
+/** A refusal's status: a log that could not store the events answers 507 when its disk is full. */
+export function refusalStatus(r: Refusal): ApiError['status'] {
+  return r.kind === 'not_stored' ? storeFailureStatus(r.cause).status : REFUSAL_STATUS[r.kind];
+}
+
+/** A refusal as the API answers it: problem JSON with its status, and the headers some kinds need. */
+export function refusalError(r: Refusal): ApiError {
+  switch (r.kind) {
+    case 'elsewhere':
+      // Where to send the request instead.
+      return new ApiError(409, r.detail, undefined, { 'CC-Call-Control-Engine': r.engine, ...(r.url ? { 'CC-Call-Control-URL': r.url } : {}) });
+    case 'not_stored': {
+      const { status, retryAfterS } = storeFailureStatus(r.cause);
+      return new ApiError(status, r.detail, undefined, retryAfter(retryAfterS));
+    }
+    case 'invalid':
+    case 'too_large':
+    case 'unsupported':
+      return new ApiError(REFUSAL_STATUS[r.kind], r.detail, r.errors);
+    default:
+      return new ApiError(REFUSAL_STATUS[r.kind], r.detail);
+  }
+}
+
+/** The outcome's value, or its refusal answered as problem JSON. */
+export function answered<T>(o: Outcome<T>): T {
+  if (o.ok) return o.value;
+  throw refusalError(o.refusal);
+}
 
 // What each action can answer, so the document lists what the route really gives.
 const unknown = { 404: problemResponse('unknown call, session, consultation or agent') };
@@ -46,12 +90,24 @@ const acwBody = (w: Config['wrapup']) =>
     note: NoteText(4000).optional(),
   });
 
-export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Config['wrapup']) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+type App = OpenAPIHono<AppEnv>;
 
+/** Builds the group; each stage registers its routes in the order the document lists them. */
+export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Config['wrapup']) {
+  const app: App = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  monitoringRoutes(app, cc);
+  callActionRoutes(app, cc, wrapup);
+  agentStateRoutes(app, cc);
+  endCallRoute(app, cc);
+  auditRoute(app, audit);
+  return app;
+}
+
+/** Monitoring sessions: start (listen, whisper, barge, takeover), list, switch mode, stop. */
+function monitoringRoutes(app: App, cc: CallControl): void {
   app.openapi(
     createRoute({ method: 'post', path: '/calls/{call_id}/monitor', operationId: 'startMonitoring', tags, ...supervisor, summary: 'Start monitoring a call: listen, whisper, barge (supervisor) or takeover (manager)', request: { params: CallParam, ...body(Body({ action: Mode })) }, responses: { 201: json(Session, 'the session'), ...actionWithBody } }),
-    async (c) => c.json(await cc.monitor(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').action), 201),
+    async (c) => c.json(answered(await cc.monitor(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').action)), 201),
   );
   app.openapi(
     createRoute({ method: 'get', path: '/supervisor/sessions', operationId: 'listMonitoringSessions', tags, ...supervisor, summary: 'Monitoring sessions in progress', responses: { 200: json(z.object({ sessions: z.array(Session) }), 'sessions'), ...commonProblems } }),
@@ -59,28 +115,32 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
   );
   app.openapi(
     createRoute({ method: 'patch', path: '/supervisor/sessions/{session_id}', operationId: 'switchMonitoringMode', tags, ...supervisor, summary: "Switch a session's mode mid-call (to takeover: manager); 409 once taken over", request: { params: SessionParam, ...body(Body({ mode: Mode })) }, responses: { 200: json(Session, 'the session'), ...actionWithBody } }),
-    async (c) => c.json(await cc.switchMode(c.get('user'), c.req.valid('param').session_id, c.req.valid('json').mode), 200),
+    async (c) => c.json(answered(await cc.switchMode(c.get('user'), c.req.valid('param').session_id, c.req.valid('json').mode)), 200),
   );
   app.openapi(
     createRoute({ method: 'delete', path: '/supervisor/sessions/{session_id}', operationId: 'stopMonitoring', tags, ...supervisor, summary: "Stop monitoring (the call goes on untouched). Your own session, or anyone's for a manager; a takeover session ends with the call (409)", request: { params: SessionParam }, responses: { 204: { description: 'ended' }, ...commonProblems, ...unknown, ...refused } }),
     async (c) => {
-      await cc.stopMonitoring(c.get('user'), c.req.valid('param').session_id);
+      answered(await cc.stopMonitoring(c.get('user'), c.req.valid('param').session_id));
       return c.body(null, 204);
     },
   );
+}
+
+/** What a supervisor does to a call: a note, after-call work, transfer and consultation, hold. */
+function callActionRoutes(app: App, cc: CallControl, wrapup: Config['wrapup']): void {
   app.openapi(
     createRoute({ method: 'patch', path: '/calls/{call_id}', operationId: 'addCallNote', tags, ...supervisor, summary: 'Add a note to a call (appended with author and time)', request: { params: CallParam, ...body(Body({ note: NoteText(4000) })) }, responses: { 200: json(CallView, 'the call'), ...commonProblems, ...unknown, ...bodyProblems } }),
-    async (c) => c.json(await cc.note(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').note), 200),
+    async (c) => c.json(answered(await cc.note(c.get('user'), c.req.valid('param').call_id, c.req.valid('json').note)), 200),
   );
   app.openapi(
     createRoute({ method: 'post', path: '/calls/{call_id}/acw', operationId: 'submitAfterCallWork', tags, ...supervisor, summary: "Submit the after-call work and end the agent's wrap-up", request: { params: CallParam, ...body(acwBody(wrapup)) }, responses: { 200: json(CallView, 'the call'), ...actionWithBody } }),
-    async (c) => c.json(await cc.acw(c.get('user'), c.req.valid('param').call_id, c.req.valid('json')), 200),
+    async (c) => c.json(answered(await cc.acw(c.get('user'), c.req.valid('param').call_id, c.req.valid('json'))), 200),
   );
   app.openapi(
     createRoute({ method: 'post', path: '/calls/{call_id}/consult', operationId: 'transferCall', tags, ...supervisor, summary: 'Blind transfer at once, or consult (caller on hold) an agent or a queue', request: { params: CallParam, ...body(Body({ target: Id, type: z.enum(['consult', 'blind']).default('consult') })) }, responses: { 201: json(z.object({ call: CallView, consultation: Consultation.nullable() }), 'transferred, or consultation started'), ...actionWithBody } }),
     async (c) => {
       const { target, type } = c.req.valid('json');
-      return c.json(await cc.consult(c.get('user'), c.req.valid('param').call_id, target, type), 201);
+      return c.json(answered(await cc.consult(c.get('user'), c.req.valid('param').call_id, target, type)), 201);
     },
   );
   for (const how of ['complete', 'cancel'] as const) {
@@ -88,16 +148,20 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
       createRoute({ method: 'post', path: `/calls/{call_id}/consult/{consult_id}/${how}`, operationId: how === 'complete' ? 'completeConsultation' : 'cancelConsultation', tags, ...supervisor, summary: how === 'complete' ? 'The consulted target takes the call' : 'Back to the caller, no transfer', request: { params: CallParam.extend({ consult_id: z.string().min(1) }) }, responses: { 200: json(CallView, 'the call'), ...action } }),
       async (c) => {
         const p = c.req.valid('param');
-        return c.json(await cc.finishConsult(c.get('user'), p.call_id, p.consult_id, how), 200);
+        return c.json(answered(await cc.finishConsult(c.get('user'), p.call_id, p.consult_id, how)), 200);
       },
     );
   }
   for (const how of ['hold', 'resume'] as const) {
     app.openapi(
       createRoute({ method: 'post', path: `/calls/{call_id}/${how}`, operationId: how === 'hold' ? 'holdCall' : 'resumeCall', tags, ...supervisor, summary: how === 'hold' ? 'Put the caller on hold (the hold music, through the mixer)' : 'Take the caller off hold', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...action } }),
-      async (c) => c.json(await cc.hold(c.get('user'), c.req.valid('param').call_id, how === 'hold'), 200),
+      async (c) => c.json(answered(await cc.hold(c.get('user'), c.req.valid('param').call_id, how === 'hold')), 200),
     );
   }
+}
+
+/** An agent's state, set by a supervisor in scope or by the agent itself. */
+function agentStateRoutes(app: App, cc: CallControl): void {
   const StateBody = Body({ state: z.enum(SETTABLE_STATES), reason: Text(1, 200).optional() });
   const stateSummary = 'idle (log in, back from a break, wrap-up done), away (a break, with a reason) or offline (log out); an agent with a SIP phone logs in once the phone is registered, an agent on a call changes after it (409)';
   app.openapi(
@@ -114,7 +178,7 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
     async (c) => {
       const { agent_id } = c.req.valid('param');
       const { state, reason } = c.req.valid('json');
-      await cc.agents.set(c.get('user'), agent_id, state, reason);
+      answered(await cc.agents.set(c.get('user'), agent_id, state, reason));
       return c.json(cc.agentView(agent_id), 200);
     },
   );
@@ -132,14 +196,21 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
     }),
     async (c) => {
       const { state, reason } = c.req.valid('json');
-      const agent = await cc.agents.setOwn(c.get('user'), state, reason);
+      const agent = answered(await cc.agents.setOwn(c.get('user'), state, reason));
       return c.json(cc.agentView(agent), 200);
     },
   );
+}
+
+function endCallRoute(app: App, cc: CallControl): void {
   app.openapi(
     createRoute({ method: 'post', path: '/calls/{call_id}/end', operationId: 'endCall', tags, ...manager, summary: 'End a call (manager)', request: { params: CallParam }, responses: { 200: json(CallView, 'the call'), ...action } }),
-    async (c) => c.json(await cc.end(c.get('user'), c.req.valid('param').call_id), 200),
+    async (c) => c.json(answered(await cc.end(c.get('user'), c.req.valid('param').call_id)), 200),
   );
+}
+
+/** The audit trail, newest first (managers). */
+function auditRoute(app: App, audit: AuditLog): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -161,5 +232,4 @@ export function callControlRoutes(cc: CallControl, audit: AuditLog, wrapup: Conf
     }),
     async (c) => c.json({ entries: await audit.list(c.req.valid('query')) }, 200),
   );
-  return app;
 }

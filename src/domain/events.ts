@@ -20,7 +20,7 @@ export const Id = Text(1, MAX_ID);
  * shape (`2026-11-24T10:00:00+01:00` is kept as `2026-11-24T09:00:00.000Z`). The rules are
  * parseTime's, shared with every route's date-time parameters.
  */
-export const EventTime = parsedBy(canonicalEventTime, TIME_RULE).meta(timeMeta('normalised to UTC with milliseconds') as never);
+export const EventTime = parsedBy(canonicalEventTime, TIME_RULE).meta(timeMeta('normalised to UTC with milliseconds'));
 
 function canonicalEventTime(s: string): string | null {
   // Fast path: the canonical shape (UTC, milliseconds) that every source here writes.

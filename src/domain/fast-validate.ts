@@ -49,19 +49,20 @@ const COMMON = ['type', 'checks', 'error'];
  * A refine whose function is one of `known` (text.ts's pure predicates, recognised by
  * identity), or undefined for any other check.
  */
-function knownRefine(cd: CheckDef, known: ReadonlySet<unknown>): ((v: never) => boolean) | undefined {
+function knownRefine(cd: CheckDef, known: ReadonlySet<unknown>): ((v: unknown) => boolean) | undefined {
   if (cd.check !== 'custom' || !only(cd, ['type', 'check', 'fn', 'error', 'when', 'abort']) || cd.when !== undefined) return undefined;
-  return known.has(cd.fn) ? (cd.fn as (v: never) => boolean) : undefined;
+  // A known refine (text.ts) takes the string or record zod hands it, which is what the checkers pass it.
+  return known.has(cd.fn) ? (cd.fn as (v: unknown) => boolean) : undefined;
 }
 
 /**
  * Length bounds of strings and arrays (zod's min_length / max_length checks) and the known
  * refines among the checks (`known`), or undefined.
  */
-function lengthBounds(def: Def, known: ReadonlySet<unknown> = new Set()): { min: number; max: number; refines: Array<(v: never) => boolean> } | undefined {
+function lengthBounds(def: Def, known: ReadonlySet<unknown> = new Set()): { min: number; max: number; refines: Array<(v: unknown) => boolean> } | undefined {
   let min = 0;
   let max = Infinity;
-  const refines: Array<(v: never) => boolean> = [];
+  const refines: Array<(v: unknown) => boolean> = [];
   for (const c of def.checks ?? []) {
     const cd = c._zod.def;
     const refine = knownRefine(cd, known);
@@ -90,7 +91,7 @@ function compileString(def: Def): Checker | undefined {
     const units = v.length;
     if (units < min || (units > max && util.codePointLength(v) > max)) return BAIL;
     if (minInDoubt && units < min * 2 && util.codePointLength(v) < min) return BAIL;
-    for (let i = 0; i < refines.length; i++) if (!refines[i]!(v as never)) return BAIL;
+    for (let i = 0; i < refines.length; i++) if (!refines[i]!(v)) return BAIL;
     return v;
   };
 }
@@ -196,7 +197,7 @@ function generateObjectChecker(fields: Field[], strict: boolean): Checker | unde
 function compileRecord(def: Def): Checker | undefined {
   if (!only(def, ['type', 'keyType', 'valueType', 'error', 'checks'])) return undefined;
   // Known refines of the whole record (text.ts), run on zod's output as zod runs them.
-  const refines: Array<(v: never) => boolean> = [];
+  const refines: Array<(v: unknown) => boolean> = [];
   for (const c of def.checks ?? []) {
     const refine = knownRefine(c._zod.def, FAST_RECORD_CHECKS);
     if (!refine) return undefined;
@@ -221,7 +222,7 @@ function compileRecord(def: Def): Checker | undefined {
       if (r === BAIL) return BAIL;
       out[key] = r;
     }
-    for (let i = 0; i < refines.length; i++) if (!refines[i]!(out as never)) return BAIL;
+    for (let i = 0; i < refines.length; i++) if (!refines[i]!(out)) return BAIL;
     return out;
   };
 }

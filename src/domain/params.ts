@@ -31,8 +31,8 @@ export function WholeNumber(o: { min: number; max: number; fallback: number; des
 export function WholeNumber(o: { min: number; max: number; description?: string }): ReturnType<typeof wholeNumber>;
 export function WholeNumber(o: { min: number; max: number; fallback?: number; description?: string }) {
   const doc = { type: 'integer', minimum: o.min, maximum: o.max, ...(o.description ? { description: o.description } : {}) };
-  if (o.fallback === undefined) return wholeNumber(o.min, o.max).meta(doc as never);
-  return wholeNumber(o.min, o.max).default(o.fallback).meta({ ...doc, default: o.fallback } as never);
+  if (o.fallback === undefined) return wholeNumber(o.min, o.max).meta(doc);
+  return wholeNumber(o.min, o.max).default(o.fallback).meta({ ...doc, default: o.fallback });
 }
 
 function wholeNumber(min: number, max: number) {
@@ -90,7 +90,7 @@ export const TIME_ZONE_RULE = 'must be an IANA time zone such as Europe/Paris';
 const zoneDoc = { type: 'string', description: 'IANA time zone, any case; answered in its canonical spelling', examples: ['Europe/Paris'] };
 
 /** An IANA time zone, canonicalised (see canonicalTimeZone). */
-export const TimeZone = parsedBy(canonicalTimeZone, TIME_ZONE_RULE).meta(zoneDoc as never);
+export const TimeZone = parsedBy(canonicalTimeZone, TIME_ZONE_RULE).meta(zoneDoc);
 
 /** An optional time zone parameter that defaults to `zone` (the configured one, for the API). */
-export const TimeZoneOr = (zone: string, description: string) => TimeZone.default(zone).meta({ ...zoneDoc, default: zone, description } as never);
+export const TimeZoneOr = (zone: string, description: string) => TimeZone.default(zone).meta({ ...zoneDoc, default: zone, description });

@@ -68,4 +68,4 @@ export const FAST_RECORD_CHECKS: ReadonlySet<unknown> = new Set([withinAttribute
 export const Attributes = z
   .record(Text(1, ATTRIBUTE_LIMITS.keyChars), Text(0, ATTRIBUTE_LIMITS.valueChars))
   .refine(withinAttributeCount, ATTRIBUTES_COUNT_RULE)
-  .meta({ maxProperties: ATTRIBUTE_LIMITS.count } as never);
+  .meta({ maxProperties: ATTRIBUTE_LIMITS.count });

@@ -79,4 +79,4 @@ export const timeMeta = (description?: string) =>
  * A date-time query parameter, as epoch milliseconds: the one parser behind every route's
  * `from`, `to` and `now`.
  */
-export const Instant = parsedBy(parseTime, TIME_RULE).meta(timeMeta() as never);
+export const Instant = parsedBy(parseTime, TIME_RULE).meta(timeMeta());

@@ -5,10 +5,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ForecastHorizon, ForecastView } from '../../processors/index.js';
 import { WholeNumber } from '../domain/index.js';
-import { assertQueueScope, canSeeQueue, type AppEnv } from '../api/auth.js';
-import { badRequest, notFound } from '../api/problem.js';
-import { validationHook } from '../api/validation.js';
-import { commonProblems, json, needs, problemResponse } from '../api/openapi.js';
+import { assertQueueScope, badRequest, canSeeQueue, commonProblems, json, needs, notFound, problemResponse, validationHook, type AppEnv } from '../api/index.js';
 import type { Forecasts } from './service.js';
 
 export const ForecastList = z.object({ generated_at: z.string(), forecasts: z.array(ForecastView) }).openapi('ForecastList');

@@ -8,7 +8,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Socket } from 'socket.io';
 import type { Runner, Changed, SlaRuleOf } from '../../processors/index.js';
-import { tokensOnly, type Identifies, type TokenRegistry } from '../api/auth.js';
+import { tokensOnly, type Identifies, type TokenRegistry } from '../api/index.js';
 import type { Clock, Config } from '../domain/index.js';
 import { DashboardHistory } from './history.js';
 import type { AlertItem, ClientToServerEvents, ForecastView, ServerToClientEvents, SocketData } from './protocol.js';

@@ -21,3 +21,4 @@ export type {
   ViewRequest,
 } from './protocol.js';
 export { createRealtime, type Realtime, type RealtimeOptions } from './realtime.js';
+export { liveRoutes, type RewindTo } from './routes.js';

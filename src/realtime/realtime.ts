@@ -10,7 +10,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Context } from 'hono';
-import { wallboardStatic } from '../api/wallboard-static.js';
+import { wallboardStatic } from '../api/index.js';
 import { RealtimeGateway, type GatewayOptions } from './gateway.js';
 import { DashboardHistory } from './history.js';
 

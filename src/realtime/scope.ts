@@ -5,7 +5,7 @@
  * not once per socket.
  */
 import type { AgentView, CallView, Runner } from '../../processors/index.js';
-import { agentVisible, queueVisible, realtimeFor, type Scope } from '../api/scope.js';
+import { agentVisible, queueVisible, realtimeFor, type Scope } from '../api/index.js';
 
 export { agentVisible, queueVisible, realtimeFor, type Scope };
 

@@ -4,10 +4,7 @@
  * it refused (by method and status). For an operator pointing phones and trunks at it.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../api/auth.js';
-import { commonProblems, json, needs, problemResponse } from '../api/openapi.js';
-import { ApiError } from '../api/problem.js';
-import { validationHook } from '../api/validation.js';
+import { ApiError, commonProblems, json, needs, problemResponse, validationHook, type AppEnv } from '../api/index.js';
 import type { SipEdge } from './edge/edge.js';
 
 const Count = z.number().int();

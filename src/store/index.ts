@@ -26,3 +26,4 @@ export type { CallRow, AttemptRow, AgentStateRow, FoldOutput } from './rows.js';
 export { forgetWriterCheckpoints } from './forget-checkpoints.js';
 export { analystSettings, type AnalystLimits, type AnalystReader, type AnalystResult } from './analyst-reader.js';
 export { configSnapshot } from './config-snapshot.js';
+export { reportRoutes } from './routes.js';

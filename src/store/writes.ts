@@ -99,6 +99,7 @@ export async function callRows(client: ClickHouseClient, ids: readonly string[])
   const rows = await rs.json<Record<string, unknown>>();
   const num = (v: unknown) => (v === null ? null : Number(v));
   return rows.map((r) => ({
+    // The SELECT names CallRow's columns; the ones JSONEachRow sends as strings are converted below.
     ...(r as unknown as CallRow),
     arrival: Number(r.arrival),
     answered_at: num(r.answered_at),

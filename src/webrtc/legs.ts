@@ -5,11 +5,10 @@
  * when DELETE asks, when the session or the call ends (followed from the log), when a new
  * leg replaces it, or when the gateway reports the peer gone. Opening and ending are audited.
  */
-import type { AuthUser } from '../api/auth.js';
-import { ApiError, conflict, notFound } from '../api/problem.js';
-import type { AppliedFeed, AuditLog, CallAudio, CallControl, Detach } from '../callcontrol/index.js';
+import type { AuthUser } from '../api/index.js';
+import { done, refuse, type AppliedFeed, type AuditLog, type CallAudio, type CallControl, type Detach, type Outcome, type Refused } from '../callcontrol/index.js';
 import type { CallEvent } from '../domain/index.js';
-import type { LegEndReason, MediaLeg, WebRtcGateway } from './leg.js';
+import type { LegEndReason, MediaLeg, OfferRefusal, WebRtcGateway } from './leg.js';
 import type { LegMetrics } from './metrics.js';
 import { iceUfrag, parseTrickle } from './sdp.js';
 
@@ -51,21 +50,23 @@ export class BrowserLegs {
     });
   }
 
-  /** Answers the browser's offer for a session: 201 material, or an ApiError. */
-  async open(user: AuthUser, sessionId: string, offer: string): Promise<OpenedLeg> {
-    const s = this.d.service.actOnSession(user, sessionId);
+  /** Answers the browser's offer for a session: the answer and the leg's id, or why not. */
+  async open(user: AuthUser, sessionId: string, offer: string): Promise<Outcome<OpenedLeg>> {
+    const found = this.d.service.actOnSession(user, sessionId);
+    if (!found.ok) return found;
+    const s = found.value;
     const audio = this.d.audio();
-    if (!audio) throw new ApiError(503, 'no telephony driver is running, so no call has audio to join');
-    if (!audio.room(s.call_id)?.has(s.supervisor)) throw conflict(`call ${s.call_id} has no audio for ${s.supervisor} yet: try again once the call is connected`);
+    if (!audio) return refuse('no_driver', 'no telephony driver is running, so no call has audio to join');
+    if (!audio.room(s.call_id)?.has(s.supervisor)) return refuse('conflict', `call ${s.call_id} has no audio for ${s.supervisor} yet: try again once the call is connected`);
     let opened: MediaLeg | undefined;
     const out = await this.d.gateway.answer(offer, { onEnded: (reason) => opened && this.ended(opened, reason) });
-    if (!out.ok) throw new ApiError(out.refusal.status, out.refusal.detail, out.refusal.errors);
+    if (!out.ok) return offerRefused(out.refusal);
     const leg = (opened = out.leg);
     // The session may have ended while ICE gathered.
     const still = this.d.service.sessions.get(sessionId);
     if (!still || !audio.room(s.call_id)?.has(s.supervisor)) {
       await leg.close('session_ended');
-      throw conflict(`monitoring session ${sessionId} ended while its media leg was being set up`);
+      return refuse('conflict', `monitoring session ${sessionId} ended while its media leg was being set up`);
     }
     for (const e of this.ofSession(sessionId)) {
       e.detach();
@@ -74,31 +75,36 @@ export class BrowserLegs {
     const detach = audio.attach(s.call_id, s.supervisor, leg.endpoint);
     if (!detach) {
       await leg.close('call_ended');
-      throw conflict(`call ${s.call_id} has no audio for ${s.supervisor}`);
+      return refuse('conflict', `call ${s.call_id} has no audio for ${s.supervisor}`);
     }
     this.byId.set(leg.id, { leg, session_id: sessionId, call_id: s.call_id, supervisor: s.supervisor, opener: user, remoteUfrag: iceUfrag(offer), detach });
     this.d.metrics?.opened();
     await this.audit(user, 'media.start', { session_id: sessionId, call_id: s.call_id }, { leg_id: leg.id, mode: still.mode });
-    return { leg_id: leg.id, answer: leg.answer, etag: etagOf(leg) };
+    return done({ leg_id: leg.id, answer: leg.answer, etag: etagOf(leg) });
   }
 
   /** DELETE on the leg's Location. */
-  async end(user: AuthUser, sessionId: string, legId: string): Promise<void> {
-    const e = this.entry(user, sessionId, legId);
-    e.detach();
-    await e.leg.close('deleted');
+  async end(user: AuthUser, sessionId: string, legId: string): Promise<Outcome<null>> {
+    const found = this.entry(user, sessionId, legId);
+    if (!found.ok) return found;
+    found.value.detach();
+    await found.value.leg.close('deleted');
+    return done(null);
   }
 
   /** PATCH with trickled candidates (RFC 8840 fragment). ICE restarts are refused: POST a new offer instead. */
-  async trickle(user: AuthUser, sessionId: string, legId: string, fragment: string, ifMatch: string | undefined): Promise<void> {
-    const e = this.entry(user, sessionId, legId);
+  async trickle(user: AuthUser, sessionId: string, legId: string, fragment: string, ifMatch: string | undefined): Promise<Outcome<null>> {
+    const found = this.entry(user, sessionId, legId);
+    if (!found.ok) return found;
+    const e = found.value;
     const t = parseTrickle(fragment);
-    if (!t) throw new ApiError(400, 'the body is not a trickle-ICE SDP fragment (RFC 8840)', [{ field: 'body', rule: 'an application/trickle-ice-sdpfrag fragment of a= lines' }]);
+    if (!t) return refuse('invalid', 'the body is not a trickle-ICE SDP fragment (RFC 8840)', [{ field: 'body', rule: 'an application/trickle-ice-sdpfrag fragment of a= lines' }]);
     if (ifMatch === '*' || (t.ufrag !== null && t.ufrag !== e.remoteUfrag)) {
-      throw new ApiError(422, 'ICE restarts are not supported: POST a new offer to the session (it replaces this leg)', [{ field: 'body', rule: 'candidates of the current ICE session only' }]);
+      return refuse('unsupported', 'ICE restarts are not supported: POST a new offer to the session (it replaces this leg)', [{ field: 'body', rule: 'candidates of the current ICE session only' }]);
     }
-    if (ifMatch !== undefined && ifMatch !== etagOf(e.leg)) throw new ApiError(412, `If-Match ${ifMatch} is not the leg's ETag ${etagOf(e.leg)}`);
+    if (ifMatch !== undefined && ifMatch !== etagOf(e.leg)) return refuse('stale', `If-Match ${ifMatch} is not the leg's ETag ${etagOf(e.leg)}`);
     for (const c of t.candidates) await e.leg.addCandidate(c);
+    return done(null);
   }
 
   get size(): number {
@@ -140,11 +146,12 @@ export class BrowserLegs {
     void this.audit(e.opener, 'media.end', e, { leg_id: leg.id, reason });
   }
 
-  private entry(user: AuthUser, sessionId: string, legId: string): Entry {
-    this.d.service.actOnSession(user, sessionId);
+  private entry(user: AuthUser, sessionId: string, legId: string): Outcome<Entry> {
+    const session = this.d.service.actOnSession(user, sessionId);
+    if (!session.ok) return session;
     const e = this.byId.get(legId);
-    if (!e || e.session_id !== sessionId) throw notFound(`media leg "${legId}" is not open on session ${sessionId}`);
-    return e;
+    if (!e || e.session_id !== sessionId) return refuse('unknown', `media leg "${legId}" is not open on session ${sessionId}`);
+    return done(e);
   }
 
   private ofSession(sessionId: string): Entry[] {
@@ -160,3 +167,9 @@ export class BrowserLegs {
 
 /** The leg's ETag (RFC 9725: it names the ICE session, which a leg never restarts). */
 const etagOf = (leg: MediaLeg) => `"${leg.id}"`;
+
+/** The gateway's refusal of an offer, by the rule it broke: malformed, too large, or not answerable. */
+function offerRefused(r: OfferRefusal): Refused {
+  const kind = r.status === 400 ? 'invalid' : r.status === 413 ? 'too_large' : 'unsupported';
+  return refuse(kind, r.detail, r.errors);
+}

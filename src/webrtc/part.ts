@@ -5,7 +5,7 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Registry } from 'prom-client';
-import type { AppEnv } from '../api/auth.js';
+import type { AppEnv } from '../api/index.js';
 import type { AppliedFeed, AuditLog, CallControlPart } from '../callcontrol/index.js';
 import type { WebRtcGateway } from './leg.js';
 import { BrowserLegs } from './legs.js';

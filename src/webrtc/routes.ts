@@ -7,10 +7,8 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from '../api/auth.js';
-import { commonProblems, needs, problemResponse } from '../api/openapi.js';
-import { ApiError } from '../api/problem.js';
-import { validationHook } from '../api/validation.js';
+import { ApiError, commonProblems, needs, problemResponse, validationHook, type AppEnv } from '../api/index.js';
+import { answered } from '../callcontrol/index.js';
 import type { BrowserLegs } from './legs.js';
 
 const tags = ['call control'];
@@ -60,7 +58,7 @@ export function browserLegRoutes(legs: BrowserLegs) {
     async (c) => {
       const { session_id } = c.req.valid('param');
       const offer = await bodyOf(c, SDP);
-      const leg = await legs.open(c.get('user'), session_id, offer);
+      const leg = answered(await legs.open(c.get('user'), session_id, offer));
       const location = `/cc/supervisor/sessions/${encodeURIComponent(session_id)}/media/${encodeURIComponent(leg.leg_id)}`;
       return c.body(leg.answer, 201, { 'content-type': SDP, location, etag: leg.etag });
     },
@@ -78,7 +76,7 @@ export function browserLegRoutes(legs: BrowserLegs) {
     }),
     async (c) => {
       const p = c.req.valid('param');
-      await legs.end(c.get('user'), p.session_id, p.leg_id);
+      answered(await legs.end(c.get('user'), p.session_id, p.leg_id));
       return c.body(null, 200);
     },
   );
@@ -96,7 +94,7 @@ export function browserLegRoutes(legs: BrowserLegs) {
     async (c) => {
       const p = c.req.valid('param');
       const fragment = await bodyOf(c, TRICKLE);
-      await legs.trickle(c.get('user'), p.session_id, p.leg_id, fragment, c.req.header('if-match'));
+      answered(await legs.trickle(c.get('user'), p.session_id, p.leg_id, fragment, c.req.header('if-match')));
       return c.body(null, 204);
     },
   );

@@ -179,7 +179,7 @@ class WeriftLeg implements MediaLeg {
       last = this.heard;
       if (this.quietFor >= this.limits.peerGoneMs) void this.close('peer_gone');
     }, WATCH_MS);
-    this.timers.push(watch as unknown as NodeJS.Timeout);
+    this.timers.push(watch);
   }
 }
 

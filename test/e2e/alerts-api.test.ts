@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner } from '../../processors/index.js';
-import { createApp } from '../../src/api/app.js';
+import { createApp } from '../../src/engine/app.js';
 import { TokenRegistry } from '../../src/api/auth.js';
 import { InProcessLog } from '../../src/bus/index.js';
 import { ManualClock, parseConfig } from '../../src/domain/index.js';

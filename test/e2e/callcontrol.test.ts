@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner } from '../../processors/index.js';
-import { createApp } from '../../src/api/app.js';
+import { createApp } from '../../src/engine/app.js';
 import { TokenRegistry } from '../../src/api/auth.js';
 import { InProcessLog } from '../../src/bus/index.js';
 import { clickhouseAudit, createCallControl, SIM_TONES, SimulatorTelephony, type CallControlPart } from '../../src/callcontrol/index.js';

@@ -12,7 +12,6 @@ import type { Registrar } from '../registrar.js';
 import type { PortPool } from '../rtp/leg.js';
 import type { SipStack } from '../stack.js';
 import type { Flow } from '../transport.js';
-import type { KeepAlive } from './keepalive.js';
 
 export interface EdgeContext {
   sip: SipConfig;
@@ -36,7 +35,15 @@ export interface EdgeContext {
   /** An agent keyed a feature code on its phone during a call. */
   onFeatureCode(keyed: FeatureCodeKeyed): void;
   stats: EdgeStats;
-  keepalive: KeepAlive;
+  keepalive: KeepAlives;
+}
+
+/** The keep-alive rounds (keepalive.ts), as the edge and its status use them. */
+export interface KeepAlives {
+  start(): void;
+  stop(): void;
+  /** Keep-alives sent and flows found dead. */
+  readonly totals: { sent: number; dead: number };
 }
 
 export interface FeatureCodeKeyed {

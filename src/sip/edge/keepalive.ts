@@ -13,9 +13,9 @@ import { newBranch, newCallId, newTag, viaFor } from '../build.js';
 import { request } from '../message.js';
 import type { Binding } from '../registrar.js';
 import { flowKey, isStream, type Flow } from '../transport.js';
-import type { EdgeContext } from './context.js';
+import type { EdgeContext, KeepAlives } from './context.js';
 
-export class KeepAlive {
+export class KeepAlive implements KeepAlives {
   private cancel: CancelTimer | null = null;
   /** UDP flows with an OPTIONS out, and the deadline's cancel. */
   private readonly pending = new Map<string, CancelTimer>();

@@ -8,12 +8,8 @@ import type { Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { EventLog } from '../bus/index.js';
 import type { EngineMetrics } from '../metrics/index.js';
-import { authenticate, tokensOnly, TokenRegistry, type AppEnv, type Identifies } from './auth.js';
-import { securityHeaders } from './security-headers.js';
-import { ApiError, problem } from './problem.js';
-import { validationHook } from './validation.js';
-import { eventRoutes, type IngestAdmission } from './routes/events.js';
-import { allowed, enforceContract, methodNotAllowed, type OpenApiDoc } from './contract.js';
+import { allowed, ApiError, authenticate, enforceContract, methodNotAllowed, problem, securityHeaders, TokenRegistry, tokensOnly, validationHook, type AppEnv, type Identifies, type OpenApiDoc } from '../api/index.js';
+import { eventRoutes, type IngestAdmission } from '../events/index.js';
 
 export interface Readiness {
   ready: boolean;
@@ -83,6 +79,7 @@ export function createApp(deps: ApiDeps) {
   // The OpenAPI document is public, like /healthz: it describes the API and holds no data,
   // and tools (client generators, linters) fetch it before they have a token.
   let document: OpenApiDoc | undefined;
+  // Cast below: the library types the document as OpenAPI's whole object (paths optional); contract.ts reads only its paths, which every built document has.
   const openApi = () =>
     (document ??= app.getOpenAPI31Document({
       openapi: '3.1.0',

@@ -4,14 +4,10 @@
  * this is why the body is validated per event here rather than by the route schema.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { STORE_FAILURE_KINDS, type EventLog, type StoreFailure } from '../../bus/index.js';
-import { CallCenterEvent, timeOutOfBounds, validateEvent, type IngestSettings } from '../../domain/index.js';
-import type { AppEnv } from '../auth.js';
-import { ProblemSchema } from '../openapi.js';
-import { ApiError, problem, problemBody, problemDocument, retryAfter, storeFailureStatus } from '../problem.js';
-import { validationHook } from '../validation.js';
-import { bodyProblems, commonProblems, json, needs, problemResponse } from '../openapi.js';
-import { isOperationalType, type OperationalEventType } from '../../domain/index.js';
+import { STORE_FAILURE_KINDS, type EventLog, type StoreFailure } from '../bus/index.js';
+import { CallCenterEvent, timeOutOfBounds, validateEvent, type IngestSettings } from '../domain/index.js';
+import { ApiError, bodyProblems, commonProblems, json, needs, problem, problemBody, problemDocument, problemResponse, ProblemSchema, retryAfter, storeFailureStatus, validationHook, type AppEnv } from '../api/index.js';
+import { isOperationalType, type OperationalEventType } from '../domain/index.js';
 
 const Result = z.object({
   index: z.number().int().describe('position in the body (0-based; the line number minus one for NDJSON)'),
@@ -206,7 +202,7 @@ export function eventRoutes(log: EventLog, admission: IngestAdmission) {
       const { status, retryAfterS } = storeFailureStatus(cause);
       const stored = body.accepted + body.duplicate;
       const detail = `${cause.message}: ${stored} of ${stored + count('not_stored')} valid events are stored (the first ones, in order), the rest are not; send the same body again (stored events come back as duplicates)`;
-      return problemDocument({ ...problemBody(status, detail), cause: cause.kind, ...body, not_stored: count('not_stored') }, retryAfter(retryAfterS)) as never;
+      return problemDocument({ ...problemBody(status, detail), cause: cause.kind, ...body, not_stored: count('not_stored') }, retryAfter(retryAfterS));
     }
     return c.json(body, body.accepted + body.duplicate > 0 ? 200 : body.conflict > 0 ? 409 : 422);
   });

@@ -5,25 +5,11 @@
  * 400 naming the parameter. A scoped user must name one of its queues.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import {
-  DashboardTimeseriesParams,
-  AgentsReport,
-  CallsReport,
-  CallVolume,
-  DashboardSummary,
-  DashboardTimeseries,
-  SlaTrend,
-  agentsReportParams,
-  callsReportParams,
-  dashboardSummaryParams,
-  seriesParams,
-  type HistoryStore,
-  type CsvExport,
-} from '../../store/index.js';
-import { assertQueueScope, type AppEnv, type AuthUser } from '../auth.js';
-import { ApiError } from '../problem.js';
-import { validationHook } from '../validation.js';
-import { commonProblems, json, needs } from '../openapi.js';
+import { agentsReportParams, callsReportParams, DashboardTimeseriesParams, dashboardSummaryParams, seriesParams } from './params.js';
+import { AgentsReport, CallsReport, CallVolume, DashboardSummary, DashboardTimeseries, SlaTrend } from './report-views.js';
+import type { CsvExport } from './export.js';
+import type { HistoryStore } from './store.js';
+import { ApiError, assertQueueScope, commonProblems, json, needs, validationHook, type AppEnv, type AuthUser } from '../api/index.js';
 
 const errors = commonProblems;
 const csv = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } });
@@ -63,36 +49,35 @@ export function reportRoutes(store: HistoryStore, timezone: string, now: () => n
   const agents = agentsReportParams(timezone);
   const series = seriesParams(timezone);
   const summary = dashboardSummaryParams(timezone);
-  const route = <Q extends z.ZodType>(path: string, operationId: string, summary: string, query: Q, ok: ReturnType<typeof json> | ReturnType<typeof csv>) =>
-    createRoute({ method: 'get', path, operationId, summary, tags: ['reports'], ...needs('viewer'), request: { query: query as unknown as z.ZodObject }, responses: { 200: ok, ...errors } });
+  const route = <Q extends z.ZodObject, R extends ReturnType<typeof json> | ReturnType<typeof csv>>(path: string, operationId: string, summary: string, query: Q, ok: R) =>
+    createRoute({ method: 'get', path, operationId, summary, tags: ['reports'], ...needs('viewer'), request: { query }, responses: { 200: ok, ...errors } });
   const atNow = <P extends { now?: number | undefined }>(p: P): P & { now: number } => ({ ...p, now: p.now ?? now() });
-  const q = <S extends z.ZodType>(c: { req: { valid(t: 'query'): unknown } }, _schema: S) => c.req.valid('query') as z.output<S>;
 
   app.openapi(route('/reports/calls', 'getCallsReport', 'Calls report: count, answered, abandoned, rates, average duration and talk, service level, ASA', calls, json(CallsReport, 'report rows')), async (c) =>
-    c.json(await store.calls(scoped(q(c, calls), c.get('user'))), 200) as never,
+    c.json(await store.calls(scoped(c.req.valid('query'), c.get('user'))), 200),
   );
   app.openapi(route('/reports/agents', 'getAgentsReport', 'Agents report: calls, total and average duration, idle rate, AHT, occupancy', agents, json(AgentsReport, 'one row per agent')), async (c) =>
-    c.json(await store.agents(scoped(q(c, agents), c.get('user'))), 200) as never,
+    c.json(await store.agents(scoped(c.req.valid('query'), c.get('user'))), 200),
   );
   app.openapi(route('/reports/charts/sla-trend', 'getSlaTrend', 'Service level per interval and queue, ready to plot', series, json(SlaTrend, 'series')), async (c) =>
-    c.json(await store.slaTrend(scoped(q(c, series), c.get('user'))), 200) as never,
+    c.json(await store.slaTrend(scoped(c.req.valid('query'), c.get('user'))), 200),
   );
   app.openapi(route('/reports/charts/call-volume', 'getCallVolume', 'Offered, answered and abandoned calls per interval and queue', series, json(CallVolume, 'series')), async (c) =>
-    c.json(await store.callVolume(scoped(q(c, series), c.get('user'))), 200) as never,
+    c.json(await store.callVolume(scoped(c.req.valid('query'), c.get('user'))), 200),
   );
   app.openapi(route('/dashboard/timeseries', 'getDashboardTimeseries', "Recent 15-minute series for the wallboard's live chart", DashboardTimeseriesParams, json(DashboardTimeseries, 'series')), async (c) =>
-    c.json(await store.dashboardTimeseries(atNow(scoped(q(c, DashboardTimeseriesParams), c.get('user')))), 200) as never,
+    c.json(await store.dashboardTimeseries(atNow(scoped(c.req.valid('query'), c.get('user')))), 200),
   );
   app.openapi(route('/dashboard/summary', 'getDashboardSummary', "Today's headline figures from history", summary, json(DashboardSummary, 'summary')), async (c) => {
     const user = c.get('user');
     if (user.queues !== null) throw new ApiError(403, `${user.name} is scoped to some queues; the summary covers all of them`);
-    return c.json(await store.dashboardSummary(atNow(q(c, summary))), 200) as never;
+    return c.json(await store.dashboardSummary(atNow(c.req.valid('query'))), 200);
   });
   app.openapi(route('/reports/calls/export', 'exportCallsReport', 'CSV, one row per call (same filters as /reports/calls)', calls, csv('RFC 4180 CSV')), async (c) =>
-    csvResponse(store.exportCalls(scoped(q(c, calls), c.get('user')))) as never,
+    csvResponse(store.exportCalls(scoped(c.req.valid('query'), c.get('user')))),
   );
   app.openapi(route('/reports/agents/export', 'exportAgentsReport', 'CSV, one row per agent (same filters as /reports/agents)', agents, csv('RFC 4180 CSV')), async (c) =>
-    csvResponse(store.exportAgents(scoped(q(c, agents), c.get('user')))) as never,
+    csvResponse(store.exportAgents(scoped(c.req.valid('query'), c.get('user')))),
   );
   return app;
 }

@@ -6,11 +6,9 @@
  * Managers only: event bodies carry callers' numbers and notes.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { WholeNumber } from '../../domain/index.js';
-import type { HistoryStore } from '../../store/index.js';
-import type { AppEnv } from '../auth.js';
-import { commonProblems, json, needs } from '../openapi.js';
-import { validationHook } from '../validation.js';
+import { WholeNumber } from '../domain/index.js';
+import type { HistoryStore } from '../store/index.js';
+import { commonProblems, json, needs, validationHook, type AppEnv } from '../api/index.js';
 
 const SetAside = z
   .object({
@@ -43,7 +41,7 @@ export function setAsideRoutes(store: HistoryStore) {
       request: { query: Query },
       responses: { 200: json(SetAsideList, 'newest first'), ...commonProblems },
     });
-    app.openapi(route, async (c) => c.json(await store.setAside(which, c.req.valid('query').limit), 200) as never);
+    app.openapi(route, async (c) => c.json(await store.setAside(which, c.req.valid('query').limit), 200));
   }
   return app;
 }

@@ -13,13 +13,9 @@ import {
   SlaWindow,
   type Runner,
   type SlaRuleOf,
-} from '../../../processors/index.js';
-import { AGENT_STATES, Instant, timeMeta } from '../../domain/index.js';
-import { assertQueueScope, canSeeQueue, type AppEnv, type AuthUser } from '../auth.js';
-import { badRequest, notFound } from '../problem.js';
-import { agentVisible as visibleToScope, realtimeFor, scopeSla } from '../scope.js';
-import { validationHook } from '../validation.js';
-import { commonProblems, json, needs, problemResponse } from '../openapi.js';
+} from '../../processors/index.js';
+import { AGENT_STATES, Instant, timeMeta } from '../domain/index.js';
+import { agentVisible as visibleToScope, assertQueueScope, badRequest, canSeeQueue, commonProblems, json, needs, notFound, problemResponse, realtimeFor, scopeSla, validationHook, type AppEnv, type AuthUser } from '../api/index.js';
 
 const problems = commonProblems;
 
@@ -30,14 +26,27 @@ export type RewindTo = (at: number, now: number) => Promise<{ ok: true; runner: 
 
 const At = Instant.optional().meta({
   ...timeMeta('rewind: the view as it was at this instant (RFC 3339), from the event log; read-only, answered with the header CC-As-Of'),
-} as never);
+});
 
 /**
  * `now`: the engine's clock, the instant every live view is read at; `slaRule`: each queue's
  * rule in force (alert overrides); `rewind`: the past (`?at=`, read with the rules in force now).
  */
 export function liveRoutes(runner: Runner, now: () => number, slaRule?: SlaRuleOf, rewind?: RewindTo) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app: App = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const r = liveReads(runner, now, rewind);
+  figureRoutes(app, r, slaRule);
+  agentRoutes(app, r);
+  callRoutes(app, r);
+  slaRoute(app, r);
+  return app;
+}
+
+type App = OpenAPIHono<AppEnv>;
+type LiveReads = ReturnType<typeof liveReads>;
+
+/** How every live view reads: at which instant (now, or a rewound past), and what a user's scope lets it see. */
+function liveReads(runner: Runner, now: () => number, rewind?: RewindTo) {
   /** The runner and instant a view is read at: now, or the past `at` asks for. */
   const source = async (at: number | undefined): Promise<{ runner: Runner; at: number; past: boolean }> => {
     if (at === undefined) return { runner, at: now(), past: false };
@@ -55,7 +64,12 @@ export function liveRoutes(runner: Runner, now: () => number, slaRule?: SlaRuleO
     assertQueueScope(u, queue);
     if (!runner.knownQueues().includes(queue)) throw notFound(`queue "${queue}" is not known`);
   };
+  return { runner, now, source, asOf, visibleQueues, agentVisible, callVisible, knownQueue };
+}
 
+/** The figures: realtime (all queues and each) and one queue's detail. */
+function figureRoutes(app: App, r: LiveReads, slaRule?: SlaRuleOf): void {
+  const { runner, source, asOf } = r;
   app.openapi(
     createRoute({
       ...get('/realtime', 'getRealtime', 'Calls waiting, active calls, idle agents, average wait and service level: all queues and per queue (today); as it was at a past instant with at'),
@@ -84,7 +98,11 @@ export function liveRoutes(runner: Runner, now: () => number, slaRule?: SlaRuleO
       return c.json(view, 200, asOf(s));
     },
   );
+}
 
+/** Agents: the list (by queue, team, state) and one agent. */
+function agentRoutes(app: App, r: LiveReads): void {
+  const { runner, now, source, asOf, agentVisible, knownQueue } = r;
   app.openapi(
     createRoute({
       ...get('/agents', 'listAgents', 'Agents: state, time in state, current call, calls handled today'),
@@ -114,7 +132,11 @@ export function liveRoutes(runner: Runner, now: () => number, slaRule?: SlaRuleO
       return c.json(view, 200);
     },
   );
+}
 
+/** Calls: those in progress, and one call with its timeline. */
+function callRoutes(app: App, r: LiveReads): void {
+  const { runner, now, callVisible, knownQueue } = r;
   app.openapi(
     createRoute({
       ...get('/calls/active', 'listActiveCalls', 'Calls in progress: queued, ringing, talking, on hold, in wrap-up'),
@@ -143,7 +165,11 @@ export function liveRoutes(runner: Runner, now: () => number, slaRule?: SlaRuleO
       return c.json(view, 200);
     },
   );
+}
 
+/** Service level and its companions over a window. */
+function slaRoute(app: App, r: LiveReads): void {
+  const { runner, now, visibleQueues, knownQueue } = r;
   app.openapi(
     createRoute({
       ...get('/sla', 'getServiceLevel', 'Service level, ASA, abandonment and answer rates per queue and for all queues over a window'),
@@ -161,6 +187,5 @@ export function liveRoutes(runner: Runner, now: () => number, slaRule?: SlaRuleO
       return c.json(qs === null ? view : scopeSla(view, qs), 200);
     },
   );
-  return app;
 }
 
