@@ -10,6 +10,7 @@ import { openClient } from './client.js';
 import { openChdbAnalystReader, type AnalystLimits, type AnalystReader } from './analyst-reader.js';
 import { callRecords, exportAgents, exportCalls, type CallRecord, type CsvExport, type ExportFilters } from './export.js';
 import { migrate } from './migrate.js';
+import { backfillCallsRollup } from './calls-rollup.js';
 import { publishConfig } from './config-snapshot.js';
 import type { AgentsReportParams, CallsReportParams, DashboardSummaryParams, DashboardTimeseriesParams, SeriesParams } from './params.js';
 import { agentsReport } from './report-agents.js';
@@ -36,7 +37,11 @@ export interface HistoryStore {
   readonly config: Config;
   /** The client, for tests and tools that read the tables directly. */
   readonly client: ClickHouseClient;
-  /** Applies pending sql/ migrations and records the configuration the analysts' views judge by; returns the versions applied now. */
+  /**
+   * Applies pending sql/ migrations, records the configuration the analysts' views judge by and
+   * builds the calls report's rollup where stored calls have none under this configuration;
+   * returns the versions applied now.
+   */
   migrate(): Promise<number[]>;
   health(): Promise<Health>;
   close(): Promise<void>;
@@ -87,6 +92,7 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     async migrate() {
       const applied = await migrate(client, options.now);
       await publishConfig(client, config, options.now());
+      await backfillCallsRollup(client, config);
       return applied;
     },
     async health() {
