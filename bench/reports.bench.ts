@@ -21,7 +21,6 @@ import { demoConfig, parseConfig, systemClock, type Config } from '../src/domain
 import { backfillCallsRollup } from '../src/store/calls-rollup.js';
 import { callsReport } from '../src/store/report-calls.js';
 import { AgentsReportParams, CallsReportParams, openHistoryStore } from '../src/store/index.js';
-import { agentsReport } from '../src/store/report-agents.js';
 import { csvLine } from '../src/store/csv.js';
 import { guard, percentile, report } from './report.js';
 
@@ -81,7 +80,7 @@ export async function bench(): Promise<void> {
 
     if (!ONLY_EXPORT) {
       await reportPart(store, sqlite, config);
-      await agentsPart(store, config);
+      await agentsPart(store);
     }
 
     // ≈1 M calls: 6 days of arrivals at one call every 518 ms (from the first call when fewer are loaded); 5 M: 30 days.
@@ -130,10 +129,10 @@ async function reportPart(store: ReturnType<typeof openHistoryStore>, sqlite: Da
 
 /**
  * The agents report over the same 30 days: 40 agents' state intervals (one every 5 minutes,
- * ≈0.7 M over the 60 days, loaded once) and the calls they answered, beside the same report
- * without its min-max indexes (sql/081_agent_report_indexes.sql): the same run's before.
+ * ≈0.7 M over the 60 days, loaded once) and the calls they answered. Not guarded yet: it has
+ * no same-run baseline (docs/benchmarks.md says where its time goes).
  */
-async function agentsPart(store: ReturnType<typeof openHistoryStore>, config: Config): Promise<void> {
+async function agentsPart(store: ReturnType<typeof openHistoryStore>): Promise<void> {
   const client = store.client;
   const [{ n }] = await (await client.query({ query: 'SELECT count() AS n FROM agent_states', format: 'JSONEachRow' })).json<{ n: string }>() as [{ n: string }];
   if (Number(n) === 0) {
@@ -147,13 +146,8 @@ async function agentsPart(store: ReturnType<typeof openHistoryStore>, config: Co
     await client.command({ query: 'OPTIMIZE TABLE agent_states FINAL' });
   }
   const p = AgentsReportParams.parse({ from: '2026-01-15T00:00:00Z', to: '2026-02-14T00:00:00Z' });
-  const withIdx = await timeRuns(2, 7, () => agentsReport(client, config, p));
-  const without = await timeRuns(1, 5, () => agentsReport(client, config, p, { use_skip_indexes: 0 }));
-  const [a, b] = [await agentsReport(client, config, p), await agentsReport(client, config, p, { use_skip_indexes: 0 })];
-  // Sums of floats are added in the order threads read rows: compared at 1e-6.
-  const rounded = (r: typeof a) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v));
-  if (a.rows.length === 0 || rounded(a) !== rounded(b)) throw new Error('the agents report differs without its indexes');
-  report('agents report, 30 days, 40 agents, chDB (median ms)', percentile(withIdx, 50), 'ms', { name: 'without the min-max indexes', value: percentile(without, 50) });
+  const runs = await timeRuns(2, 7, () => store.agents(p));
+  report('agents report, 30 days, 40 agents, chDB (median ms)', percentile(runs, 50), 'ms');
 }
 
 async function loadClickHouse(client: ReturnType<typeof openHistoryStore>['client']): Promise<void> {

@@ -1,5 +1,5 @@
 /** GET /cc/reports/agents: per agent calls handled, durations, AHT, idle rate and occupancy. */
-import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
 import { num, percent, ratio } from './figures.js';
 import type { AgentsReportParams } from './params.js';
@@ -7,8 +7,7 @@ import { windowParams } from './report-calls.js';
 import { reportSql } from './sql-files.js';
 import type { AgentsReport, AgentsReportRow } from './report-views.js';
 
-/** `settings` are for the bench's same-run comparison (e.g. the report without its indexes). */
-export async function agentsReport(client: ClickHouseClient, config: Config, p: AgentsReportParams, settings?: ClickHouseSettings): Promise<AgentsReport> {
+export async function agentsReport(client: ClickHouseClient, config: Config, p: AgentsReportParams): Promise<AgentsReport> {
   // State time has no queue: with a queue filter it counts for the queue's configured members.
   const members = p.queue === undefined ? undefined : config.agents.filter((a) => a.queues.includes(p.queue!)).map((a) => a.id);
   const stateFilters = [
@@ -20,7 +19,6 @@ export async function agentsReport(client: ClickHouseClient, config: Config, p: 
     query: reportSql('agents', { call_filters: callFilters, state_filters: stateFilters }),
     query_params: { ...windowParams(p), ...(members ? { members } : {}) },
     format: 'JSONEachRow',
-    ...(settings ? { clickhouse_settings: settings } : {}),
   });
   const nameOf = new Map(config.agents.map((a) => [a.id, a.name ?? a.id]));
   const rows = (await rs.json<Record<string, string | number>>()).map((r) => agentRow(r, nameOf));

@@ -69,20 +69,25 @@ export async function callsReport(client: ClickHouseClient, config: Config, p: C
   const stale = whole ? await staleQuarters(client, config, p, rollup, rollupRange) : [];
   const raw = whole ? mergeRuns([[p.from, rFrom], ...stale.map((t): [number, number] => [t, t + QUARTER_MS]), [rTo, p.to]]) : [[p.from, p.to] as [number, number]];
   const rawParams = Object.fromEntries(raw.flatMap(([f, t], i) => [[`raw_f${i}`, chTime(f)], [`raw_t${i}`, chTime(t)]]));
-  const rawRange = raw.map((_, i) => `(arrival >= {raw_f${i}:DateTime64(3, 'UTC')} AND arrival < {raw_t${i}:DateTime64(3, 'UTC')})`).join(' OR ') || '0';
+  const rawRange = raw.map((_, i) => `(arrival >= {raw_f${i}:DateTime64(3, 'UTC')} AND arrival < {raw_t${i}:DateTime64(3, 'UTC')})`).join(' OR ');
   // A queue filter keeps the calls whose last attempt was there (the CSV's queue column) and the attempts made there.
   const rs = await client.query({
     query: reportSql('calls', {
       rollup,
       rollup_group_key: ROLLUP_GROUP_KEYS[p.group_by],
       rollup_filters: callFilters(p),
-      group_key: GROUP_KEYS[p.group_by],
-      sums: reportSql('call_sums'),
-      rows: callRowsSql(
-        rawRange,
-        callFilters({ ...p, queue: undefined }) + (p.queue !== undefined ? ' AND has(queues, {queue:String})' : ''),
-        p.queue !== undefined ? 'AND a_queue = {queue:String}' : '',
-      ),
+      raw:
+        raw.length === 0
+          ? ''
+          : reportSql('calls_raw', {
+              group_key: GROUP_KEYS[p.group_by],
+              sums: reportSql('call_sums'),
+              rows: callRowsSql(
+                rawRange,
+                callFilters({ ...p, queue: undefined }) + (p.queue !== undefined ? ' AND has(queues, {queue:String})' : ''),
+                p.queue !== undefined ? 'AND a_queue = {queue:String}' : '',
+              ),
+            }),
     }),
     query_params: { ...windowParams(p), ...settings, ...rollupRange, ...rawParams, stale: stale.map((t) => chTime(t).slice(0, 19)) },
     format: 'JSONEachRow',
