@@ -10,6 +10,7 @@ import { openClient } from './client.js';
 import { openChdbAnalystReader, type AnalystLimits, type AnalystReader } from './analyst-reader.js';
 import { callRecords, exportAgents, exportCalls, type CallRecord, type CsvExport, type ExportFilters } from './export.js';
 import { migrate } from './migrate.js';
+import { storeSql } from './sql-files.js';
 import { backfillCallsRollup } from './calls-rollup.js';
 import { publishConfig } from './config-snapshot.js';
 import type { AgentsReportParams, CallsReportParams, DashboardSummaryParams, DashboardTimeseriesParams, SeriesParams } from './params.js';
@@ -97,7 +98,7 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     },
     async health() {
       try {
-        const rs = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
+        const rs = await client.query({ query: storeSql('health'), format: 'JSONEachRow' });
         const [row] = await rs.json<{ v: string }>();
         return { ok: true, detail: `${kind} ${row?.v ?? '?'} at ${where}` };
       } catch (e) {

@@ -10,7 +10,7 @@ import type { Config } from '../domain/index.js';
 import { chTime } from './client.js';
 import { queueSettingParams } from './figures.js';
 import type { CallRow, FoldOutput } from './rows.js';
-import { reportSql } from './sql-files.js';
+import { reportSql, storeSql } from './sql-files.js';
 import { rebuildCallsRollupFor } from './calls-rollup.js';
 
 const QUARTER_MS = 15 * 60_000;
@@ -63,7 +63,7 @@ export interface Checkpoint {
 
 export async function readCheckpoint(client: ClickHouseClient, writer: string): Promise<Checkpoint | null> {
   const rs = await client.query({
-    query: `SELECT seq, state FROM writer_checkpoints FINAL WHERE writer = {writer:String}`,
+    query: storeSql('checkpoint'),
     query_params: { writer },
     format: 'JSONEachRow',
   });
@@ -83,10 +83,7 @@ export async function writeCheckpoint(client: ClickHouseClient, writer: string, 
 export async function callRows(client: ClickHouseClient, ids: readonly string[]): Promise<CallRow[]> {
   if (ids.length === 0) return [];
   const rs = await client.query({
-    query: `SELECT call_id, toUnixTimestamp64Milli(arrival) AS arrival, direction, caller_number, caller_name, callee_number, queue, queues, attempt_outcomes, attempt_waits,
-              attempts, outcome, wait_s, agent, toUnixTimestamp64Milli(answered_at) AS answered_at, toUnixTimestamp64Milli(ended_at) AS ended_at,
-              ended_by, talk_s, hold_s, acw_s, notes, wrapup_category, wrapup_result, transfers, monitors, version, last_seq
-            FROM calls FINAL WHERE call_id IN {ids:Array(String)}`,
+    query: storeSql('stored_calls'),
     query_params: { ids },
     format: 'JSONEachRow',
   });
