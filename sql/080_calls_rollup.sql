@@ -70,3 +70,14 @@ CREATE TABLE IF NOT EXISTS calls_queue_rollup_15m
 ENGINE = ReplacingMergeTree(built)
 PARTITION BY toYYYYMM(interval_start)
 ORDER BY (interval_start, queue, direction);
+
+-- The wait settings the whole history was last summed under (src/store/calls-rollup.ts): when
+-- the store opens under the same settings, it does not look for quarters to build (that
+-- look reads every stored call's arrival); a backfill cut short never writes it.
+CREATE TABLE IF NOT EXISTS calls_rollup_backfills
+(
+    settings UInt64,
+    done_at DateTime64(3, 'UTC')
+)
+ENGINE = ReplacingMergeTree
+ORDER BY settings;

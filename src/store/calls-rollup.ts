@@ -9,7 +9,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
 import { chTime } from './client.js';
 import { queueSettingParams } from './figures.js';
-import { reportSql } from './sql-files.js';
+import { reportSql, storeSql } from './sql-files.js';
 
 export const QUARTER_MS = 15 * 60_000;
 
@@ -79,4 +79,17 @@ export async function backfillCallsRollup(client: ClickHouseClient, config: Conf
   const built = Math.max(...rows.map((r) => Number(r.built)));
   for (const [from, to] of quarterRuns(rows.map((r) => Number(r.t) * 1000))) await rebuildCallsRollup(client, config, from, to, built);
   return rows.length;
+}
+
+/**
+ * At the store's start (migrate): the backfill, unless the whole history was last summed under
+ * these settings already (then the writer has kept every quarter it wrote since). `now` stamps
+ * the record of a completed backfill.
+ */
+export async function ensureCallsRollup(client: ClickHouseClient, config: Config, now: number): Promise<void> {
+  const settings = rollupSettings(config);
+  const rs = await client.query({ query: storeSql('calls_rollup_backfilled'), query_params: { settings }, format: 'JSONEachRow' });
+  if (Number((await rs.json<{ n: number | string }>())[0]?.n ?? 0) > 0) return;
+  await backfillCallsRollup(client, config);
+  await client.insert({ table: 'calls_rollup_backfills', values: [{ settings, done_at: chTime(now) }], format: 'JSONEachRow' });
 }

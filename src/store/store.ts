@@ -11,7 +11,7 @@ import { openChdbAnalystReader, type AnalystLimits, type AnalystReader } from '.
 import { callRecords, exportAgents, exportCalls, type CallRecord, type CsvExport, type ExportFilters } from './export.js';
 import { migrate } from './migrate.js';
 import { storeSql } from './sql-files.js';
-import { backfillCallsRollup } from './calls-rollup.js';
+import { ensureCallsRollup } from './calls-rollup.js';
 import { publishConfig } from './config-snapshot.js';
 import type { AgentsReportParams, CallsReportParams, DashboardSummaryParams, DashboardTimeseriesParams, SeriesParams } from './params.js';
 import { agentsReport } from './report-agents.js';
@@ -93,7 +93,7 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     async migrate() {
       const applied = await migrate(client, options.now);
       await publishConfig(client, config, options.now());
-      await backfillCallsRollup(client, config);
+      await ensureCallsRollup(client, config, options.now());
       return applied;
     },
     async health() {
