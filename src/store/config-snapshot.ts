@@ -7,6 +7,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
 import { chTime } from './client.js';
+import { storeSql } from './sql-files.js';
 
 /** What the views read, as JSON: only the fields named here leave the configuration. */
 export function configSnapshot(config: Config): string {
@@ -32,7 +33,7 @@ export function configSnapshot(config: Config): string {
  */
 export async function publishConfig(client: ClickHouseClient, config: Config, now: number): Promise<{ version: number; written: boolean }> {
   const text = configSnapshot(config);
-  const rs = await client.query({ query: 'SELECT version, config FROM config_snapshots FINAL ORDER BY version DESC LIMIT 1', format: 'JSONEachRow' });
+  const rs = await client.query({ query: storeSql('newest_config'), format: 'JSONEachRow' });
   const [newest] = await rs.json<{ version: number | string; config: string }>();
   if (newest && newest.config === text) return { version: Number(newest.version), written: false };
   const version = Number(newest?.version ?? 0) + 1;

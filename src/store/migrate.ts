@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { SQL_DIR } from './sql-files.js';
+import { SQL_DIR, storeSql } from './sql-files.js';
 
 export interface Migration {
   version: number;
@@ -38,11 +38,8 @@ export async function loadMigrations(dir = SQL_DIR): Promise<Migration[]> {
 /** Applies what is not yet recorded; returns the versions applied now. */
 /** `now` stamps each applied migration (the engine's clock). */
 export async function migrate(client: ClickHouseClient, now: () => number, dir = SQL_DIR): Promise<number[]> {
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC'))
-            ENGINE = ReplacingMergeTree ORDER BY version`,
-  });
-  const rs = await client.query({ query: 'SELECT version FROM schema_migrations FINAL', format: 'JSONEachRow' });
+  await client.command({ query: storeSql('migrations_table') });
+  const rs = await client.query({ query: storeSql('migrations_applied'), format: 'JSONEachRow' });
   const done = new Set((await rs.json<{ version: number | string }>()).map((r) => Number(r.version)));
   const applied: number[] = [];
   for (const m of await loadMigrations(dir)) {

@@ -5,6 +5,7 @@
  * /cc/events/quarantined), newest first.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { storeSql } from './sql-files.js';
 
 export interface QuarantinedRow {
   consumer: string;
@@ -38,8 +39,7 @@ export async function listSetAside(client: ClickHouseClient, which: 'rejected' |
   const table = which === 'rejected' ? 'events_rejected' : 'events_quarantined';
   const extra = which === 'rejected' ? `reason` : `error AS reason, consumer, toString(toUnixTimestamp64Milli(quarantined_at)) AS at`;
   const rs = await client.query({
-    query: `SELECT toString(seq) AS seq, id, type, toString(toUnixTimestamp64Milli(time)) AS time, body, ${extra}, count() OVER () AS total
-            FROM ${table} FINAL ORDER BY seq DESC LIMIT {limit:UInt32}`,
+    query: storeSql('set_aside', { table, extra }),
     query_params: { limit },
     format: 'JSONEachRow',
   });

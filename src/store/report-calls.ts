@@ -5,14 +5,34 @@ import { chTime } from './client.js';
 import { num, queueFigures, queueSettingParams, ratio, slBasis, type QueueCounts } from './figures.js';
 import type { CallsReportParams } from './params.js';
 import { reportSql } from './sql-files.js';
+import { callRowsSql, QUARTER_MS, rollupSettings } from './calls-rollup.js';
 import type { CallsReport, CallsReportRow } from './report-views.js';
 
+/** The group of a call's row read from `calls` (sql/reports/call_rows.sql). */
 const GROUP_KEYS: Record<CallsReportParams['group_by'], string> = {
   none: `''`,
-  queue: 'a_queue',
+  queue: 'toString(a_queue)',
   agent: 'toString(agent)',
   hour: 'toString(toUnixTimestamp(toStartOfHour(arrival, {tz:String})))',
   day: 'toString(toUnixTimestamp(toStartOfDay(arrival, {tz:String})))',
+};
+
+/** The same group read from a rollup row (sql/080_calls_rollup.sql): a quarter lies in one hour and one day of its zone. */
+const ROLLUP_GROUP_KEYS: Record<CallsReportParams['group_by'], string> = {
+  none: `''`,
+  queue: 'toString(queue)',
+  agent: 'toString(agent)',
+  hour: 'toString(toUnixTimestamp(toStartOfHour(interval_start, {tz:String})))',
+  day: 'toString(toUnixTimestamp(toStartOfDay(interval_start, {tz:String})))',
+};
+
+/** A quarter straddling two groups of the zone (an offset that is not whole quarter hours) cannot be read from the rollup. */
+const STRADDLES: Record<CallsReportParams['group_by'], string> = {
+  none: '0',
+  queue: '0',
+  agent: '0',
+  hour: 'toStartOfHour(interval_start, {tz:String}) != toStartOfHour(interval_start + 899, {tz:String})',
+  day: 'toStartOfDay(interval_start, {tz:String}) != toStartOfDay(interval_start + 899, {tz:String})',
 };
 
 /** Filters on queue, agent and direction, as SQL with bound parameters. */
@@ -32,21 +52,72 @@ export function windowParams(p: { from: number; to: number; tz: string; queue?: 
 
 type Raw = Record<string, string | number>;
 
-export async function callsReport(client: ClickHouseClient, config: Config, p: CallsReportParams): Promise<CallsReport> {
+/**
+ * The whole quarters of the range come from the rollup (src/store/calls-rollup.ts), the
+ * partial quarters at its edges and any quarter the rollup cannot serve from `calls`: the
+ * same figures as reading every call (test/integration/history.test.ts), at the cost of a
+ * few thousand rollup rows instead of millions of calls (docs/benchmarks.md).
+ */
+export async function callsReport(client: ClickHouseClient, config: Config, p: CallsReportParams, o: { rollup?: boolean } = {}): Promise<CallsReport> {
+  const settings = queueSettingParams(config);
+  const [rFrom, rTo] = [Math.ceil(p.from / QUARTER_MS) * QUARTER_MS, Math.floor(p.to / QUARTER_MS) * QUARTER_MS];
+  // `rollup: false` reads every call (the tests' and the bench's reference).
+  const whole = rFrom < rTo && o.rollup !== false;
+  const rollupRange = { r_from: chTime(whole ? rFrom : p.from).slice(0, 19), r_to: chTime(whole ? rTo : p.from).slice(0, 19) };
+  // Without an agent in the question, the rollup without agents: a few rows a quarter.
+  const rollup = p.group_by === 'agent' || p.agent !== undefined ? 'calls_rollup_15m' : 'calls_queue_rollup_15m';
+  const stale = whole ? await staleQuarters(client, config, p, rollup, rollupRange) : [];
+  const raw = whole ? mergeRuns([[p.from, rFrom], ...stale.map((t): [number, number] => [t, t + QUARTER_MS]), [rTo, p.to]]) : [[p.from, p.to] as [number, number]];
+  const rawParams = Object.fromEntries(raw.flatMap(([f, t], i) => [[`raw_f${i}`, chTime(f)], [`raw_t${i}`, chTime(t)]]));
+  const rawRange = raw.map((_, i) => `(arrival >= {raw_f${i}:DateTime64(3, 'UTC')} AND arrival < {raw_t${i}:DateTime64(3, 'UTC')})`).join(' OR ');
   // A queue filter keeps the calls whose last attempt was there (the CSV's queue column) and the attempts made there.
   const rs = await client.query({
     query: reportSql('calls', {
-      group_key: GROUP_KEYS[p.group_by],
-      filters: callFilters({ ...p, queue: undefined }) + (p.queue !== undefined ? ' AND has(queues, {queue:String})' : ''),
-      attempt_filters: p.queue !== undefined ? 'AND a_queue = {queue:String}' : '',
+      rollup,
+      rollup_group_key: ROLLUP_GROUP_KEYS[p.group_by],
+      rollup_filters: callFilters(p),
+      raw:
+        raw.length === 0
+          ? ''
+          : reportSql('calls_raw', {
+              group_key: GROUP_KEYS[p.group_by],
+              sums: reportSql('call_sums'),
+              rows: callRowsSql(
+                rawRange,
+                callFilters({ ...p, queue: undefined }) + (p.queue !== undefined ? ' AND has(queues, {queue:String})' : ''),
+                p.queue !== undefined ? 'AND a_queue = {queue:String}' : '',
+              ),
+            }),
     }),
-    query_params: { ...windowParams(p), ...queueSettingParams(config) },
+    query_params: { ...windowParams(p), ...settings, ...rollupRange, ...rawParams, stale: stale.map((t) => chTime(t).slice(0, 19)) },
     format: 'JSONEachRow',
   });
-  const raw = await rs.json<Raw>();
-  if (p.group_by === 'none' && raw.length === 0) raw.push({ grp: '' });
-  const rows = raw.map((r) => callsRow(r, config, p));
+  const found = await rs.json<Raw>();
+  if (p.group_by === 'none' && found.length === 0) found.push({ grp: '' });
+  const rows = found.map((r) => callsRow(r, config, p));
   return { from: new Date(p.from).toISOString(), to: new Date(p.to).toISOString(), tz: p.tz, group_by: p.group_by, rows };
+}
+
+/** Whole quarters of the range (epoch ms) whose rollup the report cannot use (sql/reports/calls_stale.sql). */
+async function staleQuarters(client: ClickHouseClient, config: Config, p: CallsReportParams, rollup: string, range: Record<string, string>): Promise<number[]> {
+  const rs = await client.query({
+    query: reportSql('calls_stale', { rollup, straddles: STRADDLES[p.group_by] }),
+    query_params: { ...range, tz: p.tz, settings: rollupSettings(config) },
+    format: 'JSONEachRow',
+  });
+  return (await rs.json<{ t: number | string }>()).map((r) => Number(r.t) * 1000);
+}
+
+/** Ranges in order, empty ones dropped and touching ones joined. */
+function mergeRuns(ranges: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [f, t] of ranges) {
+    if (f >= t) continue;
+    const last = out[out.length - 1];
+    if (last && last[1] >= f) last[1] = Math.max(last[1], t);
+    else out.push([f, t]);
+  }
+  return out;
 }
 
 function callsRow(r: Raw, config: Config, p: CallsReportParams): CallsReportRow {

@@ -1,4 +1,7 @@
-/** Where the SQL lives (migrations and report queries), found from this file's place. */
+/**
+ * Where the SQL lives, found from this file's place: migrations (sql/NNN_name.sql), report
+ * queries and their fragments (sql/reports/), and the store's own statements (sql/store/).
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +16,24 @@ const cache = new Map<string, string>();
  * always travel as bound query parameters (`{name:Type}`), never spliced into the text.
  */
 export function reportSql(name: string, slots: Record<string, string> = {}): string {
-  let text = cache.get(name);
+  return sqlFile('reports', name, slots);
+}
+
+/** One of the store's own statements from sql/store (checkpoints, stored rows, health...), slots as reportSql's. */
+export function storeSql(name: string, slots: Record<string, string> = {}): string {
+  return sqlFile('store', name, slots);
+}
+
+function sqlFile(dir: 'reports' | 'store', name: string, slots: Record<string, string>): string {
+  const key = `${dir}/${name}`;
+  let text = cache.get(key);
   if (text === undefined) {
-    text = readFileSync(join(SQL_DIR, 'reports', `${name}.sql`), 'utf8');
-    cache.set(name, text);
+    text = readFileSync(join(SQL_DIR, dir, `${name}.sql`), 'utf8');
+    cache.set(key, text);
   }
   return text.replace(/\{\{(\w+)\}\}/g, (_, slot: string) => {
     const v = slots[slot];
-    if (v === undefined) throw new Error(`sql/reports/${name}.sql: slot {{${slot}}} has no value`);
+    if (v === undefined) throw new Error(`sql/${key}.sql: slot {{${slot}}} has no value`);
     return v;
   });
 }

@@ -10,6 +10,8 @@ import { openClient } from './client.js';
 import { openChdbAnalystReader, type AnalystLimits, type AnalystReader } from './analyst-reader.js';
 import { callRecords, exportAgents, exportCalls, type CallRecord, type CsvExport, type ExportFilters } from './export.js';
 import { migrate } from './migrate.js';
+import { storeSql } from './sql-files.js';
+import { ensureCallsRollup } from './calls-rollup.js';
 import { publishConfig } from './config-snapshot.js';
 import type { AgentsReportParams, CallsReportParams, DashboardSummaryParams, DashboardTimeseriesParams, SeriesParams } from './params.js';
 import { agentsReport } from './report-agents.js';
@@ -36,7 +38,11 @@ export interface HistoryStore {
   readonly config: Config;
   /** The client, for tests and tools that read the tables directly. */
   readonly client: ClickHouseClient;
-  /** Applies pending sql/ migrations and records the configuration the analysts' views judge by; returns the versions applied now. */
+  /**
+   * Applies pending sql/ migrations, records the configuration the analysts' views judge by and
+   * builds the calls report's rollup where stored calls have none under this configuration;
+   * returns the versions applied now.
+   */
   migrate(): Promise<number[]>;
   health(): Promise<Health>;
   close(): Promise<void>;
@@ -87,11 +93,12 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     async migrate() {
       const applied = await migrate(client, options.now);
       await publishConfig(client, config, options.now());
+      await ensureCallsRollup(client, config, options.now());
       return applied;
     },
     async health() {
       try {
-        const rs = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
+        const rs = await client.query({ query: storeSql('health'), format: 'JSONEachRow' });
         const [row] = await rs.json<{ v: string }>();
         return { ok: true, detail: `${kind} ${row?.v ?? '?'} at ${where}` };
       } catch (e) {

@@ -1,5 +1,6 @@
 /**
- * Writes one folded batch: base rows first, then the rollups of the intervals they touched,
+ * Writes one folded batch: base rows first, then the rollups of the intervals they touched
+ * (the calls report's by the arrival quarters of the calls written, the others by their spans),
  * and the checkpoint last. Every step is idempotent (replacing tables keyed by event id,
  * call id, attempt, agent interval; rollups rebuilt from the deduplicated base), so a crash
  * anywhere in between is repaired by folding the same events again from the checkpoint.
@@ -10,7 +11,8 @@ import type { Config } from '../domain/index.js';
 import { chTime } from './client.js';
 import { queueSettingParams } from './figures.js';
 import type { CallRow, FoldOutput } from './rows.js';
-import { reportSql } from './sql-files.js';
+import { reportSql, storeSql } from './sql-files.js';
+import { rebuildCallsRollupFor } from './calls-rollup.js';
 
 const QUARTER_MS = 15 * 60_000;
 
@@ -25,6 +27,7 @@ export async function writeFold(client: ClickHouseClient, config: Config, out: F
   for (const [table, values] of tables) {
     if (values.length > 0) await client.insert({ table, values: values as object[], format: 'JSONEachRow' });
   }
+  if (out.calls.length > 0) await rebuildCallsRollupFor(client, config, out.calls.map((c) => c.arrival), out.lastSeq);
   if (out.queueSpan) await rebuildQueueRollups(client, config, out.queueSpan, out.lastSeq);
   if (out.agentSpan) await rebuildAgentRollups(client, out.agentSpan, out.lastSeq);
 }
@@ -61,7 +64,7 @@ export interface Checkpoint {
 
 export async function readCheckpoint(client: ClickHouseClient, writer: string): Promise<Checkpoint | null> {
   const rs = await client.query({
-    query: `SELECT seq, state FROM writer_checkpoints FINAL WHERE writer = {writer:String}`,
+    query: storeSql('checkpoint'),
     query_params: { writer },
     format: 'JSONEachRow',
   });
@@ -89,10 +92,7 @@ export async function writeCheckpoint(client: ClickHouseClient, writer: string, 
 export async function callRows(client: ClickHouseClient, ids: readonly string[]): Promise<CallRow[]> {
   if (ids.length === 0) return [];
   const rs = await client.query({
-    query: `SELECT call_id, toUnixTimestamp64Milli(arrival) AS arrival, direction, caller_number, caller_name, callee_number, queue, queues, attempt_outcomes, attempt_waits,
-              attempts, outcome, wait_s, agent, toUnixTimestamp64Milli(answered_at) AS answered_at, toUnixTimestamp64Milli(ended_at) AS ended_at,
-              ended_by, talk_s, hold_s, acw_s, notes, wrapup_category, wrapup_result, transfers, monitors, version, last_seq
-            FROM calls FINAL WHERE call_id IN {ids:Array(String)}`,
+    query: storeSql('stored_calls'),
     query_params: { ids },
     format: 'JSONEachRow',
   });

@@ -1,0 +1,82 @@
+/**
+ * Golden outputs of every report's SQL (sql/reports/) on a small fixed day: 90 generated
+ * calls (seed 3) written by the history writer, every report asked the ways the API asks
+ * it, the answers compared with the rows checked in beside this test
+ * (golden/reports.json). A change to a report's SQL that moves any figure fails here and
+ * must say why in its commit; `CC_GOLDEN_UPDATE=1` writes the file again from the current
+ * SQL (then review the diff). Floats are compared at 1e-6: sums are added in the order
+ * ClickHouse's threads read rows. Real chDB, in-process.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoConfig, parseConfig } from '../../src/domain/index.js';
+import { AgentsReportParams, CallsReportParams, SeriesParams, openHistoryStore, type HistoryStore } from '../../src/store/index.js';
+import { startHistory } from './history-feed.js';
+import { generateDay } from '../support/history-gen.js';
+import { memoryLog } from './history-log.js';
+import { TEST_NOW } from '../support/time.js';
+
+const GOLDEN = join(import.meta.dirname, 'golden', 'reports.json');
+const config = parseConfig(demoConfig());
+const dir = mkdtempSync(join(tmpdir(), 'cc-golden-'));
+let store: HistoryStore;
+
+beforeAll(async () => {
+  store = openHistoryStore({ dataDir: dir, config, now: () => TEST_NOW });
+  await store.migrate();
+  const log = memoryLog();
+  await log.append(generateDay({ seed: 3, calls: 90, start: '2026-03-02T08:00:00.000Z' }));
+  const h = await startHistory(store, log, config, { maxBatch: 300, maxDelayMs: 10 });
+  await h.caughtUp();
+  await h.stop();
+});
+
+afterAll(async () => {
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const day = { from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' };
+const edges = { from: '2026-03-02T08:07:30.500Z', to: '2026-03-02T09:52:10Z' };
+
+/** Each report, asked the ways the API asks it. */
+const REPORTS: Record<string, () => Promise<unknown>> = {
+  'calls': () => store.calls(CallsReportParams.parse(day)),
+  'calls by queue': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'queue' })),
+  'calls by agent': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'agent' })),
+  'calls by hour, Asia/Kolkata': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'hour', tz: 'Asia/Kolkata' })),
+  'calls by day, America/New_York': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'day', tz: 'America/New_York' })),
+  'calls of sales-queue by agent': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'agent', queue: 'sales-queue' })),
+  'outbound calls': () => store.calls(CallsReportParams.parse({ ...day, direction: 'outbound' })),
+  'calls of agent-002 by queue': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'queue', agent: 'agent-002' })),
+  'calls by queue, partial quarters': () => store.calls(CallsReportParams.parse({ ...edges, group_by: 'queue' })),
+  'agents': () => store.agents(AgentsReportParams.parse(day)),
+  'agents, partial quarters': () => store.agents(AgentsReportParams.parse(edges)),
+  'agents of support-queue': () => store.agents(AgentsReportParams.parse({ ...day, queue: 'support-queue' })),
+  'sla trend by hour': () => store.slaTrend(SeriesParams.parse({ ...day, interval: 'hour' })),
+  'call volume by 15m, sales-queue': () => store.callVolume(SeriesParams.parse({ from: '2026-03-02T08:00:00Z', to: '2026-03-02T12:00:00Z', interval: '15m', queue: 'sales-queue' })),
+  'dashboard summary': () => store.dashboardSummary({ now: Date.parse('2026-03-02T23:00:00Z') }),
+  'dashboard timeseries': () => store.dashboardTimeseries({ minutes: 240, now: Date.parse('2026-03-02T11:00:00Z') }),
+  'arrival slots': () => store.arrivalSlots(Date.parse(day.from), Date.parse(day.to)),
+};
+
+function rounded(v: unknown): unknown {
+  if (typeof v === 'number') return Math.round(v * 1e6) / 1e6;
+  if (Array.isArray(v)) return v.map(rounded);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rounded(x)]));
+  return v;
+}
+
+describe('report SQL golden outputs', () => {
+  it('every report answers the fixed day exactly as checked in', async () => {
+    const answers: Record<string, unknown> = {};
+    for (const [name, ask] of Object.entries(REPORTS)) answers[name] = rounded(await ask());
+    if (process.env.CC_GOLDEN_UPDATE === '1') writeFileSync(GOLDEN, `${JSON.stringify(answers, null, 1)}\n`);
+    expect(existsSync(GOLDEN), `${GOLDEN} is missing: CC_GOLDEN_UPDATE=1 writes it`).toBe(true);
+    const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(answers)).toEqual(Object.keys(golden));
+    for (const name of Object.keys(REPORTS)) expect(answers[name], name).toEqual(golden[name]);
+  });
+});
