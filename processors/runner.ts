@@ -177,15 +177,20 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
     into[type] = (into[type] ?? 0) + 1;
   };
 
+  function duplicate(e: CallEvent): ApplyResult {
+    bump(counts.duplicate, e.type);
+    return { outcome: 'duplicate', changed: NONE, closedAttempts: EMPTY, endedTalks: EMPTY };
+  }
+
   function apply(logged: { seq: number; event: CallEvent }): ApplyResult {
     const e = logged.event;
     if (logged.seq > lastSeq) lastSeq = logged.seq;
     // The recent-id table first (cheap, bounded), then the call's or agent's own events:
     // a duplicate is caught however long after the original it comes, while its entity is kept.
-    if (seen.has(e.id) || older.has(e.id) || heldBefore(live, e)) {
-      bump(counts.duplicate, e.type);
-      return { outcome: 'duplicate', changed: NONE, closedAttempts: EMPTY, endedTalks: EMPTY };
-    }
+    if (seen.has(e.id) || older.has(e.id)) return duplicate(e);
+    // The event's call, looked up once and handed to every step that needs it.
+    const call = isAgentEvent(e) || !('call_id' in e) ? undefined : findCall(live, e.call_id);
+    if (heldBefore(live, e, call)) return duplicate(e);
     seen.add(e.id);
     if (seen.size >= memory) {
       older = seen;
@@ -203,14 +208,13 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
     t.at = isoMs(e.time);
     let reason: string | null;
     try {
-      reason = Number.isNaN(t.at) ? 'time is not a date' : admissible(live, t);
+      reason = Number.isNaN(t.at) ? 'time is not a date' : admissible(live, t, call);
       if (reason === null) {
-        const changed = touched(live, e);
-        const call = isAgentEvent(e) ? undefined : findCall(live, e.call_id);
+        const changed = touched(live, e, call);
         const attempt = evolveServiceLevel(sl, t);
         const talk = evolveAgentStats(stats, t);
         evolveWorkload(workload, t, attempt);
-        evolveLive(live, t);
+        evolveLive(live, t, call);
         bump(counts.applied, e.type);
         return {
           outcome: 'applied',
