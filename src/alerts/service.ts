@@ -16,7 +16,6 @@ import {
   snapshotRuleOverrides,
   initialAlertBook,
   listAlerts,
-  queueConditions,
   queuesWithAlerts,
   ruleThresholds,
   reconcileQueue,
@@ -112,7 +111,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     const names = (first ? undefined : queues) ?? [...new Set([...deps.runner.knownQueues(), ...queuesWithAlerts(book)])];
     const changes: AlertChange[] = [];
     for (const q of names) {
-      const held = queueConditions(deps.config, deps.runner.states, q, rulesOf(deps.config, overrides, q), at, settling, deps.extra?.() ?? {});
+      const held = deps.runner.conditions(q, rulesOf(deps.config, overrides, q), at, settling, deps.extra?.() ?? {});
       if (!judge) changes.push(...reconcileQueue(book, q, held, at));
       else {
         // The standby judges in its head too (pending `for` durations, latest figures): a takeover goes on from there.
@@ -245,7 +244,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     deliveries: (f) => webhooks.deliveries(f),
     describe: () => shared?.describe() ?? null,
     flush: async () => history?.flush(),
-    knownQueue: (q) => deps.config.queues.some((c) => c.id === q) || deps.runner.states.live.queues.has(q),
+    knownQueue: (q) => deps.config.queues.some((c) => c.id === q) || deps.runner.hasQueue(q),
   };
   (alerts.routes as Array<OpenAPIHono<AppEnv>>).push(alertRoutes(alerts));
   return alerts;

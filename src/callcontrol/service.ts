@@ -136,10 +136,10 @@ export class CallControl {
     return this.act.audited({ user, action: 'call.acw', call_id: callId, detail: body }, async (ctx) => {
       this.act.requireRole(user, 'supervisor', 'after-call work');
       this.call(user, callId);
-      const agent = [...this.deps.feed.runner.states.live.agents.values()].find((a) => a.state === 'wrapup' && a.lastCall === callId);
+      const agent = this.deps.feed.runner.agentInWrapUpAfter(callId);
       if (!agent) throw conflict(`no agent is in wrap-up for call ${callId}`);
-      ctx.agent = agent.id;
-      await this.act.drive({ type: 'wrapup.done', agent: agent.id, category: body.category, result: body.result, ...(body.note === undefined ? {} : { note: body.note }) });
+      ctx.agent = agent;
+      await this.act.drive({ type: 'wrapup.done', agent, category: body.category, result: body.result, ...(body.note === undefined ? {} : { note: body.note }) });
       return this.call(user, callId);
     });
   }
