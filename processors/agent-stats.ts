@@ -9,6 +9,7 @@
 import type { AgentState, Config } from '../src/domain/index.js';
 import type { TimedEvent } from './timed-event.js';
 import { dayOf, type DayBounds } from './local-day.js';
+import { agentRates } from './formulas.js';
 
 /** One agent's part of one call, from its answer to its transfer or the call's end. */
 interface Segment {
@@ -164,17 +165,13 @@ export interface AgentFigures {
   occupancy: number | null;
 }
 
-/** AHT, idle rate and occupancy from a tally (docs/metrics.md); empty denominators give null. */
+/** AHT, idle rate and occupancy from a tally (formulas.ts); empty denominators give null. */
 export function agentFigures(t: AgentTally): AgentFigures {
   const m = t.stateMs;
-  const loggedIn = m.idle + m.ringing + m.busy + m.wrapup + m.away;
-  const available = m.idle + m.ringing + m.busy + m.wrapup;
   return {
     talk_s: t.talkMs / 1000,
     hold_s: t.holdMs / 1000,
     acw_s: m.wrapup / 1000,
-    aht_s: t.handled === 0 ? null : (t.talkMs + t.holdMs + m.wrapup) / 1000 / t.handled,
-    idle_rate: loggedIn === 0 ? null : (m.idle / loggedIn) * 100,
-    occupancy: available === 0 ? null : ((m.busy + m.wrapup) / available) * 100,
+    ...agentRates((t.talkMs + t.holdMs + m.wrapup) / 1000, t.handled, m),
   };
 }

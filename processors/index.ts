@@ -21,6 +21,7 @@ export {
 export { evolveServiceLevel, initialServiceLevel, tickServiceLevel, tallyOf, type ServiceLevelState, type Tally, type AttemptOutcome } from './service-level.js';
 export { evolveAgentStats, initialAgentStats, tickAgentStats, agentTallyAt, agentFigures, type AgentStatsState, type AgentTally } from './agent-stats.js';
 export { viewSla, serviceLevels } from './sla-view.js';
+export { ratio, percent, serviceLevel, queueRates, agentRates, type ServiceLevelCounts, type StateTimes } from './formulas.js';
 export { viewRealtime, currentWindow, configSlaRule, type SlaRuleOf } from './realtime-view.js';
 export { viewQueueDetail, viewAgent, viewAgents, viewCall, viewActiveCalls, longestWait } from './live-views.js';
 export {
