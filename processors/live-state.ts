@@ -11,6 +11,7 @@ import type { TimedEvent } from './timed-event.js';
 import { dayOf, type DayBounds } from './local-day.js';
 import { NO_AGENTS, NO_OFFERS, type LiveCall, type Offer } from './live-call.js';
 import { unpackCall } from './packed-call.js';
+import { closeStretch } from './time-accounting.js';
 
 export { NO_AGENTS, NO_OFFERS };
 export type { CallPhase, LiveCall, Offer } from './live-call.js';
@@ -217,12 +218,12 @@ export function evolveLive(s: LiveState, t: TimedEvent, call: LiveCall | undefin
       c.phase = 'arrived';
       break;
     case 'call.held':
-      c.talkMs += at - c.stretchStart!;
+      closeStretch(c, c.stretchStart!, at, false);
       c.stretchStart = at;
       c.phase = 'held';
       break;
     case 'call.resumed':
-      c.holdMs += at - c.stretchStart!;
+      closeStretch(c, c.stretchStart!, at, true);
       c.stretchStart = at;
       c.phase = 'talking';
       break;
@@ -315,8 +316,7 @@ function leaveQueue(s: LiveState, c: LiveCall, at: number): void {
 }
 
 function endAgentPart(s: LiveState, c: LiveCall, at: number): void {
-  if (c.phase === 'held') c.holdMs += at - c.stretchStart!;
-  else c.talkMs += at - c.stretchStart!;
+  closeStretch(c, c.stretchStart!, at, c.phase === 'held');
   c.stretchStart = null;
   c.segmentStart = null;
   const a = s.agents.get(c.agent!);

@@ -10,6 +10,7 @@
  */
 import type { CallEvent } from '../domain/index.js';
 import type { DecidedBatch } from '../../processors/index.js';
+import { seconds, talkNetOfHold } from '../../processors/time-accounting.js';
 import type { AgentStateRow, AttemptRow, CallRow, FoldOutput, RawEventRow } from './rows.js';
 
 interface CallState extends Omit<CallRow, 'talk_s'> {
@@ -176,13 +177,13 @@ function applyToCall(call: CallState, e: CallEvent, t: number): boolean {
 function agentChanged(state: FoldState, seq: number, agent: string, next: string, reason: string, t: number, out: FoldOutput, touched: Set<string>): void {
   const now = state.agents[agent];
   if (now) {
-    out.agentStates.push({ agent, state: now.state, reason: now.reason, start: now.since, end: t, duration_s: (t - now.since) / 1000 });
+    out.agentStates.push({ agent, state: now.state, reason: now.reason, start: now.since, end: t, duration_s: seconds(now.since, t) });
     widen(out, 'agentSpan', now.since);
     widen(out, 'agentSpan', t);
     // docs/metrics.md: ACW time = time in wrap-up after the call.
     const call = now.last_call ? state.calls[now.last_call] : undefined;
     if (now.state === 'wrapup' && call?.ended && call.agent === agent && seq > call.last_seq) {
-      call.acw_s += (t - now.since) / 1000;
+      call.acw_s += seconds(now.since, t);
       call.last_seq = seq;
       call.version++;
       touched.add(call.call_id);
@@ -200,7 +201,7 @@ function attemptRow(a: DecidedBatch['attempts'][number]['attempt']): AttemptRow 
 
 function endHold(call: CallState, t: number): void {
   if (call.hold_since === null) return;
-  call.hold_s += (t - call.hold_since) / 1000;
+  call.hold_s += seconds(call.hold_since, t);
   call.hold_since = null;
 }
 
@@ -220,7 +221,7 @@ function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, seq: number, t
 
 function callRow(c: CallState): CallRow {
   const { hold_since: _h, ended: _e, ...row } = c;
-  const talk_s = c.answered_at === null ? 0 : Math.max(0, (c.ended_at - c.answered_at) / 1000 - c.hold_s);
+  const talk_s = talkNetOfHold(c.answered_at, c.ended_at, c.hold_s);
   return { ...row, queues: [...c.queues], attempt_outcomes: [...c.attempt_outcomes], attempt_waits: [...c.attempt_waits], notes: [...c.notes], talk_s };
 }
 
