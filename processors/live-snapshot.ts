@@ -68,6 +68,8 @@ export function restoreLive(config: Config, j: LiveJson): LiveState {
     ended,
     endedOrder: [...j.endedIds],
     endedHead: 0,
+    keptHeadId: null,
+    keptHeadEndedAt: 0,
     endedLimit: j.endedLimit,
     forgotten: new Set(j.forgotten),
     forgottenOrder: [...j.forgotten],

@@ -54,6 +54,13 @@ export interface LiveState {
   /** Their ids in the order they ended, from `endedHead` (a queue without Map-iteration costs). */
   endedOrder: string[];
   endedHead: number;
+  /**
+   * The oldest ended call as retention last found it kept, and its end: while it is still the
+   * oldest and still kept, retention needs no lookup (it runs for nearly every event). Null
+   * when unknown; never in a snapshot.
+   */
+  keptHeadId: string | null;
+  keptHeadEndedAt: number;
   endedLimit: number;
   /** Ids of calls no longer kept, oldest first from `forgottenHead` (at most 4 × endedLimit): their call.arrived cannot come twice. */
   forgotten: Set<string>;
@@ -69,7 +76,7 @@ export interface LiveState {
 
 export function initialLiveState(config: Config, endedLimit = 50_000): LiveState {
   const s: LiveState = {
-    config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, endedLimit,
+    config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, keptHeadId: null, keptHeadEndedAt: 0, endedLimit,
     forgotten: new Set(), forgottenOrder: [], forgottenHead: 0,
     agents: new Map(), queues: new Map(), day: null, logTime: -Infinity,
   };
@@ -353,10 +360,15 @@ export const ENDED_GRACE_MS = 2 * 3_600_000;
 function retain(s: LiveState): boolean {
   if (s.day === null || s.logTime >= s.day.end) s.day = dayOf(s.logTime, s.config.timezone, s.day);
   const keepFrom = Math.min(s.day.start, s.logTime - ENDED_GRACE_MS);
+  if (s.keptHeadId !== null && s.keptHeadEndedAt >= keepFrom) return false;
   let forgot = false;
   while (s.endedHead < s.endedOrder.length) {
     const c = endedCall(s, s.endedOrder[s.endedHead]!);
-    if (c !== undefined && c.endedAt! >= keepFrom) break;
+    if (c !== undefined && c.endedAt! >= keepFrom) {
+      s.keptHeadId = c.id;
+      s.keptHeadEndedAt = c.endedAt!;
+      break;
+    }
     forgetOldestEnded(s);
     forgot = true;
   }
@@ -365,6 +377,7 @@ function retain(s: LiveState): boolean {
 
 function forgetOldestEnded(s: LiveState): void {
   const id = s.endedOrder[s.endedHead]!;
+  s.keptHeadId = null;
   if (s.ended.delete(id)) forgetId(s, id);
   s.endedOrder[s.endedHead++] = '';
   if (s.endedHead > 4096 && s.endedHead * 2 > s.endedOrder.length) {
