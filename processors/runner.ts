@@ -15,6 +15,7 @@ import { viewRealtime, type SlaRuleOf } from './realtime-view.js';
 import { serviceLevels, viewSla } from './sla-view.js';
 import { NO_IDS, touched, type Changed } from './touched.js';
 import { isoMs } from './iso-ms.js';
+import { hashId, RecentIds } from './recent-ids.js';
 import type { TimedEvent } from './timed-event.js';
 import type { AgentFilter, AgentView, CallView, QueueDetailView, RealtimeView, SlaView, SlaWindow } from './views.js';
 import { restoreLive, snapshotLive, type LiveJson } from './live-snapshot.js';
@@ -188,8 +189,8 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   const workload = from ? restoreWorkload(from.workload) : initialWorkload(config);
   const memory = options.dedupeMemory ?? 16_384;
   // Two generations: bounded memory, and every id of the latest `memory` events is still known.
-  let seen = new Set<string>(from?.dedupe.seen);
-  let older = new Set<string>(from?.dedupe.older);
+  let seen = new RecentIds(memory, from?.dedupe.seen);
+  let older = new RecentIds(memory, from?.dedupe.older);
   let lastSeq = from?.lastSeq ?? 0;
   const counts: RunnerCounts = from ? structuredClone(from.counts) : { applied: {}, rejected: {}, duplicate: {} };
   const t: TimedEvent = { seq: 0, event: null as unknown as TimedEvent['event'], at: 0 };
@@ -207,14 +208,15 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
     if (logged.seq > lastSeq) lastSeq = logged.seq;
     // The recent-id table first (cheap, bounded), then the call's or agent's own events:
     // a duplicate is caught however long after the original it comes, while its entity is kept.
-    if (seen.has(e.id) || older.has(e.id)) return duplicate(e);
+    const h = hashId(e.id);
+    if (seen.has(e.id, h) || older.has(e.id, h)) return duplicate(e);
     // The event's call, looked up once and handed to every step that needs it.
     const call = isAgentEvent(e) || !('call_id' in e) ? undefined : findCall(live, e.call_id);
     if (heldBefore(live, e, call)) return duplicate(e);
-    seen.add(e.id);
+    seen.add(e.id, h);
     if (seen.size >= memory) {
       older = seen;
-      seen = new Set();
+      seen = new RecentIds(memory);
     }
     // Operational events (acknowledgements, rule overrides) touch no call or agent figure:
     // admitted as they are, for the alerts to fold from the pipeline's admitted events.
@@ -256,7 +258,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
     snapshot: () => ({
       lastSeq,
       counts: structuredClone(counts),
-      dedupe: { seen: [...seen], older: [...older] },
+      dedupe: { seen: [...seen.ids], older: [...older.ids] },
       live: snapshotLive(live),
       serviceLevel: snapshotServiceLevel(sl),
       agentStats: snapshotAgentStats(stats),
