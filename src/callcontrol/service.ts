@@ -137,7 +137,7 @@ export class CallControl {
       this.act.requireRole(user, 'supervisor', 'after-call work');
       this.call(user, callId);
       const agent = this.deps.feed.runner.agentInWrapUpAfter(callId);
-      if (!agent) throw conflict(`no agent is in wrap-up for call ${callId}`);
+      if (agent === null) throw conflict(`no agent is in wrap-up for call ${callId}`);
       ctx.agent = agent;
       await this.act.drive({ type: 'wrapup.done', agent, category: body.category, result: body.result, ...(body.note === undefined ? {} : { note: body.note }) });
       return this.call(user, callId);
