@@ -18,9 +18,8 @@
  *   still up just before it), and false warnings (a warning after which no breach began
  *   while it was up or within its lead time) per queue-hour.
  */
-import { createRunner, dayProfile, queueConditions, type DayProfile, type Runner } from '../processors/index.js';
-import { breachOutlook } from '../processors/forecast-breach.js';
-import { forecastInputs, expectedLevel, modelInterval, HORIZON_MIN } from '../processors/forecast-view.js';
+import { createRunner, dayProfile, type DayProfile, type Runner } from '../processors/index.js';
+import { expectedLevel, modelInterval, HORIZON_MIN } from '../processors/forecast-view.js';
 import { runModel } from '../processors/forecast-model.js';
 import { demoConfig, parseConfig, queueSettings, type CallEvent, type Config } from '../src/domain/index.js';
 import { erlangC, localHourOf, simulate, surgeOf } from '../src/sim/index.js';
@@ -127,7 +126,7 @@ function runSeed(seed: number) {
     runner.tick(t);
     for (const q of queues) {
       const rules = queueSettings(config, q).alerts;
-      const breach = queueConditions(config, runner.states, q, rules, t).some((c) => c.type === 'sla_below_threshold');
+      const breach = runner.conditions(q, rules, t).some((c) => c.type === 'sla_below_threshold');
       const was = inBreach.get(q)!;
       if (breach && was === null) {
         inBreach.set(q, t);
@@ -147,7 +146,7 @@ function runSeed(seed: number) {
     for (const q of queues) {
       const settings = queueSettings(config, q);
       const sl = settings.service_level;
-      const { model, described } = forecastInputs({ live: runner.states.live, workload: runner.states.workload }, config, q, t, { history: profiles.get(q) ?? null }, 15);
+      const { model, described } = runner.forecastInputs(q, t, { history: profiles.get(q) ?? null }, 15);
       if (ORACLE) model.rates = trueRates(config, q, t, model.rates.length);
       const m = runModel(model);
       if (DEBUG) {
@@ -165,7 +164,7 @@ function runSeed(seed: number) {
       if (level !== null) ledger.record(q, '15m', t, level);
       // The warning, as the sla_forecast rule judges it.
       const rule = settings.alerts.sla_below_threshold;
-      const outlook = inBreach.get(q) === null ? breachOutlook(runner.states.serviceLevel, q, t, { windowMin: rule.window_min, minOffered: rule.min_offered, targetPct: sl.target_pct + MARGIN, formula: sl.formula, leadMin: LEAD_MIN }, m.byStep) : null;
+      const outlook = inBreach.get(q) === null ? runner.breachOutlook(q, t, { windowMin: rule.window_min, minOffered: rule.min_offered, targetPct: sl.target_pct + MARGIN, formula: sl.formula, leadMin: LEAD_MIN }, m.byStep) : null;
       const w = warning.get(q)!;
       if (outlook !== null && w === null) warning.set(q, t);
       else if (outlook === null && w !== null) {

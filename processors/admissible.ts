@@ -7,19 +7,19 @@
  */
 import type { TimedEvent } from './timed-event.js';
 import { isAgentEvent, type CallScopedEvent } from '../src/domain/index.js';
-import { connected, findCall, inQueue, type LiveCall, type LiveState } from './live-state.js';
+import { connected, inQueue, type LiveCall, type LiveState } from './live-state.js';
 
 /**
- * Why `t` is impossible in the current state, or null when it may be applied.
- * @example admissible(s, answerOfEndedCall) // 'call is ended'
+ * Why `t` is impossible in the current state, or null when it may be applied. `c` is the
+ * event's call as the runner found it (`findCall`, once per event; undefined for an agent's event).
+ * @example admissible(s, answerOfEndedCall, findCall(s, answerOfEndedCall.event.call_id)) // 'call is ended'
  */
-export function admissible(s: LiveState, t: TimedEvent): string | null {
+export function admissible(s: LiveState, t: TimedEvent, c: LiveCall | undefined): string | null {
   const e = t.event;
   if (isAgentEvent(e)) {
     const a = s.agents.get(e.agent);
     return a !== undefined && a.since !== null && t.at < a.since ? "earlier than the agent's last state change" : null;
   }
-  const c = findCall(s, e.call_id);
   if (e.type === 'call.arrived') return c === undefined ? (s.forgotten.has(e.call_id) ? 'call already arrived (it ended and is no longer kept live)' : null) : 'call already arrived';
   if (c === undefined) return s.forgotten.has(e.call_id) ? 'call ended and is no longer kept live' : 'unknown call';
   if (t.at < c.lastAt) return "earlier than the call's previous event";

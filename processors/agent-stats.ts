@@ -9,6 +9,8 @@
 import type { AgentState, Config } from '../src/domain/index.js';
 import type { TimedEvent } from './timed-event.js';
 import { dayOf, type DayBounds } from './local-day.js';
+import { agentRates } from './formulas.js';
+import { closeStretch, elapsed } from './time-accounting.js';
 
 /** One agent's part of one call, from its answer to its transfer or the call's end. */
 interface Segment {
@@ -67,10 +69,6 @@ function clock(s: AgentStatsState, id: string): AgentClock {
   return a;
 }
 
-/** The part of [from, to) that falls in today. */
-function inDay(s: AgentStatsState, from: number, to: number): number {
-  return Math.max(0, to - Math.max(from, s.day!.start));
-}
 
 /** Applies an admissible event; returns the agent part it ended (talk net of hold), if any. */
 export function evolveAgentStats(s: AgentStatsState, t: TimedEvent): EndedTalk | null {
@@ -80,7 +78,7 @@ export function evolveAgentStats(s: AgentStatsState, t: TimedEvent): EndedTalk |
   switch (e.type) {
     case 'agent.state_changed': {
       const a = clock(s, e.agent);
-      if (a.state !== null) a.today.stateMs[a.state] += inDay(s, a.since, at);
+      if (a.state !== null) a.today.stateMs[a.state] += elapsed(a.since, at, s.day!.start);
       a.state = e.state;
       a.since = at;
       return null;
@@ -96,14 +94,14 @@ export function evolveAgentStats(s: AgentStatsState, t: TimedEvent): EndedTalk |
     case 'call.held':
     case 'call.resumed': {
       const seg = s.segments.get(e.call_id);
-      if (seg !== undefined) closeStretch(s, seg, at, e.type === 'call.held');
+      if (seg !== undefined) turnStretch(s, seg, at, e.type === 'call.held');
       return null;
     }
     case 'call.transferred':
     case 'call.ended': {
       const seg = s.segments.get(e.call_id);
       if (seg === undefined) return null;
-      closeStretch(s, seg, at, false);
+      turnStretch(s, seg, at, false);
       s.segments.delete(e.call_id);
       const a = s.agents.get(seg.agent)!;
       a.segments.splice(a.segments.indexOf(seg), 1);
@@ -114,14 +112,10 @@ export function evolveAgentStats(s: AgentStatsState, t: TimedEvent): EndedTalk |
   }
 }
 
-function closeStretch(s: AgentStatsState, seg: Segment, at: number, nowOnHold: boolean): void {
-  const today = s.agents.get(seg.agent)!.today;
-  const part = inDay(s, seg.stretchStart, at);
-  if (seg.onHold) today.holdMs += part;
-  else {
-    today.talkMs += part;
-    seg.talkMs += at - seg.stretchStart;
-  }
+/** Ends the segment's stretch at `at`: today's part to the agent's tally, the whole talk to the segment. */
+function turnStretch(s: AgentStatsState, seg: Segment, at: number, nowOnHold: boolean): void {
+  closeStretch(s.agents.get(seg.agent)!.today, seg.stretchStart, at, seg.onHold, s.day!.start);
+  if (!seg.onHold) seg.talkMs += elapsed(seg.stretchStart, at);
   seg.stretchStart = at;
   seg.onHold = nowOnHold;
 }
@@ -146,12 +140,9 @@ export function agentTallyAt(s: AgentStatsState, agent: string, now: number): Ag
   if (a === undefined) return emptyTally();
   const sameDay = s.day !== null && day.start === s.day.start;
   const out: AgentTally = sameDay ? { ...a.today, stateMs: { ...a.today.stateMs } } : emptyTally();
-  const part = (from: number) => Math.max(0, now - Math.max(from, day.start));
-  if (a.state !== null) out.stateMs[a.state] += part(a.since);
-  for (const seg of a.segments) {
-    if (seg.onHold) out.holdMs += part(seg.stretchStart);
-    else out.talkMs += part(seg.stretchStart);
-  }
+  if (a.state !== null) out.stateMs[a.state] += elapsed(a.since, now, day.start);
+  // The stretches still open count up to `now`.
+  for (const seg of a.segments) closeStretch(out, seg.stretchStart, now, seg.onHold, day.start);
   return out;
 }
 
@@ -164,17 +155,13 @@ export interface AgentFigures {
   occupancy: number | null;
 }
 
-/** AHT, idle rate and occupancy from a tally (docs/metrics.md); empty denominators give null. */
+/** AHT, idle rate and occupancy from a tally (formulas.ts); empty denominators give null. */
 export function agentFigures(t: AgentTally): AgentFigures {
   const m = t.stateMs;
-  const loggedIn = m.idle + m.ringing + m.busy + m.wrapup + m.away;
-  const available = m.idle + m.ringing + m.busy + m.wrapup;
   return {
     talk_s: t.talkMs / 1000,
     hold_s: t.holdMs / 1000,
     acw_s: m.wrapup / 1000,
-    aht_s: t.handled === 0 ? null : (t.talkMs + t.holdMs + m.wrapup) / 1000 / t.handled,
-    idle_rate: loggedIn === 0 ? null : (m.idle / loggedIn) * 100,
-    occupancy: available === 0 ? null : ((m.busy + m.wrapup) / available) * 100,
+    ...agentRates((t.talkMs + t.holdMs + m.wrapup) / 1000, t.handled, m),
   };
 }

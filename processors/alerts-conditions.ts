@@ -78,7 +78,7 @@ export interface ExtraSources {
 
 /**
  * Every condition that holds now for one queue under its rules.
- * @example queueConditions(config, runner.states, 'sales', rules, clock.now())
+ * @example queueConditions(config, { live, serviceLevel }, 'sales', rules, clock.now()) — the runner's `conditions` query
  */
 export function queueConditions(
   config: Config,

@@ -33,7 +33,7 @@ export interface BreachOutlook {
  * The first minute within the lead time at which the rule's window is predicted below
  * target, or null. `byStep` is the forecast's cumulative expected counts, one per minute
  * from `now` (at least `leadMin` of them).
- * @example breachOutlook(runner.states.serviceLevel, 'sales', now, rule, forecast.byStep)
+ * @example breachOutlook(serviceLevelState, 'sales', now, rule, forecast.byStep)
  */
 export function breachOutlook(sl: ServiceLevelState, queue: string, now: number, rule: BreachRule, byStep: readonly Expected[]): BreachOutlook | null {
   const lead = Math.min(rule.leadMin, byStep.length);

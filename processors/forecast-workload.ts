@@ -14,6 +14,7 @@
 import type { AgentState, CallEvent, Config } from '../src/domain/index.js';
 import type { TimedEvent } from './timed-event.js';
 import type { ClosedAttempt } from './service-level.js';
+import { seconds } from './time-accounting.js';
 
 /** The decay's time constant of handle times and shares: the last half hour weighs most. */
 export const WORKLOAD_TAU_MS = 30 * 60_000;
@@ -109,7 +110,7 @@ function agentLoad(s: WorkloadState, id: string): AgentLoad {
 /** The agent's working time since its last change goes to the call it works on (and its queue's share of the agent). */
 function closeStint(a: AgentLoad, at: number): void {
   if (a.state === null || !WORKING.has(a.state) || a.queue === null || !(at > a.since)) return;
-  const secs = (at - a.since) / 1000;
+  const secs = seconds(a.since, at);
   a.callS += secs;
   if (at > a.at) {
     const f = decay(at - a.at);

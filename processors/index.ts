@@ -21,6 +21,21 @@ export {
 export { evolveServiceLevel, initialServiceLevel, tickServiceLevel, tallyOf, type ServiceLevelState, type Tally, type AttemptOutcome } from './service-level.js';
 export { evolveAgentStats, initialAgentStats, tickAgentStats, agentTallyAt, agentFigures, type AgentStatsState, type AgentTally } from './agent-stats.js';
 export { viewSla, serviceLevels } from './sla-view.js';
+export {
+  initialHistoryRows,
+  evolveHistoryRows,
+  attemptClosed,
+  callRow,
+  loadedCall,
+  type HistoryRowsState,
+  type HistoryCall,
+  type HistoryStep,
+  type CallRow,
+  type AttemptRow,
+  type AgentStateRow,
+  type CallOutcome,
+} from './history-rows.js';
+export { ratio, percent, serviceLevel, queueRates, agentRates, type ServiceLevelCounts, type StateTimes } from './formulas.js';
 export { viewRealtime, currentWindow, configSlaRule, type SlaRuleOf } from './realtime-view.js';
 export { viewQueueDetail, viewAgent, viewAgents, viewCall, viewActiveCalls, longestWait } from './live-views.js';
 export {

@@ -43,8 +43,6 @@ export function snapshotLive(s: LiveState): LiveJson {
     endedIds.push(id);
     ended.push(text);
   }
-  // The call found last may be one just packed: the next lookup must find the packed one.
-  s.memo = null;
   return {
     endedLimit: s.endedLimit,
     endedIds,
@@ -70,6 +68,8 @@ export function restoreLive(config: Config, j: LiveJson): LiveState {
     ended,
     endedOrder: [...j.endedIds],
     endedHead: 0,
+    keptHeadId: null,
+    keptHeadEndedAt: 0,
     endedLimit: j.endedLimit,
     forgotten: new Set(j.forgotten),
     forgottenOrder: [...j.forgotten],
@@ -78,7 +78,6 @@ export function restoreLive(config: Config, j: LiveJson): LiveState {
     queues: new Map(),
     day: j.day,
     logTime: j.logTime ?? -Infinity,
-    memo: null,
   };
   for (const q of j.queues) {
     const waiting = new Map<string, LiveCall>();

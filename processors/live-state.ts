@@ -9,68 +9,12 @@
 import { isAgentEvent, type AgentState, type CallEvent, type Config, type MonitorMode } from '../src/domain/index.js';
 import type { TimedEvent } from './timed-event.js';
 import { dayOf, type DayBounds } from './local-day.js';
-import { NO_AGENTS, NO_OFFERS, unpackCall } from './packed-call.js';
+import { NO_AGENTS, NO_OFFERS, type LiveCall, type Offer } from './live-call.js';
+import { unpackCall } from './packed-call.js';
+import { closeStretch } from './time-accounting.js';
 
 export { NO_AGENTS, NO_OFFERS };
-
-/** Where a call is in its life. `arrived`: not in a queue nor with an agent (new, dequeued, transferred). */
-export type CallPhase = 'arrived' | 'queued' | 'ringing' | 'talking' | 'held' | 'abandoned' | 'ended';
-
-export interface Offer {
-  agent: string;
-  since: number;
-}
-
-export interface LiveCall {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  caller: { number: string; name?: string | undefined };
-  arrivedAt: number;
-  phase: CallPhase;
-  /** The queue it waits in, or the last queue it was in (null: never queued). */
-  queue: string | null;
-  /** t_in of the attempt in progress. */
-  queuedAt: number | null;
-  /** Queue attempts so far (the one in progress included): numbers each attempt 1, 2... */
-  attempts: number;
-  priority: number;
-  /** Offers ringing now; NO_OFFERS (shared, frozen) when none. */
-  offers: Offer[];
-  /** The agent on the call now, or the last one who was. */
-  agent: string | null;
-  answeredAt: number | null;
-  /** When the current agent answered (their part's start). */
-  segmentStart: number | null;
-  /** Start of the current talk stretch (answer or resume) or of the hold in progress. */
-  stretchStart: number | null;
-  endedAt: number | null;
-  lastAt: number;
-  /** Completed queue waits over all attempts, ms. */
-  waitMs: number;
-  /** Completed talk (net of hold) and hold, ms. */
-  talkMs: number;
-  holdMs: number;
-  /** NO_AGENTS (shared, frozen) until the first answer. */
-  handledBy: string[];
-  // The rarer parts of a call are created when first needed: fifty thousand calls are kept.
-  wrapups: string[] | null;
-  consults: string[] | null;
-  /** The outside party (a number: a supervisor who took the call over, an external line) the call was last transferred to. */
-  external?: string | null;
-  monitors: Map<string, { supervisor: string; mode: MonitorMode }> | null;
-  /** Monitor sessions cut by the call's end, whose `monitor.ended` may still come. */
-  closedSessions: string[] | null;
-  notes: Array<{ note: string; author: string; time: string }> | null;
-  /**
-   * The call's events, each after its log sequence number: seq, event, seq, event...
-   * The validated event objects as the log delivered them, never copied; one array per
-   * call (fifty thousand ended calls are kept, as text once a snapshot packed them:
-   * packed-call.ts), and the `{ seq, ...event }` entries of the view are built only when a
-   * call is read (viewCall). At most TIMELINE_EVENTS: past that, the oldest after the
-   * arrival make room (see TIMELINE_EVENTS).
-   */
-  timeline: Array<number | CallEvent>;
-}
+export type { CallPhase, LiveCall, Offer } from './live-call.js';
 
 export interface LiveAgent {
   id: string;
@@ -110,6 +54,13 @@ export interface LiveState {
   /** Their ids in the order they ended, from `endedHead` (a queue without Map-iteration costs). */
   endedOrder: string[];
   endedHead: number;
+  /**
+   * The oldest ended call as retention last found it kept, and its end: while it is still the
+   * oldest and still kept, retention needs no lookup (it runs for nearly every event). Null
+   * when unknown; never in a snapshot.
+   */
+  keptHeadId: string | null;
+  keptHeadEndedAt: number;
   endedLimit: number;
   /** Ids of calls no longer kept, oldest first from `forgottenHead` (at most 4 × endedLimit): their call.arrived cannot come twice. */
   forgotten: Set<string>;
@@ -121,15 +72,13 @@ export interface LiveState {
   day: DayBounds | null;
   /** The newest event time applied, epoch ms: the log's own "now", never the wall clock. */
   logTime: number;
-  /** The call found last: the gate, the runner and the fold all ask for the same call in a row. */
-  memo: LiveCall | null;
 }
 
 export function initialLiveState(config: Config, endedLimit = 50_000): LiveState {
   const s: LiveState = {
-    config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, endedLimit,
+    config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, keptHeadId: null, keptHeadEndedAt: 0, endedLimit,
     forgotten: new Set(), forgottenOrder: [], forgottenHead: 0,
-    agents: new Map(), queues: new Map(), day: null, logTime: -Infinity, memo: null,
+    agents: new Map(), queues: new Map(), day: null, logTime: -Infinity,
   };
   for (const q of config.queues) liveQueue(s, q.id);
   for (const a of config.agents) liveAgent(s, a.id);
@@ -165,11 +114,9 @@ function setMembership(s: LiveState, a: LiveAgent, queues: string[]): void {
   for (const q of a.queues) liveQueue(s, q).members.add(a.id);
 }
 
+/** A call in progress or an ended call still kept. The runner looks each event's call up once and passes it on. */
 export function findCall(s: LiveState, id: string): LiveCall | undefined {
-  if (s.memo !== null && s.memo.id === id) return s.memo;
-  const c = s.calls.get(id) ?? endedCall(s, id);
-  if (c !== undefined) s.memo = c;
-  return c;
+  return s.calls.get(id) ?? endedCall(s, id);
 }
 
 /** An ended call still kept, unpacked (and kept so) if it was packed. */
@@ -191,13 +138,18 @@ export function connected(c: LiveCall): boolean {
   return c.phase === 'talking' || c.phase === 'held';
 }
 
-/** Applies an admissible event (the runner checks `admissible` first). */
-export function evolveLive(s: LiveState, t: TimedEvent): void {
+/**
+ * Applies an admissible event (the runner checks `admissible` first). `call` is the event's
+ * call as the runner found it (`findCall`, once per event); unused for an agent's event or an arrival.
+ */
+export function evolveLive(s: LiveState, t: TimedEvent, call: LiveCall | undefined): void {
   const e = t.event;
   const at = t.at;
+  // Retention may forget the oldest ended calls, this one among them (an event long after
+  // its call ended): then it is looked up again, and not found, as before the event.
   if (at > s.logTime) {
     s.logTime = at;
-    retain(s);
+    if (retain(s)) call = undefined;
   }
   if (e.type === 'agent.state_changed') {
     const a = liveAgent(s, e.agent);
@@ -223,7 +175,7 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
     s.calls.set(e.call_id, newCall(e, t));
     return;
   }
-  const c = findCall(s, e.call_id)!;
+  const c = (call ?? findCall(s, e.call_id))!;
   c.lastAt = at;
   c.timeline.push(t.seq, e);
   if (c.timeline.length > 2 * TIMELINE_EVENTS) c.timeline.splice(2, 2);
@@ -273,12 +225,12 @@ export function evolveLive(s: LiveState, t: TimedEvent): void {
       c.phase = 'arrived';
       break;
     case 'call.held':
-      c.talkMs += at - c.stretchStart!;
+      closeStretch(c, c.stretchStart!, at, false);
       c.stretchStart = at;
       c.phase = 'held';
       break;
     case 'call.resumed':
-      c.holdMs += at - c.stretchStart!;
+      closeStretch(c, c.stretchStart!, at, true);
       c.stretchStart = at;
       c.phase = 'talking';
       break;
@@ -371,8 +323,7 @@ function leaveQueue(s: LiveState, c: LiveCall, at: number): void {
 }
 
 function endAgentPart(s: LiveState, c: LiveCall, at: number): void {
-  if (c.phase === 'held') c.holdMs += at - c.stretchStart!;
-  else c.talkMs += at - c.stretchStart!;
+  closeStretch(c, c.stretchStart!, at, c.phase === 'held');
   c.stretchStart = null;
   c.segmentStart = null;
   const a = s.agents.get(c.agent!);
@@ -405,20 +356,29 @@ function remember(a: LiveAgent, id: string): void {
  */
 export const ENDED_GRACE_MS = 2 * 3_600_000;
 
-function retain(s: LiveState): void {
+/** Forgets the ended calls past retention; true when it forgot any. */
+function retain(s: LiveState): boolean {
   if (s.day === null || s.logTime >= s.day.end) s.day = dayOf(s.logTime, s.config.timezone, s.day);
   const keepFrom = Math.min(s.day.start, s.logTime - ENDED_GRACE_MS);
+  if (s.keptHeadId !== null && s.keptHeadEndedAt >= keepFrom) return false;
+  let forgot = false;
   while (s.endedHead < s.endedOrder.length) {
     const c = endedCall(s, s.endedOrder[s.endedHead]!);
-    if (c !== undefined && c.endedAt! >= keepFrom) break;
+    if (c !== undefined && c.endedAt! >= keepFrom) {
+      s.keptHeadId = c.id;
+      s.keptHeadEndedAt = c.endedAt!;
+      break;
+    }
     forgetOldestEnded(s);
+    forgot = true;
   }
+  return forgot;
 }
 
 function forgetOldestEnded(s: LiveState): void {
   const id = s.endedOrder[s.endedHead]!;
+  s.keptHeadId = null;
   if (s.ended.delete(id)) forgetId(s, id);
-  if (s.memo !== null && s.memo.id === id) s.memo = null;
   s.endedOrder[s.endedHead++] = '';
   if (s.endedHead > 4096 && s.endedHead * 2 > s.endedOrder.length) {
     s.endedOrder = s.endedOrder.slice(s.endedHead);
@@ -442,11 +402,10 @@ function forgetId(s: LiveState, id: string): void {
 /**
  * True when `e` is an event the call or agent already has (same id): the runner's recent-id
  * table is bounded, but an entity remembers its own events for as long as it is kept.
+ * `c`: the event's call as the runner found it (undefined for an agent's event).
  */
-export function heldBefore(s: LiveState, e: CallEvent): boolean {
+export function heldBefore(s: LiveState, e: CallEvent, c: LiveCall | undefined): boolean {
   if (isAgentEvent(e)) return s.agents.get(e.agent)?.recentIds.includes(e.id) ?? false;
-  if (!('call_id' in e)) return false;
-  const c = findCall(s, e.call_id);
   if (c === undefined) return false;
   const tl = c.timeline;
   for (let i = 1; i < tl.length; i += 2) if ((tl[i] as CallEvent).id === e.id) return true;

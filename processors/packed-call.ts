@@ -9,11 +9,7 @@
  * turns the text back into the same call, once. Pure.
  */
 import { asciiJson, type CallEvent, type MonitorMode } from '../src/domain/index.js';
-import type { LiveCall, Offer } from './live-state.js';
-
-// Shared empty lists: most calls never have more than one offer, every call leaves its queue.
-export const NO_OFFERS: Offer[] = Object.freeze([]) as unknown as Offer[];
-export const NO_AGENTS: string[] = Object.freeze([]) as unknown as string[];
+import { NO_AGENTS, NO_OFFERS, type LiveCall } from './live-call.js';
 
 /** A call as plain JSON: its monitors (a Map) as entries. */
 export type CallJson = Omit<LiveCall, 'monitors'> & { monitors: Array<[string, { supervisor: string; mode: MonitorMode }]> | null };

@@ -5,22 +5,26 @@
  * skipped as duplicate. It never throws on an event: a processor's exception becomes a
  * rejection record.
  */
-import { isAgentEvent, isOperational, type CallEvent, type Config } from '../src/domain/index.js';
-import { evolveLive, initialLiveState, findCall, heldBefore, type LiveCall, type LiveState } from './live-state.js';
+import { isAgentEvent, isOperational, type AlertRules, type CallEvent, type Config, type SlFormula } from '../src/domain/index.js';
+import { evolveLive, initialLiveState, findCall, heldBefore, type LiveCall } from './live-state.js';
 import { admissible } from './admissible.js';
-import { evolveServiceLevel, initialServiceLevel, tickServiceLevel, type AttemptOutcome, type ClosedAttempt, type ServiceLevelState } from './service-level.js';
-import { evolveAgentStats, initialAgentStats, tickAgentStats, type AgentStatsState } from './agent-stats.js';
+import { evolveServiceLevel, initialServiceLevel, tallyOf, tickServiceLevel, type AttemptOutcome, type ClosedAttempt } from './service-level.js';
+import { evolveAgentStats, initialAgentStats, tickAgentStats } from './agent-stats.js';
 import { longestWait, viewActiveCalls, viewAgent, viewAgents, viewCall, viewQueueDetail } from './live-views.js';
 import { viewRealtime, type SlaRuleOf } from './realtime-view.js';
-import { viewSla } from './sla-view.js';
+import { serviceLevels, viewSla } from './sla-view.js';
 import { NO_IDS, touched, type Changed } from './touched.js';
 import { isoMs } from './iso-ms.js';
+import { hashId, RecentIds } from './recent-ids.js';
 import type { TimedEvent } from './timed-event.js';
 import type { AgentFilter, AgentView, CallView, QueueDetailView, RealtimeView, SlaView, SlaWindow } from './views.js';
 import { restoreLive, snapshotLive, type LiveJson } from './live-snapshot.js';
 import { restoreAgentStats, restoreServiceLevel, snapshotAgentStats, snapshotServiceLevel, type AgentStatsJson, type ServiceLevelJson } from './figures-snapshot.js';
-import { evolveWorkload, initialWorkload, restoreWorkload, snapshotWorkload, tickWorkload, type WorkloadJson, type WorkloadState } from './forecast-workload.js';
-import { forecastQueue, type ForecastOptions, type ForecastView } from './forecast-view.js';
+import { evolveWorkload, initialWorkload, restoreWorkload, snapshotWorkload, tickWorkload, type WorkloadJson } from './forecast-workload.js';
+import { forecastInputs, forecastQueue, type ForecastOptions, type ForecastView } from './forecast-view.js';
+import { queueConditions, type AlertCondition, type ExtraSources, type Presence } from './alerts-conditions.js';
+import { breachOutlook, type BreachOutlook, type BreachRule } from './forecast-breach.js';
+import type { Expected } from './forecast-model.js';
 
 /**
  * A queue attempt that closed: feeds cc_calls_total and cc_wait_duration_seconds, and is the
@@ -118,8 +122,25 @@ export interface Runner {
   tick(now: number): void;
   readonly lastSeq: number;
   readonly counts: RunnerCounts;
-  /** The processors' states, for processors built on top (alerts); read only. */
-  readonly states: { live: LiveState; serviceLevel: ServiceLevelState; agentStats: AgentStatsState; workload: WorkloadState };
+  /** The newest event time applied (epoch ms): the log's own "now", never the wall clock. */
+  readonly logTime: number;
+  /**
+   * The latest instant the service-level windows were aged to (epoch ms): the newest queue
+   * attempt closed or tick, whichever is later. A rolling window is answered as of then.
+   */
+  readonly windowsAgedTo: number;
+  /** True for a queue the live state knows: configured, or named by an event. */
+  hasQueue(queue: string): boolean;
+  /** The agent in wrap-up after `callId` (it was their last call), or null. */
+  agentInWrapUpAfter(callId: string): string | null;
+  /** The alert conditions that hold for `queue` at `now` under `rules` (alerts-conditions.ts). */
+  conditions(queue: string, rules: AlertRules, now: number, presence?: Presence, extra?: ExtraSources): AlertCondition[];
+  /** Every service-level formula over the rolling window of `windowMs` ending at `now`. */
+  serviceLevels(queue: string, windowMs: number, now: number): Record<SlFormula, number | null>;
+  /** A queue's forecast model and its description, `horizonMin` ahead (forecast-view.ts). */
+  forecastInputs(queue: string, now: number, o: ForecastOptions, horizonMin: number): ReturnType<typeof forecastInputs>;
+  /** When the alert window's service level is expected to fall below the rule's target (forecast-breach.ts). */
+  breachOutlook(queue: string, now: number, rule: BreachRule, byStep: readonly Expected[]): BreachOutlook | null;
   /** `slaRule`: each queue's service-level rule in force (the alerts' overrides); the config's by default. */
   realtime(now: number, slaRule?: SlaRuleOf): RealtimeView;
   queueDetail(queue: string, now: number): QueueDetailView | null;
@@ -168,8 +189,8 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   const workload = from ? restoreWorkload(from.workload) : initialWorkload(config);
   const memory = options.dedupeMemory ?? 16_384;
   // Two generations: bounded memory, and every id of the latest `memory` events is still known.
-  let seen = new Set<string>(from?.dedupe.seen);
-  let older = new Set<string>(from?.dedupe.older);
+  let seen = new RecentIds(memory, from?.dedupe.seen);
+  let older = new RecentIds(memory, from?.dedupe.older);
   let lastSeq = from?.lastSeq ?? 0;
   const counts: RunnerCounts = from ? structuredClone(from.counts) : { applied: {}, rejected: {}, duplicate: {} };
   // One reused slot, its event set before every use (no allocation per event).
@@ -178,19 +199,25 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
     into[type] = (into[type] ?? 0) + 1;
   };
 
+  function duplicate(e: CallEvent): ApplyResult {
+    bump(counts.duplicate, e.type);
+    return { outcome: 'duplicate', changed: NONE, closedAttempts: EMPTY, endedTalks: EMPTY };
+  }
+
   function apply(logged: { seq: number; event: CallEvent }): ApplyResult {
     const e = logged.event;
     if (logged.seq > lastSeq) lastSeq = logged.seq;
     // The recent-id table first (cheap, bounded), then the call's or agent's own events:
     // a duplicate is caught however long after the original it comes, while its entity is kept.
-    if (seen.has(e.id) || older.has(e.id) || heldBefore(live, e)) {
-      bump(counts.duplicate, e.type);
-      return { outcome: 'duplicate', changed: NONE, closedAttempts: EMPTY, endedTalks: EMPTY };
-    }
-    seen.add(e.id);
+    const h = hashId(e.id);
+    if (seen.has(e.id, h) || older.has(e.id, h)) return duplicate(e);
+    // The event's call, looked up once and handed to every step that needs it.
+    const call = isAgentEvent(e) || !('call_id' in e) ? undefined : findCall(live, e.call_id);
+    if (heldBefore(live, e, call)) return duplicate(e);
+    seen.add(e.id, h);
     if (seen.size >= memory) {
       older = seen;
-      seen = new Set();
+      seen = new RecentIds(memory);
     }
     // Operational events (acknowledgements, rule overrides) touch no call or agent figure:
     // admitted as they are, for the alerts to fold from the pipeline's admitted events.
@@ -204,14 +231,13 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
     t.at = isoMs(e.time);
     let reason: string | null;
     try {
-      reason = Number.isNaN(t.at) ? 'time is not a date' : admissible(live, t);
+      reason = Number.isNaN(t.at) ? 'time is not a date' : admissible(live, t, call);
       if (reason === null) {
-        const changed = touched(live, e);
-        const call = isAgentEvent(e) ? undefined : findCall(live, e.call_id);
+        const changed = touched(live, e, call);
         const attempt = evolveServiceLevel(sl, t);
         const talk = evolveAgentStats(stats, t);
         evolveWorkload(workload, t, attempt);
-        evolveLive(live, t);
+        evolveLive(live, t, call);
         bump(counts.applied, e.type);
         return {
           outcome: 'applied',
@@ -233,7 +259,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
     snapshot: () => ({
       lastSeq,
       counts: structuredClone(counts),
-      dedupe: { seen: [...seen], older: [...older] },
+      dedupe: { seen: [...seen.ids], older: [...older.ids] },
       live: snapshotLive(live),
       serviceLevel: snapshotServiceLevel(sl),
       agentStats: snapshotAgentStats(stats),
@@ -249,7 +275,21 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
       return lastSeq;
     },
     counts,
-    states: { live, serviceLevel: sl, agentStats: stats, workload },
+    get logTime() {
+      return live.logTime;
+    },
+    get windowsAgedTo() {
+      return sl.latest;
+    },
+    hasQueue: (queue) => live.queues.has(queue),
+    agentInWrapUpAfter(callId) {
+      for (const a of live.agents.values()) if (a.state === 'wrapup' && a.lastCall === callId) return a.id;
+      return null;
+    },
+    conditions: (queue, rules, now, presence, extra) => queueConditions(config, { live, serviceLevel: sl }, queue, rules, now, presence, extra),
+    serviceLevels: (queue, windowMs, now) => serviceLevels(tallyOf(sl, queue, windowMs, now)),
+    forecastInputs: (queue, now, o, horizonMin) => forecastInputs({ live, workload }, config, queue, now, o, horizonMin),
+    breachOutlook: (queue, now, rule, byStep) => breachOutlook(sl, queue, now, rule, byStep),
     realtime: (now, slaRule) => viewRealtime(live, sl, knownQueues(), now, slaRule),
     queueDetail: (queue, now) => viewQueueDetail(live, queue, now),
     agents: (filter, now) => viewAgents(live, stats, filter, now),

@@ -5,22 +5,26 @@
 import { queueSettings, type Config, type SlFormula } from '../src/domain/index.js';
 import { addTally, emptyTally, tallyOf, type ServiceLevelState, type Tally } from './service-level.js';
 import { localDay } from './local-day.js';
+import { queueRates, serviceLevels as levelsOf, type ServiceLevelCounts } from './formulas.js';
 import type { SlaFigures, SlaView, SlaWindow } from './views.js';
 
 const WINDOW_MS: Record<Exclude<SlaWindow, 'today'>, number> = { '15m': 900_000, '30m': 1_800_000, '60m': 3_600_000 };
 
-const pct = (n: number, d: number): number | null => (d === 0 ? null : (n / d) * 100);
-
-/** Every formula of docs/metrics.md, by name, over one tally. */
-export function serviceLevels(t: Tally): Record<SlFormula, number | null> {
-  const offered = t.answered + t.abandoned + t.flowedOut;
-  const lateAbandons = t.abandoned - t.abandonedWithin;
+/** A tally's counts as the formulas take them. */
+function countsOf(t: Tally): ServiceLevelCounts {
   return {
-    answered_within_over_offered: pct(t.answeredWithin, offered),
-    answered_within_over_answered: pct(t.answeredWithin, t.answered),
-    within_over_answered_and_abandoned: pct(t.answeredWithin + t.abandonedWithin, t.answered + t.abandoned),
-    answered_within_over_answered_and_late_abandons: pct(t.answeredWithin, t.answered + lateAbandons),
+    offered: t.answered + t.abandoned + t.flowedOut,
+    answered: t.answered,
+    abandoned: t.abandoned,
+    answered_within: t.answeredWithin,
+    abandoned_within: t.abandonedWithin,
+    abandoned_after: t.abandoned - t.abandonedWithin,
   };
+}
+
+/** Every formula of docs/metrics.md (formulas.ts), by name, over one tally. */
+export function serviceLevels(t: Tally): Record<SlFormula, number | null> {
+  return levelsOf(countsOf(t));
 }
 
 interface Headline {
@@ -30,9 +34,10 @@ interface Headline {
 }
 
 export function slaFigures(t: Tally, h: Headline, longestWaitNow: number | null): SlaFigures {
-  const offered = t.answered + t.abandoned + t.flowedOut;
-  const levels = serviceLevels(t);
-  const waited = t.answered + t.abandoned;
+  const counts = countsOf(t);
+  const offered = counts.offered;
+  const levels = levelsOf(counts);
+  const rates = queueRates({ offered, answered: t.answered, abandoned: t.abandoned, wait_answered_s: t.answeredWaitMs / 1000, wait_s: (t.answeredWaitMs + t.abandonedWaitMs) / 1000 });
   return {
     offered,
     answered: t.answered,
@@ -45,10 +50,10 @@ export function slaFigures(t: Tally, h: Headline, longestWaitNow: number | null)
     formula: h.formula,
     service_level: levels[h.formula],
     service_levels: levels,
-    asa_s: t.answered === 0 ? null : t.answeredWaitMs / 1000 / t.answered,
-    abandonment_rate: pct(t.abandoned, offered),
-    answer_rate: pct(t.answered, offered),
-    average_wait_s: waited === 0 ? null : (t.answeredWaitMs + t.abandonedWaitMs) / 1000 / waited,
+    asa_s: rates.asa_s,
+    abandonment_rate: rates.abandonment_rate,
+    answer_rate: rates.answer_rate,
+    average_wait_s: rates.average_wait_s,
     longest_wait_now_s: longestWaitNow,
   };
 }

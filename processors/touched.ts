@@ -7,7 +7,7 @@
  * a shared frozen array) and reads each event's own fields by type rather than probing them.
  */
 import type { CallCenterEvent } from '../src/domain/index.js';
-import { findCall, type LiveState } from './live-state.js';
+import type { LiveCall, LiveState } from './live-state.js';
 
 export interface Changed {
   queues: string[];
@@ -26,7 +26,8 @@ function add(into: string[], id: string | null | undefined): string[] {
   return into;
 }
 
-export function touched(s: LiveState, e: CallCenterEvent): Changed {
+/** `c`: the event's call before it is applied, as the runner found it (undefined for an agent's event or a new call). */
+export function touched(s: LiveState, e: CallCenterEvent, c: LiveCall | undefined): Changed {
   let queues = NO_IDS;
   let agents = NO_IDS;
   switch (e.type) {
@@ -71,7 +72,6 @@ export function touched(s: LiveState, e: CallCenterEvent): Changed {
     case 'call.ended':
       break;
   }
-  const c = findCall(s, e.call_id);
   if (c !== undefined) {
     queues = add(queues, c.queue);
     if (c.phase === 'talking' || c.phase === 'held') agents = add(agents, c.agent);

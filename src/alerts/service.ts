@@ -16,7 +16,6 @@ import {
   snapshotRuleOverrides,
   initialAlertBook,
   listAlerts,
-  queueConditions,
   queuesWithAlerts,
   ruleThresholds,
   reconcileQueue,
@@ -150,7 +149,7 @@ function judgement(p: AlertsParts, publish: ReturnType<typeof publisher>): (queu
     const names = (first ? undefined : queues) ?? [...new Set([...deps.runner.knownQueues(), ...queuesWithAlerts(book)])];
     const changes: AlertChange[] = [];
     for (const q of names) {
-      const held = queueConditions(deps.config, deps.runner.states, q, rulesOf(deps.config, overrides, q), at, settling, deps.extra?.() ?? {});
+      const held = deps.runner.conditions(q, rulesOf(deps.config, overrides, q), at, settling, deps.extra?.() ?? {});
       if (!judge) changes.push(...reconcileQueue(book, q, held, at));
       else {
         // The standby judges in its head too (pending `for` durations, latest figures): a takeover goes on from there.
@@ -292,7 +291,7 @@ function alertQueries(p: AlertsParts): Omit<Alerts, 'routes' | 'config' | 'now' 
     deliveries: (f) => webhooks.deliveries(f),
     describe: () => shared?.describe() ?? null,
     flush: async () => history?.flush(),
-    knownQueue: (q) => deps.config.queues.some((c) => c.id === q) || deps.runner.states.live.queues.has(q),
+    knownQueue: (q) => deps.config.queues.some((c) => c.id === q) || deps.runner.hasQueue(q),
   };
 }
 

@@ -3,7 +3,7 @@
  * figures (sums of counts and of waits), never taken from the all-queue totals, so a scoped
  * supervisor learns nothing about other queues.
  */
-import type { AgentStateCounts, RealtimeView, Runner, SlaRuleOf, SlaView, SlaFigures } from '../../processors/index.js';
+import { percent as pct, type AgentStateCounts, type RealtimeView, type Runner, type SlaRuleOf, type SlaView, type SlaFigures } from '../../processors/index.js';
 
 /** The queues a user may see; null for every queue. */
 export type Scope = string[] | null;
@@ -22,8 +22,6 @@ export function realtimeFor(runner: Runner, scope: Scope, now: number, slaRule?:
   for (const a of runner.agents({}, now)) if (agentVisible(scope, a)) agents[a.state]++;
   return scopeRealtime(view, runner.sla('today', undefined, now), queues, agents);
 }
-
-const pct = (num: number, den: number) => (den > 0 ? (num / den) * 100 : null);
 
 /** `agents`: the agents the scope may see, by state. */
 export function scopeRealtime(view: RealtimeView, today: SlaView, queues: string[], agents: AgentStateCounts): RealtimeView {

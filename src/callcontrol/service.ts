@@ -171,10 +171,10 @@ export class CallControl {
       if (role) return role;
       const c = this.call(user, callId);
       if (!c.ok) return c;
-      const agent = [...this.deps.feed.runner.states.live.agents.values()].find((a) => a.state === 'wrapup' && a.lastCall === callId);
-      if (!agent) return refuse('conflict', `no agent is in wrap-up for call ${callId}`);
-      ctx.agent = agent.id;
-      const driven = await this.act.drive({ type: 'wrapup.done', agent: agent.id, category: body.category, result: body.result, ...(body.note === undefined ? {} : { note: body.note }) });
+      const agent = this.deps.feed.runner.agentInWrapUpAfter(callId);
+      if (agent === null) return refuse('conflict', `no agent is in wrap-up for call ${callId}`);
+      ctx.agent = agent;
+      const driven = await this.act.drive({ type: 'wrapup.done', agent, category: body.category, result: body.result, ...(body.note === undefined ? {} : { note: body.note }) });
       return driven.ok ? this.call(user, callId) : driven;
     });
   }

@@ -11,8 +11,6 @@
  */
 import { Gauge, type Registry } from 'prom-client';
 import {
-  breachOutlook,
-  forecastInputs,
   runModel,
   type Expected,
   dayProfile,
@@ -21,8 +19,6 @@ import {
   HORIZON_MIN,
   localDay,
   modelInterval,
-  serviceLevels,
-  tallyOf,
   type DayProfile,
   type ForecastHorizon,
   type ForecastView,
@@ -91,12 +87,12 @@ export function createForecasts(d: ForecastDeps): Forecasts {
     const minute = Math.floor(now / MINUTE);
     let run = steps.get(key);
     if (run === undefined || run.minute !== minute) {
-      const { model } = forecastInputs({ live: d.runner.states.live, workload: d.runner.states.workload }, d.config, queue, now, { history: profiles.get(queue) ?? null }, rule.leadMin);
+      const { model } = d.runner.forecastInputs(queue, now, { history: profiles.get(queue) ?? null }, rule.leadMin);
       run = { minute, byStep: runModel(model).byStep };
       steps.set(key, run);
     }
     const formula = queueSettings(d.config, queue).service_level.formula;
-    const b = breachOutlook(d.runner.states.serviceLevel, queue, now, { ...rule, formula }, run.byStep);
+    const b = d.runner.breachOutlook(queue, now, { ...rule, formula }, run.byStep);
     return b === null ? null : { at: b.at, level: b.level };
   }
 
@@ -131,7 +127,7 @@ export function createForecasts(d: ForecastDeps): Forecasts {
   function minute(now: number): void {
     for (const due of ledger.due(now, (h) => HORIZON_MIN[h])) {
       const formula = queueSettings(d.config, due.queue).service_level.formula;
-      const realised = serviceLevels(tallyOf(d.runner.states.serviceLevel, due.queue, HORIZON_MIN[due.horizon] * MINUTE, now))[formula];
+      const realised = d.runner.serviceLevels(due.queue, HORIZON_MIN[due.horizon] * MINUTE, now)[formula];
       ledger.settle(due.queue, due.horizon, due.predicted, realised);
     }
     const views: ForecastView[] = [];

@@ -68,7 +68,7 @@ export class Rewinder {
     if (through > this.through) this.through = through;
     const last = this.checkpoints.at(-1);
     if (last !== undefined && last.seq >= runner.lastSeq) return;
-    const ticked = runner.states.serviceLevel.latest;
+    const ticked = runner.windowsAgedTo;
     // A copy: the snapshot shares arrays with the live state, which goes on changing.
     this.checkpoints.push({ seq: runner.lastSeq, through: Math.max(through, ticked), state: structuredClone(runner.snapshot()) });
     const kept = this.o.kept ?? 32;

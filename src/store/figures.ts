@@ -1,8 +1,12 @@
 /**
- * The ratios of docs/metrics.md computed from counted components, shared by every report so a
- * figure has one formula wherever it appears. An empty denominator gives null, never 0 or 100.
+ * The reports' side of the figures of docs/metrics.md: the counted components SQL returns, fed
+ * to the one set of formulas the live views use too (processors/formulas.ts), and the
+ * queues' settings as SQL parameters.
  */
 import { queueSettings, type Config, type SlFormula } from '../domain/index.js';
+import { percent, queueRates, ratio, serviceLevel } from '../../processors/formulas.js';
+
+export { percent, ratio, serviceLevel };
 
 /** Counted parts of a set of queue attempts (or of queued calls). */
 export interface QueueCounts {
@@ -16,38 +20,15 @@ export interface QueueCounts {
   wait_abandoned_s: number;
 }
 
-export function ratio(num: number, den: number): number | null {
-  return den > 0 ? num / den : null;
-}
-
-/** A rate in percent (0-100), as the live API gives every rate; null on an empty denominator. */
-export function percent(num: number, den: number): number | null {
-  return den > 0 ? (100 * num) / den : null;
-}
-
-/** Service level in percent (0-100) by the named formula. */
-export function serviceLevel(c: QueueCounts, formula: SlFormula): number | null {
-  const pct = (num: number, den: number) => (den > 0 ? (100 * num) / den : null);
-  switch (formula) {
-    case 'answered_within_over_offered':
-      return pct(c.answered_within, c.offered);
-    case 'answered_within_over_answered':
-      return pct(c.answered_within, c.answered);
-    case 'within_over_answered_and_abandoned':
-      return pct(c.answered_within + c.abandoned_within, c.answered + c.abandoned);
-    case 'answered_within_over_answered_and_late_abandons':
-      return pct(c.answered_within, c.answered + c.abandoned_after);
-  }
-}
-
 /** The queue figures of docs/metrics.md from counts. */
 export function queueFigures(c: QueueCounts, formula: SlFormula) {
+  const rates = queueRates({ offered: c.offered, answered: c.answered, abandoned: c.abandoned, wait_answered_s: c.wait_answered_s, wait_s: c.wait_answered_s + c.wait_abandoned_s });
   return {
     service_level_pct: serviceLevel(c, formula),
-    asa_s: ratio(c.wait_answered_s, c.answered),
-    answer_rate: percent(c.answered, c.offered),
-    abandonment_rate: percent(c.abandoned, c.offered),
-    average_wait_s: ratio(c.wait_answered_s + c.wait_abandoned_s, c.answered + c.abandoned),
+    asa_s: rates.asa_s,
+    answer_rate: rates.answer_rate,
+    abandonment_rate: rates.abandonment_rate,
+    average_wait_s: rates.average_wait_s,
   };
 }
 

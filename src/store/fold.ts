@@ -1,34 +1,26 @@
 /**
- * The history rows of a stretch of the runner's decisions. It folds only what the runner
- * admitted, in log order, and takes each queue attempt exactly as the runner closed it, so
- * live figures and history count by one rule; what this adds is the per-call row (outcome,
- * talk, hold, after-call work, notes, wrap-up) and the agents' state intervals.
+ * The history rows of a stretch of the runner's decisions: the per-call rows and the agents'
+ * state intervals come from the history rows processor (processors/history-rows.ts, which
+ * folds only what the runner admitted and takes each attempt as the runner closed it); what
+ * this adds is the store's side of a stretch: raw and refused events, the spans whose rollups
+ * must be rebuilt, and which ended calls the state keeps or must load back.
  *
- * Deterministic and free of I/O: the same decisions from the same state give the same rows
- * (with the same versions), which is what makes a replay or a restart collapse into the
- * stored rows instead of adding to them. The state is plain JSON, saved with each checkpoint.
+ * Deterministic and free of I/O: the same decisions from the same state give the same rows.
  */
 import type { CallEvent } from '../domain/index.js';
-import type { DecidedBatch } from '../../processors/index.js';
-import type { AgentStateRow, AttemptRow, CallRow, FoldOutput, RawEventRow } from './rows.js';
+import {
+  attemptClosed,
+  callRow,
+  evolveHistoryRows,
+  initialHistoryRows,
+  loadedCall,
+  type DecidedBatch,
+  type HistoryRowsState,
+} from '../../processors/index.js';
+import type { CallRow, FoldOutput, RawEventRow } from './rows.js';
 
-interface CallState extends Omit<CallRow, 'talk_s'> {
-  hold_since: number | null;
-  ended: boolean;
-}
-
-interface AgentNow {
-  state: string;
-  reason: string;
-  since: number;
-  /** The agent's last ended call, still open to after-call work. */
-  last_call: string | null;
-}
-
-export interface FoldState {
-  calls: Record<string, CallState>;
-  agents: Record<string, AgentNow>;
-}
+/** The history rows' state (processors/history-rows.ts), saved with each checkpoint. */
+export type FoldState = HistoryRowsState;
 
 /**
  * How long, by event time, an ended call's row stays in the fold for what may still come
@@ -38,9 +30,7 @@ export interface FoldState {
  */
 const ENDED_RETENTION_MS = 2 * 3600_000;
 
-export function initialFoldState(): FoldState {
-  return { calls: {}, agents: {} };
-}
+export const initialFoldState = initialHistoryRows;
 
 /**
  * The ended calls this stretch needs that the state no longer holds: calls of its events,
@@ -59,15 +49,15 @@ export function callsToLoad(state: FoldState, batch: DecidedBatch): string[] {
 
 /** Puts stored rows of ended calls back into the state (see callsToLoad). */
 export function loadCalls(state: FoldState, rows: readonly CallRow[]): void {
-  for (const r of rows) {
-    const { talk_s: _t, ...rest } = r;
-    state.calls[r.call_id] ??= {
-      ...rest, queues: [...r.queues], attempt_outcomes: [...r.attempt_outcomes], attempt_waits: [...r.attempt_waits], notes: [...r.notes], hold_since: null, ended: true,
-    };
-  }
+  for (const r of rows) state.calls[r.call_id] ??= loadedCall(r);
 }
 
-/** Folds one stretch of decisions (log order) into `state`, returning the rows to store. Mutates `state`. */
+/**
+ * Folds one stretch of decisions (log order) through the history rows processor, returning
+ * the rows to store: the raw and refused events, the attempts as the runner closed them, the
+ * ended calls' rows, the agents' state intervals, and the spans whose rollups they change.
+ * Mutates `state`.
+ */
 export function foldBatch(state: FoldState, batch: DecidedBatch): FoldOutput {
   const out: FoldOutput = { events: [], calls: [], attempts: [], agentStates: [], rejected: [], queueSpan: null, agentSpan: null, orphans: 0, lastSeq: batch.lastSeq };
   const touchedCalls = new Set<string>();
@@ -79,42 +69,22 @@ export function foldBatch(state: FoldState, batch: DecidedBatch): FoldOutput {
     out.events.push(rawRow(seq, event, t));
     // The attempts this event closed, as the runner closed them.
     for (; next < batch.attempts.length && batch.attempts[next]!.seq <= seq; next++) {
-      const row = attemptRow(batch.attempts[next]!.attempt);
+      const row = attemptClosed(state, batch.attempts[next]!.attempt);
       out.attempts.push(row);
       widen(out, 'queueSpan', row.t_out);
-      const call = state.calls[row.call_id];
-      if (call) {
-        call.queue = row.queue;
-        call.wait_s = row.wait_s;
-        call.attempt_outcomes.push(row.outcome);
-        call.attempt_waits.push(row.wait_s);
-        if (row.outcome === 'abandoned' && call.outcome !== 'answered') call.outcome = 'abandoned';
+    }
+    const step = evolveHistoryRows(state, seq, event, t);
+    if (step.kind === 'orphan') out.orphans++;
+    else if (step.kind === 'call') {
+      if (step.call.ended) touchedCalls.add(step.call.call_id);
+    } else if (step.kind === 'agent') {
+      if (step.interval !== null) {
+        out.agentStates.push(step.interval);
+        widen(out, 'agentSpan', step.interval.start);
+        widen(out, 'agentSpan', step.interval.end);
       }
+      if (step.acwOf !== null) touchedCalls.add(step.acwOf.call_id);
     }
-    if (event.type === 'agent.state_changed') {
-      agentChanged(state, seq, event.agent, event.state, event.reason ?? '', t, out, touchedCalls);
-      continue;
-    }
-    if (!('call_id' in event)) continue;
-    if (event.type === 'call.arrived') {
-      state.calls[event.call_id] = newCall(event, seq, t);
-      continue;
-    }
-    const call = state.calls[event.call_id];
-    if (!call) {
-      // Admitted by the runner, so the call is live there: its arrival predates this history.
-      out.orphans++;
-      continue;
-    }
-    // A row loaded back from the store may already hold this event (written before a crash).
-    if (seq <= call.last_seq) continue;
-    call.last_seq = seq;
-    call.version++;
-    if (applyToCall(call, event, t)) {
-      const agent = state.agents[call.agent];
-      if (agent) agent.last_call = call.call_id;
-    }
-    if (call.ended) touchedCalls.add(call.call_id);
   }
   for (const { seq, event, reason } of batch.rejected) out.rejected.push({ seq, id: event.id, type: event.type, time: Date.parse(event.time), reason, body: JSON.stringify(event) });
   for (const id of touchedCalls) {
@@ -128,100 +98,9 @@ export function foldBatch(state: FoldState, batch: DecidedBatch): FoldOutput {
   return out;
 }
 
-/** Applies an admitted call event; returns true when it ended the call. */
-function applyToCall(call: CallState, e: CallEvent, t: number): boolean {
-  switch (e.type) {
-    case 'call.queued':
-      call.attempts++;
-      call.queues.push(e.queue);
-      return false;
-    case 'call.answered':
-      if (call.answered_at === null) {
-        call.outcome = 'answered';
-        call.agent = e.agent;
-        call.answered_at = t;
-      }
-      return false;
-    case 'call.held':
-      call.hold_since ??= t;
-      return false;
-    case 'call.resumed':
-      endHold(call, t);
-      return false;
-    case 'call.transferred':
-      call.transfers++;
-      return false;
-    case 'call.note_added':
-      call.notes.push(e.note);
-      return false;
-    case 'call.wrapup_submitted':
-      call.wrapup_category = e.category;
-      call.wrapup_result = e.result;
-      if (e.note) call.notes.push(e.note);
-      return false;
-    case 'monitor.started':
-      call.monitors++;
-      return false;
-    case 'call.ended':
-      endHold(call, t);
-      call.ended = true;
-      call.ended_at = t;
-      call.ended_by = e.by;
-      return call.agent !== '';
-    default:
-      return false;
-  }
-}
-
-function agentChanged(state: FoldState, seq: number, agent: string, next: string, reason: string, t: number, out: FoldOutput, touched: Set<string>): void {
-  const now = state.agents[agent];
-  if (now) {
-    out.agentStates.push({ agent, state: now.state, reason: now.reason, start: now.since, end: t, duration_s: (t - now.since) / 1000 });
-    widen(out, 'agentSpan', now.since);
-    widen(out, 'agentSpan', t);
-    // docs/metrics.md: ACW time = time in wrap-up after the call.
-    const call = now.last_call ? state.calls[now.last_call] : undefined;
-    if (now.state === 'wrapup' && call?.ended && call.agent === agent && seq > call.last_seq) {
-      call.acw_s += (t - now.since) / 1000;
-      call.last_seq = seq;
-      call.version++;
-      touched.add(call.call_id);
-    }
-  }
-  state.agents[agent] = { state: next, reason, since: t, last_call: now?.last_call ?? null };
-}
-
-function attemptRow(a: DecidedBatch['attempts'][number]['attempt']): AttemptRow {
-  return {
-    queue: a.queue, t_in: a.t_in, t_out: a.t_out, call_id: a.call_id, attempt: a.attempt, direction: a.direction,
-    outcome: a.outcome, flow_reason: a.flow_reason, wait_s: a.wait_s, agent: a.agent,
-  };
-}
-
-function endHold(call: CallState, t: number): void {
-  if (call.hold_since === null) return;
-  call.hold_s += (t - call.hold_since) / 1000;
-  call.hold_since = null;
-}
-
 function widen(out: FoldOutput, key: 'queueSpan' | 'agentSpan', t: number): void {
   const s = out[key];
   out[key] = s ? [Math.min(s[0], t), Math.max(s[1], t)] : [t, t];
-}
-
-function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, seq: number, t: number): CallState {
-  return {
-    call_id: e.call_id, arrival: t, direction: e.direction, caller_number: e.caller.number, caller_name: e.caller.name ?? '',
-    callee_number: e.callee?.number ?? '', queue: '', queues: [], attempt_outcomes: [], attempt_waits: [], attempts: 0, outcome: 'unanswered', wait_s: 0, agent: '',
-    answered_at: null, ended_at: 0, ended_by: '', hold_s: 0, acw_s: 0, notes: [], wrapup_category: '', wrapup_result: '',
-    transfers: 0, monitors: 0, version: 1, last_seq: seq, hold_since: null, ended: false,
-  };
-}
-
-function callRow(c: CallState): CallRow {
-  const { hold_since: _h, ended: _e, ...row } = c;
-  const talk_s = c.answered_at === null ? 0 : Math.max(0, (c.ended_at - c.answered_at) / 1000 - c.hold_s);
-  return { ...row, queues: [...c.queues], attempt_outcomes: [...c.attempt_outcomes], attempt_waits: [...c.attempt_waits], notes: [...c.notes], talk_s };
 }
 
 function rawRow(seq: number, e: CallEvent, t: number): RawEventRow {

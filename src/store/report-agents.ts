@@ -1,7 +1,8 @@
 /** GET /cc/reports/agents: per agent calls handled, durations, AHT, idle rate and occupancy. */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
-import { num, percent, ratio } from './figures.js';
+import { num, ratio } from './figures.js';
+import { agentRates } from '../../processors/formulas.js';
 import type { AgentsReportParams } from './params.js';
 import { windowParams } from './report-calls.js';
 import { reportSql } from './sql-files.js';
@@ -31,6 +32,7 @@ function agentRow(r: Record<string, string | number>, nameOf: ReadonlyMap<string
   const [talk, hold, acw] = [n('talk_s'), n('hold_s'), n('acw_s')];
   const [idle, ringing, busy, wrapup, away] = [n('idle_s'), n('ringing_s'), n('busy_s'), n('wrapup_s'), n('away_s')];
   const loggedIn = idle + ringing + busy + wrapup + away;
+  const rates = agentRates(talk + hold + acw, calls, { idle, ringing, busy, wrapup, away });
   return {
     agent: String(r.agent),
     name: nameOf.get(String(r.agent)) ?? String(r.agent),
@@ -40,14 +42,14 @@ function agentRow(r: Record<string, string | number>, nameOf: ReadonlyMap<string
     talk_s: talk,
     hold_s: hold,
     acw_s: acw,
-    aht_s: ratio(talk + hold + acw, calls),
+    aht_s: rates.aht_s,
     idle_s: idle,
     ringing_s: ringing,
     busy_s: busy,
     wrapup_s: wrapup,
     away_s: away,
     logged_in_s: loggedIn,
-    idle_rate: percent(idle, loggedIn),
-    occupancy: percent(busy + wrapup, idle + ringing + busy + wrapup),
+    idle_rate: rates.idle_rate,
+    occupancy: rates.occupancy,
   };
 }

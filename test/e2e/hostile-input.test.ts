@@ -68,7 +68,7 @@ describe("event times are bounded by the engine's clock (item 2)", () => {
       expect(r.results[0]!.reason).toMatch(/^time must be at most 60 s after the engine's clock .*ingest\.max_future_skew_s/);
     }
     await settled(t);
-    expect(t.engine.pipeline.runner.states.live.logTime).toBeLessThanOrEqual(t.clock.now());
+    expect(t.engine.pipeline.runner.logTime).toBeLessThanOrEqual(t.clock.now());
     expect((await t.req('/cc/calls/today-1')).status).toBe(200);
     expect(t.engine.pipeline.runner.agent('agent-001', t.clock.now())).toMatchObject({ state: 'offline' });
   });
