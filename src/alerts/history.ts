@@ -6,6 +6,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Alert, AlertFilter } from '../../processors/index.js';
 import { chTime } from '../store/client.js';
+import { storeSql } from '../store/sql-files.js';
 
 const STEP = { firing: 1, acknowledged: 2, resolved: 3 } as const;
 const FLUSH_MS = 200;
@@ -13,9 +14,8 @@ const RETRY_MS = 2000;
 /** Steps held while the store is down; beyond this the oldest are dropped (and counted). */
 const MAX_BUFFER = 100_000;
 
-const COLUMNS = `alert_id, key, type, queue, call_id, state, toUnixTimestamp64Milli(started_at) AS started_ms,
-  toUnixTimestamp64Milli(acknowledged_at) AS acknowledged_ms, acknowledged_by, comment,
-  toUnixTimestamp64Milli(resolved_at) AS resolved_ms, value, last_value, threshold`;
+/** An alert statement from sql/store with its slots filled, the column list (sql/store/alert_columns.sql) first. */
+const alertSql = (name: string, slots: Record<string, string> = {}) => storeSql(name, { columns: storeSql('alert_columns'), ...slots });
 
 interface Row {
   alert_id: string;
@@ -138,8 +138,8 @@ export class AlertHistory {
 
   /** Live alerts, and the newest `recent` alerts of all; `complete` when that is all there is. */
   async load(recent: number): Promise<{ alerts: Alert[]; complete: boolean }> {
-    const open = await this.query(`SELECT ${COLUMNS} FROM alerts FINAL WHERE state != 'resolved' ORDER BY started_at`, {});
-    const latest = await this.query(`SELECT ${COLUMNS} FROM alerts FINAL ORDER BY started_at DESC, alert_id DESC LIMIT {n:UInt32}`, { n: recent });
+    const open = await this.query(alertSql('alerts_open'), {});
+    const latest = await this.query(alertSql('alerts_newest'), { n: recent });
     const byId = new Map<string, Alert>();
     for (const a of [...latest.reverse(), ...open]) byId.set(a.id, a);
     return { alerts: [...byId.values()].sort((x, y) => x.startedAt - y.startedAt), complete: latest.length < recent };
@@ -147,19 +147,19 @@ export class AlertHistory {
 
   /** How many alerts of each type ever fired (every alert has one row per step, the same type in each). */
   async firedByType(): Promise<Map<string, number>> {
-    const rs = await this.client.query({ query: 'SELECT type, uniqExact(alert_id) AS n FROM alerts GROUP BY type', format: 'JSONEachRow' });
+    const rs = await this.client.query({ query: storeSql('alerts_fired_by_type'), format: 'JSONEachRow' });
     return new Map((await rs.json<{ type: string; n: string | number }>()).map((r) => [r.type, Number(r.n)]));
   }
 
   /** The highest log seq of a recorded step (0: none was folded from the log). */
   async recordedThrough(): Promise<number> {
-    const rs = await this.client.query({ query: 'SELECT max(seq) AS s FROM alerts', format: 'JSONEachRow' });
+    const rs = await this.client.query({ query: storeSql('alerts_recorded_through'), format: 'JSONEachRow' });
     const [row] = await rs.json<{ s: string | number }>();
     return Number(row?.s ?? 0);
   }
 
   async find(id: string): Promise<Alert | null> {
-    const [a] = await this.query(`SELECT ${COLUMNS} FROM alerts FINAL WHERE alert_id = {id:String} LIMIT 1`, { id });
+    const [a] = await this.query(alertSql('alert_by_id'), { id });
     return a ?? null;
   }
 
@@ -174,8 +174,8 @@ export class AlertHistory {
     if (f.to !== undefined) (where.push('started_at < {to:DateTime64(3)}'), (params.to = chTime(f.to)));
     if (f.queues != null) (where.push('has({queues:Array(String)}, queue)'), (params.queues = f.queues));
     const cond = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
-    const alerts = await this.query(`SELECT ${COLUMNS} FROM alerts FINAL ${cond} ORDER BY started_at DESC, alert_id DESC LIMIT {limit:UInt32} OFFSET {offset:UInt32}`, params);
-    const rs = await this.client.query({ query: `SELECT count() AS n FROM alerts FINAL ${cond}`, query_params: params, format: 'JSONEachRow' });
+    const alerts = await this.query(alertSql('alerts_page', { where: cond }), params);
+    const rs = await this.client.query({ query: storeSql('alerts_count', { where: cond }), query_params: params, format: 'JSONEachRow' });
     const [row] = await rs.json<{ n: string | number }>();
     return { alerts, total: Number(row?.n ?? 0) };
   }

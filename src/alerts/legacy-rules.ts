@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { AlertRuleSettings, type CallEventInput } from '../domain/index.js';
+import { storeSql } from '../store/sql-files.js';
 
 interface Row {
   queue: string;
@@ -25,10 +26,7 @@ interface Row {
 
 /** The legacy overrides as events to append, oldest first (none once the table is empty). */
 export async function legacyRuleEvents(client: ClickHouseClient): Promise<CallEventInput[]> {
-  const rs = await client.query({
-    query: 'SELECT queue, rules, updated_by, toUnixTimestamp64Milli(updated_at) AS at FROM alert_rule_overrides FINAL ORDER BY updated_at, queue',
-    format: 'JSONEachRow',
-  });
+  const rs = await client.query({ query: storeSql('legacy_alert_rules'), format: 'JSONEachRow' });
   return (await rs.json<Row>()).map((r) => ({
     id: `legacy-alert-rules-${r.at}-${createHash('sha256').update(r.queue).digest('hex').slice(0, 24)}`,
     type: 'queue.alert_rules_set',
@@ -43,5 +41,5 @@ export async function legacyRuleEvents(client: ClickHouseClient): Promise<CallEv
 
 /** Empties the legacy table once its rows are in the log. */
 export async function clearLegacyRules(client: ClickHouseClient): Promise<void> {
-  await client.command({ query: 'TRUNCATE TABLE alert_rule_overrides' });
+  await client.command({ query: storeSql('legacy_alert_rules_clear') });
 }

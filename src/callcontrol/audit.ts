@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from '@hono/zod-openapi';
 import { chTime } from '../store/client.js';
+import { storeSql } from '../store/sql-files.js';
 
 export const AUDIT_ACTIONS = [
   'monitor.start',
@@ -113,7 +114,7 @@ export function clickhouseAudit(client: ClickHouseClient): AuditLog {
       if (q.actor) (where.push('actor = {actor:String}'), (params.actor = q.actor));
       if (q.call_id) (where.push('call_id = {call_id:String}'), (params.call_id = q.call_id));
       const rs = await client.query({
-        query: `SELECT * FROM supervisor_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT {limit:UInt32}`,
+        query: storeSql('audit_page', { where: where.length ? `WHERE ${where.join(' AND ')}` : '' }),
         query_params: params,
         format: 'JSONEachRow',
       });

@@ -28,6 +28,8 @@ import type { Health } from '../bus/index.js';
 import { callsToLoad, foldBatch, initialFoldState, loadCalls, type FoldState } from './fold.js';
 import { stringifyInSlices } from './sliced-json.js';
 import type { HistoryStore } from './store.js';
+import { empty, itemsOf, slice, type Item } from './stretch.js';
+import type { Checkpoint } from './writes.js';
 
 /** Where the writer's input comes from: the engine's Pipeline fits. */
 export interface DecisionFeed {
@@ -97,280 +99,339 @@ export interface HistoryWriter {
   standBy(): void;
 }
 
-type Item = { seq: number; kind: 'event' | 'attempt' | 'rejected'; i: number };
+/**
+ * One writer: its settings (the options with their defaults) and everything it holds between
+ * calls. The stages below (take decisions, fold and write, split and quarantine, follow the
+ * shared checkpoint in standby, take over with a catch-up, judge health, stop) read and change it.
+ */
+interface Writer {
+  readonly options: HistoryWriterOptions;
+  readonly store: HistoryStore;
+  readonly feed: DecisionFeed;
+  readonly name: string;
+  readonly maxBatch: number;
+  readonly maxDelayMs: number;
+  readonly retryMs: number;
+  readonly stallAfterMs: number;
+  readonly standbyMax: number;
+  readonly pollMs: number;
+  readonly status: WriterStatus;
+  state: FoldState;
+  /** The state as of writtenSeq, as stored: what a failed write goes back to. */
+  stateJson: string;
+  pending: DecidedBatch;
+  chain: Promise<void>;
+  timer: NodeJS.Timeout | null;
+  unsubscribe: (() => void) | null;
+  running: boolean;
+  readonly waiters: { seq: number; resolve: () => void }[];
+  active: boolean;
+  /** Decisions through this seq were dropped in standby (the checkpoint had not reached them). */
+  droppedThrough: number;
+  catching: boolean;
+  poll: NodeJS.Timeout | null;
+}
 
 export function createHistoryWriter(options: HistoryWriterOptions): HistoryWriter {
-  const { store, feed } = options;
-  const name = options.name ?? 'history';
-  const maxBatch = options.maxBatch ?? 5000;
-  const maxDelayMs = options.maxDelayMs ?? 1000;
-  const retryMs = options.retryMs ?? 1000;
-  const stallAfterMs = options.stallAfterMs ?? 60_000;
-  const standbyMax = options.standbyMaxEvents ?? 200_000;
-  const pollMs = options.pollMs ?? 1000;
-  const status: WriterStatus = { writtenSeq: 0, decidedSeq: 0, pending: 0, flushes: 0, orphans: 0, quarantined: 0, lastError: null, failingSince: null, mode: options.standby ? 'standby' : 'active' };
-  const report = (e: unknown) => {
-    const error = e instanceof Error ? e : new Error(String(e));
-    status.lastError = error.message;
-    options.onError?.(error);
-  };
-
-  let state: FoldState = initialFoldState();
-  /** The state as of writtenSeq, as stored: what a failed write goes back to. */
-  let stateJson = JSON.stringify(state);
-  let pending: DecidedBatch = empty(0);
-  let chain: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout | null = null;
-  let unsubscribe: (() => void) | null = null;
-  let running = false;
-  const waiters: { seq: number; resolve: () => void }[] = [];
-  let active = !options.standby;
-  /** Decisions through this seq were dropped in standby (the checkpoint had not reached them). */
-  let droppedThrough = 0;
-  let catching = false;
-  let poll: NodeJS.Timeout | null = null;
-
-  async function tryWrite(batch: DecidedBatch): Promise<boolean> {
-    try {
-      const need = callsToLoad(state, batch);
-      if (need.length > 0) loadCalls(state, await store.callRows(need));
-      const out = foldBatch(state, batch);
-      // In slices, so a large state does not hold up the event loop (appends, live views).
-      const json = await stringifyInSlices(state);
-      await store.write(out);
-      await store.writeCheckpoint(name, { seq: batch.lastSeq, state: json });
-      stateJson = json;
-      status.orphans += out.orphans;
-      advanced(batch.lastSeq);
-      return true;
-    } catch (e) {
-      state = JSON.parse(stateJson) as FoldState;
-      report(e);
-      status.failingSince ??= options.now();
-      return false;
-    }
-  }
-
-  function advanced(seq: number): void {
-    status.writtenSeq = Math.max(status.writtenSeq, seq);
-    status.flushes++;
-    status.failingSince = null;
-    release();
-  }
-
-  function release(): void {
-    for (let i = waiters.length - 1; i >= 0; i--) {
-      if (waiters[i]!.seq <= status.writtenSeq) waiters.splice(i, 1)[0]!.resolve();
-    }
-  }
-
-  /** True when the store takes a write at all: the same checkpoint again (idempotent). */
-  async function storeTakesWrites(): Promise<boolean> {
-    try {
-      await store.writeCheckpoint(name, { seq: status.writtenSeq, state: stateJson });
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** Writes a stretch of decisions in order, whatever it takes; throws only when stopped. */
-  async function writeStretch(batch: DecidedBatch): Promise<void> {
-    for (;;) {
-      if (await tryWrite(batch)) return;
-      if (!(await storeTakesWrites())) {
-        // The store is down, not this stretch: wait and try it whole again.
-        if (!running) throw new Error(`history writer stopped with seq ${status.writtenSeq + 1}..${batch.lastSeq} not stored`);
-        await new Promise((r) => setTimeout(r, retryMs));
-        continue;
-      }
-      const items = itemsOf(batch);
-      if (items.length > 1) {
-        const mid = items[Math.floor(items.length / 2) - 1]!.seq;
-        const [a, b] = [slice(batch, status.writtenSeq, mid), slice(batch, mid, batch.lastSeq)];
-        await writeStretch(a);
-        await writeStretch(b);
-        return;
-      }
-      // One event (or none) fails while the store takes writes: give it a second chance, then set it aside.
-      if (await tryWrite(batch)) return;
-      await quarantine(batch, items[0], status.lastError ?? 'write failed');
-      return;
-    }
-  }
-
-  async function quarantine(batch: DecidedBatch, item: Item | undefined, error: string): Promise<void> {
-    const e = item === undefined ? undefined : item.kind === 'rejected' ? batch.rejected[item.i]!.event : item.kind === 'event' ? batch.events[item.i]!.event : undefined;
-    const seq = item?.seq ?? batch.lastSeq;
-    await store.quarantine({ consumer: name, seq, id: e?.id ?? '', type: e?.type ?? '', time: e ? Date.parse(e.time) : 0, error, body: e ? JSON.stringify(e) : '', quarantined_at: options.now() });
-    await store.writeCheckpoint(name, { seq: batch.lastSeq, state: stateJson });
-    status.quarantined++;
-    advanced(batch.lastSeq);
-    options.onQuarantine?.({ consumer: name, seq, error });
-    report(new Error(`quarantined seq ${seq} (${e?.type ?? 'no event'}): ${error}`));
-  }
-
-  function flush(): Promise<void> {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    chain = chain.then(async () => {
-      while (active && pending.lastSeq > status.writtenSeq) {
-        const batch = takeUpTo(maxBatch);
-        await writeStretch(batch);
-      }
-      status.pending = pending.events.length;
-    });
-    return chain;
-  }
-
-  /** Takes the first `max` admitted events pending (with what was decided among them) off the queue. */
-  function takeUpTo(max: number): DecidedBatch {
-    const cut = pending.events.length > max ? pending.events[max - 1]!.seq : pending.lastSeq;
-    const taken = slice(pending, status.writtenSeq, cut);
-    pending = slice(pending, cut, pending.lastSeq);
-    status.pending = pending.events.length;
-    return taken;
-  }
-
-  function onBatch(b: DecidedBatch): void | Promise<void> {
-    if (!running || b.lastSeq <= status.writtenSeq) return;
-    status.decidedSeq = Math.max(status.decidedSeq, b.lastSeq);
-    const after = status.writtenSeq;
-    for (const x of b.events) if (x.seq > after) pending.events.push(x);
-    for (const x of b.attempts) if (x.seq > after) pending.attempts.push(x);
-    for (const x of b.rejected) if (x.seq > after) pending.rejected.push(x);
-    pending.lastSeq = Math.max(pending.lastSeq, b.lastSeq);
-    status.pending = pending.events.length;
-    if (!active) {
-      if (!catching && pending.events.length > standbyMax) {
-        const cut = pending.events[pending.events.length - standbyMax]!.seq - 1;
-        droppedThrough = Math.max(droppedThrough, cut);
-        pending = slice(pending, cut, pending.lastSeq);
-        status.pending = pending.events.length;
-      }
-      return;
-    }
-    // Backpressure: past two batches' worth, the pipeline waits for the store.
-    if (pending.events.length >= 2 * maxBatch) return flush();
-    if (pending.events.length >= maxBatch) void flush().catch(report);
-    else timer ??= setTimeout(() => void flush().catch(report), maxDelayMs);
-  }
-
-  /** Standby: the store's checkpoint is where history stands; what it covers is dropped. */
-  async function readShared(): Promise<void> {
-    const cp = await store.readCheckpoint(name).catch(() => null);
-    if (active || !cp || cp.seq <= status.writtenSeq) return;
-    status.writtenSeq = cp.seq;
-    pending = pending.lastSeq > cp.seq ? slice(pending, cp.seq, pending.lastSeq) : empty(cp.seq);
-    status.pending = pending.events.length;
-    release();
-  }
-
-  function pollShared(): void {
-    if (poll !== null || active || !running) return;
-    const tick = () => {
-      poll = setTimeout(() => void readShared().finally(() => poll !== null && !active && running && tick()), pollMs);
-      poll.unref?.();
-    };
-    tick();
-  }
-
-  async function activate(): Promise<void> {
-    if (active || !running) return;
-    if (poll) clearTimeout(poll);
-    poll = null;
-    catching = true;
-    try {
-      const cp = await store.readCheckpoint(name);
-      state = cp ? (JSON.parse(cp.state) as FoldState) : initialFoldState();
-      stateJson = cp ? cp.state : JSON.stringify(state);
-      status.writtenSeq = Math.max(cp?.seq ?? 0, 0);
-      pending = pending.lastSeq > status.writtenSeq ? slice(pending, status.writtenSeq, pending.lastSeq) : empty(status.writtenSeq);
-      if (droppedThrough > status.writtenSeq) {
-        // What the standby dropped and nobody wrote: decided again from the log, written first.
-        if (!options.catchUp) throw new Error(`history misses seq ${status.writtenSeq + 1}..${droppedThrough}: nothing can decide them again`);
-        for await (const b of options.catchUp(status.writtenSeq, droppedThrough)) {
-          if (b.lastSeq > status.writtenSeq) await writeStretch(slice(b, status.writtenSeq, b.lastSeq));
-        }
-      }
-      droppedThrough = 0;
-      active = true;
-      status.mode = 'active';
-    } finally {
-      catching = false;
-    }
-    void flush().catch(report);
-  }
-
+  const w = newWriter(options);
   return {
-    activate,
-    standBy() {
-      if (!active) return;
-      active = false;
-      status.mode = 'standby';
-      if (timer) clearTimeout(timer);
-      timer = null;
-      pollShared();
-    },
-    async start() {
-      if (running) return;
-      const cp = await store.readCheckpoint(name);
-      state = cp ? (JSON.parse(cp.state) as FoldState) : initialFoldState();
-      stateJson = cp ? cp.state : JSON.stringify(state);
-      status.writtenSeq = cp?.seq ?? 0;
-      status.decidedSeq = status.writtenSeq;
-      pending = empty(status.writtenSeq);
-      running = true;
-      unsubscribe = feed.consume(onBatch);
-      if (!active) pollShared();
-    },
-    async stop({ flush: flushPending = true, deadlineMs = 5000 } = {}) {
-      if (!running) return;
-      unsubscribe?.();
-      unsubscribe = null;
-      if (poll) clearTimeout(poll);
-      poll = null;
-      if (flushPending && active) {
-        let deadline: NodeJS.Timeout | undefined;
-        await Promise.race([flush().catch(report), new Promise<void>((r) => (deadline = setTimeout(r, deadlineMs)))]);
-        clearTimeout(deadline);
-      }
-      if (timer) clearTimeout(timer);
-      timer = null;
-      running = false;
-      pending = empty(status.writtenSeq);
-      status.pending = 0;
-    },
-    status: () => ({ ...status }),
-    health() {
-      if (!active) return { ok: true, detail: `standby: another engine writes history, through seq ${status.writtenSeq} of ${status.decidedSeq} decided here (${status.pending} held to take over)` };
-      const since = status.failingSince;
-      if (since !== null && options.now() - since >= stallAfterMs) {
-        return { ok: false, reason: `history writer cannot advance past seq ${status.writtenSeq} for ${Math.round((options.now() - since) / 1000)} s: ${status.lastError ?? 'write failed'}` };
-      }
-      return { ok: true, detail: `history written through seq ${status.writtenSeq} of ${status.decidedSeq} decided${status.quarantined > 0 ? `, ${status.quarantined} quarantined` : ''}` };
-    },
-    async caughtUp(seq) {
-      if (status.writtenSeq >= seq) return;
-      await new Promise<void>((resolve) => waiters.push({ seq, resolve }));
-    },
+    activate: () => takeOver(w),
+    standBy: () => standBy(w),
+    start: () => startFromCheckpoint(w),
+    stop: (stopOptions) => stopWriter(w, stopOptions),
+    status: () => ({ ...w.status }),
+    health: () => judgeHealth(w),
+    caughtUp: (seq) => waitUntilWritten(w, seq),
   };
 }
 
-function empty(lastSeq: number): DecidedBatch {
-  return { events: [], attempts: [], rejected: [], lastSeq };
+function newWriter(options: HistoryWriterOptions): Writer {
+  const state = initialFoldState();
+  return {
+    options,
+    store: options.store,
+    feed: options.feed,
+    name: options.name ?? 'history',
+    maxBatch: options.maxBatch ?? 5000,
+    maxDelayMs: options.maxDelayMs ?? 1000,
+    retryMs: options.retryMs ?? 1000,
+    stallAfterMs: options.stallAfterMs ?? 60_000,
+    standbyMax: options.standbyMaxEvents ?? 200_000,
+    pollMs: options.pollMs ?? 1000,
+    status: { writtenSeq: 0, decidedSeq: 0, pending: 0, flushes: 0, orphans: 0, quarantined: 0, lastError: null, failingSince: null, mode: options.standby ? 'standby' : 'active' },
+    state,
+    stateJson: JSON.stringify(state),
+    pending: empty(0),
+    chain: Promise.resolve(),
+    waiters: [],
+    active: !options.standby,
+    running: false,
+    catching: false,
+    droppedThrough: 0,
+    timer: null,
+    poll: null,
+    unsubscribe: null,
+  };
 }
 
-/** The decisions with seq in (after, upTo]. */
-function slice(b: DecidedBatch, after: number, upTo: number): DecidedBatch {
-  const within = (x: { seq: number }) => x.seq > after && x.seq <= upTo;
-  return { events: b.events.filter(within), attempts: b.attempts.filter(within), rejected: b.rejected.filter(within), lastSeq: upTo };
+function recordError(w: Writer, e: unknown): void {
+  const error = e instanceof Error ? e : new Error(String(e));
+  w.status.lastError = error.message;
+  w.options.onError?.(error);
 }
 
-/** What a stretch can be split between: its admitted and rejected events, by seq. */
-function itemsOf(b: DecidedBatch): Item[] {
-  const items: Item[] = [];
-  b.events.forEach((x, i) => items.push({ seq: x.seq, kind: 'event', i }));
-  b.rejected.forEach((x, i) => items.push({ seq: x.seq, kind: 'rejected', i }));
-  return items.sort((x, y) => x.seq - y.seq);
+/** The fold state as a checkpoint stored it (or the initial one when there is none). */
+function restoreFoldState(w: Writer, cp: Checkpoint | null): void {
+  w.state = cp ? (JSON.parse(cp.state) as FoldState) : initialFoldState();
+  w.stateJson = cp ? cp.state : JSON.stringify(w.state);
+}
+
+/**
+ * Folds a stretch of decisions (loading the stored rows of the calls it touches first), writes
+ * its rows, then the checkpoint. On failure the state goes back to the stored one: false.
+ */
+async function foldAndWrite(w: Writer, batch: DecidedBatch): Promise<boolean> {
+  try {
+    const need = callsToLoad(w.state, batch);
+    if (need.length > 0) loadCalls(w.state, await w.store.callRows(need));
+    const out = foldBatch(w.state, batch);
+    // In slices, so a large state does not hold up the event loop (appends, live views).
+    const json = await stringifyInSlices(w.state);
+    await w.store.write(out);
+    await w.store.writeCheckpoint(w.name, { seq: batch.lastSeq, state: json });
+    w.stateJson = json;
+    w.status.orphans += out.orphans;
+    advanced(w, batch.lastSeq);
+    return true;
+  } catch (e) {
+    w.state = JSON.parse(w.stateJson) as FoldState;
+    recordError(w, e);
+    w.status.failingSince ??= w.options.now();
+    return false;
+  }
+}
+
+function advanced(w: Writer, seq: number): void {
+  w.status.writtenSeq = Math.max(w.status.writtenSeq, seq);
+  w.status.flushes++;
+  w.status.failingSince = null;
+  release(w);
+}
+
+function release(w: Writer): void {
+  for (let i = w.waiters.length - 1; i >= 0; i--) {
+    if (w.waiters[i]!.seq <= w.status.writtenSeq) w.waiters.splice(i, 1)[0]!.resolve();
+  }
+}
+
+/** True when the store takes a write at all: the same checkpoint again (idempotent). */
+async function storeTakesWrites(w: Writer): Promise<boolean> {
+  try {
+    await w.store.writeCheckpoint(w.name, { seq: w.status.writtenSeq, state: w.stateJson });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes a stretch of decisions in order, whatever it takes; throws only when stopped. */
+async function writeStretch(w: Writer, batch: DecidedBatch): Promise<void> {
+  for (;;) {
+    if (await foldAndWrite(w, batch)) return;
+    if (!(await storeTakesWrites(w))) {
+      // The store is down, not this stretch: wait and try it whole again.
+      if (!w.running) throw new Error(`history writer stopped with seq ${w.status.writtenSeq + 1}..${batch.lastSeq} not stored`);
+      await new Promise((r) => setTimeout(r, w.retryMs));
+      continue;
+    }
+    const items = itemsOf(batch);
+    if (items.length > 1) {
+      const mid = items[Math.floor(items.length / 2) - 1]!.seq;
+      const [a, b] = [slice(batch, w.status.writtenSeq, mid), slice(batch, mid, batch.lastSeq)];
+      await writeStretch(w, a);
+      await writeStretch(w, b);
+      return;
+    }
+    // One event (or none) fails while the store takes writes: give it a second chance, then set it aside.
+    if (await foldAndWrite(w, batch)) return;
+    await quarantine(w, batch, items[0], w.status.lastError ?? 'write failed');
+    return;
+  }
+}
+
+async function quarantine(w: Writer, batch: DecidedBatch, item: Item | undefined, error: string): Promise<void> {
+  const e = item === undefined ? undefined : item.kind === 'rejected' ? batch.rejected[item.i]!.event : item.kind === 'event' ? batch.events[item.i]!.event : undefined;
+  const seq = item?.seq ?? batch.lastSeq;
+  await w.store.quarantine({ consumer: w.name, seq, id: e?.id ?? '', type: e?.type ?? '', time: e ? Date.parse(e.time) : 0, error, body: e ? JSON.stringify(e) : '', quarantined_at: w.options.now() });
+  await w.store.writeCheckpoint(w.name, { seq: batch.lastSeq, state: w.stateJson });
+  w.status.quarantined++;
+  advanced(w, batch.lastSeq);
+  w.options.onQuarantine?.({ consumer: w.name, seq, error });
+  recordError(w, new Error(`quarantined seq ${seq} (${e?.type ?? 'no event'}): ${error}`));
+}
+
+/** Writes what is pending, `maxBatch` events at a time, after the writes already chained. */
+function writePending(w: Writer): Promise<void> {
+  if (w.timer) clearTimeout(w.timer);
+  w.timer = null;
+  w.chain = w.chain.then(async () => {
+    while (w.active && w.pending.lastSeq > w.status.writtenSeq) {
+      const batch = takeUpTo(w, w.maxBatch);
+      await writeStretch(w, batch);
+    }
+    w.status.pending = w.pending.events.length;
+  });
+  return w.chain;
+}
+
+/** Takes the first `max` admitted events pending (with what was decided among them) off the queue. */
+function takeUpTo(w: Writer, max: number): DecidedBatch {
+  const cut = w.pending.events.length > max ? w.pending.events[max - 1]!.seq : w.pending.lastSeq;
+  const taken = slice(w.pending, w.status.writtenSeq, cut);
+  w.pending = slice(w.pending, cut, w.pending.lastSeq);
+  w.status.pending = w.pending.events.length;
+  return taken;
+}
+
+/** The feed's consumer: queues a batch's decisions past what is written, then holds them (standby) or writes when due. */
+function takeDecisions(w: Writer, b: DecidedBatch): void | Promise<void> {
+  if (!w.running || b.lastSeq <= w.status.writtenSeq) return;
+  w.status.decidedSeq = Math.max(w.status.decidedSeq, b.lastSeq);
+  const after = w.status.writtenSeq;
+  for (const x of b.events) if (x.seq > after) w.pending.events.push(x);
+  for (const x of b.attempts) if (x.seq > after) w.pending.attempts.push(x);
+  for (const x of b.rejected) if (x.seq > after) w.pending.rejected.push(x);
+  w.pending.lastSeq = Math.max(w.pending.lastSeq, b.lastSeq);
+  w.status.pending = w.pending.events.length;
+  if (!w.active) {
+    holdWithinStandbyLimit(w);
+    return;
+  }
+  return writeWhenDue(w);
+}
+
+/** Standby keeps at most `standbyMax` events; older ones are dropped (and remembered, for the catch-up). */
+function holdWithinStandbyLimit(w: Writer): void {
+  if (!w.catching && w.pending.events.length > w.standbyMax) {
+    const cut = w.pending.events[w.pending.events.length - w.standbyMax]!.seq - 1;
+    w.droppedThrough = Math.max(w.droppedThrough, cut);
+    w.pending = slice(w.pending, cut, w.pending.lastSeq);
+    w.status.pending = w.pending.events.length;
+  }
+}
+
+/** A full batch is written now, a smaller one after `maxDelayMs`. */
+function writeWhenDue(w: Writer): void | Promise<void> {
+  // Backpressure: past two batches' worth, the pipeline waits for the store.
+  if (w.pending.events.length >= 2 * w.maxBatch) return writePending(w);
+  if (w.pending.events.length >= w.maxBatch) void writePending(w).catch((e: unknown) => recordError(w, e));
+  else w.timer ??= setTimeout(() => void writePending(w).catch((e: unknown) => recordError(w, e)), w.maxDelayMs);
+}
+
+/** Standby: the store's checkpoint is where history stands; what it covers is dropped. */
+async function readShared(w: Writer): Promise<void> {
+  const cp = await w.store.readCheckpoint(w.name).catch(() => null);
+  if (w.active || !cp || cp.seq <= w.status.writtenSeq) return;
+  w.status.writtenSeq = cp.seq;
+  w.pending = w.pending.lastSeq > cp.seq ? slice(w.pending, cp.seq, w.pending.lastSeq) : empty(cp.seq);
+  w.status.pending = w.pending.events.length;
+  release(w);
+}
+
+function pollShared(w: Writer): void {
+  if (w.poll !== null || w.active || !w.running) return;
+  const tick = () => {
+    w.poll = setTimeout(() => void readShared(w).finally(() => w.poll !== null && !w.active && w.running && tick()), w.pollMs);
+    w.poll.unref?.();
+  };
+  tick();
+}
+
+/** activate(): this engine writes history from the store's checkpoint on, what the standby dropped first. */
+async function takeOver(w: Writer): Promise<void> {
+  if (w.active || !w.running) return;
+  if (w.poll) clearTimeout(w.poll);
+  w.poll = null;
+  w.catching = true;
+  try {
+    const cp = await w.store.readCheckpoint(w.name);
+    restoreFoldState(w, cp);
+    w.status.writtenSeq = Math.max(cp?.seq ?? 0, 0);
+    w.pending = w.pending.lastSeq > w.status.writtenSeq ? slice(w.pending, w.status.writtenSeq, w.pending.lastSeq) : empty(w.status.writtenSeq);
+    if (w.droppedThrough > w.status.writtenSeq) await catchUpDropped(w);
+    w.droppedThrough = 0;
+    w.active = true;
+    w.status.mode = 'active';
+  } finally {
+    w.catching = false;
+  }
+  void writePending(w).catch((e: unknown) => recordError(w, e));
+}
+
+/**
+ * What the standby dropped and nobody wrote: decided again from the log (from a snapshot at or
+ * before the checkpoint, or the start of the log), written first.
+ */
+async function catchUpDropped(w: Writer): Promise<void> {
+  if (!w.options.catchUp) throw new Error(`history misses seq ${w.status.writtenSeq + 1}..${w.droppedThrough}: nothing can decide them again`);
+  for await (const b of w.options.catchUp(w.status.writtenSeq, w.droppedThrough)) {
+    if (b.lastSeq > w.status.writtenSeq) await writeStretch(w, slice(b, w.status.writtenSeq, b.lastSeq));
+  }
+}
+
+/** standBy(): another engine writes now; keep decisions, write nothing, follow the store's checkpoint. */
+function standBy(w: Writer): void {
+  if (!w.active) return;
+  w.active = false;
+  w.status.mode = 'standby';
+  if (w.timer) clearTimeout(w.timer);
+  w.timer = null;
+  pollShared(w);
+}
+
+/** start(): from the stored checkpoint, every decision after it. */
+async function startFromCheckpoint(w: Writer): Promise<void> {
+  if (w.running) return;
+  const cp = await w.store.readCheckpoint(w.name);
+  restoreFoldState(w, cp);
+  w.status.writtenSeq = cp?.seq ?? 0;
+  w.status.decidedSeq = w.status.writtenSeq;
+  w.pending = empty(w.status.writtenSeq);
+  w.running = true;
+  w.unsubscribe = w.feed.consume((b) => takeDecisions(w, b));
+  if (!w.active) pollShared(w);
+}
+
+async function stopWriter(w: Writer, { flush: flushPending = true, deadlineMs = 5000 }: { flush?: boolean; deadlineMs?: number } = {}): Promise<void> {
+  if (!w.running) return;
+  w.unsubscribe?.();
+  w.unsubscribe = null;
+  if (w.poll) clearTimeout(w.poll);
+  w.poll = null;
+  if (flushPending && w.active) {
+    let deadline: NodeJS.Timeout | undefined;
+    await Promise.race([writePending(w).catch((e: unknown) => recordError(w, e)), new Promise<void>((r) => (deadline = setTimeout(r, deadlineMs)))]);
+    clearTimeout(deadline);
+  }
+  if (w.timer) clearTimeout(w.timer);
+  w.timer = null;
+  w.running = false;
+  w.pending = empty(w.status.writtenSeq);
+  w.status.pending = 0;
+}
+
+/** Standby is healthy; an active writer is not once its writes have failed for `stallAfterMs`. */
+function judgeHealth(w: Writer): Health {
+  const { status } = w;
+  if (!w.active) return { ok: true, detail: `standby: another engine writes history, through seq ${status.writtenSeq} of ${status.decidedSeq} decided here (${status.pending} held to take over)` };
+  const since = status.failingSince;
+  if (since !== null && w.options.now() - since >= w.stallAfterMs) {
+    return { ok: false, reason: `history writer cannot advance past seq ${status.writtenSeq} for ${Math.round((w.options.now() - since) / 1000)} s: ${status.lastError ?? 'write failed'}` };
+  }
+  return { ok: true, detail: `history written through seq ${status.writtenSeq} of ${status.decidedSeq} decided${status.quarantined > 0 ? `, ${status.quarantined} quarantined` : ''}` };
+}
+
+async function waitUntilWritten(w: Writer, seq: number): Promise<void> {
+  if (w.status.writtenSeq >= seq) return;
+  await new Promise<void>((resolve) => w.waiters.push({ seq, resolve }));
 }
