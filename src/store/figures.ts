@@ -4,18 +4,12 @@
  * queues' settings as SQL parameters.
  */
 import { queueSettings, type Config, type SlFormula } from '../domain/index.js';
-import { percent, queueRates, ratio, serviceLevel } from '../../processors/formulas.js';
+import { percent, queueRates, ratio, serviceLevel, type ServiceLevelCounts } from '../../processors/formulas.js';
 
 export { percent, ratio, serviceLevel };
 
-/** Counted parts of a set of queue attempts (or of queued calls). */
-export interface QueueCounts {
-  offered: number;
-  answered: number;
-  abandoned: number;
-  answered_within: number;
-  abandoned_within: number;
-  abandoned_after: number;
+/** Counted parts of a set of queue attempts (or of queued calls): the service level's counts and the waits. */
+export interface QueueCounts extends ServiceLevelCounts {
   wait_answered_s: number;
   wait_abandoned_s: number;
 }
