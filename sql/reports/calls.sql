@@ -34,12 +34,7 @@ FROM
         answered_within, abandoned_within, abandoned_after, wait_answered_s, wait_abandoned_s
     FROM {{rollup}} FINAL
     WHERE interval_start >= {r_from:DateTime('UTC')} AND interval_start < {r_to:DateTime('UTC')}
-        AND (interval_start, built) IN
-        (
-            SELECT interval_start, max(built) FROM {{rollup}}
-            WHERE interval_start >= {r_from:DateTime('UTC')} AND interval_start < {r_to:DateTime('UTC')}
-            GROUP BY interval_start
-        )
+        AND {{latest}}
         AND NOT has({stale:Array(DateTime('UTC'))}, interval_start) {{rollup_filters}}
 {{raw}})
 GROUP BY grp

@@ -5,12 +5,7 @@
 SELECT toUnixTimestamp(interval_start) AS t
 FROM {{rollup}} FINAL
 WHERE interval_start >= {r_from:DateTime('UTC')} AND interval_start < {r_to:DateTime('UTC')}
-    AND (interval_start, built) IN
-    (
-        SELECT interval_start, max(built) FROM {{rollup}}
-        WHERE interval_start >= {r_from:DateTime('UTC')} AND interval_start < {r_to:DateTime('UTC')}
-        GROUP BY interval_start
-    )
+    AND {{latest}}
 GROUP BY interval_start
 HAVING max(settings != {settings:UInt64}) OR {{straddles}}
 ORDER BY interval_start

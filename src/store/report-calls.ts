@@ -74,6 +74,7 @@ export async function callsReport(client: ClickHouseClient, config: Config, p: C
   const rs = await client.query({
     query: reportSql('calls', {
       rollup,
+      latest: reportSql('rollup_latest', { rollup }),
       rollup_group_key: ROLLUP_GROUP_KEYS[p.group_by],
       rollup_filters: callFilters(p),
       raw:
@@ -101,7 +102,7 @@ export async function callsReport(client: ClickHouseClient, config: Config, p: C
 /** Whole quarters of the range (epoch ms) whose rollup the report cannot use (sql/reports/calls_stale.sql). */
 async function staleQuarters(client: ClickHouseClient, config: Config, p: CallsReportParams, rollup: string, range: Record<string, string>): Promise<number[]> {
   const rs = await client.query({
-    query: reportSql('calls_stale', { rollup, straddles: STRADDLES[p.group_by] }),
+    query: reportSql('calls_stale', { rollup, latest: reportSql('rollup_latest', { rollup }), straddles: STRADDLES[p.group_by] }),
     query_params: { ...range, tz: p.tz, settings: rollupSettings(config) },
     format: 'JSONEachRow',
   });
