@@ -16,12 +16,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
 import Database from 'better-sqlite3';
 import { demoConfig, parseConfig, systemClock, type Config } from '../src/domain/index.js';
 import { backfillCallsRollup } from '../src/store/calls-rollup.js';
 import { callsReport } from '../src/store/report-calls.js';
 import { AgentsReportParams, CallsReportParams, openHistoryStore } from '../src/store/index.js';
 import { csvLine } from '../src/store/csv.js';
+import { rawClientOf } from '../test/support/store.js';
 import { guard, percentile, report } from './report.js';
 
 const N = Number(process.env.CC_BENCH_REPORTS_CALLS ?? 10_000_000);
@@ -55,7 +57,7 @@ export async function bench(): Promise<void> {
     let t = performance.now();
     await store.migrate();
     // A migration's background mutations (indexes, columns of rows stored before it) are left to finish before anything is timed.
-    while (Number((await (await store.client.query({ query: 'SELECT count() AS n FROM system.mutations WHERE NOT is_done', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n) > 0) {
+    while (Number((await (await rawClientOf(store).query({ query: 'SELECT count() AS n FROM system.mutations WHERE NOT is_done', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n) > 0) {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const migrated = performance.now() - t;
@@ -63,14 +65,14 @@ export async function bench(): Promise<void> {
     if (reuse) console.log(`reusing the ${N.toLocaleString('en-US')} calls loaded in ${dir}`);
     else {
       t = performance.now();
-      await loadClickHouse(store.client);
+      await loadClickHouse(rawClientOf(store));
       const chLoad = performance.now() - t;
       t = performance.now();
-      await store.client.command({ query: 'OPTIMIZE TABLE calls FINAL' });
+      await rawClientOf(store).command({ query: 'OPTIMIZE TABLE calls FINAL' });
       const chMerge = performance.now() - t;
       // Rows inserted past the writer: the calls report's rollup is built as for a store that had none (the backfill).
       t = performance.now();
-      const quarters = await backfillCallsRollup(store.client, config);
+      const quarters = await backfillCallsRollup(rawClientOf(store), config);
       const chRollup = performance.now() - t;
       t = performance.now();
       loadSqlite(sqlite);
@@ -87,14 +89,14 @@ export async function bench(): Promise<void> {
     const exFrom = N >= 5_000_000 ? Date.parse('2026-01-20T00:00:00Z') : BASE;
     const range = (rows: number) => CallsReportParams.parse({ from: new Date(exFrom).toISOString(), to: new Date(exFrom + Math.min(rows, N) * STEP_MS).toISOString() });
     // A first small export warms chDB (its caches and threads are the engine's, not the export's).
-    await measureExport(1, () => store.exportCalls(range(20_000)).chunks);
-    const exp = await measureExport(1, () => store.exportCalls(range(1_000_000)).chunks);
+    await measureExport(1, () => store.exportCsv('calls', range(20_000)).chunks);
+    const exp = await measureExport(1, () => store.exportCsv('calls', range(1_000_000)).chunks);
     const base = await measureExport(0, () => sqliteExport(sqlite, range(1_000_000).from, range(1_000_000).to));
     report('calls CSV export, chDB (rows/s)', exp.rowsPerS, 'rows/s', { name: 'SQLite + JS CSV', value: base.rowsPerS });
     guard('calls-csv-export', 'calls CSV export, 1 M rows, vs SQLite + JS CSV', exp.rowsPerS, base.rowsPerS, 'higher');
     console.log(`  ${exp.rows.toLocaleString('en-US')} rows, ${(exp.bytes / 1e6).toFixed(0)} MB; peak RSS +${exp.rssMb.toFixed(0)} MB, peak heap +${exp.heapMb.toFixed(0)} MB over the engine's before the export (SQLite: +${base.rssMb.toFixed(0)} / +${base.heapMb.toFixed(0)} MB)`);
     if (N >= 5_000_000 && process.env.CC_BENCH_EXPORT_5M !== '0') {
-      const big = await measureExport(1, () => store.exportCalls(range(5_000_000)).chunks);
+      const big = await measureExport(1, () => store.exportCsv('calls', range(5_000_000)).chunks);
       console.log(`calls CSV export, chDB, ${big.rows.toLocaleString('en-US')} rows: ${Math.round(big.rowsPerS).toLocaleString('en-US')} rows/s, ${(big.bytes / 1e6).toFixed(0)} MB; peak RSS +${big.rssMb.toFixed(0)} MB, peak heap +${big.heapMb.toFixed(0)} MB (1 M rows: +${exp.rssMb.toFixed(0)} MB: memory does not grow with the rows)`);
     }
   } finally {
@@ -105,13 +107,13 @@ export async function bench(): Promise<void> {
 }
 
 async function reportPart(store: ReturnType<typeof openHistoryStore>, sqlite: Database.Database, config: Config): Promise<void> {
-  const client = store.client;
+  const client = rawClientOf(store);
   const p = CallsReportParams.parse({ from: '2026-01-15T00:00:00Z', to: '2026-02-14T00:00:00Z', group_by: 'queue' });
-  const ch = await timeRuns(5, 11, () => store.calls(p));
+  const ch = await timeRuns(5, 11, () => store.report('calls', p));
   // The same report read from every call (no rollup), as before sql/080_calls_rollup.sql: the same-run before.
   const every = await timeRuns(1, 5, () => callsReport(client, config, p, { rollup: false }));
   const lite = await timeRuns(1, 5, async () => sqliteCallsByQueue(sqlite, p.from, p.to));
-  const chRows = (await store.calls(p)).rows;
+  const chRows = (await store.report('calls', p)).rows;
   const liteRows = sqliteCallsByQueue(sqlite, p.from, p.to);
   for (const r of chRows) {
     const l = liteRows.find((x) => x.queue === (r.group ?? ''));
@@ -133,7 +135,7 @@ async function reportPart(store: ReturnType<typeof openHistoryStore>, sqlite: Da
  * no same-run baseline (docs/benchmarks.md says where its time goes).
  */
 async function agentsPart(store: ReturnType<typeof openHistoryStore>): Promise<void> {
-  const client = store.client;
+  const client = rawClientOf(store);
   const [{ n }] = await (await client.query({ query: 'SELECT count() AS n FROM agent_states', format: 'JSONEachRow' })).json<{ n: string }>() as [{ n: string }];
   if (Number(n) === 0) {
     const per = Math.floor((N * STEP_MS) / 300_000);
@@ -146,11 +148,11 @@ async function agentsPart(store: ReturnType<typeof openHistoryStore>): Promise<v
     await client.command({ query: 'OPTIMIZE TABLE agent_states FINAL' });
   }
   const p = AgentsReportParams.parse({ from: '2026-01-15T00:00:00Z', to: '2026-02-14T00:00:00Z' });
-  const runs = await timeRuns(2, 7, () => store.agents(p));
+  const runs = await timeRuns(2, 7, () => store.report('agents', p));
   report('agents report, 30 days, 40 agents, chDB (median ms)', percentile(runs, 50), 'ms');
 }
 
-async function loadClickHouse(client: ReturnType<typeof openHistoryStore>['client']): Promise<void> {
+async function loadClickHouse(client: ClickHouseClient): Promise<void> {
   const n = 'number';
   await client.command({
     query: `INSERT INTO calls (call_id, arrival, direction, caller_number, caller_name, queue, queues, attempt_outcomes, attempt_waits, attempts, outcome, wait_s,

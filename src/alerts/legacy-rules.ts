@@ -13,21 +13,12 @@
  * file, and it is not read.)
  */
 import { createHash } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
 import { AlertRuleSettings, type CallEventInput } from '../domain/index.js';
-import { storeSql } from '../store/sql-files.js';
-
-interface Row {
-  queue: string;
-  rules: string;
-  updated_by: string;
-  at: string | number;
-}
+import type { AlertRecords } from '../store/index.js';
 
 /** The legacy overrides as events to append, oldest first (none once the table is empty). */
-export async function legacyRuleEvents(client: ClickHouseClient): Promise<CallEventInput[]> {
-  const rs = await client.query({ query: storeSql('legacy_alert_rules'), format: 'JSONEachRow' });
-  return (await rs.json<Row>()).map((r) => ({
+export async function legacyRuleEvents(records: AlertRecords): Promise<CallEventInput[]> {
+  return (await records.legacyRules()).map((r) => ({
     id: `legacy-alert-rules-${r.at}-${createHash('sha256').update(r.queue).digest('hex').slice(0, 24)}`,
     type: 'queue.alert_rules_set',
     time: new Date(Number(r.at)).toISOString(),
@@ -40,6 +31,6 @@ export async function legacyRuleEvents(client: ClickHouseClient): Promise<CallEv
 }
 
 /** Empties the legacy table once its rows are in the log. */
-export async function clearLegacyRules(client: ClickHouseClient): Promise<void> {
-  await client.command({ query: storeSql('legacy_alert_rules_clear') });
+export function clearLegacyRules(records: AlertRecords): Promise<void> {
+  return records.clearLegacyRules();
 }

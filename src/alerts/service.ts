@@ -77,7 +77,7 @@ function alertsParts(deps: AlertsDeps): AlertsParts {
   const overrides = initialRuleOverrides();
   // An SLA alert names the window of its queue's rule, as the wallboard's tile does.
   const viewAlert = (a: Alert): AlertView => viewOf(a, Math.min(rulesOf(deps.config, overrides, a.queue).sla_below_threshold.window_min, LONGEST_SLA_WINDOW_MIN));
-  const history = deps.store ? new AlertHistory(deps.store.client) : null;
+  const history = deps.store ? new AlertHistory(deps.store.alertRecords) : null;
   const thresholds = () => deps.runner.knownQueues().flatMap((queue) => ruleThresholds(deps.config, queue, rulesOf(deps.config, overrides, queue)).map((t) => ({ ...t, queue })));
   const metrics = deps.registry ? new AlertMetrics(deps.registry, () => book, thresholds) : null;
   const webhooks = new WebhookDispatcher(deps.config.webhooks, { ...deps.webhookOptions, now });
@@ -223,11 +223,11 @@ function lifecycle(p: AlertsParts, fold: ReturnType<typeof folder>, evaluate: Re
       // The alerts of history are back: the log's acknowledgements can be folded onto them.
       unsubscribe = deps.pipeline.onChange(fold);
       if (deps.store) {
-        const legacy = await legacyRuleEvents(deps.store.client);
+        const legacy = await legacyRuleEvents(deps.store.alertRecords);
         if (legacy.length > 0) {
           const refused = notStored(await deps.log.append(legacy));
           if (refused !== null) throw new Error(`the legacy alert rule overrides could not be logged: ${refused}`);
-          await clearLegacyRules(deps.store.client);
+          await clearLegacyRules(deps.store.alertRecords);
         }
       }
       const tickMs = deps.tickMs ?? 1000;

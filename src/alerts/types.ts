@@ -1,6 +1,6 @@
 /** The alerts service's surface: what it needs from the engine and what it offers the API and the gateway. */
 import type { ExtraSources } from '../../processors/index.js';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { HistoryStore } from '../store/index.js';
 import type { Registry } from 'prom-client';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AlertChangeKind, AlertFilter, AlertView, Changed, RuleOverridesJson, RulesDescription, Runner } from '../../processors/index.js';
@@ -29,7 +29,7 @@ export interface AlertsDeps {
   /** prom-client registry for cc_alerts_firing and cc_alerts_total (EngineMetrics.registry). */
   registry?: Registry;
   /** History store (HistoryStore fits): alert history in ClickHouse. */
-  store?: { client: ClickHouseClient };
+  store?: Pick<HistoryStore, 'alertRecords'>;
   /** The engine's clock: "now" of every evaluation and of the events appended, and the timer of the periodic evaluation. */
   clock: Clock;
   /** Period of the evaluation of every queue, ms of the clock's time (default 1000); 0: none (tests call evaluate). */

@@ -5,10 +5,8 @@
  * lists: there is no way to change or remove an entry.
  */
 import { randomUUID } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from '@hono/zod-openapi';
-import { chTime } from '../store/client.js';
-import { storeSql } from '../store/sql-files.js';
+import type { AuditRecord, AuditRecords } from '../store/index.js';
 
 export const AUDIT_ACTIONS = [
   'monitor.start',
@@ -81,52 +79,22 @@ export interface AuditLog {
   list(q: AuditQuery): Promise<AuditEntry[]>;
 }
 
-interface AuditRow {
-  id: string;
-  time: string;
-  actor: string;
-  subject: string;
-  role: string;
-  action: string;
-  call_id: string;
-  agent: string;
-  session_id: string;
-  detail: string;
-  outcome: string;
-  status: number | string;
-  message: string;
-}
-
-/** The audit trail in ClickHouse (chDB embedded, or a server). */
-export function clickhouseAudit(client: ClickHouseClient): AuditLog {
+/** The audit trail through the history store's audit port (chDB embedded, or a server). */
+export function storedAudit(records: AuditRecords): AuditLog {
   return {
     async record(input) {
       const entry: AuditEntry = { id: randomUUID(), ...input };
-      const row = { ...entry, time: chTime(entry.time), agent: entry.agent ?? '', session_id: entry.session_id ?? '', detail: JSON.stringify(entry.detail) };
-      await client.insert({ table: 'supervisor_audit', values: [row], format: 'JSONEachRow' });
+      await records.append({ ...entry, agent: entry.agent ?? '', session_id: entry.session_id ?? '', detail: JSON.stringify(entry.detail) });
       return entry;
     },
-    async list(q) {
-      const where: string[] = [];
-      const params: Record<string, unknown> = { limit: q.limit };
-      if (q.from !== undefined) (where.push('time >= {from:DateTime64(3)}'), (params.from = chTime(q.from)));
-      if (q.to !== undefined) (where.push('time < {to:DateTime64(3)}'), (params.to = chTime(q.to)));
-      if (q.actor) (where.push('actor = {actor:String}'), (params.actor = q.actor));
-      if (q.call_id) (where.push('call_id = {call_id:String}'), (params.call_id = q.call_id));
-      const rs = await client.query({
-        query: storeSql('audit_page', { where: where.length ? `WHERE ${where.join(' AND ')}` : '' }),
-        query_params: params,
-        format: 'JSONEachRow',
-      });
-      return (await rs.json<AuditRow>()).map(fromRow);
-    },
+    list: async (q) => (await records.page(q)).map(fromRow),
   };
 }
 
-function fromRow(r: AuditRow): AuditEntry {
+function fromRow(r: AuditRecord): AuditEntry {
   return {
     id: r.id,
-    time: `${r.time.replace(' ', 'T')}${r.time.includes('.') ? '' : '.000'}Z`,
+    time: r.time,
     actor: r.actor,
     subject: r.subject ?? '',
     role: r.role,

@@ -62,7 +62,7 @@ export interface CallControlPart {
 /**
  * Builds call control. Create it before `pipeline.start()` so the replay rebuilds the
  * monitoring sessions and the consultations in progress; `simulation` is read lazily, so the simulator may start later.
- * @example const cc = createCallControl({ config, log, pipeline, audit: clickhouseAudit(store.client), simulation: () => sim, now: () => clock.now() });
+ * @example const cc = createCallControl({ config, log, pipeline, audit: storedAudit(store.auditRecords), simulation: () => sim, now: () => clock.now() });
  */
 export function createCallControl(o: CallControlOptions): CallControlPart {
   const now = o.now;
@@ -149,7 +149,7 @@ export { SimulatorTelephony } from './sim-driver.js';
 export { AcdTelephony, type PartyPhones } from './acd-driver.js';
 export { SimulatedPhones, SIM_TONES } from './sim-audio.js';
 export { Voices, loadVoices, type Conversation, type Speaker } from './sim-voices.js';
-export { clickhouseAudit, AuditEntry, AUDIT_ACTIONS, type AuditLog, type AuditInput, type AuditQuery } from './audit.js';
+export { storedAudit, AuditEntry, AUDIT_ACTIONS, type AuditLog, type AuditInput, type AuditQuery } from './audit.js';
 export { appliedThrough, type AppliedFeed } from './applied.js';
 export { callControlRoutes, answered, refusalError, refusalStatus } from './routes.js';
 export { done, refuse, refused, type Outcome, type Refusal, type RefusalKind, type Refused } from './outcome.js';

@@ -10,7 +10,7 @@ import { createAuth, type Auth } from '../auth/index.js';
 import { DashboardHistory, loadChartSamples, sampleReplay, saveChartSamples } from '../realtime/index.js';
 import { createHistoryWriter, openHistoryStore, type HistoryStore, type HistoryWriter } from '../store/index.js';
 import { createAlerts, type Alerts } from '../alerts/index.js';
-import { appliedThrough, clickhouseAudit, createCallControl, type AcdTelephony, type AuditLog, type Telephony } from '../callcontrol/index.js';
+import { appliedThrough, createCallControl, storedAudit, type AcdTelephony, type AuditLog, type Telephony } from '../callcontrol/index.js';
 import type { LiveAcd } from '../acd/index.js';
 import { createBrowserMedia, type BrowserMedia } from '../webrtc/index.js';
 import { createForecasts, type Forecasts } from '../forecast/index.js';
@@ -130,7 +130,7 @@ export async function startServices(
 ): Promise<{ audit: AuditLog; callControl: ReturnType<typeof createCallControl>; closeAnalysts: () => Promise<void>; door: DoorOrAbsence; media: BrowserMedia; alerts: Alerts; forecasts: Forecasts }> {
   const { settings, config, clock } = o;
   const { log, store, restored, runner, peers, metrics, pipeline, telephony } = s;
-  const audit = clickhouseAudit(store.client);
+  const audit = storedAudit(store.auditRecords);
   const callControl = createCallControl({
     config, log, pipeline, audit, telephony, now: () => clock.now(),
     ...(peers ? { driverElsewhere: () => peers.driverElsewhere() } : {}),

@@ -41,7 +41,7 @@ export function setAsideRoutes(store: HistoryStore) {
       request: { query: Query },
       responses: { 200: json(SetAsideList, 'newest first'), ...commonProblems },
     });
-    app.openapi(route, async (c) => c.json(await store.setAside(which, c.req.valid('query').limit), 200));
+    app.openapi(route, async (c) => c.json(await store.report('setAside', { which, limit: c.req.valid('query').limit }), 200));
   }
   return app;
 }

@@ -31,8 +31,9 @@ export const HISTORY_DAYS = 7;
 const MINUTE = 60_000;
 const QUARTER = 900_000;
 
+/** The history store's arrival slots report (HistoryStore fits): offered calls per queue and 15-minute slot over [from, to). */
 export interface ArrivalHistory {
-  arrivalSlots(from: number, to: number): Promise<Array<{ queue: string; slotStart: number; arrivals: number }>>;
+  report(name: 'arrivalSlots', p: { from: number; to: number }): Promise<Array<{ queue: string; slotStart: number; arrivals: number }>>;
 }
 
 export interface ForecastDeps {
@@ -110,7 +111,7 @@ export function createForecasts(d: ForecastDeps): Forecasts {
     const today = localDay(now, d.config.timezone).start;
     const from = today - HISTORY_DAYS * 86_400_000 - QUARTER;
     try {
-      const rows = await d.history.arrivalSlots(from, today);
+      const rows = await d.history.report('arrivalSlots', { from, to: today });
       const byQueue = new Map<string, Array<{ dayStart: number; slotStart: number; arrivals: number }>>();
       for (const r of rows) {
         const list = byQueue.get(r.queue) ?? [];

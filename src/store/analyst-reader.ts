@@ -11,6 +11,7 @@
  * A query's outcome is a value: its bytes, or ClickHouse's refusal (code and message).
  */
 import { Session } from 'chdb';
+import { storeSql } from './sql-files.js';
 
 export interface AnalystLimits {
   /** Seconds a query may run (max_execution_time): past it the engine stops it. */
@@ -73,9 +74,9 @@ export async function openChdbAnalystReader(dataDir: string, limits: AnalystLimi
   let formats: ReadonlySet<string>;
   try {
     const rows = async (sql: string) => (await probe.queryAsync(sql, { format: 'JSONEachRow' })).text().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
-    settings = new Map((await rows('SELECT name, value FROM system.settings')).map((r) => [r.name!, String(r.value)]));
+    settings = new Map((await rows(storeSql('analyst_settings'))).map((r) => [r.name!, String(r.value)]));
     for (const [k, v] of settingsList) settings.set(k, String(v));
-    formats = new Set((await rows('SELECT name FROM system.formats WHERE is_output')).map((r) => r.name!));
+    formats = new Set((await rows(storeSql('analyst_output_formats'))).map((r) => r.name!));
   } finally {
     probe.close();
   }
@@ -85,7 +86,7 @@ export async function openChdbAnalystReader(dataDir: string, limits: AnalystLimi
     for (let i = 0; i < limits.maxConcurrent; i++) {
       const s = new Session(dataDir, { connectionArgs: args });
       all.push(s);
-      await s.queryAsync('USE cc_analytics');
+      await s.queryAsync(storeSql('analyst_database'));
       idle.push(s);
     }
   } catch (e) {

@@ -8,13 +8,14 @@
  * report's rollup is built again at the next start, before the writer runs: sql/080_calls_rollup.sql).
  */
 import { openClient, type StoreTarget } from './client.js';
+import { splitStatements } from './migrate.js';
+import { storeSql } from './sql-files.js';
 
 export async function forgetWriterCheckpoints(target: StoreTarget): Promise<void> {
   const { client } = openClient(target);
   try {
-    for (const table of ['writer_checkpoints', 'events_rejected', 'queue_rollup_15m', 'agent_rollup_15m', 'calls_rollup_15m', 'calls_queue_rollup_15m', 'calls_rollup_backfills']) {
-      await client.command({ query: `TRUNCATE TABLE IF EXISTS ${table}` });
-    }
+    // sql/store/forget_checkpoints.sql: one TRUNCATE per table, in order.
+    for (const statement of splitStatements(storeSql('forget_checkpoints'))) await client.command({ query: statement });
   } finally {
     await client.close();
   }

@@ -1,4 +1,8 @@
 export { openHistoryStore, type HistoryStore, type HistoryStoreOptions } from './store.js';
+export type { ReportCatalog, ReportName, ReportParams, ReportResult, CsvCatalog, CsvName, ArrivalSlot } from './catalog.js';
+export type { AlertRecords, LegacyRuleRow } from './alert-records.js';
+export type { AuditRecords, AuditRecord, AuditPage } from './audit-records.js';
+export type { Checkpoint } from './writes.js';
 export { createHistoryWriter, type HistoryWriter, type HistoryWriterOptions, type WriterStatus, type DecisionFeed } from './history-writer.js';
 export type { SetAsideEvent, QuarantinedRow } from './quarantine.js';
 export {

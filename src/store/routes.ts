@@ -54,30 +54,30 @@ export function reportRoutes(store: HistoryStore, timezone: string, now: () => n
   const atNow = <P extends { now?: number | undefined }>(p: P): P & { now: number } => ({ ...p, now: p.now ?? now() });
 
   app.openapi(route('/reports/calls', 'getCallsReport', 'Calls report: count, answered, abandoned, rates, average duration and talk, service level, ASA', calls, json(CallsReport, 'report rows')), async (c) =>
-    c.json(await store.calls(scoped(c.req.valid('query'), c.get('user'))), 200),
+    c.json(await store.report('calls', scoped(c.req.valid('query'), c.get('user'))), 200),
   );
   app.openapi(route('/reports/agents', 'getAgentsReport', 'Agents report: calls, total and average duration, idle rate, AHT, occupancy', agents, json(AgentsReport, 'one row per agent')), async (c) =>
-    c.json(await store.agents(scoped(c.req.valid('query'), c.get('user'))), 200),
+    c.json(await store.report('agents', scoped(c.req.valid('query'), c.get('user'))), 200),
   );
   app.openapi(route('/reports/charts/sla-trend', 'getSlaTrend', 'Service level per interval and queue, ready to plot', series, json(SlaTrend, 'series')), async (c) =>
-    c.json(await store.slaTrend(scoped(c.req.valid('query'), c.get('user'))), 200),
+    c.json(await store.report('slaTrend', scoped(c.req.valid('query'), c.get('user'))), 200),
   );
   app.openapi(route('/reports/charts/call-volume', 'getCallVolume', 'Offered, answered and abandoned calls per interval and queue', series, json(CallVolume, 'series')), async (c) =>
-    c.json(await store.callVolume(scoped(c.req.valid('query'), c.get('user'))), 200),
+    c.json(await store.report('callVolume', scoped(c.req.valid('query'), c.get('user'))), 200),
   );
   app.openapi(route('/dashboard/timeseries', 'getDashboardTimeseries', "Recent 15-minute series for the wallboard's live chart", DashboardTimeseriesParams, json(DashboardTimeseries, 'series')), async (c) =>
-    c.json(await store.dashboardTimeseries(atNow(scoped(c.req.valid('query'), c.get('user')))), 200),
+    c.json(await store.report('dashboardTimeseries', atNow(scoped(c.req.valid('query'), c.get('user')))), 200),
   );
   app.openapi(route('/dashboard/summary', 'getDashboardSummary', "Today's headline figures from history", summary, json(DashboardSummary, 'summary')), async (c) => {
     const user = c.get('user');
     if (user.queues !== null) throw new ApiError(403, `${user.name} is scoped to some queues; the summary covers all of them`);
-    return c.json(await store.dashboardSummary(atNow(c.req.valid('query'))), 200);
+    return c.json(await store.report('dashboardSummary', atNow(c.req.valid('query'))), 200);
   });
   app.openapi(route('/reports/calls/export', 'exportCallsReport', 'CSV, one row per call (same filters as /reports/calls)', calls, csv('RFC 4180 CSV')), async (c) =>
-    csvResponse(store.exportCalls(scoped(c.req.valid('query'), c.get('user')))),
+    csvResponse(store.exportCsv('calls', scoped(c.req.valid('query'), c.get('user')))),
   );
   app.openapi(route('/reports/agents/export', 'exportAgentsReport', 'CSV, one row per agent (same filters as /reports/agents)', agents, csv('RFC 4180 CSV')), async (c) =>
-    csvResponse(store.exportAgents(scoped(c.req.valid('query'), c.get('user')))),
+    csvResponse(store.exportCsv('agents', scoped(c.req.valid('query'), c.get('user')))),
   );
   return app;
 }

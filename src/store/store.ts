@@ -3,24 +3,21 @@
  * Embedded: chDB in-process with its data in `dataDir`; distributed: a server by `url`.
  * One store per process (chDB is one engine per process).
  */
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../domain/index.js';
 import type { Health } from '../bus/index.js';
 import { openClient } from './client.js';
 import { openChdbAnalystReader, type AnalystLimits, type AnalystReader } from './analyst-reader.js';
-import { callRecords, exportAgents, exportCalls, type CallRecord, type CsvExport, type ExportFilters } from './export.js';
+import { alertRecords, type AlertRecords } from './alert-records.js';
+import { auditRecords, type AuditRecords } from './audit-records.js';
+import { csvRunners, reportRunners, type CsvCatalog, type CsvName, type ReportName, type ReportParams, type ReportResult } from './catalog.js';
+import type { CsvExport } from './export.js';
 import { migrate } from './migrate.js';
 import { storeSql } from './sql-files.js';
 import { ensureCallsRollup } from './calls-rollup.js';
 import { publishConfig } from './config-snapshot.js';
-import type { AgentsReportParams, CallsReportParams, DashboardSummaryParams, DashboardTimeseriesParams, SeriesParams } from './params.js';
-import { agentsReport } from './report-agents.js';
-import { callsReport } from './report-calls.js';
-import { dashboardSummary, dashboardTimeseries } from './report-dashboard.js';
-import { callVolume, queueBuckets, slaTrend } from './report-series.js';
-import type { AgentsReport, CallsReport, CallVolume, DashboardSummary, DashboardTimeseries, SlaTrend } from './report-views.js';
 import type { CallRow, FoldOutput } from './rows.js';
-import { listSetAside, quarantine, type QuarantinedRow, type SetAsideEvent } from './quarantine.js';
+import { quarantine, type QuarantinedRow } from './quarantine.js';
+import { rememberClient } from './testing.js';
 import { callRows, readCheckpoint, writeCheckpoint, writeFold, type Checkpoint } from './writes.js';
 
 export interface HistoryStoreOptions {
@@ -36,8 +33,6 @@ export interface HistoryStoreOptions {
 export interface HistoryStore {
   readonly kind: 'chdb' | 'server';
   readonly config: Config;
-  /** The client, for tests and tools that read the tables directly. */
-  readonly client: ClickHouseClient;
   /**
    * Applies pending sql/ migrations, records the configuration the analysts' views judge by and
    * builds the calls report's rollup where stored calls have none under this configuration;
@@ -52,20 +47,18 @@ export interface HistoryStore {
    */
   openAnalystReader(limits: AnalystLimits): Promise<AnalystReader | null>;
 
-  calls(p: CallsReportParams): Promise<CallsReport>;
-  agents(p: AgentsReportParams): Promise<AgentsReport>;
-  slaTrend(p: SeriesParams): Promise<SlaTrend>;
-  callVolume(p: SeriesParams): Promise<CallVolume>;
-  /** Offered calls per queue and 15-minute slot (start, epoch ms) over [from, to): the forecast's usual day. */
-  arrivalSlots(from: number, to: number): Promise<Array<{ queue: string; slotStart: number; arrivals: number }>>;
-  /** `now` ends the series (the engine's clock unless the query named an instant). */
-  dashboardTimeseries(p: DashboardTimeseriesParams & { now: number }): Promise<DashboardTimeseries>;
-  dashboardSummary(p: DashboardSummaryParams & { now: number }): Promise<DashboardSummary>;
-  /** One JSON record per call with the export's columns (at most `limit`). */
-  callRecords(p: ExportFilters, limit?: number): Promise<CallRecord[]>;
-  /** `sliceRows` (default EXPORT_SLICE_ROWS) is for tests of the slicing. */
-  exportCalls(p: ExportFilters, sliceRows?: number): CsvExport;
-  exportAgents(p: AgentsReportParams): CsvExport;
+  /**
+   * Runs a named report (the names, their parameters and answers: ReportCatalog).
+   * @example const { rows } = await store.report('calls', CallsReportParams.parse({ from, to }));
+   */
+  report<N extends ReportName>(name: N, params: ReportParams<N>): Promise<ReportResult<N>>;
+  /** A named CSV export (CsvCatalog), produced slice by slice as it is read. */
+  exportCsv<N extends CsvName>(name: N, params: CsvCatalog[N]): CsvExport;
+
+  /** The alert history's port (sql/store/alert*.sql, legacy_alert_rules*.sql). */
+  readonly alertRecords: AlertRecords;
+  /** The audit trail's port (sql/store/audit_page.sql). */
+  readonly auditRecords: AuditRecords;
 
   /** Writer side: stores one folded batch (idempotent). */
   write(out: FoldOutput): Promise<void>;
@@ -73,8 +66,6 @@ export interface HistoryStore {
   callRows(ids: readonly string[]): Promise<CallRow[]>;
   /** Writer side: sets an event aside that could not be stored. */
   quarantine(row: QuarantinedRow): Promise<void>;
-  /** Refused or quarantined events, newest first. */
-  setAside(which: 'rejected' | 'quarantined', limit: number): Promise<{ total: number; events: SetAsideEvent[] }>;
   readCheckpoint(writer: string): Promise<Checkpoint | null>;
   writeCheckpoint(writer: string, cp: Checkpoint): Promise<void>;
 }
@@ -86,10 +77,11 @@ export interface HistoryStore {
 export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
   const { client, kind, where, openRawReader } = openClient(options);
   const config = options.config;
-  return {
+  const reports = reportRunners(client, config);
+  const exports = csvRunners(client, config, openRawReader);
+  const store: HistoryStore = {
     kind,
     config,
-    client,
     async migrate() {
       const applied = await migrate(client, options.now);
       await publishConfig(client, config, options.now());
@@ -107,24 +99,16 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     },
     close: () => client.close(),
     openAnalystReader: (limits) => (kind === 'chdb' ? openChdbAnalystReader(where, limits) : Promise.resolve(null)),
-    calls: (p) => callsReport(client, config, p),
-    agents: (p) => agentsReport(client, config, p),
-    slaTrend: (p) => slaTrend(client, config, p),
-    callVolume: (p) => callVolume(client, p),
-    async arrivalSlots(from, to) {
-      const { byQueue } = await queueBuckets(client, { from, to, tz: 'UTC', interval: '15m' });
-      return [...byQueue].flatMap(([queue, slots]) => [...slots].map(([slotStart, b]) => ({ queue, slotStart, arrivals: b.offered })));
-    },
-    dashboardTimeseries: (p) => dashboardTimeseries(client, config, p),
-    dashboardSummary: (p) => dashboardSummary(client, config, p),
-    callRecords: (p, limit) => callRecords(client, p, limit),
-    exportCalls: (p, sliceRows) => exportCalls(client, openRawReader, p, sliceRows),
-    exportAgents: (p) => exportAgents(client, config, p),
+    report: (name, params) => reports[name](params),
+    exportCsv: (name, params) => exports[name](params),
+    alertRecords: alertRecords(client),
+    auditRecords: auditRecords(client),
     write: (out) => writeFold(client, config, out),
     callRows: (ids) => callRows(client, ids),
     quarantine: (row) => quarantine(client, row),
-    setAside: (which, limit) => listSetAside(client, which, limit),
     readCheckpoint: (writer) => readCheckpoint(client, writer),
     writeCheckpoint: (writer, cp) => writeCheckpoint(client, writer, cp, options.now()),
   };
+  rememberClient(store, client);
+  return store;
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventMaker, historySettled, settled, startTestEngine, TOKENS, type TestEngine } from '../support/engine.js';
+import { rawClientOf } from '../support/store.js';
 import { TEST_NOW } from '../support/time.js';
 
 let t: TestEngine;
@@ -37,7 +38,7 @@ async function ask(sql: string, o: { as?: Who | null; params?: Record<string, st
 
 /** What the engine's own connection sees: every table's and view's definition, and every table's rows (the audit trail grows by design). */
 async function storeState(): Promise<string> {
-  const client = t.engine.store.client;
+  const client = rawClientOf(t.engine.store);
   const rs = await client.query({ query: "SELECT database, name, engine, create_table_query FROM system.tables WHERE database NOT IN ('system', 'information_schema', 'INFORMATION_SCHEMA') ORDER BY database, name", format: 'JSONEachRow' });
   const tables = await rs.json<{ database: string; name: string; engine: string }>();
   const counts: string[] = [];

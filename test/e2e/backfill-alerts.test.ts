@@ -9,6 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historySettled, settled, startTestEngine, type TestEngine } from '../support/engine.js';
+import { rawClientOf } from '../support/store.js';
 import { waitUntil } from '../support/time.js';
 
 let t: TestEngine;
@@ -81,7 +82,7 @@ describe('backfill never fires an alert for a call that is over', () => {
     expect(((await (await t.req('/cc/alerts')).json()) as { total: number }).total).toBe(0);
     expect(await alertsFired()).toBe(0);
     expect(heard).toEqual([]);
-    const rows = await (await t.engine.store.client.query({ query: 'SELECT count() AS n FROM alerts', format: 'JSONEachRow' })).json<{ n: string }>();
+    const rows = await (await rawClientOf(t.engine.store).query({ query: 'SELECT count() AS n FROM alerts', format: 'JSONEachRow' })).json<{ n: string }>();
     expect(Number(rows[0]!.n)).toBe(0);
   }, 120_000);
 

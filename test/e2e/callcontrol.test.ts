@@ -11,7 +11,7 @@ import { createRunner } from '../../processors/index.js';
 import { createApp } from '../../src/engine/app.js';
 import { TokenRegistry } from '../../src/api/auth.js';
 import { InProcessLog } from '../../src/bus/index.js';
-import { clickhouseAudit, createCallControl, SIM_TONES, SimulatorTelephony, type CallControlPart } from '../../src/callcontrol/index.js';
+import { createCallControl, storedAudit, SIM_TONES, SimulatorTelephony, type CallControlPart } from '../../src/callcontrol/index.js';
 import { ManualClock, parseConfig, type CallEvent } from '../../src/domain/index.js';
 import { Pipeline } from '../../src/engine/pipeline.js';
 import { levelDbfs } from '../../src/media/index.js';
@@ -82,7 +82,7 @@ beforeAll(async () => {
   const runner = createRunner(config);
   const metrics = new EngineMetrics({ queues: () => [], serviceLevels: () => [] });
   pipeline = new Pipeline(log, runner, metrics);
-  const audit = clickhouseAudit(store.client);
+  const audit = storedAudit(store.auditRecords);
   cc = createCallControl({ config, log, pipeline, audit, simulation: () => sim, mediaClock: false, now: () => T0 });
   bare = createCallControl({ config, log, pipeline, audit, mediaClock: false, now: () => T0 });
   await pipeline.start();

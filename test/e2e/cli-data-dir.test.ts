@@ -13,6 +13,7 @@ import { mountTmpfs, type Tmpfs } from '../fixtures/tmpfs.js';
 import { callEvent } from '../support/call-events.js';
 import { runCli } from '../support/cli.js';
 import { startTestEngine, historySettled } from '../support/engine.js';
+import { rawClientOf } from '../support/store.js';
 
 const cli = (args: string[], meetPermissions = false) => runCli(args, { meetPermissions });
 const dirs: string[] = [];
@@ -56,7 +57,7 @@ describe('a damaged event log file', () => {
       expect((await engine.engine.log.read(1)).map((e) => e.event.id)).toEqual(['ev-1', 'ev-3', 'ev-5']);
       await historySettled(engine);
       // ev-5 is line 3 now: written again at its new position, not skipped past an old checkpoint.
-      const rs = await engine.engine.store.client.query({ query: "SELECT seq FROM events_raw FINAL WHERE id = 'ev-5'", format: 'JSONEachRow' });
+      const rs = await rawClientOf(engine.engine.store).query({ query: "SELECT seq FROM events_raw FINAL WHERE id = 'ev-5'", format: 'JSONEachRow' });
       expect((await rs.json<{ seq: number | string }>()).map((r) => Number(r.seq))).toEqual([3]);
     } finally {
       await engine.stop();

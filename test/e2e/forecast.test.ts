@@ -153,7 +153,7 @@ describe('GET /cc/forecast', () => {
   });
 
   it('reads the usual day from history: yesterday’s 24 calls of 12:00–13:00 in its 15-minute slots', async () => {
-    const profile = await t.engine.store.arrivalSlots(localDay(TEST_NOW - DAY, 'UTC').start, localDay(TEST_NOW, 'UTC').start);
+    const profile = await t.engine.store.report('arrivalSlots', { from: localDay(TEST_NOW - DAY, 'UTC').start, to: localDay(TEST_NOW, 'UTC').start });
     const naive = new Map<number, number>();
     for (const e of history) if (e.type === 'call.queued') naive.set(Math.floor(Date.parse(e.time) / 900_000) * 900_000, (naive.get(Math.floor(Date.parse(e.time) / 900_000) * 900_000) ?? 0) + 1);
     expect(new Map(profile.filter((r) => r.queue === 'sales-queue').map((r) => [r.slotStart, r.arrivals]))).toEqual(naive);

@@ -3,30 +3,24 @@
  * alerts come back after a restart (same id, acknowledgement kept) or resolve if their
  * condition is gone, listings older than memory are answered from history.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/domain/index.js';
-import { openHistoryStore, type HistoryStore } from '../../src/store/index.js';
+import type { HistoryStore } from '../../src/store/index.js';
+import { openTestStore, type TestStore } from '../support/store.js';
 import { alertHarness } from '../support/alerts-harness.js';
-import { TEST_NOW } from '../support/time.js';
 
 const input = {
   queues: ['q', 'r', 's'].map((id) => ({ id, max_size: 1, alerts: { no_available_agents: { enabled: false } } })),
 };
-const dir = mkdtempSync(join(tmpdir(), 'cc-alerts-history-'));
+let db: TestStore;
 let store: HistoryStore;
 
 beforeAll(async () => {
-  store = openHistoryStore({ dataDir: dir, config: parseConfig(input), now: () => TEST_NOW });
-  const applied = await store.migrate();
-  expect(applied).toEqual(expect.arrayContaining([50, 51]));
+  db = await openTestStore({ name: 'cc-alerts-history-', config: parseConfig(input) });
+  store = db.store;
+  expect(db.applied).toEqual(expect.arrayContaining([50, 51]));
 });
-afterAll(async () => {
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => db?.close());
 
 describe('alert history', () => {
   it('keeps every alert, brings live ones back after a restart, resolves those whose condition is gone', async () => {
@@ -43,7 +37,7 @@ describe('alert history', () => {
     expect(await before.alerts.setRules('s', { ...before.config.queues[2]!.alerts, queue_overflow: { enabled: false, for_s: 0 } }, 'boss')).toMatchObject({ ok: true });
     await before.alerts.stop();
 
-    const rs = await store.client.query({ query: 'SELECT alert_id, state FROM alerts FINAL ORDER BY started_at', format: 'JSONEachRow' });
+    const rs = await db.raw.query({ query: 'SELECT alert_id, state FROM alerts FINAL ORDER BY started_at', format: 'JSONEachRow' });
     expect(await rs.json()).toEqual([
       { alert_id: q, state: 'acknowledged' },
       { alert_id: r, state: 'firing' },
@@ -95,14 +89,14 @@ describe('alert history', () => {
     await before.alerts.stop();
     // History as a crash right after the acknowledgement leaves it: the fired step only.
     const fired = before.heard.find((e) => e.kind === 'fired')!.alert;
-    await store.client.command({ query: 'ALTER TABLE alerts DELETE WHERE alert_id = {id:String}', query_params: { id }, clickhouse_settings: { mutations_sync: '2' } });
+    await db.raw.command({ query: 'ALTER TABLE alerts DELETE WHERE alert_id = {id:String}', query_params: { id }, clickhouse_settings: { mutations_sync: '2' } });
     const ch = (iso: string) => iso.replace('T', ' ').replace('Z', '');
-    await store.client.insert({
+    await db.raw.insert({
       table: 'alerts',
       values: [{ alert_id: id, key: fired.key, type: fired.type, queue: fired.queue, call_id: null, state: 'firing', step: 1, started_at: ch(fired.started_at), value: fired.value, last_value: fired.last_value, threshold: fired.threshold }],
       format: 'JSONEachRow',
     });
-    expect(await store.client.query({ query: 'SELECT state FROM alerts FINAL WHERE alert_id = {id:String}', query_params: { id }, format: 'JSONEachRow' }).then((r) => r.json())).toEqual([{ state: 'firing' }]);
+    expect(await db.raw.query({ query: 'SELECT state FROM alerts FINAL WHERE alert_id = {id:String}', query_params: { id }, format: 'JSONEachRow' }).then((r) => r.json())).toEqual([{ state: 'firing' }]);
 
     const after = await alertHarness(input, { store }, { start: false });
     await after.alerts.start();
@@ -113,18 +107,18 @@ describe('alert history', () => {
     expect(await after.alerts.get(id)).toMatchObject({ state: 'acknowledged', acknowledged_by: 'kim', comment: 'seen', acknowledged_at: '2026-01-05T09:00:01.000Z' });
     expect(after.told()).toEqual([]);
     await after.alerts.flush();
-    expect(await store.client.query({ query: 'SELECT state, acknowledged_by FROM alerts FINAL WHERE alert_id = {id:String}', query_params: { id }, format: 'JSONEachRow' }).then((r) => r.json())).toEqual([{ state: 'acknowledged', acknowledged_by: 'kim' }]);
+    expect(await db.raw.query({ query: 'SELECT state, acknowledged_by FROM alerts FINAL WHERE alert_id = {id:String}', query_params: { id }, format: 'JSONEachRow' }).then((r) => r.json())).toEqual([{ state: 'acknowledged', acknowledged_by: 'kim' }]);
     after.abandon(5, 'c1', 'r');
     await after.alerts.stop();
   });
 
   it('rule overrides of an earlier version (the alert_rule_overrides table) are logged once, then the table is empty', async () => {
     const rules = { ...parseConfig(input).queues[0]!.alerts, queue_overflow: { enabled: false, for_s: 0 } };
-    await store.client.insert({ table: 'alert_rule_overrides', values: [{ queue: 'q', rules: JSON.stringify(rules), updated_by: 'old-boss', updated_at: '2025-12-01 10:00:00.000' }], format: 'JSONEachRow' });
+    await db.raw.insert({ table: 'alert_rule_overrides', values: [{ queue: 'q', rules: JSON.stringify(rules), updated_by: 'old-boss', updated_at: '2025-12-01 10:00:00.000' }], format: 'JSONEachRow' });
     const h = await alertHarness(input, { store });
     expect(h.logged).toEqual([expect.objectContaining({ type: 'queue.alert_rules_set', queue: 'q', by: 'old-boss', time: '2025-12-01T10:00:00.000Z', rules })]);
     expect(h.alerts.rules.describe('q')).toMatchObject({ source: 'override', updated_by: 'old-boss', updated_at: '2025-12-01T10:00:00.000Z', rules: { queue_overflow: { enabled: false } } });
-    const [left] = await store.client.query({ query: 'SELECT count() AS n FROM alert_rule_overrides', format: 'JSONEachRow' }).then((r) => r.json<{ n: string | number }>());
+    const [left] = await db.raw.query({ query: 'SELECT count() AS n FROM alert_rule_overrides', format: 'JSONEachRow' }).then((r) => r.json<{ n: string | number }>());
     expect(Number(left!.n)).toBe(0);
     await h.alerts.stop();
     const again = await alertHarness(input, { store });

@@ -2,16 +2,14 @@
  * CSV exports read back with a real CSV parser give exactly the JSON rows, and nothing in
  * them runs as a formula in a spreadsheet. Real chDB, history written by the real writer.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig } from '../../src/domain/index.js';
 import {
-  AGENT_COLUMNS, AgentsReportParams, CALL_COLUMNS, CallsReportParams, EXPORT_SLICE_ROWS, openHistoryStore, restoreCell,
+  AGENT_COLUMNS, AgentsReportParams, CALL_COLUMNS, CallsReportParams, EXPORT_SLICE_ROWS, restoreCell,
   type CsvExport, type HistoryStore,
 } from '../../src/store/index.js';
+import { openTestStore, type TestStore } from '../support/store.js';
 import { csvHeader, csvLine } from '../../src/store/csv.js';
 import { publishConfig } from '../../src/store/config-snapshot.js';
 import { generateDay } from '../support/history-gen.js';
@@ -20,23 +18,20 @@ import { TEST_NOW } from '../support/time.js';
 import { startHistory } from './history-feed.js';
 
 const config = parseConfig(demoConfig());
-const dir = mkdtempSync(join(tmpdir(), 'cc-csv-'));
+let db: TestStore;
 let store: HistoryStore;
 const window = { from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' };
 
 beforeAll(async () => {
-  store = openHistoryStore({ dataDir: dir, config, now: () => TEST_NOW });
-  await store.migrate();
+  db = await openTestStore({ name: 'cc-csv-', config });
+  store = db.store;
   const log = memoryLog();
   await log.append(generateDay({ seed: 11, calls: 500, start: '2026-03-02T07:00:00.000Z' }));
   const h = await startHistory(store, log, config, { maxDelayMs: 10 });
   await h.caughtUp();
   await h.stop();
 });
-afterAll(async () => {
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => db?.close());
 
 async function text(x: CsvExport): Promise<string> {
   const parts: Uint8Array[] = [];
@@ -46,19 +41,19 @@ async function text(x: CsvExport): Promise<string> {
 
 /** The export as csv.ts would write the JSON records: the two renderings must be the same bytes. */
 const jsRendering = async (p: CallsReportParams) =>
-  csvHeader(CALL_COLUMNS.map((c) => c.name)) + (await store.callRecords(p, 1_000_000)).map((r) => csvLine(CALL_COLUMNS.map((c) => r[c.name]))).join('');
+  csvHeader(CALL_COLUMNS.map((c) => c.name)) + (await store.report('callRecords', { ...p, limit: 1_000_000 })).map((r) => csvLine(CALL_COLUMNS.map((c) => r[c.name]))).join('');
 
 const isRisky = (cell: string) => /^[=+\-@\t\r\n\0]/.test(cell);
 
 describe('calls export', () => {
   it('parses back to exactly the JSON records, with formulas made inert', async () => {
     const p = CallsReportParams.parse(window);
-    const exp = store.exportCalls(p);
+    const exp = store.exportCsv('calls', p);
     expect(exp.filename).toBe('cc-calls_20260302T0000Z_20260303T0000Z.csv');
     const csv = await text(exp);
     expect(csv.endsWith('\r\n')).toBe(true);
     const rows = parse(csv, { columns: true, relax_quotes: false }) as Record<string, string>[];
-    const json = await store.callRecords(p);
+    const json = await store.report('callRecords', p);
     expect(rows.length).toBe(json.length);
     expect(rows.length).toBeGreaterThan(400);
     expect(Object.keys(rows[0]!)).toEqual(CALL_COLUMNS.map((c) => c.name));
@@ -83,9 +78,9 @@ describe('calls export', () => {
   it('filters like the report and streams in bounded slices', async () => {
     const p = CallsReportParams.parse({ ...window, queue: 'sales-queue', direction: 'inbound' });
     const chunks: Uint8Array[] = [];
-    for await (const c of store.exportCalls(p).chunks) chunks.push(c);
+    for await (const c of store.exportCsv('calls', p).chunks) chunks.push(c);
     const rows = parse(Buffer.concat(chunks).toString('utf8'), { columns: true }) as Record<string, string>[];
-    const report = await store.calls(p);
+    const report = await store.report('calls', p);
     // docs/metrics.md: the report's `calls` is every call of the filters, short abandons too: the CSV has exactly that many rows.
     expect(rows.length).toBe(report.rows[0]!.calls);
     expect(rows.every((r) => restoreCell(r.queue!) === 'sales-queue' && r.direction === 'inbound')).toBe(true);
@@ -98,13 +93,13 @@ describe('calls export rendered by ClickHouse', () => {
 
   it('is byte for byte what csv.ts writes from the JSON records', async () => {
     const p = CallsReportParams.parse(window);
-    expect(await text(store.exportCalls(p))).toBe(await jsRendering(p));
+    expect(await text(store.exportCsv('calls', p))).toBe(await jsRendering(p));
   });
 
   it('neutralises, quotes and escapes awkward text exactly like csv.ts', async () => {
     const names = ['=1+1', '+33 6', '-2', '@SUM(A1)', '\tTab', '\rCR', '\nLF', '\0NUL', "'quoted", 'a "b", c', 'line\r\nbreak', 'x\ny', 'a=b', '', 'Zoë 日本 😀', ',', '"'];
     const at = (i: number) => `2026-03-05 10:00:0${Math.floor(i / 10)}.${String((i % 10) * 100).padStart(3, '0')}`;
-    await store.client.insert({
+    await db.raw.insert({
       table: 'calls',
       format: 'JSONEachRow',
       values: names.map((name, i) => ({
@@ -115,7 +110,7 @@ describe('calls export rendered by ClickHouse', () => {
       })),
     });
     const p = CallsReportParams.parse({ from: '2026-03-05T00:00:00Z', to: '2026-03-06T00:00:00Z' });
-    const csv = await text(store.exportCalls(p));
+    const csv = await text(store.exportCsv('calls', p));
     expect(csv).toBe(await jsRendering(p));
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => restoreCell(r.caller_name!))).toEqual(names);
@@ -128,7 +123,7 @@ describe('names beside ids', () => {
     const p = CallsReportParams.parse(window);
     const byId = (list: readonly { id: string; name?: string | undefined }[]) => new Map(list.map((x) => [x.id, x.name ?? x.id]));
     const check = async (cfg: typeof config) => {
-      const rows = parse(await text(store.exportCalls(p)), { columns: true }) as Record<string, string>[];
+      const rows = parse(await text(store.exportCsv('calls', p)), { columns: true }) as Record<string, string>[];
       const queues = byId(cfg.queues);
       const agents = byId(cfg.agents);
       for (const r of rows) {
@@ -147,13 +142,13 @@ describe('names beside ids', () => {
       queues: config.queues.map((q, i) => ({ ...q, name: i === 0 ? '=Sales+1' : `Q "${q.id}"` })),
       agents: config.agents.map((a, i) => ({ ...a, name: i === 0 ? '@Ann' : `Agent, ${a.id}` })),
     });
-    await publishConfig(store.client, renamed, TEST_NOW);
+    await publishConfig(db.raw, renamed, TEST_NOW);
     try {
       const after = await check(renamed);
       expect(after.some((r) => r.queue_name === `'=Sales+1`)).toBe(true);
-      expect(await text(store.exportCalls(p))).toBe(await jsRendering(p));
+      expect(await text(store.exportCsv('calls', p))).toBe(await jsRendering(p));
     } finally {
-      await publishConfig(store.client, config, TEST_NOW);
+      await publishConfig(db.raw, config, TEST_NOW);
     }
   });
 });
@@ -167,7 +162,7 @@ describe('calls export of a busy stretch', () => {
     const busy = Math.round(2.5 * slice);
     const burst = slice + 7;
     const base = Date.parse('2026-03-07T10:00:00Z');
-    await store.client.command({
+    await db.raw.command({
       query: `INSERT INTO calls (call_id, arrival, direction, caller_number, caller_name, queue, queues, attempts, outcome, wait_s, agent, ended_at, ended_by, version)
         SELECT concat('busy-', leftPad(toString(number), 6, '0')),
           fromUnixTimestamp64Milli(toInt64(if(number < ${busy}, ${base} + intDiv(number * 1200000, ${busy}), ${base} + 1800000 + number % 1000)), 'UTC'),
@@ -177,9 +172,9 @@ describe('calls export of a busy stretch', () => {
     });
     const p = CallsReportParams.parse({ from: '2026-03-07T00:00:00Z', to: '2026-03-08T00:00:00Z' });
     const parts: Uint8Array[] = [];
-    for await (const c of store.exportCalls(p, slice).chunks) parts.push(c);
+    for await (const c of store.exportCsv('calls', { ...p, sliceRows: slice }).chunks) parts.push(c);
     const ids = (parse(Buffer.concat(parts).toString('utf8'), { columns: true }) as Record<string, string>[]).map((r) => r.call_id!);
-    const rs = await store.client.query({ query: `SELECT call_id FROM calls FINAL WHERE toDate(arrival) = '2026-03-07' ORDER BY arrival, call_id`, format: 'JSONEachRow' });
+    const rs = await db.raw.query({ query: `SELECT call_id FROM calls FINAL WHERE toDate(arrival) = '2026-03-07' ORDER BY arrival, call_id`, format: 'JSONEachRow' });
     expect(ids).toEqual((await rs.json<{ call_id: string }>()).map((r) => r.call_id));
     expect(ids.length).toBe(busy + burst);
     // Header, at least three slices for the busy minutes, and the one second on its own (each streamed in one or more blocks).
@@ -191,10 +186,10 @@ describe('calls export of a busy stretch', () => {
 describe('agents export', () => {
   it('parses back to exactly the agents report', async () => {
     const p = AgentsReportParams.parse(window);
-    const exp = store.exportAgents(p);
+    const exp = store.exportCsv('agents', p);
     expect(exp.filename).toBe('cc-agents_20260302T0000Z_20260303T0000Z.csv');
     const rows = parse(await text(exp), { columns: true }) as Record<string, string>[];
-    const report = await store.agents(p);
+    const report = await store.report('agents', p);
     expect(rows.length).toBe(report.rows.length);
     rows.forEach((row, i) => {
       for (const [header, key] of AGENT_COLUMNS) {

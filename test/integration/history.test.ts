@@ -3,20 +3,17 @@
  * events (docs/metrics.md by hand), and idempotence: a replay of the same log and a crash in the
  * middle of writing give exactly the history of one clean pass. Real chDB, in-process.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig, type CallEvent } from '../../src/domain/index.js';
-import { AgentsReportParams, CallsReportParams, SeriesParams, openHistoryStore, type HistoryStore } from '../../src/store/index.js';
+import { AgentsReportParams, CallsReportParams, SeriesParams, type HistoryStore } from '../../src/store/index.js';
+import { openTestStore, type TestStore, rawClientOf } from '../support/store.js';
 import { startHistory } from './history-feed.js';
 import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
 import { naiveAgent, naiveCallFigures, naiveQueueSl, replay } from '../support/history-naive.js';
-import { TEST_NOW } from '../support/time.js';
 
 const config = parseConfig(demoConfig());
-const dir = mkdtempSync(join(tmpdir(), 'cc-history-'));
+let db: TestStore;
 const log = memoryLog();
 let store: HistoryStore;
 let events: CallEvent[];
@@ -25,8 +22,8 @@ const FROM = Date.parse('2026-03-02T06:00:00Z');
 const TO = Date.parse('2026-03-02T18:00:00Z');
 
 beforeAll(async () => {
-  store = openHistoryStore({ dataDir: dir, config, now: () => TEST_NOW });
-  await store.migrate();
+  db = await openTestStore({ name: 'cc-history-', config });
+  store = db.store;
   const results = await log.append(generateDay({ seed: 7, calls: 700, start: DAY }));
   expect(results.every((r) => r.status === 'accepted')).toBe(true);
   events = log.events.map((l) => l.event);
@@ -36,10 +33,7 @@ beforeAll(async () => {
   await h.stop();
 });
 
-afterAll(async () => {
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => db?.close());
 
 const close = (actual: number | null, expected: number | null, what?: string) => {
   if (expected === null) expect(actual, what).toBeNull();
@@ -49,7 +43,7 @@ const close = (actual: number | null, expected: number | null, what?: string) =>
 describe('reports equal a naive recomputation from the raw events', () => {
   it('calls report, all queues and per queue', async () => {
     const { calls, attempts } = replay(events);
-    const all = await store.calls(CallsReportParams.parse({ from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z' }));
+    const all = await store.report('calls', CallsReportParams.parse({ from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z' }));
     const naive = naiveCallFigures(config, calls, attempts, FROM, TO, config.queue_defaults.service_level.formula);
     expect(all.rows).toHaveLength(1);
     const row = all.rows[0]!;
@@ -58,7 +52,7 @@ describe('reports equal a naive recomputation from the raw events', () => {
     expect(row.offered).toBeLessThan(row.calls); // outbound calls never queue; short abandons are left out
     for (const k of Object.keys(naive) as (keyof typeof naive)[]) close(row[k], naive[k], k);
 
-    const byQueue = await store.calls(CallsReportParams.parse({ from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z', group_by: 'queue' }));
+    const byQueue = await store.report('calls', CallsReportParams.parse({ from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z', group_by: 'queue' }));
     // Never-queued calls (outbound) are a named group of their own: queue null, "no queue".
     expect(byQueue.rows.map((r) => [r.group, r.group_name])).toEqual([
       [null, 'no queue'],
@@ -80,8 +74,8 @@ describe('reports equal a naive recomputation from the raw events', () => {
 
   it('calls report by hour in a time zone sums to the whole', async () => {
     const p = { from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z' };
-    const byHour = await store.calls(CallsReportParams.parse({ ...p, group_by: 'hour', tz: 'Asia/Kolkata' }));
-    const all = await store.calls(CallsReportParams.parse(p));
+    const byHour = await store.report('calls', CallsReportParams.parse({ ...p, group_by: 'hour', tz: 'Asia/Kolkata' }));
+    const all = await store.report('calls', CallsReportParams.parse(p));
     expect(byHour.rows.reduce((s, r) => s + r.calls, 0)).toBe(all.rows[0]!.calls);
     // Kolkata is UTC+5:30: its hours start at :30 UTC.
     expect(byHour.rows.every((r) => r.group!.slice(14, 16) === '30')).toBe(true);
@@ -89,7 +83,7 @@ describe('reports equal a naive recomputation from the raw events', () => {
 
   it('sla trend per queue per hour', async () => {
     const { attempts } = replay(events);
-    const trend = await store.slaTrend(SeriesParams.parse({ from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z', interval: 'hour' }));
+    const trend = await store.report('slaTrend', SeriesParams.parse({ from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z', interval: 'hour' }));
     expect(trend.times).toHaveLength(12);
     for (const s of trend.series) {
       trend.times.forEach((t, i) => {
@@ -99,14 +93,14 @@ describe('reports equal a naive recomputation from the raw events', () => {
         close(s.service_level_pct[i]!, n.service_level_pct);
       });
     }
-    const volume = await store.callVolume(SeriesParams.parse({ from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z', interval: '15m', queue: 'sales-queue' }));
+    const volume = await store.report('callVolume', SeriesParams.parse({ from: '2026-03-02T06:00:00Z', to: '2026-03-02T18:00:00Z', interval: '15m', queue: 'sales-queue' }));
     expect(volume.times).toHaveLength(48);
     expect(volume.series[0]!.offered.reduce((a, b) => a + b, 0)).toBe(naiveQueueSl(config, attempts, 'sales-queue', FROM, TO).offered);
   });
 
   it('agents report', async () => {
     const { calls, states } = replay(events);
-    const report = await store.agents(AgentsReportParams.parse({ from: '2026-03-02T07:00:00Z', to: '2026-03-02T15:00:00Z' }));
+    const report = await store.report('agents', AgentsReportParams.parse({ from: '2026-03-02T07:00:00Z', to: '2026-03-02T15:00:00Z' }));
     expect(report.rows.length).toBe(6);
     for (const r of report.rows) {
       const n = naiveAgent(calls, states, r.agent, Date.parse('2026-03-02T07:00:00Z'), Date.parse('2026-03-02T15:00:00Z'));
@@ -118,7 +112,7 @@ describe('reports equal a naive recomputation from the raw events', () => {
 
   it('dashboard summary and series read the same rollups', async () => {
     const now = '2026-03-02T23:59:00Z';
-    const summary = await store.dashboardSummary({ now: Date.parse(now) });
+    const summary = await store.report('dashboardSummary', { now: Date.parse(now) });
     const { attempts } = replay(events);
     const dayStart = Date.parse('2026-03-02T00:00:00Z');
     const sales = summary.queues.find((q) => q.queue === 'sales-queue')!;
@@ -126,7 +120,7 @@ describe('reports equal a naive recomputation from the raw events', () => {
     expect(sales.offered).toBe(n.offered);
     close(sales.service_level_pct, n.service_level_pct);
     expect(summary.total.offered).toBe(summary.queues.reduce((s, q) => s + q.offered, 0));
-    const ts = await store.dashboardTimeseries({ minutes: 240, now: Date.parse('2026-03-02T12:00:00Z') });
+    const ts = await store.report('dashboardTimeseries', { minutes: 240, now: Date.parse('2026-03-02T12:00:00Z') });
     expect(ts.times).toHaveLength(16);
   });
 });
@@ -135,20 +129,20 @@ describe('reports equal a naive recomputation from the raw events', () => {
 async function snapshot(s: HistoryStore) {
   const counts: Record<string, unknown> = {};
   for (const t of ['events_raw', 'calls', 'queue_attempts', 'agent_states', 'queue_rollup_15m', 'agent_rollup_15m']) {
-    const rs = await s.client.query({ query: `SELECT count() AS n FROM ${t} FINAL`, format: 'JSONEachRow' });
+    const rs = await rawClientOf(s).query({ query: `SELECT count() AS n FROM ${t} FINAL`, format: 'JSONEachRow' });
     counts[t] = Number((await rs.json<{ n: number }>())[0]!.n);
   }
-  const sums = await s.client.query({
+  const sums = await rawClientOf(s).query({
     query: `SELECT sum(talk_s) a, sum(acw_s) b, sum(hold_s) c, sum(version) d, sum(length(notes)) e, sum(monitors) f FROM calls FINAL`,
     format: 'JSONEachRow',
   });
-  const rollup = await s.client.query({ query: 'SELECT sum(offered) o, sum(answered_within) w, sum(busy_s) b FROM queue_rollup_15m FINAL, (SELECT sum(busy_s) busy_s FROM agent_rollup_15m FINAL) x', format: 'JSONEachRow' });
+  const rollup = await rawClientOf(s).query({ query: 'SELECT sum(offered) o, sum(answered_within) w, sum(busy_s) b FROM queue_rollup_15m FINAL, (SELECT sum(busy_s) busy_s FROM agent_rollup_15m FINAL) x', format: 'JSONEachRow' });
   return rounded({
     counts,
     sums: await sums.json(),
     rollup: await rollup.json(),
-    calls: await s.calls(CallsReportParams.parse({ from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z', group_by: 'queue' })),
-    agents: await s.agents(AgentsReportParams.parse({ from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' })),
+    calls: await s.report('calls', CallsReportParams.parse({ from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z', group_by: 'queue' })),
+    agents: await s.report('agents', AgentsReportParams.parse({ from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' })),
   });
 }
 
@@ -162,7 +156,7 @@ function rounded(v: unknown): unknown {
 
 async function emptyHistory(s: HistoryStore) {
   for (const t of ['events_raw', 'events_rejected', 'calls', 'queue_attempts', 'agent_states', 'queue_rollup_15m', 'agent_rollup_15m', 'writer_checkpoints']) {
-    await s.client.command({ query: `TRUNCATE TABLE ${t}` });
+    await rawClientOf(s).command({ query: `TRUNCATE TABLE ${t}` });
   }
 }
 
@@ -189,7 +183,7 @@ describe('idempotent history', () => {
     await first.stop({ flush: false });
     // Rows past the checkpoint are stored but the checkpoint is older: what a crash between
     // the inserts and the checkpoint leaves behind.
-    await store.client.command({ query: 'TRUNCATE TABLE writer_checkpoints' });
+    await db.raw.command({ query: 'TRUNCATE TABLE writer_checkpoints' });
     await store.writeCheckpoint('history', early!);
     const second = await startHistory(store, log, config, { maxBatch: 700, maxDelayMs: 5 });
     expect(second.writer.status().writtenSeq).toBe(early!.seq);

@@ -6,14 +6,12 @@
  * log, and the history writer must never stall. The faults change no figure anywhere: they
  * are refused or skipped once, and the refusals are recorded with their reason.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, localDay } from '../../processors/index.js';
 import { demoConfig, parseConfig, validateEvent, type CallEvent, type CallEventInput, type Config } from '../../src/domain/index.js';
-import { AgentsReportParams, CallsReportParams, SeriesParams, openHistoryStore, type HistoryStore } from '../../src/store/index.js';
+import { AgentsReportParams, CallsReportParams, SeriesParams, type HistoryStore } from '../../src/store/index.js';
+import { openTestStore, type TestStore } from '../support/store.js';
 import { prng } from '../support/naive-traffic.js';
 import { startHistory } from './history-feed.js';
 import { generateDay } from '../support/history-gen.js';
@@ -21,22 +19,19 @@ import { memoryLog } from './history-log.js';
 import { naiveAgent, naiveCallFigures, naiveQueueSl, replay } from '../support/history-naive.js';
 import { TEST_NOW } from '../support/time.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cc-one-gate-'));
+let db: TestStore;
 let store: HistoryStore;
 const ZONES = ['UTC', 'Europe/Paris', 'America/New_York'] as const;
 
 beforeAll(async () => {
-  store = openHistoryStore({ dataDir: dir, config: parseConfig(demoConfig()), now: () => TEST_NOW });
-  await store.migrate();
+  db = await openTestStore({ name: 'cc-one-gate-', config: parseConfig(demoConfig()) });
+  store = db.store;
 });
-afterAll(async () => {
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => db?.close());
 
 async function emptyHistory(): Promise<void> {
   for (const t of ['events_raw', 'events_rejected', 'events_quarantined', 'calls', 'queue_attempts', 'agent_states', 'queue_rollup_15m', 'agent_rollup_15m', 'calls_rollup_15m', 'calls_queue_rollup_15m', 'writer_checkpoints']) {
-    await store.client.command({ query: `TRUNCATE TABLE ${t}` });
+    await db.raw.command({ query: `TRUNCATE TABLE ${t}` });
   }
 }
 
@@ -149,14 +144,14 @@ async function check(seed: number, timezone: (typeof ZONES)[number]): Promise<vo
   expect(total(runner.counts.applied)).toBe(clean.length);
   expect(rejected).toBeGreaterThanOrEqual(faulty.refused);
   expect(h.writer.status()).toMatchObject({ writtenSeq: faulty.log.length, quarantined: 0, failingSince: null, orphans: 0 });
-  expect((await store.setAside('rejected', 1000)).total).toBe(rejected);
+  expect((await store.report('setAside', { which: 'rejected', limit: 1000 })).total).toBe(rejected);
 
   const events = clean.map((e) => validateEvent(e)).map((v) => (v.ok ? v.value : null)).filter((e): e is CallEvent => e !== null);
   const { calls, attempts, states } = replay(events);
 
   // Today, per queue: live = history = naive.
-  const volume = await store.callVolume(SeriesParams.parse({ from: new Date(today).toISOString(), to: new Date(today + 86_400_000).toISOString(), interval: 'day', tz: timezone }));
-  const trend = await store.slaTrend(SeriesParams.parse({ from: new Date(today).toISOString(), to: new Date(today + 86_400_000).toISOString(), interval: 'day', tz: timezone }));
+  const volume = await store.report('callVolume', SeriesParams.parse({ from: new Date(today).toISOString(), to: new Date(today + 86_400_000).toISOString(), interval: 'day', tz: timezone }));
+  const trend = await store.report('slaTrend', SeriesParams.parse({ from: new Date(today).toISOString(), to: new Date(today + 86_400_000).toISOString(), interval: 'day', tz: timezone }));
   const live = runner.sla('today', undefined, now);
   for (const q of config.queues) {
     const n = naiveQueueSl(config, attempts, q.id, today, now + 1);
@@ -170,13 +165,13 @@ async function check(seed: number, timezone: (typeof ZONES)[number]): Promise<vo
   }
 
   // The calls report of today (history) = naive, every call once.
-  const report = await store.calls(CallsReportParams.parse({ from: new Date(today).toISOString(), to: new Date(today + 86_400_000).toISOString(), tz: timezone }));
+  const report = await store.report('calls', CallsReportParams.parse({ from: new Date(today).toISOString(), to: new Date(today + 86_400_000).toISOString(), tz: timezone }));
   const naive = naiveCallFigures(config, calls, attempts, today, today + 86_400_000, config.queue_defaults.service_level.formula);
   for (const k of Object.keys(naive) as (keyof typeof naive)[]) within(report.rows[0]![k] as number | null, naive[k], `calls report ${k}`);
 
   // Agents today: live = history = naive. Live counts the state each agent is in up to now;
   // history has closed intervals only.
-  const agents = await store.agents(AgentsReportParams.parse({ from: new Date(today).toISOString(), to: new Date(now).toISOString(), tz: timezone }));
+  const agents = await store.report('agents', AgentsReportParams.parse({ from: new Date(today).toISOString(), to: new Date(now).toISOString(), tz: timezone }));
   const last = new Map<string, { state: string; start: number }>();
   for (const e of events) if (e.type === 'agent.state_changed') last.set(e.agent, { state: e.state, start: Date.parse(e.time) });
   const open = [...last].map(([agent, s]) => ({ agent, state: s.state, start: s.start, end: now }));

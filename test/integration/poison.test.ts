@@ -6,13 +6,13 @@
  * while the store is up, the writer splits it down to the one event that breaks it,
  * quarantines that event (listed, counted) and writes the rest.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig } from '../../src/domain/index.js';
-import { openHistoryStore, type HistoryStore } from '../../src/store/index.js';
+import type { HistoryStore } from '../../src/store/index.js';
+import { openTestStore, type TestStore } from '../support/store.js';
 import { eventMaker } from '../support/engine.js';
 import { settledProcess, startEngineProcess } from '../support/engine-process.js';
 import { TEST_NOW, waitUntil } from '../support/time.js';
@@ -62,17 +62,14 @@ describe('the poison event of issue 11', () => {
 });
 
 describe('a write that fails while the store is up', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cc-quarantine-'));
   const config = parseConfig(demoConfig());
+  let db: TestStore;
   let store: HistoryStore;
   beforeAll(async () => {
-    store = openHistoryStore({ dataDir: dir, config, now: () => TEST_NOW });
-    await store.migrate();
+    db = await openTestStore({ name: 'cc-quarantine-', config });
+    store = db.store;
   });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => db?.close());
 
   it('is split down to the one event that breaks it: that event is quarantined and listed, every other one stored', async () => {
     const log = memoryLog();
@@ -94,14 +91,14 @@ describe('a write that fails while the store is up', () => {
     const poisonSeq = log.events.find((l) => l.event.id === poison.id)!.seq;
     expect(told).toEqual([`history ${poisonSeq}`]);
     expect(h.writer.status()).toMatchObject({ writtenSeq: log.events.length, quarantined: 1, failingSince: null });
-    const listed = await store.setAside('quarantined', 10);
+    const listed = await store.report('setAside', { which: 'quarantined', limit: 10 });
     expect(listed.events).toEqual([expect.objectContaining({ seq: poisonSeq, id: poison.id, consumer: 'history', reason: expect.stringContaining('Cannot parse input') })]);
-    const rs = await store.client.query({ query: 'SELECT count() AS n FROM events_raw FINAL', format: 'JSONEachRow' });
+    const rs = await db.raw.query({ query: 'SELECT count() AS n FROM events_raw FINAL', format: 'JSONEachRow' });
     expect(Number((await rs.json<{ n: string }>())[0]!.n)).toBe(log.events.length - 1);
   });
 
   it('waits while the store is down, then stores everything: nothing is quarantined for an outage', async () => {
-    for (const t of ['events_raw', 'events_quarantined', 'writer_checkpoints']) await store.client.command({ query: `TRUNCATE TABLE ${t}` });
+    for (const t of ['events_raw', 'events_quarantined', 'writer_checkpoints']) await db.raw.command({ query: `TRUNCATE TABLE ${t}` });
     const log = memoryLog();
     await log.append(generateDay({ seed: 5, calls: 30, start: '2026-03-03T08:00:00.000Z' }));
     let down = true;

@@ -7,25 +7,24 @@
  * SQL (then review the diff). Floats are compared at 1e-6: sums are added in the order
  * ClickHouse's threads read rows. Real chDB, in-process.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig } from '../../src/domain/index.js';
-import { AgentsReportParams, CallsReportParams, SeriesParams, openHistoryStore, type HistoryStore } from '../../src/store/index.js';
+import { AgentsReportParams, CallsReportParams, SeriesParams, type HistoryStore } from '../../src/store/index.js';
+import { openTestStore, type TestStore } from '../support/store.js';
 import { startHistory } from './history-feed.js';
 import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
-import { TEST_NOW } from '../support/time.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden', 'reports.json');
 const config = parseConfig(demoConfig());
-const dir = mkdtempSync(join(tmpdir(), 'cc-golden-'));
+let db: TestStore;
 let store: HistoryStore;
 
 beforeAll(async () => {
-  store = openHistoryStore({ dataDir: dir, config, now: () => TEST_NOW });
-  await store.migrate();
+  db = await openTestStore({ name: 'cc-golden-', config });
+  store = db.store;
   const log = memoryLog();
   await log.append(generateDay({ seed: 3, calls: 90, start: '2026-03-02T08:00:00.000Z' }));
   const h = await startHistory(store, log, config, { maxBatch: 300, maxDelayMs: 10 });
@@ -33,33 +32,30 @@ beforeAll(async () => {
   await h.stop();
 });
 
-afterAll(async () => {
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => db?.close());
 
 const day = { from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' };
 const edges = { from: '2026-03-02T08:07:30.500Z', to: '2026-03-02T09:52:10Z' };
 
 /** Each report, asked the ways the API asks it. */
 const REPORTS: Record<string, () => Promise<unknown>> = {
-  'calls': () => store.calls(CallsReportParams.parse(day)),
-  'calls by queue': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'queue' })),
-  'calls by agent': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'agent' })),
-  'calls by hour, Asia/Kolkata': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'hour', tz: 'Asia/Kolkata' })),
-  'calls by day, America/New_York': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'day', tz: 'America/New_York' })),
-  'calls of sales-queue by agent': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'agent', queue: 'sales-queue' })),
-  'outbound calls': () => store.calls(CallsReportParams.parse({ ...day, direction: 'outbound' })),
-  'calls of agent-002 by queue': () => store.calls(CallsReportParams.parse({ ...day, group_by: 'queue', agent: 'agent-002' })),
-  'calls by queue, partial quarters': () => store.calls(CallsReportParams.parse({ ...edges, group_by: 'queue' })),
-  'agents': () => store.agents(AgentsReportParams.parse(day)),
-  'agents, partial quarters': () => store.agents(AgentsReportParams.parse(edges)),
-  'agents of support-queue': () => store.agents(AgentsReportParams.parse({ ...day, queue: 'support-queue' })),
-  'sla trend by hour': () => store.slaTrend(SeriesParams.parse({ ...day, interval: 'hour' })),
-  'call volume by 15m, sales-queue': () => store.callVolume(SeriesParams.parse({ from: '2026-03-02T08:00:00Z', to: '2026-03-02T12:00:00Z', interval: '15m', queue: 'sales-queue' })),
-  'dashboard summary': () => store.dashboardSummary({ now: Date.parse('2026-03-02T23:00:00Z') }),
-  'dashboard timeseries': () => store.dashboardTimeseries({ minutes: 240, now: Date.parse('2026-03-02T11:00:00Z') }),
-  'arrival slots': () => store.arrivalSlots(Date.parse(day.from), Date.parse(day.to)),
+  'calls': () => store.report('calls', CallsReportParams.parse(day)),
+  'calls by queue': () => store.report('calls', CallsReportParams.parse({ ...day, group_by: 'queue' })),
+  'calls by agent': () => store.report('calls', CallsReportParams.parse({ ...day, group_by: 'agent' })),
+  'calls by hour, Asia/Kolkata': () => store.report('calls', CallsReportParams.parse({ ...day, group_by: 'hour', tz: 'Asia/Kolkata' })),
+  'calls by day, America/New_York': () => store.report('calls', CallsReportParams.parse({ ...day, group_by: 'day', tz: 'America/New_York' })),
+  'calls of sales-queue by agent': () => store.report('calls', CallsReportParams.parse({ ...day, group_by: 'agent', queue: 'sales-queue' })),
+  'outbound calls': () => store.report('calls', CallsReportParams.parse({ ...day, direction: 'outbound' })),
+  'calls of agent-002 by queue': () => store.report('calls', CallsReportParams.parse({ ...day, group_by: 'queue', agent: 'agent-002' })),
+  'calls by queue, partial quarters': () => store.report('calls', CallsReportParams.parse({ ...edges, group_by: 'queue' })),
+  'agents': () => store.report('agents', AgentsReportParams.parse(day)),
+  'agents, partial quarters': () => store.report('agents', AgentsReportParams.parse(edges)),
+  'agents of support-queue': () => store.report('agents', AgentsReportParams.parse({ ...day, queue: 'support-queue' })),
+  'sla trend by hour': () => store.report('slaTrend', SeriesParams.parse({ ...day, interval: 'hour' })),
+  'call volume by 15m, sales-queue': () => store.report('callVolume', SeriesParams.parse({ from: '2026-03-02T08:00:00Z', to: '2026-03-02T12:00:00Z', interval: '15m', queue: 'sales-queue' })),
+  'dashboard summary': () => store.report('dashboardSummary', { now: Date.parse('2026-03-02T23:00:00Z') }),
+  'dashboard timeseries': () => store.report('dashboardTimeseries', { minutes: 240, now: Date.parse('2026-03-02T11:00:00Z') }),
+  'arrival slots': () => store.report('arrivalSlots', { from: Date.parse(day.from), to: Date.parse(day.to) }),
 };
 
 function rounded(v: unknown): unknown {

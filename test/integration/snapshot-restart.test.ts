@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { historySettled, settled, startTestEngine, type TestEngine, type TestEngineOptions } from '../support/engine.js';
+import { rawClientOf } from '../support/store.js';
 import { cleanRun, hoursToNow, snapshot } from '../support/views.js';
 import { demoConfig, parseConfig, shiftedClock, type CallEvent } from '../../src/domain/index.js';
 import { TEST_NOW } from '../support/time.js';
@@ -84,7 +85,7 @@ describe('restart from a snapshot (embedded)', () => {
       expect(snapshot(second.t.engine.pipeline.runner, later)).toEqual(cleanRun(config, events, later));
       // History has every call once: the writer went on from its checkpoint, the snapshot skipped nothing.
       await historySettled(second.t);
-      const rs = await second.t.engine.store.client.query({ query: 'SELECT count() AS n, uniqExact(call_id) AS u FROM calls FINAL', format: 'JSONEachRow' });
+      const rs = await rawClientOf(second.t.engine.store).query({ query: 'SELECT count() AS n, uniqExact(call_id) AS u FROM calls FINAL', format: 'JSONEachRow' });
       const [row] = await rs.json<{ n: string; u: string }>();
       const ended = new Set(events.filter((e) => e.type === 'call.ended').map((e) => (e as { call_id: string }).call_id));
       expect(Number(row!.n)).toBe(ended.size);

@@ -1,23 +1,21 @@
 /** The store's shell: migrations (idempotent, recorded), health, and parameter errors. Real chDB. */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig, problemsOf } from '../../src/domain/index.js';
 import { AgentsReportParams, CallsReportParams, DashboardTimeseriesParams, SeriesParams, openHistoryStore, type HistoryStore } from '../../src/store/index.js';
+import { openTestStore, type TestStore } from '../support/store.js';
 import { TEST_NOW } from '../support/time.js';
 
 const config = parseConfig(demoConfig());
-const dir = mkdtempSync(join(tmpdir(), 'cc-store-'));
+let db: TestStore;
 let store: HistoryStore;
 
-beforeAll(() => {
-  store = openHistoryStore({ dataDir: dir, config, now: () => TEST_NOW });
+beforeAll(async () => {
+  db = await openTestStore({ name: 'cc-store-', config, migrate: false });
+  store = db.store;
 });
-afterAll(async () => {
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => db?.close());
 
 describe('migrations', () => {
   it('apply once, in order, recorded, and a second run applies nothing', async () => {
@@ -27,17 +25,17 @@ describe('migrations', () => {
     expect(versions.slice(0, 6)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await store.migrate()).toEqual(versions);
     expect(await store.migrate()).toEqual([]);
-    const rs = await store.client.query({ query: 'SELECT version, name FROM schema_migrations FINAL ORDER BY version', format: 'JSONEachRow' });
+    const rs = await db.raw.query({ query: 'SELECT version, name FROM schema_migrations FINAL ORDER BY version', format: 'JSONEachRow' });
     const rows = await rs.json<{ version: number; name: string }>();
     expect(rows.map((r) => `${r.version}_${r.name}`)).toEqual(files.map((f) => `${Number(f.split('_')[0])}_${f.replace(/^\d+_/, '').replace(/\.sql$/, '')}`));
   });
 
   it('an empty history answers every report with empty figures, not errors', async () => {
-    const calls = await store.calls(CallsReportParams.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }));
+    const calls = await store.report('calls', CallsReportParams.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }));
     expect(calls.rows).toEqual([expect.objectContaining({ group: null, calls: 0, answer_rate: null, service_level_pct: null, asa_s: null })]);
-    const trend = await store.slaTrend(SeriesParams.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', queue: 'sales-queue' }));
+    const trend = await store.report('slaTrend', SeriesParams.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', queue: 'sales-queue' }));
     expect(trend.series[0]!.service_level_pct).toEqual(Array(24).fill(null));
-    expect((await store.agents(AgentsReportParams.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }))).rows).toEqual([]);
+    expect((await store.report('agents', AgentsReportParams.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }))).rows).toEqual([]);
   });
 });
 

@@ -2,25 +2,19 @@
  * The history writer's checkpoint reads back exactly as written: its state goes in as one
  * raw line (writes.ts), so the JSON's escapes, quotes and any text must come back unchanged.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig } from '../../src/domain/index.js';
-import { openHistoryStore, type HistoryStore } from '../../src/store/index.js';
-import { TEST_NOW } from '../support/time.js';
+import { type HistoryStore } from '../../src/store/index.js';
+import { openTestStore, type TestStore } from '../support/store.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cc-checkpoint-'));
+let db: TestStore;
 let store: HistoryStore;
 
 beforeAll(async () => {
-  store = openHistoryStore({ dataDir: dir, config: parseConfig(demoConfig()), now: () => TEST_NOW });
-  await store.migrate();
+  db = await openTestStore({ name: 'cc-checkpoint-', config: parseConfig(demoConfig()) });
+  store = db.store;
 });
-afterAll(async () => {
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => db?.close());
 
 describe('writer checkpoint', () => {
   const state = JSON.stringify({

@@ -11,7 +11,7 @@ import { createForecasts } from '../../src/forecast/index.js';
 import type { ExtraSources } from '../../processors/index.js';
 import { alertHarness } from '../support/alerts-harness.js';
 
-const noHistory = { arrivalSlots: async () => [] };
+const noHistory = { report: async () => [] };
 const rules = (forecast: boolean) => ({
   no_available_agents: { enabled: false },
   wait_timeout: { enabled: false },
