@@ -23,9 +23,9 @@
  * (from a snapshot at or before the checkpoint, or the start of the log) and they are
  * written first: every decision reaches history once, whichever engine wrote it.
  */
-import type { DecidedBatch } from '../../processors/index.js';
+import { createHistoryRunner, type DecidedBatch, type HistoryRowsState, type HistoryRunner } from '../../processors/index.js';
 import type { Health } from '../bus/index.js';
-import { callsToLoad, foldBatch, initialFoldState, loadCalls, type FoldState } from './fold.js';
+import { storedRows } from './rows.js';
 import { stringifyInSlices } from './sliced-json.js';
 import type { HistoryStore } from './store.js';
 import { empty, itemsOf, slice, type Item } from './stretch.js';
@@ -116,8 +116,9 @@ interface Writer {
   readonly standbyMax: number;
   readonly pollMs: number;
   readonly status: WriterStatus;
-  state: FoldState;
-  /** The state as of writtenSeq, as stored: what a failed write goes back to. */
+  /** The history rows' runner (processors/history-runner.ts), at this writer's own position in the log. */
+  rows: HistoryRunner;
+  /** Its state as of writtenSeq, as stored: what a failed write goes back to. */
   stateJson: string;
   pending: DecidedBatch;
   chain: Promise<void>;
@@ -146,7 +147,7 @@ export function createHistoryWriter(options: HistoryWriterOptions): HistoryWrite
 }
 
 function newWriter(options: HistoryWriterOptions): Writer {
-  const state = initialFoldState();
+  const rows = createHistoryRunner();
   return {
     options,
     store: options.store,
@@ -159,8 +160,8 @@ function newWriter(options: HistoryWriterOptions): Writer {
     standbyMax: options.standbyMaxEvents ?? 200_000,
     pollMs: options.pollMs ?? 1000,
     status: { writtenSeq: 0, decidedSeq: 0, pending: 0, flushes: 0, orphans: 0, quarantined: 0, lastError: null, failingSince: null, mode: options.standby ? 'standby' : 'active' },
-    state,
-    stateJson: JSON.stringify(state),
+    rows,
+    stateJson: JSON.stringify(rows.snapshot()),
     pending: empty(0),
     chain: Promise.resolve(),
     waiters: [],
@@ -180,10 +181,10 @@ function recordError(w: Writer, e: unknown): void {
   w.options.onError?.(error);
 }
 
-/** The fold state as a checkpoint stored it (or the initial one when there is none). */
+/** The history rows' runner from the state a checkpoint stored (or from the start when there is none). */
 function restoreFoldState(w: Writer, cp: Checkpoint | null): void {
-  w.state = cp ? (JSON.parse(cp.state) as FoldState) : initialFoldState();
-  w.stateJson = cp ? cp.state : JSON.stringify(w.state);
+  w.rows = createHistoryRunner(cp ? (JSON.parse(cp.state) as HistoryRowsState) : undefined);
+  w.stateJson = cp ? cp.state : JSON.stringify(w.rows.snapshot());
 }
 
 /**
@@ -192,11 +193,11 @@ function restoreFoldState(w: Writer, cp: Checkpoint | null): void {
  */
 async function foldAndWrite(w: Writer, batch: DecidedBatch): Promise<boolean> {
   try {
-    const need = callsToLoad(w.state, batch);
-    if (need.length > 0) loadCalls(w.state, await w.store.callRows(need));
-    const out = foldBatch(w.state, batch);
+    const need = w.rows.missing(batch);
+    if (need.length > 0) w.rows.load(await w.store.callRows(need));
+    const out = storedRows(batch, w.rows.apply(batch));
     // In slices, so a large state does not hold up the event loop (appends, live views).
-    const json = await stringifyInSlices(w.state);
+    const json = await stringifyInSlices(w.rows.snapshot());
     await w.store.write(out);
     await w.store.writeCheckpoint(w.name, { seq: batch.lastSeq, state: json });
     w.stateJson = json;
@@ -204,7 +205,7 @@ async function foldAndWrite(w: Writer, batch: DecidedBatch): Promise<boolean> {
     advanced(w, batch.lastSeq);
     return true;
   } catch (e) {
-    w.state = JSON.parse(w.stateJson) as FoldState;
+    w.rows = createHistoryRunner(JSON.parse(w.stateJson) as HistoryRowsState);
     recordError(w, e);
     w.status.failingSince ??= w.options.now();
     return false;
