@@ -44,6 +44,21 @@ export interface HistoryRunner {
   load(rows: readonly CallRow[]): void;
   /** The state as plain JSON (the checkpoint's); the object itself: not to be changed until it is written out. */
   snapshot(): HistoryRowsState;
+  /**
+   * What changed since the last `settle()` (or since it was created): the calls and agents
+   * set (created, changed, loaded back) and the calls let go. A checkpoint can carry only
+   * these beside an earlier one.
+   */
+  changes(): HistoryRowsChanges;
+  /** Forgets the changes: what they changed is now stored. */
+  settle(): void;
+}
+
+/** The ids a stretch of decisions touched in the state (see HistoryRunner.changes). */
+export interface HistoryRowsChanges {
+  calls: ReadonlySet<string>;
+  agents: ReadonlySet<string>;
+  gone: ReadonlySet<string>;
 }
 
 /** How long, by event time, an ended call's row stays for what may still come (wrap-up, notes, after-call work). */
@@ -54,8 +69,9 @@ const ENDED_RETENTION_MS = 2 * 3600_000;
  */
 export function createHistoryRunner(from?: HistoryRowsState): HistoryRunner {
   const state = from ?? initialHistoryRows();
+  let changed: Changes = { calls: new Set(), agents: new Set(), gone: new Set() };
   return {
-    apply: (batch) => applyDecided(state, batch),
+    apply: (batch) => applyDecided(state, batch, changed),
     missing(batch) {
       const need = new Set<string>();
       for (const { event } of batch.events) {
@@ -67,13 +83,32 @@ export function createHistoryRunner(from?: HistoryRowsState): HistoryRunner {
       return [...need];
     },
     load(rows) {
-      for (const r of rows) state.calls[r.call_id] ??= loadedCall(r);
+      for (const r of rows) {
+        if (state.calls[r.call_id]) continue;
+        state.calls[r.call_id] = loadedCall(r);
+        setCall(changed, r.call_id);
+      }
     },
     snapshot: () => state,
+    changes: () => changed,
+    settle() {
+      changed = { calls: new Set(), agents: new Set(), gone: new Set() };
+    },
   };
 }
 
-function applyDecided(state: HistoryRowsState, batch: DecidedBatch): HistoryRowsBatch {
+interface Changes {
+  calls: Set<string>;
+  agents: Set<string>;
+  gone: Set<string>;
+}
+
+function setCall(changed: Changes, id: string): void {
+  changed.calls.add(id);
+  changed.gone.delete(id);
+}
+
+function applyDecided(state: HistoryRowsState, batch: DecidedBatch, changed: Changes): HistoryRowsBatch {
   const out: HistoryRowsBatch = { calls: [], attempts: [], agentStates: [], orphans: 0 };
   const changedCalls = new Set<string>();
   let latest = 0;
@@ -82,19 +117,36 @@ function applyDecided(state: HistoryRowsState, batch: DecidedBatch): HistoryRows
     const t = Date.parse(event.time);
     latest = Math.max(latest, t);
     // The attempts this event closed, as the runner closed them.
-    for (; next < batch.attempts.length && batch.attempts[next]!.seq <= seq; next++) out.attempts.push(attemptClosed(state, batch.attempts[next]!.attempt));
+    for (; next < batch.attempts.length && batch.attempts[next]!.seq <= seq; next++) {
+      const a = batch.attempts[next]!.attempt;
+      out.attempts.push(attemptClosed(state, a));
+      if (state.calls[a.call_id]) setCall(changed, a.call_id);
+    }
     const step = evolveHistoryRows(state, seq, event, t);
     if (step.kind === 'orphan') out.orphans++;
     else if (step.kind === 'call') {
-      if (step.call.ended) changedCalls.add(step.call.call_id);
+      setCall(changed, step.call.call_id);
+      if (step.call.ended) {
+        changedCalls.add(step.call.call_id);
+        // The call's end makes it its agent's last call.
+        if (state.agents[step.call.agent]) changed.agents.add(step.call.agent);
+      }
     } else if (step.kind === 'agent') {
+      if (event.type === 'agent.state_changed') changed.agents.add(event.agent);
       if (step.interval !== null) out.agentStates.push(step.interval);
-      if (step.acwOf !== null) changedCalls.add(step.acwOf.call_id);
+      if (step.acwOf !== null) {
+        changedCalls.add(step.acwOf.call_id);
+        setCall(changed, step.acwOf.call_id);
+      }
     }
   }
   for (const id of changedCalls) out.calls.push(callRow(state.calls[id]!));
   for (const [id, call] of Object.entries(state.calls)) {
-    if (call.ended && call.ended_at < latest - ENDED_RETENTION_MS) delete state.calls[id];
+    if (call.ended && call.ended_at < latest - ENDED_RETENTION_MS) {
+      delete state.calls[id];
+      changed.calls.delete(id);
+      changed.gone.add(id);
+    }
   }
   return out;
 }

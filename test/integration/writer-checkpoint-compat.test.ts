@@ -2,9 +2,10 @@
  * A store's checkpoint written by the code before the history runner (processors/
  * history-runner.ts) restores: `golden/history-checkpoint-214a959.json` is the checkpoint
  * that code (commit 214a959, the fold in src/store/fold.ts) left after writing seq 1..407 of a
- * generated day, with a call on hold and an agent in wrap-up. Today's writer leaves the same
- * checkpoint byte for byte at the same place, and a writer started from the old one writes
- * on into exactly the history of one clean pass. Real chDB, in-process.
+ * generated day, with a call on hold and an agent in wrap-up. Today's writer stores the same
+ * state at the same place (as a chain of parts: src/store/checkpoint-chain.ts), and a writer
+ * started from the old one writes on into exactly the history of one clean pass, through
+ * restarts every few flushes. Real chDB, in-process.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig, type CallEvent } from '../../src/domain/index.js';
 import { AgentsReportParams, CallsReportParams, openHistoryStore, type HistoryStore } from '../../src/store/index.js';
+import { readChain, runnerOf } from '../../src/store/checkpoint-chain.js';
 import { startHistory } from './history-feed.js';
 import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
@@ -88,16 +90,27 @@ describe('a checkpoint written before the history runner', () => {
     const first = await startHistory(store, log, config, { maxBatch: 97, maxDelayMs: 5 });
     await first.caughtUp();
     await first.stop();
-    expect(await store.readCheckpoint('history')).toEqual(golden.checkpoint);
+    // The checkpoint is a chain now (src/store/checkpoint-chain.ts): the state it stores is the old one's.
+    const now = await store.readCheckpoint('history');
+    expect(now!.seq).toBe(golden.checkpoint.seq);
+    expect(runnerOf(await readChain(store, 'history', now)).snapshot()).toEqual(JSON.parse(golden.checkpoint.state));
 
     // The old code's checkpoint, as its store holds it; the rest of the day comes after it.
     await store.writeCheckpoint('history', golden.checkpoint);
-    await log.append(events.slice(golden.checkpoint.seq));
-    const second = await startHistory(store, log, config, { maxBatch: 61, maxDelayMs: 5 });
-    expect(second.writer.status().writtenSeq).toBe(golden.checkpoint.seq);
-    await second.caughtUp();
-    await second.stop();
-    expect(second.writer.status()).toMatchObject({ writtenSeq: events.length, orphans: 0, quarantined: 0 });
+    // Then three restarts, each from the chain the one before left: a whole state every third
+    // flush, only a flush's changes between.
+    const rest = events.slice(golden.checkpoint.seq);
+    const third = Math.ceil(rest.length / 3);
+    for (let i = 0; i < 3; i++) {
+      await log.append(rest.slice(i * third, (i + 1) * third));
+      const from = (await store.readCheckpoint('history'))!.seq;
+      const next = await startHistory(store, log, config, { maxBatch: 13, maxDelayMs: 5, fullCheckpointEvery: 3 });
+      expect(next.writer.status().writtenSeq).toBe(from);
+      await next.caughtUp();
+      await next.stop();
+      expect(next.writer.status()).toMatchObject({ writtenSeq: log.events.length, orphans: 0, quarantined: 0 });
+    }
+    expect(log.events.length).toBe(events.length);
     const got = await history(store);
     expect(got.rows).toEqual(expected.rows);
     expect(rounded(got)).toEqual(rounded(expected));

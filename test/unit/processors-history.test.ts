@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, validateEvent } from '../../src/domain/index.js';
 import { createHistoryRunner, createRunner, type DecidedBatch, type HistoryRowsBatch, type HistoryRunner } from '../../processors/index.js';
+import { generateDay } from '../support/history-gen.js';
 import { t, type Row } from './naive-table.js';
 
 /** The gate's decisions over `rows` (seqs from 1), cut into stretches after the given seqs. */
@@ -26,6 +27,25 @@ function decided(rows: Row[], cuts: number[] = []): DecidedBatch[] {
       out.push(b);
       b = { events: [], attempts: [], rejected: [], lastSeq: seq };
     }
+  });
+  return out;
+}
+
+/** The gate's decisions over valid inputs, one stretch per `size` events. */
+function decidedInputs(inputs: unknown[], size: number): DecidedBatch[] {
+  const runner = createRunner(parseConfig({}));
+  const out: DecidedBatch[] = [];
+  inputs.forEach((input, i) => {
+    const v = validateEvent(input);
+    if (!v.ok) throw new Error(`input ${i + 1}: ${v.message}`);
+    if (i % size === 0) out.push({ events: [], attempts: [], rejected: [], lastSeq: i });
+    const b = out.at(-1)!;
+    const r = runner.apply({ seq: i + 1, event: v.value });
+    if (r.outcome === 'applied') {
+      b.events.push({ seq: i + 1, event: v.value });
+      for (const a of r.closedAttempts) b.attempts.push({ seq: i + 1, attempt: a });
+    } else if (r.outcome === 'rejected') b.rejected.push({ seq: i + 1, event: v.value, reason: r.reason ?? '' });
+    b.lastSeq = i + 1;
   });
   return out;
 }
@@ -107,5 +127,23 @@ describe('history rows runner', () => {
     expect(batches[1]!.rejected.map((r) => r.seq)).toEqual([5]);
     expect(second!.orphans).toBe(2);
     expect(second!.calls).toEqual([]);
+  });
+
+  it('names every call and agent a stretch set and every call it let go: the state before with those is the state after', () => {
+    const day = generateDay({ seed: 5, calls: 300, start: '2026-01-05T06:00:00.000Z', queues: ['sales'] });
+    for (const size of [1, 7, 50]) {
+      const h = createHistoryRunner();
+      const stored = new Map<string, HistoryRowsBatch['calls'][number]>();
+      for (const b of decidedInputs(day, size)) {
+        const before = structuredClone(h.snapshot());
+        run(h, [b], stored);
+        const { calls, agents, gone } = h.changes();
+        for (const id of gone) delete before.calls[id];
+        for (const id of calls) before.calls[id] = h.snapshot().calls[id]!;
+        for (const id of agents) before.agents[id] = h.snapshot().agents[id]!;
+        expect(before, `stretch ending at seq ${b.lastSeq}, ${size} events a stretch`).toEqual(h.snapshot());
+        h.settle();
+      }
+    }
   });
 });
