@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { connect, headers } from '@nats-io/transport-node';
 import { JetStreamLog } from '../src/bus/index.js';
 import { demoConfig, parseConfig, systemClock, validateEvent, type CallEvent, type Config } from '../src/domain/index.js';
-import { openHistoryStore, initialFoldState } from '../src/store/index.js';
+import { initialHistoryRows } from '../processors/index.js';
+import { openHistoryStore } from '../src/store/index.js';
 import { generateTraffic } from '../test/support/naive-traffic.js';
 import { startNatsServer } from '../test/fixtures/nats-server.js';
 import { report } from './report.js';
@@ -93,7 +94,7 @@ async function fillFile(file: string, total: number, agents: number): Promise<nu
 async function historyAt(dataDir: string, config: Config, seq: number): Promise<void> {
   const store = openHistoryStore({ dataDir: join(dataDir, 'chdb'), config, now: systemClock.now });
   await store.migrate();
-  await store.writeCheckpoint('history', { seq, state: JSON.stringify(initialFoldState()) });
+  await store.writeCheckpoint('history', { seq, state: JSON.stringify(initialHistoryRows()) });
   await store.close();
 }
 

@@ -8,7 +8,7 @@
  * Pure and deterministic: the same decisions from the same state give the same rows, with the
  * same versions, which is what makes a replay or a restart collapse into the stored rows
  * instead of adding to them. The state is plain JSON (the history writer saves it with each
- * checkpoint); src/store/fold.ts feeds it a stretch of decisions at a time.
+ * checkpoint); its runner (history-runner.ts) feeds it the gate's decisions a stretch at a time.
  */
 import type { CallEvent } from '../src/domain/index.js';
 import type { AttemptOutcome } from './service-level.js';

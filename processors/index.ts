@@ -35,6 +35,7 @@ export {
   type AgentStateRow,
   type CallOutcome,
 } from './history-rows.js';
+export { createHistoryRunner, type HistoryRunner, type HistoryRowsBatch } from './history-runner.js';
 export { ratio, percent, serviceLevel, queueRates, agentRates, type ServiceLevelCounts, type StateTimes } from './formulas.js';
 export { viewRealtime, currentWindow, configSlaRule, type SlaRuleOf } from './realtime-view.js';
 export { viewQueueDetail, viewAgent, viewAgents, viewCall, viewActiveCalls, longestWait } from './live-views.js';

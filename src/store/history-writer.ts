@@ -23,10 +23,10 @@
  * (from a snapshot at or before the checkpoint, or the start of the log) and they are
  * written first: every decision reaches history once, whichever engine wrote it.
  */
-import type { DecidedBatch } from '../../processors/index.js';
+import type { DecidedBatch, HistoryRunner } from '../../processors/index.js';
 import type { Health } from '../bus/index.js';
-import { callsToLoad, foldBatch, initialFoldState, loadCalls, type FoldState } from './fold.js';
-import { stringifyInSlices } from './sliced-json.js';
+import { emptyChain, readChain, runnerOf, writeChain, type Chain } from './checkpoint-chain.js';
+import { storedRows } from './rows.js';
 import type { HistoryStore } from './store.js';
 import { empty, itemsOf, slice, type Item } from './stretch.js';
 import type { Checkpoint } from './writes.js';
@@ -62,6 +62,8 @@ export interface HistoryWriterOptions {
   standbyMaxEvents?: number;
   /** How often a standby writer reads the store's checkpoint (default 1000 ms). */
   pollMs?: number;
+  /** A checkpoint with the whole state every this many flushes, with only what a flush changed between (default 60; checkpoint-chain.ts). */
+  fullCheckpointEvery?: number;
   /** The decisions in (fromSeq, toSeq], decided again from the log: fills what a standby dropped. */
   catchUp?: (fromSeq: number, toSeq: number) => AsyncIterable<DecidedBatch>;
 }
@@ -116,9 +118,11 @@ interface Writer {
   readonly standbyMax: number;
   readonly pollMs: number;
   readonly status: WriterStatus;
-  state: FoldState;
-  /** The state as of writtenSeq, as stored: what a failed write goes back to. */
-  stateJson: string;
+  readonly fullEvery: number;
+  /** The history rows' runner (processors/history-runner.ts), at this writer's own position in the log. */
+  rows: HistoryRunner;
+  /** Its checkpoint as of writtenSeq, as stored: what a failed write goes back to. */
+  stored: Chain;
   pending: DecidedBatch;
   chain: Promise<void>;
   timer: NodeJS.Timeout | null;
@@ -146,7 +150,7 @@ export function createHistoryWriter(options: HistoryWriterOptions): HistoryWrite
 }
 
 function newWriter(options: HistoryWriterOptions): Writer {
-  const state = initialFoldState();
+  const stored = emptyChain();
   return {
     options,
     store: options.store,
@@ -159,8 +163,9 @@ function newWriter(options: HistoryWriterOptions): Writer {
     standbyMax: options.standbyMaxEvents ?? 200_000,
     pollMs: options.pollMs ?? 1000,
     status: { writtenSeq: 0, decidedSeq: 0, pending: 0, flushes: 0, orphans: 0, quarantined: 0, lastError: null, failingSince: null, mode: options.standby ? 'standby' : 'active' },
-    state,
-    stateJson: JSON.stringify(state),
+    fullEvery: options.fullCheckpointEvery ?? 60,
+    rows: runnerOf(stored),
+    stored,
     pending: empty(0),
     chain: Promise.resolve(),
     waiters: [],
@@ -180,10 +185,10 @@ function recordError(w: Writer, e: unknown): void {
   w.options.onError?.(error);
 }
 
-/** The fold state as a checkpoint stored it (or the initial one when there is none). */
-function restoreFoldState(w: Writer, cp: Checkpoint | null): void {
-  w.state = cp ? (JSON.parse(cp.state) as FoldState) : initialFoldState();
-  w.stateJson = cp ? cp.state : JSON.stringify(w.state);
+/** The history rows' runner from the state a checkpoint stored (or from the start when there is none). */
+async function restoreFoldState(w: Writer, cp: Checkpoint | null): Promise<void> {
+  w.stored = await readChain(w.store, w.name, cp);
+  w.rows = runnerOf(w.stored);
 }
 
 /**
@@ -192,19 +197,17 @@ function restoreFoldState(w: Writer, cp: Checkpoint | null): void {
  */
 async function foldAndWrite(w: Writer, batch: DecidedBatch): Promise<boolean> {
   try {
-    const need = callsToLoad(w.state, batch);
-    if (need.length > 0) loadCalls(w.state, await w.store.callRows(need));
-    const out = foldBatch(w.state, batch);
-    // In slices, so a large state does not hold up the event loop (appends, live views).
-    const json = await stringifyInSlices(w.state);
+    const need = w.rows.missing(batch);
+    if (need.length > 0) w.rows.load(await w.store.callRows(need));
+    const out = storedRows(batch, w.rows.apply(batch));
     await w.store.write(out);
-    await w.store.writeCheckpoint(w.name, { seq: batch.lastSeq, state: json });
-    w.stateJson = json;
+    w.stored = await writeChain(w.store, w.name, w.stored, w.rows, batch.lastSeq, w.fullEvery);
+    w.rows.settle();
     w.status.orphans += out.orphans;
     advanced(w, batch.lastSeq);
     return true;
   } catch (e) {
-    w.state = JSON.parse(w.stateJson) as FoldState;
+    w.rows = runnerOf(w.stored);
     recordError(w, e);
     w.status.failingSince ??= w.options.now();
     return false;
@@ -227,7 +230,7 @@ function release(w: Writer): void {
 /** True when the store takes a write at all: the same checkpoint again (idempotent). */
 async function storeTakesWrites(w: Writer): Promise<boolean> {
   try {
-    await w.store.writeCheckpoint(w.name, { seq: w.status.writtenSeq, state: w.stateJson });
+    await w.store.writeCheckpoint(w.name, { seq: w.status.writtenSeq, state: w.stored.head });
     return true;
   } catch {
     return false;
@@ -263,7 +266,7 @@ async function quarantine(w: Writer, batch: DecidedBatch, item: Item | undefined
   const e = item === undefined ? undefined : item.kind === 'rejected' ? batch.rejected[item.i]!.event : item.kind === 'event' ? batch.events[item.i]!.event : undefined;
   const seq = item?.seq ?? batch.lastSeq;
   await w.store.quarantine({ consumer: w.name, seq, id: e?.id ?? '', type: e?.type ?? '', time: e ? Date.parse(e.time) : 0, error, body: e ? JSON.stringify(e) : '', quarantined_at: w.options.now() });
-  await w.store.writeCheckpoint(w.name, { seq: batch.lastSeq, state: w.stateJson });
+  await w.store.writeCheckpoint(w.name, { seq: batch.lastSeq, state: w.stored.head });
   w.status.quarantined++;
   advanced(w, batch.lastSeq);
   w.options.onQuarantine?.({ consumer: w.name, seq, error });
@@ -355,7 +358,7 @@ async function takeOver(w: Writer): Promise<void> {
   w.catching = true;
   try {
     const cp = await w.store.readCheckpoint(w.name);
-    restoreFoldState(w, cp);
+    await restoreFoldState(w, cp);
     w.status.writtenSeq = Math.max(cp?.seq ?? 0, 0);
     w.pending = w.pending.lastSeq > w.status.writtenSeq ? slice(w.pending, w.status.writtenSeq, w.pending.lastSeq) : empty(w.status.writtenSeq);
     if (w.droppedThrough > w.status.writtenSeq) await catchUpDropped(w);
@@ -393,7 +396,7 @@ function standBy(w: Writer): void {
 async function startFromCheckpoint(w: Writer): Promise<void> {
   if (w.running) return;
   const cp = await w.store.readCheckpoint(w.name);
-  restoreFoldState(w, cp);
+  await restoreFoldState(w, cp);
   w.status.writtenSeq = cp?.seq ?? 0;
   w.status.decidedSeq = w.status.writtenSeq;
   w.pending = empty(w.status.writtenSeq);

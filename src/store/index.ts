@@ -25,7 +25,6 @@ export { CallsReport, CallsReportRow, AgentsReport, AgentsReportRow, SlaTrend, C
 export { CALL_COLUMNS, AGENT_COLUMNS, EXPORT_SLICE_ROWS, type CsvExport, type CallRecord, type ExportFilters } from './export.js';
 export { neutraliseCell, restoreCell, exportFilename } from './csv.js';
 export { serviceLevel, queueFigures } from './figures.js';
-export { foldBatch, initialFoldState, callsToLoad, loadCalls, type FoldState } from './fold.js';
 export type { CallRow, AttemptRow, AgentStateRow, FoldOutput } from './rows.js';
 export { forgetWriterCheckpoints } from './forget-checkpoints.js';
 export { analystSettings, type AnalystLimits, type AnalystReader, type AnalystResult } from './analyst-reader.js';

@@ -24,7 +24,7 @@ export async function startHistory(
   store: HistoryStore,
   log: EventLog,
   config: Config,
-  o: Partial<Pick<HistoryWriterOptions, 'name' | 'maxBatch' | 'maxDelayMs' | 'retryMs' | 'stallAfterMs' | 'onQuarantine'>> & { runner?: RunnerOptions } = {},
+  o: Partial<Pick<HistoryWriterOptions, 'name' | 'maxBatch' | 'maxDelayMs' | 'retryMs' | 'stallAfterMs' | 'onQuarantine' | 'fullCheckpointEvery'>> & { runner?: RunnerOptions } = {},
 ): Promise<HistoryFeed> {
   const { runner: runnerOptions, ...writerOptions } = o;
   const runner = createRunner(config, runnerOptions);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig } from '../../src/domain/index.js';
 import { type HistoryStore } from '../../src/store/index.js';
+import { readChain, runnerOf } from '../../src/store/checkpoint-chain.js';
 import { openTestStore, type TestStore } from '../support/store.js';
 
 let db: TestStore;
@@ -33,5 +34,21 @@ describe('writer checkpoint', () => {
   it('takes a writer name that cannot go in a raw line', async () => {
     await store.writeCheckpoint('odd\tname\n', { seq: 7, state });
     expect(await store.readCheckpoint('odd\tname\n')).toEqual({ seq: 7, state });
+  });
+
+  it('keeps the part written last under a key whatever seq it is for (a chain part goes in at seq 0)', async () => {
+    await store.writeCheckpoint('w#a-1', { seq: 0, state: '{"calls":{},"agents":{},"gone":[],"at":500}' });
+    await store.writeCheckpoint('w#a-1', { seq: 0, state: '{"calls":{},"agents":{},"gone":[],"at":250}' });
+    expect(await store.readCheckpoint('w#a-1')).toEqual({ seq: 0, state: '{"calls":{},"agents":{},"gone":[],"at":250}' });
+  });
+
+  it('restores a chain from its parts, and refuses one whose part is not the one its head names', async () => {
+    await store.writeCheckpoint('w#full-a', { seq: 0, state: '{"calls":{"c1":{"queue":"q1"},"c2":{"queue":"q2"}},"agents":{"a1":{"state":"idle"}},"at":200}' });
+    await store.writeCheckpoint('w#a-1', { seq: 0, state: '{"calls":{},"agents":{},"gone":[],"at":250}' });
+    await store.writeCheckpoint('w#a-2', { seq: 0, state: '{"calls":{"c3":{"queue":"q3"}},"agents":{"a1":{"state":"busy"}},"gone":["c1"],"at":300}' });
+    const head = { seq: 300, state: '{"v":2,"full":{"key":"w#full-a","at":200},"deltas":[{"key":"w#a-1","at":250},{"key":"w#a-2","at":300}]}' };
+    expect(runnerOf(await readChain(store, 'w', head)).snapshot()).toEqual({ calls: { c2: { queue: 'q2' }, c3: { queue: 'q3' } }, agents: { a1: { state: 'busy' } } });
+    await store.writeCheckpoint('w#a-1', { seq: 0, state: '{"calls":{},"agents":{},"gone":[],"at":260}' });
+    await expect(readChain(store, 'w', head)).rejects.toThrow('part w#a-1 holds seq 260, the head names seq 250');
   });
 });
