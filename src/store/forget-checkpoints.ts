@@ -5,14 +5,15 @@
  * so writing history again from the top gives the same tables, not doubled ones. What is
  * keyed or versioned by seq goes too (refusals, and the rollups, whose rebuilds are ordered
  * by seq): the new pass rebuilds every interval it touches, which is all of them (the calls
- * report's rollup is built again at the next start, before the writer runs: sql/080_calls_rollup.sql).
+ * report's and the agents report's rollups are built again at the next start, before the writer
+ * runs: sql/080_calls_rollup.sql, sql/085_agents_rollup.sql).
  */
 import { openClient, type StoreTarget } from './client.js';
 
 export async function forgetWriterCheckpoints(target: StoreTarget): Promise<void> {
   const { client } = openClient(target);
   try {
-    for (const table of ['writer_checkpoints', 'events_rejected', 'queue_rollup_15m', 'agent_rollup_15m', 'calls_rollup_15m', 'calls_queue_rollup_15m', 'calls_rollup_backfills']) {
+    for (const table of ['writer_checkpoints', 'events_rejected', 'queue_rollup_15m', 'agent_rollup_15m', 'calls_rollup_15m', 'calls_queue_rollup_15m', 'calls_rollup_backfills', 'agent_calls_rollup_15m', 'agent_state_rollup_15m', 'agents_rollup_backfills']) {
       await client.command({ query: `TRUNCATE TABLE IF EXISTS ${table}` });
     }
   } finally {

@@ -12,6 +12,7 @@ import { callRecords, exportAgents, exportCalls, type CallRecord, type CsvExport
 import { migrate } from './migrate.js';
 import { storeSql } from './sql-files.js';
 import { ensureCallsRollup } from './calls-rollup.js';
+import { ensureAgentsRollup } from './agents-rollup.js';
 import { publishConfig } from './config-snapshot.js';
 import type { AgentsReportParams, CallsReportParams, DashboardSummaryParams, DashboardTimeseriesParams, SeriesParams } from './params.js';
 import { agentsReport } from './report-agents.js';
@@ -40,7 +41,8 @@ export interface HistoryStore {
   readonly client: ClickHouseClient;
   /**
    * Applies pending sql/ migrations, records the configuration the analysts' views judge by and
-   * builds the calls report's rollup where stored calls have none under this configuration;
+   * builds the calls report's rollup where stored calls have none under this configuration
+   * and the agents report's rollups once for rows stored before them;
    * returns the versions applied now.
    */
   migrate(): Promise<number[]>;
@@ -94,6 +96,7 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
       const applied = await migrate(client, options.now);
       await publishConfig(client, config, options.now());
       await ensureCallsRollup(client, config, options.now());
+      await ensureAgentsRollup(client, options.now());
       return applied;
     },
     async health() {
