@@ -31,6 +31,26 @@ ENGINE = ReplacingMergeTree(built)
 PARTITION BY toYYYYMM(answer_quarter)
 ORDER BY (answer_quarter, agent, queue, arrival_quarter);
 
+-- agent_calls_total_rollup_15m holds the same sums without the queue: a few rows per arrival
+-- quarter instead of one per (agent, queue), for every report without a queue filter (the
+-- one asked for most). Each arrival quarter is summed from the latest build of the table
+-- above, with that build's stamp, right after it.
+CREATE TABLE IF NOT EXISTS agent_calls_total_rollup_15m
+(
+    answer_quarter DateTime('UTC'),
+    arrival_quarter DateTime('UTC'),
+    agent LowCardinality(String),
+    calls UInt64,
+    duration_ms Int64,
+    talk_s Float64,
+    hold_s Float64,
+    acw_s Float64,
+    built UInt64
+)
+ENGINE = ReplacingMergeTree(built)
+PARTITION BY toYYYYMM(answer_quarter)
+ORDER BY (answer_quarter, agent, arrival_quarter);
+
 -- agent_state_rollup_15m: each agent's time in each state per quarter, in milliseconds, by
 -- the pieces of sql/reports/agent_state_parts.sql. `intervals` counts the intervals that
 -- overlap the quarter, of any state (offline too), `touches` the intervals of no length that

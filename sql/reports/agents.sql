@@ -3,7 +3,8 @@
 -- agent is listed when it answered a call or has an interval of any state in the window.
 --
 -- Whole quarters [r_from, r_to) are read from the rollups (sql/085_agents_rollup.sql): the
--- calls rollup at each arrival quarter's latest build, the state rollup's time for those
+-- calls rollup (the one without queues unless the report filters by queue) at each arrival
+-- quarter's latest build, the state rollup's time for those
 -- quarters, and its intervals of no length at a quarter's start inside the window. The partial
 -- quarters at the edges are read from `calls` (only the arrival quarters the rollup names for
 -- them) and `agent_states` by the same definitions, in the branches of
@@ -26,11 +27,11 @@ FROM
         toString(agent) AS agent, calls, duration_ms, talk_s AS talk, hold_s AS hold, acw_s AS acw,
         toInt64(0) AS idle_ms, toInt64(0) AS ringing_ms, toInt64(0) AS busy_ms, toInt64(0) AS wrapup_ms, toInt64(0) AS away_ms,
         toUInt8(1) AS present
-    FROM agent_calls_rollup_15m FINAL
+    FROM {{calls_rollup}} FINAL
     WHERE answer_quarter >= {r_from:DateTime('UTC')} AND answer_quarter < {r_to:DateTime('UTC')} AND calls > 0
         AND (arrival_quarter, built) IN
         (
-            SELECT arrival_quarter, max(built) FROM agent_calls_rollup_15m
+            SELECT arrival_quarter, max(built) FROM {{calls_rollup}}
             WHERE arrival_quarter < {r_to:DateTime('UTC')}
             GROUP BY arrival_quarter
         ) {{call_filters}}

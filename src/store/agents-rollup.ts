@@ -32,12 +32,13 @@ export function agentStatePartsSql(range: string, lo: string, hi: string, filter
 const FROM = `{from:DateTime64(3, 'UTC')}`;
 const TO = `{to:DateTime64(3, 'UTC')}`;
 
-/** Rebuilds the calls rollup for the arrival quarters [from, to) (epoch ms, whole quarters). */
+/** Rebuilds the calls rollup, then its sums without the queue, for the arrival quarters [from, to) (epoch ms, whole quarters). */
 export async function rebuildAgentCallsRollup(client: ClickHouseClient, from: number, to: number, built: number): Promise<void> {
   await client.command({
     query: reportSql('rebuild_agent_calls_rollup', { rows: agentCallRowsSql(`arrival >= ${FROM} AND arrival < ${TO}`, '1') }),
     query_params: { from: chTime(from), to: chTime(to), built },
   });
+  await client.command({ query: reportSql('rebuild_agent_calls_total_rollup'), query_params: { from: chTime(from), to: chTime(to) } });
 }
 
 /** Rebuilds the state rollup for the quarters [from, to) (epoch ms, whole quarters). */

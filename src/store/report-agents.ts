@@ -38,6 +38,8 @@ export async function agentsReport(client: ClickHouseClient, config: Config, p: 
   const arrivalRange = arrivals === null ? '1' : arrivals.map((_, i) => `(arrival >= {a_f${i}:DateTime64(3, 'UTC')} AND arrival < {a_t${i}:DateTime64(3, 'UTC')})`).join(' OR ');
   const rs = await client.query({
     query: reportSql('agents', {
+      // Without a queue in the question, the calls rollup without queues: a few rows an arrival quarter.
+      calls_rollup: p.queue === undefined ? 'agent_calls_total_rollup_15m' : 'agent_calls_rollup_15m',
       call_filters: callFilters,
       state_filters: stateFilters,
       raw_calls:

@@ -76,6 +76,7 @@ async function expectAllSame(what: string) {
 describe('agents report from the rollups', () => {
   it('the writer built the quarters it wrote', async () => {
     expect(await count('agent_calls_rollup_15m')).toBeGreaterThan(20);
+    expect(await count('agent_calls_total_rollup_15m')).toBeGreaterThan(20);
     expect(await count('agent_state_rollup_15m')).toBeGreaterThan(20);
   });
 
@@ -115,7 +116,7 @@ describe('agents report from the rollups', () => {
   it('a store whose rows have no rollup builds it when it opens (backfill), once', async () => {
     const p = AgentsReportParams.parse({ from: WINDOWS[1]![0], to: WINDOWS[1]![1] });
     const before = await store.agents(p);
-    for (const t of ['agent_calls_rollup_15m', 'agent_state_rollup_15m', 'agents_rollup_backfills']) await store.client.command({ query: `TRUNCATE TABLE ${t}` });
+    for (const t of ['agent_calls_rollup_15m', 'agent_calls_total_rollup_15m', 'agent_state_rollup_15m', 'agents_rollup_backfills']) await store.client.command({ query: `TRUNCATE TABLE ${t}` });
     await store.migrate();
     expect(await count('agent_calls_rollup_15m')).toBeGreaterThan(20);
     expectSame(await store.agents(p), before, 'backfilled');
