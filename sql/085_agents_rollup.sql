@@ -11,9 +11,11 @@
 -- sql/reports/agent_call_rows.sql, per (answer quarter, arrival quarter, agent, last queue).
 -- The report needs the answer quarter; a flush knows its calls' arrivals, and `calls` is
 -- ordered by arrival, so a build covers arrival quarters (cheap for the writer), and the
--- report reads, per arrival quarter, only the rows of its latest build (a key a later build
--- no longer has cannot linger). The arrival quarters also tell the report which part of
--- `calls` holds the calls answered in the partial quarters at its edges.
+-- report reads, per arrival quarter, only the rows of its latest build, which
+-- agent_calls_builds records (a key a later build no longer has cannot linger, and a quarter
+-- whose answered calls all went away has a build with no rows). The arrival quarters also
+-- tell the report which part of `calls` holds the calls answered in the partial quarters at
+-- its edges.
 CREATE TABLE IF NOT EXISTS agent_calls_rollup_15m
 (
     answer_quarter DateTime('UTC'),
@@ -33,8 +35,7 @@ ORDER BY (answer_quarter, agent, queue, arrival_quarter);
 
 -- agent_calls_total_rollup_15m holds the same sums without the queue: a few rows per arrival
 -- quarter instead of one per (agent, queue), for every report without a queue filter (the
--- one asked for most). Each arrival quarter is summed from the latest build of the table
--- above, with that build's stamp, right after it.
+-- one asked for most). Built from the same rows, with the same stamp, right after it.
 CREATE TABLE IF NOT EXISTS agent_calls_total_rollup_15m
 (
     answer_quarter DateTime('UTC'),
@@ -50,6 +51,15 @@ CREATE TABLE IF NOT EXISTS agent_calls_total_rollup_15m
 ENGINE = ReplacingMergeTree(built)
 PARTITION BY toYYYYMM(answer_quarter)
 ORDER BY (answer_quarter, agent, arrival_quarter);
+
+-- The latest build of each arrival quarter of the two tables above: written last by each build.
+CREATE TABLE IF NOT EXISTS agent_calls_builds
+(
+    arrival_quarter DateTime('UTC'),
+    built UInt64
+)
+ENGINE = ReplacingMergeTree(built)
+ORDER BY arrival_quarter;
 
 -- agent_state_rollup_15m: each agent's time in each state per quarter, in milliseconds, by
 -- the pieces of sql/reports/agent_state_parts.sql. `intervals` counts the intervals that

@@ -29,12 +29,7 @@ FROM
         toUInt8(1) AS present
     FROM {{calls_rollup}} FINAL
     WHERE answer_quarter >= {r_from:DateTime('UTC')} AND answer_quarter < {r_to:DateTime('UTC')} AND calls > 0
-        AND (arrival_quarter, built) IN
-        (
-            SELECT arrival_quarter, max(built) FROM {{calls_rollup}}
-            WHERE arrival_quarter < {r_to:DateTime('UTC')}
-            GROUP BY arrival_quarter
-        ) {{call_filters}}
+        AND (arrival_quarter, built) IN (SELECT arrival_quarter, built FROM agent_calls_builds FINAL) {{call_filters}}
     UNION ALL
     SELECT
         toString(agent), toUInt64(0), toInt64(0), toFloat64(0), toFloat64(0), toFloat64(0),

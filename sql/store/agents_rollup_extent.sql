@@ -9,7 +9,6 @@ SELECT
     (SELECT toUnixTimestamp64Milli(max(end)) FROM agent_states) AS states_to,
     (SELECT count() FROM agent_states) AS states_n,
     greatest(
-        ifNull((SELECT max(built) FROM agent_calls_rollup_15m), 0),
-        ifNull((SELECT max(built) FROM agent_calls_total_rollup_15m), 0),
+        ifNull((SELECT max(built) FROM agent_calls_builds), 0),
         ifNull((SELECT max(built) FROM agent_state_rollup_15m), 0),
         ifNull((SELECT max(seq) FROM writer_checkpoints), 0)) AS built

@@ -32,13 +32,19 @@ export function agentStatePartsSql(range: string, lo: string, hi: string, filter
 const FROM = `{from:DateTime64(3, 'UTC')}`;
 const TO = `{to:DateTime64(3, 'UTC')}`;
 
-/** Rebuilds the calls rollup, then its sums without the queue, for the arrival quarters [from, to) (epoch ms, whole quarters). */
+/**
+ * Rebuilds the calls rollup by queue, then without the queue, from the same rows, for the
+ * arrival quarters [from, to) (epoch ms, whole quarters), and records the build as their latest.
+ */
 export async function rebuildAgentCallsRollup(client: ClickHouseClient, from: number, to: number, built: number): Promise<void> {
-  await client.command({
-    query: reportSql('rebuild_agent_calls_rollup', { rows: agentCallRowsSql(`arrival >= ${FROM} AND arrival < ${TO}`, '1') }),
-    query_params: { from: chTime(from), to: chTime(to), built },
-  });
-  await client.command({ query: reportSql('rebuild_agent_calls_total_rollup'), query_params: { from: chTime(from), to: chTime(to) } });
+  const rows = agentCallRowsSql(`arrival >= ${FROM} AND arrival < ${TO}`, '1');
+  const params = { from: chTime(from), to: chTime(to), built };
+  const tables = [
+    { rollup: 'agent_calls_rollup_15m', queue: 'queue,', queue_key: ', queue' },
+    { rollup: 'agent_calls_total_rollup_15m', queue: '', queue_key: '' },
+  ];
+  for (const t of tables) await client.command({ query: reportSql('rebuild_agent_calls_rollup', { ...t, rows }), query_params: params });
+  await client.command({ query: reportSql('rebuild_agent_calls_builds'), query_params: params });
 }
 
 /** Rebuilds the state rollup for the quarters [from, to) (epoch ms, whole quarters). */

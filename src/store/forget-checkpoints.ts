@@ -13,7 +13,7 @@ import { openClient, type StoreTarget } from './client.js';
 export async function forgetWriterCheckpoints(target: StoreTarget): Promise<void> {
   const { client } = openClient(target);
   try {
-    for (const table of ['writer_checkpoints', 'events_rejected', 'queue_rollup_15m', 'agent_rollup_15m', 'calls_rollup_15m', 'calls_queue_rollup_15m', 'calls_rollup_backfills', 'agent_calls_rollup_15m', 'agent_calls_total_rollup_15m', 'agent_state_rollup_15m', 'agents_rollup_backfills']) {
+    for (const table of ['writer_checkpoints', 'events_rejected', 'queue_rollup_15m', 'agent_rollup_15m', 'calls_rollup_15m', 'calls_queue_rollup_15m', 'calls_rollup_backfills', 'agent_calls_rollup_15m', 'agent_calls_total_rollup_15m', 'agent_calls_builds', 'agent_state_rollup_15m', 'agents_rollup_backfills']) {
       await client.command({ query: `TRUNCATE TABLE IF EXISTS ${table}` });
     }
   } finally {

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig } from '../../src/domain/index.js';
 import { AgentsReportParams, openHistoryStore, type AgentsReport, type HistoryStore } from '../../src/store/index.js';
 import { agentsReport } from '../../src/store/report-agents.js';
-import { backfillAgentsRollup } from '../../src/store/agents-rollup.js';
+import { backfillAgentsRollup, rebuildAgentsRollupFor } from '../../src/store/agents-rollup.js';
+import { chTime } from '../../src/store/client.js';
 import { startHistory } from './history-feed.js';
 import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
@@ -113,10 +114,30 @@ describe('agents report from the rollups', () => {
     expect(agents).not.toContain('agent-x5');
   }, 120_000);
 
+  it('a call rewritten under another agent and answer quarter counts once, where it is now (the latest build of its arrival quarter)', async () => {
+    const rs = await store.client.query({
+      // The only call of its (agent, arrival quarter, answer quarter): moved, its rollup key has no call left.
+      query: `SELECT * FROM calls FINAL WHERE agent != '' AND answered_at IS NOT NULL
+        AND (agent, toStartOfFifteenMinutes(arrival), toStartOfFifteenMinutes(assumeNotNull(answered_at))) IN
+          (SELECT agent, toStartOfFifteenMinutes(arrival) AS a, toStartOfFifteenMinutes(assumeNotNull(answered_at)) AS b
+           FROM calls FINAL WHERE agent != '' AND answered_at IS NOT NULL GROUP BY agent, a, b HAVING count() = 1)
+        ORDER BY arrival LIMIT 1`,
+      format: 'JSONEachRow',
+    });
+    const [call] = await rs.json<Record<string, unknown>>();
+    expect(call).toBeDefined();
+    const answered = Date.parse(`${String(call!.answered_at).replace(' ', 'T')}Z`) + 20 * 60_000;
+    const moved = { ...call!, agent: call!.agent === 'agent-001' ? 'agent-002' : 'agent-001', answered_at: chTime(answered), ended_at: chTime(answered + 60_000), version: Number(call!.version) + 1 };
+    await store.client.insert({ table: 'calls', values: [moved], format: 'JSONEachRow' });
+    const arrival = Date.parse(`${String(call!.arrival).replace(' ', 'T')}Z`);
+    await rebuildAgentsRollupFor(store.client, [arrival], null, 1_000_000);
+    await expectAllSame('rewritten');
+  }, 120_000);
+
   it('a store whose rows have no rollup builds it when it opens (backfill), once', async () => {
     const p = AgentsReportParams.parse({ from: WINDOWS[1]![0], to: WINDOWS[1]![1] });
     const before = await store.agents(p);
-    for (const t of ['agent_calls_rollup_15m', 'agent_calls_total_rollup_15m', 'agent_state_rollup_15m', 'agents_rollup_backfills']) await store.client.command({ query: `TRUNCATE TABLE ${t}` });
+    for (const t of ['agent_calls_rollup_15m', 'agent_calls_total_rollup_15m', 'agent_calls_builds', 'agent_state_rollup_15m', 'agents_rollup_backfills']) await store.client.command({ query: `TRUNCATE TABLE ${t}` });
     await store.migrate();
     expect(await count('agent_calls_rollup_15m')).toBeGreaterThan(20);
     expectSame(await store.agents(p), before, 'backfilled');
