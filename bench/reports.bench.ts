@@ -3,12 +3,15 @@
  * 1. The calls report grouped by queue over 30 days (≈5 M calls), median latency, beside
  *    the same report from SQLite (a row store) with a covering index on the same rows, and
  *    beside the same report read from every call instead of its rollup (the same run's before).
- * 2. The per-call CSV export of 1 million rows in rows/s with peak memory, beside SQLite
+ * 2. The agents report over the same 30 days (40 agents), beside the same report from SQLite
+ *    with covering indexes on the same rows, and beside the same report read from every call
+ *    and interval instead of its rollups.
+ * 3. The per-call CSV export of 1 million rows in rows/s with peak memory, beside SQLite
  *    rows rendered by the same CSV rules in JS; then 5 million rows, whose peak memory must
  *    be that of 1 million (the export streams in bounded slices; CC_BENCH_EXPORT_5M=0 skips it).
  * Rows are synthetic, made by the same integer formulas in both engines so both hold the
  * same data (the bench checks the two reports agree).
- * While iterating: CC_BENCH_REPORTS=export runs only the export part, and
+ * While iterating: CC_BENCH_REPORTS=export runs only the export part (=agents only the agents report), and
  * CC_BENCH_REPORTS_CALLS=1200000 loads fewer calls (the export then starts at the first call);
  * CC_BENCH_REPORTS_DIR=/tmp/x keeps the loaded data there and a later run with the same
  * number of calls reuses it (loading 10 M calls takes minutes on a shared machine).
@@ -20,6 +23,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import Database from 'better-sqlite3';
 import { demoConfig, parseConfig, systemClock, type Config } from '../src/domain/index.js';
 import { backfillCallsRollup } from '../src/store/calls-rollup.js';
+import { backfillAgentsRollup } from '../src/store/agents-rollup.js';
+import { agentsReport } from '../src/store/report-agents.js';
 import { callsReport } from '../src/store/report-calls.js';
 import { AgentsReportParams, CallsReportParams, openHistoryStore } from '../src/store/index.js';
 import { csvLine } from '../src/store/csv.js';
@@ -28,6 +33,7 @@ import { guard, percentile, report } from './report.js';
 
 const N = Number(process.env.CC_BENCH_REPORTS_CALLS ?? 10_000_000);
 const ONLY_EXPORT = process.env.CC_BENCH_REPORTS === 'export';
+const ONLY_AGENTS = process.env.CC_BENCH_REPORTS === 'agents';
 const BASE = Date.parse('2026-01-01T00:00:00Z');
 const STEP_MS = 518; // 10 M calls over 60 days
 const QUEUES = ['sales-queue', 'support-queue', 'billing-queue'];
@@ -81,10 +87,11 @@ export async function bench(): Promise<void> {
     }
 
     if (!ONLY_EXPORT) {
-      await reportPart(store, sqlite, config);
-      await agentsPart(store);
+      if (!ONLY_AGENTS) await reportPart(store, sqlite, config);
+      await agentsPart(store, sqlite, config);
     }
 
+    if (ONLY_AGENTS) return;
     // ≈1 M calls: 6 days of arrivals at one call every 518 ms (from the first call when fewer are loaded); 5 M: 30 days.
     const exFrom = N >= 5_000_000 ? Date.parse('2026-01-20T00:00:00Z') : BASE;
     const range = (rows: number) => CallsReportParams.parse({ from: new Date(exFrom).toISOString(), to: new Date(exFrom + Math.min(rows, N) * STEP_MS).toISOString() });
@@ -131,14 +138,15 @@ async function reportPart(store: ReturnType<typeof openHistoryStore>, sqlite: Da
 
 /**
  * The agents report over the same 30 days: 40 agents' state intervals (one every 5 minutes,
- * ≈0.7 M over the 60 days, loaded once) and the calls they answered. Not guarded yet: it has
- * no same-run baseline (docs/benchmarks.md says where its time goes).
+ * ≈0.7 M over the 60 days, loaded once into both engines) and the calls they answered,
+ * beside the same report from SQLite with covering indexes on the same rows.
  */
-async function agentsPart(store: ReturnType<typeof openHistoryStore>): Promise<void> {
+async function agentsPart(store: ReturnType<typeof openHistoryStore>, sqlite: Database.Database, config: Config): Promise<void> {
   const client = rawClientOf(store);
+  const per = Math.floor((N * STEP_MS) / 300_000);
+  // Interval k of agent a: [BASE + k·5 min + a·7 s, the next), its state by an integer formula both engines compute.
   const [{ n }] = await (await client.query({ query: 'SELECT count() AS n FROM agent_states', format: 'JSONEachRow' })).json<{ n: string }>() as [{ n: string }];
   if (Number(n) === 0) {
-    const per = Math.floor((N * STEP_MS) / 300_000);
     await client.command({
       query: `INSERT INTO agent_states (agent, state, reason, start, end, duration_s)
         SELECT concat('agent-', toString(a)), ['idle', 'busy', 'wrapup', 'away', 'ringing'][(k * 7 + a) % 5 + 1], '',
@@ -146,10 +154,68 @@ async function agentsPart(store: ReturnType<typeof openHistoryStore>): Promise<v
         FROM (SELECT number % 40 AS a, intDiv(number, 40) AS k FROM numbers(${per * 40}))`,
     });
     await client.command({ query: 'OPTIMIZE TABLE agent_states FINAL' });
+    // Rows inserted past the writer: the agents report's rollups are built as for a store that had none.
+    const t = performance.now();
+    const quarters = await backfillAgentsRollup(client);
+    console.log(`agents report rollups of ${quarters.toLocaleString('en-US')} quarters built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
+  if (!sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'agent_states'`).get()) {
+    sqlite.exec(`CREATE TABLE agent_states (agent TEXT, state TEXT, start INTEGER, end INTEGER, PRIMARY KEY (agent, start))`);
+    sqlite.exec(`INSERT INTO agent_states
+      WITH RECURSIVE seq(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM seq WHERE x < ${per * 40 - 1})
+      SELECT 'agent-' || (x % 40), CASE ((x / 40) * 7 + x % 40) % 5 WHEN 0 THEN 'idle' WHEN 1 THEN 'busy' WHEN 2 THEN 'wrapup' WHEN 3 THEN 'away' ELSE 'ringing' END,
+        ${BASE} + (x / 40) * 300000 + (x % 40) * 7000, ${BASE} + (x / 40 + 1) * 300000 + (x % 40) * 7000 FROM seq`);
+  }
+  // Covering indexes: both halves of the report read only an index.
+  sqlite.exec('CREATE INDEX IF NOT EXISTS agent_states_report ON agent_states (end, start, agent, state)');
+  sqlite.exec('CREATE INDEX IF NOT EXISTS calls_agents_report ON calls (answered_at, agent, queue, ended_at, talk_s, hold_s, acw_s)');
+  sqlite.exec('ANALYZE');
   const p = AgentsReportParams.parse({ from: '2026-01-15T00:00:00Z', to: '2026-02-14T00:00:00Z' });
   const runs = await timeRuns(2, 7, () => store.report('agents', p));
-  report('agents report, 30 days, 40 agents, chDB (median ms)', percentile(runs, 50), 'ms');
+  // The same report read from every call and interval (no rollup), as before sql/085_agents_rollup.sql: the same-run before.
+  const every = await timeRuns(1, 3, () => agentsReport(client, config, p, { rollup: false }));
+  const lite = await timeRuns(1, 5, async () => sqliteAgents(sqlite, p.from, p.to));
+  const chRows = (await store.report('agents', p)).rows;
+  const liteRows = sqliteAgents(sqlite, p.from, p.to);
+  const same = (a: number, b: number) => Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(a));
+  if (chRows.length !== liteRows.size) throw new Error(`chDB and SQLite disagree on the agents: ${chRows.length} vs ${liteRows.size}`);
+  for (const r of chRows) {
+    const l = liteRows.get(r.agent);
+    if (!l || l.calls !== r.calls || !same(l.duration, r.total_duration_s) || !same(l.talk, r.talk_s) || !same(l.hold, r.hold_s) || !same(l.acw, r.acw_s)
+      || (['idle', 'ringing', 'busy', 'wrapup', 'away'] as const).some((s) => !same(l.states[s] ?? 0, r[`${s}_s`]))) {
+      throw new Error(`chDB and SQLite disagree for ${r.agent}: ${JSON.stringify(r)} vs ${JSON.stringify(l)}`);
+    }
+  }
+  console.log(`agents report: ${chRows.reduce((s, r) => s + r.calls, 0).toLocaleString('en-US')} answered calls of ${chRows.length} agents`);
+  report('agents report, 30 days, 40 agents, chDB (median ms)', percentile(runs, 50), 'ms', { name: 'SQLite covering indexes', value: percentile(lite, 50) });
+  report('  speed-up over SQLite', percentile(lite, 50) / percentile(runs, 50), 'x');
+  report('  read from every call and interval instead (no rollup, median ms)', percentile(every, 50), 'ms', { name: 'with the rollups', value: percentile(runs, 50) });
+  guard('agents-report', 'agents report, 30 days of 10 M calls, 40 agents, vs SQLite covering indexes', percentile(runs, 50), percentile(lite, 50), 'lower');
+}
+
+/** The agents report in SQLite, same definitions: calls by answer time, state intervals clipped to the window. */
+function sqliteAgents(db: Database.Database, from: number, to: number) {
+  const out = new Map<string, { calls: number; duration: number; talk: number; hold: number; acw: number; states: Record<string, number> }>();
+  const at = (agent: string) => {
+    let r = out.get(agent);
+    if (!r) out.set(agent, (r = { calls: 0, duration: 0, talk: 0, hold: 0, acw: 0, states: {} }));
+    return r;
+  };
+  const calls = db
+    .prepare(
+      `SELECT agent, count(*) AS calls, sum(ended_at - answered_at) / 1000.0 AS duration, sum(talk_s) AS talk, sum(hold_s) AS hold, sum(acw_s) AS acw
+      FROM calls INDEXED BY calls_agents_report WHERE answered_at >= ? AND answered_at < ? AND agent <> '' GROUP BY agent`,
+    )
+    .all(from, to) as { agent: string; calls: number; duration: number; talk: number; hold: number; acw: number }[];
+  for (const c of calls) Object.assign(at(c.agent), { calls: c.calls, duration: c.duration, talk: c.talk, hold: c.hold, acw: c.acw });
+  const states = db
+    .prepare(
+      `SELECT agent, state, sum(min(end, @to) - max(start, @from)) / 1000.0 AS s
+      FROM agent_states INDEXED BY agent_states_report WHERE end > @from AND start < @to GROUP BY agent, state`,
+    )
+    .all({ from, to }) as { agent: string; state: string; s: number }[];
+  for (const s of states) at(s.agent).states[s.state] = s.s;
+  return out;
 }
 
 async function loadClickHouse(client: ClickHouseClient): Promise<void> {

@@ -16,6 +16,7 @@ import type { AgentsReportParams, CallsReportParams } from './params.js';
 import { agentsReport } from './report-agents.js';
 import type { AgentsReportRow } from './report-views.js';
 import { callFilters, windowParams } from './report-calls.js';
+import { reportSql } from './sql-files.js';
 
 type Kind = 'text' | 'number' | 'time';
 const iso = (col: string) => `concat(replaceOne(toString(${col}), ' ', 'T'), 'Z')`;
@@ -58,40 +59,19 @@ const FIELD_SQL: Record<Kind, (x: string) => string> = {
   time: (x) => `ifNull(concat('"', ${x}, '"'), '')`, // ISO text never holds a quote
   number: (x) => `toString(round(${x}, ${CSV_DECIMALS}))`, // as csvField: float noise past the 6th decimal dropped
 };
-/**
- * One whole CSV line per call, built in SQL. The expressions run in parallel before the sort,
- * the sort moves one string instead of 26 columns, and the TabSeparatedRaw output writes the
- * line as is followed by LF, so the '\r' ending makes the line CRLF.
- */
+/** One whole CSV line per call, built in SQL (sql/reports/export_calls_csv.sql says why a line, and why the '\r'). */
 const csvLineSql = `concat(${CALL_COLUMNS.map((c) => FIELD_SQL[c.kind](c.sql)).join(`, ',', `)}, '\\r')`;
 const jsonSelect = CALL_COLUMNS.map((c) => `${c.sql} AS ${c.name}`).join(', ');
 
 export type CallRecord = Record<string, string | number | null>;
 export type ExportFilters = Omit<CallsReportParams, 'group_by'> & { group_by?: CallsReportParams['group_by'] };
 
-/**
- * The queues' and agents' display names beside their ids, as of the export: the newest
- * configuration snapshot (written by each start, so the running engine's own names), read
- * once per query as four arrays (queue ids, queue names, agent ids, agent names) that
- * `transform` looks each row's id up in. An id the configuration does not name gets ''.
- * cc_analytics.calls (sql/071_calls_names.sql) reads the same snapshot the same way.
- */
-const NAMES_SQL = `WITH (
-  SELECT (
-    arrayMap(x -> JSONExtractString(x, 'id'), JSONExtractArrayRaw(config, 'queues')),
-    arrayMap(x -> JSONExtractString(x, 'name'), JSONExtractArrayRaw(config, 'queues')),
-    arrayMap(x -> JSONExtractString(x, 'id'), JSONExtractArrayRaw(config, 'agents')),
-    arrayMap(x -> JSONExtractString(x, 'name'), JSONExtractArrayRaw(config, 'agents')))
-  FROM config_snapshots FINAL WHERE version = (SELECT max(version) FROM config_snapshots)
-) AS names`;
-
-const callsWhere = (p: ExportFilters) =>
-  `FROM calls FINAL WHERE arrival >= {from:DateTime64(3, 'UTC')} AND arrival < {to:DateTime64(3, 'UTC')} ${callFilters(p)}`;
+const names = () => reportSql('export_names');
 
 /** Calls as JSON records with the export's columns, by arrival; `limit` caps the rows. */
 export async function callRecords(client: ClickHouseClient, p: ExportFilters, limit = 10_000): Promise<CallRecord[]> {
   const rs = await client.query({
-    query: `${NAMES_SQL} SELECT ${jsonSelect} ${callsWhere(p)} ORDER BY arrival, call_id LIMIT {limit:UInt32}`,
+    query: reportSql('export_call_records', { names: names(), columns: jsonSelect, filters: callFilters(p) }),
     query_params: { ...windowParams(p), limit },
     format: 'JSONEachRow',
   });
@@ -125,7 +105,7 @@ export function exportCalls(client: ClickHouseClient, openRawReader: () => RawRe
 /** Calls per [start, start + unit) of arrival within [from, to), ms, non-empty ones in order. */
 async function countsBy(client: ClickHouseClient, p: ExportFilters, unitS: number, from: number, to: number): Promise<[number, number][]> {
   const rs = await client.query({
-    query: `SELECT intDiv(toUnixTimestamp(arrival), {unit:UInt32}) * {unit:UInt32} AS t, count() AS n ${callsWhere(p)} GROUP BY t ORDER BY t`,
+    query: reportSql('export_slice_counts', { filters: callFilters(p) }),
     query_params: { ...windowParams(p), from: chTime(from), to: chTime(to), unit: unitS },
     format: 'JSONEachRow',
   });
@@ -180,8 +160,7 @@ function startSlice(reader: RawReader, query: string, params: Record<string, str
 async function* callChunks(client: ClickHouseClient, openRawReader: () => RawReader, p: ExportFilters, sliceRows: number): AsyncGenerator<Uint8Array> {
   yield utf8(csvHeader(CALL_COLUMNS.map((c) => c.name)));
   const params = windowParams(p);
-  const query = `${NAMES_SQL} SELECT ${csvLineSql} AS csv_line ${callsWhere(p)} ORDER BY arrival, call_id
-    SETTINGS query_plan_execute_functions_after_sorting = 0 FORMAT TabSeparatedRaw`;
+  const query = reportSql('export_calls_csv', { names: names(), line: csvLineSql, filters: callFilters(p) });
   const readers = [openRawReader(), openRawReader()] as const;
   const slices = planSlices(client, p, sliceRows);
   const started: StartedSlice[] = [];

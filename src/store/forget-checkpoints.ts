@@ -5,7 +5,8 @@
  * so writing history again from the top gives the same tables, not doubled ones. What is
  * keyed or versioned by seq goes too (refusals, and the rollups, whose rebuilds are ordered
  * by seq): the new pass rebuilds every interval it touches, which is all of them (the calls
- * report's rollup is built again at the next start, before the writer runs: sql/080_calls_rollup.sql).
+ * report's and the agents report's rollups are built again at the next start, before the writer
+ * runs: sql/080_calls_rollup.sql, sql/085_agents_rollup.sql).
  */
 import { openClient, type StoreTarget } from './client.js';
 import { splitStatements } from './migrate.js';

@@ -14,6 +14,7 @@ import type { CsvExport } from './export.js';
 import { migrate } from './migrate.js';
 import { storeSql } from './sql-files.js';
 import { ensureCallsRollup } from './calls-rollup.js';
+import { ensureAgentsRollup } from './agents-rollup.js';
 import { publishConfig } from './config-snapshot.js';
 import type { CallRow, FoldOutput } from './rows.js';
 import { quarantine, type QuarantinedRow } from './quarantine.js';
@@ -35,7 +36,8 @@ export interface HistoryStore {
   readonly config: Config;
   /**
    * Applies pending sql/ migrations, records the configuration the analysts' views judge by and
-   * builds the calls report's rollup where stored calls have none under this configuration;
+   * builds the calls report's rollup where stored calls have none under this configuration
+   * and the agents report's rollups once for rows stored before them;
    * returns the versions applied now.
    */
   migrate(): Promise<number[]>;
@@ -86,6 +88,7 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
       const applied = await migrate(client, options.now);
       await publishConfig(client, config, options.now());
       await ensureCallsRollup(client, config, options.now());
+      await ensureAgentsRollup(client, options.now());
       return applied;
     },
     async health() {

@@ -1,6 +1,7 @@
 /**
  * Writes one folded batch: base rows first, then the rollups of the intervals they touched
- * (the calls report's by the arrival quarters of the calls written, the others by their spans),
+ * (the calls report's by the arrival quarters of the calls written, the agents report's by those
+ * and its intervals' span, the others by their spans),
  * and the checkpoint last. Every step is idempotent (replacing tables keyed by event id,
  * call id, attempt, agent interval; rollups rebuilt from the deduplicated base), so a crash
  * anywhere in between is repaired by folding the same events again from the checkpoint.
@@ -13,6 +14,7 @@ import { queueSettingParams } from './figures.js';
 import type { CallRow, FoldOutput } from './rows.js';
 import { reportSql, storeSql } from './sql-files.js';
 import { rebuildCallsRollupFor } from './calls-rollup.js';
+import { rebuildAgentsRollupFor } from './agents-rollup.js';
 
 const QUARTER_MS = 15 * 60_000;
 
@@ -28,6 +30,7 @@ export async function writeFold(client: ClickHouseClient, config: Config, out: F
     if (values.length > 0) await client.insert({ table, values: values as object[], format: 'JSONEachRow' });
   }
   if (out.calls.length > 0) await rebuildCallsRollupFor(client, config, out.calls.map((c) => c.arrival), out.lastSeq);
+  await rebuildAgentsRollupFor(client, out.calls.map((c) => c.arrival), out.agentSpan, out.lastSeq);
   if (out.queueSpan) await rebuildQueueRollups(client, config, out.queueSpan, out.lastSeq);
   if (out.agentSpan) await rebuildAgentRollups(client, out.agentSpan, out.lastSeq);
 }

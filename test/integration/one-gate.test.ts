@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => db?.close());
 
 async function emptyHistory(): Promise<void> {
-  for (const t of ['events_raw', 'events_rejected', 'events_quarantined', 'calls', 'queue_attempts', 'agent_states', 'queue_rollup_15m', 'agent_rollup_15m', 'calls_rollup_15m', 'calls_queue_rollup_15m', 'writer_checkpoints']) {
+  for (const t of ['events_raw', 'events_rejected', 'events_quarantined', 'calls', 'queue_attempts', 'agent_states', 'queue_rollup_15m', 'agent_rollup_15m', 'calls_rollup_15m', 'calls_queue_rollup_15m', 'agent_calls_rollup_15m', 'agent_calls_total_rollup_15m', 'agent_calls_builds', 'agent_state_rollup_15m', 'writer_checkpoints']) {
     await db.raw.command({ query: `TRUNCATE TABLE ${t}` });
   }
 }
