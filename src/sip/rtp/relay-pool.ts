@@ -213,7 +213,8 @@ export class RelayPool {
   /** The slot's phone is `leg` now (a leg of the same call), or none. */
   bind(call: string, slot: number, leg: RelayLeg | null): void {
     if (leg && leg.call !== call) throw new Error(`leg ${leg.id} belongs to ${leg.call}, not ${call}`);
-    this.workerFor(call).send({ op: 'bind', slot, leg: leg?.id ?? null });
+    // A call already ended has no worker: its slots went with its room (nothing to unbind, no worker to take it again).
+    this.assigned.get(call)?.send({ op: 'bind', slot, leg: leg?.id ?? null });
   }
 
   joinSlot(call: string, party: string, role: PartyRole, slot: number, mode?: MonitorMode): void {
