@@ -63,7 +63,7 @@ interface Slot {
 
 /**
  * A call's room as call control keeps it in step with the log: an AudioRoom on this thread,
- * or the SIP edge's stand-in for a room on a media worker (src/sip/edge/worker-room.ts).
+ * or the SIP edge's stand-in for a room on a media worker (src/sip/edge/worker-room.ts, placed by placement.ts).
  */
 export interface CallRoom {
   join(id: string, role: PartyRole, endpoint: Endpoint, mode?: MonitorMode): void;

@@ -13,7 +13,7 @@ import type { EdgeContext } from './context.js';
 import type { Leg, LegEnd } from './leg.js';
 import type { Ringing } from './ring.js';
 import type { FeatureCodeWatch } from './slot.js';
-import type { LineSlot } from './worker-room.js';
+import type { LineSlot } from './placement.js';
 
 export type LineRole = 'agent' | 'consultee' | 'supervisor';
 

@@ -10,7 +10,7 @@ import type { Directory } from '../directory.js';
 import type { NonceIssuer } from '../digest.js';
 import type { Registrar } from '../registrar.js';
 import type { PortPool } from '../rtp/leg.js';
-import type { EdgeMedia } from './worker-room.js';
+import type { EdgeMedia } from './placement.js';
 import type { SipStack } from '../stack.js';
 import type { Flow } from '../transport.js';
 

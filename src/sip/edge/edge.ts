@@ -29,7 +29,7 @@ import type { Leg, LegEnd } from './leg.js';
 import { Reactor } from './reactor.js';
 import { Registrations } from './register.js';
 import { edgeStatus, type SipStatus } from './status.js';
-import { EdgeMedia } from './worker-room.js';
+import { EdgeMedia } from './placement.js';
 
 export type { SipStatus } from './status.js';
 

@@ -14,7 +14,8 @@ import { readRtp, telephoneEventPayload, writeRtp } from '../../../src/sip/rtp/p
 import { PortPool, RtpLeg } from '../../../src/sip/rtp/leg.js';
 import { RelayLeg, RelayPool } from '../../../src/sip/rtp/relay-pool.js';
 import { PhoneSlot } from '../../../src/sip/edge/slot.js';
-import { EdgeMedia, WorkerRoom, WorkerSlot } from '../../../src/sip/edge/worker-room.js';
+import { EdgeMedia } from '../../../src/sip/edge/placement.js';
+import { WorkerRoom, WorkerSlot } from '../../../src/sip/edge/worker-room.js';
 import { until } from '../../support/sip/lab.js';
 
 const HOST = '127.0.0.1';
