@@ -4,7 +4,8 @@
  * played there, a supervisor whose endpoint is on this thread (a simulated phone) bridged
  * into the worker's room, and the agent's *9 screened on the worker: the code comes back
  * to this thread and the caller's phone never gets the digits. A call the edge did not
- * begin stays on this thread.
+ * begin stays on this thread. A browser leg taking a supervisor's place on a worker call
+ * (an endpoint on this thread, bridged) hears the matrix, and the phone hears again after.
  */
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +163,29 @@ describe('a call on a media worker, as the SIP edge drives it', () => {
     room.setMode('sup', 'barge');
     await fresh(caller, agent, sup);
     expect({ caller: tones(caller.heard), agent: tones(agent.heard), sup: tones([sup.take()]) }).toEqual({ caller: ['agent', 'sup'], agent: ['caller', 'sup'], sup: ['agent', 'caller'] });
+
+    // A browser leg (an endpoint on this thread) takes over the supervisor's place and hands it back.
+    const supSlot = media.slot(call, 'sup2', null);
+    const supLeg = await media.open(call);
+    const supPhone = await phone(HZ.sup, 'pcmu');
+    supLeg.connect({ address: HOST, port: supPhone.port, codec: 'pcmu', pt: 0, telephoneEvent: null, send: true });
+    supSlot.bind(supLeg);
+    room.leave('sup');
+    room.join('sup2', 'supervisor', supSlot, 'listen');
+    await fresh(caller, agent, supPhone);
+    expect({ caller: tones(caller.heard), agent: tones(agent.heard), sup: tones(supPhone.heard) }).toEqual({ caller: ['agent'], agent: ['caller'], sup: ['agent', 'caller'] });
+    const browser = new RecordingEndpoint('pcmu', null, 20);
+    expect(room.replace('sup2', browser)).toBe(supSlot);
+    await fresh(browser);
+    supPhone.heard.length = 0;
+    await fresh(browser);
+    expect(tones([browser.take()])).toEqual(['agent', 'caller']);
+    expect(supPhone.heard).toHaveLength(0); // the phone's leg is out of the room while the browser has its place
+    expect(room.replace('sup2', supSlot)).toBe(browser);
+    await fresh(supPhone);
+    expect(tones(supPhone.heard)).toEqual(['agent', 'caller']);
+    room.leave('sup2');
+    supLeg.close();
 
     // *9 on the agent's phone: screened on the worker, the code posted here, the caller gets no digit.
     const before = caller.events;
