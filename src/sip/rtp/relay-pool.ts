@@ -23,7 +23,7 @@ import type { MediaPolicy } from './latch.js';
 import type { MediaLeg, RemoteMedia } from './leg.js';
 import { noTotals, type RtpTotals } from './ports.js';
 import { RTCP_INTERVAL_MS } from './rtcp.js';
-import { TOTAL_KEYS, type RelayCommand, type RelayReply, type RelayWorkerData } from './relay-protocol.js';
+import { TOTAL_KEYS, type BridgedFrame, type RelayCommand, type RelayReply, type RelayWorkerData } from './relay-protocol.js';
 
 export interface RelayPoolOptions {
   host: string;
@@ -122,6 +122,19 @@ class RelayWorker {
 
   send(c: RelayCommand): void {
     if (this.failure === null) this.thread.postMessage(c);
+  }
+
+  /** Frames of bridged parties wait here for the end of the current turn, then go as one message. */
+  private saying: BridgedFrame[] = [];
+
+  say(f: BridgedFrame): void {
+    if (this.saying.length === 0)
+      queueMicrotask(() => {
+        const frames = this.saying;
+        this.saying = [];
+        this.send({ op: 'say', frames });
+      });
+    this.saying.push(f);
   }
 
   async stop(): Promise<void> {
@@ -236,11 +249,11 @@ export class RelayPool {
   }
 
   say(call: string, party: string, frame: Uint8Array): void {
-    this.assigned.get(call)?.send({ op: 'say', call, party, frame });
+    this.assigned.get(call)?.say({ call, party, frame });
   }
 
   private news(r: RelayReply): void {
-    if (r.op === 'heard') this.hearers.get(`${r.call}\0${r.party}`)?.(r.frame);
+    if (r.op === 'heard') for (const f of r.frames) this.hearers.get(`${f.call}\0${f.party}`)?.(f.frame);
     else if (r.op === 'code') this.keyers.get(`${r.call}\0${r.party}`)?.(r.code);
   }
 

@@ -23,6 +23,13 @@ export interface RelayWorkerData {
   totals: SharedArrayBuffer;
 }
 
+/** One 20 ms frame of a bridged party (a party whose endpoint is on the main thread). */
+export interface BridgedFrame {
+  call: string;
+  party: string;
+  frame: Uint8Array;
+}
+
 export type RelayCommand =
   | { op: 'open'; leg: number; policy: MediaPolicy }
   | { op: 'connect'; leg: number; remote: RemoteMedia; relearn: boolean }
@@ -41,8 +48,8 @@ export type RelayCommand =
   | { op: 'join-bridge'; call: string; party: string; role: PartyRole; mode?: MonitorMode; codec: Codec }
   /** The party's own endpoint (slot or leg) again after a bridge took its place. */
   | { op: 'unbridge'; call: string; party: string }
-  /** A frame a bridged party sends (its endpoint on the main thread read it on the main media clock). */
-  | { op: 'say'; call: string; party: string; frame: Uint8Array }
+  /** Frames bridged parties send (their endpoints on the main thread read them on the main media clock), one message per main-thread frame. */
+  | { op: 'say'; frames: BridgedFrame[] }
   | { op: 'leave'; call: string; party: string }
   | { op: 'hold'; call: string; onHold: boolean }
   | { op: 'mode'; call: string; party: string; mode: MonitorMode }
@@ -55,7 +62,7 @@ export type RelayReply =
   | { op: 'failed'; leg: number; error: string }
   /** `cpuUs`: the worker thread's CPU time so far (user + system, µs). */
   | { op: 'pong'; id: number; cpuUs: number }
-  /** What a bridged party hears this frame (for its endpoint on the main thread). */
-  | { op: 'heard'; call: string; party: string; frame: Uint8Array }
+  /** What the bridged parties hear this frame (for their endpoints on the main thread), one message per worker frame. */
+  | { op: 'heard'; frames: BridgedFrame[] }
   /** A party's phone keyed a feature code (its digits were kept from the others). */
   | { op: 'code'; call: string; party: string; code: string };

@@ -12,7 +12,7 @@ import { systemClock } from '../../domain/index.js';
 import { AudioRoom, FRAME_MS, FRAME_SAMPLES, Tone, type Codec, type Endpoint } from '../../media/index.js';
 import { PhoneSlot } from '../edge/slot.js';
 import { PortPool, RtpLeg } from './leg.js';
-import { TOTAL_KEYS, type RelayCommand, type RelayReply, type RelayWorkerData } from './relay-protocol.js';
+import { TOTAL_KEYS, type BridgedFrame, type RelayCommand, type RelayReply, type RelayWorkerData } from './relay-protocol.js';
 
 /** Frames owed after a stall are caught up, but never more than this many at once (that audio is lost either way). */
 const MAX_CATCH_UP = 5;
@@ -25,6 +25,8 @@ const rooms = new Map<string, AudioRoom>();
 const slots = new Map<number, { call: string; slot: PhoneSlot }>();
 const bridges = new Map<string, { bridge: Bridge; before: Endpoint | undefined }>();
 const key = (call: string, party: string) => `${call}\0${party}`;
+/** What bridged parties heard this tick: sent to the main thread as one message after the tick (a message per frame costs more than the frame). */
+let heard: BridgedFrame[] = [];
 
 /**
  * A party whose endpoint is on the main thread (a simulated phone, a supervisor's browser
@@ -50,7 +52,7 @@ class Bridge implements Endpoint {
   }
 
   write(payload: Uint8Array): void {
-    reply({ op: 'heard', call: this.call, party: this.party, frame: payload.slice(0, FRAME_SAMPLES) });
+    heard.push({ call: this.call, party: this.party, frame: payload.slice(0, FRAME_SAMPLES) });
   }
 }
 const totals = new Float64Array(data.totals);
@@ -134,7 +136,7 @@ async function apply(c: RelayCommand): Promise<void> {
       return;
     }
     case 'say':
-      bridges.get(key(c.call, c.party))?.bridge.push(c.frame);
+      for (const f of c.frames) bridges.get(key(f.call, f.party))?.bridge.push(f.frame);
       return;
     case 'leave':
       rooms.get(c.call)?.leave(c.party);
@@ -181,6 +183,10 @@ const clock = setInterval(() => {
   const frames = Math.min(due - done, MAX_CATCH_UP);
   done = due;
   for (let f = 0; f < frames; f++) for (const r of rooms.values()) r.tick();
+  if (heard.length > 0) {
+    reply({ op: 'heard', frames: heard });
+    heard = [];
+  }
   publishTotals();
 }, FRAME_MS);
 clock.unref();
