@@ -4,7 +4,7 @@
  * it: the SIP edge for real phones and real callers, the simulator's phones for the rest.
  */
 import type { AcdCommand, LiveAcd } from '../acd/index.js';
-import type { Endpoint, PartyRole } from '../media/index.js';
+import type { CallRoom, Endpoint, PartyRole } from '../media/index.js';
 import type { SimulatedPhones } from './sim-audio.js';
 import type { DriverOutcome, Telephony } from './telephony.js';
 
@@ -12,6 +12,8 @@ import type { DriverOutcome, Telephony } from './telephony.js';
 export interface PartyPhones {
   /** The party's phone, or undefined when this owner has none for it. */
   endpoint(call: string, party: string, role: PartyRole): Endpoint | undefined;
+  /** The call's audio room, when this owner keeps it (Telephony.room). */
+  room?(call: string, holdMusicHz: number): CallRoom | undefined;
   /** The call's audio room closed: forget its phones. */
   release?(call: string): void;
   connectMonitor?: Telephony['connectMonitor'];
@@ -44,6 +46,14 @@ export class AcdTelephony implements Telephony {
       if (e) return e;
     }
     throw new Error(`no phone for ${party} on call ${call}`);
+  }
+
+  room(call: string, holdMusicHz: number): CallRoom | undefined {
+    for (const p of this.owners) {
+      const r = p.room?.(call, holdMusicHz);
+      if (r) return r;
+    }
+    return undefined;
   }
 
   release(call: string): void {

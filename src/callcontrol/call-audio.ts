@@ -6,7 +6,7 @@
  * the telephony driver; the media clock (or a test) moves frames with `pump`.
  */
 import { isAgentEvent, isOperational, type CallEvent } from '../domain/index.js';
-import { AudioRoom, FRAME_MS, Tone, type Endpoint, type PartyRole } from '../media/index.js';
+import { AudioRoom, FRAME_MS, Tone, type CallRoom, type Endpoint, type PartyRole } from '../media/index.js';
 import { SIM_TONES } from './sim-audio.js';
 import type { Telephony } from './telephony.js';
 
@@ -25,17 +25,17 @@ export interface InProgress {
 export type Detach = () => void;
 
 export class CallAudio {
-  private readonly rooms = new Map<string, AudioRoom>();
+  private readonly rooms = new Map<string, CallRoom>();
   private clock: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly driver: Pick<Telephony, 'endpoint'>,
+    private readonly driver: Pick<Telephony, 'endpoint' | 'room'>,
     /** Whether a consult target is an agent (it joins the mix) rather than a queue. */
     private readonly isAgent: (id: string) => boolean,
     private readonly onCallEnded: (call: string) => void = () => {},
   ) {}
 
-  room(call: string): AudioRoom | undefined {
+  room(call: string): CallRoom | undefined {
     return this.rooms.get(call);
   }
 
@@ -48,18 +48,18 @@ export class CallAudio {
     const call = e.call_id;
     switch (e.type) {
       case 'call.queued':
-        this.open(call).mixer.setHold(true);
+        this.open(call).setHold(true);
         return;
       case 'call.answered': {
         const r = this.open(call);
-        r.mixer.setHold(false);
+        r.setHold(false);
         if (r.has(e.agent)) r.leave(e.agent); // a consultee becomes the call's agent
         this.join(r, call, e.agent, 'agent');
         return;
       }
       case 'call.held':
       case 'call.resumed':
-        this.rooms.get(call)?.mixer.setHold(e.type === 'call.held');
+        this.rooms.get(call)?.setHold(e.type === 'call.held');
         return;
       case 'call.consult_started':
         if (this.isAgent(e.target)) this.withRoom(call, (r) => this.join(r, call, e.target, 'consultee'));
@@ -71,14 +71,14 @@ export class CallAudio {
         this.rooms.get(call)?.leave(e.from_agent);
         // A consult transfer to an agent: the caller leaves hold and meets the new agent; a
         // blind one waits with the music for the next agent; a takeover talks on at once.
-        this.rooms.get(call)?.mixer.setHold(e.kind === 'blind' && e.to.number === undefined);
+        this.rooms.get(call)?.setHold(e.kind === 'blind' && e.to.number === undefined);
         return;
       case 'monitor.started':
         this.withRoom(call, (r) => this.join(r, call, e.supervisor, 'supervisor', e.mode));
         return;
       case 'monitor.mode_changed':
         this.withRoom(call, (r) => {
-          if (r.has(e.supervisor)) r.mixer.setMode(e.supervisor, e.mode);
+          if (r.has(e.supervisor)) r.setMode(e.supervisor, e.mode);
         });
         return;
       case 'monitor.ended':
@@ -111,7 +111,7 @@ export class CallAudio {
       const connected = c.state === 'talking' || c.state === 'held';
       if (!waiting && !connected) continue;
       const r = this.open(c.call_id);
-      r.mixer.setHold(waiting || c.state === 'held');
+      r.setHold(waiting || c.state === 'held');
       if (connected && c.agent !== null) this.join(r, c.call_id, c.agent, 'agent');
       for (const m of c.monitors) this.join(r, c.call_id, m.supervisor, 'supervisor', m.mode);
     }
@@ -159,22 +159,23 @@ export class CallAudio {
     this.clock = undefined;
   }
 
-  private open(call: string): AudioRoom {
+  /** The call's room: the driver's own (a room on a media worker) when it keeps one for the call, else one on this thread. */
+  private open(call: string): CallRoom {
     let r = this.rooms.get(call);
     if (!r) {
-      r = new AudioRoom(new Tone(SIM_TONES.holdMusic));
+      r = this.driver.room?.(call, SIM_TONES.holdMusic) ?? new AudioRoom(new Tone(SIM_TONES.holdMusic));
       this.rooms.set(call, r);
       this.join(r, call, CALLER, 'caller');
     }
     return r;
   }
 
-  private withRoom(call: string, f: (r: AudioRoom) => void): void {
+  private withRoom(call: string, f: (r: CallRoom) => void): void {
     const r = this.rooms.get(call);
     if (r) f(r);
   }
 
-  private join(r: AudioRoom, call: string, party: string, role: PartyRole, mode?: 'listen' | 'whisper' | 'barge' | 'takeover'): void {
+  private join(r: CallRoom, call: string, party: string, role: PartyRole, mode?: 'listen' | 'whisper' | 'barge' | 'takeover'): void {
     if (r.has(party)) return;
     r.join(party, role, this.driver.endpoint(call, party, role), mode);
   }

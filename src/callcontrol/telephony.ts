@@ -5,7 +5,7 @@
  */
 import type { AcdCommand } from '../acd/index.js';
 import type { CallEvent } from '../domain/index.js';
-import type { Endpoint, PartyRole } from '../media/index.js';
+import type { CallRoom, Endpoint, PartyRole } from '../media/index.js';
 
 export type DriverOutcome = { ok: true; events: CallEvent[] } | { ok: false; refused: string };
 
@@ -15,6 +15,11 @@ export interface Telephony {
   execute(command: AcdCommand): Promise<DriverOutcome>;
   /** The phone of a party on a call, attached to the call's mixer. */
   endpoint(call: string, party: string, role: PartyRole): Endpoint;
+  /**
+   * The call's audio room when the driver keeps it itself (the SIP edge's room on a media
+   * worker, with this hold music, a tone in Hz); undefined: call control mixes it on this thread.
+   */
+  room?(call: string, holdMusicHz: number): CallRoom | undefined;
   /** The call's audio room closed: the driver may forget the call's phones. */
   release?(call: string): void;
   /**

@@ -143,6 +143,11 @@ export const SipConfig = z.strictObject({
       relearn_after_s: z.number().min(0.2).max(300).default(2),
       /** The mean interval between a leg's RTCP reports (RFC 3550: 5 s). */
       rtcp_interval_s: z.number().min(1).max(60).default(5),
+      /**
+       * Media worker threads for the calls that begin at the edge (their legs, slots and audio
+       * room on one worker); 0: every call's media on the main thread.
+       */
+      workers: z.number().int().min(0).max(64).default(0),
     })
     .prefault({}),
   /** The digest algorithms challenges offer, in order (a phone's own `digest` overrides it). */

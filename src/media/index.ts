@@ -3,4 +3,4 @@ export { CODECS, decodeFrame, encodeFrame, silenceByte, silentPayload, transcode
 export { Tone, Loop, pcmFromBytes, goertzelAmplitude, levelDbfs } from './tone.js';
 export { hears, hearsHoldMusic, hearingMatrix, type MixParty, type PartyRole, type RoomFlags } from './hearing.js';
 export { CallMixer, type PcmSource } from './mixer.js';
-export { AudioRoom, RecordingEndpoint, type Endpoint, type PhoneLink, type TelephoneEvent } from './room.js';
+export { AudioRoom, RecordingEndpoint, type CallRoom, type Endpoint, type PhoneLink, type TelephoneEvent } from './room.js';

@@ -61,7 +61,24 @@ interface Slot {
   onTick: boolean;
 }
 
-export class AudioRoom {
+/**
+ * A call's room as call control keeps it in step with the log: an AudioRoom on this thread,
+ * or the SIP edge's stand-in for a room on a media worker (src/sip/edge/worker-room.ts, placed by placement.ts).
+ */
+export interface CallRoom {
+  join(id: string, role: PartyRole, endpoint: Endpoint, mode?: MonitorMode): void;
+  replace(id: string, endpoint: Endpoint): Endpoint | undefined;
+  endpointOf(id: string): Endpoint | undefined;
+  leave(id: string): void;
+  has(id: string): boolean;
+  readonly size: number;
+  setHold(onHold: boolean): void;
+  setMode(id: string, mode: MonitorMode): void;
+  close(): void;
+  tick(): void;
+}
+
+export class AudioRoom implements CallRoom {
   readonly mixer: CallMixer;
   private readonly slots = new Map<string, Slot>();
   private inputs: Array<Int16Array | undefined> = [];
@@ -112,6 +129,14 @@ export class AudioRoom {
 
   has(id: string): boolean {
     return this.slots.has(id);
+  }
+
+  setHold(onHold: boolean): void {
+    this.mixer.setHold(onHold);
+  }
+
+  setMode(id: string, mode: MonitorMode): void {
+    this.mixer.setMode(id, mode);
   }
 
   get size(): number {

@@ -33,6 +33,7 @@ const SipStatus = z
     ),
     calls: Count,
     rtp_port_pairs: Count,
+    media_workers: z.array(Count).openapi({ description: 'calls whose media each media worker thread holds now (sip.rtp.workers; empty: all media on the main thread)' }),
     rtp: z.object({
       received: Count,
       sent: Count,

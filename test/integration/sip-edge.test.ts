@@ -20,33 +20,6 @@ import { waitUntil } from '../support/time.js';
 let t: TestEngine;
 let to: { host: string; port: number };
 
-beforeAll(async () => {
-  t = await startTestEngine({
-    config: {
-      queues: [{ id: 'sales', numbers: ['+15550100'] }],
-      agents: [
-        { id: 'ann', queues: ['sales'], sip: { user: '1001', password: 'secret-1001' } },
-        { id: 'sha', queues: ['sales'], sip: { user: '1003', password: 'secret-1003', digest: ['SHA-256'] } },
-        { id: 'cat', queues: ['sales'], sip: { user: '1004', password: 'secret-1004' } },
-        { id: 'dan', queues: ['sales'], sip: { user: '1005', password: 'secret-1005' } },
-      ],
-      sip: {
-        listen: '127.0.0.1:0',
-        rtp: { ports: [41000, 41999] },
-        // Every phone gets this one challenge; the SHA-256 phone's own list must be within it.
-        digest: ['MD5', 'SHA-256'],
-        trunks: [{ name: 'pbx', from: '127.0.0.2/32' }],
-        limits: { calls: 1, registrations_per_address: 2 },
-        wrapup_timeout_s: 1,
-      },
-    },
-  });
-  to = { host: '127.0.0.1', port: t.engine.sip!.port };
-});
-afterAll(async () => {
-  await t?.stop();
-});
-
 /** REGISTER once to get the challenge, then with credentials computed from it. */
 async function register(c: RawSip, user: string, password: string, algorithm?: 'MD5' | 'SHA-256') {
   const uri = `sip:127.0.0.1:${to.port}`;
@@ -66,7 +39,35 @@ async function register(c: RawSip, user: string, password: string, algorithm?: '
   return { challenge, final: await c.response(first.callId, 'REGISTER', { after: c.received.length }) };
 }
 
-describe('SIP edge on the wire', () => {
+// Once with the media on the main thread (sip.rtp.workers absent), once on two media worker threads.
+describe.each([0, 2])('SIP edge on the wire (media workers: %i)', (workers) => {
+  beforeAll(async () => {
+    t = await startTestEngine({
+      config: {
+        queues: [{ id: 'sales', numbers: ['+15550100'] }],
+        agents: [
+          { id: 'ann', queues: ['sales'], sip: { user: '1001', password: 'secret-1001' } },
+          { id: 'sha', queues: ['sales'], sip: { user: '1003', password: 'secret-1003', digest: ['SHA-256'] } },
+          { id: 'cat', queues: ['sales'], sip: { user: '1004', password: 'secret-1004' } },
+          { id: 'dan', queues: ['sales'], sip: { user: '1005', password: 'secret-1005' } },
+        ],
+        sip: {
+          listen: '127.0.0.1:0',
+          rtp: { ports: [41000, 41999], workers },
+          // Every phone gets this one challenge; the SHA-256 phone's own list must be within it.
+          digest: ['MD5', 'SHA-256'],
+          trunks: [{ name: 'pbx', from: '127.0.0.2/32' }],
+          limits: { calls: 1, registrations_per_address: 2 },
+          wrapup_timeout_s: 1,
+        },
+      },
+    });
+    to = { host: '127.0.0.1', port: t.engine.sip!.port };
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
   it('answers OPTIONS; registers with MD5 (the default challenge)', async () => {
     const c = await RawSip.open(to);
     const o = c.request('OPTIONS', `sip:127.0.0.1:${to.port}`);

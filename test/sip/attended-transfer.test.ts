@@ -12,19 +12,19 @@ import { spawnSync } from 'node:child_process';
 import type { CallEvent } from '../../src/domain/index.js';
 import { Lab, labUnavailable, until } from '../support/sip/lab.js';
 import { Linphone } from './linphone.js';
-import { Center, hold, SALES_NUMBER, TONES } from './scenario.js';
+import { Center, hold, MEDIA_WORKERS, SALES_NUMBER, TONES } from './scenario.js';
 
 const skip = labUnavailable() ?? (spawnSync('sh', ['-c', 'command -v linphonec']).status === 0 ? null : 'linphonec is not installed');
 const AUDIO_MS = 2500;
 
-describe.skipIf(skip !== null)("an attended transfer pressed on the agent's phone (REFER with Replaces)", () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)("an attended transfer pressed on the agent's phone (REFER with Replaces) (media workers: %i)", (workers) => {
   let lab: Lab;
   let c: Center;
   let ann: Linphone;
 
   beforeAll(async () => {
     lab = await Lab.open();
-    c = await Center.open(lab);
+    c = await Center.open(lab, { workers });
     ann = await Linphone.start(lab, { name: 'ann', tone: TONES.ann, account: { user: '1001', password: 'secret-1001' }, registrar: c.registrar, realm: 'cc-supervisor' });
     await Promise.all([c.phone('bob'), c.phone('caller')]);
     await c.logIn('ann');

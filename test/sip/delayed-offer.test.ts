@@ -12,18 +12,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
 import { writeMulawWav } from '../support/sip/audio.js';
 import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from '../support/sip/lab.js';
-import { Center, hold, SALES_NUMBER, TONES } from './scenario.js';
+import { Center, hold, MEDIA_WORKERS, SALES_NUMBER, TONES } from './scenario.js';
 
 const skip = labUnavailable();
 const SCENARIO = fileURLToPath(new URL('../support/sip/sipp/delayed-offer.xml', import.meta.url));
 
-describe.skipIf(skip !== null)('a delayed-offer INVITE from a trunk', () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)('a delayed-offer INVITE from a trunk (media workers: %i)', (workers) => {
   let lab: Lab;
   let c: Center;
 
   beforeAll(async () => {
     lab = await Lab.open();
-    c = await Center.open(lab);
+    c = await Center.open(lab, { workers });
     await c.phone('ann');
     await c.logIn('ann');
   });

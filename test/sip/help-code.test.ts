@@ -9,19 +9,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
 import { Lab, labUnavailable, until } from '../support/sip/lab.js';
-import { Center, hold, SALES_NUMBER } from './scenario.js';
+import { Center, hold, MEDIA_WORKERS, SALES_NUMBER } from './scenario.js';
 import type { Phone } from './baresip.js';
 
 const skip = labUnavailable();
 const PHASE_MS = 3000;
 
-describe.skipIf(skip !== null)('an agent keys the help code on a real phone', () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)('an agent keys the help code on a real phone (media workers: %i)', (workers) => {
   let lab: Lab;
   let c: Center;
 
   beforeAll(async () => {
     lab = await Lab.open();
-    c = await Center.open(lab);
+    c = await Center.open(lab, { workers });
     await Promise.all([c.phone('ann'), c.phone('caller'), c.phone('sup')]);
     await c.logIn('ann');
   });

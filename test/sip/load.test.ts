@@ -8,17 +8,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab, labUnavailable } from '../support/sip/lab.js';
 import { runLoad, type LoadResult } from '../support/sip/load.js';
+import { MEDIA_WORKERS } from './scenario.js';
 
 const skip = labUnavailable();
 const CALLS = 200;
 const HOLD_S = 10;
 
-describe.skipIf(skip !== null)(`sipp: ${CALLS} concurrent calls with RTP`, () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)(`sipp: ${CALLS} concurrent calls with RTP (media workers: %i)`, (workers) => {
   let lab: Lab;
   let r: LoadResult;
   beforeAll(async () => {
     lab = await Lab.open();
-    r = await runLoad(lab, { calls: CALLS, holdS: HOLD_S });
+    r = await runLoad(lab, { calls: CALLS, holdS: HOLD_S, workers });
   }, 240_000);
   afterAll(async () => lab?.close());
 

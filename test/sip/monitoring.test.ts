@@ -9,12 +9,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
 import { Lab, labUnavailable, until } from '../support/sip/lab.js';
-import { Center, hold, SALES_NUMBER } from './scenario.js';
+import { Center, hold, MEDIA_WORKERS, SALES_NUMBER } from './scenario.js';
 
 const skip = labUnavailable();
 const PHASE_MS = 3000;
 
-describe.skipIf(skip !== null)('a SIP call through the ACD, monitored on a supervisor phone', () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)('a SIP call through the ACD, monitored on a supervisor phone (media workers: %i)', (workers) => {
   let lab: Lab;
   let center: Center;
   let callId = '';
@@ -22,7 +22,7 @@ describe.skipIf(skip !== null)('a SIP call through the ACD, monitored on a super
 
   beforeAll(async () => {
     lab = await Lab.open();
-    center = await Center.open(lab);
+    center = await Center.open(lab, { workers });
     await Promise.all([center.phone('ann'), center.phone('bob'), center.phone('caller'), center.phone('sup')]);
     await center.logIn('ann');
     await center.logIn('bob');
@@ -47,6 +47,10 @@ describe.skipIf(skip !== null)('a SIP call through the ACD, monitored on a super
     await hold(PHASE_MS);
     await ann.accept();
     marks.talk = center.began('ann', await center.mark('answer', (e) => e.type === 'call.answered' && e.call_id === callId));
+    // With media workers the call's legs and room are on one of them; without, none is running.
+    const status = (await center.engine.req('/cc/sip/status')).body as { media_workers: number[] };
+    expect(status.media_workers).toEqual(workers === 0 ? [] : expect.arrayContaining([1, 0]));
+    expect(status.media_workers).toHaveLength(workers);
     await hold(PHASE_MS);
   });
 

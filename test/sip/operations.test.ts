@@ -8,19 +8,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
 import { Lab, labUnavailable, until } from '../support/sip/lab.js';
-import { Center, hold, SALES_NUMBER } from './scenario.js';
+import { Center, hold, MEDIA_WORKERS, SALES_NUMBER } from './scenario.js';
 import type { Phone } from './baresip.js';
 
 const skip = labUnavailable();
 const AUDIO_MS = 2500;
 
-describe.skipIf(skip !== null)('call operations on real SIP calls', () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)('call operations on real SIP calls (media workers: %i)', (workers) => {
   let lab: Lab;
   let c: Center;
 
   beforeAll(async () => {
     lab = await Lab.open();
-    c = await Center.open(lab);
+    c = await Center.open(lab, { workers });
     // bob's phone is on TCP: his calls (offers, transfers, the consultation) ride the connection it registered on.
     await Promise.all([c.phone('ann'), c.phone('bob', { transport: 'tcp' }), c.phone('caller')]);
     await c.logIn('ann');

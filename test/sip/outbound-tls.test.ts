@@ -12,13 +12,13 @@ import type { CallEvent } from '../../src/domain/index.js';
 import { Phone } from './baresip.js';
 import { issue, makeCa, opensslUnavailable } from './certs.js';
 import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from '../support/sip/lab.js';
-import { Center, centerConfig, hold, TONES } from './scenario.js';
+import { Center, centerConfig, hold, MEDIA_WORKERS, TONES } from './scenario.js';
 
 const skip = labUnavailable() ?? opensslUnavailable();
 const CUSTOMER = '+15558880123';
 const IMPOSTOR = '+15559990123';
 
-describe.skipIf(skip !== null)('an outbound call through a TLS trunk with mandatory SRTP', () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)('an outbound call through a TLS trunk with mandatory SRTP (media workers: %i)', (workers) => {
   let lab: Lab;
   let c: Center;
   let carrier: Phone;
@@ -50,7 +50,7 @@ describe.skipIf(skip !== null)('an outbound call through a TLS trunk with mandat
         ],
       },
     };
-    c = await Center.open(lab, { config });
+    c = await Center.open(lab, { config, workers });
     c.phones.set('customer', carrier);
     c.phones.set('impostor', impostor);
     await c.phone('ann');

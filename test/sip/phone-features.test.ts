@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
 import { writeMulawWav } from '../support/sip/audio.js';
 import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from '../support/sip/lab.js';
-import { Center, centerConfig, hold, SALES_NUMBER, TONES } from './scenario.js';
+import { Center, centerConfig, hold, MEDIA_WORKERS, SALES_NUMBER, TONES } from './scenario.js';
 
 const skip = labUnavailable();
 const AUDIO_MS = 2500;
@@ -24,7 +24,7 @@ const CUSTOMER = '+15557770123';
 /** The credentials sipp/carrier.xml checks (verifyauth takes them literally). */
 const TRUNK_AUTH = { user: 'cc-trunk', password: 'trunk-secret-1' };
 
-describe.skipIf(skip !== null)("the agent's own phone: transfers, consultation, outbound calls", () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)("the agent's own phone: transfers, consultation, outbound calls (media workers: %i)", (workers) => {
   let lab: Lab;
   let c: Center;
   let carrierPort = 0;
@@ -42,7 +42,7 @@ describe.skipIf(skip !== null)("the agent's own phone: transfers, consultation, 
         ],
       },
     };
-    c = await Center.open(lab, { config });
+    c = await Center.open(lab, { config, workers });
     await Promise.all([c.phone('ann'), c.phone('bob', { transport: 'tcp' }), c.phone('caller'), c.phone('sup')]);
     await c.logIn('ann');
     await c.logIn('bob');

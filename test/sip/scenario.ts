@@ -22,6 +22,9 @@ export type Party = keyof typeof TONES;
 
 export const SALES_NUMBER = '+15550100';
 
+/** The media tests run twice: the main thread's relay (sip.rtp.workers absent) and two media worker threads. */
+export const MEDIA_WORKERS = [0, 2] as const;
+
 export function centerConfig(extra: Partial<ConfigInput> = {}): ConfigInput {
   return {
     queues: [{ id: 'sales', numbers: [SALES_NUMBER], routing: { ring_timeout_s: 6, max_wait_s: 120 } }, { id: 'support', numbers: ['+15550200'] }],
@@ -49,8 +52,11 @@ export class Center {
     readonly engine: LabEngine,
   ) {}
 
-  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean; address?: string; users?: Array<Record<string, unknown> & { name: string; role: string }> } = {}): Promise<Center> {
-    return new Center(lab, await LabEngine.start(lab, { config: o.config ?? centerConfig(), users: o.users ?? [SUPERVISOR], ...(o.sim ? { sim: true } : {}), ...(o.address ? { address: o.address } : {}) }));
+  /** `workers`: sip.rtp.workers (media worker threads; absent or 0: the main thread's relay). */
+  static async open(lab: Lab, o: { config?: ConfigInput; sim?: boolean; address?: string; users?: Array<Record<string, unknown> & { name: string; role: string }>; workers?: number } = {}): Promise<Center> {
+    const base = o.config ?? centerConfig();
+    const config = o.workers ? { ...base, sip: { ...base.sip, rtp: { ...base.sip?.rtp, workers: o.workers } } } : base;
+    return new Center(lab, await LabEngine.start(lab, { config, users: o.users ?? [SUPERVISOR], ...(o.sim ? { sim: true } : {}), ...(o.address ? { address: o.address } : {}) }));
   }
 
   get registrar(): string {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/domain/index.js';
 import { issue, makeCa, opensslUnavailable, type LabCa } from './certs.js';
 import { Lab, labUnavailable, until } from '../support/sip/lab.js';
-import { Center, centerConfig, hold, SALES_NUMBER } from './scenario.js';
+import { Center, centerConfig, hold, MEDIA_WORKERS, SALES_NUMBER } from './scenario.js';
 
 const skip = labUnavailable() ?? opensslUnavailable();
 const PHASE_MS = 3000;
@@ -28,7 +28,7 @@ interface TlsStatus {
   last_error: string | null;
 }
 
-describe.skipIf(skip !== null)('an agent phone on TLS with mandatory SRTP', () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)('an agent phone on TLS with mandatory SRTP (media workers: %i)', (workers) => {
   let lab: Lab;
   let center: Center;
   let ca: LabCa;
@@ -47,7 +47,7 @@ describe.skipIf(skip !== null)('an agent phone on TLS with mandatory SRTP', () =
       sip: { ...base.sip, tls: { port: 0, cert: server.cert, key: server.key, reload_check_s: 1 } },
     };
     const sup = { name: 'sup', role: 'manager', sip: { user: '2001', password: 'secret-2001', srtp: 'optional' } };
-    center = await Center.open(lab, { config, users: [sup] });
+    center = await Center.open(lab, { config, users: [sup], workers });
     const secure = { registrar: center.tlsRegistrar, transport: 'tls' as const, cafile: ca.ca };
     await Promise.all([center.phone('ann', { ...secure, mediaenc: 'srtp-mand' }), center.phone('sup', { ...secure, mediaenc: 'srtp' }), center.phone('caller')]);
     await center.logIn('ann');

@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOME, Lab, labUnavailable, LAB_ADDRESS, LAB_OTHER_ADDRESS, LAB_TRUNK_ADDRESS } from '../support/sip/lab.js';
-import { Center, centerConfig, SALES_NUMBER, TONES } from './scenario.js';
+import { Center, centerConfig, MEDIA_WORKERS, SALES_NUMBER, TONES } from './scenario.js';
 import { Linphone } from './linphone.js';
 import { Kamailio } from '../support/sip/kamailio.js';
 import type { CallEvent } from '../../src/domain/index.js';
@@ -31,13 +31,13 @@ interface SipStatusBody {
 }
 const sipStatus = async (center: Center) => (await center.engine.req('/cc/sip/status')).body as SipStatusBody;
 
-describe.skipIf(skip !== null)('(a) phones on another address than the engine', () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)('(a) phones on another address than the engine (media workers: %i)', (workers) => {
   let lab: Lab;
   let center: Center;
   beforeAll(async () => {
     lab = await Lab.open();
     // The engine on an address of its own; the phones advertise the lab's first address (baresip takes the first one), and what they send to the engine leaves from the one the kernel picks.
-    center = await Center.open(lab, { address: LAB_OTHER_ADDRESS });
+    center = await Center.open(lab, { address: LAB_OTHER_ADDRESS, workers });
     await Promise.all([center.phone('ann'), center.phone('caller'), center.phone('sup')]);
     await center.logIn('ann');
   });
@@ -55,14 +55,14 @@ describe.skipIf(skip !== null)('(a) phones on another address than the engine', 
   });
 });
 
-describe.skipIf(skip !== null)('(b) an agent at home behind a NAT', () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)('(b) an agent at home behind a NAT (media workers: %i)', (workers) => {
   let lab: Lab;
   let center: Center;
   beforeAll(async () => {
     lab = await Lab.open();
     const home = await lab.home();
     // Keep-alives every 5 s keep the home router's mapping open (and prove the phone answers them).
-    center = await Center.open(lab, { config: centerConfig({ sip: { trunks: [{ name: 'pbx', from: `${LAB_TRUNK_ADDRESS}/32` }], keepalive: { interval_s: 5, timeout_s: 5 } } }) });
+    center = await Center.open(lab, { config: centerConfig({ sip: { trunks: [{ name: 'pbx', from: `${LAB_TRUNK_ADDRESS}/32` }], keepalive: { interval_s: 5, timeout_s: 5 } } }), workers });
     await Promise.all([center.phone('ann', { bind: HOME.phone, net: { pid: home, ctrlHost: HOME.phone } }), center.phone('caller'), center.phone('sup')]);
     await center.logIn('ann');
   });

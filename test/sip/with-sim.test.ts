@@ -9,18 +9,19 @@ import type { CallEvent } from '../../src/domain/index.js';
 import { SIM_TONES } from '../../src/callcontrol/index.js';
 import { Lab, LAB_TRUNK_ADDRESS, labUnavailable, until } from '../support/sip/lab.js';
 import { heardTones } from '../support/sip/audio.js';
-import { Center, hold, SALES_NUMBER } from './scenario.js';
+import { Center, hold, MEDIA_WORKERS, SALES_NUMBER } from './scenario.js';
 
 const skip = labUnavailable();
 /** ann's phone plays a tone of its own here: the simulated agents play 650 Hz. */
 const TONES = { music: SIM_TONES.holdMusic, simCaller: SIM_TONES.caller, simAgent: SIM_TONES.agent, ann: 1250, caller: 1450 };
 
-describe.skipIf(skip !== null)('SIP edge and simulator in the same queue', () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)('SIP edge and simulator in the same queue (media workers: %i)', (workers) => {
   let lab: Lab;
   let c: Center;
   beforeAll(async () => {
     lab = await Lab.open();
     c = await Center.open(lab, {
+      workers,
       sim: true,
       config: {
         queues: [{ id: 'sales', numbers: [SALES_NUMBER] }],

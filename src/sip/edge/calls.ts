@@ -12,14 +12,15 @@ import type { SipRequest } from '../message.js';
 import type { EdgeContext } from './context.js';
 import type { Leg, LegEnd } from './leg.js';
 import type { Ringing } from './ring.js';
-import { PhoneSlot, type FeatureCodeWatch } from './slot.js';
+import type { FeatureCodeWatch } from './slot.js';
+import type { LineSlot } from './placement.js';
 
 export type LineRole = 'agent' | 'consultee' | 'supervisor';
 
 export interface Line {
   party: string;
   role: LineRole;
-  slot: PhoneSlot;
+  slot: LineSlot;
   ringing: Ringing | null;
   leg: Leg | null;
   /** Monitoring: the session and its mode now. Consultation: its id. */
@@ -74,7 +75,7 @@ export class SipCalls {
   line(call: string, party: string, role: LineRole): Line {
     const c = this.call(call);
     let l = c.lines.get(party);
-    if (!l) c.lines.set(party, (l = { party, role, slot: new PhoneSlot(role === 'agent' ? this.featureCodes(call, party) : null), ringing: null, leg: null }));
+    if (!l) c.lines.set(party, (l = { party, role, slot: this.ctx.media.slot(call, party, role === 'agent' ? this.featureCodes(call, party) : null), ringing: null, leg: null }));
     return l;
   }
 
@@ -116,6 +117,7 @@ export class SipCalls {
   release(call: string): void {
     const c = this.calls.get(call);
     if (c && !c.caller && [...c.lines.values()].every((l) => !l.leg && !l.ringing)) this.calls.delete(call);
+    if (!this.calls.has(call)) this.ctx.media.forget(call);
   }
 
   /** Ends a line: stops its ringing, hangs its leg up, unbinds its slot. */
@@ -184,6 +186,7 @@ export class SipCalls {
       c.caller.hangUp();
     }
     this.calls.delete(call);
+    this.ctx.media.forget(call);
   }
 
   /** A phone hung up (or never ACKed): the command that means for the call, if any. */

@@ -10,6 +10,7 @@ import type { Directory } from '../directory.js';
 import type { NonceIssuer } from '../digest.js';
 import type { Registrar } from '../registrar.js';
 import type { PortPool } from '../rtp/leg.js';
+import type { EdgeMedia } from './placement.js';
 import type { SipStack } from '../stack.js';
 import type { Flow } from '../transport.js';
 
@@ -24,7 +25,9 @@ export interface EdgeContext {
   directory: Directory;
   registrar: Registrar;
   nonces: NonceIssuer;
+  /** This thread's RTP ports (ctx.media opens legs where their call is: here or on a media worker). */
   pool: PortPool;
+  media: EdgeMedia;
   acd: LiveAcd;
   clock: Clock;
   /** Appends the edge's own events (registrations, failed monitoring) in order with the ACD's. */

@@ -14,7 +14,7 @@ import { uasDialog } from '../dialog.js';
 import type { Account, OutboundRoute } from '../directory.js';
 import { parseUri } from '../headers.js';
 import { reasonPhrase, type SipRequest } from '../message.js';
-import { RtpLeg } from '../rtp/leg.js';
+import type { MediaLeg } from '../rtp/leg.js';
 import { answerDirection } from '../sdp.js';
 import type { ServerTx } from '../stack.js';
 import type { Line, SipCalls } from './calls.js';
@@ -79,7 +79,7 @@ interface Invite {
 }
 
 /** The agent's INVITE is answered: its leg, with our answer (or our offer, for a delayed offer) in the 200. */
-function answer(ctx: EdgeContext, inv: Invite, rtp: RtpLeg, onEnd: (leg: Leg, how: LegEnd) => void, onHold?: (held: boolean) => void): Leg {
+function answer(ctx: EdgeContext, inv: Invite, rtp: MediaLeg, onEnd: (leg: Leg, how: LegEnd) => void, onHold?: (held: boolean) => void): Leg {
   const { terms } = inv;
   if (terms.offer) applyTerms(rtp, terms, null, wantsAudio(terms.offer));
   const leg: Leg = new Leg(ctx, uasDialog(inv.req, inv.tag, inv.tx.flow), rtp, (how) => onEnd(leg, how), onHold);
@@ -90,9 +90,9 @@ function answer(ctx: EdgeContext, inv: Invite, rtp: RtpLeg, onEnd: (leg: Leg, ho
   return leg;
 }
 
-async function openRtp(ctx: EdgeContext, inv: Invite): Promise<RtpLeg | null> {
+async function openRtp(ctx: EdgeContext, inv: Invite, call: string, first = false): Promise<MediaLeg | null> {
   try {
-    const rtp = await RtpLeg.open(ctx.pool);
+    const rtp = await ctx.media.open(call, 'latch', { first });
     if (!inv.cancelled()) return rtp;
     rtp.close();
   } catch {
@@ -103,7 +103,7 @@ async function openRtp(ctx: EdgeContext, inv: Invite): Promise<RtpLeg | null> {
 
 /** A consultation from the agent's phone: consult.start now, the phone answered when the colleague answers. */
 async function consult(ctx: EdgeContext, calls: SipCalls, inv: Invite, call: string, line: Line, colleague: string): Promise<void> {
-  const rtp = await openRtp(ctx, inv);
+  const rtp = await openRtp(ctx, inv, call);
   if (!rtp) return;
   const consultId = `cons-sip-${randomUUID()}`;
   const { decision } = ctx.acd.decide({ type: 'consult.start', call_id: call, consult_id: consultId, target: { agent: colleague } }, 'sip');
@@ -143,15 +143,16 @@ async function consult(ctx: EdgeContext, calls: SipCalls, inv: Invite, call: str
 
 /** An outbound call: the trunk is called first; once the far end answers, the ACD logs it and the agent's phone is answered. */
 async function outbound(ctx: EdgeContext, calls: SipCalls, inv: Invite, account: Account, route: OutboundRoute, dialled: string): Promise<void> {
-  const rtp = await openRtp(ctx, inv);
+  const callId = `sip-${randomUUID()}`;
+  const rtp = await openRtp(ctx, inv, callId, true);
   if (!rtp) return;
   const agent = account.id;
-  const callId = `sip-${randomUUID()}`;
   const number = normalizeNumber(dialled);
   const callerId = route.outbound.caller_id ?? account.user;
   let gaveUp = false;
   let rang = false;
   const trunk = await TrunkCall.start(ctx, {
+    call: callId,
     route,
     number,
     from: { number: callerId },
@@ -163,6 +164,7 @@ async function outbound(ctx: EdgeContext, calls: SipCalls, inv: Invite, account:
     onFailed: (status, why) => {
       calls.onCancel.delete(inv.req);
       rtp.close();
+      ctx.media.forget(callId);
       if (!gaveUp) inv.refuse(status === 401 || status === 407 ? 403 : status >= 400 && status < 700 ? status : 502, why);
     },
     onAnswered: (far) => {
@@ -203,11 +205,13 @@ async function outbound(ctx: EdgeContext, calls: SipCalls, inv: Invite, account:
   if (inv.cancelled()) {
     gaveUp = true;
     trunk.cancel();
-    return rtp.close();
+    rtp.close();
+    return ctx.media.forget(callId);
   }
   calls.onCancel.set(inv.req, () => {
     gaveUp = true;
     trunk.cancel();
     rtp.close();
+    ctx.media.forget(callId);
   });
 }

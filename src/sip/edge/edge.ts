@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LiveAcd } from '../../acd/index.js';
 import type { CallEvent, Clock, Config, SipConfig } from '../../domain/index.js';
-import type { Endpoint, PartyRole } from '../../media/index.js';
+import type { CallRoom, Endpoint, PartyRole } from '../../media/index.js';
 import { responseTo } from '../build.js';
 import { dialogKey, requestDialogKey } from '../dialog.js';
 import { NonceIssuer } from '../digest.js';
@@ -17,6 +17,7 @@ import { header, type SipRequest, type SipResponse } from '../message.js';
 import { RateLimit } from '../rate.js';
 import { Registrar } from '../registrar.js';
 import { PortPool } from '../rtp/leg.js';
+import { RelayPool } from '../rtp/relay-pool.js';
 import { SipStack, type ServerTx } from '../stack.js';
 import { SipTransport } from '../transport.js';
 import { CertificateWatch } from '../tls-files.js';
@@ -28,6 +29,7 @@ import type { Leg, LegEnd } from './leg.js';
 import { Reactor } from './reactor.js';
 import { Registrations } from './register.js';
 import { edgeStatus, type SipStatus } from './status.js';
+import { EdgeMedia } from './placement.js';
 
 export type { SipStatus } from './status.js';
 
@@ -72,6 +74,11 @@ export class SipEdge {
       certificate = w.watch;
       await transport.startTls(t.port, w.creds);
     }
+    const media = await startMedia(o).catch(async (e: unknown) => {
+      certificate?.stop();
+      await transport.stop();
+      throw e;
+    });
     let n = 0;
     const prefix = `sip-${randomBytes(4).toString('hex')}-`;
     const ctx = {
@@ -82,12 +89,8 @@ export class SipEdge {
       directory: new Directory(o.config),
       registrar: new Registrar({ minExpiresS: o.sip.registration.min_expires_s, maxExpiresS: o.sip.registration.max_expires_s, contactsPerUser: o.sip.limits.contacts_per_user, registrationsPerAddress: o.sip.limits.registrations_per_address }),
       nonces: new NonceIssuer(),
-      pool: new PortPool(o.sip.rtp.host ?? o.sip.listen.host, o.sip.rtp.ports[0], o.sip.rtp.ports[1], {
-        clock: o.clock,
-        probation: o.sip.rtp.probation_packets,
-        relearnAfterMs: o.sip.rtp.relearn_after_s * 1000,
-        rtcpIntervalMs: o.sip.rtp.rtcp_interval_s * 1000,
-      }),
+      pool: media.ports,
+      media,
       acd: o.acd,
       clock: o.clock,
       publish: (events: CallEvent[]) => o.acd.publish(events),
@@ -139,6 +142,11 @@ export class SipEdge {
     await this.certificate?.check();
   }
 
+  /** A call's audio room when its media is on a worker (PartyPhones). */
+  room(call: string, holdMusicHz: number): CallRoom | undefined {
+    return this.ctx.media.room(call, holdMusicHz);
+  }
+
   /** The phone of a real party, for the audio rooms (PartyPhones). */
   endpoint(call: string, party: string, role: PartyRole): Endpoint | undefined {
     return this.calls.endpoint(call, party, role);
@@ -171,7 +179,10 @@ export class SipEdge {
   health(): EdgeHealth {
     const t = this.transport.health();
     if (!t.ok) return t;
-    return { ok: true, detail: `${t.detail}; ${this.ctx.registrar.size} registration(s), ${this.calls.callers} call(s), ${this.ctx.pool.inUse} RTP port pair(s)` };
+    const media = this.ctx.media.failure();
+    if (media !== null) return { ok: false, reason: media };
+    const workers = this.ctx.media.relay ? `, ${this.ctx.media.relay.workers} media worker(s)` : '';
+    return { ok: true, detail: `${t.detail}; ${this.ctx.registrar.size} registration(s), ${this.calls.callers} call(s), ${this.ctx.media.inUse} RTP port pair(s)${workers}` };
   }
 
   /** What the edge is doing now: registrations by account, calls, RTP and refusal counts (GET /cc/sip/status). */
@@ -191,6 +202,7 @@ export class SipEdge {
     await new Promise((r) => setTimeout(r, 50));
     this.ctx.stack.stop();
     await this.transport.stop();
+    await this.ctx.media.close();
   }
 
   private request(req: SipRequest, tx: ServerTx): void {
@@ -243,3 +255,18 @@ export class SipEdge {
   }
 }
 
+/**
+ * The RTP ports and, with sip.rtp.workers, the media workers: the range is cut in workers + 1
+ * equal shares, the first for calls whose media stays on this thread, one for each worker.
+ */
+async function startMedia(o: SipEdgeOptions): Promise<EdgeMedia> {
+  const r = o.sip.rtp;
+  const host = r.host ?? o.sip.listen.host;
+  const [from, to] = r.ports;
+  const media = { probation: r.probation_packets, relearnAfterMs: r.relearn_after_s * 1000, rtcpIntervalMs: r.rtcp_interval_s * 1000 };
+  if (r.workers === 0) return new EdgeMedia(new PortPool(host, from, to, { clock: o.clock, ...media }), null);
+  const share = Math.floor((to - from + 1) / (r.workers + 1));
+  if (share < 2) throw new Error(`sip.rtp.ports ${from}-${to} is too small for the main thread and ${r.workers} media worker(s)`);
+  const relay = await RelayPool.start({ host, ports: [from + share, to], workers: r.workers, ...media });
+  return new EdgeMedia(new PortPool(host, from, from + share - 1, { clock: o.clock, ...media }), relay);
+}

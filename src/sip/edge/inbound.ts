@@ -12,7 +12,7 @@ import { newTag, responseTo } from '../build.js';
 import { uasDialog } from '../dialog.js';
 import { parseNameAddr, parseUri } from '../headers.js';
 import { header, type SipRequest } from '../message.js';
-import { RtpLeg } from '../rtp/leg.js';
+import type { MediaLeg } from '../rtp/leg.js';
 import { answerDirection } from '../sdp.js';
 import type { ServerTx } from '../stack.js';
 import { authenticate } from './auth.js';
@@ -59,15 +59,18 @@ export async function inboundCall(
   const terms = req.body.length > 0 ? answerTerms(req.body, media) : offerTerms(media.policy, media.tls, media.who);
   if (!terms.ok) return refuse(488, `Not Acceptable Here (${terms.reason})`);
 
-  let rtp: RtpLeg;
+  const callId = `sip-${randomUUID()}`;
+  let rtp: MediaLeg;
   try {
-    rtp = await RtpLeg.open(ctx.pool, trunk === undefined ? 'latch' : ctx.directory.trunkMedia(trunk));
+    rtp = await ctx.media.open(callId, trunk === undefined ? 'latch' : ctx.directory.trunkMedia(trunk), { first: true });
   } catch {
     return refuse(503, 'Service Unavailable (no RTP port free)', [['Retry-After', '10']]);
   }
-  if (cancelled()) return rtp.close();
+  if (cancelled()) {
+    rtp.close();
+    return ctx.media.forget(callId);
+  }
   if (terms.offer) applyTerms(rtp, terms, null, wantsAudio(terms.offer));
-  const callId = `sip-${randomUUID()}`;
   const tag = newTag();
   const leg = new Leg(ctx, uasDialog(req, tag, tx.flow), rtp, (how) => onCallerGone(callId, how));
   leg.media = { ...media, security: terms.security };

@@ -8,7 +8,7 @@
 import { responseTo } from '../build.js';
 import { inDialog, nextHop, type Dialog } from '../dialog.js';
 import { header, type SipRequest, type SipResponse } from '../message.js';
-import type { RtpLeg } from '../rtp/leg.js';
+import type { MediaLeg } from '../rtp/leg.js';
 import { answerDirection, LocalSdp, OFFER_CODECS, OFFER_TELEPHONE_EVENT, type Direction } from '../sdp.js';
 import type { ServerTx } from '../stack.js';
 import { T1, T2 } from '../transaction.js';
@@ -39,7 +39,7 @@ export class Leg {
   constructor(
     private readonly ctx: EdgeContext,
     public dialog: Dialog,
-    readonly rtp: RtpLeg,
+    readonly rtp: MediaLeg,
     /** Told once, when the leg is over (the peer's BYE, no ACK, or our own hang-up). */
     private readonly onEnd: (how: LegEnd) => void,
     private readonly onHold?: (held: boolean) => void,
@@ -54,7 +54,7 @@ export class Leg {
   /** Our SDP for this leg (its version goes up when its content changes, RFC 3264 §8). */
   sdp(direction: Direction = 'sendrecv', codecs = [{ codec: this.rtp.codec, pt: this.rtp.remote?.pt ?? 0 }], telephoneEvent = this.rtp.remote?.telephoneEvent ?? null): Buffer {
     const { profile, local } = this.media.security;
-    return this.local.write({ address: this.ctx.pool.host, port: this.rtp.port, codecs, telephoneEvent, direction, profile, ...(local ? { crypto: local } : {}) });
+    return this.local.write({ address: this.ctx.media.host, port: this.rtp.port, codecs, telephoneEvent, direction, profile, ...(local ? { crypto: local } : {}) });
   }
 
   /** Our offer (a delayed-offer INVITE, or a re-INVITE without SDP): every codec we take; the ACK must answer it. */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { MediaEncryption } from '../../domain/index.js';
-import type { RtpLeg } from '../rtp/leg.js';
+import type { MediaLeg } from '../rtp/leg.js';
 import { SDES_KEY_BYTES } from '../rtp/srtp.js';
 import { negotiate, readAudio, type AudioOffer, type Negotiated } from '../sdp.js';
 import { acceptAnswer, answerSecurity, offerSecurity, type MediaSecurity } from '../srtp-policy.js';
@@ -58,7 +58,7 @@ export function offerTerms(policy: MediaEncryption, tls: boolean, who: string): 
  * keys changed: re-keying resets the packet index). `relearn` (a new offer or answer, not
  * a refresh of the same one): the peer's media source is learned again (latching).
  */
-export function applyTerms(rtp: RtpLeg, t: Extract<Terms, { ok: true }>, before: MediaSecurity | null, send: boolean, relearn = true): void {
+export function applyTerms(rtp: MediaLeg, t: Extract<Terms, { ok: true }>, before: MediaSecurity | null, send: boolean, relearn = true): void {
   rtp.connect({ address: t.offer.address, port: t.offer.port, rtcpPort: t.offer.rtcpPort, ...t.chosen, send }, { relearn });
   const { local, remote } = t.security;
   const same = before?.local && before.remote && local && remote && before.local.key.equals(local.key) && before.remote.key.equals(remote.key);

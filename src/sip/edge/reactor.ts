@@ -126,6 +126,7 @@ export class Reactor {
     const line = this.calls.line(call, party, role);
     setup?.(line);
     void Ringing.start(this.ctx, {
+      call,
       account,
       contacts: this.regs.contacts(account.user),
       from: this.callers.get(call) ?? { number: 'cc-supervisor' },

@@ -10,7 +10,7 @@ import { inDialog, uacDialog } from '../dialog.js';
 import { formatUri } from '../headers.js';
 import { header, request, type SipRequest, type SipResponse } from '../message.js';
 import type { Binding } from '../registrar.js';
-import { RtpLeg } from '../rtp/leg.js';
+import type { MediaLeg } from '../rtp/leg.js';
 import { LocalSdp, OFFER_CODECS, OFFER_TELEPHONE_EVENT } from '../sdp.js';
 import type { MediaSecurity } from '../srtp-policy.js';
 import type { Account } from '../directory.js';
@@ -19,6 +19,8 @@ import { Leg, type LegEnd } from './leg.js';
 import { answerOf, applyTerms, offerTerms, PLAIN, wantsAudio } from './media.js';
 
 export interface RingOptions {
+  /** The call the phone is rung for (its leg opens where the call's media is). */
+  call: string;
   account: Account;
   contacts: Binding[];
   /** Who the phone's display shows as calling. */
@@ -53,13 +55,13 @@ export class Ringing {
   private constructor(
     private readonly ctx: EdgeContext,
     private readonly o: RingOptions,
-    private readonly rtp: RtpLeg,
+    private readonly rtp: MediaLeg,
   ) {
     this.local = new LocalSdp(rtp.port);
   }
 
   static async start(ctx: EdgeContext, o: RingOptions): Promise<Ringing> {
-    const r = new Ringing(ctx, o, await RtpLeg.open(ctx.pool));
+    const r = new Ringing(ctx, o, await ctx.media.open(o.call));
     if (o.contacts.length === 0) r.fail('failed', 'the phone is not registered');
     else for (const b of o.contacts) r.fork(b);
     return r;
@@ -89,7 +91,7 @@ export class Ringing {
       return queueMicrotask(() => this.finishFork(f, 488));
     }
     const { profile, local } = terms.security;
-    const sdp = this.local.write({ address: this.ctx.pool.host, port: this.rtp.port, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT, profile, ...(local ? { crypto: local } : {}) });
+    const sdp = this.local.write({ address: this.ctx.media.host, port: this.rtp.port, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT, profile, ...(local ? { crypto: local } : {}) });
     const invite = request(
       'INVITE',
       binding.contact,

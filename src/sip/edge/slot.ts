@@ -6,7 +6,7 @@
  */
 import type { Codec, Endpoint, PhoneLink, TelephoneEvent } from '../../media/index.js';
 import { evolve, initialFeatureCodes, type FeatureCodeRules } from '../rtp/feature-codes.js';
-import type { RtpLeg } from '../rtp/leg.js';
+import { RtpLeg, type MediaLeg } from '../rtp/leg.js';
 
 /** An agent's keyed feature codes: the rules, the clock, and who acts on a completed code. */
 export interface FeatureCodeWatch {
@@ -31,7 +31,9 @@ export class PhoneSlot implements Endpoint {
     return this.leg !== null;
   }
 
-  bind(leg: RtpLeg | null): void {
+  /** The phone's leg now (an RtpLeg on this thread: a slot and its leg are on one thread), or none. */
+  bind(leg: MediaLeg | null): void {
+    if (leg !== null && !(leg instanceof RtpLeg)) throw new Error('a leg on a media worker cannot be bound to a slot on this thread');
     this.leg?.attach(null);
     this.leg = leg;
     leg?.attach(this.link);

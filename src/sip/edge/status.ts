@@ -15,6 +15,8 @@ export interface SipStatus {
   registrations: Array<{ user: string; kind: 'agent' | 'user'; id: string; contacts: Array<{ contact: string; transport: string; source: string; expires_s: number }> }>;
   calls: number;
   rtp_port_pairs: number;
+  /** Calls each media worker holds (empty without workers). */
+  media_workers: number[];
   rtp: RtpTotals;
   keepalives: { sent: number; dead_flows: number };
   transactions: number;
@@ -37,8 +39,9 @@ export function edgeStatus(ctx: EdgeContext, calls: number, transport: Transport
     tls: certificate && { listen: `${ctx.host}:${ctx.tlsPort}`, ...certificate },
     registrations,
     calls,
-    rtp_port_pairs: ctx.pool.inUse,
-    rtp: { ...ctx.pool.totals },
+    rtp_port_pairs: ctx.media.inUse,
+    media_workers: ctx.media.relay?.load() ?? [],
+    rtp: ctx.media.totals(),
     keepalives: { sent: ctx.keepalive.totals.sent, dead_flows: ctx.keepalive.totals.dead },
     transactions: ctx.stack.size,
     malformed_dropped: ctx.stats.malformed,

@@ -10,7 +10,7 @@ import { answerChallenge } from '../digest-answer.js';
 import { inDialog, uacDialog } from '../dialog.js';
 import type { OutboundRoute } from '../directory.js';
 import { header, request, type SipRequest, type SipResponse } from '../message.js';
-import { RtpLeg } from '../rtp/leg.js';
+import type { MediaLeg } from '../rtp/leg.js';
 import { LocalSdp, OFFER_CODECS, OFFER_TELEPHONE_EVENT } from '../sdp.js';
 import type { MediaSecurity } from '../srtp-policy.js';
 import type { Flow } from '../transport.js';
@@ -20,6 +20,8 @@ import { answerOf, applyTerms, offerTerms, wantsAudio } from './media.js';
 import { ackFor } from './ring.js';
 
 export interface TrunkDial {
+  /** The call the trunk's leg is for (its leg opens where the call's media is). */
+  call: string;
   route: OutboundRoute;
   /** The dialled number, separators removed. */
   number: string;
@@ -48,7 +50,7 @@ export class TrunkCall {
   private constructor(
     private readonly ctx: EdgeContext,
     private readonly o: TrunkDial,
-    private readonly rtp: RtpLeg,
+    private readonly rtp: MediaLeg,
     private readonly offered: MediaSecurity,
   ) {
     const t = o.route.outbound;
@@ -65,9 +67,9 @@ export class TrunkCall {
       o.onFailed(488, terms.reason);
       return null;
     }
-    let rtp: RtpLeg;
+    let rtp: MediaLeg;
     try {
-      rtp = await RtpLeg.open(ctx.pool, ctx.directory.trunkMedia(o.route.name));
+      rtp = await ctx.media.open(o.call, ctx.directory.trunkMedia(o.route.name));
     } catch {
       o.onFailed(503, 'no RTP port free');
       return null;
@@ -92,7 +94,7 @@ export class TrunkCall {
 
   private send(cseq: number, auth: Array<[string, string]>): void {
     const { profile, local } = this.offered;
-    const sdp = this.local.write({ address: this.ctx.pool.host, port: this.rtp.port, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT, profile, ...(local ? { crypto: local } : {}) });
+    const sdp = this.local.write({ address: this.ctx.media.host, port: this.rtp.port, codecs: OFFER_CODECS, telephoneEvent: OFFER_TELEPHONE_EVENT, profile, ...(local ? { crypto: local } : {}) });
     const t = this.o.route.outbound;
     const display = (this.o.from.name ?? '').replace(/["\\]/g, '');
     const invite = request(

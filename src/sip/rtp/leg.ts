@@ -48,6 +48,19 @@ export interface RemoteMedia {
 }
 
 /**
+ * An RTP leg as the SIP edge drives it, wherever its socket is: an RtpLeg on this thread,
+ * or a RelayLeg whose RtpLeg is on a media worker (relay-pool.ts).
+ */
+export interface MediaLeg extends Endpoint {
+  readonly port: number;
+  readonly remote: RemoteMedia | null;
+  readonly encrypted: boolean;
+  connect(remote: RemoteMedia, o?: { relearn?: boolean }): void;
+  secure(keys: { local: Buffer; remote: Buffer } | null): void;
+  close(): void;
+}
+
+/**
  * What a leg's packets pass through on the wire. The clear one passes them as they are; an
  * SRTP guard encrypts and authenticates (protect) and checks and decrypts (unprotect:
  * null for a packet that fails, which the leg counts as unauthenticated).
@@ -79,7 +92,7 @@ const FRAME_SLOTS = QUEUE_FRAMES + 3;
 const OUT_BUFFERS = 8;
 const PACKET_BYTES = 12 + FRAME_SAMPLES;
 
-export class RtpLeg implements Endpoint {
+export class RtpLeg implements Endpoint, MediaLeg {
   codec: Codec = 'pcmu';
   remote: RemoteMedia | null = null;
   readonly stats: RtpTotals;

@@ -17,12 +17,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { MonitorMode } from '../../domain/index.js';
-import type { PartyRole } from '../../media/index.js';
+import type { Codec, PartyRole } from '../../media/index.js';
+import type { FeatureCodeRules } from './feature-codes.js';
 import type { MediaPolicy } from './latch.js';
-import type { RemoteMedia } from './leg.js';
+import type { MediaLeg, RemoteMedia } from './leg.js';
 import { noTotals, type RtpTotals } from './ports.js';
 import { RTCP_INTERVAL_MS } from './rtcp.js';
-import { TOTAL_KEYS, type RelayCommand, type RelayReply, type RelayWorkerData } from './relay-protocol.js';
+import { TOTAL_KEYS, type BridgedFrame, type RelayCommand, type RelayReply, type RelayWorkerData } from './relay-protocol.js';
 
 export interface RelayPoolOptions {
   host: string;
@@ -36,22 +37,30 @@ export interface RelayPoolOptions {
 }
 
 /** A leg on a worker, as the main thread holds it: commands go to its worker; its port is known once opened. */
-export class RelayLeg {
+export class RelayLeg implements MediaLeg {
   private closed = false;
+  /** What the leg was last told (the worker's RtpLeg has the same): the SDP we answer with reads them. */
+  codec: Codec = 'pcmu';
+  remote: RemoteMedia | null = null;
+  encrypted = false;
   constructor(
     private readonly worker: RelayWorker,
     readonly id: number,
     readonly call: string,
     readonly port: number,
+    private readonly onClose: () => void = () => {},
   ) {}
 
   /** Where the peer's SDP says its audio is and the codec agreed (`relearn`: a new offer, learn the source again). */
   connect(remote: RemoteMedia, o: { relearn?: boolean } = {}): void {
+    this.remote = remote;
+    this.codec = remote.codec;
     this.worker.send({ op: 'connect', leg: this.id, remote, relearn: o.relearn ?? true });
   }
 
   /** SDES-SRTP keys (ours, the peer's), or plain RTP (null). */
   secure(keys: { local: Buffer; remote: Buffer } | null): void {
+    this.encrypted = keys !== null;
     this.worker.send({ op: 'secure', leg: this.id, keys: keys ? { local: new Uint8Array(keys.local), remote: new Uint8Array(keys.remote) } : null });
   }
 
@@ -59,7 +68,16 @@ export class RelayLeg {
     if (this.closed) return;
     this.closed = true;
     this.worker.send({ op: 'close', leg: this.id });
+    this.onClose();
   }
+
+  /** Its frames are on its worker, mixed in the call's room there: nothing to read on this thread. */
+  read(): Uint8Array | null {
+    return null;
+  }
+
+  /** What it hears is mixed on its worker: nothing is written from this thread. */
+  write(): void {}
 }
 
 class RelayWorker {
@@ -73,7 +91,7 @@ class RelayWorker {
   private readonly waiting = new Map<number, (r: RelayReply) => void>();
   readonly ready: Promise<void>;
 
-  constructor(data: Omit<RelayWorkerData, 'totals'>) {
+  constructor(data: Omit<RelayWorkerData, 'totals'>, onNews: (r: RelayReply) => void) {
     const shared = new SharedArrayBuffer(TOTAL_KEYS.length * 8);
     this.totals = new Float64Array(shared);
     this.thread = new Worker(new URL('./relay-thread.mjs', import.meta.url), { workerData: { ...data, totals: shared } satisfies RelayWorkerData });
@@ -93,6 +111,7 @@ class RelayWorker {
       this.thread.on('message', first);
     });
     this.thread.on('message', (r: RelayReply) => {
+      if (r.op === 'heard' || r.op === 'code') return onNews(r);
       const key = r.op === 'opened' || r.op === 'failed' ? r.leg : r.op === 'pong' ? -r.id - 1 : null;
       if (key === null) return;
       const w = this.waiting.get(key);
@@ -103,6 +122,19 @@ class RelayWorker {
 
   send(c: RelayCommand): void {
     if (this.failure === null) this.thread.postMessage(c);
+  }
+
+  /** Frames of bridged parties wait here for the end of the current turn, then go as one message. */
+  private saying: BridgedFrame[] = [];
+
+  say(f: BridgedFrame): void {
+    if (this.saying.length === 0)
+      queueMicrotask(() => {
+        const frames = this.saying;
+        this.saying = [];
+        this.send({ op: 'say', frames });
+      });
+    this.saying.push(f);
   }
 
   async stop(): Promise<void> {
@@ -123,8 +155,14 @@ export class RelayPool {
   private readonly assigned = new Map<string, RelayWorker>();
   private nextLeg = 1;
   private nextPing = 1;
+  private nextSlot = 1;
+  private open = 0;
+  /** Who takes what a bridged party hears, and a slot's keyed feature codes, by `call\0party`. */
+  private readonly hearers = new Map<string, (frame: Uint8Array) => void>();
+  private readonly keyers = new Map<string, (code: string) => void>();
+  private list: RelayWorker[] = [];
 
-  private constructor(private readonly list: RelayWorker[]) {}
+  private constructor() {}
 
   static async start(o: RelayPoolOptions): Promise<RelayPool> {
     const n = Math.max(1, Math.floor(o.workers ?? availableParallelism()));
@@ -132,9 +170,16 @@ export class RelayPool {
     const share = Math.floor((to - from + 1) / n);
     if (share < 2) throw new Error(`the RTP port range ${from}-${to} is too small for ${n} media workers`);
     const media = { probation: o.probation ?? 3, relearnAfterMs: o.relearnAfterMs ?? 2000, rtcpIntervalMs: o.rtcpIntervalMs ?? RTCP_INTERVAL_MS };
-    const list = Array.from({ length: n }, (_, i) => new RelayWorker({ host: o.host, ports: [from + i * share, i === n - 1 ? to : from + (i + 1) * share - 1], media }));
-    await Promise.all(list.map((w) => w.ready));
-    return new RelayPool(list);
+    const pool = new RelayPool();
+    const news = (r: RelayReply) => pool.news(r);
+    pool.list = Array.from({ length: n }, (_, i) => new RelayWorker({ host: o.host, ports: [from + i * share, i === n - 1 ? to : from + (i + 1) * share - 1], media }, news));
+    await Promise.all(pool.list.map((w) => w.ready));
+    return pool;
+  }
+
+  /** Legs open now (on every worker). */
+  get inUse(): number {
+    return this.open;
   }
 
   get workers(): number {
@@ -158,7 +203,58 @@ export class RelayPool {
     const id = this.nextLeg++;
     const r = await w.ask({ op: 'open', leg: id, policy });
     if (r.op !== 'opened') throw new Error(r.op === 'failed' ? r.error : `unexpected reply ${r.op} to open`);
-    return new RelayLeg(w, id, call, r.port);
+    this.open++;
+    return new RelayLeg(w, id, call, r.port, () => this.open--);
+  }
+
+  /** Opens the call's room on its worker, with the hold music it plays to a caller on hold (a tone, Hz). */
+  openRoom(call: string, holdMusicHz: number): void {
+    this.workerFor(call).send({ op: 'room', call, holdMusicHz });
+  }
+
+  /**
+   * A phone slot for a party of the call (a line) on the call's worker; `keyed` (with
+   * `codes`) hears of the feature codes its phone keys. Returns the slot's number.
+   */
+  slot(call: string, party: string, codes: { rules: FeatureCodeRules; keyed: (code: string) => void } | null): number {
+    const slot = this.nextSlot++;
+    if (codes) this.keyers.set(`${call}\0${party}`, codes.keyed);
+    this.workerFor(call).send({ op: 'slot', slot, call, party, codes: codes?.rules ?? null });
+    return slot;
+  }
+
+  /** The slot's phone is `leg` now (a leg of the same call), or none. */
+  bind(call: string, slot: number, leg: RelayLeg | null): void {
+    if (leg && leg.call !== call) throw new Error(`leg ${leg.id} belongs to ${leg.call}, not ${call}`);
+    // A call already ended has no worker: its slots went with its room (nothing to unbind, no worker to take it again).
+    this.assigned.get(call)?.send({ op: 'bind', slot, leg: leg?.id ?? null });
+  }
+
+  joinSlot(call: string, party: string, role: PartyRole, slot: number, mode?: MonitorMode): void {
+    this.workerFor(call).send({ op: 'join-slot', call, party, role, slot, ...(mode ? { mode } : {}) });
+  }
+
+  /**
+   * The party joins the call's room (or takes its place there) through an endpoint on this
+   * thread: `hear` gets what it hears each frame, and `say` sends what it says.
+   */
+  joinBridge(call: string, party: string, role: PartyRole, codec: Codec, hear: (frame: Uint8Array) => void, mode?: MonitorMode): void {
+    this.hearers.set(`${call}\0${party}`, hear);
+    this.workerFor(call).send({ op: 'join-bridge', call, party, role, codec, ...(mode ? { mode } : {}) });
+  }
+
+  unbridge(call: string, party: string): void {
+    this.hearers.delete(`${call}\0${party}`);
+    this.assigned.get(call)?.send({ op: 'unbridge', call, party });
+  }
+
+  say(call: string, party: string, frame: Uint8Array): void {
+    this.assigned.get(call)?.say({ call, party, frame });
+  }
+
+  private news(r: RelayReply): void {
+    if (r.op === 'heard') for (const f of r.frames) this.hearers.get(`${f.call}\0${f.party}`)?.(f.frame);
+    else if (r.op === 'code') this.keyers.get(`${r.call}\0${r.party}`)?.(r.code);
   }
 
   /** Puts a leg of the call in the call's room as `party` (a supervisor in `mode`). */
@@ -168,6 +264,7 @@ export class RelayPool {
   }
 
   leave(call: string, party: string): void {
+    this.hearers.delete(`${call}\0${party}`);
     this.assigned.get(call)?.send({ op: 'leave', call, party });
   }
 
@@ -186,6 +283,7 @@ export class RelayPool {
     w.send({ op: 'end', call });
     w.calls--;
     this.assigned.delete(call);
+    for (const m of [this.hearers, this.keyers]) for (const k of m.keys()) if (k.startsWith(`${call}\0`)) m.delete(k);
   }
 
   /** Resolves once every worker has applied every command sent before it. */

@@ -28,7 +28,8 @@ export interface LoadResult {
   wallS: number;
 }
 
-export async function runLoad(lab: Lab, o: { calls: number; holdS: number; rate?: number }): Promise<LoadResult> {
+/** `workers`: sip.rtp.workers (absent: the main thread's relay). */
+export async function runLoad(lab: Lab, o: { calls: number; holdS: number; rate?: number; workers?: number }): Promise<LoadResult> {
   const agents = Array.from({ length: o.calls + 10 }, (_, i) => ({ id: `sim-${String(i + 1).padStart(3, '0')}`, queues: ['load'] }));
   const engine = await LabEngine.start(lab, {
     sim: true,
@@ -38,7 +39,7 @@ export async function runLoad(lab: Lab, o: { calls: number; holdS: number; rate?
       // Simulated agents answer (after 2 s of ringing) and keep the line until the caller (sipp)
       // hangs up; no simulated callers.
       sim: { queues: { load: { calls_per_hour: 0, answer_delay: { dist: 'fixed', mean_s: 2 }, handle: { dist: 'fixed', mean_s: 36_000 }, patience: null, no_answer_prob: 0, hold_prob: 0 } }, outbound: { calls_per_hour: 0, handle: { dist: 'fixed', mean_s: 36_000 } }, breaks: { every_s: null } },
-      sip: { trunks: [{ name: 'sipp', from: `${LAB_TRUNK_ADDRESS}/32` }], limits: { calls: o.calls + 50 }, rtp: { ports: [30_000, 39_999] } },
+      sip: { trunks: [{ name: 'sipp', from: `${LAB_TRUNK_ADDRESS}/32` }], limits: { calls: o.calls + 50 }, rtp: { ports: [30_000, 39_999], ...(o.workers ? { workers: o.workers } : {}) } },
     },
   });
   try {
