@@ -67,6 +67,8 @@ export function restoreLive(config: Config, j: LiveJson): LiveState {
     calls,
     ended,
     endedOrder: [...j.endedIds],
+    // Their ends are in their texts, read only when needed (retention reads the call then).
+    endedTimes: j.endedIds.map(() => NaN),
     endedHead: 0,
     keptHeadId: null,
     keptHeadEndedAt: 0,

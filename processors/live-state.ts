@@ -53,6 +53,11 @@ export interface LiveState {
   ended: Map<string, LiveCall | string>;
   /** Their ids in the order they ended, from `endedHead` (a queue without Map-iteration costs). */
   endedOrder: string[];
+  /**
+   * Each one's end (epoch ms), beside it in `endedOrder`, so retention reads no call to know
+   * which go (NaN: not known without reading the call, as for calls a snapshot restored).
+   */
+  endedTimes: number[];
   endedHead: number;
   /**
    * The oldest ended call as retention last found it kept, and its end: while it is still the
@@ -76,7 +81,7 @@ export interface LiveState {
 
 export function initialLiveState(config: Config, endedLimit = 50_000): LiveState {
   const s: LiveState = {
-    config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, keptHeadId: null, keptHeadEndedAt: 0, endedLimit,
+    config, calls: new Map(), ended: new Map(), endedOrder: [], endedTimes: [], endedHead: 0, keptHeadId: null, keptHeadEndedAt: 0, endedLimit,
     forgotten: new Set(), forgottenOrder: [], forgottenHead: 0,
     agents: new Map(), queues: new Map(), day: null, logTime: -Infinity,
   };
@@ -265,6 +270,7 @@ export function evolveLive(s: LiveState, t: TimedEvent, call: LiveCall | undefin
       s.calls.delete(c.id);
       s.ended.set(c.id, c);
       s.endedOrder.push(c.id);
+      s.endedTimes.push(at);
       if (s.ended.size > s.endedLimit) forgetOldestEnded(s);
       break;
     case 'monitor.started':
@@ -363,10 +369,14 @@ function retain(s: LiveState): boolean {
   if (s.keptHeadId !== null && s.keptHeadEndedAt >= keepFrom) return false;
   let forgot = false;
   while (s.endedHead < s.endedOrder.length) {
-    const c = endedCall(s, s.endedOrder[s.endedHead]!);
-    if (c !== undefined && c.endedAt! >= keepFrom) {
-      s.keptHeadId = c.id;
-      s.keptHeadEndedAt = c.endedAt!;
+    // An id in `endedOrder` from the head on is in `ended` (only forgetOldestEnded takes one
+    // out, and it moves the head past it), and its end never changes: known, it needs no lookup.
+    const id = s.endedOrder[s.endedHead]!;
+    let endedAt = s.endedTimes[s.endedHead]!;
+    if (Number.isNaN(endedAt)) endedAt = endedCall(s, id)?.endedAt ?? -Infinity;
+    if (endedAt >= keepFrom) {
+      s.keptHeadId = id;
+      s.keptHeadEndedAt = endedAt;
       break;
     }
     forgetOldestEnded(s);
@@ -382,6 +392,7 @@ function forgetOldestEnded(s: LiveState): void {
   s.endedOrder[s.endedHead++] = '';
   if (s.endedHead > 4096 && s.endedHead * 2 > s.endedOrder.length) {
     s.endedOrder = s.endedOrder.slice(s.endedHead);
+    s.endedTimes = s.endedTimes.slice(s.endedHead);
     s.endedHead = 0;
   }
 }
