@@ -7,7 +7,7 @@
  */
 import type { TimedEvent } from './timed-event.js';
 import { isAgentEvent, type CallScopedEvent } from '../src/domain/index.js';
-import { connected, inQueue, type LiveCall, type LiveState } from './live-state.js';
+import { connected, inQueue, isForgotten, type LiveCall, type LiveState } from './live-state.js';
 
 /**
  * Why `t` is impossible in the current state, or null when it may be applied. `c` is the
@@ -20,8 +20,8 @@ export function admissible(s: LiveState, t: TimedEvent, c: LiveCall | undefined)
     const a = s.agents.get(e.agent);
     return a !== undefined && a.since !== null && t.at < a.since ? "earlier than the agent's last state change" : null;
   }
-  if (e.type === 'call.arrived') return c === undefined ? (s.forgotten.has(e.call_id) ? 'call already arrived (it ended and is no longer kept live)' : null) : 'call already arrived';
-  if (c === undefined) return s.forgotten.has(e.call_id) ? 'call ended and is no longer kept live' : 'unknown call';
+  if (e.type === 'call.arrived') return c === undefined ? (isForgotten(s, e.call_id) ? 'call already arrived (it ended and is no longer kept live)' : null) : 'call already arrived';
+  if (c === undefined) return isForgotten(s, e.call_id) ? 'call ended and is no longer kept live' : 'unknown call';
   if (t.at < c.lastAt) return "earlier than the call's previous event";
   return callAdmissible(c, e);
 }

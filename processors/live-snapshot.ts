@@ -14,6 +14,7 @@ import type { Config } from '../src/domain/index.js';
 import type { LiveAgent, LiveCall, LiveState } from './live-state.js';
 import type { DayBounds } from './local-day.js';
 import { callJson, liveCall, packCall, type CallJson } from './packed-call.js';
+import { GoneIds } from './gone-ids.js';
 
 export interface LiveJson {
   endedLimit: number;
@@ -67,6 +68,8 @@ export function restoreLive(config: Config, j: LiveJson): LiveState {
     calls,
     ended,
     endedOrder: [...j.endedIds],
+    // Their ends are in their texts, read only when needed (retention reads the call then).
+    endedTimes: j.endedIds.map(() => NaN),
     endedHead: 0,
     keptHeadId: null,
     keptHeadEndedAt: 0,
@@ -74,6 +77,7 @@ export function restoreLive(config: Config, j: LiveJson): LiveState {
     forgotten: new Set(j.forgotten),
     forgottenOrder: [...j.forgotten],
     forgottenHead: 0,
+    gone: GoneIds.of(j.endedLimit, [...j.endedIds, ...j.forgotten]),
     agents: new Map(j.agents.map((a) => [a.id, { ...a }] as const)),
     queues: new Map(),
     day: j.day,

@@ -12,6 +12,7 @@ import { dayOf, type DayBounds } from './local-day.js';
 import { NO_AGENTS, NO_OFFERS, type LiveCall, type Offer } from './live-call.js';
 import { unpackCall } from './packed-call.js';
 import { closeStretch } from './time-accounting.js';
+import { GoneIds } from './gone-ids.js';
 
 export { NO_AGENTS, NO_OFFERS };
 export type { CallPhase, LiveCall, Offer } from './live-call.js';
@@ -53,6 +54,11 @@ export interface LiveState {
   ended: Map<string, LiveCall | string>;
   /** Their ids in the order they ended, from `endedHead` (a queue without Map-iteration costs). */
   endedOrder: string[];
+  /**
+   * Each one's end (epoch ms), beside it in `endedOrder`, so retention reads no call to know
+   * which go (NaN: not known without reading the call, as for calls a snapshot restored).
+   */
+  endedTimes: number[];
   endedHead: number;
   /**
    * The oldest ended call as retention last found it kept, and its end: while it is still the
@@ -66,6 +72,12 @@ export interface LiveState {
   forgotten: Set<string>;
   forgottenOrder: string[];
   forgottenHead: number;
+  /**
+   * How many ids of `ended` and `forgotten` fall in each slot (by hashId; a count at its
+   * ceiling stays there). A 0 says the id is in neither, so a new call's arrival is known new
+   * without probing the two large tables; never in a snapshot (restoreLive counts again).
+   */
+  gone: GoneIds;
   agents: Map<string, LiveAgent>;
   queues: Map<string, LiveQueue>;
   /** The local day of the log's time (the newest event time applied): what retention measures from. */
@@ -76,8 +88,8 @@ export interface LiveState {
 
 export function initialLiveState(config: Config, endedLimit = 50_000): LiveState {
   const s: LiveState = {
-    config, calls: new Map(), ended: new Map(), endedOrder: [], endedHead: 0, keptHeadId: null, keptHeadEndedAt: 0, endedLimit,
-    forgotten: new Set(), forgottenOrder: [], forgottenHead: 0,
+    config, calls: new Map(), ended: new Map(), endedOrder: [], endedTimes: [], endedHead: 0, keptHeadId: null, keptHeadEndedAt: 0, endedLimit,
+    forgotten: new Set(), forgottenOrder: [], forgottenHead: 0, gone: new GoneIds(endedLimit),
     agents: new Map(), queues: new Map(), day: null, logTime: -Infinity,
   };
   for (const q of config.queues) liveQueue(s, q.id);
@@ -116,7 +128,12 @@ function setMembership(s: LiveState, a: LiveAgent, queues: string[]): void {
 
 /** A call in progress or an ended call still kept. The runner looks each event's call up once and passes it on. */
 export function findCall(s: LiveState, id: string): LiveCall | undefined {
-  return s.calls.get(id) ?? endedCall(s, id);
+  return s.calls.get(id) ?? (s.gone.mayHold(id) ? endedCall(s, id) : undefined);
+}
+
+/** True when the call `id` ended and is no longer kept (its arrival cannot come again). */
+export function isForgotten(s: LiveState, id: string): boolean {
+  return s.gone.mayHold(id) && s.forgotten.has(id);
 }
 
 /** An ended call still kept, unpacked (and kept so) if it was packed. */
@@ -264,7 +281,9 @@ export function evolveLive(s: LiveState, t: TimedEvent, call: LiveCall | undefin
       }
       s.calls.delete(c.id);
       s.ended.set(c.id, c);
+      s.gone.add(c.id);
       s.endedOrder.push(c.id);
+      s.endedTimes.push(at);
       if (s.ended.size > s.endedLimit) forgetOldestEnded(s);
       break;
     case 'monitor.started':
@@ -363,10 +382,14 @@ function retain(s: LiveState): boolean {
   if (s.keptHeadId !== null && s.keptHeadEndedAt >= keepFrom) return false;
   let forgot = false;
   while (s.endedHead < s.endedOrder.length) {
-    const c = endedCall(s, s.endedOrder[s.endedHead]!);
-    if (c !== undefined && c.endedAt! >= keepFrom) {
-      s.keptHeadId = c.id;
-      s.keptHeadEndedAt = c.endedAt!;
+    // An id in `endedOrder` from the head on is in `ended` (only forgetOldestEnded takes one
+    // out, and it moves the head past it), and its end never changes: known, it needs no lookup.
+    const id = s.endedOrder[s.endedHead]!;
+    let endedAt = s.endedTimes[s.endedHead]!;
+    if (Number.isNaN(endedAt)) endedAt = endedCall(s, id)?.endedAt ?? -Infinity;
+    if (endedAt >= keepFrom) {
+      s.keptHeadId = id;
+      s.keptHeadEndedAt = endedAt;
       break;
     }
     forgetOldestEnded(s);
@@ -382,6 +405,7 @@ function forgetOldestEnded(s: LiveState): void {
   s.endedOrder[s.endedHead++] = '';
   if (s.endedHead > 4096 && s.endedHead * 2 > s.endedOrder.length) {
     s.endedOrder = s.endedOrder.slice(s.endedHead);
+    s.endedTimes = s.endedTimes.slice(s.endedHead);
     s.endedHead = 0;
   }
 }
@@ -390,7 +414,9 @@ function forgetId(s: LiveState, id: string): void {
   s.forgotten.add(id);
   s.forgottenOrder.push(id);
   if (s.forgotten.size > 4 * s.endedLimit) {
-    s.forgotten.delete(s.forgottenOrder[s.forgottenHead]!);
+    // From `ended` to `forgotten` changes no count in `gone`; leaving both takes one away.
+    const oldest = s.forgottenOrder[s.forgottenHead]!;
+    if (s.forgotten.delete(oldest)) s.gone.remove(oldest);
     s.forgottenOrder[s.forgottenHead++] = '';
     if (s.forgottenHead > 4096 && s.forgottenHead * 2 > s.forgottenOrder.length) {
       s.forgottenOrder = s.forgottenOrder.slice(s.forgottenHead);

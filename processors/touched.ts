@@ -18,10 +18,14 @@ export interface Changed {
 /** The one empty list every `Changed` shares (frozen: readers only iterate). */
 export const NO_IDS: string[] = Object.freeze([]) as unknown as string[];
 
-/** `into` with `id` added once; a new array when `into` is the shared empty one. */
+/**
+ * `into` with `id` added once; a new array when `into` is the shared empty one or holds one
+ * id (an array literal of the exact length: a push onto `[id]` would grow it to 18 slots).
+ */
 function add(into: string[], id: string | null | undefined): string[] {
   if (id == null) return into;
   if (into === NO_IDS) return [id];
+  if (into.length === 1) return into[0] === id ? into : [into[0]!, id];
   if (!into.includes(id)) into.push(id);
   return into;
 }

@@ -13,7 +13,7 @@
  */
 import type { z } from 'zod';
 import { globalConfig, util } from 'zod/v4/core';
-import { EventTime } from './events.js';
+import { EventTime, FAST_OBJECT_CHECKS } from './events.js';
 import { isCanonicalTime } from './time.js';
 import { FAST_RECORD_CHECKS, FAST_STRING_CHECKS } from './text.js';
 
@@ -122,11 +122,19 @@ function compileNumber(def: Def): Checker | undefined {
   };
 }
 
-/** Enums and literals: zod itself tests membership of `_zod.values`, so the same set decides here. */
+/**
+ * Enums and literals: zod itself tests membership of `_zod.values`, so the same set decides
+ * here. The value returned is the schema's own (equal to the input, so the output is the
+ * same): the event then holds the one internalized string of its type or reason instead of
+ * a fresh copy per event, and every `e.type === 'call.ended'` downstream compares pointers.
+ */
 function compileValues(schema: Schema, allowed: readonly string[]): Checker | undefined {
   const values = schema._zod.values;
   if (!only(schema._zod.def, allowed) || schema._zod.def.checks?.length || !values) return undefined;
-  return (v) => (v !== undefined && values.has(v) ? v : BAIL);
+  // Map keys compare as Set members do (SameValueZero), so membership is decided the same way.
+  const own = new Map<unknown, unknown>();
+  for (const value of values) own.set(value, value);
+  return (v) => (v !== undefined && own.has(v) ? own.get(v) : BAIL);
 }
 
 interface Field {
@@ -136,7 +144,14 @@ interface Field {
 }
 
 function compileObject(def: Def): Checker | undefined {
-  if (!only(def, ['type', 'shape', 'catchall', 'error', 'checks']) || def.checks?.length) return undefined;
+  if (!only(def, ['type', 'shape', 'catchall', 'error', 'checks'])) return undefined;
+  // Known refines of the whole object (events.ts), run on the output as zod runs them.
+  const refines: Array<(v: unknown) => boolean> = [];
+  for (const c of def.checks ?? []) {
+    const refine = knownRefine(c._zod.def, FAST_OBJECT_CHECKS);
+    if (!refine) return undefined;
+    refines.push(refine);
+  }
   const catchall = def.catchall === undefined ? 'strip' : schemaOf(def.catchall)._zod.def.type === 'never' ? 'strict' : undefined;
   if (!catchall) return undefined;
   const shape = def.shape as Record<string, unknown>;
@@ -158,41 +173,78 @@ function compileObject(def: Def): Checker | undefined {
     if (!check) return undefined;
     fields.push({ key, optional, check });
   }
-  return generateObjectChecker(fields, catchall === 'strict');
+  const check = generateObjectChecker(fields, catchall === 'strict');
+  if (!check || refines.length === 0) return check;
+  return (input) => {
+    const out = check(input);
+    if (out === BAIL) return BAIL;
+    for (let i = 0; i < refines.length; i++) if (!refines[i]!(out)) return BAIL;
+    return out;
+  };
 }
 
 /**
  * The object checker as generated source, one function per object schema, like zod's own
  * object JIT: literal keys make every property load and store monomorphic, which measured
- * 2.5x the speed of one shared loop over the fields (4.5M against 1.8M events/s). Only
- * JSON.stringify'd keys of our own schemas go into the source, never input. Where code
- * generation is off (--disallow-code-generation-from-strings, zod's `jitless`), the object
- * is left to zod.
+ * 2.5x the speed of one shared loop over the fields (4.5M against 1.8M events/s). The output
+ * is built by one object literal per combination of the optional keys present (up to
+ * MAX_LITERAL_OPTIONALS of them), so every field sits inside the object and the event is
+ * one allocation, not an empty object grown key by key through out-of-object property
+ * arrays. Only JSON.stringify'd keys of our own schemas go into the source, never input.
+ * Where code generation is off (--disallow-code-generation-from-strings, zod's `jitless`),
+ * the object is left to zod.
  */
 function generateObjectChecker(fields: Field[], strict: boolean): Checker | undefined {
   if (!util.allowsEval.value || globalConfig.jitless) return undefined;
-  const lines = ['if (typeof input !== "object" || input === null || Array.isArray(input)) return BAIL;', 'const out = {};', 'let v, r;'];
+  const key = (f: Field) => JSON.stringify(f.key);
+  const optional = fields.map((f, i) => ({ f, i })).filter((x) => x.f.optional);
+  const lines = ['if (typeof input !== "object" || input === null || Array.isArray(input)) return BAIL;', `let v${fields.map((_, i) => `, r${i}`).join('')};`];
+  // p<i> of an optional key: 0 absent, 1 present with a value, 2 present as `undefined`.
+  if (optional.length > 0) lines.push(`let ${optional.map((x) => `p${x.i} = 0`).join(', ')};`);
   fields.forEach((f, i) => {
-    const k = JSON.stringify(f.key);
-    lines.push(`v = input[${k}];`);
+    lines.push(`v = input[${key(f)}];`);
     // zod's shape order and presence rules: an absent optional key is left out, one present
     // as `undefined` is kept as `undefined`.
     lines.push(
       f.optional
-        ? `if (v === undefined) { if (${k} in input) out[${k}] = undefined; } else { r = checks[${i}](v); if (r === BAIL) return BAIL; out[${k}] = r; }`
-        : `if (v === undefined) return BAIL; r = checks[${i}](v); if (r === BAIL) return BAIL; out[${k}] = r;`,
+        ? `if (v === undefined) { if (${key(f)} in input) p${i} = 2; } else { r${i} = checks[${i}](v); if (r${i} === BAIL) return BAIL; p${i} = 1; }`
+        : `if (v === undefined) return BAIL; r${i} = checks[${i}](v); if (r${i} === BAIL) return BAIL;`,
     );
   });
   // zod's strict objects walk `for...in` too (inherited enumerable keys included).
   if (strict && fields.length === 0) lines.push('for (const k in input) return BAIL;');
-  else if (strict) lines.push(`for (const k in input) switch (k) { ${fields.map((f) => `case ${JSON.stringify(f.key)}:`).join(' ')} break; default: return BAIL; }`);
-  lines.push('return out;');
+  else if (strict) lines.push(`for (const k in input) switch (k) { ${fields.map((f) => `case ${key(f)}:`).join(' ')} break; default: return BAIL; }`);
+  // The output with the optional keys of `mask` present (bit b: optional[b]), in shape order.
+  const literal = (mask: number) =>
+    `{ ${fields
+      .map((f, i) => {
+        const b = optional.findIndex((x) => x.i === i);
+        return b === -1 || (mask >> b) & 1 ? `${key(f)}: r${i}` : null;
+      })
+      .filter((x) => x !== null)
+      .join(', ')} }`;
+  // Key by key, as before, for what the literals do not cover (an optional key present as
+  // `undefined`, or too many optional keys).
+  const byKey = [
+    'const out = {};',
+    ...fields.map((f, i) => (f.optional ? `if (p${i} === 1) out[${key(f)}] = r${i}; else if (p${i} === 2) out[${key(f)}] = undefined;` : `out[${key(f)}] = r${i};`)),
+    'return out;',
+  ];
+  if (optional.length === 0) lines.push(`return ${literal(0)};`);
+  else if (optional.length <= MAX_LITERAL_OPTIONALS) {
+    lines.push(`if (${optional.map((x) => `p${x.i} !== 2`).join(' && ')}) switch (${optional.map((x, b) => `(p${x.i} << ${b})`).join(' | ')}) {`);
+    for (let mask = 0; mask < 1 << optional.length; mask++) lines.push(`  case ${mask}: return ${literal(mask)};`);
+    lines.push('}', ...byKey);
+  } else lines.push(...byKey);
   const make = new Function('checks', 'BAIL', `return function check(input) {\n${lines.join('\n')}\n};`) as (checks: Checker[], bail: symbol) => Checker;
   return make(
     fields.map((f) => f.check),
     BAIL,
   );
 }
+
+/** Optional keys up to which an object's output is built by literals (2^n of them). */
+const MAX_LITERAL_OPTIONALS = 4;
 
 function compileRecord(def: Def): Checker | undefined {
   if (!only(def, ['type', 'keyType', 'valueType', 'error', 'checks'])) return undefined;
