@@ -34,6 +34,9 @@ const SipStatus = z
     calls: Count,
     rtp_port_pairs: Count,
     media_workers: z.array(Count).openapi({ description: 'calls whose media each media worker thread holds now (sip.rtp.workers; empty: all media on the main thread)' }),
+    media_workers_stopped: z
+      .array(z.object({ worker: Count.openapi({ description: 'the worker, 0-based (its place in media_workers)' }), reason: z.string() }))
+      .openapi({ description: 'media workers that stopped without being asked, and why (their calls were ended; empty while every worker runs)' }),
     rtp: z.object({
       received: Count,
       sent: Count,

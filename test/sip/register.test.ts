@@ -1,16 +1,19 @@
 /**
  * Real phones register with the engine's SIP edge (digest, over UDP and TCP) inside a lab
  * namespace: the agent board shows each registration, the agent can log in only once the
- * phone is registered, and a phone that unregisters takes its agent offline.
+ * phone is registered, and a phone that unregisters takes its agent offline. Run once
+ * with the media on the main thread and once on two media workers (a phone's call to a
+ * queue's number is placed on a worker).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab, labUnavailable, until } from '../support/sip/lab.js';
 import { LabEngine } from '../support/sip/lab-engine.js';
 import { Phone } from './baresip.js';
+import { MEDIA_WORKERS } from './scenario.js';
 
 const skip = labUnavailable();
 
-describe.skipIf(skip !== null)('SIP registrar with real phones', () => {
+describe.skipIf(skip !== null).each(MEDIA_WORKERS)('SIP registrar with real phones (media workers: %i)', (workers) => {
   let lab: Lab;
   let engine: LabEngine;
   const phones: Phone[] = [];
@@ -24,6 +27,7 @@ describe.skipIf(skip !== null)('SIP registrar with real phones', () => {
           { id: 'ann', queues: ['sales'], sip: { user: '1001', password: 'secret-1001' } },
           { id: 'bob', queues: ['sales'], sip: { user: '1002', password: 'secret-1002' } },
         ],
+        ...(workers ? { sip: { rtp: { workers } } } : {}),
       },
       users: [{ name: 'ann-self', role: 'viewer', agent: 'ann' }],
     });
@@ -71,6 +75,10 @@ describe.skipIf(skip !== null)('SIP registrar with real phones', () => {
     const arrived = await engine.waitEvent('the call from bob', (e) => e.type === 'call.arrived');
     expect(arrived).toMatchObject({ source: 'sip', caller: { number: '1002' }, attributes: { via: 'phone 1002' } });
     await until("ann's phone rings", () => ann.ringing);
+    // The call's media is on a worker when there are workers (the caller's leg and ann's ringing one).
+    const status = (await engine.req('/cc/sip/status')).body as { media_workers: number[] };
+    expect(status.media_workers).toEqual(workers === 0 ? [] : expect.arrayContaining([1, 0]));
+    expect(status.media_workers).toHaveLength(workers);
     await bob.hangup();
     await engine.waitEvent('the call ended', (e) => e.type === 'call.ended');
   });

@@ -10,6 +10,7 @@
  * (c) calls arriving through a real Kamailio in front of the engine (stateful,
  *     Record-Route): the caller's ACK and BYE follow the proxy;
  * (e) another brand of phone (linphone) as the agent's.
+ * Each runs once with the media on the main thread and once on two media workers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOME, Lab, labUnavailable, LAB_ADDRESS, LAB_OTHER_ADDRESS, LAB_TRUNK_ADDRESS } from '../support/sip/lab.js';
@@ -84,14 +85,14 @@ describe.skipIf(skip !== null).each(MEDIA_WORKERS)('(b) an agent at home behind 
   });
 });
 
-describe.skipIf(skip !== null || kamailioMissing)('(c) calls through a Kamailio in front of the engine', () => {
+describe.skipIf(skip !== null || kamailioMissing).each(MEDIA_WORKERS)('(c) calls through a Kamailio in front of the engine (media workers: %i)', (workers) => {
   let lab: Lab;
   let center: Center;
   let proxy: Kamailio;
   beforeAll(async () => {
     lab = await Lab.open();
     // The proxy is the trunk (its address is trusted); the caller is a phone elsewhere that dials through it.
-    center = await Center.open(lab);
+    center = await Center.open(lab, { workers });
     proxy = await Kamailio.start(lab, { address: LAB_TRUNK_ADDRESS, port: 5060, target: center.registrar });
     await Promise.all([center.phone('ann'), center.phone('caller', { bind: LAB_OTHER_ADDRESS }), center.phone('sup')]);
     await center.logIn('ann');
@@ -113,13 +114,13 @@ describe.skipIf(skip !== null || kamailioMissing)('(c) calls through a Kamailio 
   });
 });
 
-describe.skipIf(skip !== null || linphoneMissing)('(e) another brand of phone: linphone as the agent', () => {
+describe.skipIf(skip !== null || linphoneMissing).each(MEDIA_WORKERS)('(e) another brand of phone: linphone as the agent (media workers: %i)', (workers) => {
   let lab: Lab;
   let center: Center;
   let ann: Linphone;
   beforeAll(async () => {
     lab = await Lab.open();
-    center = await Center.open(lab);
+    center = await Center.open(lab, { workers });
     ann = await Linphone.start(lab, { name: 'ann', tone: TONES.ann, account: { user: '1001', password: 'secret-1001' }, registrar: center.registrar });
     center.adopt('ann', ann);
     await Promise.all([center.phone('caller'), center.phone('sup')]);

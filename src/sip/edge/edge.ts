@@ -105,6 +105,7 @@ export class SipEdge {
     const regs = new Registrations(ctx, (agent) => reactor?.agentGone(agent));
     reactor = new Reactor(ctx, calls, regs);
     const edge = new SipEdge(ctx, transport, calls, regs, reactor, certificate);
+    media.relay?.onWorkerStopped((worker, reason, lost) => edge.workerStopped(worker, reason, lost));
     ctx.stack = new SipStack(transport, {
       onRequest: (req, tx) => edge.request(req, tx),
       onAck: (ack) => edge.inDialog(ack, null),
@@ -185,6 +186,12 @@ export class SipEdge {
     return { ok: true, detail: `${t.detail}; ${this.ctx.registrar.size} registration(s), ${this.calls.callers} call(s), ${this.ctx.media.inUse} RTP port pair(s)${workers}` };
   }
 
+  /** A drill: ends media worker `worker` (0-based) the way a crash does (test/sip/worker-failure.test.ts). */
+  async killMediaWorker(worker: number): Promise<void> {
+    if (!this.ctx.media.relay) throw new Error('sip.rtp.workers is 0: there is no media worker');
+    await this.ctx.media.relay.kill(worker);
+  }
+
   /** What the edge is doing now: registrations by account, calls, RTP and refusal counts (GET /cc/sip/status). */
   status(): SipStatus {
     return edgeStatus(this.ctx, this.calls.callers, this.transport.health(), this.certificate?.status ?? null);
@@ -247,6 +254,19 @@ export class SipEdge {
     const local = parseNameAddr(header(res, 'from') ?? '')?.params.get('tag') ?? '';
     const remote = parseNameAddr(header(res, 'to') ?? '')?.params.get('tag') ?? '';
     this.calls.legOf(dialogKey(header(res, 'call-id') ?? '', local, remote))?.onStrayOk();
+  }
+
+  /**
+   * A media worker stopped: its calls have no audio any more, so each ends (call.ended by
+   * system, cause media_worker_stopped; its phones get a BYE) rather than stay connected in
+   * silence. A call the ACD does not hold (already ending) is hung up here.
+   */
+  private workerStopped(worker: number, reason: string, lost: string[]): void {
+    this.ctx.say(`media worker ${worker} stopped (${reason}): ending its ${lost.length} call(s)`);
+    for (const call of lost) {
+      const { decision } = this.ctx.acd.decide({ type: 'call.end', call_id: call, by: 'system', cause: 'media_worker_stopped' }, 'sip');
+      if (decision.refused !== undefined) this.calls.end(call);
+    }
   }
 
   private callerGone(call: string, how: 'bye' | 'no-ack' | 'local'): void {

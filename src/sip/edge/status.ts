@@ -17,6 +17,8 @@ export interface SipStatus {
   rtp_port_pairs: number;
   /** Calls each media worker holds (empty without workers). */
   media_workers: number[];
+  /** Media workers that stopped without being asked, and why (empty while all run). */
+  media_workers_stopped: Array<{ worker: number; reason: string }>;
   rtp: RtpTotals;
   keepalives: { sent: number; dead_flows: number };
   transactions: number;
@@ -41,6 +43,7 @@ export function edgeStatus(ctx: EdgeContext, calls: number, transport: Transport
     calls,
     rtp_port_pairs: ctx.media.inUse,
     media_workers: ctx.media.relay?.load() ?? [],
+    media_workers_stopped: ctx.media.relay?.health().failed ?? [],
     rtp: ctx.media.totals(),
     keepalives: { sent: ctx.keepalive.totals.sent, dead_flows: ctx.keepalive.totals.dead },
     transactions: ctx.stack.size,

@@ -91,7 +91,7 @@ class RelayWorker {
   private readonly waiting = new Map<number, (r: RelayReply) => void>();
   readonly ready: Promise<void>;
 
-  constructor(data: Omit<RelayWorkerData, 'totals'>, onNews: (r: RelayReply) => void) {
+  constructor(data: Omit<RelayWorkerData, 'totals'>, onNews: (r: RelayReply) => void, onStopped: (reason: string) => void) {
     const shared = new SharedArrayBuffer(TOTAL_KEYS.length * 8);
     this.totals = new Float64Array(shared);
     this.thread = new Worker(new URL('./relay-thread.mjs', import.meta.url), { workerData: { ...data, totals: shared } satisfies RelayWorkerData });
@@ -100,6 +100,7 @@ class RelayWorker {
       if (!this.stopping) this.failure ??= `exited with code ${code}`;
       for (const w of this.waiting.values()) w({ op: 'failed', leg: -1, error: this.failure ?? 'stopped' });
       this.waiting.clear();
+      if (this.failure !== null) onStopped(this.failure);
     });
     this.ready = new Promise((resolve, reject) => {
       this.thread.once('error', reject);
@@ -142,6 +143,11 @@ class RelayWorker {
     await this.thread.terminate();
   }
 
+  /** Ends the thread the way a crash does: nobody asked it to stop. */
+  async kill(): Promise<void> {
+    await this.thread.terminate();
+  }
+
   ask(c: RelayCommand & { op: 'open' | 'ping' }): Promise<RelayReply> {
     if (this.failure !== null) return Promise.resolve({ op: 'failed', leg: -1, error: `media worker failed: ${this.failure}` });
     return new Promise((resolve) => {
@@ -161,6 +167,7 @@ export class RelayPool {
   private readonly hearers = new Map<string, (frame: Uint8Array) => void>();
   private readonly keyers = new Map<string, (code: string) => void>();
   private list: RelayWorker[] = [];
+  private stoppedListener: (worker: number, reason: string, calls: string[]) => void = () => {};
 
   private constructor() {}
 
@@ -172,7 +179,7 @@ export class RelayPool {
     const media = { probation: o.probation ?? 3, relearnAfterMs: o.relearnAfterMs ?? 2000, rtcpIntervalMs: o.rtcpIntervalMs ?? RTCP_INTERVAL_MS };
     const pool = new RelayPool();
     const news = (r: RelayReply) => pool.news(r);
-    pool.list = Array.from({ length: n }, (_, i) => new RelayWorker({ host: o.host, ports: [from + i * share, i === n - 1 ? to : from + (i + 1) * share - 1], media }, news));
+    pool.list = Array.from({ length: n }, (_, i) => new RelayWorker({ host: o.host, ports: [from + i * share, i === n - 1 ? to : from + (i + 1) * share - 1], media }, news, (reason) => pool.stopped(i, reason)));
     await Promise.all(pool.list.map((w) => w.ready));
     return pool;
   }
@@ -284,6 +291,37 @@ export class RelayPool {
     w.calls--;
     this.assigned.delete(call);
     for (const m of [this.hearers, this.keyers]) for (const k of m.keys()) if (k.startsWith(`${call}\0`)) m.delete(k);
+  }
+
+  /**
+   * `l` hears of a worker that stopped without being asked (a crash, an exit): which one,
+   * why, and the calls it held. Those calls have no media any more and no worker now (the
+   * pool forgets them, so the worker's share counts no call); new calls go to the workers
+   * still running.
+   */
+  onWorkerStopped(l: (worker: number, reason: string, calls: string[]) => void): void {
+    this.stoppedListener = l;
+  }
+
+  /**
+   * Ends worker `worker`'s thread as a crash would, without asking it to stop (a drill: what
+   * the engine does when a media worker dies, tested in test/sip/worker-failure.test.ts).
+   */
+  async kill(worker: number): Promise<void> {
+    const w = this.list[worker];
+    if (!w) throw new Error(`there is no media worker ${worker} (${this.list.length} worker(s))`);
+    await w.kill();
+  }
+
+  private stopped(worker: number, reason: string): void {
+    const w = this.list[worker]!;
+    const calls = [...this.assigned].flatMap(([call, x]) => (x === w ? [call] : []));
+    for (const call of calls) {
+      this.assigned.delete(call);
+      for (const m of [this.hearers, this.keyers]) for (const k of m.keys()) if (k.startsWith(`${call}\0`)) m.delete(k);
+    }
+    w.calls = 0;
+    this.stoppedListener(worker, reason, calls);
   }
 
   /** Resolves once every worker has applied every command sent before it. */

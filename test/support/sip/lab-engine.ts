@@ -43,6 +43,8 @@ export class LabEngine {
     private readonly socket: string,
     /** The SIP edge's TLS port (0: no TLS). */
     readonly tlsPort = 0,
+    /** The engine's stdout, after its first line: the answers to drills. */
+    private readonly lines: AsyncIterator<string> | null = null,
   ) {}
 
   static async start(lab: Lab, o: LabEngineOptions): Promise<LabEngine> {
@@ -57,7 +59,7 @@ export class LabEngine {
     const spec = join(dataDir, 'spec.json');
     // The simulated parties play their test tones (not the demo's voices): the tests listen for them.
     await writeFile(spec, JSON.stringify({ settings: { port: 0, host: address, dataDir, sim: o.sim ?? false, simCatchUp: false, simVoices: false }, config }));
-    const proc = lab.spawnTs(join(HERE, 'engine-proc.ts'), [spec], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = lab.spawnTs(join(HERE, 'engine-proc.ts'), [spec], { stdio: ['pipe', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     proc.stderr!.on('data', (d: Buffer) => {
       stderr.push(d.toString());
@@ -66,7 +68,14 @@ export class LabEngine {
     const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
     const first = await Promise.race([lines.next(), new Promise<never>((_, reject) => proc.once('exit', (c) => reject(new Error(`the engine exited (${c}): ${stderr.join('')}`))))]);
     const ports = JSON.parse(String(first.value)) as { http: number; sip: number; tls: number };
-    return new LabEngine(proc, dataDir, address, ports.http, ports.sip, await lab.forward(ports.http, address), ports.tls);
+    return new LabEngine(proc, dataDir, address, ports.http, ports.sip, await lab.forward(ports.http, address), ports.tls, lines);
+  }
+
+  /** A drill: ends media worker `worker` (0-based) as a crash would; resolves once it has stopped. */
+  async killMediaWorker(worker: number): Promise<void> {
+    this.proc.stdin!.write(`kill-media-worker ${worker}\n`);
+    const line = await this.lines!.next();
+    if (line.done || line.value !== `killed media worker ${worker}`) throw new Error(`kill media worker ${worker}: ${String(line.value)}`);
   }
 
   /** The engine process's pid (in /proc: its CPU time). */

@@ -142,3 +142,30 @@ describe('the relay on worker threads', () => {
     expect(relay.health()).toEqual({ ok: true, failed: [] });
   });
 });
+
+describe('a media worker that stops', () => {
+  it('is reported with its calls, which the pool forgets; new calls go to the worker still running', async () => {
+    const pool = await RelayPool.start({ host: HOST, ports: [47000, 47099], workers: 2 });
+    try {
+      const stopped: Array<{ worker: number; reason: string; calls: string[] }> = [];
+      pool.onWorkerStopped((worker, reason, calls) => stopped.push({ worker, reason, calls }));
+      const leg = await pool.openLeg('lost');
+      pool.openRoom('lost', 350);
+      await pool.openLeg('kept');
+      const dead = pool.workerOf('lost')!;
+      await pool.kill(dead);
+      await until('the stop reported', () => stopped.length === 1, 5000);
+      expect(stopped).toEqual([{ worker: dead, reason: 'exited with code 1', calls: ['lost'] }]);
+      expect(pool.health()).toEqual({ ok: false, failed: [{ worker: dead, reason: 'exited with code 1' }] });
+      expect(pool.workerOf('lost')).toBeNull();
+      leg.close(); // its worker is gone: nothing to send, no throw
+      pool.end('lost');
+      await pool.openLeg('new');
+      expect(pool.workerOf('new')).toBe(1 - dead);
+      expect(pool.load()[dead]).toBe(0);
+      await expect(pool.kill(2)).rejects.toThrow('there is no media worker 2 (2 worker(s))');
+    } finally {
+      await pool.close();
+    }
+  });
+});
