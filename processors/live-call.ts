@@ -65,4 +65,13 @@ export interface LiveCall {
    * arrival make room (see TIMELINE_EVENTS).
    */
   timeline: Array<number | CallEvent>;
+  /**
+   * How many ids the runner's recent-id table had taken in (since the runner started) when
+   * this call's arrival went in, or -1 when not known (a call restored from a snapshot or
+   * read back from its text). Every later event of the call went into that table after it,
+   * so while the table still holds every id taken in from this count on, an id it does not
+   * hold is in no event of the timeline either, and heldBefore need not scan it. Runner
+   * bookkeeping, never in a snapshot (the count starts again with each runner).
+   */
+  recentFrom: number;
 }

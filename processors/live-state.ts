@@ -158,8 +158,9 @@ export function connected(c: LiveCall): boolean {
 /**
  * Applies an admissible event (the runner checks `admissible` first). `call` is the event's
  * call as the runner found it (`findCall`, once per event); unused for an agent's event or an arrival.
+ * `recentFrom`: for an arrival, the new call's `recentFrom` (see LiveCall; -1: not known).
  */
-export function evolveLive(s: LiveState, t: TimedEvent, call: LiveCall | undefined): void {
+export function evolveLive(s: LiveState, t: TimedEvent, call: LiveCall | undefined, recentFrom = -1): void {
   const e = t.event;
   const at = t.at;
   // Retention may forget the oldest ended calls, this one among them (an event long after
@@ -189,7 +190,7 @@ export function evolveLive(s: LiveState, t: TimedEvent, call: LiveCall | undefin
     return;
   }
   if (e.type === 'call.arrived') {
-    s.calls.set(e.call_id, newCall(e, t));
+    s.calls.set(e.call_id, newCall(e, t, recentFrom));
     return;
   }
   const c = (call ?? findCall(s, e.call_id))!;
@@ -296,7 +297,7 @@ export function evolveLive(s: LiveState, t: TimedEvent, call: LiveCall | undefin
   }
 }
 
-function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, t: TimedEvent): LiveCall {
+function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, t: TimedEvent, recentFrom: number): LiveCall {
   return {
     id: e.call_id,
     direction: e.direction,
@@ -324,6 +325,7 @@ function newCall(e: Extract<CallEvent, { type: 'call.arrived' }>, t: TimedEvent)
     closedSessions: null,
     notes: null,
     timeline: [t.seq, e],
+    recentFrom,
   };
 }
 
@@ -429,10 +431,14 @@ function forgetId(s: LiveState, id: string): void {
  * True when `e` is an event the call or agent already has (same id): the runner's recent-id
  * table is bounded, but an entity remembers its own events for as long as it is kept.
  * `c`: the event's call as the runner found it (undefined for an agent's event).
+ * `heldFrom`: the runner's recent-id table, which has just said it does not hold `e.id`,
+ * holds every id it took in from this count on (see LiveCall.recentFrom); a call that
+ * arrived since then has no event with that id, so its timeline is not scanned (most calls
+ * are short, and each earlier event is an object and an id to read from old space).
  */
-export function heldBefore(s: LiveState, e: CallEvent, c: LiveCall | undefined): boolean {
+export function heldBefore(s: LiveState, e: CallEvent, c: LiveCall | undefined, heldFrom = Infinity): boolean {
   if (isAgentEvent(e)) return s.agents.get(e.agent)?.recentIds.includes(e.id) ?? false;
-  if (c === undefined) return false;
+  if (c === undefined || c.recentFrom >= heldFrom) return false;
   const tl = c.timeline;
   for (let i = 1; i < tl.length; i += 2) if ((tl[i] as CallEvent).id === e.id) return true;
   return false;

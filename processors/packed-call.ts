@@ -11,10 +11,14 @@
 import { asciiJson, type CallEvent, type MonitorMode } from '../src/domain/index.js';
 import { NO_AGENTS, NO_OFFERS, type LiveCall } from './live-call.js';
 
-/** A call as plain JSON: its monitors (a Map) as entries. */
-export type CallJson = Omit<LiveCall, 'monitors'> & { monitors: Array<[string, { supervisor: string; mode: MonitorMode }]> | null };
+/** A call as plain JSON: its monitors (a Map) as entries; without `recentFrom` (the runner's own count, meaningless to another runner). */
+export type CallJson = Omit<LiveCall, 'monitors' | 'recentFrom'> & { monitors: Array<[string, { supervisor: string; mode: MonitorMode }]> | null };
 
-export const callJson = (c: LiveCall): CallJson => ({ ...c, monitors: c.monitors === null ? null : [...c.monitors] });
+/** The keys in the call's own order (`monitors` keeps its place): the same text as before `recentFrom` existed. */
+export function callJson(c: LiveCall): CallJson {
+  const { recentFrom: _notWritten, ...j } = c;
+  return { ...j, monitors: c.monitors === null ? null : [...c.monitors] };
+}
 
 /** The call back from its JSON: the shared empty lists are the same sentinels again. */
 export function liveCall(j: CallJson): LiveCall {
@@ -24,6 +28,7 @@ export function liveCall(j: CallJson): LiveCall {
     handledBy: j.handledBy.length === 0 ? NO_AGENTS : j.handledBy,
     monitors: j.monitors === null ? null : new Map(j.monitors),
     timeline: j.timeline as Array<number | CallEvent>,
+    recentFrom: -1,
   };
 }
 

@@ -8,17 +8,18 @@
 export class RecentIds {
   /** The ids in the order they were added (the snapshot's order, oldest first). */
   readonly ids: string[] = [];
-  /** 1 + the index in `ids` of the id in each slot; 0: empty. */
-  private readonly slots: Int32Array;
-  private readonly hashes: Int32Array;
+  /**
+   * Two numbers per slot: at 2i, 1 + the index in `ids` of the id in slot i (0: empty); at
+   * 2i + 1, that id's hash.
+   */
+  private readonly table: Int32Array;
   private readonly mask: number;
 
   /** Holds up to `capacity` ids (the caller starts a new generation before then). */
   constructor(capacity: number, ids: readonly string[] = []) {
     let size = 16;
     while (size < 2 * Math.max(capacity, ids.length)) size *= 2;
-    this.slots = new Int32Array(size);
-    this.hashes = new Int32Array(size);
+    this.table = new Int32Array(2 * size);
     this.mask = size - 1;
     for (const id of ids) if (!this.has(id, hashId(id))) this.add(id, hashId(id));
   }
@@ -29,19 +30,21 @@ export class RecentIds {
 
   /** `h`: hashId(id). */
   has(id: string, h: number): boolean {
-    for (let i = h & this.mask; this.slots[i] !== 0; i = (i + 1) & this.mask) {
-      if (this.hashes[i] === h && this.ids[this.slots[i]! - 1] === id) return true;
+    const table = this.table;
+    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
+      const entry = table[2 * i]!;
+      if (entry === 0) return false;
+      if (table[2 * i + 1] === h && this.ids[entry - 1] === id) return true;
     }
-    return false;
   }
 
   /** Adds an id not held yet (`has` said so); `h`: hashId(id). */
   add(id: string, h: number): void {
     let i = h & this.mask;
-    while (this.slots[i] !== 0) i = (i + 1) & this.mask;
+    while (this.table[2 * i] !== 0) i = (i + 1) & this.mask;
     this.ids.push(id);
-    this.slots[i] = this.ids.length;
-    this.hashes[i] = h;
+    this.table[2 * i] = this.ids.length;
+    this.table[2 * i + 1] = h;
   }
 }
 

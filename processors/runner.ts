@@ -191,6 +191,12 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
   // Two generations: bounded memory, and every id of the latest `memory` events is still known.
   let seen = new RecentIds(memory, from?.dedupe.seen);
   let older = new RecentIds(memory, from?.dedupe.older);
+  // Ids this runner has added to the table, and the count at which `seen` and `older` began
+  // taking them in: every id added from `olderFrom` on is still held (the two generations
+  // restored from a snapshot hold ids from before 0). Compared with a call's `recentFrom`.
+  let added = 0;
+  let seenFrom = 0;
+  let olderFrom = 0;
   let lastSeq = from?.lastSeq ?? 0;
   const counts: RunnerCounts = from ? structuredClone(from.counts) : { applied: {}, rejected: {}, duplicate: {} };
   // One reused slot, its event set before every use (no allocation per event).
@@ -213,11 +219,14 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
     if (seen.has(e.id, h) || older.has(e.id, h)) return duplicate(e);
     // The event's call, looked up once and handed to every step that needs it.
     const call = isAgentEvent(e) || !('call_id' in e) ? undefined : findCall(live, e.call_id);
-    if (heldBefore(live, e, call)) return duplicate(e);
+    if (heldBefore(live, e, call, olderFrom)) return duplicate(e);
     seen.add(e.id, h);
+    const recentFrom = added++;
     if (seen.size >= memory) {
       older = seen;
+      olderFrom = seenFrom;
       seen = new RecentIds(memory);
+      seenFrom = added;
     }
     // Operational events (acknowledgements, rule overrides) touch no call or agent figure:
     // admitted as they are, for the alerts to fold from the pipeline's admitted events.
@@ -237,7 +246,7 @@ export function createRunner(config: Config, options: RunnerOptions = {}): Runne
         const attempt = evolveServiceLevel(sl, t);
         const talk = evolveAgentStats(stats, t);
         evolveWorkload(workload, t, attempt);
-        evolveLive(live, t, call);
+        evolveLive(live, t, call, recentFrom);
         bump(counts.applied, e.type);
         return {
           outcome: 'applied',

@@ -1,6 +1,7 @@
 /** Live state and the runner's gate as tables: given these events, at this time, the view is this. */
 import { describe, expect, it } from 'vitest';
-import { AgentView, CallView, QueueDetailView, RealtimeView } from '../../processors/index.js';
+import { AgentView, CallView, QueueDetailView, RealtimeView, createRunner } from '../../processors/index.js';
+import { parseConfig, validateEvent } from '../../src/domain/index.js';
 import { isoMs } from '../../processors/iso-ms.js';
 import { feed, t, type Row } from './naive-table.js';
 
@@ -160,6 +161,34 @@ describe('the runner gate', () => {
     );
     expect(results.slice(-2).map((r) => r.outcome)).toEqual(['duplicate', 'duplicate']);
     expect(runner.call('c1', t('09:01:00'))!.notes).toHaveLength(1);
+  });
+
+  it('skips a call event re-sent after any number of other events, whatever the recent-id table holds by then', () => {
+    // The runner does not scan a call's events while its table still holds every id since the
+    // call's arrival: around the table's turnover (sizes 1 to 5, every gap), the call's own
+    // events must still catch each re-sent one.
+    const call: Row[] = [
+      arrive('09:00:00', 'c1'),
+      ['09:00:01', 'call.queued', { call_id: 'c1', queue: 'sales' }, 'q1'],
+      ['09:00:02', 'call.answered', { call_id: 'c1', agent: 'a1' }, 'w1'],
+      ['09:00:03', 'call.note_added', { call_id: 'c1', note: 'one', author: 'sup' }, 'n1'],
+    ];
+    for (let memory = 1; memory <= 5; memory++) {
+      for (let gap = 0; gap <= 12; gap++) {
+        const others: Row[] = Array.from({ length: gap }, (_, i) => ['09:00:04', 'agent.state_changed', { agent: `x${i}`, state: 'idle' }, `o${i}`]);
+        const resent = call.slice(1).map(([, type, fields, id]): Row => ['09:00:05', type, fields, id]);
+        const { runner, results } = feed([...call, ...others, ...resent], {}, { dedupeMemory: memory });
+        expect(results.slice(-3).map((r) => r.outcome), `memory ${memory}, gap ${gap}`).toEqual(['duplicate', 'duplicate', 'duplicate']);
+        // The same from a runner restored mid-way (its calls' marks unknown: scanned).
+        const restored = createRunner(parseConfig({}), { dedupeMemory: memory, from: runner.snapshot() });
+        const again = resent.map(([, type, fields, id], i) => {
+          const v = validateEvent({ id, type, time: new Date(t('09:00:06')).toISOString(), source: 'test', v: 1, ...fields });
+          if (!v.ok) throw new Error(v.message);
+          return restored.apply({ seq: 100 + i, event: v.value });
+        });
+        expect(again.map((r) => r.outcome), `restored, memory ${memory}, gap ${gap}`).toEqual(['duplicate', 'duplicate', 'duplicate']);
+      }
+    }
   });
 
   it('skips a duplicate id, even with other content', () => {
