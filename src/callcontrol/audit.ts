@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
-import type { AuditRecord, AuditRecords } from '../store/index.js';
+import type { AuditPage, AuditRecord, AuditRecords } from '../store/index.js';
 
 export const AUDIT_ACTIONS = [
   'monitor.start',
@@ -64,14 +64,8 @@ export const AuditEntry = z
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export type AuditInput = Omit<AuditEntry, 'id'>;
 
-export interface AuditQuery {
-  /** Epoch milliseconds. */
-  from?: number;
-  to?: number;
-  actor?: string;
-  call_id?: string;
-  limit: number;
-}
+/** A page of the trail: the store's own page query (epoch-millisecond bounds, actor, call, limit). */
+export type AuditQuery = AuditPage;
 
 export interface AuditLog {
   record(entry: AuditInput): Promise<AuditEntry>;

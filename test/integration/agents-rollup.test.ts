@@ -15,6 +15,7 @@ import { chTime } from '../../src/store/client.js';
 import { startHistory } from './history-feed.js';
 import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
+import { expectSameRows } from '../support/same-rows.js';
 import { openTestStore, type TestStore } from '../support/store.js';
 
 const config = parseConfig(demoConfig());
@@ -34,16 +35,7 @@ beforeAll(async () => {
 afterAll(() => db?.close());
 
 /** Same agents, same figures (to 1e-6: sums of floats are added in another order). */
-function expectSame(actual: AgentsReport, expected: AgentsReport, what: string) {
-  expect(actual.rows.map((r) => r.agent), what).toEqual(expected.rows.map((r) => r.agent));
-  actual.rows.forEach((row, i) => {
-    for (const [k, v] of Object.entries(expected.rows[i]!)) {
-      const a = (row as unknown as Record<string, unknown>)[k];
-      if (typeof v === 'number') expect(a, `${what} ${row.agent} ${k}`).toBeCloseTo(v, 6);
-      else expect(a, `${what} ${row.agent} ${k}`).toEqual(v);
-    }
-  });
-}
+const expectSame = (actual: AgentsReport, expected: AgentsReport, what: string) => expectSameRows(actual, expected, 'agent', what);
 
 const count = async (table: string) => {
   const rs = await db.raw.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' });

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseConfig, type CallEvent, type Config } from '../../src/domain/index.js';
 import { CALL_GROUPS, CallsReportParams, type CallsReport, type HistoryStore } from '../../src/store/index.js';
+import { expectSameRows } from '../support/same-rows.js';
 import { openTestStore, type TestStore } from '../support/store.js';
 import { callsReport } from '../../src/store/report-calls.js';
 import { backfillCallsRollup } from '../../src/store/calls-rollup.js';
@@ -35,16 +36,7 @@ beforeAll(async () => {
 afterAll(() => db?.close());
 
 /** Same groups, same figures (to 1e-6: sums of floats are added in another order). */
-function expectSame(actual: CallsReport, expected: CallsReport, what: string) {
-  expect(actual.rows.map((r) => r.group), what).toEqual(expected.rows.map((r) => r.group));
-  actual.rows.forEach((row, i) => {
-    for (const [k, v] of Object.entries(expected.rows[i]!)) {
-      const a = (row as unknown as Record<string, unknown>)[k];
-      if (typeof v === 'number') expect(a, `${what} ${row.group} ${k}`).toBeCloseTo(v, 6);
-      else expect(a, `${what} ${row.group} ${k}`).toEqual(v);
-    }
-  });
-}
+const expectSame = (actual: CallsReport, expected: CallsReport, what: string) => expectSameRows(actual, expected, 'group', what);
 
 const rolledQuarters = async () => {
   const rs = await db.raw.query({ query: 'SELECT uniqExact(interval_start) AS n FROM calls_rollup_15m', format: 'JSONEachRow' });
