@@ -240,9 +240,7 @@ export class RtpLeg implements Endpoint, MediaLeg {
   private send(packet: Buffer, payloadBytes: number): void {
     const to = destination(this.latch, this.policy);
     if (!to) return;
-    // The two per-packet counters by name, not through count(k): a keyed update by a varying key is a megamorphic lookup on every packet.
-    this.stats.sent++;
-    this.pool.totals.sent++;
+    this.count('sent');
     this.sentPackets++;
     this.sentOctets += payloadBytes;
     this.sentSinceReport = true;
@@ -284,8 +282,7 @@ export class RtpLeg implements Endpoint, MediaLeg {
       return;
     }
     if (h.payloadType !== r.pt) return; // comfort noise, another codec: not mixed
-    this.stats.received++;
-    this.pool.totals.received++;
+    this.count('received');
     if (this.reception === null || this.reception.ssrc !== h.ssrc) this.reception = newReception(h.ssrc, h.sequence);
     receivedInPlace(this.reception, h.sequence, h.timestamp, now);
     this.reframe(b, h.payloadStart, h.payloadEnd);

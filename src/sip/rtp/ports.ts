@@ -88,25 +88,16 @@ export class PortPool {
 /**
  * How a leg's socket resolves where it sends: an address (a latched source, an SDP's IP, the
  * usual case) is taken as it is at once; Node's default runs dns.lookup for every packet and
- * answers on the next tick. A name still goes to dns.lookup. One per socket: a leg sends
- * every packet to the same destination, so the last one found to be an address skips the
- * IPv4 check (a regular expression) on the packets after it.
+ * answers on the next tick. A name still goes to dns.lookup.
  */
-function addressFirst(): (host: string, options: LookupOneOptions | number, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void) => void {
-  let last = '';
-  return (host, options, callback) => {
-    if (host === last) return callback(null, host, 4);
-    if (isIPv4(host)) {
-      last = host;
-      return callback(null, host, 4);
-    }
-    lookup(host, typeof options === 'number' ? { family: options } : options, callback);
-  };
+function addressFirst(host: string, options: LookupOneOptions | number, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  if (isIPv4(host)) return callback(null, host, 4);
+  lookup(host, typeof options === 'number' ? { family: options } : options, callback);
 }
 
 function bind(host: string, port: number): Promise<dgram.Socket | null> {
   return new Promise((resolve) => {
-    const s = dgram.createSocket({ type: 'udp4', lookup: addressFirst() });
+    const s = dgram.createSocket({ type: 'udp4', lookup: addressFirst });
     s.once('error', () => {
       s.close();
       resolve(null);
