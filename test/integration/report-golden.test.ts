@@ -16,6 +16,7 @@ import { openTestStore, type TestStore } from '../support/store.js';
 import { startHistory } from './history-feed.js';
 import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
+import { rounded } from '../support/same-rows.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden', 'reports.json');
 const config = parseConfig(demoConfig());
@@ -57,13 +58,6 @@ const REPORTS: Record<string, () => Promise<unknown>> = {
   'dashboard timeseries': () => store.report('dashboardTimeseries', { minutes: 240, now: Date.parse('2026-03-02T11:00:00Z') }),
   'arrival slots': () => store.report('arrivalSlots', { from: Date.parse(day.from), to: Date.parse(day.to) }),
 };
-
-function rounded(v: unknown): unknown {
-  if (typeof v === 'number') return Math.round(v * 1e6) / 1e6;
-  if (Array.isArray(v)) return v.map(rounded);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rounded(x)]));
-  return v;
-}
 
 describe('report SQL golden outputs', () => {
   it('every report answers the fixed day exactly as checked in', async () => {

@@ -18,6 +18,7 @@ import { startHistory } from './history-feed.js';
 import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
 import { TEST_NOW } from '../support/time.js';
+import { rounded } from '../support/same-rows.js';
 
 interface Golden {
   events: number;
@@ -62,14 +63,6 @@ async function history(s: HistoryStore) {
     calls: await s.report('calls', CallsReportParams.parse({ from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z', group_by: 'queue' })),
     agents: await s.report('agents', AgentsReportParams.parse({ from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' })),
   };
-}
-
-/** The reports' sums of floats differ in the last bits with the order rows are read in: compare at 1e-6. */
-function rounded(v: unknown): unknown {
-  if (typeof v === 'number') return Math.round(v * 1e6) / 1e6;
-  if (Array.isArray(v)) return v.map(rounded);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rounded(x)]));
-  return v;
 }
 
 describe('a checkpoint written before the history runner', () => {

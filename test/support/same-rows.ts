@@ -15,3 +15,14 @@ export function expectSameRows<R extends object>(actual: { rows: R[] }, expected
     }
   });
 }
+
+/**
+ * A value with every number rounded to 1e-6, deep (arrays and objects): reports' sums of
+ * floats differ in the last bits with the order rows are read in.
+ */
+export function rounded(v: unknown): unknown {
+  if (typeof v === 'number') return Math.round(v * 1e6) / 1e6;
+  if (Array.isArray(v)) return v.map(rounded);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rounded(x)]));
+  return v;
+}
