@@ -109,10 +109,13 @@ export class LabEngine {
     });
   }
 
-  /** Every event in the log so far, in log order. */
+  /**
+   * Every event in the log so far, in log order. The engine may be appending while this
+   * reads: a last line without its newline is not written yet and is left out.
+   */
   async events(): Promise<CallEvent[]> {
     const text = await readFile(join(this.dataDir, 'events.ndjson'), 'utf8').catch(() => '');
-    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as CallEvent);
+    return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l) as CallEvent);
   }
 
   /**
