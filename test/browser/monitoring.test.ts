@@ -9,7 +9,7 @@
  * day so far simulated first), so the calls monitored here were connected before the
  * telephony driver existed: each must be heard, never "done" over silence.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -22,6 +22,7 @@ import { waitUntil } from '../support/time.js';
 import { watchResources } from '../support/leaks.js';
 import { CAPTURE_SCRIPT, writeToneWav, type PageAudio } from './audio-capture.js';
 import { ensureBuilt, startWallboard, type Wallboard } from '../support/wallboard.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const MIC_HZ = 1650;
 /** Just after midnight: the day so far (an hour) is simulated in a moment, and leaves every agent on a call. */
@@ -137,7 +138,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await w?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  if (dir) await removeDir(dir);
 });
 
 // Each test waits on real-time audio several times, each wait with AUDIO_DEADLINE_MS.

@@ -8,13 +8,14 @@
 import { ALERT_TYPES } from '../../src/domain/index.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { shiftedClock, type ConfigInput } from '../../src/domain/index.js';
 import { eventMaker, settled, startTestEngine, type TestEngine } from '../support/engine.js';
 import { TEST_NOW, waitUntil } from '../support/time.js';
+import { removeDir } from '../support/temp-dir.js';
 
 type Alert = { alert_id: string; type: string; queue: string; state: string; acknowledged_by: string | null; comment: string | null };
 const dirs: string[] = [];
@@ -27,7 +28,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   for (const s of servers) s.closeAllConnections(), await new Promise((r) => s.close(r));
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  for (const d of dirs) await removeDir(d);
 });
 
 const json = { 'content-type': 'application/json' };

@@ -5,7 +5,7 @@
  * here a live simulation outside the engine (on a frozen clock: nothing happens unless the
  * test asks), whose events go to whichever engine is up.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { ManualClock, parseConfig, type CallEvent, type ConfigInput } from '../.
 import { LiveSimulation } from '../../src/sim/index.js';
 import { startTestEngine, type TestEngine } from '../support/engine.js';
 import { TEST_NOW, waitUntil } from '../support/time.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const input: ConfigInput = {
   queues: [{ id: 'sales-queue' }, { id: 'support-queue' }],
@@ -42,7 +43,7 @@ const driver = new SimulatorTelephony(sim);
 afterAll(async () => {
   await t?.stop();
   await sim.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  if (dir) await removeDir(dir);
 });
 
 async function start(): Promise<TestEngine> {

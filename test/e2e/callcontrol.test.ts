@@ -3,7 +3,7 @@
  * the live simulation as the telephony driver (on a frozen clock: nothing happens unless a
  * test asks), the audio rooms analysed by Goertzel, and the audit trail in real chDB.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { EngineMetrics } from '../../src/metrics/index.js';
 import { LiveSimulation } from '../../src/sim/index.js';
 import { openHistoryStore, type HistoryStore } from '../../src/store/index.js';
 import { waitUntil } from '../support/time.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const config = parseConfig({
   queues: [{ id: 'sales' }, { id: 'support' }],
@@ -107,7 +108,7 @@ afterAll(async () => {
   await pipeline?.stop();
   await log?.close();
   await store?.close();
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 describe('monitoring, with what every party hears', () => {

@@ -8,7 +8,7 @@
  * caller's or an agent's hang-up; a call waiting at the stop leaves its queue at its max wait
  * (the timer is set again when the call is taken up), as it would have without the restart.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { demoConfig, ManualClock, parseConfig } from '../../src/domain/index.js'
 import { Engine } from '../../src/engine/engine.js';
 import { parseSettings } from '../../src/engine/settings.js';
 import { waitUntil } from '../support/time.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const START = Date.parse('2026-12-02T00:40:00Z');
 const HOUR = 3_600_000;
@@ -98,7 +99,7 @@ describe('the last-hour chart', () => {
       for (const c of done) expect(['caller', 'agent', 'max_wait'], c.call_id).toContain(later.get(c.call_id));
     } finally {
       await engine.stop();
-      await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      await removeDir(dataDir);
     }
   });
 });
@@ -162,7 +163,7 @@ describe('a waiting call taken up at a restart', () => {
       expect(engine.pipeline.runner.activeCalls(clock.now()).filter((c) => waiting.has(c.call_id) && c.state === 'queued')).toEqual([]);
     } finally {
       await engine.stop();
-      await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      await removeDir(dataDir);
     }
   });
 });

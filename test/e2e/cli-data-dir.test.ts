@@ -4,7 +4,7 @@
  * is refused in one sentence naming the path and the permission. One owner per data
  * directory, --nats included.
  */
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { callEvent } from '../support/call-events.js';
 import { runCli } from '../support/cli.js';
 import { startTestEngine, historySettled } from '../support/engine.js';
 import { rawClientOf } from '../support/store.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const cli = (args: string[], meetPermissions = false) => runCli(args, { meetPermissions });
 const dirs: string[] = [];
@@ -23,7 +24,7 @@ const tmp = async () => {
   return d;
 };
 afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  for (const d of dirs) await removeDir(d);
 });
 const line = (n: number) => JSON.stringify(callEvent(n));
 

@@ -3,13 +3,14 @@
  * `simulate` is byte-identical for a seed; `replay` keeps good lines around a bad one.
  */
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateEvent } from '../../src/domain/index.js';
 import { waitUntil } from '../support/time.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/cc-supervisor.js');
@@ -20,7 +21,7 @@ const tmp = async () => {
   return d;
 };
 afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  for (const d of dirs) await removeDir(d);
 });
 
 describe('cc-supervisor start', () => {

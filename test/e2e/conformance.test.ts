@@ -16,7 +16,7 @@
  * Reproduce a failure with the seed it prints: CC_CONFORMANCE_SEED=<n> npx vitest run test/e2e/conformance.test.ts
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ import type { TestEngine } from '../support/engine.js';
 import { DocSchemas, HTTP_METHODS, operationsOf, type Doc, type Operation, type Parameter } from '../support/openapi-doc.js';
 import { BAD_INTEGERS, BAD_TIMES, SchemaFuzz, type Schema } from '../support/schema-fuzz.js';
 import { TEST_NOW } from '../support/time.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const SEED = Number(process.env.CC_CONFORMANCE_SEED ?? 16);
 const VALID_RUNS = 16;
@@ -280,7 +281,7 @@ describe('the API against its OpenAPI document', () => {
       expect(report.problems.map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`)).toEqual([]);
       expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeDir(dir);
     }
   });
 

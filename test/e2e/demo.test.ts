@@ -4,7 +4,7 @@
  * already simulated (calls in progress, today's report filled from history); then, within
  * five minutes of driven time, a call waits and an alert fires and clears by itself.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { demoConfig, ManualClock, parseConfig } from '../../src/domain/index.js'
 import { Engine } from '../../src/engine/engine.js';
 import { parseSettings } from '../../src/engine/settings.js';
 import { waitUntil } from '../support/time.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const TOKEN = 'demo-test-viewer-token-0123456789';
 const INSTANTS = ['2026-12-02T00:03:00Z', '2026-12-02T04:30:00Z', '2026-12-02T23:58:00Z'];
@@ -70,7 +71,7 @@ describe.each(INSTANTS)('the demo started at %s', (instant) => {
       expect(clearedByItself).toBe(true);
     } finally {
       await engine.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDir(dataDir);
     }
   });
 });
@@ -110,7 +111,7 @@ describe('the demo restarted', () => {
         await second.engine.stop();
       }
     } finally {
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDir(dataDir);
     }
   });
 });

@@ -6,13 +6,14 @@
  * rule or a Grafana panel names is one the engine exports.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { startTestEngine, type TestEngine } from '../support/engine.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RULES = join(ROOT, 'deploy/prometheus/rules.yml');
@@ -125,7 +126,7 @@ describe('docker-compose.yml', () => {
       expect(r.out).toContain('SUCCESS');
       expect(r.ok).toBe(true);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeDir(dir);
     }
     expect(compose.services.grafana.volumes).toEqual(
       expect.arrayContaining(['./deploy/grafana/provisioning:/etc/grafana/provisioning:ro', './deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro']),

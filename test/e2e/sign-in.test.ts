@@ -10,7 +10,7 @@ import * as oidc from 'openid-client';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider } from '../fixtures/oidc-provider.js';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROCESS_TOKEN, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
@@ -18,6 +18,7 @@ import { OidcClient } from '../../src/auth/oidc.js';
 import { OidcConfig, systemClock } from '../../src/domain/index.js';
 import { API_AUDIENCE, CLIENT, freePort, ROBOTS, startSignInWorld, USERS, type SignInWorld } from '../support/sign-in.js';
 import { waitUntil } from '../support/time.js';
+import { removeDir } from '../support/temp-dir.js';
 
 let w: SignInWorld;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -292,7 +293,7 @@ describe("the demo's tokens", () => {
       expect((await fetch(`${e.url}/cc/realtime`, { headers: bearer(first.viewer!) })).status).toBe(200);
     } finally {
       await stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDir(dataDir);
     }
   }, 120_000);
 });

@@ -6,7 +6,7 @@
  * nothing acknowledged was lost and nothing was counted twice. A new data directory (a new
  * chDB) against the filled stream backfills the same history.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { simulate } from '../../src/sim/index.js';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { postUntilAccepted, settledProcess, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
 import { TEST_NOW } from '../support/time.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const FROM = new Date(TEST_NOW - 3 * 3600_000).toISOString();
 const TO = new Date(TEST_NOW + 3600_000).toISOString();
@@ -37,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const e of engines) e.kill('SIGKILL');
   for (const s of servers) await s.stop();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  for (const d of dirs) await removeDir(d);
 });
 
 async function tmp(): Promise<string> {

@@ -2,7 +2,7 @@
  * One contract, two logs: the in-process log with its file (on an injected disk that can
  * fill up) and JetStream on a real nats-server (killed and restarted for store failures).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
@@ -11,6 +11,7 @@ import { faultyDisk } from '../fixtures/faulty-file.js';
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { eventLogContract } from './event-log.contract.js';
 import { callEvent } from '../support/call-events.js';
+import { removeDir } from '../support/temp-dir.js';
 
 let server: NatsServer;
 let dir: string;
@@ -20,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 // A fresh file per test; the disk lets two and a half lines through once broken.

@@ -13,7 +13,7 @@
  * The process runs on the machine's clock; event times are minutes before it, so the test
  * does not depend on the hour it runs at (ended calls stay live for two hours past midnight).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/api/auth.js';
 import { restoreCell } from '../../src/store/index.js';
 import { settledProcess, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const SCOPED = 'hostile-sales-lead-token-0123456789';
 const quiet = { wait_timeout: { max_wait_s: 30 }, sla_below_threshold: { enabled: false }, no_available_agents: { enabled: false } };
@@ -47,7 +48,7 @@ afterAll(async () => {
     e.kill('SIGTERM');
     await e.exited;
   }
-  await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  await removeDir(dir);
 });
 
 type Result = { status: string; reason?: string };

@@ -6,7 +6,7 @@
  * while the store is up, the writer splits it down to the one event that breaks it,
  * quarantines that event (listed, counted) and writes the rest.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { TEST_NOW, waitUntil } from '../support/time.js';
 import { startHistory } from './history-feed.js';
 import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
+import { removeDir } from '../support/temp-dir.js';
 
 describe('the poison event of issue 11', () => {
   it('is refused and listed, history goes on with lag 0, and SIGTERM stops the engine within 10 s', { timeout: 120_000 }, async () => {
@@ -56,7 +57,7 @@ describe('the poison event of issue 11', () => {
       expect(e.output()).toContain('stopped cleanly');
       expect(await readdir(dataDir)).not.toContain('engine.lock');
     } finally {
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDir(dataDir);
     }
   });
 });

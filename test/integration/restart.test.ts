@@ -2,7 +2,7 @@
  * Restart with the JetStream log: stopping and starting the engine rebuilds exactly the
  * same live state and today's figures by replaying the stream (a real nats-server).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { settled, startTestEngine } from '../support/engine.js';
 import { hoursToNow, snapshot } from '../support/views.js';
 import { demoConfig } from '../../src/domain/index.js';
+import { removeDir } from '../support/temp-dir.js';
 
 let nats: NatsServer;
 beforeAll(async () => {
@@ -34,7 +35,7 @@ describe('engine restart', () => {
       expect(snapshot(second.engine.pipeline.runner, now)).toEqual(before);
       await second.stop();
     } finally {
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDir(dataDir);
     }
   });
 

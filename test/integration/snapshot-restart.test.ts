@@ -4,7 +4,7 @@
  * took, a damaged one, or one ahead of history, is ignored with its reason (full replay),
  * never trusted. Embedded (data directory) and JetStream (KV) with a real nats-server.
  */
-import { readFile, writeFile, rm, mkdtemp } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { cleanRun, hoursToNow, snapshot } from '../support/views.js';
 import { demoConfig, parseConfig, shiftedClock, type CallEvent } from '../../src/domain/index.js';
 import { TEST_NOW } from '../support/time.js';
 import { SNAPSHOT_FILE, snapshotHeader } from '../../src/snapshot/index.js';
+import { removeDir } from '../support/temp-dir.js';
 
 let nats: NatsServer;
 beforeAll(async () => {
@@ -61,7 +62,7 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   try {
     await fn(dir);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   }
 }
 
@@ -130,7 +131,7 @@ describe('restart from a snapshot (embedded)', () => {
   it('a reset history store (deleted chDB) makes the start replay the whole log and backfill it', async () => {
     await withDir(async (dir) => {
       await firstRun(dir);
-      await rm(join(dir, 'chdb'), { recursive: true, force: true });
+      await removeDir(join(dir, 'chdb'));
       const second = await start(dir);
       expect(second.t.engine.startedFrom).toBeNull();
       expect(second.lines.find((l) => l.includes('ignored'))).toMatch(/history is written only through seq 0/);

@@ -12,7 +12,7 @@
  * queue_overflow, counts waiting calls, not time, and event times are taken just before now.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
@@ -24,6 +24,7 @@ import { startClickHouseHttp, type ClickHouseHttp } from '../fixtures/clickhouse
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { PROCESS_TOKEN, postUntilAccepted, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
 import { waitUntil } from '../support/time.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const SECRET = 'two-engines-webhook-secret';
 const off = { enabled: false };
@@ -76,7 +77,7 @@ afterAll(async () => {
   await nats?.stop();
   await ch?.stop();
   await new Promise((r) => receiver?.close(r));
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  for (const d of dirs) await removeDir(d);
 });
 
 async function engine(name: string, o: { shared?: boolean } = {}): Promise<EngineProcess> {

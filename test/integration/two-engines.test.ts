@@ -12,7 +12,7 @@
  * the test's start, and what is compared is read from both engines at (nearly) one instant,
  * without the figures that age between two reads.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
@@ -25,6 +25,7 @@ import { startClickHouseHttp, type ClickHouseHttp } from '../fixtures/clickhouse
 import { startNatsServer, type NatsServer } from '../fixtures/nats-server.js';
 import { PROCESS_TOKEN, postUntilAccepted, settledProcess, startEngineProcess, type EngineProcess } from '../support/engine-process.js';
 import { waitUntil } from '../support/time.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const START = Date.now() - 40 * 60_000;
 let events: CallEvent[];
@@ -49,7 +50,7 @@ afterAll(async () => {
   await Promise.all(engines.map((e) => e.exited));
   await nats?.stop();
   await ch?.stop();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  for (const d of dirs) await removeDir(d);
 });
 
 async function engine(name: string, o: { shared?: boolean; sim?: boolean } = {}): Promise<EngineProcess> {

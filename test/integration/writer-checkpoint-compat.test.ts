@@ -7,7 +7,7 @@
  * started from the old one writes on into exactly the history of one clean pass, through
  * restarts every few flushes. Real chDB, in-process.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { generateDay } from '../support/history-gen.js';
 import { memoryLog } from './history-log.js';
 import { TEST_NOW } from '../support/time.js';
 import { rounded } from '../support/same-rows.js';
+import { removeDir } from '../support/temp-dir.js';
 
 interface Golden {
   events: number;
@@ -51,7 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of stores) await s.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs) await removeDir(d);
 });
 
 /** Every call's stored row and the calls and agents reports of the day. */

@@ -1,5 +1,5 @@
 /** Starts a real engine in-process (port 0, its own data dir) for end-to-end tests. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
@@ -8,6 +8,7 @@ import { parseConfig, shiftedClock, type Clock, type ConfigInput } from '../../s
 import { sha256 } from '../../src/api/auth.js';
 import type { Telephony } from '../../src/callcontrol/index.js';
 import { TEST_NOW, waitUntil } from './time.js';
+import { removeDir } from './temp-dir.js';
 
 export const TOKENS = {
   viewer: 'viewer-token-0123456789abcdef',
@@ -74,7 +75,7 @@ export async function startTestEngine(o: TestEngineOptions = {}): Promise<TestEn
     async stop() {
       await engine.stop();
       // chDB's background threads may still be finishing a part's files: rm retries ENOTEMPTY.
-      if (!o.dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      if (!o.dataDir) await removeDir(dataDir);
     },
     req(path, init = {}) {
       const { as = 'admin', ...rest } = init;

@@ -4,12 +4,13 @@
  * a fixed address so it can restart on the same one), as a company would run them.
  */
 import { createServer } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { startOidcProvider, type OidcProviderFixture, type ProviderUser } from '../fixtures/oidc-provider.js';
 import { startEngineProcess, type EngineProcess } from './engine-process.js';
+import { removeDir } from './temp-dir.js';
 
 export const CLIENT = { client_id: 'cc-wallboard', client_secret: 'wallboard-secret-0123456789' };
 export const API_AUDIENCE = 'urn:cc-supervisor:api';
@@ -121,7 +122,7 @@ export async function startSignInWorld(o: { session?: { idle_timeout_s?: number;
       world.engine.kill('SIGTERM');
       await world.engine.exited;
       await provider.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDir(dataDir);
     },
   };
   return world;

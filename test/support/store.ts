@@ -4,7 +4,7 @@
  * truncations, direct inserts) — taken through src/store/testing.ts, the door production
  * code may not use. close() closes the store and removes the directory.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -12,6 +12,7 @@ import type { Config } from '../../src/domain/index.js';
 import { openHistoryStore, type HistoryStore } from '../../src/store/index.js';
 import { rawClientForTestsOnly } from '../../src/store/testing.js';
 import { TEST_NOW } from './time.js';
+import { removeDir } from './temp-dir.js';
 
 export interface TestStore {
   store: HistoryStore;
@@ -35,7 +36,7 @@ export async function openTestStore(o: { name: string; config: Config; migrate?:
     dir,
     async close() {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await removeDir(dir);
     },
   };
 }

@@ -4,7 +4,7 @@
  * the absolute limit whatever the use, refresh due at the provider's expiry (a refusal ends
  * the session, an outage does not), and the claims mapping's answers and refusals.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,12 +14,13 @@ import { fileRecords } from '../../src/auth/records.js';
 import type { Session, SessionUser } from '../../src/auth/session.js';
 import { Sessions, type Refreshed } from '../../src/auth/sessions.js';
 import { AuthConfig, ManualClock } from '../../src/domain/index.js';
+import { removeDir } from '../support/temp-dir.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
 const ANA: SessionUser = { name: 'ana', role: 'supervisor', queues: ['sales-queue'], subject: 'sub-ana' };
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+  for (const d of dirs.splice(0)) await removeDir(d);
 });
 
 async function open(o: { dir?: string; clock: ManualClock; refresh?: () => Promise<Refreshed> }) {

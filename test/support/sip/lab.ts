@@ -13,12 +13,13 @@
  * @example const lab = await Lab.open(); const p = lab.spawn('baresip', ['-f', dir]); await lab.close();
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { realClockEnv } from '../../fixtures/real-clock-env.js';
+import { removeDir } from '../temp-dir.js';
 
 export const LAB_ADDRESS = '198.51.100.1';
 /** A second address on the lab's loopback: a "PBX trunk" sends from here (the trunk's CIDR in tests), phones from the first. */
@@ -162,7 +163,7 @@ export class Lab {
   async close(): Promise<void> {
     for (const c of [...this.children]) await stopChild(c);
     await stopChild(this.holder);
-    await rm(this.dir, { recursive: true, force: true });
+    await removeDir(this.dir);
   }
 }
 
