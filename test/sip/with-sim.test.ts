@@ -58,11 +58,13 @@ describe.skipIf(skip !== null).each(MEDIA_WORKERS)('SIP edge and simulator in th
     await c.logIn('ann');
     const ann = c.phones.get('ann')!;
     await until('a simulated call rings ann', () => ann.ringing, 60_000);
-    const events = await c.engine.events();
-    const offer = events.filter((e): e is Extract<CallEvent, { type: 'call.offered' }> => e.type === 'call.offered' && e.agent === 'ann').pop()!;
+    // The phone may ring a moment before the offer is in the log file.
+    const offer = await until('the offer to ann in the log', async () =>
+      (await c.engine.events()).filter((e): e is Extract<CallEvent, { type: 'call.offered' }> => e.type === 'call.offered' && e.agent === 'ann').pop(),
+    );
     // The offer's own source says who moved the ACD (the simulator's next call, or ann's
     // log-in when a simulated call was already waiting): the call is the simulator's either way.
-    expect(events.find((e) => e.type === 'call.arrived' && e.call_id === offer.call_id)?.source).toBe('sim');
+    expect((await c.engine.events()).find((e) => e.type === 'call.arrived' && e.call_id === offer.call_id)?.source).toBe('sim');
     await ann.accept();
     await c.mark('ann answers', (e) => e.type === 'call.answered' && e.call_id === offer.call_id && e.agent === 'ann'); // her recording starts here
     await hold(3000);
