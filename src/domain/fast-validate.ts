@@ -55,6 +55,17 @@ function knownRefine(cd: CheckDef, known: ReadonlySet<unknown>): ((v: unknown) =
   return known.has(cd.fn) ? (cd.fn as (v: unknown) => boolean) : undefined;
 }
 
+/** Every check of an object or a record as a known refine (`known`), or undefined if one is not. */
+function knownRefines(def: Def, known: ReadonlySet<unknown>): Array<(v: unknown) => boolean> | undefined {
+  const refines: Array<(v: unknown) => boolean> = [];
+  for (const c of def.checks ?? []) {
+    const refine = knownRefine(c._zod.def, known);
+    if (!refine) return undefined;
+    refines.push(refine);
+  }
+  return refines;
+}
+
 /**
  * Length bounds of strings and arrays (zod's min_length / max_length checks) and the known
  * refines among the checks (`known`), or undefined.
@@ -146,12 +157,8 @@ interface Field {
 function compileObject(def: Def): Checker | undefined {
   if (!only(def, ['type', 'shape', 'catchall', 'error', 'checks'])) return undefined;
   // Known refines of the whole object (events.ts), run on the output as zod runs them.
-  const refines: Array<(v: unknown) => boolean> = [];
-  for (const c of def.checks ?? []) {
-    const refine = knownRefine(c._zod.def, FAST_OBJECT_CHECKS);
-    if (!refine) return undefined;
-    refines.push(refine);
-  }
+  const refines = knownRefines(def, FAST_OBJECT_CHECKS);
+  if (!refines) return undefined;
   const catchall = def.catchall === undefined ? 'strip' : schemaOf(def.catchall)._zod.def.type === 'never' ? 'strict' : undefined;
   if (!catchall) return undefined;
   const shape = def.shape as Record<string, unknown>;
@@ -249,12 +256,8 @@ const MAX_LITERAL_OPTIONALS = 4;
 function compileRecord(def: Def): Checker | undefined {
   if (!only(def, ['type', 'keyType', 'valueType', 'error', 'checks'])) return undefined;
   // Known refines of the whole record (text.ts), run on zod's output as zod runs them.
-  const refines: Array<(v: unknown) => boolean> = [];
-  for (const c of def.checks ?? []) {
-    const refine = knownRefine(c._zod.def, FAST_RECORD_CHECKS);
-    if (!refine) return undefined;
-    refines.push(refine);
-  }
+  const refines = knownRefines(def, FAST_RECORD_CHECKS);
+  if (!refines) return undefined;
   const keyType = schemaOf(def.keyType);
   // A key schema with a fixed set of values makes an exhaustive record: not handled here.
   if (keyType._zod.def.type !== 'string' || keyType._zod.values) return undefined;
