@@ -74,7 +74,6 @@ export async function startTestEngine(o: TestEngineOptions = {}): Promise<TestEn
     dataDir,
     async stop() {
       await engine.stop();
-      // chDB's background threads may still be finishing a part's files: rm retries ENOTEMPTY.
       if (!o.dataDir) await removeDir(dataDir);
     },
     req(path, init = {}) {
